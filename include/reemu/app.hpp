@@ -1,0 +1,79 @@
+// The application: owns the clock, registry, faults, journal and router, and
+// turns one parsed request into one reply (authentication, permission check,
+// faults, dispatch). Knows nothing of sockets; the server's sessions call it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "reemu/clock.hpp"
+#include "reemu/config.hpp"
+#include "reemu/context.hpp"
+#include "reemu/faults.hpp"
+#include "reemu/journal.hpp"
+#include "reemu/registry.hpp"
+#include "reemu/router.hpp"
+
+namespace reemu {
+
+// A request as the session hands it over: views into the session's buffers,
+// valid for the duration of handle().
+struct incoming_request {
+  http_t::verb method = http_t::verb::get;
+  std::string_view method_text;  // as sent, for the journal
+  std::string_view target;
+  std::string_view authorization;  // header value, may be empty
+  std::string_view content_type;
+  std::string_view body;
+};
+
+struct handled {
+  reemu::reply reply;
+  std::string user;      // authenticated email, or empty
+  double arrival = 0;    // emulator clock when it was handled
+  bool journal = true;   // false for health checks
+};
+
+class app {
+ public:
+  // Seeds the registry from `cfg` at the clock's start. Throws config_error
+  // when the seed is inconsistent.
+  explicit app(config cfg);
+  app(const app&) = delete;
+  app& operator=(const app&) = delete;
+
+  // Answers one request. Never throws for anything a client sends.
+  // Thread-safe.
+  handled handle(const incoming_request& req);
+
+  // Writes a finished exchange to the journal (status 0: dropped by a fault).
+  void record(const incoming_request& req, const handled& h, unsigned status,
+              std::uint64_t duration_us);
+
+  const reemu::config& cfg() const noexcept { return config_; }
+  reemu::services& svc() noexcept { return services_; }
+  const reemu::router& routes() const noexcept { return router_; }
+
+ private:
+  reemu::config config_;
+  reemu::clock clock_;
+  reemu::registry registry_;
+  fault_table faults_;
+  reemu::journal journal_;
+  reemu::router router_;
+  reemu::services services_;
+};
+
+// The registry contents the config seeds, with simulated entries starting at
+// `now`. Used at start-up and by POST /emulator/v1/reset.
+registry_data make_seed(const config& cfg, double now);
+
+// Back to the configured seed: clock, registry, faults and journal.
+void reset_to_seed(services& svc);
+
+// Every route: the emulated API, health, and (unless disabled) the control API.
+std::vector<route> all_routes(const config& cfg);
+
+}  // namespace reemu

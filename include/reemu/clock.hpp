@@ -1,0 +1,47 @@
+// The emulator's clock: every timestamp the API shows comes from here.
+//
+// `real` follows the system clock (made monotonic from the start-up instant
+// on, so lifecycles never run backwards when NTP steps the wall clock);
+// `manual` stands still until advance() moves it, so a test can walk a whole
+// lifecycle without sleeping.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace reemu {
+
+enum class clock_mode { real, manual };
+
+std::optional<clock_mode> parse_clock_mode(std::string_view s) noexcept;
+std::string_view to_string(clock_mode m) noexcept;
+
+class clock {
+ public:
+  // `manual_start` is the manual clock's time at start and after reset()
+  // (epoch seconds); ignored in real mode.
+  clock(clock_mode mode, double manual_start) noexcept;
+
+  // Epoch seconds, fractional. Thread-safe.
+  double now() const noexcept;
+
+  clock_mode mode() const noexcept { return mode_; }
+
+  // Moves a manual clock forward by `seconds` (>= 0) and returns the new time;
+  // nullopt for a real clock. Thread-safe.
+  std::optional<double> advance(double seconds) noexcept;
+
+  // A manual clock goes back to its start time; a real clock is unaffected.
+  void reset() noexcept;
+
+ private:
+  clock_mode mode_;
+  double manual_start_;
+  std::atomic<double> manual_now_;
+  double real_base_;  // system time at construction
+  std::chrono::steady_clock::time_point steady_base_;
+};
+
+}  // namespace reemu

@@ -1,0 +1,62 @@
+// Fault injection: rules that make matching emulated-API requests slow, fail
+// with a chosen status and error_code, or lose their connection.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace reemu {
+
+struct fault_rule {
+  std::uint64_t id = 0;
+  std::string method;  // empty: any method
+  std::string path;    // exact, or glob with '*'
+  std::string user;    // empty: anyone
+  unsigned status = 0; // 0: do not replace the answer (delay only)
+  std::string error_code;
+  std::string description;
+  std::uint32_t delay_ms = 0;
+  bool drop = false;
+  std::optional<std::uint64_t> times;  // remaining matches; the rule goes at 0
+  std::optional<double> probability;   // 0..1, drawn per match
+  std::uint64_t hits = 0;
+};
+
+// What a request must suffer.
+struct fault_effect {
+  std::uint32_t delay_ms = 0;
+  bool drop = false;
+  unsigned status = 0;
+  std::string error_code;
+  std::string description;
+};
+
+class fault_table {
+ public:
+  explicit fault_table(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+
+  // Adds `rule` (its id is assigned) and returns the id. Thread-safe.
+  std::uint64_t add(fault_rule rule);
+  bool remove(std::uint64_t id);
+  std::vector<fault_rule> list() const;
+  // Removes every rule and reseeds the generator, so a run repeats after reset.
+  void clear();
+
+  // The first rule matching (method, path, user), counted and drawn; nullopt
+  // when none fires. Thread-safe.
+  std::optional<fault_effect> match(std::string_view method, std::string_view path,
+                                    std::string_view user);
+
+ private:
+  std::uint64_t seed_;
+  mutable std::mutex mutex_;
+  std::mt19937_64 rng_;
+  std::uint64_t next_id_ = 1;
+  std::vector<fault_rule> rules_;
+};
+
+}  // namespace reemu

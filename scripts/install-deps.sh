@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project builds and tests with, only
+# those that are missing (idempotent; a no-op when everything is there).
+# Usage: scripts/install-deps.sh [--bench] [--fuzz]
+set -euo pipefail
+
+packages=(g++ cmake ninja-build pkgconf
+  libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
+  libssl-dev libgtest-dev googletest curl ca-certificates)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(wrk nginx-light procps) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

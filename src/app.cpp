@@ -1,0 +1,197 @@
+// Request dispatch: target -> route -> faults -> authentication -> permission
+// -> handler. Each step answers with an error value when it stops the request.
+#include "reemu/app.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <boost/url/parse.hpp>
+
+#include "reemu/api_handlers.hpp"
+#include "reemu/auth.hpp"
+#include "reemu/control_handlers.hpp"
+#include "reemu/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+double seed_creation_time(const seed_action& s, double now) {
+  // A pasted capture carries its own times; keep them for v2's creation_time.
+  const json& f = s.fields;
+  if (auto it = f.find("creation_time"); it != f.end() && it->is_string()) {
+    const auto& str = it->get_ref<const std::string&>();
+    double x = 0;
+    const auto [p, ec] = std::from_chars(str.data(), str.data() + str.size(), x);
+    if (ec == std::errc{} && p == str.data() + str.size()) return x;
+  }
+  if (auto it = f.find("heartbeat"); it != f.end() && it->is_number()) return it->get<double>();
+  return now;
+}
+
+reply unauthorized(std::string description) {
+  reply r = error_reply(api_error::unauthorized, std::move(description));
+  r.headers.emplace_back(http_t::field::www_authenticate,
+                         "Basic realm=\"re-actions-emulator\"");
+  return r;
+}
+
+double start_time(const config& cfg) {
+  if (cfg.emulator.clock_start) return *cfg.emulator.clock_start;
+  // The manual clock starts at the whole second of start-up, so timestamps
+  // in a test run read cleanly.
+  return std::floor(clock(clock_mode::real, 0).now());
+}
+
+}  // namespace
+
+registry_data make_seed(const config& cfg, double now) {
+  registry_data d;
+  for (const auto& u : cfg.users)
+    d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
+  d.databases.insert(cfg.databases.begin(), cfg.databases.end());
+  for (const auto& s : cfg.actions) {
+    action a;
+    a.uid = s.fields["action_uid"].get<std::string>();
+    a.kind = s.kind;
+    a.fields = s.fields;
+    a.plan = s.plan;
+    a.started_at = now;
+    a.created_at = s.plan ? now : seed_creation_time(s, now);
+    if (s.plan && a.kind == action_kind::task && !a.fields.contains("creation_time"))
+      a.fields["creation_time"] = std::to_string(static_cast<long long>(std::floor(now)));
+    d.add(std::move(a));
+  }
+  return d;
+}
+
+void reset_to_seed(services& svc) {
+  svc.clock.reset();
+  svc.registry.replace_all(make_seed(svc.config, svc.clock.now()));
+  svc.faults.clear();
+  svc.journal.clear();
+}
+
+std::vector<route> all_routes(const config& cfg) {
+  std::vector<route> routes = api_routes();
+  if (cfg.emulator.control_api) {
+    auto control = control_routes();
+    routes.insert(routes.end(), control.begin(), control.end());
+  }
+  return routes;
+}
+
+app::app(config cfg)
+    : config_(std::move(cfg)),
+      clock_(config_.emulator.clock, start_time(config_)),
+      registry_(make_seed(config_, clock_.now())),
+      faults_(config_.emulator.seed),
+      journal_(config_.emulator.journal_size),
+      router_(all_routes(config_)),
+      services_{config_, clock_, registry_, faults_, journal_} {}
+
+handled app::handle(const incoming_request& req) {
+  handled h;
+  h.arrival = clock_.now();
+  try {
+    const auto segments = path_segments(req.target);
+    if (!segments) {
+      h.reply = error_reply(api_error::bad_request, "Invalid request target");
+      return h;
+    }
+    const auto match = router_.match(req.method, *segments);
+    const std::string_view path = req.target.substr(0, req.target.find('?'));
+    if (match.result == route_match::kind::not_found) {
+      h.reply = error_reply(api_error::not_found, "Route " + std::string(path) + " does not exist");
+      return h;
+    }
+    if (match.result == route_match::kind::method_not_allowed) {
+      h.reply = error_reply(api_error::method_not_allowed,
+                            "Method " + std::string(req.method_text) + " is not allowed on " +
+                                std::string(path));
+      h.reply.headers.emplace_back(http_t::field::allow, match.allow);
+      return h;
+    }
+    const route& r = *match.route;
+
+    request_context ctx;
+    ctx.method = req.method;
+    ctx.target = req.target;
+    ctx.params = match.params;
+    ctx.body = req.body;
+    ctx.content_type = req.content_type;
+    ctx.now = h.arrival;
+    ctx.svc = &services_;
+    if (auto q = req.target.find('?'); q != std::string_view::npos) {
+      auto parsed = boost::urls::parse_origin_form(req.target);
+      if (parsed) ctx.query = parsed->params();
+    }
+
+    if (r.permission.empty()) {  // health: no authentication, no journal
+      h.journal = false;
+      ctx.state = registry_.snapshot();
+      h.reply = r.handler(ctx);
+      return h;
+    }
+
+    const auto credentials = parse_basic_authorization(req.authorization);
+    std::chrono::milliseconds delay{0};
+    if (!r.admin_only) {
+      // Faults hit the emulated API before authentication, matched on the
+      // user the client claims, so a fault rule works whatever the password.
+      if (auto f = faults_.match(http_t::to_string(req.method == http_t::verb::head
+                                                        ? http_t::verb::get
+                                                        : req.method),
+                                 path, credentials ? credentials->username : "")) {
+        delay = std::chrono::milliseconds(f->delay_ms);
+        if (f->drop || f->status != 0) {
+          if (f->status != 0) {
+            h.reply.status = static_cast<http_t::status>(f->status);
+            json body = {{"error_code", f->error_code.empty() ? "injected_fault" : f->error_code},
+                         {"description", f->description.empty() ? "Injected fault" : f->description}};
+            h.reply.body = std::make_shared<const std::string>(dump(body));
+          }
+          h.reply.drop = f->drop;
+          h.reply.delay = delay;
+          return h;
+        }
+      }
+    }
+
+    ctx.state = registry_.snapshot();
+    if (!credentials) {
+      h.reply = unauthorized(req.authorization.empty() ? "Authentication required"
+                                                        : "Malformed Authorization header");
+    } else if (const user* u = authenticate(ctx.state->data().users, *credentials); !u) {
+      h.reply = unauthorized("Invalid username or password");
+    } else {
+      h.user = u->email;
+      ctx.user = u;
+      const bool allowed = r.admin_only ? u->role == role::admin
+                                        : has_permission(u->role, r.permission);
+      if (!allowed) {
+        h.reply = error_reply(api_error::insufficient_permissions,
+                              "User " + u->email + " with role " + std::string(to_string(u->role)) +
+                                  " lacks permission " +
+                                  (r.admin_only ? std::string("admin (control API)")
+                                                : std::string(r.permission)));
+      } else {
+        h.reply = r.handler(ctx);
+      }
+    }
+    h.reply.delay = delay;
+  } catch (const std::exception& e) {
+    // Handlers return errors as values; reaching here is a bug, never a crash.
+    h.reply = error_reply(api_error::internal_error, std::string("Request failed: ") + e.what());
+  }
+  return h;
+}
+
+void app::record(const incoming_request& req, const handled& h, unsigned status,
+                 std::uint64_t duration_us) {
+  if (!h.journal) return;
+  journal_.record(journal_entry{h.arrival, std::string(req.method_text), std::string(req.target),
+                                h.user, status, duration_us});
+}
+
+}  // namespace reemu

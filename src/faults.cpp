@@ -1,0 +1,57 @@
+// Fault rules, matched in the order they were added.
+#include "reemu/faults.hpp"
+
+#include <algorithm>
+
+#include "reemu/journal.hpp"
+
+namespace reemu {
+
+std::uint64_t fault_table::add(fault_rule rule) {
+  std::lock_guard lock(mutex_);
+  rule.id = next_id_++;
+  rule.hits = 0;
+  rules_.push_back(std::move(rule));
+  return rules_.back().id;
+}
+
+bool fault_table::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(rules_, [&](const fault_rule& r) { return r.id == id; }) > 0;
+}
+
+std::vector<fault_rule> fault_table::list() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+void fault_table::clear() {
+  std::lock_guard lock(mutex_);
+  rules_.clear();
+  rng_.seed(seed_);
+  next_id_ = 1;
+}
+
+std::optional<fault_effect> fault_table::match(std::string_view method, std::string_view path,
+                                               std::string_view user) {
+  std::lock_guard lock(mutex_);
+  for (auto it = rules_.begin(); it != rules_.end(); ++it) {
+    fault_rule& r = *it;
+    if (!r.method.empty() && r.method != method) continue;
+    if (!r.user.empty() && r.user != user) continue;
+    if (!glob_match(r.path, path)) continue;
+    if (r.probability) {
+      // Draw only for matching requests, so the sequence depends on the seed
+      // and the requests made, not on unrelated traffic.
+      std::uniform_real_distribution<double> dist(0.0, 1.0);
+      if (dist(rng_) >= *r.probability) continue;
+    }
+    fault_effect e{r.delay_ms, r.drop, r.status, r.error_code, r.description};
+    ++r.hits;
+    if (r.times && --*r.times == 0) rules_.erase(it);
+    return e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace reemu

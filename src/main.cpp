@@ -1,0 +1,94 @@
+// re-actions-emulator: parse the command line, load the config, run.
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "reemu/config.hpp"
+#include "reemu/logging.hpp"
+#include "reemu/server.hpp"
+#include "reemu/tls.hpp"
+#include "reemu/version.hpp"
+
+#ifndef REEMU_DEFAULT_CONFIG
+#define REEMU_DEFAULT_CONFIG "config/default.json"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App cli{"re-actions-emulator " + std::string(reemu::version) +
+               ": the actions endpoints of the Redis Software cluster REST API, emulated.\n"
+               "Every flag can also be set through the environment variable shown."};
+  cli.set_version_flag("--version", std::string(reemu::version));
+  cli.get_formatter()->column_width(40);
+
+  std::string config_path = REEMU_DEFAULT_CONFIG;
+  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock;
+  std::optional<unsigned> http_port, https_port, threads;
+  std::optional<std::uint64_t> seed;
+  bool no_http = false, no_https = false, no_control = false;
+
+  cli.add_option("-c,--config", config_path, "JSON config file")
+      ->envname("REEMU_CONFIG")
+      ->capture_default_str();
+  cli.add_option("--bind", bind, "Address to listen on (config: server.bind, default 0.0.0.0)")
+      ->envname("REEMU_BIND");
+  cli.add_option("--http-port", http_port, "Plain HTTP port, 0 = any free port (default 8080)")
+      ->envname("REEMU_HTTP_PORT")->check(CLI::Range(0, 65535));
+  cli.add_option("--https-port", https_port, "HTTPS port, 0 = any free port (default 9443)")
+      ->envname("REEMU_HTTPS_PORT")->check(CLI::Range(0, 65535));
+  cli.add_flag("--no-http", no_http, "Turn the plain HTTP listener off")->envname("REEMU_NO_HTTP");
+  cli.add_flag("--no-https", no_https, "Turn the HTTPS listener off")->envname("REEMU_NO_HTTPS");
+  cli.add_option("--tls-cert", tls_cert, "PEM certificate chain (default: self-signed at start-up)")
+      ->envname("REEMU_TLS_CERT");
+  cli.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")->envname("REEMU_TLS_KEY");
+  cli.add_option("--tls-cert-out", tls_cert_out, "Write the certificate in use to this file")
+      ->envname("REEMU_TLS_CERT_OUT");
+  cli.add_option("--threads", threads, "I/O threads (default: hardware threads)")
+      ->envname("REEMU_THREADS")->check(CLI::Range(1, 256));
+  cli.add_option("--clock", clock, "real | manual (default real)")
+      ->envname("REEMU_CLOCK")->check(CLI::IsMember({"real", "manual"}));
+  cli.add_option("--seed", seed, "Seed of the fault-probability generator (default 1)")
+      ->envname("REEMU_SEED");
+  cli.add_flag("--no-control-api", no_control, "Turn the /emulator/v1 control API off")
+      ->envname("REEMU_NO_CONTROL_API");
+  cli.add_option("--log-level", log_level,
+                 "trace | debug | info | warn | error | critical | off (default info)")
+      ->envname("REEMU_LOG_LEVEL");
+  cli.add_option("--log-format", log_format, "text | json (default text)")
+      ->envname("REEMU_LOG_FORMAT")->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  try {
+    reemu::config cfg = reemu::load_config(config_path);
+    auto& s = cfg.server;
+    if (bind) s.bind = *bind;
+    if (http_port) s.http_port = static_cast<std::uint16_t>(*http_port);
+    if (https_port) s.https_port = static_cast<std::uint16_t>(*https_port);
+    if (no_http) s.http_enabled = false;
+    if (no_https) s.https_enabled = false;
+    if (tls_cert) s.tls_cert = *tls_cert;
+    if (tls_key) s.tls_key = *tls_key;
+    if (tls_cert_out) s.tls_cert_out = *tls_cert_out;
+    if (threads) s.threads = *threads;
+    if (clock) cfg.emulator.clock = *reemu::parse_clock_mode(*clock);
+    if (seed) cfg.emulator.seed = *seed;
+    if (no_control) cfg.emulator.control_api = false;
+    if (log_level) cfg.log.level = *log_level;
+    if (log_format) cfg.log.format = *log_format;
+    reemu::validate(cfg);
+    reemu::setup_logging(cfg.log.level, cfg.log.format);
+    spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, config_path);
+    return reemu::run(cfg);
+  } catch (const std::exception& e) {
+    // Start-up errors (config, TLS files, ports in use) end here.
+    std::cerr << "re-actions-emulator: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,480 @@
+// Listeners and sessions.
+//
+// One coroutine per connection, spawned on its own strand; the same serve()
+// template runs over beast::tcp_stream and ssl_stream<tcp_stream>, so HTTP
+// and HTTPS share every line of request handling. Expected I/O outcomes
+// (end of stream, timeouts, resets) come back as error codes via as_tuple and
+// end the session quietly; only surprises are logged.
+#include "reemu/server.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "reemu/logging.hpp"
+#include "reemu/net.hpp"
+#include "reemu/tls.hpp"
+
+namespace reemu {
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr auto write_timeout = std::chrono::seconds(30);
+constexpr auto shutdown_timeout = std::chrono::seconds(3);
+constexpr auto drain_deadline = std::chrono::seconds(5);
+
+// A response body that shares an immutable string: cached list bodies go out
+// without a copy per request.
+struct shared_body {
+  using value_type = std::shared_ptr<const std::string>;
+
+  static std::uint64_t size(const value_type& v) noexcept { return v ? v->size() : 0; }
+
+  class writer {
+   public:
+    using const_buffers_type = net::const_buffer;
+    template <bool is_request, class Fields>
+    writer(const http::header<is_request, Fields>&, const value_type& body) : body_(body) {}
+    void init(beast::error_code& ec) { ec = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      if (!body_ || body_->empty()) return boost::none;
+      return {{net::const_buffer(body_->data(), body_->size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
+};
+
+bool is_quiet_close(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == beast::error::timeout || ec == net::error::operation_aborted ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == net::ssl::error::stream_truncated || ec == http::error::partial_message;
+}
+
+// A parse error (bad method, version, header, chunk…): worth a 400.
+bool is_http_error(const beast::error_code& ec) {
+  return ec.category() == beast::error_code(http::error::bad_method).category();
+}
+
+// Who to tell when the server stops: each live connection registers a way to
+// stop reading, run on its own strand.
+class connection_tracker {
+ public:
+  struct handle {
+    bool alive = true;
+    tcp::socket* socket = nullptr;
+    bool busy = false;
+  };
+
+  std::uint64_t add(std::shared_ptr<handle> h, net::any_io_executor ex) {
+    std::lock_guard lock(mutex_);
+    const auto id = next_++;
+    entries_.emplace(id, entry{std::move(h), std::move(ex)});
+    return id;
+  }
+  void remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(id);
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+  }
+  // Shuts the read side of every connection: a pending read ends with EOF,
+  // so idle connections close and busy ones finish their current answer.
+  void shutdown_reads() {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, e] : entries_) {
+      net::post(e.executor, [h = e.h] {
+        if (!h->alive || !h->socket) return;
+        beast::error_code ignored;
+        h->socket->shutdown(tcp::socket::shutdown_receive, ignored);
+      });
+    }
+  }
+
+ private:
+  struct entry {
+    std::shared_ptr<handle> h;
+    net::any_io_executor executor;
+  };
+  mutable std::mutex mutex_;
+  std::uint64_t next_ = 1;
+  std::unordered_map<std::uint64_t, entry> entries_;
+};
+
+}  // namespace
+
+struct server::impl {
+  explicit impl(app& a) : app_(a), drain_timer_(ioc_) {}
+
+  app& app_;
+  net::io_context ioc_;
+  std::optional<tcp::acceptor> http_acceptor_;
+  std::optional<tcp::acceptor> https_acceptor_;
+  std::optional<tls_setup> tls_;
+  std::optional<net::signal_set> signals_;
+  net::steady_timer drain_timer_;
+  connection_tracker tracker_;
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<bool> stopping_{false};
+
+  const server_config& cfg() const { return app_.cfg().server; }
+
+  tcp::acceptor open_listener(const std::string& scheme, std::uint16_t port) {
+    beast::error_code ec;
+    const auto address = net::ip::make_address(cfg().bind, ec);
+    if (ec) throw std::runtime_error("invalid bind address \"" + cfg().bind + "\": " + ec.message());
+    const tcp::endpoint endpoint(address, port);
+    tcp::acceptor acceptor(ioc_);
+    const auto fail = [&](const char* what) {
+      throw std::runtime_error("cannot " + std::string(what) + " " + scheme + " listener on " +
+                               cfg().bind + ":" + std::to_string(port) + ": " + ec.message());
+    };
+    acceptor.open(endpoint.protocol(), ec);
+    if (ec) fail("open");
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) fail("configure");
+    acceptor.bind(endpoint, ec);
+    if (ec) fail("bind");
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) fail("listen on");
+    return acceptor;
+  }
+
+  net::awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls) {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc_), use_tuple);
+      if (ec) {
+        if (ec == net::error::operation_aborted || stopping_) co_return;
+        // EMFILE and friends: keep serving the connections we have.
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      auto ex = socket.get_executor();
+      net::co_spawn(ex, session(std::move(socket), tls), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          spdlog::error("connection ended by an unexpected error: {}", x.what());
+        }
+      });
+    }
+  }
+
+  net::awaitable<void> session(tcp::socket socket, bool tls) {
+    const auto count = ++connections_;
+    auto h = std::make_shared<connection_tracker::handle>();
+    const auto id = tracker_.add(h, socket.get_executor());
+    struct guard_t {
+      impl& s;
+      std::shared_ptr<connection_tracker::handle> h;
+      std::uint64_t id;
+      ~guard_t() {
+        h->alive = false;
+        s.tracker_.remove(id);
+        if (--s.connections_ == 0 && s.stopping_)
+          net::post(s.ioc_, [&s = s] { s.drain_timer_.cancel(); });
+      }
+    } guard{*this, h, id};
+
+    if (count > cfg().max_connections || stopping_) {
+      if (!tls) co_await refuse(socket);
+      co_return;
+    }
+    if (tls) {
+      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls_->context);
+      h->socket = &beast::get_lowest_layer(stream).socket();
+      co_await serve_tls(stream);
+    } else {
+      beast::tcp_stream stream(std::move(socket));
+      h->socket = &stream.socket();
+      beast::flat_buffer buffer;
+      co_await serve(stream, buffer);
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  // Past the connection cap: one canned 503, then close.
+  net::awaitable<void> refuse(tcp::socket& socket) {
+    static const std::string answer = [] {
+      const std::string body = dump(json{{"description", "Too many connections, try again later"},
+                                         {"error_code", code_of(api_error::service_unavailable)}});
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+             "Connection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    co_await net::async_write(socket, net::buffer(answer), use_tuple);
+    beast::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  net::awaitable<void> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::flat_buffer buffer;
+    lowest.expires_after(std::chrono::seconds(cfg().handshake_timeout_seconds));
+    // Peek at the first bytes: a plain-HTTP client on the TLS port gets a
+    // readable answer instead of a handshake failure.
+    auto [dec, is_tls] = co_await beast::async_detect_ssl(lowest, buffer, use_tuple);
+    if (dec) co_return;
+    if (!is_tls) {
+      const std::string body =
+          R"({"description":"This port speaks HTTPS: use https://","error_code":"bad_request"})";
+      const std::string answer =
+          "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
+          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      co_await net::async_write(lowest, net::buffer(answer), use_tuple);
+      co_return;
+    }
+    auto [hec, used] =
+        co_await stream.async_handshake(ssl::stream_base::server, buffer.data(), use_tuple);
+    if (hec) {
+      spdlog::debug("TLS handshake failed: {}", hec.message());
+      co_return;
+    }
+    buffer.consume(used);
+    const bool clean = co_await serve(stream, buffer);
+    if (clean) {
+      lowest.expires_after(shutdown_timeout);
+      co_await stream.async_shutdown(use_tuple);
+    }
+  }
+
+  template <class Stream>
+  net::awaitable<bool> write_error(Stream& stream, unsigned version, api_error e,
+                                   std::string description) {
+    reply r = error_reply(e, std::move(description));
+    http::response<shared_body> res{r.status, version};
+    res.set(http::field::server, "re-actions-emulator");
+    res.set(http::field::content_type, r.content_type);
+    res.keep_alive(false);
+    res.body() = r.body;
+    res.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(write_timeout);
+    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    co_return !ec;
+  }
+
+  // Reads and answers requests until the connection should close. Returns
+  // true when the stream is still fit for a clean (TLS) shutdown.
+  template <class Stream>
+  net::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    const server_config& c = cfg();
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(c.header_limit));
+      parser.body_limit(c.body_limit);
+      lowest.expires_after(std::chrono::seconds(buffer.size() > 0 ? c.read_timeout_seconds
+                                                                  : c.idle_timeout_seconds));
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (ec == http::error::header_limit) {
+        co_await write_error(stream, 11, api_error::header_too_large,
+                             "Request header larger than " + std::to_string(c.header_limit) + " bytes");
+        co_return false;
+      }
+      if (ec) {
+        if (!is_quiet_close(ec) && is_http_error(ec))
+          co_await write_error(stream, 11, api_error::bad_request, "Malformed HTTP request: " + ec.message());
+        co_return ec == http::error::end_of_stream;
+      }
+      if (const auto len = parser.content_length(); len && *len > c.body_limit) {
+        // Refuse before reading a byte of it.
+        co_await write_error(stream, parser.get().version(), api_error::body_too_large,
+                             "Request body larger than " + std::to_string(c.body_limit) + " bytes");
+        co_return false;
+      }
+      if (!parser.is_done()) {
+        lowest.expires_after(std::chrono::seconds(c.read_timeout_seconds));
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (bec == http::error::body_limit) {
+          co_await write_error(stream, parser.get().version(), api_error::body_too_large,
+                               "Request body larger than " + std::to_string(c.body_limit) + " bytes");
+          co_return false;
+        }
+        if (bec) {
+          if (!is_quiet_close(bec) && is_http_error(bec))
+            co_await write_error(stream, parser.get().version(), api_error::bad_request,
+                                 "Malformed HTTP request body: " + bec.message());
+          co_return false;
+        }
+      }
+
+      const auto started = std::chrono::steady_clock::now();
+      const auto& req = parser.get();
+      incoming_request in;
+      in.method = req.method();
+      in.method_text = req.method_string();
+      in.target = req.target();
+      if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = it->value();
+      if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
+      in.body = req.body();
+      handled h = app_.handle(in);
+
+      if (h.reply.delay.count() > 0) {
+        net::steady_timer timer(co_await net::this_coro::executor);
+        timer.expires_after(h.reply.delay);
+        co_await timer.async_wait(use_tuple);
+      }
+      const auto elapsed_us = [&] {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::steady_clock::now() - started)
+                                              .count());
+      };
+      if (h.reply.drop) {
+        app_.record(in, h, 0, elapsed_us());
+        log_access(in, h, 0, 0, elapsed_us());
+        beast::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest.socket().close(ignored);
+        co_return false;
+      }
+
+      http::response<shared_body> res{h.reply.status, req.version()};
+      res.set(http::field::server, "re-actions-emulator");
+      for (auto& [field, value] : h.reply.headers) res.set(field, value);
+      res.keep_alive(req.keep_alive() && !stopping_);
+      const std::uint64_t body_size = shared_body::size(h.reply.body);
+      if (h.reply.body) res.set(http::field::content_type, h.reply.content_type);
+      if (req.method() == http::verb::head) {
+        res.content_length(body_size);  // what GET would send, without the bytes
+      } else {
+        res.body() = h.reply.body;
+        res.prepare_payload();
+      }
+      lowest.expires_after(write_timeout);
+      auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+      const auto us = elapsed_us();
+      const unsigned status = static_cast<unsigned>(h.reply.status);
+      app_.record(in, h, status, us);
+      log_access(in, h, status, req.method() == http::verb::head ? 0 : body_size, us);
+      if (wec) co_return false;
+      if (!res.keep_alive()) co_return true;
+    }
+  }
+
+  static void log_access(const incoming_request& in, const handled& h, unsigned status,
+                         std::uint64_t bytes, std::uint64_t us) {
+    // Level-gated before any formatting: the hot path pays nothing when off.
+    if (!spdlog::should_log(spdlog::level::info)) return;
+    spdlog::info("access method={} target=\"{}\" user={} status={} bytes={} duration_us={}",
+                 in.method_text, json_escape(in.target), h.user.empty() ? "-" : h.user, status,
+                 bytes, us);
+  }
+
+  void begin_stop() {
+    if (stopping_.exchange(true)) return;
+    spdlog::info("shutting down: closing listeners and idle connections");
+    beast::error_code ignored;
+    if (http_acceptor_) http_acceptor_->close(ignored);
+    if (https_acceptor_) https_acceptor_->close(ignored);
+    if (signals_) signals_->cancel(ignored);
+    tracker_.shutdown_reads();
+    if (connections_ == 0) return;
+    // Requests in flight get a few seconds; then the loop is stopped.
+    drain_timer_.expires_after(drain_deadline);
+    drain_timer_.async_wait([this](beast::error_code ec) {
+      if (!ec && connections_ > 0) {
+        spdlog::warn("{} connection(s) still open after {}s; stopping anyway",
+                     connections_.load(), drain_deadline.count());
+        ioc_.stop();
+      }
+    });
+  }
+};
+
+server::server(app& a) : impl_(std::make_unique<impl>(a)) {}
+
+server::~server() = default;
+
+void server::start() {
+  auto& s = *impl_;
+  const auto& c = s.cfg();
+  if (c.https_enabled) {
+    tls_options opts;
+    opts.cert_file = c.tls_cert;
+    opts.key_file = c.tls_key;
+    opts.cert_out_file = c.tls_cert_out;
+    if (c.bind != "0.0.0.0" && c.bind != "::") opts.extra_names.push_back(c.bind);
+    s.tls_ = make_tls_setup(opts);
+    spdlog::info("TLS certificate {} ({}), SHA-256 fingerprint {}",
+                 s.tls_->generated ? "generated at start-up" : "loaded from " + c.tls_cert,
+                 s.tls_->subject, s.tls_->fingerprint_sha256);
+    if (!c.tls_cert_out.empty()) spdlog::info("TLS certificate written to {}", c.tls_cert_out);
+  }
+  if (c.http_enabled) s.http_acceptor_.emplace(s.open_listener("HTTP", c.http_port));
+  if (c.https_enabled) s.https_acceptor_.emplace(s.open_listener("HTTPS", c.https_port));
+  const auto log_listener = [&](const char* scheme, const std::optional<tcp::acceptor>& a) {
+    if (!a) return;
+    const auto ep = a->local_endpoint();
+    const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]"
+                                                  : ep.address().to_string();
+    spdlog::info("listening on {}://{}:{}", scheme, host, ep.port());
+  };
+  log_listener("http", s.http_acceptor_);
+  log_listener("https", s.https_acceptor_);
+  if (s.http_acceptor_)
+    net::co_spawn(s.ioc_, s.accept_loop(*s.http_acceptor_, false), net::detached);
+  if (s.https_acceptor_)
+    net::co_spawn(s.ioc_, s.accept_loop(*s.https_acceptor_, true), net::detached);
+}
+
+std::uint16_t server::http_port() const noexcept {
+  beast::error_code ec;
+  return impl_->http_acceptor_ ? impl_->http_acceptor_->local_endpoint(ec).port() : 0;
+}
+
+std::uint16_t server::https_port() const noexcept {
+  beast::error_code ec;
+  return impl_->https_acceptor_ ? impl_->https_acceptor_->local_endpoint(ec).port() : 0;
+}
+
+void server::run(unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc_.run(); });
+  impl_->ioc_.run();
+  for (auto& t : pool) t.join();
+}
+
+void server::stop() {
+  net::post(impl_->ioc_, [s = impl_.get()] { s->begin_stop(); });
+}
+
+void server::stop_on_signals() {
+  auto& s = *impl_;
+  s.signals_.emplace(s.ioc_, SIGINT, SIGTERM);
+  s.signals_->async_wait([&s](beast::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("received signal {}", sig);
+    s.begin_stop();
+  });
+}
+
+int run(const config& cfg) {
+  app a(cfg);
+  server s(a);
+  s.start();
+  s.stop_on_signals();
+  const unsigned threads =
+      cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
+  spdlog::info("re-actions-emulator ready: {} thread(s), clock {}, control API {}", threads,
+               to_string(cfg.emulator.clock), cfg.emulator.control_api ? "on" : "off");
+  s.run(threads);
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace reemu
