@@ -30,6 +30,7 @@ reply get_actions(const request_context& ctx) {
 reply get_action(const request_context& ctx) {
   const action* a = visible_action(ctx);
   if (!a) return not_found_action(ctx);
+  if (a->static_v1) return shared_reply(a->static_v1);
   return json_reply(http_t::status::ok, render_v1(*a, ctx.now));
 }
 
@@ -44,8 +45,7 @@ reply get_bdb_actions(const request_context& ctx) {
   json out = json::array();
   for (const auto& a : ctx.state->data().actions) {
     if (a->kind != action_kind::state_machine || !is_visible(*a, ctx.now)) continue;
-    const auto it = a->fields.find("object_name");
-    if (it == a->fields.end() || !it->is_string() || *it != object_name) continue;
+    if (a->object_name != object_name) continue;
     out.push_back(render_v1(*a, ctx.now));
   }
   return json_reply(http_t::status::ok, out);

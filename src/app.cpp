@@ -45,21 +45,21 @@ double start_time(const config& cfg) {
 
 }  // namespace
 
-registry_data make_seed(const config& cfg, double now) {
+registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, cfg.actions, now); }
+
+registry_data make_seed(const config& cfg, std::vector<seed_action> actions, double now) {
   registry_data d;
   for (const auto& u : cfg.users)
     d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
   d.databases.insert(cfg.databases.begin(), cfg.databases.end());
-  for (const auto& s : cfg.actions) {
+  for (auto& s : actions) {
     action a;
     a.uid = s.fields["action_uid"].get<std::string>();
     a.kind = s.kind;
-    a.fields = s.fields;
-    a.plan = s.plan;
-    a.started_at = now;
     a.created_at = s.plan ? now : seed_creation_time(s, now);
-    if (s.plan && a.kind == action_kind::task && !a.fields.contains("creation_time"))
-      a.fields["creation_time"] = std::to_string(static_cast<long long>(std::floor(now)));
+    a.fields = std::move(s.fields);
+    a.plan = std::move(s.plan);
+    a.started_at = now;
     d.add(std::move(a));
   }
   return d;
@@ -67,7 +67,7 @@ registry_data make_seed(const config& cfg, double now) {
 
 void reset_to_seed(services& svc) {
   svc.clock.reset();
-  svc.registry.replace_all(make_seed(svc.config, svc.clock.now()));
+  svc.registry.reset(svc.clock.now());
   svc.faults.clear();
   svc.journal.clear();
 }
@@ -84,11 +84,16 @@ std::vector<route> all_routes(const config& cfg) {
 app::app(config cfg)
     : config_(std::move(cfg)),
       clock_(config_.emulator.clock, start_time(config_)),
-      registry_(make_seed(config_, clock_.now())),
+      registry_(make_seed(config_, std::move(config_.actions), clock_.now())),
       faults_(config_.emulator.seed),
       journal_(config_.emulator.journal_size),
       router_(all_routes(config_)),
-      services_{config_, clock_, registry_, faults_, journal_} {}
+      services_{config_, clock_, registry_, faults_, journal_} {
+  // The registry keeps the seed for reset; the config's copy would only
+  // double the memory of a large seed.
+  config_.actions.clear();
+  config_.actions.shrink_to_fit();
+}
 
 handled app::handle(const incoming_request& req) {
   handled h;

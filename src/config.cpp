@@ -103,7 +103,7 @@ void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::
 
 }  // namespace
 
-std::optional<failure> parse_wire_entry(const json& entry, action_kind kind,
+std::optional<failure> parse_wire_entry(json entry, action_kind kind,
                                         const std::string& where, seed_action& out) {
   object_reader r(entry, where);
   auto uid = r.string("action_uid");
@@ -124,24 +124,25 @@ std::optional<failure> parse_wire_entry(const json& entry, action_kind kind,
     return failure{api_error::invalid_value, "'" + where + ".action_uid' must not be empty"};
 
   out.kind = kind;
-  out.fields = entry;
+  const json simulate_block = simulate ? *simulate : json();
+  out.fields = std::move(entry);  // moved, not copied: a large seed is held once
   out.fields.erase("simulate");
   out.fields["action_uid"] = uid ? *uid : make_uuid_v4();
   out.plan.reset();
   if (simulate) {
     const action_template* t = find_template(*name);
     simulate_plan plan = t ? t->plan : simulate_plan{};
-    if (!t && !simulate->contains("steps"))
+    if (!t && !simulate_block.contains("steps"))
       return failure{api_error::unknown_template,
                      "'" + where + ".simulate' needs 'steps': there is no built-in template named \"" +
                          *name + "\""};
-    if (auto f = parse_simulate(*simulate, plan, where + ".simulate")) return f;
+    if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
     out.plan = std::move(plan);
   }
   return std::nullopt;
 }
 
-config parse_config(const json& doc, const std::string& source) {
+config parse_config(json doc, const std::string& source) {
   if (!doc.is_object()) throw config_error(source + ": the config must be a JSON object");
   config c;
   c.source = source;
@@ -156,7 +157,7 @@ config parse_config(const json& doc, const std::string& source) {
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
       for (std::size_t i = 0; i < value.size(); ++i) {
         seed_action s;
-        if (auto f = parse_wire_entry(value[i], kind, key + "[" + std::to_string(i) + "]", s))
+        if (auto f = parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
           throw_failure(source, *f);
         c.actions.push_back(std::move(s));
       }
@@ -173,7 +174,11 @@ config parse_config(const json& doc, const std::string& source) {
     const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();
     if (!uids.insert(uid).second) throw config_error(source + ": action_uid \"" + uid + "\" appears twice");
   }
-  validate(c);
+  try {
+    validate(c);
+  } catch (const config_error& e) {
+    throw config_error(source + ": " + e.what());  // the file is at fault, so name it
+  }
   return c;
 }
 
@@ -184,7 +189,8 @@ config load_config(const std::string& path) {
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   failure f;
-  if (!parse_untrusted_json(text, f)) {
+  auto document = parse_untrusted_json(text, f);
+  if (!document) {
     // Parse again with exceptions for the line and column of the error.
     try {
       const json strict = json::parse(text);
@@ -193,7 +199,7 @@ config load_config(const std::string& path) {
     }
     throw config_error(path + ": " + f.description);
   }
-  return parse_config(json::parse(text, nullptr, false), path);
+  return parse_config(std::move(*document), path);
 }
 
 void validate(const config& c) {

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     reemu::validate(cfg);
     reemu::setup_logging(cfg.log.level, cfg.log.format);
     spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, config_path);
-    return reemu::run(cfg);
+    return reemu::run(std::move(cfg));
   } catch (const std::exception& e) {
     // Start-up errors (config, TLS files, ports in use) end here.
     std::cerr << "re-actions-emulator: " << e.what() << '\n';

@@ -7,6 +7,8 @@
 // end the session quietly; only surprises are logged.
 #include "reemu/server.hpp"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -285,6 +287,14 @@ struct server::impl {
                              "Request header larger than " + std::to_string(c.header_limit) + " bytes");
         co_return false;
       }
+      // The parser checks Content-Length against the body limit while it
+      // reads the header, so an announced oversized body stops here: 413,
+      // before a byte of it is read.
+      if (ec == http::error::body_limit) {
+        co_await write_error(stream, parser.get().version(), api_error::body_too_large,
+                             "Request body larger than " + std::to_string(c.body_limit) + " bytes");
+        co_return false;
+      }
       if (ec) {
         if (!is_quiet_close(ec) && is_http_error(ec))
           co_await write_error(stream, 11, api_error::bad_request, "Malformed HTTP request: " + ec.message());
@@ -354,11 +364,14 @@ struct server::impl {
         res.body() = h.reply.body;
         res.prepare_payload();
       }
+      const unsigned status = static_cast<unsigned>(h.reply.status);
+      // Journaled before the answer goes out: a client that has its answer
+      // and then reads the journal (on any connection) finds this request
+      // there, in the order the answers were sent.
+      app_.record(in, h, status, elapsed_us());
       lowest.expires_after(write_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
       const auto us = elapsed_us();
-      const unsigned status = static_cast<unsigned>(h.reply.status);
-      app_.record(in, h, status, us);
       log_access(in, h, status, req.method() == http::verb::head ? 0 : body_size, us);
       if (wec) co_return false;
       if (!res.keep_alive()) co_return true;
@@ -463,15 +476,18 @@ void server::stop_on_signals() {
   });
 }
 
-int run(const config& cfg) {
-  app a(cfg);
+int run(config cfg) {
+  const unsigned threads =
+      cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
+  app a(std::move(cfg));
+  // Parsing a large seed leaves freed heap behind; hand it back to the OS so
+  // the resident size reflects what the registry holds.
+  ::malloc_trim(0);
   server s(a);
   s.start();
   s.stop_on_signals();
-  const unsigned threads =
-      cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
   spdlog::info("re-actions-emulator ready: {} thread(s), clock {}, control API {}", threads,
-               to_string(cfg.emulator.clock), cfg.emulator.control_api ? "on" : "off");
+               to_string(a.cfg().emulator.clock), a.cfg().emulator.control_api ? "on" : "off");
   s.run(threads);
   spdlog::info("stopped");
   return 0;

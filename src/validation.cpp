@@ -9,7 +9,13 @@
 namespace reemu {
 
 namespace {
-std::string type_name(const json& j) { return j.type_name(); }
+// The type and (the start of) the value, so a message names both: `string "8080"`.
+std::string type_name(const json& j) {
+  if (j.is_null()) return "null";
+  std::string text = dump(j);
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return std::string(j.type_name()) + " " + text;
+}
 }  // namespace
 
 object_reader::object_reader(const json& object, std::string where)
@@ -76,7 +82,7 @@ std::optional<std::uint64_t> object_reader::unsigned_integer(std::string_view ke
   if (!v->is_number_integer()) {
     fail(api_error::invalid_type,
          "'" + name(key) + "' must be a whole number, not " +
-             (v->is_number() ? std::string("a fraction") : type_name(*v)));
+             (v->is_number() ? "a fraction (" + dump(*v) + ")" : type_name(*v)));
     return std::nullopt;
   }
   if (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0) {
@@ -140,7 +146,9 @@ void object_reader::only(std::initializer_list<std::string_view> known) {
     if (!ok) {
       std::string list;
       for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      fail(api_error::unknown_field, "unknown field '" + name(key) + "' (known: " + list + ")");
+      fail(api_error::unknown_field, "unknown field '" + name(key) + "'" +
+                                         (list.empty() ? std::string(": this request takes no fields")
+                                                       : " (known: " + list + ")"));
       return;
     }
   }
@@ -210,7 +218,17 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
     p.fail_at_step = p.steps.empty() ? 0 : p.steps.size() - 1;  // fails at the last step
   }
   if (p.step_seconds <= 0)
-    return failure{api_error::invalid_value, "'" + r.name("step_seconds") + "' must be > 0"};
+    return failure{api_error::invalid_value,
+                   "'" + r.name("step_seconds") + "' must be > 0, got " + dump(number_value(p.step_seconds))};
+  // validate_plan's messages say "simulate."; these two come from the client,
+  // so name them with `where` and the value.
+  if (p.steps.empty())
+    return failure{api_error::invalid_value, "'" + r.name("steps") + "' must name at least one step"};
+  if (p.fails && p.fail_at_step >= p.steps.size())
+    return failure{api_error::invalid_value,
+                   "'" + r.name("fail_at_step") + "' must be an index into '" + r.name("steps") +
+                       "' (0.." + std::to_string(p.steps.size() - 1) + "), got " +
+                       std::to_string(p.fail_at_step)};
   if (auto msg = validate_plan(p); !msg.empty()) return failure{api_error::invalid_value, msg};
   plan = std::move(p);
   return std::nullopt;

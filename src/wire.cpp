@@ -62,6 +62,10 @@ bool is_visible(const action& a, double now, validity* v) noexcept {
 }
 
 json render_v1(const action& a, double now, validity* v) {
+  if (!a.plan && a.static_v1) {
+    if (v) v->narrow(-forever, a.gone_at);
+    return json::parse(*a.static_v1, nullptr, false);
+  }
   json out = a.fields;
   out["action_uid"] = a.uid;
   if (a.kind == action_kind::task) out["task_id"] = a.uid;
@@ -73,6 +77,8 @@ json render_v1(const action& a, double now, validity* v) {
   const live_state s = evaluate(plan, a.started_at, now);
   if (v) v->narrow(s.valid_from, s.valid_until);
   out["status"] = status_name(a.kind, s.phase);
+  if (a.kind == action_kind::task && !out.contains("creation_time"))
+    out["creation_time"] = std::to_string(static_cast<long long>(std::floor(a.created_at)));
 
   if (a.kind == action_kind::state_machine) {
     out["heartbeat"] = static_cast<long long>(std::floor(s.heartbeat));
@@ -113,9 +119,8 @@ json render_v2(const action& a, double now, validity* v) {
   const json v1 = render_v1(a, now, v);
   json out = json::object();
   out["action_uid"] = a.uid;
-  out["action_type"] = a.fields.contains("action_type") && a.fields["action_type"].is_string()
-                           ? a.fields["action_type"]
-                           : json(to_string(a.kind));
+  const auto type = v1.find("action_type");
+  out["action_type"] = type != v1.end() && type->is_string() ? *type : json(to_string(a.kind));
   out["creation_time"] = creation_epoch(a, v1);
   out["name"] = v1.value("name", "");
   const std::string status = v1.contains("status") && v1["status"].is_string()

@@ -69,6 +69,8 @@ class app {
 // The registry contents the config seeds, with simulated entries starting at
 // `now`. Used at start-up and by POST /emulator/v1/reset.
 registry_data make_seed(const config& cfg, double now);
+// The same, consuming `actions` (cfg.actions moved in) instead of copying.
+registry_data make_seed(const config& cfg, std::vector<seed_action> actions, double now);
 
 // Back to the configured seed: clock, registry, faults and journal.
 void reset_to_seed(services& svc);

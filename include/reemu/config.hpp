@@ -77,7 +77,8 @@ class config_error : public std::runtime_error {
 };
 
 // Parses a whole config document. Throws config_error.
-config parse_config(const json& document, const std::string& source);
+// Takes the document by value so seed entries move into the config.
+config parse_config(json document, const std::string& source);
 
 // Reads and parses `path`. Throws config_error (unreadable file, malformed
 // JSON with its line and column, invalid content).
@@ -89,7 +90,7 @@ void validate(const config& c);
 
 // Parses one seed/control wire entry of `kind`: checks the types the wire
 // needs and splits off `simulate`. `where` names it in messages.
-std::optional<failure> parse_wire_entry(const json& entry, action_kind kind,
+std::optional<failure> parse_wire_entry(json entry, action_kind kind,
                                         const std::string& where, seed_action& out);
 
 }  // namespace reemu

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,7 @@ struct simulate_plan {
   std::vector<std::string> steps;  // state names (state machines) or running phases (tasks)
   double step_seconds = 2;         // > 0
   double pending_seconds = 0;      // state machine `pending` / task `queued` before the walk
-  double starting_seconds = 0;     // task `starting` between queued and running; ignored for SMs
+  double starting_seconds = 0;     // task `starting` between queued and running (an SM stays `pending`)
   bool fails = false;              // outcome: failed instead of completed
   std::size_t fail_at_step = 0;    // index into steps; meaningful when fails
   std::string error = "simulated failure";  // SM `error`, task `error_message`
@@ -44,7 +45,10 @@ struct simulate_plan {
 // `fields` is the wire object as seeded, created or last patched: served
 // verbatim, with unknown keys kept. When `plan` is set, the live fields
 // (status, progress, state, heartbeat, error…) are computed from the plan and
-// the clock at read time and override `fields`.
+// the clock at read time and override `fields`. Once a static action is in
+// the registry its fields live only in `static_v1` (a JSON tree costs several
+// times the bytes of its text, which matters at 100k actions): read them with
+// render_v1(), never through `fields`.
 struct action {
   std::string uid;
   action_kind kind = action_kind::task;
@@ -53,6 +57,11 @@ struct action {
   double started_at = 0;      // clock time the plan's timeline starts at
   double created_at = 0;      // clock time of creation, for creation_time
   double gone_at = forever;   // static actions: invisible from this clock time on
+  // Static actions only: the v1 wire body, serialised once when the action
+  // enters the registry, so lists and lookups copy bytes instead of
+  // rendering. Set by registry_data::add/replace; null for simulated ones.
+  std::shared_ptr<const std::string> static_v1;
+  std::string object_name;  // copy of fields["object_name"] ("bdb:1"), for the bdb index
 };
 
 // SHA-256 of a password: users never hold the clear text after loading.

@@ -89,7 +89,8 @@ using snapshot_ptr = std::shared_ptr<const registry_state>;
 
 class registry {
  public:
-  explicit registry(registry_data initial);
+  // Publishes `seed` and keeps it for reset().
+  explicit registry(registry_data seed);
 
   // The current version. Thread-safe, wait-free in practice (a pointer copy).
   snapshot_ptr snapshot() const;
@@ -100,10 +101,15 @@ class registry {
   // back into the registry.
   std::optional<failure> update(const std::function<std::optional<failure>(registry_data&)>& change);
 
-  // Replaces everything with `data` (reset to seed).
+  // Replaces everything with `data`.
   void replace_all(registry_data data);
 
+  // Back to the seed given at construction; simulated seed actions start
+  // again at `now`. Static ones are shared with the seed, not copied.
+  void reset(double now);
+
  private:
+  registry_data seed_;
   void publish(registry_data data);
 
   mutable std::mutex pointer_mutex_;  // guards current_ only: held for a pointer copy

@@ -45,7 +45,8 @@ class server {
 };
 
 // Everything main does after parsing flags: logging, app, server, signals,
-// threads. Returns the process exit code. Throws start-up errors.
-int run(const config& cfg);
+// threads. Returns the process exit code. Throws start-up errors. Takes the
+// config by value: a large seed moves into the registry instead of being copied.
+int run(config cfg);
 
 }  // namespace reemu

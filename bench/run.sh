@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Benchmark: re-actions-emulator against nginx serving the same bytes as
+# static files, one worker/thread each, on loopback. A tool, not a test.
+#
+#   bench/run.sh                 # full run (about 4 minutes)
+#   ROUNDS=1 DURATION=3 bench/run.sh   # quick look
+#
+# Prints, per case, req/s, p50 and p99 of both servers over alternating
+# rounds (A B A B ...) and the median of the per-round ratios; then start-up
+# time, idle RSS and RSS with 100k state machines. Loopback only; every
+# process it starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-50}
+work=$(mktemp -d /tmp/reemu-bench.XXXXXX)
+chmod 755 "$work"  # nginx workers run as www-data and must read the bodies
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+scripts/install-deps.sh --bench
+cmake --preset release >/dev/null
+cmake --build --preset release --target re-actions-emulator | tail -n 3
+bin=$PWD/build/release/re-actions-emulator
+auth="Authorization: Basic $(printf '%s' 'admin@redis.local:Redis123!' | base64)"
+
+free_port() {  # a port nothing listens on, from the ephemeral range
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+# Waits until the server on $1 answers /emulator/v1/health (no fork per try).
+wait_health() {
+  local port=$1 line deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+      printf 'GET /emulator/v1/health HTTP/1.0\r\n\r\n' >&3
+      read -r line <&3 || true
+      exec 3<&-
+      [[ "$line" == *" 200 "* ]] && return 0
+    fi
+  done
+  echo "server on $port did not come up" >&2
+  return 1
+}
+
+# start_emulator CONFIG THREADS -> sets emu_pid, emu_port
+start_emulator() {
+  emu_port=$(free_port)
+  "$bin" --config "$1" --bind 127.0.0.1 --http-port "$emu_port" --no-https \
+    --threads "$2" --log-level warn &
+  emu_pid=$!
+  pids+=("$emu_pid")
+  wait_health "$emu_port"
+}
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# start_nginx: serves $work/www/<name> at the locations in $work/locations
+start_nginx() {
+  nginx_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+$(cat "$work/locations")
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  local deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && return 0; done
+  echo "nginx did not come up" >&2; return 1
+}
+
+# fetch PORT TARGET FILE: the emulator's exact body, to be served by nginx too
+fetch() { curl -sf -H "$auth" "http://127.0.0.1:$1$2" -o "$3"; }
+
+add_location() {  # add_location TARGET FILE
+  printf '    location = %s { default_type application/json; alias %s; }\n' "$1" "$2" >> "$work/locations"
+}
+
+# wrk_run PORT TARGET -> "rps p50_ms p99_ms non2xx"
+wrk_run() {
+  local out
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$auth" "http://127.0.0.1:$1$2")
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+printf '%-34s %10s %8s %8s %10s %8s %8s %7s %6s\n' case emu_rps p50ms p99ms nginx_rps p50ms p99ms ratio non2xx
+# compare NAME TARGET: alternating rounds against the running emulator and nginx
+compare() {
+  local name=$1 target=$2 ratios=() e n bad=0
+  local -a erps ep50 ep99 nrps np50 np99
+  for ((r = 0; r < ROUNDS; r++)); do
+    read -r a b c d <<<"$(wrk_run "$emu_port" "$target")"; erps+=("$a"); ep50+=("$b"); ep99+=("$c"); bad=$((bad + d))
+    read -r a b c d <<<"$(wrk_run "$nginx_port" "$target")"; nrps+=("$a"); np50+=("$b"); np99+=("$c"); bad=$((bad + d))
+    ratios+=("$(awk -v e="${erps[-1]}" -v n="${nrps[-1]}" 'BEGIN {printf "%.3f", e / n}')")
+  done
+  printf '%-34s %10s %8s %8s %10s %8s %8s %7s %6s\n' "$name" \
+    "$(printf '%s\n' "${erps[@]}" | median)" "$(printf '%s\n' "${ep50[@]}" | median)" \
+    "$(printf '%s\n' "${ep99[@]}" | median)" "$(printf '%s\n' "${nrps[@]}" | median)" \
+    "$(printf '%s\n' "${np50[@]}" | median)" "$(printf '%s\n' "${np99[@]}" | median)" \
+    "$(printf '%s\n' "${ratios[@]}" | median)" "$bad"
+}
+
+# --- seed data ---------------------------------------------------------------
+seed=config/default.json
+mkdir -p "$work/www"
+: > "$work/locations"
+start_emulator "$seed" 1
+uid=5a42fabf-c603-4950-88d9-3a3148a5d763
+fetch "$emu_port" /v1/actions "$work/www/v1_actions.json"
+fetch "$emu_port" "/v1/actions/$uid" "$work/www/v1_action.json"
+fetch "$emu_port" /v2/actions "$work/www/v2_actions.json"
+add_location /v1/actions "$work/www/v1_actions.json"
+add_location "/v1/actions/$uid" "$work/www/v1_action.json"
+add_location /v2/actions "$work/www/v2_actions.json"
+idle_rss=$(rss_kib "$emu_pid")
+
+# Big registries: N state machines in wire form.
+make_config() {  # make_config N FILE
+  awk -v n="$1" 'BEGIN {
+    printf "{\"server\":{},\"users\":[{\"email\":\"admin@redis.local\",\"password\":\"Redis123!\",\"role\":\"admin\"}],\"databases\":[1],\"state-machines\":["
+    for (i = 0; i < n; i++) {
+      printf "%s{\"action_uid\":\"00000000-0000-4000-8000-%012d\",\"heartbeat\":1760400082,\"name\":\"SMCreateBDB\",\"object_name\":\"bdb:%d\",\"progress\":100,\"status\":\"completed\"}", (i ? "," : ""), i, i % 1000 + 1
+    }
+    printf "]}\n" }' > "$2"
+}
+big_lines=()
+for n in 10000 100000; do make_config "$n" "$work/sm$n.json"; done
+
+start_nginx
+compare "GET /v1/actions (seed)" /v1/actions
+compare "GET /v1/actions/{uid} (seed)" "/v1/actions/$uid"
+compare "GET /v2/actions (seed)" /v2/actions
+stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+
+for n in 10000 100000; do
+  start_emulator "$work/sm$n.json" 1
+  load_rss=$(rss_kib "$emu_pid")
+  f0=$(date +%s%N); fetch "$emu_port" /v1/actions "$work/www/v1_actions_$n.json"; f1=$(date +%s%N)
+  first_ms=$(( (f1 - f0) / 1000000 ))
+  : > "$work/locations"
+  add_location /v1/actions "$work/www/v1_actions_$n.json"
+  fetch "$emu_port" /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/v1_action_$n.json"
+  add_location /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/v1_action_$n.json"
+  start_nginx
+  # One client, one request at a time: the second (cached) answer against nginx.
+  single() { for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "$auth" "http://127.0.0.1:$1/v1/actions"; done | median; }
+  es=$(single "$emu_port"); ns=$(single "$nginx_port")
+  big_lines+=("$(printf '%6s SMs: %5.1f MiB body; first answer %d ms; later answers %.1f ms vs nginx %.1f ms (ratio %.2f); RSS after load %s KiB' \
+    "$n" "$(awk -v b="$(stat -c %s "$work/www/v1_actions_$n.json")" 'BEGIN {print b / 1048576}')" "$first_ms" \
+    "$(awk -v x="$es" 'BEGIN {print x * 1000}')" "$(awk -v x="$ns" 'BEGIN {print x * 1000}')" \
+    "$(awk -v a="$es" -v b="$ns" 'BEGIN {print a / b}')" "$load_rss")")
+  compare "GET /v1/actions ($n SMs)" /v1/actions
+  if [ "$n" = 100000 ]; then
+    compare "GET /v1/actions/{uid} (100k SMs)" /v1/actions/00000000-0000-4000-8000-000000000007
+    rss_big=$(rss_kib "$emu_pid")
+  fi
+  stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+done
+
+# --- scaling: --threads 2 against --threads 1, wrk with 2 threads ------------
+scale() {
+  local threads=$1 out=()
+  start_emulator "$seed" "$threads"
+  for ((r = 0; r < ROUNDS; r++)); do
+    out+=("$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -H "$auth" "http://127.0.0.1:$emu_port/v1/actions" | awk '/Requests\/sec:/ {printf "%.0f", $2}')")
+  done
+  stop_pid "$emu_pid"
+  printf '%s\n' "${out[@]}" | median
+}
+t1=$(scale 1); t2=$(scale 2)
+
+# --- start-up: exec to first answered request --------------------------------
+starts=()
+for _ in 1 2 3 4 5; do
+  port=$(free_port)
+  s=$(date +%s%N)
+  "$bin" --config "$seed" --bind 127.0.0.1 --http-port "$port" --https-port 0 --log-level warn &
+  p=$!; pids+=("$p")
+  wait_health "$port"
+  e=$(date +%s%N)
+  starts+=("$(( (e - s) / 1000000 ))")
+  stop_pid "$p"
+done
+
+echo
+printf '%s\n' "${big_lines[@]}"
+printf 'threads: --threads 1 %s req/s, --threads 2 %s req/s, ratio %s (wrk -t2 -c%s)\n' "$t1" "$t2" \
+  "$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.2f", b / a}')" "$CONNECTIONS"
+printf 'start-up to first answer (HTTPS with a generated certificate included): median %s ms of 5\n' \
+  "$(printf '%s\n' "${starts[@]}" | median)"
+printf 'idle RSS: %s KiB; RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$rss_big"
+printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"
