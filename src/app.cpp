@@ -95,7 +95,7 @@ app::app(config cfg)
   config_.actions.shrink_to_fit();
 }
 
-handled app::handle(const incoming_request& req) {
+handled app::handle(const incoming_request& req, auth_cache* cache) {
   handled h;
   h.arrival = clock_.now();
   try {
@@ -164,10 +164,20 @@ handled app::handle(const incoming_request& req) {
     }
 
     ctx.state = registry_.snapshot();
+    const user* u = nullptr;
+    const auto& users = ctx.state->data().users;
+    if (cache && cache->version == ctx.state->version() && !req.authorization.empty() &&
+        cache->authorization == req.authorization) {
+      const auto it = users.find(std::string_view(cache->email));
+      u = it == users.end() ? nullptr : &it->second;
+    } else if (credentials) {
+      u = authenticate(users, *credentials);
+      if (u && cache) *cache = {std::string(req.authorization), ctx.state->version(), u->email};
+    }
     if (!credentials) {
       h.reply = unauthorized(req.authorization.empty() ? "Authentication required"
                                                         : "Malformed Authorization header");
-    } else if (const user* u = authenticate(ctx.state->data().users, *credentials); !u) {
+    } else if (!u) {
       h.reply = unauthorized("Invalid username or password");
     } else {
       h.user = u->email;

@@ -216,6 +216,7 @@ reply patch_action(const request_context& ctx) {
     // this instant, then the patch applies on top.
     action a = *current;
     a.fields = render_v1(*current, ctx.now);
+    a.static_v1.reset();  // the old text: render_v1 would answer with it, not the patch
     const double keep = retain ? *retain : (a.plan ? a.plan->retain_seconds : forever);
     a.plan.reset();
 

@@ -12,12 +12,15 @@ std::uint64_t fault_table::add(fault_rule rule) {
   rule.id = next_id_++;
   rule.hits = 0;
   rules_.push_back(std::move(rule));
+  count_.store(rules_.size(), std::memory_order_release);
   return rules_.back().id;
 }
 
 bool fault_table::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  return std::erase_if(rules_, [&](const fault_rule& r) { return r.id == id; }) > 0;
+  const bool removed = std::erase_if(rules_, [&](const fault_rule& r) { return r.id == id; }) > 0;
+  count_.store(rules_.size(), std::memory_order_release);
+  return removed;
 }
 
 std::vector<fault_rule> fault_table::list() const {
@@ -28,12 +31,14 @@ std::vector<fault_rule> fault_table::list() const {
 void fault_table::clear() {
   std::lock_guard lock(mutex_);
   rules_.clear();
+  count_.store(0, std::memory_order_release);
   rng_.seed(seed_);
   next_id_ = 1;
 }
 
 std::optional<fault_effect> fault_table::match(std::string_view method, std::string_view path,
                                                std::string_view user) {
+  if (count_.load(std::memory_order_acquire) == 0) return std::nullopt;
   std::lock_guard lock(mutex_);
   for (auto it = rules_.begin(); it != rules_.end(); ++it) {
     fault_rule& r = *it;
@@ -48,7 +53,10 @@ std::optional<fault_effect> fault_table::match(std::string_view method, std::str
     }
     fault_effect e{r.delay_ms, r.drop, r.status, r.error_code, r.description};
     ++r.hits;
-    if (r.times && --*r.times == 0) rules_.erase(it);
+    if (r.times && --*r.times == 0) {
+      rules_.erase(it);
+      count_.store(rules_.size(), std::memory_order_release);
+    }
     return e;
   }
   return std::nullopt;

@@ -68,6 +68,11 @@ live_state evaluate(const simulate_plan& plan, double started_at, double now) no
     // Floor, clamped: floating error must never name a step past the walk.
     auto i = static_cast<std::size_t>(std::floor((now - run_start) / d));
     if (i >= steps_walked) i = steps_walked - 1;
+    // The division can round across a boundary (now == run_start + d, d = 0.1,
+    // floors to step 0): settle on the step whose [start, start + d) as
+    // computed below holds `now`, so the validity interval always contains it.
+    while (i + 1 < steps_walked && now >= run_start + static_cast<double>(i + 1) * d) ++i;
+    while (i > 0 && now < run_start + static_cast<double>(i) * d) --i;
     s.phase = phase::running;
     s.step = i;
     s.progress = progress_percent(i, n);

@@ -275,6 +275,7 @@ struct server::impl {
   net::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer) {
     auto& lowest = beast::get_lowest_layer(stream);
     const server_config& c = cfg();
+    auth_cache auth;
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(c.header_limit));
@@ -331,7 +332,7 @@ struct server::impl {
       if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = it->value();
       if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
       in.body = req.body();
-      handled h = app_.handle(in);
+      handled h = app_.handle(in, &auth);
 
       if (h.reply.delay.count() > 0) {
         net::steady_timer timer(co_await net::this_coro::executor);

@@ -29,6 +29,15 @@ struct incoming_request {
   std::string_view body;
 };
 
+// Per-connection memory of the last successful authentication: a client that
+// sends the same Authorization header on a keep-alive connection is not
+// re-hashed while the registry (users included) is unchanged.
+struct auth_cache {
+  std::string authorization;  // the header value that authenticated
+  std::uint64_t version = 0;  // registry version it was checked against
+  std::string email;
+};
+
 struct handled {
   reemu::reply reply;
   std::string user;      // authenticated email, or empty
@@ -45,8 +54,8 @@ class app {
   app& operator=(const app&) = delete;
 
   // Answers one request. Never throws for anything a client sends.
-  // Thread-safe.
-  handled handle(const incoming_request& req);
+  // Thread-safe; `cache` (optional) belongs to the calling connection.
+  handled handle(const incoming_request& req, auth_cache* cache = nullptr);
 
   // Writes a finished exchange to the journal (status 0: dropped by a fault).
   void record(const incoming_request& req, const handled& h, unsigned status,

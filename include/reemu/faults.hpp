@@ -2,6 +2,7 @@
 // with a chosen status and error_code, or lose their connection.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -57,6 +58,9 @@ class fault_table {
   std::mt19937_64 rng_;
   std::uint64_t next_id_ = 1;
   std::vector<fault_rule> rules_;
+  // Mirrors rules_.size(): match() skips the lock when there are no rules,
+  // which is the common case on the hot path.
+  std::atomic<std::size_t> count_{0};
 };
 
 }  // namespace reemu
