@@ -118,10 +118,13 @@ class connection_tracker {
 }  // namespace
 
 struct server::impl {
-  explicit impl(app& a) : app_(a), drain_timer_(ioc_) {}
+  explicit impl(app& a) : app_(a), control_(net::make_strand(ioc_)), drain_timer_(control_) {}
 
   app& app_;
   net::io_context ioc_;
+  // Listeners, signals and the stop sequence share one strand, so closing
+  // them never races an accept or a signal on another thread.
+  net::strand<net::io_context::executor_type> control_;
   std::optional<tcp::acceptor> http_acceptor_;
   std::optional<tcp::acceptor> https_acceptor_;
   std::optional<tls_setup> tls_;
@@ -138,7 +141,7 @@ struct server::impl {
     const auto address = net::ip::make_address(cfg().bind, ec);
     if (ec) throw std::runtime_error("invalid bind address \"" + cfg().bind + "\": " + ec.message());
     const tcp::endpoint endpoint(address, port);
-    tcp::acceptor acceptor(ioc_);
+    tcp::acceptor acceptor(control_);
     const auto fail = [&](const char* what) {
       throw std::runtime_error("cannot " + std::string(what) + " " + scheme + " listener on " +
                                cfg().bind + ":" + std::to_string(port) + ": " + ec.message());
@@ -187,7 +190,7 @@ struct server::impl {
         h->alive = false;
         s.tracker_.remove(id);
         if (--s.connections_ == 0 && s.stopping_)
-          net::post(s.ioc_, [&s = s] { s.drain_timer_.cancel(); });
+          net::post(s.control_, [&s = s] { s.drain_timer_.cancel(); });
       }
     } guard{*this, h, id};
 
@@ -440,9 +443,9 @@ void server::start() {
   log_listener("http", s.http_acceptor_);
   log_listener("https", s.https_acceptor_);
   if (s.http_acceptor_)
-    net::co_spawn(s.ioc_, s.accept_loop(*s.http_acceptor_, false), net::detached);
+    net::co_spawn(s.control_, s.accept_loop(*s.http_acceptor_, false), net::detached);
   if (s.https_acceptor_)
-    net::co_spawn(s.ioc_, s.accept_loop(*s.https_acceptor_, true), net::detached);
+    net::co_spawn(s.control_, s.accept_loop(*s.https_acceptor_, true), net::detached);
 }
 
 std::uint16_t server::http_port() const noexcept {
@@ -464,12 +467,12 @@ void server::run(unsigned threads) {
 }
 
 void server::stop() {
-  net::post(impl_->ioc_, [s = impl_.get()] { s->begin_stop(); });
+  net::post(impl_->control_, [s = impl_.get()] { s->begin_stop(); });
 }
 
 void server::stop_on_signals() {
   auto& s = *impl_;
-  s.signals_.emplace(s.ioc_, SIGINT, SIGTERM);
+  s.signals_.emplace(s.control_, SIGINT, SIGTERM);
   s.signals_->async_wait([&s](beast::error_code ec, int sig) {
     if (ec) return;
     spdlog::info("received signal {}", sig);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The binary end to end: starts on ephemeral ports, answers, and exits 0
+# promptly on SIGTERM (and SIGINT) with an idle keep-alive connection open.
+# Usage: sigterm.sh BINARY CONFIG
+set -euo pipefail
+bin=$1 config=$2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for sig in TERM INT; do
+  "$bin" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --log-level info 2>"$log" &
+  pid=$!
+  port=""
+  for _ in $(seq 1 500); do  # the log line names the bound port once listening
+    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log")
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.01
+  done
+  [ -n "$port" ] || { echo "no listening line"; cat "$log"; exit 1; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port"  # an idle keep-alive client the stop must not wait on
+  printf 'GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+  read -r status <&3
+  [[ "$status" == *" 200 "* ]] || { echo "health answered: $status"; exit 1; }
+  kill -"$sig" "$pid"
+  start=$SECONDS
+  code=0
+  wait "$pid" || code=$?
+  exec 3<&-
+  [ "$code" -eq 0 ] || { echo "SIG$sig: exit code $code"; cat "$log"; exit 1; }
+  (( SECONDS - start <= 3 )) || { echo "SIG$sig: took $((SECONDS - start)) s"; exit 1; }
+  grep -q "stopped" "$log" || { echo "SIG$sig: no 'stopped' line"; cat "$log"; exit 1; }
+  echo "SIG$sig: exit 0 after $((SECONDS - start)) s"
+done
