@@ -8,6 +8,7 @@
 
 #include "reemu/config.hpp"
 #include "reemu/logging.hpp"
+#include "reemu/probe.hpp"
 #include "reemu/server.hpp"
 #include "reemu/tls.hpp"
 #include "reemu/version.hpp"
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
-  bool no_http = false, no_https = false, no_control = false;
+  bool no_http = false, no_https = false, no_control = false, health_check = false;
 
   cli.add_option("-c,--config", config_path, "JSON config file")
       ->envname("REEMU_CONFIG")
@@ -59,6 +60,10 @@ int main(int argc, char** argv) {
   cli.add_option("--log-format", log_format, "text | json (default text)")
       ->envname("REEMU_LOG_FORMAT")->check(CLI::IsMember({"text", "json"}));
 
+  cli.add_flag("--health-check", health_check,
+               "Probe the server this config describes (GET /emulator/v1/health) and exit 0 "
+               "when it answers 200: a container HEALTHCHECK without curl");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,6 +88,12 @@ int main(int argc, char** argv) {
     if (log_level) cfg.log.level = *log_level;
     if (log_format) cfg.log.format = *log_format;
     reemu::validate(cfg);
+    if (health_check) {
+      std::string detail;
+      const bool ok = reemu::probe_health(cfg, std::chrono::seconds(3), detail);
+      std::cout << (ok ? "healthy: " : "unhealthy: ") << detail << '\n';
+      return ok ? 0 : 1;
+    }
     reemu::setup_logging(cfg.log.level, cfg.log.format);
     spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, config_path);
     return reemu::run(std::move(cfg));

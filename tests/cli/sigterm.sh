@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The binary end to end: starts on ephemeral ports, answers, and exits 0
-# promptly on SIGTERM (and SIGINT) with an idle keep-alive connection open.
+# The binary end to end: starts on ephemeral ports, answers (also to its own
+# --health-check), and exits 0 promptly on SIGTERM and SIGINT with an idle
+# keep-alive connection open.
 # Usage: sigterm.sh BINARY CONFIG
 set -euo pipefail
 bin=$1 config=$2
@@ -8,6 +9,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 for sig in TERM INT; do
+  : > "$log"  # truncate here: the child's own truncation may come after our first read
   "$bin" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --log-level info 2>"$log" &
   pid=$!
   port=""
@@ -18,6 +20,8 @@ for sig in TERM INT; do
     sleep 0.01
   done
   [ -n "$port" ] || { echo "no listening line"; cat "$log"; exit 1; }
+  # The built-in container probe sees it healthy.
+  "$bin" --config "$config" --bind 127.0.0.1 --http-port "$port" --health-check >/dev/null
   exec 3<>"/dev/tcp/127.0.0.1/$port"  # an idle keep-alive client the stop must not wait on
   printf 'GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n' >&3
   read -r status <&3
@@ -31,4 +35,8 @@ for sig in TERM INT; do
   (( SECONDS - start <= 3 )) || { echo "SIG$sig: took $((SECONDS - start)) s"; exit 1; }
   grep -q "stopped" "$log" || { echo "SIG$sig: no 'stopped' line"; cat "$log"; exit 1; }
   echo "SIG$sig: exit 0 after $((SECONDS - start)) s"
+  # And unhealthy once it is gone.
+  if "$bin" --config "$config" --bind 127.0.0.1 --http-port "$port" --health-check >/dev/null; then
+    echo "health check passed against a stopped server"; exit 1
+  fi
 done
