@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
   cli.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")->envname("REEMU_TLS_KEY");
   cli.add_option("--tls-cert-out", tls_cert_out, "Write the certificate in use to this file")
       ->envname("REEMU_TLS_CERT_OUT");
+  std::vector<std::string> tls_names;
+  cli.add_option("--tls-name", tls_names,
+                 "Extra host name or address for the generated certificate (repeatable; "
+                 "the env var takes a comma-separated list)")
+      ->envname("REEMU_TLS_NAMES")->delimiter(',');
   cli.add_option("--threads", threads, "I/O threads (default: hardware threads)")
       ->envname("REEMU_THREADS")->check(CLI::Range(1, 256));
   cli.add_option("--clock", clock, "real | manual (default real)")
@@ -81,6 +86,7 @@ int main(int argc, char** argv) {
     if (tls_cert) s.tls_cert = *tls_cert;
     if (tls_key) s.tls_key = *tls_key;
     if (tls_cert_out) s.tls_cert_out = *tls_cert_out;
+    if (!tls_names.empty()) s.tls_names = tls_names;
     if (threads) s.threads = *threads;
     if (clock) cfg.emulator.clock = *reemu::parse_clock_mode(*clock);
     if (seed) cfg.emulator.seed = *seed;

@@ -424,6 +424,7 @@ void server::start() {
     opts.cert_file = c.tls_cert;
     opts.key_file = c.tls_key;
     opts.cert_out_file = c.tls_cert_out;
+    opts.extra_names = c.tls_names;
     if (c.bind != "0.0.0.0" && c.bind != "::") opts.extra_names.push_back(c.bind);
     s.tls_ = make_tls_setup(opts);
     spdlog::info("TLS certificate {} ({}), SHA-256 fingerprint {}",

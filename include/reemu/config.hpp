@@ -25,6 +25,7 @@ struct server_config {
   std::string tls_cert;      // PEM chain; empty = self-signed at start-up
   std::string tls_key;
   std::string tls_cert_out;  // write the certificate in use here
+  std::vector<std::string> tls_names;  // extra subjectAltNames of a generated certificate
   unsigned threads = 0;      // 0 = one per hardware thread
   std::size_t header_limit = 16 * 1024;   // bytes; larger -> 431
   std::size_t body_limit = 1024 * 1024;   // bytes; larger -> 413
