@@ -1,1 +1,187 @@
+// Unit tests for Basic authentication (src/auth.cpp): header parsing, base64, password checks.
+#include "reemu/auth.hpp"
+
 #include <gtest/gtest.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+using namespace reemu;
+
+namespace {
+
+std::string basic(std::string_view user_colon_password) {
+  return "Basic " + base64_encode(user_colon_password);
+}
+
+user make_user(std::string email, role r, std::string_view password) {
+  return user{std::move(email), r, digest_password(password)};
+}
+
+}  // namespace
+
+TEST(auth, parses_valid_headers) {
+  struct row {
+    std::string header;
+    std::string username;
+    std::string password;
+  };
+  const std::array rows = {
+      row{basic("admin@redis.local:Redis123!"), "admin@redis.local", "Redis123!"},
+      row{"basic " + base64_encode("a:b"), "a", "b"},
+      row{"BASIC " + base64_encode("a:b"), "a", "b"},
+      row{"bAsIc " + base64_encode("a:b"), "a", "b"},
+      row{"Basic   " + base64_encode("a:b") + "  ", "a", "b"},  // extra spaces around the token
+      row{"Basic " + base64_encode("a:b") + "\t", "a", "b"},
+      row{basic("user:"), "user", ""},                      // empty password is allowed
+      row{basic(":secret"), "", "secret"},                  // empty user name decodes too
+      row{basic("user:pa:ss:word"), "user", "pa:ss:word"},  // split at the first colon
+      row{basic("user::"), "user", ":"},
+      row{basic(std::string("u\0x:p\0q", 7)), std::string("u\0x", 3), std::string("p\0q", 3)},
+      row{basic("\xc3\xa9l\xc3\xa8ve:mot de passe"), "\xc3\xa9l\xc3\xa8ve", "mot de passe"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.header);
+    const auto c = parse_basic_authorization(r.header);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->username, r.username);
+    EXPECT_EQ(c->password, r.password);
+  }
+}
+
+TEST(auth, rejects_malformed_headers) {
+  const std::array<std::string, 22> rows = {
+      "",
+      "Basic",
+      "Basic ",
+      "Basic    ",
+      "Bearer " + base64_encode("a:b"),
+      "Digest " + base64_encode("a:b"),
+      "Basicx " + base64_encode("a:b"),
+      "Basic\t" + base64_encode("a:b"),       // the scheme ends at a space
+      base64_encode("a:b"),                   // no scheme at all
+      "Basic " + base64_encode("no-colon"),   // decoded text needs a ':'
+      "Basic " + base64_encode(""),           // empty token
+      "Basic YWJj!GVm",                       // '!' is not base64
+      "Basic YW Jj",                          // a space inside the token
+      "Basic YWJjZA",                         // length not a multiple of 4
+      "Basic YWJjZA=",                        // length not a multiple of 4
+      "Basic YQ=a",                           // data after padding
+      "Basic Y===",                           // too much padding
+      "Basic =YQ=",                           // padding first
+      "Basic YQ==YQ==",                       // padding before the last group
+      "Basic YW-j",                           // base64url alphabet is not accepted
+      "Basic YW_j",
+      "Basic " + base64_encode("a:b") + "=",
+  };
+  for (const auto& h : rows) {
+    SCOPED_TRACE("header: '" + h + "'");
+    EXPECT_FALSE(parse_basic_authorization(h).has_value());
+  }
+}
+
+TEST(auth, length_limit) {
+  // "Basic " + 4088 base64 characters + trailing spaces (trimmed) = exactly the limit.
+  const std::string text = "user:" + std::string(3066 - 5, 'p');
+  const std::string token = base64_encode(text);
+  ASSERT_EQ(token.size(), 4088u);
+  const std::string at_limit = "Basic " + token + "  ";
+  ASSERT_EQ(at_limit.size(), max_authorization_length);
+  const auto c = parse_basic_authorization(at_limit);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->username, "user");
+  EXPECT_EQ(c->password.size(), 3061u);
+
+  EXPECT_FALSE(parse_basic_authorization(at_limit + " ").has_value());
+
+  const std::string huge = "Basic " + base64_encode("user:" + std::string(1 << 20, 'x'));
+  EXPECT_GT(huge.size(), 1u << 20);
+  EXPECT_FALSE(parse_basic_authorization(huge).has_value());
+}
+
+TEST(auth, base64_known_vectors) {
+  // RFC 4648 section 10.
+  struct row {
+    std::string_view plain;
+    std::string_view encoded;
+  };
+  constexpr std::array rows = {
+      row{"", ""},         row{"f", "Zg=="},         row{"fo", "Zm8="},
+      row{"foo", "Zm9v"},  row{"foob", "Zm9vYg=="},  row{"fooba", "Zm9vYmE="},
+      row{"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.plain);
+    EXPECT_EQ(base64_encode(r.plain), r.encoded);
+    const auto back = base64_decode(r.encoded);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(*back, r.plain);
+  }
+}
+
+TEST(auth, base64_round_trips_for_lengths_0_to_10) {
+  for (std::size_t len = 0; len <= 10; ++len) {
+    for (unsigned fill : {0x00u, 0x3Fu, 0x7Fu, 0x80u, 0xFBu, 0xFFu}) {
+      std::string plain;
+      for (std::size_t i = 0; i < len; ++i)
+        plain.push_back(static_cast<char>((fill + 37 * i) & 0xFF));
+      SCOPED_TRACE("length " + std::to_string(len) + " fill " + std::to_string(fill));
+      const std::string enc = base64_encode(plain);
+      EXPECT_EQ(enc.size(), (len + 2) / 3 * 4);
+      const auto dec = base64_decode(enc);
+      ASSERT_TRUE(dec.has_value());
+      EXPECT_EQ(*dec, plain);
+    }
+  }
+}
+
+TEST(auth, base64_decode_rejects_bad_input) {
+  for (std::string_view bad : {"A", "AB", "ABC", "ABCDE", "AB=C", "A===", "====", "AB==CD==",
+                               "AB\nC", "ABC\x80", "AB C"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_FALSE(base64_decode(bad).has_value());
+  }
+}
+
+TEST(auth, authenticate_checks_the_password) {
+  user_map users;
+  users.emplace("admin@redis.local", make_user("admin@redis.local", role::admin, "Redis123!"));
+  users.emplace("viewer@redis.local",
+                make_user("viewer@redis.local", role::cluster_viewer, "Viewer123!"));
+  users.emplace("empty@redis.local", make_user("empty@redis.local", role::none, ""));
+
+  const user* ok = authenticate(users, {"admin@redis.local", "Redis123!"});
+  ASSERT_NE(ok, nullptr);
+  EXPECT_EQ(ok->email, "admin@redis.local");
+  EXPECT_EQ(ok->role, role::admin);
+  EXPECT_EQ(ok, &users.at("admin@redis.local"));
+
+  const user* viewer = authenticate(users, {"viewer@redis.local", "Viewer123!"});
+  ASSERT_NE(viewer, nullptr);
+  EXPECT_EQ(viewer->role, role::cluster_viewer);
+
+  ASSERT_NE(authenticate(users, {"empty@redis.local", ""}), nullptr);
+
+  EXPECT_EQ(authenticate(users, {"admin@redis.local", "redis123!"}), nullptr);
+  EXPECT_EQ(authenticate(users, {"admin@redis.local", "Redis123! "}), nullptr);
+  EXPECT_EQ(authenticate(users, {"admin@redis.local", ""}), nullptr);
+  EXPECT_EQ(authenticate(users, {"admin@redis.local", "Viewer123!"}), nullptr);  // another's password
+  EXPECT_EQ(authenticate(users, {"ADMIN@redis.local", "Redis123!"}), nullptr);   // emails are exact
+  EXPECT_EQ(authenticate(users, {"ghost@redis.local", "Redis123!"}), nullptr);
+  EXPECT_EQ(authenticate(users, {"", ""}), nullptr);
+  // The dummy digest used for unknown users must not let anyone in.
+  EXPECT_EQ(authenticate(users, {"ghost@redis.local", "\x01not-a-user\x01"}), nullptr);
+  EXPECT_EQ(authenticate(user_map{}, {"ghost@redis.local", "\x01not-a-user\x01"}), nullptr);
+}
+
+TEST(auth, digest_is_sha256) {
+  const password_digest d = digest_password("abc");
+  // SHA-256("abc") = ba7816bf...
+  EXPECT_EQ(d[0], 0xba);
+  EXPECT_EQ(d[1], 0x78);
+  EXPECT_EQ(d[31], 0xad);
+  EXPECT_NE(digest_password("abc"), digest_password("abd"));
+  EXPECT_EQ(digest_password(""), digest_password(""));
+}

@@ -1,1 +1,262 @@
+// Unit tests for route matching and path splitting (src/router.cpp) over the real route table (app.hpp).
+#include "reemu/router.hpp"
+
 #include <gtest/gtest.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reemu/app.hpp"
+#include "reemu/config.hpp"
+#include "reemu/permissions.hpp"
+
+using namespace reemu;
+using http_t::verb;
+
+namespace {
+
+using kind = route_match::kind;
+
+struct match_case {
+  verb method;
+  std::string_view path;
+  kind result;
+  std::string_view pattern_or_allow;  // the pattern when found, the Allow header for 405
+};
+
+route_match match_path(const router& r, verb method, std::string_view path) {
+  const auto segments = path_segments(path);
+  EXPECT_TRUE(segments.has_value()) << path;
+  return r.match(method, segments.value_or(std::vector<std::string>{}));
+}
+
+std::string describe(const match_case& c) {
+  return std::string(http_t::to_string(c.method)) + " " + std::string(c.path);
+}
+
+}  // namespace
+
+TEST(router, table_of_routes) {
+  const config cfg;
+  const router r(all_routes(cfg));
+  constexpr std::array cases = {
+      // The emulated API.
+      match_case{verb::get, "/v1/actions", kind::found, "/v1/actions"},
+      match_case{verb::head, "/v1/actions", kind::found, "/v1/actions"},
+      match_case{verb::get, "/v1/actions/", kind::found, "/v1/actions"},
+      match_case{verb::get, "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763", kind::found,
+                 "/v1/actions/{uid}"},
+      match_case{verb::head, "/v1/actions/x", kind::found, "/v1/actions/{uid}"},
+      match_case{verb::get, "/v1/actions/bdb/1", kind::found, "/v1/actions/bdb/{bdb_uid}"},
+      match_case{verb::get, "/v1/actions/bdb/abc", kind::found, "/v1/actions/bdb/{bdb_uid}"},
+      match_case{verb::get, "/v2/actions", kind::found, "/v2/actions"},
+      match_case{verb::get, "/v2/actions/x", kind::found, "/v2/actions/{uid}"},
+      match_case{verb::get, "/emulator/v1/health", kind::found, "/emulator/v1/health"},
+      match_case{verb::head, "/emulator/v1/health", kind::found, "/emulator/v1/health"},
+      match_case{verb::post, "/v1/actions", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::delete_, "/v1/actions/x", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::put, "/v2/actions", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::options, "/v1/actions/bdb/1", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::post, "/emulator/v1/health", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::get, "/", kind::not_found, ""},
+      match_case{verb::get, "/v1", kind::not_found, ""},
+      match_case{verb::get, "/v3/actions", kind::not_found, ""},
+      match_case{verb::get, "/v1/Actions", kind::not_found, ""},
+      match_case{verb::get, "/v1/actions/a/b", kind::not_found, ""},
+      match_case{verb::get, "/v1/actions/bdb/1/2", kind::not_found, ""},
+      match_case{verb::post, "/nothing/here", kind::not_found, ""},
+      // The control API.
+      match_case{verb::post, "/emulator/v1/actions", kind::found, "/emulator/v1/actions"},
+      match_case{verb::get, "/emulator/v1/actions", kind::method_not_allowed, "POST"},
+      match_case{verb::patch, "/emulator/v1/actions/x", kind::found, "/emulator/v1/actions/{uid}"},
+      match_case{verb::delete_, "/emulator/v1/actions/x", kind::found,
+                 "/emulator/v1/actions/{uid}"},
+      match_case{verb::get, "/emulator/v1/actions/x", kind::method_not_allowed, "PATCH, DELETE"},
+      match_case{verb::get, "/emulator/v1/templates", kind::found, "/emulator/v1/templates"},
+      match_case{verb::get, "/emulator/v1/clock", kind::found, "/emulator/v1/clock"},
+      match_case{verb::post, "/emulator/v1/clock/advance", kind::found,
+                 "/emulator/v1/clock/advance"},
+      match_case{verb::get, "/emulator/v1/clock/advance", kind::method_not_allowed, "POST"},
+      match_case{verb::post, "/emulator/v1/reset", kind::found, "/emulator/v1/reset"},
+      match_case{verb::get, "/emulator/v1/users", kind::found, "/emulator/v1/users"},
+      match_case{verb::post, "/emulator/v1/users", kind::found, "/emulator/v1/users"},
+      match_case{verb::delete_, "/emulator/v1/users", kind::method_not_allowed, "GET, HEAD, POST"},
+      match_case{verb::patch, "/emulator/v1/users/a@b.c", kind::found,
+                 "/emulator/v1/users/{email}"},
+      match_case{verb::delete_, "/emulator/v1/databases/3", kind::found,
+                 "/emulator/v1/databases/{uid}"},
+      match_case{verb::post, "/emulator/v1/databases", kind::found, "/emulator/v1/databases"},
+      match_case{verb::get, "/emulator/v1/requests", kind::found, "/emulator/v1/requests"},
+      match_case{verb::delete_, "/emulator/v1/requests", kind::found, "/emulator/v1/requests"},
+      match_case{verb::post, "/emulator/v1/requests", kind::method_not_allowed,
+                 "GET, HEAD, DELETE"},
+      match_case{verb::put, "/emulator/v1/faults", kind::method_not_allowed,
+                 "GET, HEAD, POST, DELETE"},
+      match_case{verb::delete_, "/emulator/v1/faults/7", kind::found, "/emulator/v1/faults/{id}"},
+      match_case{verb::get, "/emulator/v1/nope", kind::not_found, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(describe(c));
+    const route_match m = match_path(r, c.method, c.path);
+    EXPECT_EQ(m.result, c.result);
+    switch (c.result) {
+      case kind::found:
+        ASSERT_NE(m.route, nullptr);
+        EXPECT_EQ(m.route->pattern, c.pattern_or_allow);
+        EXPECT_TRUE(m.allow.empty());
+        break;
+      case kind::method_not_allowed:
+        EXPECT_EQ(m.route, nullptr);
+        EXPECT_EQ(m.allow, c.pattern_or_allow);
+        break;
+      case kind::not_found:
+        EXPECT_EQ(m.route, nullptr);
+        EXPECT_TRUE(m.allow.empty());
+        break;
+    }
+  }
+}
+
+TEST(router, head_matches_the_get_route_and_handler) {
+  const config cfg;
+  const router r(all_routes(cfg));
+  const route_match get = match_path(r, verb::get, "/v2/actions/abc");
+  const route_match head = match_path(r, verb::head, "/v2/actions/abc");
+  ASSERT_EQ(get.result, kind::found);
+  ASSERT_EQ(head.result, kind::found);
+  EXPECT_EQ(get.route, head.route);
+  EXPECT_EQ(head.route->method, verb::get);
+}
+
+TEST(router, captures_are_decoded_parameters) {
+  const config cfg;
+  const router r(all_routes(cfg));
+  struct row {
+    std::string_view path;
+    std::string_view name;
+    std::string_view value;
+  };
+  constexpr std::array rows = {
+      row{"/v1/actions/8fc32a11-4688-4057-9237-cd77fccd726f", "uid",
+          "8fc32a11-4688-4057-9237-cd77fccd726f"},
+      row{"/v1/actions/a%20b", "uid", "a b"},
+      row{"/v1/actions/a%2Fb", "uid", "a/b"},
+      row{"/v1/actions/bdb/12", "bdb_uid", "12"},
+      row{"/v2/actions/%41", "uid", "A"},
+      row{"/v1/actions/x?y=1", "uid", "x"},
+  };
+  for (const auto& c : rows) {
+    SCOPED_TRACE(c.path);
+    const route_match m = match_path(r, verb::get, c.path);
+    ASSERT_EQ(m.result, kind::found);
+    ASSERT_EQ(m.params.size(), 1u);
+    EXPECT_EQ(m.params[0].first, c.name);
+    EXPECT_EQ(m.params[0].second, c.value);
+  }
+  const route_match email = match_path(r, verb::patch, "/emulator/v1/users/a%40b.c");
+  ASSERT_EQ(email.result, kind::found);
+  ASSERT_EQ(email.params.size(), 1u);
+  EXPECT_EQ(email.params[0].second, "a@b.c");
+}
+
+TEST(router, route_permissions) {
+  const config cfg;
+  for (const route& r : all_routes(cfg)) {
+    SCOPED_TRACE(r.pattern);
+    ASSERT_NE(r.handler, nullptr);
+    const std::string_view p = r.pattern;
+    if (p == "/emulator/v1/health") {
+      EXPECT_TRUE(r.permission.empty());  // no authentication for container health checks
+      EXPECT_FALSE(r.admin_only);
+    } else if (p.starts_with("/emulator/")) {
+      EXPECT_TRUE(r.admin_only);
+      EXPECT_FALSE(r.permission.empty());
+    } else {
+      EXPECT_EQ(r.permission, view_status_of_cluster_action);
+      EXPECT_FALSE(r.admin_only);
+      EXPECT_EQ(r.method, verb::get);
+    }
+  }
+}
+
+TEST(router, control_routes_absent_when_disabled) {
+  config cfg;
+  cfg.emulator.control_api = false;
+  const auto routes = all_routes(cfg);
+  for (const route& r : routes)
+    EXPECT_TRUE(!std::string_view(r.pattern).starts_with("/emulator/") ||
+                r.pattern == "/emulator/v1/health")
+        << r.pattern;
+  const router r(routes);
+  EXPECT_EQ(match_path(r, verb::post, "/emulator/v1/actions").result, kind::not_found);
+  EXPECT_EQ(match_path(r, verb::get, "/emulator/v1/clock").result, kind::not_found);
+  EXPECT_EQ(match_path(r, verb::post, "/emulator/v1/reset").result, kind::not_found);
+  EXPECT_EQ(match_path(r, verb::get, "/emulator/v1/health").result, kind::found);
+  EXPECT_EQ(match_path(r, verb::get, "/v1/actions").result, kind::found);
+
+  cfg.emulator.control_api = true;
+  EXPECT_GT(all_routes(cfg).size(), routes.size());
+}
+
+TEST(router, path_segments_table) {
+  using segs = std::vector<std::string>;
+  struct row {
+    std::string_view target;
+    std::optional<segs> expected;
+  };
+  const std::array rows = {
+      row{"/", segs{}},
+      row{"/v1/actions", segs{"v1", "actions"}},
+      row{"/v1/actions/", segs{"v1", "actions"}},
+      row{"/v1/actions?x=1&y=2", segs{"v1", "actions"}},
+      row{"/v1/actions/?x=1", segs{"v1", "actions"}},
+      row{"/v1/actions/a%20b", segs{"v1", "actions", "a b"}},
+      row{"/v1/actions/a%2Fb", segs{"v1", "actions", "a/b"}},
+      row{"/v1/actions/%7Bx%7D", segs{"v1", "actions", "{x}"}},
+      row{"/a+b", segs{"a+b"}},  // '+' is literal in a path
+      row{"//", std::nullopt},
+      row{"/v1//actions", std::nullopt},
+      row{"/v1/actions//", std::nullopt},
+      row{"", std::nullopt},
+      row{"v1/actions", std::nullopt},
+      row{"*", std::nullopt},
+      row{"http://host/v1/actions", std::nullopt},
+      row{"/v1/act ions", std::nullopt},
+      row{"/v1/actions ", std::nullopt},
+      row{"/v1/actions#frag", std::nullopt},
+      row{"/v1/%zz", std::nullopt},
+      row{"/v1/%4", std::nullopt},
+      row{"/v1/a%00b", std::nullopt},
+      row{"/v1/\x01", std::nullopt},
+  };
+  for (const auto& c : rows) {
+    SCOPED_TRACE(std::string("target: '") + std::string(c.target) + "'");
+    const auto got = path_segments(c.target);
+    ASSERT_EQ(got.has_value(), c.expected.has_value());
+    if (got) {
+      EXPECT_EQ(*got, *c.expected);
+    }
+  }
+}
+
+TEST(router, custom_table_first_match_and_allow_without_duplicates) {
+  const auto h = [](const request_context&) { return no_content(); };
+  const std::vector<route> routes = {
+      {verb::get, "/a/{x}", "p", false, +h},
+      {verb::get, "/a/literal", "p", false, +h},
+      {verb::put, "/a/{x}", "p", false, +h},
+      {verb::put, "/a/{y}", "p", false, +h},
+  };
+  const router r(routes);
+  const route_match first = r.match(verb::get, {"a", "literal"});
+  ASSERT_EQ(first.result, kind::found);
+  EXPECT_EQ(first.route->pattern, "/a/{x}");  // table order decides
+  const route_match bad = r.match(verb::post, {"a", "z"});
+  EXPECT_EQ(bad.result, kind::method_not_allowed);
+  EXPECT_EQ(bad.allow, "GET, HEAD, PUT");
+  EXPECT_EQ(r.match(verb::get, {"a"}).result, kind::not_found);
+  EXPECT_EQ(r.match(verb::get, {}).result, kind::not_found);
+}

@@ -1,1 +1,400 @@
+// Unit tests for the wire shapes (src/wire.cpp): SPEC.md's real captures byte for byte, v2 objects, live rendering.
+#include "reemu/wire.hpp"
+
 #include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "reemu/app.hpp"
+#include "reemu/config.hpp"
+#include "reemu/context.hpp"
+#include "reemu/lifecycle.hpp"
+#include "reemu/registry.hpp"
+#include "reemu/templates.hpp"
+
+using namespace reemu;
+
+namespace {
+
+// SPEC.md section 1, "Real captures to reproduce exactly".
+constexpr std::string_view capture_list =
+    R"({"actions":[{"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"}],"state-machines":[{"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"}]})";
+constexpr std::string_view capture_delete =
+    R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})";
+constexpr std::string_view capture_error =
+    R"({"description":"Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist","error_code":"action_not_found"})";
+
+constexpr double seed_now = 1'800'000'000;
+
+// The seed registry built from a config document holding `doc`, as start-up does.
+registry_data seed_from(const json& doc) {
+  return make_seed(parse_config(doc, "wire_test.json"), seed_now);
+}
+
+json capture_document() {
+  json list = json::parse(capture_list);
+  json doc = json::object();
+  doc["actions"] = list["actions"];
+  doc["state-machines"] = list["state-machines"];
+  doc["state-machines"].push_back(json::parse(capture_delete));
+  return doc;
+}
+
+std::shared_ptr<const action> seeded(const registry_data& d, std::string_view uid) {
+  auto a = d.find(uid);
+  EXPECT_NE(a, nullptr) << uid;
+  return a;
+}
+
+action simulated(std::string_view template_name, double started_at) {
+  const action_template* t = find_template(template_name);
+  EXPECT_NE(t, nullptr) << template_name;
+  action a;
+  a.uid = "00000000-0000-4000-8000-000000000001";
+  a.kind = t->kind;
+  a.fields = {{"name", std::string(template_name)}};
+  if (a.kind == action_kind::state_machine) a.fields["object_name"] = "bdb:7";
+  a.plan = t->plan;
+  a.started_at = started_at;
+  a.created_at = started_at;
+  return a;
+}
+
+}  // namespace
+
+TEST(wire, list_capture_is_reproduced_byte_for_byte) {
+  json list = json::parse(capture_list);
+  json doc = {{"actions", list["actions"]}, {"state-machines", list["state-machines"]}};
+  const registry_state state(seed_from(doc), 1);
+  const auto body = state.v1_list_body(seed_now);
+  ASSERT_NE(body, nullptr);
+  EXPECT_EQ(*body, capture_list);
+  // Static seeds do not change with time: a year later the bytes are the same.
+  EXPECT_EQ(*state.v1_list_body(seed_now + 365 * 24 * 3600.0), capture_list);
+}
+
+TEST(wire, list_body_is_cached_per_validity_interval) {
+  const registry_state state(seed_from(capture_document()), 1);
+  const auto first = state.v1_list_body(seed_now);
+  const auto second = state.v1_list_body(seed_now + 10);
+  EXPECT_EQ(first.get(), second.get());
+}
+
+TEST(wire, delete_capture_is_reproduced_byte_for_byte) {
+  const registry_data d = seed_from(capture_document());
+  const auto a = seeded(d, "5a42fabf-c603-4950-88d9-3a3148a5d763");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(dump(render_v1(*a, seed_now)), capture_delete);
+}
+
+TEST(wire, every_capture_entry_renders_as_pasted) {
+  const registry_data d = seed_from(capture_document());
+  const json doc = capture_document();
+  for (const char* list : {"actions", "state-machines"}) {
+    for (const auto& entry : doc[list]) {
+      SCOPED_TRACE(dump(entry));
+      const auto a = seeded(d, entry["action_uid"].get<std::string>());
+      ASSERT_NE(a, nullptr);
+      EXPECT_EQ(dump(render_v1(*a, seed_now)), dump(entry));
+    }
+  }
+}
+
+TEST(wire, error_body_is_the_capture) {
+  const reply r = error_reply(api_error::action_not_found,
+                              "Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist");
+  EXPECT_EQ(r.status, http_t::status::not_found);
+  EXPECT_EQ(r.content_type, "application/json");
+  ASSERT_NE(r.body, nullptr);
+  EXPECT_EQ(*r.body, capture_error);
+}
+
+TEST(wire, error_bodies_of_other_codes_have_the_same_shape) {
+  struct row {
+    api_error e;
+    http_t::status status;
+    std::string_view code;
+  };
+  constexpr std::array rows = {
+      row{api_error::unauthorized, http_t::status::unauthorized, "unauthorized"},
+      row{api_error::insufficient_permissions, http_t::status::forbidden,
+          "insufficient_permissions"},
+      row{api_error::db_not_exist, http_t::status::not_found, "db_not_exist"},
+      row{api_error::not_found, http_t::status::not_found, "not_found"},
+      row{api_error::method_not_allowed, http_t::status::method_not_allowed, "method_not_allowed"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.code);
+    const reply rep = error_reply(r.e, "x");
+    EXPECT_EQ(rep.status, r.status);
+    EXPECT_EQ(*rep.body, R"({"description":"x","error_code":")" + std::string(r.code) + "\"}");
+  }
+}
+
+TEST(wire, v2_objects_of_the_captures) {
+  const registry_data d = seed_from(capture_document());
+  struct row {
+    std::string_view uid;
+    std::string_view expected;
+  };
+  constexpr std::array rows = {
+      row{"8fc32a11-4688-4057-9237-cd77fccd726f",
+          R"({"action_type":"task","action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":1760400087,"name":"retry_bdb","progress":100,"status":"completed"})"},
+      // No progress on the wire: a completed machine shows 100. creation_time
+      // falls back to the seeded heartbeat.
+      row{"04d7b6ea-f377-4d40-9b23-9a8f291988df",
+          R"({"action_type":"state-machine","action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","additional_info":{"object_type":"bdb","object_uid":"1"},"creation_time":1760400082,"name":"SMCreateBDB","progress":100,"status":"completed"})"},
+      // Empty pending_ops is left out of additional_info.
+      row{"5a42fabf-c603-4950-88d9-3a3148a5d763",
+          R"({"action_type":"state-machine","action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","additional_info":{"object_type":"bdb","object_uid":"2"},"creation_time":1747780298,"name":"SMDeleteBDB","progress":14.29,"status":"running"})"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.uid);
+    const auto a = seeded(d, r.uid);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(dump(render_v2(*a, seed_now)), r.expected);
+  }
+}
+
+TEST(wire, v2_list_holds_tasks_and_state_machines_together) {
+  const registry_state state(seed_from(capture_document()), 1);
+  const json list = json::parse(*state.v2_list_body(seed_now));
+  ASSERT_TRUE(list.is_array());
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0]["action_type"], "task");
+  EXPECT_EQ(list[1]["action_type"], "state-machine");
+  EXPECT_EQ(list[2]["action_type"], "state-machine");
+}
+
+TEST(wire, v2_status_maps_every_v1_word) {
+  struct row {
+    std::string_view v1;
+    std::string_view v2;
+  };
+  constexpr std::array rows = {
+      // task vocabulary
+      row{"queued", "queued"},
+      row{"starting", "running"},
+      row{"running", "running"},
+      row{"cancelling", "running"},
+      row{"cancelled", "failed"},
+      row{"aborted", "failed"},
+      row{"completed", "completed"},
+      row{"failed", "failed"},
+      // state-machine vocabulary
+      row{"pending", "queued"},
+      row{"active", "running"},
+      // anything else
+      row{"", "running"},
+      row{"Completed", "running"},
+      row{"weird", "running"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.v1);
+    EXPECT_EQ(v2_status(r.v1), r.v2);
+  }
+}
+
+TEST(wire, v2_additional_info_only_when_non_empty) {
+  action a;
+  a.uid = "u1";
+  a.kind = action_kind::task;
+  a.created_at = 1234.9;
+  a.fields = {{"name", "maintenance_on"}, {"status", "running"}, {"progress", "40"}};
+  json v2 = render_v2(a, 0);
+  EXPECT_FALSE(v2.contains("additional_info")) << dump(v2);
+  EXPECT_EQ(v2["progress"], 40);
+  EXPECT_TRUE(v2["progress"].is_number());
+  EXPECT_EQ(v2["creation_time"], 1234);  // no creation_time field: the creation clock time
+  EXPECT_TRUE(v2["creation_time"].is_number_integer());
+
+  a.fields["creation_time"] = "1700000000";
+  a.fields["error_message"] = "boom";
+  a.fields["status"] = "failed";
+  v2 = render_v2(a, 0);
+  EXPECT_EQ(v2["creation_time"], 1700000000);
+  EXPECT_EQ(v2["status"], "failed");
+  EXPECT_EQ(dump(v2["additional_info"]), R"({"error":"boom"})");
+
+  action sm;
+  sm.uid = "u2";
+  sm.kind = action_kind::state_machine;
+  sm.fields = {{"name", "SMUpdateBDB"},
+               {"status", "failed"},
+               {"object_name", "bdb:12"},
+               {"error", "shard down"},
+               {"description", "resize"},
+               {"pending_ops", {{"3", {{"op_name", "x"}}}}}};
+  v2 = render_v2(sm, 0);
+  EXPECT_EQ(dump(v2["additional_info"]),
+            R"({"description":"resize","error":"shard down","object_type":"bdb","object_uid":"12","pending_ops":{"3":{"op_name":"x"}}})");
+  EXPECT_EQ(v2["progress"], 0);  // failed without progress: 0
+
+  sm.fields = {{"name", "SMUpdateBDB"}, {"status", "pending"}, {"object_name", "nocolon"}};
+  v2 = render_v2(sm, 0);
+  EXPECT_FALSE(v2.contains("additional_info")) << dump(v2);
+  EXPECT_EQ(v2["status"], "queued");
+}
+
+TEST(wire, number_value_writes_whole_numbers_as_integers) {
+  struct row {
+    double x;
+    std::string_view text;
+  };
+  constexpr std::array rows = {
+      row{100.0, "100"}, row{0.0, "0"},     row{14.29, "14.29"}, row{28.57, "28.57"},
+      row{-3.0, "-3"},   row{0.5, "0.5"},   row{1760400082.0, "1760400082"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.text);
+    EXPECT_EQ(dump(number_value(r.x)), r.text);
+  }
+  EXPECT_TRUE(number_value(100.0).is_number_integer());
+  EXPECT_TRUE(number_value(14.29).is_number_float());
+}
+
+TEST(wire, dump_sorts_keys_and_replaces_invalid_utf8) {
+  const json j = {{"b", 1}, {"a", std::string("x\xff")}};
+  EXPECT_EQ(dump(j), "{\"a\":\"x\xEF\xBF\xBD\",\"b\":1}");
+}
+
+TEST(wire, live_state_machine_walks_its_steps) {
+  const double t0 = 1000;
+  const action a = simulated("SMCreateBDB", t0);  // pending 1 s, 7 steps of 2 s
+  struct row {
+    double at;
+    std::string_view expected;
+  };
+  constexpr std::array rows = {
+      row{1000.0,
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1000,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":0,"state":"init","status":"pending"})"},
+      row{1001.0,
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1001,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":0,"state":"init","status":"active"})"},
+      row{1004.5,
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1003,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":14.29,"state":"provision","status":"active"})"},
+      row{1014.9,
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1013,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":85.71,"state":"created","status":"active"})"},
+      // Completed: no `state`, no pending_ops, heartbeat at the end.
+      row{1015.0,
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1015,"name":"SMCreateBDB","object_name":"bdb:7","progress":100,"status":"completed"})"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.at);
+    const json v1 = render_v1(a, r.at);
+    EXPECT_EQ(dump(v1), r.expected);
+    EXPECT_TRUE(v1["heartbeat"].is_number_integer());
+  }
+}
+
+TEST(wire, live_state_machine_failure_has_error) {
+  action a = simulated("SMUpdateBDB", 1000);
+  a.plan->fails = true;
+  a.plan->fail_at_step = 2;
+  a.plan->error = "update_redis failed";
+  const double end = 1000 + 1 + 3 * 2;
+  const json v1 = render_v1(a, end);
+  EXPECT_EQ(v1["status"], "failed");
+  EXPECT_EQ(v1["error"], "update_redis failed");
+  EXPECT_EQ(v1["state"], "update_redis");
+  EXPECT_EQ(v1["progress"], 28.57);
+  EXPECT_EQ(v1["heartbeat"], 1007);
+  EXPECT_EQ(v1["pending_ops"], json::object());
+  // Before the failure there is no `error`, even if the seed carried one.
+  a.fields["error"] = "stale";
+  EXPECT_FALSE(render_v1(a, end - 0.5).contains("error"));
+  const json v2 = render_v2(a, end);
+  EXPECT_EQ(v2["status"], "failed");
+  EXPECT_EQ(v2["additional_info"]["error"], "update_redis failed");
+}
+
+TEST(wire, live_task_progress_is_a_string) {
+  const action a = simulated("retry_bdb", 1000);  // queued 1 s, starting 1 s, 3 steps of 2 s
+  struct row {
+    double at;
+    std::string_view status;
+    std::string_view progress;
+  };
+  constexpr std::array rows = {
+      row{1000.0, "queued", "0"},   row{1001.0, "starting", "0"}, row{1002.0, "running", "0"},
+      row{1004.0, "running", "33"}, row{1007.9, "running", "67"}, row{1008.0, "completed", "100"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.at);
+    const json v1 = render_v1(a, r.at);
+    EXPECT_EQ(v1["status"], r.status);
+    ASSERT_TRUE(v1["progress"].is_string());
+    EXPECT_EQ(v1["progress"], r.progress);
+    EXPECT_EQ(v1["task_id"], a.uid);
+    EXPECT_FALSE(v1.contains("state"));
+    EXPECT_FALSE(v1.contains("heartbeat"));
+    EXPECT_FALSE(v1.contains("error_code"));
+    EXPECT_FALSE(v1.contains("error_message"));
+  }
+  const json v2 = render_v2(a, 1004.0);
+  EXPECT_EQ(v2["progress"], 33);
+  EXPECT_EQ(v2["status"], "running");
+}
+
+TEST(wire, live_task_failure_has_error_code_and_message) {
+  action a = simulated("module_installation", 1000);
+  a.plan->fails = true;
+  a.plan->fail_at_step = 3;
+  a.plan->error = "module signature mismatch";
+  a.plan->error_code = "module_error";
+  const double end = 1000 + 1 + 1 + 4 * 2;
+  const json v1 = render_v1(a, end);
+  EXPECT_EQ(v1["status"], "failed");
+  EXPECT_EQ(v1["progress"], "75");
+  EXPECT_EQ(v1["error_code"], "module_error");
+  EXPECT_EQ(v1["error_message"], "module signature mismatch");
+  EXPECT_FALSE(v1.contains("error"));
+  const json v2 = render_v2(a, end);
+  EXPECT_EQ(v2["additional_info"]["error"], "module signature mismatch");
+}
+
+TEST(wire, visibility_follows_retention) {
+  action a = simulated("SMDeleteBDB", 1000);  // retain 0
+  const double end = 1000 + 1 + 7 * 2;
+  validity v;
+  EXPECT_TRUE(is_visible(a, end - 0.001, &v));
+  EXPECT_FALSE(is_visible(a, end));
+  action s;
+  s.gone_at = 50;
+  validity before, after;
+  EXPECT_TRUE(is_visible(s, 49.999, &before));
+  EXPECT_EQ(before.until, 50);
+  EXPECT_FALSE(is_visible(s, 50, &after));
+  EXPECT_EQ(after.from, 50);
+}
+
+TEST(wire, render_narrows_validity_to_the_current_step) {
+  const action a = simulated("SMCreateBDB", 1000);
+  validity v;
+  render_v1(a, 1004.5, &v);
+  EXPECT_EQ(v.from, 1003);
+  EXPECT_EQ(v.until, 1005);
+}
+
+TEST(wire, list_body_follows_the_lifecycle_of_simulated_seeds) {
+  const json doc = json::parse(R"({"state-machines":[{"action_uid":"sim","name":"SMDeleteBDB","object_name":"bdb:2","simulate":{}}]})");
+  const registry_state state(seed_from(doc), 1);
+  const auto at = [&](double offset) { return state.v1_list_body(seed_now + offset); };
+  const auto pending = at(0);
+  EXPECT_EQ(at(0.5).get(), pending.get());  // same interval: the cached body
+  EXPECT_EQ(json::parse(*pending)["state-machines"][0]["status"], "pending");
+  const auto active = at(3);  // pending 1 s, then step 1 from 3 s on
+  EXPECT_NE(active.get(), pending.get());
+  const json sm = json::parse(*active)["state-machines"][0];
+  EXPECT_EQ(sm["status"], "active");
+  EXPECT_EQ(sm["state"], "config_security");
+  EXPECT_EQ(sm["progress"], 14.29);
+  EXPECT_EQ(sm["heartbeat"], static_cast<long long>(seed_now + 3));
+  // Going back in time is answered correctly too, not from the newer cache.
+  EXPECT_EQ(json::parse(*at(0.5))["state-machines"][0]["status"], "pending");
+  // SMDeleteBDB retains nothing: gone the instant it completes (1 + 7 * 2 s).
+  EXPECT_EQ(json::parse(*at(14.999))["state-machines"].size(), 1u);
+  EXPECT_EQ(*at(15), R"({"actions":[],"state-machines":[]})");
+  EXPECT_EQ(*state.v2_list_body(seed_now + 15), "[]");
+}
