@@ -63,6 +63,10 @@ std::optional<std::string> base64_decode(std::string_view in) noexcept {
                             (static_cast<unsigned>(v[1]) << 12) |
                             (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
     out.push_back(static_cast<char>((triple >> 16) & 0xFF));
+    // Canonical encodings only: the bits padding stands for must be zero
+    // ("YQ==" is "a"; "YR==" is refused).
+    if ((pad == 2 && (triple & 0xFFFF) != 0) || (pad == 1 && (triple & 0xFF) != 0))
+      return std::nullopt;
     if (pad < 2) out.push_back(static_cast<char>((triple >> 8) & 0xFF));
     if (pad < 1) out.push_back(static_cast<char>(triple & 0xFF));
   }

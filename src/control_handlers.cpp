@@ -63,7 +63,7 @@ std::optional<failure> normalise_task_progress(json& fields, const std::string& 
   }
   if (!(x >= 0 && x <= 100))
     return failure{api_error::invalid_value, "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
-  *it = it->is_string() ? *it : json(dump(number_value(x)));
+  *it = dump(number_value(x));  // "50", "1e2" and 50 all become the wire's "50" / "100"
   return std::nullopt;
 }
 
@@ -249,6 +249,8 @@ reply patch_action(const request_context& ctx) {
       a.fields["heartbeat"] = static_cast<long long>(std::floor(ctx.now));
     const std::string status_now = a.fields.value("status", "");
     a.gone_at = is_final(status_now) ? ctx.now + keep : forever;
+    if (a.kind == action_kind::state_machine)
+      if (const auto bdb = bdb_of(a.fields)) d.databases.insert(*bdb);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
     d.drop_invisible(ctx.now);

@@ -436,6 +436,17 @@ TEST_F(control_handlers, patch_task_fields) {
   EXPECT_EQ(b["node_uid"], "3");
   EXPECT_EQ(b["status"], "running");
   EXPECT_FALSE(b.contains("heartbeat"));  // tasks have none
+  // Numeric strings are normalised to the wire's whole-number string.
+  EXPECT_EQ(body_of(call_uid(&patch_action, uid, R"({"progress":"1e2"})"))["progress"], "100");
+  EXPECT_EQ(body_of(call_uid(&patch_action, uid, R"({"progress":"050"})"))["progress"], "50");
+}
+
+TEST_F(control_handlers, patch_object_name_makes_the_database_known) {
+  const std::string uid = create(
+      R"({"type":"state-machine","name":"SMUpdateBDB","object_name":"bdb:1"})");
+  EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(77));
+  call_uid(&patch_action, uid, R"({"object_name":"bdb:77"})");
+  EXPECT_TRUE(svc().registry.snapshot()->data().databases.contains(77));
 }
 
 TEST_F(control_handlers, patch_rejects_bad_input_and_changes_nothing) {
