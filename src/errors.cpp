@@ -37,8 +37,6 @@ constexpr error_row row_of(api_error e) noexcept {
     case api_error::database_exists: return {status::bad_request, "database_exists"};
     case api_error::fault_not_found: return {status::not_found, "fault_not_found"};
     case api_error::clock_not_manual: return {status::conflict, "clock_not_manual"};
-    case api_error::unsupported_media_type:
-      return {status::unsupported_media_type, "unsupported_media_type"};
     case api_error::internal_error: return {status::internal_server_error, "internal_error"};
   }
   return {status::internal_server_error, "internal_error"};

@@ -37,7 +37,6 @@ enum class api_error {
   database_exists,
   fault_not_found,     // 404
   clock_not_manual,    // 409
-  unsupported_media_type,  // 415
   internal_error,          // 500: a bug, reported instead of crashing
 };
 
