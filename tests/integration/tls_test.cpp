@@ -1,1 +1,340 @@
+// Integration tests of the HTTPS listener: the generated certificate, the
+// certificate copy for clients to trust, a user-provided CA-signed
+// certificate, both listeners together, hostile clients on the TLS port, and
+// the start-up errors server::start() reports.
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "test_server.hpp"
+
+namespace reemu::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- Certificates made in the test -------------------------------------------------
+
+struct openssl_free {
+  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+  void operator()(X509* p) const noexcept { X509_free(p); }
+  void operator()(X509_EXTENSION* p) const noexcept { X509_EXTENSION_free(p); }
+  void operator()(BIO* p) const noexcept { BIO_free_all(p); }
+  void operator()(SSL* p) const noexcept { SSL_free(p); }
+  void operator()(SSL_CTX* p) const noexcept { SSL_CTX_free(p); }
+};
+template <typename T>
+using openssl_ptr = std::unique_ptr<T, openssl_free>;
+
+openssl_ptr<EVP_PKEY> make_key() {
+  openssl_ptr<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!key) throw std::runtime_error("cannot generate a key");
+  return key;
+}
+
+// A certificate for `key` named `cn`, signed by `issuer`/`issuer_key`, or
+// self-signed when they are null. `ca` makes a CA; otherwise a TLS server
+// certificate for localhost and 127.0.0.1.
+openssl_ptr<X509> make_cert(EVP_PKEY* key, const char* cn, bool ca, X509* issuer = nullptr,
+                            EVP_PKEY* issuer_key = nullptr) {
+  static long serial = 1;
+  openssl_ptr<X509> cert(X509_new());
+  X509* c = cert.get();
+  X509_set_version(c, X509_VERSION_3);
+  ASN1_INTEGER_set(X509_get_serialNumber(c), serial++);
+  X509_gmtime_adj(X509_getm_notBefore(c), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(c), 24 * 3600);
+  X509_NAME* name = X509_get_subject_name(c);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
+  X509_set_pubkey(c, key);
+
+  X509V3_CTX v3{};
+  X509V3_set_ctx(&v3, issuer ? issuer : c, c, nullptr, nullptr, 0);
+  const auto add = [&](int nid, const char* value) {
+    openssl_ptr<X509_EXTENSION> ext(X509V3_EXT_nconf_nid(nullptr, &v3, nid, value));
+    if (!ext || X509_add_ext(c, ext.get(), -1) != 1)
+      throw std::runtime_error(std::string("cannot add extension ") + value);
+  };
+  add(NID_subject_key_identifier, "hash");
+  if (ca) {
+    add(NID_basic_constraints, "critical,CA:TRUE");
+    add(NID_key_usage, "critical,keyCertSign,cRLSign");
+  } else {
+    add(NID_basic_constraints, "critical,CA:FALSE");
+    add(NID_key_usage, "critical,digitalSignature");
+    add(NID_ext_key_usage, "serverAuth");
+    add(NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
+    if (issuer) add(NID_authority_key_identifier, "keyid");
+  }
+  if (X509_sign(c, issuer_key ? issuer_key : key, EVP_sha256()) <= 0)
+    throw std::runtime_error("cannot sign the certificate");
+  return cert;
+}
+
+void write_cert(const std::string& path, X509* cert) {
+  openssl_ptr<BIO> bio(BIO_new_file(path.c_str(), "w"));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) throw std::runtime_error("cannot write " + path);
+}
+
+// Writes the key as PEM; encrypted with `passphrase` when one is given.
+void write_key(const std::string& path, EVP_PKEY* key, const char* passphrase = nullptr) {
+  openssl_ptr<BIO> bio(BIO_new_file(path.c_str(), "w"));
+  const int ok = passphrase ? PEM_write_bio_PrivateKey(bio.get(), key, EVP_aes_256_cbc(),
+                                                       reinterpret_cast<const unsigned char*>(passphrase),
+                                                       static_cast<int>(std::strlen(passphrase)), nullptr, nullptr)
+                            : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  if (!bio || ok != 1) throw std::runtime_error("cannot write " + path);
+}
+
+// The first flight of a real TLS client, made in memory.
+std::string client_hello() {
+  openssl_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()));
+  openssl_ptr<SSL> ssl(SSL_new(ctx.get()));
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(ssl.get(), in, out);  // ssl owns both now
+  SSL_set_tlsext_host_name(ssl.get(), "localhost");
+  SSL_connect(ssl.get());  // wants to read the ServerHello: the ClientHello is in `out`
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(out, &data);
+  if (size <= 0) throw std::runtime_error("no ClientHello produced");
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+// A fresh directory per test, removed afterwards.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::random_device rd;
+    std::ostringstream name;
+    name << "reemu-integ-tls-" << std::hex << rd() << rd();
+    path_ = fs::temp_directory_path() / name.str();
+    fs::create_directories(path_);
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+// The default config with HTTPS on port 0, plus `edit`.
+config https_config(const std::function<void(json&)>& edit = {}) {
+  return make_config([&](json& doc) {
+    doc["server"]["https"] = true;
+    if (edit) edit(doc);
+  });
+}
+
+response tls_get(std::uint16_t port, const std::string& target, const tls_client_options& options = {}) {
+  client c(port, options);
+  return c.send(make_request(http::verb::get, target, admin));
+}
+
+// --- Serving --------------------------------------------------------------------------
+
+TEST(tls, GeneratedCertificateServesTheApi) {
+  test_server srv{https_config([](json& doc) { doc["server"]["http"] = false; })};
+  ASSERT_NE(srv.https_port(), 0);
+  EXPECT_EQ(srv.http_port(), 0);
+  const auto r = tls_get(srv.https_port(), "/v1/actions");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header(http::field::content_type), "application/json");
+  EXPECT_EQ(r.body, seed_list_body());
+
+  client c(srv.https_port(), tls_client_options{});
+  EXPECT_EQ(c.send(make_request(http::verb::get, "/v1/actions")).status, 401);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.send(make_request(http::verb::get, "/v2/actions", admin)).status, 200);
+}
+
+TEST(tls, WrittenCertificateVerifiesForLocalhost) {
+  temp_dir dir;
+  const std::string cert_out = dir.file("emulator.pem");
+  test_server srv{https_config([&](json& doc) { doc["server"]["tls_cert_out"] = cert_out; })};
+  ASSERT_TRUE(fs::exists(cert_out));
+
+  const auto r = tls_get(srv.https_port(), "/v1/actions", {cert_out, "localhost"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, seed_list_body());
+
+  // The verification is real: another name fails the handshake.
+  EXPECT_THROW(client(srv.https_port(), tls_client_options{cert_out, "not-the-emulator.example"}),
+               std::runtime_error);
+}
+
+TEST(tls, UserCertificateSignedByACaVerifies) {
+  temp_dir dir;
+  const auto ca_key = make_key();
+  const auto ca = make_cert(ca_key.get(), "reemu test CA", true);
+  const auto server_key = make_key();
+  const auto leaf = make_cert(server_key.get(), "localhost", false, ca.get(), ca_key.get());
+  write_cert(dir.file("ca.pem"), ca.get());
+  write_cert(dir.file("server.pem"), leaf.get());
+  write_key(dir.file("server-key.pem"), server_key.get());
+
+  test_server srv{https_config([&](json& doc) {
+    doc["server"]["tls_cert"] = dir.file("server.pem");
+    doc["server"]["tls_key"] = dir.file("server-key.pem");
+    doc["server"]["tls_cert_out"] = dir.file("copy.pem");
+  })};
+  const auto r = tls_get(srv.https_port(), std::string("/v1/actions/bdb/2"), {dir.file("ca.pem"), "localhost"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, srv.get("/v1/actions/bdb/2").body);
+
+  // The copy is the loaded leaf, not a generated certificate.
+  std::ifstream copy(dir.file("copy.pem"));
+  std::ifstream original(dir.file("server.pem"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(copy), {}),
+            std::string(std::istreambuf_iterator<char>(original), {}));
+
+  // Another CA does not vouch for it.
+  const auto other_key = make_key();
+  const auto other = make_cert(other_key.get(), "some other CA", true);
+  write_cert(dir.file("other-ca.pem"), other.get());
+  EXPECT_THROW(client(srv.https_port(), tls_client_options{dir.file("other-ca.pem"), "localhost"}),
+               std::runtime_error);
+}
+
+TEST(tls, BothListenersServeTheSameBytes) {
+  test_server srv{https_config()};
+  ASSERT_NE(srv.http_port(), 0);
+  ASSERT_NE(srv.https_port(), 0);
+  ASSERT_NE(srv.http_port(), srv.https_port());
+  for (const char* target :
+       {"/v1/actions", "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763", "/v1/actions/bdb/1",
+        "/v2/actions", "/v1/actions/unknown", "/v1/nothing"}) {
+    const auto plain = srv.get(target);
+    const auto secure = tls_get(srv.https_port(), target);
+    EXPECT_EQ(secure.status, plain.status) << target;
+    EXPECT_EQ(secure.body, plain.body) << target;
+    EXPECT_EQ(secure.header(http::field::content_type), plain.header(http::field::content_type)) << target;
+  }
+  EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").body, seed_list_body());
+}
+
+// --- Hostile clients -----------------------------------------------------------------
+
+TEST(tls, PlainHttpOnTheHttpsPortGets400) {
+  test_server srv{https_config()};
+  {
+    client c(srv.https_port());  // plain TCP
+    const auto r = c.send(make_request(http::verb::get, "/v1/actions", admin));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.header(http::field::content_type), "application/json");
+    EXPECT_EQ(r.json_body()["error_code"], "bad_request") << r.body;
+    EXPECT_FALSE(r.keep_alive);
+  }
+  EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").status, 200);
+  EXPECT_EQ(srv.get("/v1/actions").status, 200);
+}
+
+TEST(tls, BrokenHandshakesDoNotHurtTheServer) {
+  test_server srv{https_config()};
+  const std::string hello = client_hello();
+  ASSERT_GT(hello.size(), 10u);
+  {
+    client half(srv.https_port());
+    half.write_raw(hello.substr(0, hello.size() / 2));
+  }  // closed mid-handshake
+  {
+    client nothing(srv.https_port());
+  }  // connected, sent nothing, left
+  {
+    client whole(srv.https_port());
+    whole.write_raw(hello);
+  }  // left before the server's answer
+  {
+    client junk(srv.https_port());
+    junk.write_raw(std::string("\x16\x03\x01\x00\x05garbagegarbage", 19));
+    beast::error_code ec;
+    junk.read_until_closed(ec);  // the server gives up on it
+    EXPECT_NE(ec, beast::error::timeout);
+  }
+  EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").body, seed_list_body());
+
+  // A stalled handshake does not hold up anyone else.
+  client stalled(srv.https_port());
+  stalled.write_raw(hello.substr(0, hello.size() / 2));
+  EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").status, 200);
+  EXPECT_EQ(srv.get("/v1/actions").status, 200);
+}
+
+// --- Start-up errors -------------------------------------------------------------------
+
+// server::start() with `cfg` must throw, naming `file`.
+void expect_start_error(config cfg, const std::string& file, const std::string& also = {}) {
+  quiet_logging();
+  app a(std::move(cfg));
+  server s(a);
+  try {
+    s.start();
+    ADD_FAILURE() << "start() succeeded";
+  } catch (const std::exception& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(file), std::string::npos) << message;
+    if (!also.empty()) {
+      EXPECT_NE(message.find(also), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(tls, MissingCertificateFileFailsStartUp) {
+  temp_dir dir;
+  const auto key = make_key();
+  write_key(dir.file("key.pem"), key.get());
+  const std::string missing = dir.file("missing-cert.pem");
+  expect_start_error(https_config([&](json& doc) {
+                       doc["server"]["tls_cert"] = missing;
+                       doc["server"]["tls_key"] = dir.file("key.pem");
+                     }),
+                     missing);
+}
+
+TEST(tls, KeyThatDoesNotMatchFailsStartUp) {
+  temp_dir dir;
+  const auto key = make_key();
+  const auto other = make_key();
+  const auto cert = make_cert(key.get(), "localhost", false);
+  write_cert(dir.file("cert.pem"), cert.get());
+  write_key(dir.file("other-key.pem"), other.get());
+  expect_start_error(https_config([&](json& doc) {
+                       doc["server"]["tls_cert"] = dir.file("cert.pem");
+                       doc["server"]["tls_key"] = dir.file("other-key.pem");
+                     }),
+                     dir.file("other-key.pem"), "does not match");
+}
+
+TEST(tls, EncryptedKeyFailsStartUp) {
+  temp_dir dir;
+  const auto key = make_key();
+  const auto cert = make_cert(key.get(), "localhost", false);
+  write_cert(dir.file("cert.pem"), cert.get());
+  write_key(dir.file("encrypted-key.pem"), key.get(), "s3cret-passphrase");
+  expect_start_error(https_config([&](json& doc) {
+                       doc["server"]["tls_cert"] = dir.file("cert.pem");
+                       doc["server"]["tls_key"] = dir.file("encrypted-key.pem");
+                     }),
+                     dir.file("encrypted-key.pem"), "encrypted");
+}
+
+}  // namespace
+}  // namespace reemu::test
