@@ -105,7 +105,10 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
       return h;
     }
     const auto match = router_.match(req.method, *segments);
-    const std::string_view path = req.target.substr(0, req.target.find('?'));
+    // path_segments accepted it, so it parses as a URI reference (origin or
+    // absolute form): the path for messages and faults, and the query.
+    const auto url = boost::urls::parse_uri_reference(req.target);
+    const std::string_view path = url ? std::string_view(url->encoded_path()) : req.target;
     if (match.result == route_match::kind::not_found) {
       h.reply = error_reply(api_error::not_found, "Route " + std::string(path) + " does not exist");
       return h;
@@ -127,10 +130,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     ctx.content_type = req.content_type;
     ctx.now = h.arrival;
     ctx.svc = &services_;
-    if (auto q = req.target.find('?'); q != std::string_view::npos) {
-      auto parsed = boost::urls::parse_origin_form(req.target);
-      if (parsed) ctx.query = parsed->params();
-    }
+    if (url && url->has_query()) ctx.query = url->params();
 
     if (r.permission.empty()) {  // health: no authentication, no journal
       h.journal = false;

@@ -95,7 +95,7 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
 void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::string& source) {
   if (!j.is_array()) throw config_error(source + ": 'databases' must be an array of database uids");
   for (std::size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_number_unsigned() || j[i].get<std::uint64_t>() == 0)
+    if (!j[i].is_number_integer() || j[i].get<std::int64_t>() <= 0)
       throw config_error(source + ": 'databases[" + std::to_string(i) +
                          "]' must be a database uid (a whole number >= 1), got " + dump(j[i]));
     dbs.push_back(j[i].get<std::uint64_t>());

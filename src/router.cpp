@@ -59,9 +59,19 @@ route_match router::match(http_t::verb method, const std::vector<std::string>& s
 }
 
 std::optional<std::vector<std::string>> path_segments(std::string_view target) {
-  auto parsed = boost::urls::parse_origin_form(target);
-  if (!parsed) return std::nullopt;
-  const auto segs = parsed->segments();
+  // Origin form ("/v1/actions") as clients send it; absolute form
+  // ("http://host:8080/v1/actions") as proxies do, which HTTP/1.1 servers
+  // must accept too.
+  boost::urls::url_view url;
+  if (auto origin = boost::urls::parse_origin_form(target)) {
+    url = *origin;
+  } else if (auto absolute = boost::urls::parse_absolute_uri(target);
+             absolute && absolute->has_authority() && absolute->path().starts_with('/')) {
+    url = *absolute;
+  } else {
+    return std::nullopt;
+  }
+  const auto segs = url.segments();
   std::vector<std::string> out;
   out.reserve(segs.size());
   for (auto s : segs) out.push_back(s);

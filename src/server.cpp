@@ -304,12 +304,6 @@ struct server::impl {
           co_await write_error(stream, 11, api_error::bad_request, "Malformed HTTP request: " + ec.message());
         co_return ec == http::error::end_of_stream;
       }
-      if (const auto len = parser.content_length(); len && *len > c.body_limit) {
-        // Refuse before reading a byte of it.
-        co_await write_error(stream, parser.get().version(), api_error::body_too_large,
-                             "Request body larger than " + std::to_string(c.body_limit) + " bytes");
-        co_return false;
-      }
       if (!parser.is_done()) {
         lowest.expires_after(std::chrono::seconds(c.read_timeout_seconds));
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);

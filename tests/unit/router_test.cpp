@@ -223,7 +223,11 @@ TEST(router, path_segments_table) {
       row{"", std::nullopt},
       row{"v1/actions", std::nullopt},
       row{"*", std::nullopt},
-      row{"http://host/v1/actions", std::nullopt},
+      // Absolute form (RFC 9112 3.2.2): the path counts, scheme and host do not.
+      row{"http://host:8080/v1/actions?x=1", segs{"v1", "actions"}},
+      row{"https://host/v1/actions/a%2Fb", segs{"v1", "actions", "a/b"}},
+      row{"http://host", std::nullopt},
+      row{"mailto:a@b", std::nullopt},
       row{"/v1/act ions", std::nullopt},
       row{"/v1/actions ", std::nullopt},
       row{"/v1/actions#frag", std::nullopt},
