@@ -1,6 +1,7 @@
 // Rendering actions into their v1 and v2 wire objects.
 #include "reemu/wire.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -24,8 +25,17 @@ double progress_number(const json& p, double fallback) {
   return fallback;
 }
 
+// Whole seconds of `t`, saturated: seeds and patches may carry any number
+// (1e300), and converting a double outside long long's range is undefined.
+long long whole_seconds(double t) noexcept {
+  constexpr double limit = 9e18;  // just inside long long's range
+  if (std::isnan(t)) return 0;
+  return static_cast<long long>(std::floor(std::clamp(t, -limit, limit)));
+}
+
 long long creation_epoch(const action& a, const json& v1) {
   if (auto it = v1.find("creation_time"); it != v1.end()) {
+    if (it->is_number_float()) return whole_seconds(it->get<double>());
     if (it->is_number()) return it->get<long long>();
     if (it->is_string()) {
       const auto& s = it->get_ref<const std::string&>();
@@ -34,7 +44,7 @@ long long creation_epoch(const action& a, const json& v1) {
       if (ec == std::errc{} && ptr == s.data() + s.size()) return x;
     }
   }
-  return static_cast<long long>(std::floor(a.created_at));
+  return whole_seconds(a.created_at);
 }
 
 }  // namespace
