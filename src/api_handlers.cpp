@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "reemu/openapi.hpp"
 #include "reemu/registry.hpp"
 #include "reemu/wire.hpp"
 
@@ -77,6 +78,8 @@ std::vector<route> api_routes() {
       {verb::get, "/v2/actions", perm, false, &get_v2_actions},
       {verb::get, "/v2/actions/{uid}", perm, false, &get_v2_action},
       {verb::get, "/emulator/v1/health", "", false, &get_health},
+      {verb::get, "/emulator/v1/openapi.json", "", false, &get_openapi_json},
+      {verb::get, "/emulator/v1/openapi.yaml", "", false, &get_openapi_yaml},
   };
 }
 

@@ -83,9 +83,19 @@ std::optional<failure> check_status(action_kind kind, const json& fields) {
 }
 
 // "1" and 1 both name node 1; the wire wants a string.
-void stringify(json& fields, const char* key) {
+// A whole-number id or epoch ("1" or 1; the wire wants the string "1").
+std::optional<failure> stringify(json& fields, const char* key) {
   auto it = fields.find(key);
-  if (it != fields.end() && it->is_number_integer()) *it = dump(*it);
+  if (it == fields.end()) return std::nullopt;
+  if (it->is_number_unsigned()) *it = dump(*it);
+  const bool digits = it->is_string() && !it->get_ref<const std::string&>().empty() &&
+                      it->get_ref<const std::string&>().find_first_not_of("0123456789") ==
+                          std::string::npos;
+  if (!digits)
+    return failure{api_error::invalid_value, std::string("'") + key +
+                                                 "' must be a whole number >= 0 (1 or \"1\"), got " +
+                                                 dump(*it)};
+  return std::nullopt;
 }
 
 std::optional<std::uint64_t> bdb_of(const json& fields) {
@@ -146,9 +156,11 @@ reply create_action(const request_context& ctx) {
                            "\": give a 'simulate' block with 'steps', or explicit wire fields "
                            "with a 'status'");
   if (kind == action_kind::task) {
-    stringify(entry, "node_uid");
-    stringify(entry, "creation_time");
+    for (const char* key : {"node_uid", "creation_time"})
+      if (auto f = stringify(entry, key)) return error_reply(*f);
     if (auto f = normalise_task_progress(entry, "")) return error_reply(*f);
+  } else if (entry.contains("task_id")) {
+    return error_reply(api_error::invalid_value, "'task_id' belongs to tasks, not state machines");
   }
 
   seed_action parsed;
@@ -223,7 +235,7 @@ reply patch_action(const request_context& ctx) {
     json patch = *body;
     patch.erase("retain_seconds");
     if (a.kind == action_kind::task) {
-      stringify(patch, "node_uid");
+      if (auto sf = stringify(patch, "node_uid")) return sf;
       if (auto pf = normalise_task_progress(patch, "")) return pf;
     } else if (auto it = patch.find("progress"); it != patch.end()) {
       if (!it->is_number()) return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
@@ -507,7 +519,10 @@ reply create_fault(const request_context& ctx) {
     rule.method = *method;
   }
   if (status_code) {
-    if (*status_code < 100) return error_reply(api_error::invalid_value, "'status' must be an HTTP status (100-599)");
+    // An injected answer carries the error body: only error statuses make sense.
+    if (*status_code < 400)
+      return error_reply(api_error::invalid_value, "'status' must be an error status (400-599), got " +
+                                                       std::to_string(*status_code));
     rule.status = static_cast<unsigned>(*status_code);
   }
   if (rule.times && *rule.times == 0) return error_reply(api_error::invalid_value, "'times' must be >= 1");

@@ -28,6 +28,9 @@
 #include "reemu/logging.hpp"
 #include "reemu/net.hpp"
 #include "reemu/server.hpp"
+#include "schema_check.hpp"
+
+#include <gtest/gtest.h>
 
 namespace reemu::test {
 
@@ -92,6 +95,44 @@ inline config manual_clock_config(double start = 1760000000,
     doc["emulator"]["clock_start"] = start;
     if (edit) edit(doc);
   });
+}
+
+// --- Contract -----------------------------------------------------------------
+
+// The contract test: every answer a test receives through client::send is
+// checked against docs/openapi.json (body schema, required headers, content
+// type), so a response that drifts from the document fails CI. Answers to
+// paths the document does not describe (unknown routes, malformed targets)
+// must still carry the documented error body.
+inline const openapi_contract& contract() {
+  static const openapi_contract c = [] {
+    std::ifstream in(REEMU_SOURCE_DIR "/docs/openapi.json");
+    return openapi_contract(json::parse(in));
+  }();
+  return c;
+}
+
+inline void expect_conforms(const std::string& method, const std::string& target, unsigned status,
+                            const http::fields& headers, const std::string& body) {
+  const std::string path = target.substr(0, target.find('?'));
+  const int code = static_cast<int>(status);
+  std::vector<std::string> violations;
+  const bool documented = path.starts_with('/') && contract().find_path(path) &&
+                          status != 405;  // 405: the method is what is undocumented
+  if (documented) {
+    violations = contract().check_response(method, path, code, body);
+    auto more = contract().check_headers(method, path, code, [&](std::string_view name) {
+      const auto it = headers.find(name);
+      return it == headers.end() ? std::nullopt : std::optional<std::string>(it->value());
+    });
+    violations.insert(violations.end(), more.begin(), more.end());
+  } else if (method != "HEAD") {
+    violations = contract().check_value(json{{"$ref", "#/components/schemas/Error"}},
+                                        json::parse(body, nullptr, false));
+  }
+  for (const auto& v : violations)
+    ADD_FAILURE() << "contract: " << method << " " << target << " -> " << status << ": " << v
+                  << "\n  body: " << body.substr(0, 300);
 }
 
 // --- Client -------------------------------------------------------------------
@@ -200,7 +241,9 @@ class client {
       return run_op([&](auto handler) { http::async_write(s, req, std::move(handler)); });
     });
     if (ec) return ec;
-    return try_read(out, r.method == http::verb::head);
+    ec = try_read(out, r.method == http::verb::head);
+    if (!ec) expect_conforms(std::string(http::to_string(r.method)), r.target, out.status, out.headers, out.body);
+    return ec;
   }
 
   // Reads one response; `head` = it answers a HEAD (no body follows).

@@ -855,3 +855,27 @@ TEST_F(control_handlers, control_routes_are_admin_only) {
 }
 
 }  // namespace
+
+TEST_F(control_handlers, wire_ids_must_be_whole_numbers) {
+  const auto before = svc().registry.snapshot()->version();
+  for (std::string_view body : {R"({"type":"task","name":"retry_bdb","node_uid":1.5})",
+                                R"({"type":"task","name":"retry_bdb","node_uid":true})",
+                                R"({"type":"task","name":"retry_bdb","node_uid":"abc"})",
+                                R"({"type":"task","name":"retry_bdb","node_uid":-2})",
+                                R"({"type":"task","name":"x","status":"running","creation_time":1e300})",
+                                R"({"type":"state-machine","name":"SMCreateBDB","task_id":"x"})"}) {
+    SCOPED_TRACE(body);
+    expect_error(call(&create_action, body), status::bad_request, "invalid_value");
+  }
+  EXPECT_EQ(svc().registry.snapshot()->version(), before);
+  const json ok = body_of(call(&create_action, R"({"type":"task","name":"retry_bdb","node_uid":3})"));
+  EXPECT_EQ(ok["node_uid"], "3");
+}
+
+TEST_F(control_handlers, faults_inject_error_statuses_only) {
+  expect_error(call(&create_fault, R"({"path":"/v1/actions","status":200})"), status::bad_request,
+               "invalid_value");
+  expect_error(call(&create_fault, R"({"path":"/v1/actions","status":302})"), status::bad_request,
+               "invalid_value");
+  EXPECT_EQ(call(&create_fault, R"({"path":"/v1/actions","status":503})").status, status::created);
+}

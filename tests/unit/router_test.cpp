@@ -162,14 +162,21 @@ TEST(router, captures_are_decoded_parameters) {
   EXPECT_EQ(email.params[0].second, "a@b.c");
 }
 
+// Public, read-only emulator routes: no authentication, kept when the
+// control API is off (container health checks, the API description).
+bool is_public(std::string_view p) {
+  return p == "/emulator/v1/health" || p == "/emulator/v1/openapi.json" ||
+         p == "/emulator/v1/openapi.yaml";
+}
+
 TEST(router, route_permissions) {
   const config cfg;
   for (const route& r : all_routes(cfg)) {
     SCOPED_TRACE(r.pattern);
     ASSERT_NE(r.handler, nullptr);
     const std::string_view p = r.pattern;
-    if (p == "/emulator/v1/health") {
-      EXPECT_TRUE(r.permission.empty());  // no authentication for container health checks
+    if (is_public(p)) {
+      EXPECT_TRUE(r.permission.empty());  // no authentication
       EXPECT_FALSE(r.admin_only);
     } else if (p.starts_with("/emulator/")) {
       EXPECT_TRUE(r.admin_only);
@@ -187,8 +194,7 @@ TEST(router, control_routes_absent_when_disabled) {
   cfg.emulator.control_api = false;
   const auto routes = all_routes(cfg);
   for (const route& r : routes)
-    EXPECT_TRUE(!std::string_view(r.pattern).starts_with("/emulator/") ||
-                r.pattern == "/emulator/v1/health")
+    EXPECT_TRUE(!std::string_view(r.pattern).starts_with("/emulator/") || is_public(r.pattern))
         << r.pattern;
   const router r(routes);
   EXPECT_EQ(match_path(r, verb::post, "/emulator/v1/actions").result, kind::not_found);

@@ -1,0 +1,765 @@
+// Unit tests for the OpenAPI document (docs/openapi.json, src/openapi.cpp):
+// it covers every route of the app and nothing else, docs/openapi.yaml is its
+// exact YAML rendering, SPEC.md's captures and the app's real answers conform
+// to it, wrong bodies do not, and the YAML emitter's edge cases.
+#include "reemu/openapi.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reemu/app.hpp"
+#include "reemu/auth.hpp"
+#include "reemu/config.hpp"
+#include "reemu/templates.hpp"
+#include "reemu/version.hpp"
+#include "schema_check.hpp"
+
+using namespace reemu;
+using reemu::test::openapi_contract;
+
+namespace {
+
+// SPEC.md section 1, "Real captures to reproduce exactly".
+constexpr std::string_view capture_list =
+    R"({"actions":[{"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"}],"state-machines":[{"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"}]})";
+constexpr std::string_view capture_delete =
+    R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})";
+constexpr std::string_view capture_error =
+    R"({"description":"Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist","error_code":"action_not_found"})";
+constexpr std::string_view capture_uid = "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763";
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const json& document() {
+  static const json doc = json::parse(openapi_json());
+  return doc;
+}
+
+const openapi_contract& contract() {
+  static const openapi_contract c(document());
+  return c;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += "\n  " + l;
+  return out;
+}
+
+// True when some violation contains every one of `parts`.
+bool reports(const std::vector<std::string>& violations, std::initializer_list<std::string_view> parts) {
+  for (const auto& v : violations) {
+    bool all = true;
+    for (auto p : parts) all = all && v.find(p) != std::string::npos;
+    if (all) return true;
+  }
+  return false;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+// --- The document --------------------------------------------------------------
+
+TEST(openapi, document_is_openapi_3_1_with_basic_auth_and_both_listeners) {
+  const json& doc = document();
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_EQ(doc["info"]["title"], "re-actions-emulator");
+  EXPECT_EQ(doc["info"]["version"], reemu::version) << "bump info.version with project(VERSION)";
+  std::set<std::string> servers;
+  for (const auto& s : doc["servers"]) servers.insert(s["url"].get<std::string>());
+  EXPECT_EQ(servers, (std::set<std::string>{"https://localhost:9443", "http://localhost:8080"}));
+  EXPECT_EQ(doc["components"]["securitySchemes"]["basic"]["type"], "http");
+  EXPECT_EQ(doc["components"]["securitySchemes"]["basic"]["scheme"], "basic");
+  EXPECT_EQ(doc["security"], json::parse(R"([{"basic":[]}])"));
+}
+
+TEST(openapi, embedded_text_is_docs_openapi_json) {
+  // CMake re-runs when the file changes; a stale build would fail here.
+  EXPECT_EQ(openapi_json(), read_file(REEMU_SOURCE_DIR "/docs/openapi.json"));
+}
+
+TEST(openapi, checker_accepts_the_whole_document) {
+  // The constructor throws on a keyword it would not check, an invalid
+  // pattern or a dangling $ref.
+  EXPECT_NO_THROW(openapi_contract{document()});
+}
+
+TEST(openapi, every_route_is_documented_and_every_operation_is_a_route) {
+  config cfg;
+  cfg.emulator.control_api = true;
+  std::set<std::string> routes;
+  for (const route& r : all_routes(cfg)) {
+    const std::string key = lower(http_t::to_string(r.method)) + " " + std::string(r.pattern);
+    routes.insert(key);
+    SCOPED_TRACE(key);
+    const std::string pattern(r.pattern);
+    ASSERT_TRUE(document()["paths"].contains(pattern)) << "path missing from docs/openapi.json";
+    const json& item = document()["paths"][pattern];
+    const std::string method = lower(http_t::to_string(r.method));
+    ASSERT_TRUE(item.contains(method)) << "method missing from docs/openapi.json";
+    const json& op = item[method];
+    const json& responses = op["responses"];
+    EXPECT_TRUE(responses.contains("default")) << "every operation documents its other errors";
+    if (r.permission.empty()) {
+      EXPECT_EQ(op.value("security", json()), json::array()) << "served without authentication";
+    } else {
+      EXPECT_FALSE(op.contains("security")) << "inherits the document's basic authentication";
+      EXPECT_EQ(responses.value("401", json()), json::parse(R"({"$ref":"#/components/responses/Unauthorized"})"));
+      EXPECT_TRUE(responses.contains("403"));
+    }
+  }
+  std::set<std::string> operations;
+  std::set<std::string> operation_ids;
+  for (const auto& [path, item] : document()["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      operations.insert(method + " " + path);
+      EXPECT_TRUE(operation_ids.insert(op["operationId"].get<std::string>()).second)
+          << "operationId repeats: " << op["operationId"];
+    }
+  }
+  EXPECT_EQ(operations, routes);
+}
+
+TEST(openapi, path_parameters_are_declared) {
+  for (const auto& [path, item] : document()["paths"].items()) {
+    std::set<std::string> captures;
+    for (std::size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1))
+      captures.insert(path.substr(open + 1, path.find('}', open) - open - 1));
+    for (const auto& [method, op] : item.items()) {
+      SCOPED_TRACE(method + " " + path);
+      std::set<std::string> declared;
+      for (const auto& p : op.value("parameters", json::array())) {
+        json param = p;
+        if (param.contains("$ref"))
+          param = document().at(json::json_pointer(param["$ref"].get<std::string>().substr(1)));
+        if (param["in"] == "path") {
+          EXPECT_EQ(param["required"], true);
+          declared.insert(param["name"].get<std::string>());
+        }
+      }
+      EXPECT_EQ(declared, captures);
+    }
+  }
+}
+
+TEST(openapi, examples_conform_to_their_schemas) {
+  std::size_t checked = 0;
+  const auto check_media = [&](const json& content, const std::string& where) {
+    for (const auto& [type, media] : content.items()) {
+      if (!media.contains("example")) continue;
+      ++checked;
+      EXPECT_EQ(contract().check_value(media["schema"], media["example"]), std::vector<std::string>{})
+          << where << " " << type;
+    }
+  };
+  for (const auto& [path, item] : document()["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      const std::string where = method + " " + path;
+      if (op.contains("requestBody")) check_media(op["requestBody"]["content"], where + " request");
+      for (const auto& [status, response] : op["responses"].items())
+        if (response.contains("content")) check_media(response["content"], where + " " + status);
+    }
+  }
+  for (const auto& [name, response] : document()["components"]["responses"].items())
+    if (response.contains("content")) check_media(response["content"], "components/responses/" + name);
+  for (const auto& [name, param] : document()["components"]["parameters"].items()) {
+    ++checked;
+    EXPECT_EQ(contract().check_value(param["schema"], param["example"]), std::vector<std::string>{}) << name;
+  }
+  EXPECT_GT(checked, 20u);
+}
+
+TEST(openapi, yaml_file_is_the_emitted_json) {
+  const std::filesystem::path committed = REEMU_SOURCE_DIR "/docs/openapi.yaml";
+  const std::string expected = openapi_yaml();
+  const std::string actual = read_file(committed);
+  if (actual != expected) {
+    const auto fresh = std::filesystem::temp_directory_path() / "reemu-openapi.yaml";
+    std::ofstream(fresh, std::ios::binary) << expected;
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < std::min(actual.size(), expected.size()) && actual[i] == expected[i]; ++i)
+      if (actual[i] == '\n') ++line;
+    ADD_FAILURE() << committed << " is not the YAML of docs/openapi.json (first difference on line "
+                  << line << "). The expected text is in " << fresh << "; after checking it:\n  cp "
+                  << fresh << " " << committed;
+  }
+  EXPECT_TRUE(expected.starts_with("# Generated from docs/openapi.json"));
+  EXPECT_NE(expected.find("\nopenapi: \"3.1.0\"\n"), std::string::npos) << "keys keep the file's order";
+}
+
+// --- SPEC.md's captures and deliberately wrong bodies -------------------------------
+
+TEST(openapi, real_captures_conform) {
+  const auto& c = contract();
+  EXPECT_EQ(c.check_response("GET", "/v1/actions", 200, capture_list), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", capture_uid, 200, capture_delete), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", capture_uid, 404, capture_error), std::vector<std::string>{});
+  // Each object of the list capture is also a valid single-action answer.
+  const json list = json::parse(capture_list);
+  EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump()), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["state-machines"][0].dump()),
+            std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete) + "]"),
+            std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("HEAD", "/v1/actions", 200, ""), std::vector<std::string>{});
+}
+
+TEST(openapi, task_progress_as_a_number_is_rejected) {
+  json list = json::parse(capture_list);
+  list["actions"][0]["progress"] = 100;
+  const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
+  EXPECT_TRUE(reports(v, {"GET /v1/actions 200", "/actions/0/progress", "expected string", "got integer 100"})) << joined(v);
+  // Alone, it is neither a task (progress) nor a state machine (task_id).
+  const auto single = contract().check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump());
+  EXPECT_TRUE(reports(single, {"matches none of oneOf", "/progress"})) << joined(single);
+}
+
+TEST(openapi, heartbeat_as_a_string_is_rejected) {
+  json list = json::parse(capture_list);
+  list["state-machines"][0]["heartbeat"] = "1760400082";
+  const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
+  EXPECT_TRUE(reports(v, {"/state-machines/0/heartbeat", "expected integer", "got string"})) << joined(v);
+  json sm = json::parse(capture_delete);
+  sm["heartbeat"] = 1747780298.5;
+  const auto fractional = contract().check_response("GET", "/v1/actions/bdb/2", 200, json::array({sm}).dump());
+  EXPECT_TRUE(reports(fractional, {"/0/heartbeat", "expected integer", "got number"})) << joined(fractional);
+}
+
+TEST(openapi, error_body_is_exact) {
+  json extra = json::parse(capture_error);
+  extra["status"] = 404;
+  auto v = contract().check_response("GET", capture_uid, 404, extra.dump());
+  EXPECT_TRUE(reports(v, {"(root)", "unexpected property \"status\""})) << joined(v);
+
+  json missing = json::parse(capture_error);
+  missing.erase("error_code");
+  v = contract().check_response("GET", capture_uid, 404, missing.dump());
+  EXPECT_TRUE(reports(v, {"missing required property \"error_code\""})) << joined(v);
+
+  v = contract().check_response("GET", capture_uid, 404, "Not Found");
+  EXPECT_TRUE(reports(v, {"not JSON"})) << joined(v);
+}
+
+TEST(openapi, v2_status_outside_its_enum_is_rejected) {
+  const json v2 = json::parse(
+      R"([{"action_type":"state-machine","action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","additional_info":{"object_type":"bdb","object_uid":"2"},"creation_time":1747780298,"name":"SMDeleteBDB","progress":14.29,"status":"running"}])");
+  EXPECT_EQ(contract().check_response("GET", "/v2/actions", 200, v2.dump()), std::vector<std::string>{});
+  json wrong = v2;
+  wrong[0]["status"] = "active";  // a v1 word
+  auto v = contract().check_response("GET", "/v2/actions", 200, wrong.dump());
+  EXPECT_TRUE(reports(v, {"/0/status", "\"active\" is not one of"})) << joined(v);
+
+  wrong = v2;
+  wrong[0]["creation_time"] = "1747780298";  // v1's type
+  v = contract().check_response("GET", "/v2/actions", 200, wrong.dump());
+  EXPECT_TRUE(reports(v, {"/0/creation_time", "expected integer"})) << joined(v);
+
+  wrong = v2;
+  wrong[0]["additional_info"] = json::object();  // present only when it has a key
+  v = contract().check_response("GET", "/v2/actions", 200, wrong.dump());
+  EXPECT_TRUE(reports(v, {"/0/additional_info", "at least 1"})) << joined(v);
+
+  wrong = v2;
+  wrong[0]["heartbeat"] = 1;  // v2 objects are exact
+  v = contract().check_response("GET", "/v2/actions/x", 200, wrong[0].dump());
+  EXPECT_TRUE(reports(v, {"unexpected property \"heartbeat\""})) << joined(v);
+}
+
+TEST(openapi, v1_objects_pass_unknown_fields_through) {
+  json task = json::parse(capture_list)["actions"][0];
+  task["module_uid"] = "b5e8cd1e6fa4a55c1d4b4a8da3d79b2a";
+  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, task.dump()), std::vector<std::string>{});
+  json sm = json::parse(capture_delete);
+  sm["custom"] = {{"any", "thing"}};
+  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, sm.dump()), std::vector<std::string>{});
+  sm["status"] = "running";  // a task's word
+  const auto v = contract().check_response("GET", "/v1/actions/x", 200, sm.dump());
+  EXPECT_TRUE(reports(v, {"matches none of oneOf", "\"running\" is not one of"})) << joined(v);
+}
+
+TEST(openapi, undocumented_answers_are_violations) {
+  auto v = contract().check_response("GET", "/v3/actions", 200, "{}");
+  EXPECT_TRUE(reports(v, {"/v3/actions", "path is not documented"})) << joined(v);
+  v = contract().check_response("POST", "/v1/actions", 405, std::string(capture_error));
+  EXPECT_TRUE(reports(v, {"POST /v1/actions", "method is not documented", "get"})) << joined(v);
+  v = contract().check_response("DELETE", "/emulator/v1/faults/3", 204, "{}");
+  EXPECT_TRUE(reports(v, {"DELETE /emulator/v1/faults/{id} 204", "no body is documented"})) << joined(v);
+}
+
+TEST(openapi, headers_of_a_401_are_checked) {
+  const auto with = [](std::optional<std::string> www, std::string type) {
+    return [=](std::string_view name) -> std::optional<std::string> {
+      if (lower(name) == "www-authenticate") return www;
+      if (lower(name) == "content-type") return type;
+      return std::nullopt;
+    };
+  };
+  EXPECT_EQ(contract().check_headers("GET", "/v1/actions", 401,
+                                     with("Basic realm=\"re-actions-emulator\"", "application/json")),
+            std::vector<std::string>{});
+  auto v = contract().check_headers("GET", "/v1/actions", 401, with(std::nullopt, "application/json"));
+  EXPECT_TRUE(reports(v, {"required header WWW-Authenticate is missing"})) << joined(v);
+  v = contract().check_headers("GET", "/emulator/v1/openapi.yaml", 200, with(std::nullopt, "text/plain"));
+  EXPECT_TRUE(reports(v, {"Content-Type text/plain is not documented"})) << joined(v);
+}
+
+// --- The checker on a small document ----------------------------------------------
+
+TEST(openapi_checker, keywords_of_the_subset) {
+  const openapi_contract c(json::parse(R"({
+    "openapi": "3.1.0",
+    "paths": {},
+    "components": {"schemas": {
+      "Name": {"type": "string", "minLength": 1, "maxLength": 3, "pattern": "^[a-z]+$"},
+      "Thing": {
+        "type": "object",
+        "required": ["n"],
+        "properties": {
+          "n": {"$ref": "#/components/schemas/Name"},
+          "maybe": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
+          "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+          "tags": {"type": "array", "items": {"enum": ["a", "b"]}, "minItems": 1, "maxItems": 2},
+          "fixed": {"const": true},
+          "never": false,
+          "mixed": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 10}]},
+          "any": {"anyOf": [{"type": "string"}, {"type": "boolean"}]},
+          "both": {"allOf": [{"type": "integer"}, {"minimum": 5}]},
+          "notnull": {"not": {"type": "null"}}
+        },
+        "additionalProperties": {"type": "string"},
+        "minProperties": 1,
+        "maxProperties": 4
+      }
+    }}
+  })"));
+  const json thing = {{"$ref", "#/components/schemas/Thing"}};
+  const auto check = [&](std::string_view text) { return c.check_value(thing, json::parse(text)); };
+  EXPECT_EQ(check(R"({"n":"ab","maybe":null})"), std::vector<std::string>{});
+  EXPECT_EQ(check(R"({"n":"ab","maybe":3,"extra":"s"})"), std::vector<std::string>{});
+  EXPECT_TRUE(reports(check(R"({"maybe":3})"), {"(root)", "missing required property \"n\""}));
+  EXPECT_TRUE(reports(check(R"({"n":""})"), {"/n", "at least 1 characters"}));
+  EXPECT_TRUE(reports(check(R"({"n":"abcd"})"), {"/n", "at most 3 characters"}));
+  EXPECT_EQ(check(R"({"n":"été"})").size(), 1u) << "lengths count code points, not bytes (pattern fails)";
+  EXPECT_TRUE(reports(check(R"({"n":"AB"})"), {"/n", "does not match the pattern"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":1.0})"), {"/maybe", "expected integer or null, got number"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":10})"), {"/maybe", "<= 9"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":0})"), {"/maybe", ">= 1"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","ratio":1})"), {"/ratio", "< 1"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","ratio":0})"), {"/ratio", "> 0"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","tags":[]})"), {"/tags", "at least 1 items"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","tags":["a","b","a"]})"), {"/tags", "at most 2 items"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","tags":["c"]})"), {"/tags/0", "\"c\" is not one of"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","fixed":false})"), {"/fixed", "expected true"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","never":1})"), {"/never", "no value is allowed"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","mixed":12})"), {"/mixed", "more than one of oneOf (0, 1)"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","mixed":2.5})"), {"/mixed", "none of oneOf"}));
+  EXPECT_EQ(check(R"({"n":"ab","mixed":12.5})"), std::vector<std::string>{});
+  EXPECT_TRUE(reports(check(R"({"n":"ab","any":1})"), {"/any", "none of anyOf"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","both":4})"), {"/both", ">= 5"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","notnull":null})"), {"/notnull", "must not match"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","x/y~":1})"), {"/x~1y~0", "expected string"}));
+  EXPECT_TRUE(reports(check(R"({"n":"a","b":"","c":"","d":"","e":""})"), {"at most 4 properties"}));
+  EXPECT_TRUE(reports(check("[]"), {"(root)", "expected object, got array"}));
+}
+
+TEST(openapi_checker, operation_and_response_lookup) {
+  const openapi_contract c(json::parse(R"({
+    "openapi": "3.1.0",
+    "paths": {
+      "/things/{id}": {"get": {"responses": {
+        "200": {"description": "", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "4XX": {"$ref": "#/components/responses/Oops"}
+      }}},
+      "/things/special": {"get": {"responses": {
+        "204": {"description": ""}
+      }}},
+      "/users/{email}": {"delete": {"responses": {"204": {"description": ""}}}}
+    },
+    "components": {"responses": {"Oops": {"description": "", "content": {"application/json": {"schema": {"const": "oops"}}}}}}
+  })"));
+  EXPECT_EQ(c.find_path("/things/special"), "/things/special");  // literal beats {id}
+  EXPECT_EQ(c.find_path("/things/other?x=1"), "/things/{id}");
+  EXPECT_EQ(c.find_path("/things/other/"), "/things/{id}");
+  EXPECT_EQ(c.find_path("/users/a%40b.c"), "/users/{email}");
+  EXPECT_EQ(c.find_path("/things"), std::nullopt);
+  EXPECT_EQ(c.check_response("GET", "/things/special", 204, ""), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/things/1", 200, "{}"), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("head", "/things/1", 200, ""), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/things/1", 418, "\"oops\""), std::vector<std::string>{});
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 404, "\"nope\""), {"GET /things/{id} 404: (root)", "expected \"oops\""}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 500, "{}"), {"GET /things/{id}: status 500 is not documented"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 200, ""), {"not JSON"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/special", 204, "x"), {"no body is documented, got 1 bytes"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/users/a", 204, ""), {"method is not documented (documented: delete)"}));
+}
+
+TEST(openapi_checker, refuses_what_it_cannot_check) {
+  const auto make = [](std::string_view schema) {
+    return openapi_contract(json::parse(R"({"openapi":"3.1.0","paths":{},"components":{"schemas":{"S":)" +
+                                        std::string(schema) + "}}}"));
+  };
+  EXPECT_THROW(make(R"({"type":"object","patternProperties":{}})"), std::invalid_argument);
+  EXPECT_THROW(make(R"({"type":"string","nullable":true})"), std::invalid_argument);  // OpenAPI 3.0
+  EXPECT_THROW(make(R"({"type":"string","pattern":"(["})"), std::invalid_argument);
+  EXPECT_THROW(make(R"({"$ref":"#/components/schemas/Missing"})"), std::invalid_argument);
+  EXPECT_THROW(make(R"({"type":"text"})"), std::invalid_argument);
+  EXPECT_NO_THROW(make(R"({"type":"string","description":"d","examples":["x"],"format":"uuid"})"));
+  EXPECT_THROW(openapi_contract(json::parse(R"({"openapi":"3.0.3","paths":{}})")), std::invalid_argument);
+}
+
+// --- The app's real answers ---------------------------------------------------------
+
+namespace {
+
+struct answer {
+  int status = 0;
+  std::string body;
+  reemu::reply reply;
+};
+
+class live {
+ public:
+  explicit live(config cfg) : app_(std::move(cfg)) {}
+
+  // Handles one request as the session would and checks the answer against
+  // the document (body, required headers, Content-Type).
+  answer call(http_t::verb method, const std::string& target, const std::string& body = {},
+              std::optional<std::string> user = "admin@redis.local:Redis123!") {
+    const std::string authorization = user ? "Basic " + base64_encode(*user) : "";
+    incoming_request in;
+    in.method = method;
+    in.method_text = http_t::to_string(method);
+    in.target = target;
+    in.authorization = authorization;
+    in.body = body;
+    handled h = app_.handle(in);
+    answer a;
+    a.status = static_cast<int>(h.reply.status);
+    a.body = h.reply.body ? *h.reply.body : "";
+    a.reply = h.reply;
+    const std::string what = std::string(in.method_text) + " " + target + " -> " + std::to_string(a.status);
+    if (h.reply.drop) return a;  // nothing is sent
+    ++checked_;
+    const std::string path = target.substr(0, target.find('?'));
+    const auto& c = contract();
+    EXPECT_EQ(c.check_response(in.method_text, path, a.status, a.body), std::vector<std::string>{})
+        << what << ": " << a.body;
+    const auto header = [&](std::string_view name) -> std::optional<std::string> {
+      if (lower(name) == "content-type")
+        return h.reply.body ? std::optional<std::string>(h.reply.content_type) : std::nullopt;
+      for (const auto& [field, value] : h.reply.headers)
+        if (lower(http_t::to_string(field)) == lower(name)) return value;
+      return std::nullopt;
+    };
+    EXPECT_EQ(c.check_headers(in.method_text, path, a.status, header), std::vector<std::string>{}) << what;
+    if (!body.empty() && a.status < 400)
+      EXPECT_EQ(c.check_request(in.method_text, path, body), std::vector<std::string>{}) << what << ": " << body;
+    return a;
+  }
+
+  answer get(const std::string& target) { return call(http_t::verb::get, target); }
+  answer post(const std::string& target, const std::string& body) {
+    return call(http_t::verb::post, target, body);
+  }
+  answer patch(const std::string& target, const std::string& body) {
+    return call(http_t::verb::patch, target, body);
+  }
+  answer del(const std::string& target) { return call(http_t::verb::delete_, target); }
+
+  // Reads every list and every action in both shapes.
+  void read_everything() {
+    const json v1 = json::parse(get("/v1/actions").body);
+    for (const auto* list : {&v1["actions"], &v1["state-machines"]}) {
+      for (const auto& a : *list) {
+        const std::string uid = a["action_uid"].get<std::string>();
+        EXPECT_EQ(get("/v1/actions/" + uid).status, 200);
+        EXPECT_EQ(get("/v2/actions/" + uid).status, 200);
+      }
+    }
+    get("/v2/actions");
+    for (const auto& db : json::parse(get("/emulator/v1/databases").body)["databases"])
+      EXPECT_EQ(get("/v1/actions/bdb/" + db.dump()).status, 200);
+  }
+
+  std::size_t checked() const noexcept { return checked_; }
+
+ private:
+  app app_;
+  std::size_t checked_ = 0;
+};
+
+config default_config(std::string_view clock_mode) {
+  json doc = json::parse(read_file(REEMU_SOURCE_DIR "/config/default.json"));
+  doc["emulator"]["clock"] = clock_mode;
+  if (clock_mode == "manual") doc["emulator"]["clock_start"] = 1760500000;
+  return parse_config(doc, "openapi_test");
+}
+
+}  // namespace
+
+TEST(openapi_live, emulated_answers_conform) {
+  live app(default_config("manual"));
+  app.read_everything();
+  EXPECT_EQ(app.call(http_t::verb::head, "/v1/actions").status, 200);
+  EXPECT_EQ(app.get("/v1/actions/bdb/99").status, 404);
+  EXPECT_EQ(app.get("/v1/actions/bdb/abc").status, 404);
+  EXPECT_EQ(app.get("/v1/actions/nope").status, 404);
+  EXPECT_EQ(app.get("/v2/actions/nope").status, 404);
+  EXPECT_EQ(app.call(http_t::verb::get, "/v1/actions", "", std::nullopt).status, 401);
+  EXPECT_EQ(app.call(http_t::verb::get, "/v2/actions", "", "admin@redis.local:wrong").status, 401);
+  EXPECT_EQ(app.call(http_t::verb::get, "/v1/actions/x", "", "nobody@redis.local:Nobody123!").status, 403);
+  EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/health", "", std::nullopt).status, 200);
+  EXPECT_GT(app.checked(), 20u);
+}
+
+TEST(openapi_live, openapi_routes_serve_the_document_without_authentication) {
+  live app(default_config("manual"));
+  const answer j = app.call(http_t::verb::get, "/emulator/v1/openapi.json", "", std::nullopt);
+  EXPECT_EQ(j.status, 200);
+  EXPECT_EQ(j.body, openapi_json());
+  EXPECT_EQ(j.reply.content_type, "application/json");
+  const answer y = app.call(http_t::verb::get, "/emulator/v1/openapi.yaml", "", std::nullopt);
+  EXPECT_EQ(y.status, 200);
+  EXPECT_EQ(y.body, openapi_yaml());
+  EXPECT_EQ(y.reply.content_type, "application/yaml");
+  // Like health: not journaled, and served without the control API too.
+  EXPECT_EQ(json::parse(app.get("/emulator/v1/requests").body)["requests"].size(), 0u);
+  config off = default_config("manual");
+  off.emulator.control_api = false;
+  live without(std::move(off));
+  EXPECT_EQ(without.call(http_t::verb::get, "/emulator/v1/openapi.yaml", "", std::nullopt).status, 200);
+}
+
+TEST(openapi_live, every_template_through_its_lifecycle_conforms) {
+  live app(default_config("manual"));
+  int bdb = 10;
+  for (const auto& t : all_templates()) {
+    json body = {{"type", to_string(t.kind)}, {"name", t.name}};
+    if (t.kind == action_kind::state_machine) body["object_name"] = "bdb:" + std::to_string(bdb++);
+    EXPECT_EQ(app.post("/emulator/v1/actions", body.dump()).status, 201) << t.name;
+    body["simulate"] = {{"fail_at_step", 1}, {"error", "it broke"}, {"error_code", "broken"}};
+    if (t.kind == action_kind::state_machine) body["object_name"] = "bdb:" + std::to_string(bdb++);
+    EXPECT_EQ(app.post("/emulator/v1/actions", body.dump()).status, 201) << t.name;
+  }
+  EXPECT_EQ(app.post("/emulator/v1/actions",
+                     R"({"type":"task","name":"module_installation","module_uid":"b5e8","simulate":{"steps":["a","b"],"pending_seconds":0,"retain_seconds":0}})")
+                .status,
+            201);
+  for (int second = 0; second <= 30; second += 1) {
+    app.read_everything();
+    app.post("/emulator/v1/clock/advance", R"({"seconds":1})");
+  }
+  EXPECT_GT(app.checked(), 1000u);
+}
+
+TEST(openapi_live, control_answers_conform) {
+  live app(default_config("manual"));
+  const std::string task_uid = "11111111-2222-4333-8444-555555555555";
+  EXPECT_EQ(app.post("/emulator/v1/actions",
+                     R"({"type":"task","action_uid":")" + task_uid +
+                         R"(","name":"maintenance_on","node_uid":2,"status":"running","progress":40})")
+                .status,
+            201);
+  const answer sm = app.post(
+      "/emulator/v1/actions",
+      R"({"type":"state-machine","name":"SMDeleteBDB","object_name":"bdb:7","status":"active","state":"stop_redis","progress":42.86,"pending_ops":{"3":{"op_name":"stop_shard","progress":50}}})");
+  EXPECT_EQ(sm.status, 201);
+  const std::string sm_uid = json::parse(sm.body)["action_uid"];
+  EXPECT_EQ(app.post("/emulator/v1/actions", R"({"type":"job","name":"x"})").status, 400);
+  EXPECT_EQ(app.post("/emulator/v1/actions", R"({"type":"task","name":"retry_bdb","progress":"150","status":"running"})").status, 400);
+  EXPECT_EQ(app.post("/emulator/v1/actions", "{").status, 400);
+  EXPECT_EQ(app.patch("/emulator/v1/actions/" + task_uid, R"({"progress":"80"})").status, 200);
+  EXPECT_EQ(app.patch("/emulator/v1/actions/" + task_uid,
+                      R"({"status":"failed","error_code":"node_unreachable","error_message":"node 2 did not answer","retain_seconds":60})")
+                .status,
+            200);
+  EXPECT_EQ(app.patch("/emulator/v1/actions/" + sm_uid, R"({"progress":57.14,"state":"delete_redis"})").status, 200);
+  EXPECT_EQ(app.patch("/emulator/v1/actions/" + sm_uid, R"({"colour":"red"})").status, 400);
+  EXPECT_EQ(app.patch("/emulator/v1/actions/nope", R"({"state":"x"})").status, 404);
+  app.read_everything();
+  EXPECT_EQ(app.del("/emulator/v1/actions/" + sm_uid).status, 204);
+  EXPECT_EQ(app.del("/emulator/v1/actions/" + sm_uid).status, 404);
+
+  EXPECT_EQ(app.get("/emulator/v1/templates").status, 200);
+  EXPECT_EQ(app.get("/emulator/v1/clock").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/clock/advance", R"({"seconds":2.5})").status, 200);
+  EXPECT_EQ(app.get("/emulator/v1/clock").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/clock/advance", R"({"seconds":-5})").status, 400);
+
+  EXPECT_EQ(app.get("/emulator/v1/users").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})").status, 201);
+  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})").status, 400);
+  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"x@example.com","password":"x","role":"emperor"})").status, 400);
+  EXPECT_EQ(app.patch("/emulator/v1/users/ops@example.com", R"({"role":"cluster_viewer","password":"New123!"})").status, 200);
+  EXPECT_EQ(app.patch("/emulator/v1/users/ghost@example.com", R"({"role":"none"})").status, 404);
+  EXPECT_EQ(app.patch("/emulator/v1/users/admin@redis.local", R"({"role":"none"})").status, 400);
+  EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/users", "", "ops@example.com:New123!").status, 403);
+  EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/users", "", std::nullopt).status, 401);
+  EXPECT_EQ(app.del("/emulator/v1/users/ops%40example.com").status, 204);
+  EXPECT_EQ(app.del("/emulator/v1/users/ops@example.com").status, 404);
+
+  EXPECT_EQ(app.get("/emulator/v1/databases").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/databases", R"({"uid":12})").status, 201);
+  EXPECT_EQ(app.post("/emulator/v1/databases", R"({"uid":12})").status, 400);
+  EXPECT_EQ(app.get("/v1/actions/bdb/12").status, 200);
+  EXPECT_EQ(app.del("/emulator/v1/databases/12").status, 204);
+  EXPECT_EQ(app.del("/emulator/v1/databases/12").status, 404);
+
+  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"method":"GET","path":"/v1/actions*","status":503,"error_code":"cluster_busy","description":"Cluster is busy","times":1})").status, 201);
+  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v2/actions","delay_ms":1500,"probability":0.5})").status, 201);
+  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v1/actions/*","user":"viewer@redis.local","drop":true,"times":2})").status, 201);
+  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v1/actions"})").status, 400);
+  EXPECT_EQ(app.get("/emulator/v1/faults").status, 200);
+  EXPECT_EQ(app.get("/v1/actions").status, 503);  // the injected answer is an error body too
+  EXPECT_TRUE(app.call(http_t::verb::get, "/v1/actions/x", "", "viewer@redis.local:whatever").reply.drop);
+  app.call(http_t::verb::get, "/v1/actions/x", "", "viewer@redis.local:whatever");
+  EXPECT_EQ(app.get("/emulator/v1/faults").status, 200);
+  EXPECT_EQ(app.del("/emulator/v1/faults/2").status, 204);
+  EXPECT_EQ(app.del("/emulator/v1/faults/2").status, 404);
+  EXPECT_EQ(app.del("/emulator/v1/faults").status, 204);
+
+  EXPECT_EQ(app.get("/emulator/v1/requests").status, 200);
+  EXPECT_EQ(app.get("/emulator/v1/requests?method=GET&path=/v1/actions*&status=503&limit=5").status, 200);
+  EXPECT_EQ(app.get("/emulator/v1/requests?colour=red").status, 400);
+  EXPECT_EQ(app.del("/emulator/v1/requests").status, 204);
+
+  EXPECT_EQ(app.post("/emulator/v1/reset", "").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/reset", "{}").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/reset", R"({"hard":true})").status, 400);
+}
+
+TEST(openapi_live, clock_advance_on_a_real_clock_conforms) {
+  live app(default_config("real"));
+  EXPECT_EQ(app.post("/emulator/v1/clock/advance", R"({"seconds":5})").status, 409);
+  EXPECT_EQ(app.get("/emulator/v1/clock").status, 200);
+}
+
+// --- The YAML emitter ---------------------------------------------------------------
+
+TEST(openapi_yaml, empty_and_scalar_documents) {
+  EXPECT_EQ(to_yaml(json::object()), "{}\n");
+  EXPECT_EQ(to_yaml(json::array()), "[]\n");
+  EXPECT_EQ(to_yaml(json()), "null\n");
+  EXPECT_EQ(to_yaml(json(42)), "42\n");
+  EXPECT_EQ(to_yaml(json("x")), "\"x\"\n");
+  EXPECT_EQ(to_yaml(json(false)), "false\n");
+}
+
+TEST(openapi_yaml, nested_empty_objects_and_arrays) {
+  const json j = json::parse(R"({"a":{},"b":[],"c":{"d":[],"e":{"f":{}}},"g":[[],{},[1,[2,3]],{"h":[],"i":{"j":1}}]})");
+  EXPECT_EQ(to_yaml(j),
+            "a: {}\n"
+            "b: []\n"
+            "c:\n"
+            "  d: []\n"
+            "  e:\n"
+            "    f: {}\n"
+            "g:\n"
+            "  - []\n"
+            "  - {}\n"
+            "  - - 1\n"
+            "    - - 2\n"
+            "      - 3\n"
+            "  - h: []\n"
+            "    i:\n"
+            "      j: 1\n");
+}
+
+TEST(openapi_yaml, strings_are_double_quoted_with_json_escapes) {
+  EXPECT_EQ(to_yaml(json("say \"hi\"\n\ttab\\ and 'single'")), R"("say \"hi\"\n\ttab\\ and 'single'")" "\n");
+  EXPECT_EQ(to_yaml(json("\r\b\f\x01\x1f\x7f")), R"("\r\b\f\u0001\u001f\u007f")" "\n");
+  // Strings YAML would otherwise read as other types or structure stay strings.
+  EXPECT_EQ(to_yaml(json::array({"yes", "null", "1.5", "- x", "a: b", "#c", "", " "})),
+            "- \"yes\"\n- \"null\"\n- \"1.5\"\n- \"- x\"\n- \"a: b\"\n- \"#c\"\n- \"\"\n- \" \"\n");
+}
+
+TEST(openapi_yaml, unicode_is_kept_raw_unless_yaml_cannot_hold_it) {
+  EXPECT_EQ(to_yaml(json("h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80")), "\"h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80\"\n");
+  // NEL, line and paragraph separators, BOM, a C1 control.
+  EXPECT_EQ(to_yaml(json("\xC2\x85\xE2\x80\xA8\xE2\x80\xA9\xEF\xBB\xBF\xC2\x9B")),
+            R"("\u0085\u2028\u2029\ufeff\u009b")" "\n");
+  // Invalid UTF-8 (a stray byte, a truncated sequence, an overlong '/', a surrogate) is replaced.
+  std::string bad = "a\xFF" "b\xE2\x9C" "c\xC0\xAF" "d\xED\xA0\x80";
+  EXPECT_EQ(to_yaml(json(bad)), R"("a\ufffdb\ufffd\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffd")" "\n");
+  // The output is also a JSON string with the same value, where the input was valid.
+  const std::string valid = "q\"\\\n\x01\xC2\x85 \xE2\x9C\x93";
+  std::string line = to_yaml(json(valid));
+  line.pop_back();
+  EXPECT_EQ(json::parse(line), valid);
+}
+
+TEST(openapi_yaml, keys_are_plain_only_when_unambiguous) {
+  const json j = {{"200", 1},  {"/v1/x", 2},     {"yes", 3},  {"application/json", 4}, {"$ref", 5},
+                  {"", 6},     {"a b", 7},       {"No", 8},   {"x-y.z_w", 9},          {"k:v", 10},
+                  {"-k", 11},  {"{uid}", 12},    {"t\"q", 13}};
+  EXPECT_EQ(to_yaml(j),
+            "\"\": 6\n"
+            "$ref: 5\n"
+            "\"-k\": 11\n"
+            "\"/v1/x\": 2\n"
+            "\"200\": 1\n"
+            "\"No\": 8\n"
+            "\"a b\": 7\n"
+            "application/json: 4\n"
+            "\"k:v\": 10\n"
+            "\"t\\\"q\": 13\n"
+            "x-y.z_w: 9\n"
+            "\"yes\": 3\n"
+            "\"{uid}\": 12\n");
+}
+
+TEST(openapi_yaml, numbers_read_back_as_numbers) {
+  const json j = {{"a", 14.29},
+                  {"b", 1e-05},
+                  {"c", 1.0},
+                  {"d", 1e20},
+                  {"e", -3},
+                  {"f", std::numeric_limits<std::uint64_t>::max()},
+                  {"g", std::nan("")},
+                  {"h", -std::numeric_limits<double>::infinity()},
+                  {"i", true},
+                  {"j", nullptr}};
+  EXPECT_EQ(to_yaml(j),
+            "a: 14.29\n"
+            "b: 1.0e-05\n"
+            "c: 1.0\n"
+            "d: 1.0e+20\n"
+            "e: -3\n"
+            "f: 18446744073709551615\n"
+            "g: .nan\n"
+            "h: -.inf\n"
+            "i: true\n"
+            "j: null\n");
+}
+
+TEST(openapi_yaml, ordered_json_keeps_insertion_order) {
+  nlohmann::ordered_json j;
+  j["z"] = 1;
+  j["a"] = nlohmann::ordered_json::array({nlohmann::ordered_json{{"m", 2}, {"b", 3}}});
+  EXPECT_EQ(to_yaml(j), "z: 1\na:\n  - m: 2\n    b: 3\n");
+}
+
+TEST(openapi_yaml, binary_values_become_byte_lists) {
+  EXPECT_EQ(to_yaml(json{{"b", json::binary({1, 255})}}), "b: [1, 255]\n");
+}
