@@ -35,7 +35,7 @@ free_port() {  # a port nothing listens on, from the ephemeral range
   local p
   while :; do
     p=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    { (exec 3<>"/dev/tcp/127.0.0.1/$p"); } 2>/dev/null || { echo "$p"; return; }
   done
 }
 
@@ -43,7 +43,9 @@ free_port() {  # a port nothing listens on, from the ephemeral range
 wait_health() {
   local port=$1 line deadline=$((SECONDS + 60))
   while ((SECONDS < deadline)); do
-    if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+    # The group keeps the 2>/dev/null from sticking to the shell (a bare
+    # `exec 2>/dev/null` would silence the rest of the script).
+    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
       printf 'GET /emulator/v1/health HTTP/1.0\r\n\r\n' >&3
       read -r line <&3 || true
       exec 3<&-
@@ -67,6 +69,7 @@ start_emulator() {
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
 
 # start_nginx: serves $work/www/<name> at the locations in $work/locations
 start_nginx() {
@@ -91,7 +94,7 @@ CONF
   nginx_pid=$!
   pids+=("$nginx_pid")
   local deadline=$((SECONDS + 10))
-  while ((SECONDS < deadline)); do (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port") 2>/dev/null && return 0; done
+  while ((SECONDS < deadline)); do { (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port"); } 2>/dev/null && return 0; done
   echo "nginx did not come up" >&2; return 1
 }
 
@@ -147,6 +150,7 @@ add_location /v1/actions "$work/www/v1_actions.json"
 add_location "/v1/actions/$uid" "$work/www/v1_action.json"
 add_location /v2/actions "$work/www/v2_actions.json"
 idle_rss=$(rss_kib "$emu_pid")
+idle_anon=$(anon_kib "$emu_pid")
 
 # Big registries: N state machines in wire form.
 make_config() {  # make_config N FILE
@@ -222,5 +226,5 @@ printf 'threads: --threads 1 %s req/s, --threads 2 %s req/s, ratio %s (wrk -t2 -
   "$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.2f", b / a}')" "$CONNECTIONS"
 printf 'start-up to first answer (HTTPS with a generated certificate included): median %s ms of 5\n' \
   "$(printf '%s\n' "${starts[@]}" | median)"
-printf 'idle RSS: %s KiB; RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$rss_big"
+printf 'idle RSS: %s KiB (anonymous %s KiB, the rest mapped code of the binary and shared libraries); RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$idle_anon" "$rss_big"
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"

@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, then configures, builds and runs every test:
-# the dev preset (Debug) and the asan preset (address + undefined sanitizers).
-# Usage: scripts/test.sh [preset...]     (default: dev asan)
+# Installs what is missing, then builds and runs every test. Steps:
+#   dev     Debug build: unit, integration and command-line tests (ctest)
+#   asan    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   tsan    the same tests under ThreadSanitizer (not in the default set)
+#   docker  the Dockerfile's steps on this host, and docker-compose.yml parsed
+#   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 15)
+#           of fuzzing per target (scripts/fuzz.sh runs longer sessions)
+# Usage: scripts/test.sh [step...]      (default: dev asan docker fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(dev asan)
-for preset in "${presets[@]}"; do
-  echo "== preset $preset: configure, build, test" >&2
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset"
-  ctest --preset "$preset" -j 2
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(dev asan docker fuzz)
+for step in "${steps[@]}"; do
+  start=$SECONDS
+  echo "== $step" >&2
+  case "$step" in
+    dev|asan|tsan|release)
+      cmake --preset "$step" >/dev/null
+      cmake --build --preset "$step"
+      ctest --preset "$step" -j 2 ;;
+    docker) tests/docker/check.sh ;;
+    fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-15}" ;;
+    *) echo "test.sh: unknown step $step (dev asan tsan release docker fuzz)" >&2; exit 2 ;;
+  esac
+  echo "== $step: passed in $((SECONDS - start)) s" >&2
 done
