@@ -20,7 +20,8 @@
 int main(int argc, char** argv) {
   CLI::App cli{"re-actions-emulator " + std::string(reemu::version) +
                ": the actions endpoints of the Redis Software cluster REST API, emulated.\n"
-               "Every flag can also be set through the environment variable shown."};
+               "Flags override the config file; every flag can also be set through the\n"
+               "environment variable shown. The defaults named apply when neither sets a value."};
   cli.set_version_flag("--version", std::string(reemu::version));
   cli.get_formatter()->column_width(40);
 
