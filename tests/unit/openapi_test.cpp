@@ -498,7 +498,8 @@ class live {
       }
     }
     get("/v2/actions");
-    for (const auto& db : json::parse(get("/emulator/v1/databases").body)["databases"])
+    const json dbs = json::parse(get("/emulator/v1/databases").body);  // outlives the loop
+    for (const auto& db : dbs["databases"])
       EXPECT_EQ(get("/v1/actions/bdb/" + db.dump()).status, 200);
   }
 
