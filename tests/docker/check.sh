@@ -41,7 +41,6 @@ while read -r op args; do
       if [[ "${parts[0]}" == --from=* ]]; then
         from=${parts[0]#--from=}
         src="${stage_dir[$from]}/${parts[1]#/}"   # absolute in that stage's root
-        src=${src/\/src\//${stage_dir[$from]}\/src\/}
         dst="${stage_dir[$stage]}${parts[2]}"
       else
         src="$repo/${parts[0]}"
