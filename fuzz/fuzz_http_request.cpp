@@ -10,6 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "fuzz_support.hpp"
+#include "reemu/incoming.hpp"
 
 namespace {
 
@@ -74,15 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec || !parser.is_done()) return 0;
 
-    // As src/server.cpp builds it.
+    // Exactly what a session hands to the app.
     const auto& req = parser.get();
-    reemu::incoming_request in;
-    in.method = req.method();
-    in.method_text = req.method_string();
-    in.target = req.target();
-    if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = it->value();
-    if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
-    in.body = req.body();
+    reemu::incoming_request in = reemu::to_incoming(req);
 
     decode_variants(in.authorization);
     answer(a, in, cache);

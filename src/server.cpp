@@ -19,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "reemu/incoming.hpp"
 #include "reemu/logging.hpp"
 #include "reemu/net.hpp"
 #include "reemu/tls.hpp"
@@ -322,13 +323,7 @@ struct server::impl {
 
       const auto started = std::chrono::steady_clock::now();
       const auto& req = parser.get();
-      incoming_request in;
-      in.method = req.method();
-      in.method_text = req.method_string();
-      in.target = req.target();
-      if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = it->value();
-      if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
-      in.body = req.body();
+      const incoming_request in = to_incoming(req);
       handled h = app_.handle(in, &auth);
 
       if (h.reply.delay.count() > 0) {
