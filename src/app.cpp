@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
 
 #include "reemu/api_handlers.hpp"
 #include "reemu/auth.hpp"
@@ -93,6 +94,29 @@ app::app(config cfg)
   // double the memory of a large seed.
   config_.actions.clear();
   config_.actions.shrink_to_fit();
+
+  if (!config_.emulator.state_file.empty()) {
+    state_ = std::make_unique<state_file>(config_.emulator.state_file);
+    if (state_->load(services_)) {
+      const auto snap = registry_.snapshot();
+      spdlog::info("state restored from {}: {} actions, {} users, {} databases, {} fault rules",
+                   state_->path(), snap->data().actions.size(), snap->data().users.size(),
+                   snap->data().databases.size(), faults_.list().size());
+    } else {
+      // Created now, so a path that cannot be written fails at start-up,
+      // not at the first change.
+      if (auto err = state_->save(services_)) throw state_file_error(*err);
+      spdlog::info("state file {} created from the config's seed", state_->path());
+    }
+  }
+}
+
+void app::persist(reply* r) {
+  if (!state_) return;
+  if (auto err = state_->save(services_)) {
+    spdlog::error("{}", *err);
+    if (r) *r = error_reply(api_error::internal_error, "the change was made but not saved: " + *err);
+  }
 }
 
 handled app::handle(const incoming_request& req, auth_cache* cache) {
@@ -148,6 +172,8 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
                                                         ? http_t::verb::get
                                                         : req.method),
                                  path, credentials ? credentials->username : "")) {
+        // A counted rule has one match fewer left: that is state too.
+        if (f->counted) persist(nullptr);
         delay = std::chrono::milliseconds(f->delay_ms);
         if (f->drop || f->status != 0) {
           if (f->status != 0) {
@@ -192,6 +218,9 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
                                                 : std::string(r.permission)));
       } else {
         h.reply = r.handler(ctx);
+        // Control-API writes that succeeded change what a restart must keep.
+        const bool write = req.method != http_t::verb::get && req.method != http_t::verb::head;
+        if (r.admin_only && write && static_cast<unsigned>(h.reply.status) < 300) persist(&h.reply);
       }
     }
     h.reply.delay = delay;

@@ -37,6 +37,12 @@ std::optional<double> clock::advance(double seconds) noexcept {
   return current + seconds;
 }
 
+bool clock::set(double time) noexcept {
+  if (mode_ != clock_mode::manual) return false;
+  manual_now_.store(time, std::memory_order_release);
+  return true;
+}
+
 void clock::reset() noexcept { manual_now_.store(manual_start_, std::memory_order_release); }
 
 }  // namespace reemu

@@ -1,9 +1,7 @@
 // Config file parsing and validation.
 #include "reemu/config.hpp"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "reemu/templates.hpp"
 #include "reemu/uuid.hpp"
@@ -47,12 +45,13 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
 
 void parse_emulator(const json& j, emulator_config& e, const std::string& source) {
   object_reader r(j, "emulator");
-  r.only({"clock", "clock_start", "control_api", "seed", "journal_size"});
+  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "state_file"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
   if (auto v = r.unsigned_integer("seed", UINT64_MAX)) e.seed = *v;
   if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
+  if (auto v = r.string("state_file")) e.state_file = *v;
   if (r.failed()) throw_failure(source, *r.error());
   if (clock) {
     auto m = parse_clock_mode(*clock);
@@ -184,22 +183,9 @@ config parse_config(json doc, const std::string& source) {
 }
 
 config load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw config_error("cannot read config file '" + path + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  failure f;
-  auto document = parse_untrusted_json(text, f);
-  if (!document) {
-    // Parse again with exceptions for the line and column of the error.
-    try {
-      const json strict = json::parse(text);
-    } catch (const json::parse_error& e) {
-      throw config_error(path + ": not valid JSON: " + e.what());
-    }
-    throw config_error(path + ": " + f.description);
-  }
+  std::string error;
+  auto document = read_json_file(path, "config file", error);
+  if (!document) throw config_error(error);
   return parse_config(std::move(*document), path);
 }
 

@@ -475,19 +475,7 @@ reply clear_requests(const request_context& ctx) {
 
 reply get_faults(const request_context& ctx) {
   json out = json::array();
-  for (const auto& r : ctx.svc->faults.list()) {
-    json j = {{"id", r.id}, {"path", r.path}, {"hits", r.hits}};
-    if (!r.method.empty()) j["method"] = r.method;
-    if (!r.user.empty()) j["user"] = r.user;
-    if (r.status) j["status"] = r.status;
-    if (!r.error_code.empty()) j["error_code"] = r.error_code;
-    if (!r.description.empty()) j["description"] = r.description;
-    if (r.delay_ms) j["delay_ms"] = r.delay_ms;
-    if (r.drop) j["drop"] = true;
-    if (r.times) j["times"] = *r.times;
-    if (r.probability) j["probability"] = *r.probability;
-    out.push_back(std::move(j));
-  }
+  for (const auto& r : ctx.svc->faults.list()) out.push_back(to_json(r));
   return json_reply(status::ok, json{{"faults", out}});
 }
 
@@ -495,39 +483,8 @@ reply create_fault(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
-  object_reader r(*body);
-  r.only({"method", "path", "user", "status", "error_code", "description", "delay_ms", "drop",
-          "times", "probability"});
   fault_rule rule;
-  auto method = r.string("method");
-  auto path = r.string("path", true);
-  if (auto v = r.string("user")) rule.user = *v;
-  const auto status_code = r.unsigned_integer("status", 599);
-  if (auto v = r.string("error_code")) rule.error_code = *v;
-  if (auto v = r.string("description")) rule.description = *v;
-  if (auto v = r.unsigned_integer("delay_ms", 600'000)) rule.delay_ms = static_cast<std::uint32_t>(*v);
-  if (auto v = r.boolean("drop")) rule.drop = *v;
-  if (auto v = r.unsigned_integer("times", UINT32_MAX)) rule.times = *v;
-  if (auto v = r.number("probability", 0, 1)) rule.probability = *v;
-  if (r.failed()) return error_reply(*r.error());
-  if (path->empty() || path->front() != '/')
-    return error_reply(api_error::invalid_value, "'path' must start with '/', got \"" + *path + "\"");
-  rule.path = *path;
-  if (method) {
-    if (http_t::string_to_verb(*method) == http_t::verb::unknown)
-      return error_reply(api_error::invalid_value, "'method' is not an HTTP method: \"" + *method + "\"");
-    rule.method = *method;
-  }
-  if (status_code) {
-    // An injected answer carries the error body: only error statuses make sense.
-    if (*status_code < 400)
-      return error_reply(api_error::invalid_value, "'status' must be an error status (400-599), got " +
-                                                       std::to_string(*status_code));
-    rule.status = static_cast<unsigned>(*status_code);
-  }
-  if (rule.times && *rule.times == 0) return error_reply(api_error::invalid_value, "'times' must be >= 1");
-  if (!rule.status && !rule.drop && rule.delay_ms == 0)
-    return error_reply(api_error::invalid_value, "a fault needs an effect: 'status', 'delay_ms' or 'drop'");
+  if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
   const auto id = ctx.svc->faults.add(std::move(rule));
   return json_reply(status::created, json{{"id", id}});
 }

@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
   cli.get_formatter()->column_width(40);
 
   std::string config_path = REEMU_DEFAULT_CONFIG;
-  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock;
+  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
+      state_file;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   bool no_http = false, no_https = false, no_control = false, health_check = false;
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
       ->envname("REEMU_CLOCK")->check(CLI::IsMember({"real", "manual"}));
   cli.add_option("--seed", seed, "Seed of the fault-probability generator (default 1)")
       ->envname("REEMU_SEED");
+  cli.add_option("--state-file", state_file,
+                 "Keep what the control API sets up in this file across restarts "
+                 "(config: emulator.state_file; default: none)")
+      ->envname("REEMU_STATE_FILE");
   cli.add_flag("--no-control-api", no_control, "Turn the /emulator/v1 control API off")
       ->envname("REEMU_NO_CONTROL_API");
   cli.add_option("--log-level", log_level,
@@ -92,6 +97,7 @@ int main(int argc, char** argv) {
     if (clock) cfg.emulator.clock = *reemu::parse_clock_mode(*clock);
     if (seed) cfg.emulator.seed = *seed;
     if (no_control) cfg.emulator.control_api = false;
+    if (state_file) cfg.emulator.state_file = *state_file;
     if (log_level) cfg.log.level = *log_level;
     if (log_format) cfg.log.format = *log_format;
     reemu::validate(cfg);

@@ -2,6 +2,8 @@
 #include "reemu/validation.hpp"
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "reemu/lifecycle.hpp"
 #include "reemu/wire.hpp"
@@ -184,6 +186,33 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
   return j;
 }
 
+std::optional<json> read_json_file(const std::string& path, std::string_view what,
+                                   std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + std::string(what) + " '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read " + std::string(what) + " '" + path + "'";
+    return std::nullopt;
+  }
+  const std::string text = buffer.str();
+  failure f;
+  auto document = parse_untrusted_json(text, f);
+  if (document) return document;
+  // Parse again with exceptions for the line and column of the error.
+  try {
+    const json strict = json::parse(text);
+    error = std::string(what) + " '" + path + "': " + f.description;
+  } catch (const json::parse_error& e) {
+    error = std::string(what) + " '" + path + "': not valid JSON: " + e.what();
+  }
+  return std::nullopt;
+}
+
 std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
                                       std::string_view where) {
   object_reader r(block, std::string(where));
@@ -232,6 +261,19 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
   if (auto msg = validate_plan(p); !msg.empty()) return failure{api_error::invalid_value, msg};
   plan = std::move(p);
   return std::nullopt;
+}
+
+json to_simulate_block(const simulate_plan& plan) {
+  json j = {{"steps", plan.steps},
+            {"step_seconds", number_value(plan.step_seconds)},
+            {"pending_seconds", number_value(plan.pending_seconds)},
+            {"starting_seconds", number_value(plan.starting_seconds)},
+            {"retain_seconds", number_value(plan.retain_seconds)},
+            {"outcome", plan.fails ? "failed" : "completed"},
+            {"error", plan.error},
+            {"error_code", plan.error_code}};
+  if (plan.fails) j["fail_at_step"] = plan.fail_at_step;
+  return j;
 }
 
 }  // namespace reemu

@@ -15,6 +15,7 @@
 #include "reemu/journal.hpp"
 #include "reemu/registry.hpp"
 #include "reemu/router.hpp"
+#include "reemu/state_file.hpp"
 
 namespace reemu {
 
@@ -47,8 +48,10 @@ struct handled {
 
 class app {
  public:
-  // Seeds the registry from `cfg` at the clock's start. Throws config_error
-  // when the seed is inconsistent.
+  // Seeds the registry from `cfg` at the clock's start, then, with a state
+  // file configured, restores it (or creates it when missing). Throws
+  // config_error when the seed is inconsistent, state_file_error when the
+  // state file is unreadable or invalid, or cannot be created.
   explicit app(config cfg);
   app(const app&) = delete;
   app& operator=(const app&) = delete;
@@ -72,7 +75,12 @@ class app {
   fault_table faults_;
   reemu::journal journal_;
   reemu::router router_;
+  // After a change: saves the state file (when there is one). A failed save
+  // turns `r` into a 500 that says the change was made but not saved.
+  void persist(reply* r);
+
   reemu::services services_;
+  std::unique_ptr<state_file> state_;  // null without --state-file
 };
 
 // The registry contents the config seeds, with simulated entries starting at

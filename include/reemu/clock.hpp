@@ -36,6 +36,10 @@ class clock {
   // A manual clock goes back to its start time; a real clock is unaffected.
   void reset() noexcept;
 
+  // Sets a manual clock to `time` (a state file's saved instant); false, and
+  // nothing changed, for a real clock. Thread-safe.
+  bool set(double time) noexcept;
+
  private:
   clock_mode mode_;
   double manual_start_;

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "reemu/errors.hpp"
+#include "reemu/model.hpp"
+
 namespace reemu {
 
 struct fault_rule {
@@ -34,7 +37,17 @@ struct fault_effect {
   unsigned status = 0;
   std::string error_code;
   std::string description;
+  bool counted = false;  // the rule has `times`: this match used one up
 };
+
+// A rule in its control-API form: the body of POST /emulator/v1/faults plus
+// `id` and `hits` (GET /emulator/v1/faults, the state file).
+json to_json(const fault_rule& rule);
+
+// Reads a POST /emulator/v1/faults body into `out` (id and hits untouched).
+// Returns the failure, naming the field, or nullopt. `where` prefixes names.
+std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
+                                        const std::string& where = {});
 
 class fault_table {
  public:
@@ -46,6 +59,9 @@ class fault_table {
   std::vector<fault_rule> list() const;
   // Removes every rule and reseeds the generator, so a run repeats after reset.
   void clear();
+  // Replaces every rule with `rules`, ids and counts as given (state-file
+  // restore); new rules get ids above the highest. Thread-safe.
+  void restore(std::vector<fault_rule> rules);
 
   // The first rule matching (method, path, user), counted and drawn; nullopt
   // when none fires. Thread-safe.

@@ -5,21 +5,12 @@
 # Usage: sigterm.sh BINARY CONFIG
 set -euo pipefail
 bin=$1 config=$2
+. "$(dirname "$0")/lib.sh"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 for sig in TERM INT; do
-  : > "$log"  # truncate here: the child's own truncation may come after our first read
-  "$bin" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --log-level info 2>"$log" &
-  pid=$!
-  port=""
-  for _ in $(seq 1 500); do  # the log line names the bound port once listening
-    port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
-    sleep 0.01
-  done
-  [ -n "$port" ] || { echo "no listening line"; cat "$log"; exit 1; }
+  start_server "$log" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --log-level info
   # The built-in container probe sees it healthy.
   "$bin" --config "$config" --bind 127.0.0.1 --http-port "$port" --health-check >/dev/null
   exec 3<>"/dev/tcp/127.0.0.1/$port"  # an idle keep-alive client the stop must not wait on

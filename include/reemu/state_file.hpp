@@ -1,0 +1,71 @@
+// The state file (--state-file): what a developer set up through the control
+// API survives a restart. One JSON document holds the registry (every action
+// with its plan and timeline, users, known databases), the fault rules with
+// their remaining counts, and a manual clock's time.
+//
+// Saving writes a temporary file next to the target, fsyncs it, renames it
+// over the target and fsyncs the directory, so the target is always either
+// the previous complete state or the new one, even when the process is
+// killed mid-write. Loading never writes: a file that cannot be read back
+// whole stops start-up with an error naming it, and is left as it is.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "reemu/context.hpp"
+#include "reemu/model.hpp"
+
+namespace reemu {
+
+// Start-up error about the state file; the message names the file.
+class state_file_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Identifies the document and its layout; a file with another version is refused.
+inline constexpr std::string_view state_format = "re-actions-emulator-state";
+inline constexpr int state_version = 1;
+
+// Everything a restart must keep, as one document. Thread-safe (reads a
+// registry snapshot, the fault table under its lock, the clock).
+json capture_state(const services& svc);
+
+// Validates `doc` whole, then installs it: the registry's contents, the fault
+// rules, and the time of a manual clock (a real clock keeps running). The
+// configured seed stays what reset() returns to. Throws state_file_error,
+// prefixed with `source`, before changing anything.
+void restore_state(const json& doc, services& svc, const std::string& source);
+
+class state_file {
+ public:
+  explicit state_file(std::string path) : path_(std::move(path)) {}
+
+  const std::string& path() const noexcept { return path_; }
+
+  // Restores the saved state when the file exists and returns true; false
+  // when there is no file. Throws state_file_error for an unreadable,
+  // truncated, malformed or invalid file.
+  bool load(services& svc);
+
+  // Writes the current state atomically. Returns the error (naming the file
+  // and the failed step) instead of throwing. Thread-safe: saves are
+  // serialised and each one captures the state after taking the lock, so
+  // the last save to finish holds the latest state.
+  std::optional<std::string> save(const services& svc);
+
+ private:
+  std::string path_;
+  std::mutex mutex_;
+};
+
+// Writes `text` to `path` through a temporary file: write, fsync, rename,
+// fsync the directory. Returns the error or nullopt. `crash_after` (tests
+// only) stops after that many bytes of the temporary file, as a kill would.
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
+                                                 std::optional<std::size_t> crash_after = {});
+
+}  // namespace reemu

@@ -1,0 +1,321 @@
+// Unit tests for the state file (src/state_file.cpp): what the control API
+// sets up survives a restart of the app, a broken file stops start-up and is
+// left untouched, and an interrupted save never damages the saved state.
+// Requests go through app::handle (no sockets), so the save hooks are tested too.
+#include "reemu/state_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "reemu/app.hpp"
+#include "reemu/auth.hpp"
+#include "reemu/config.hpp"
+
+using namespace reemu;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view config_document = R"({
+  "emulator": {"clock": "manual", "clock_start": 1700000000, "seed": 7},
+  "users": [{"email": "admin@redis.local", "password": "Redis123!", "role": "admin"}],
+  "databases": [1, 2],
+  "actions": [
+    {"action_uid": "8fc32a11-4688-4057-9237-cd77fccd726f", "creation_time": "1760400087", "name": "retry_bdb", "node_uid": "1", "progress": "100", "status": "completed", "task_id": "8fc32a11-4688-4057-9237-cd77fccd726f"}
+  ],
+  "state-machines": [
+    {"action_uid": "5a42fabf-c603-4950-88d9-3a3148a5d763", "heartbeat": 1747780298, "name": "SMDeleteBDB", "object_name": "bdb:2", "pending_ops": {}, "progress": 14.29, "state": "config_security", "status": "active"},
+    {"action_uid": "sim-1", "name": "SMCreateBDB", "object_name": "bdb:2", "simulate": {}}
+  ]
+})";
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_all(const fs::path& p, std::string_view text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+class state_file_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("reemu-state-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = dir_ / "state.json";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  config make_config() const {
+    json doc = json::parse(config_document);
+    doc["emulator"]["state_file"] = path_.string();
+    return parse_config(doc, "state_file_test.json");
+  }
+
+  // Starts (or restarts) the app on the state file.
+  void start() {
+    app_.reset();
+    app_ = std::make_unique<app>(make_config());
+  }
+
+  reply call(http_t::verb method, std::string_view target, std::string_view body = {},
+             std::string_view authorization = {}) {
+    const std::string auth =
+        authorization.empty() ? "Basic " + base64_encode("admin@redis.local:Redis123!")
+                              : std::string(authorization);
+    incoming_request req;
+    req.method = method;
+    req.method_text = http_t::to_string(method);
+    req.target = target;
+    req.authorization = auth;
+    req.content_type = "application/json";
+    req.body = body;
+    return app_->handle(req).reply;
+  }
+
+  std::string get(std::string_view target) {
+    const reply r = call(http_t::verb::get, target);
+    EXPECT_EQ(r.status, http_t::status::ok) << target;
+    return r.body ? *r.body : std::string();
+  }
+
+  // Everything a client can observe of the state, for before/after comparisons.
+  std::string observable() {
+    return get("/v1/actions") + "\n" + get("/v2/actions") + "\n" + get("/emulator/v1/users") +
+           "\n" + get("/emulator/v1/databases") + "\n" + get("/emulator/v1/faults") + "\n" +
+           get("/emulator/v1/clock");
+  }
+
+  fs::path dir_;
+  fs::path path_;
+  std::unique_ptr<app> app_;
+};
+
+TEST_F(state_file_test, MissingFileIsCreatedFromTheSeedAtStartUp) {
+  ASSERT_FALSE(fs::exists(path_));
+  start();
+  ASSERT_TRUE(fs::exists(path_));
+  const json doc = json::parse(read_all(path_));
+  EXPECT_EQ(doc["format"], state_format);
+  EXPECT_EQ(doc["version"], state_version);
+  EXPECT_EQ(doc["actions"].size(), 3u);
+  EXPECT_EQ(doc["databases"], json::array({1, 2}));
+  // Users are kept as password digests, never in clear text.
+  EXPECT_EQ(read_all(path_).find("Redis123!"), std::string::npos);
+  EXPECT_EQ(fs::status(path_).permissions() & (fs::perms::group_all | fs::perms::others_all),
+            fs::perms::none);
+}
+
+TEST_F(state_file_test, EverythingTheControlApiSetsUpSurvivesARestart) {
+  start();
+  using v = http_t::verb;
+  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
+                 R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:9","action_uid":"made-1"})")
+                .status,
+            http_t::status::created);
+  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
+                 R"({"type":"task","name":"retry_bdb","action_uid":"made-2","status":"running","progress":"40","custom":{"kept":[1,2]}})")
+                .status,
+            http_t::status::created);
+  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
+                 R"({"type":"task","name":"maintenance_on","action_uid":"made-3","simulate":{"step_seconds":3,"outcome":"failed","error":"node down"}})")
+                .status,
+            http_t::status::created);
+  ASSERT_EQ(call(v::patch, "/emulator/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763",
+                 R"({"status":"failed","error":"stopped"})")
+                .status,
+            http_t::status::ok);
+  ASSERT_EQ(call(v::delete_, "/emulator/v1/actions/8fc32a11-4688-4057-9237-cd77fccd726f").status,
+            http_t::status::no_content);
+  ASSERT_EQ(call(v::post, "/emulator/v1/users",
+                 R"({"email":"ops@redis.local","password":"Ops123!","role":"db_viewer"})")
+                .status,
+            http_t::status::created);
+  // (bdb:9 is known already: creating its action registered it)
+  const reply db = call(v::post, "/emulator/v1/databases", R"({"uid":11})");
+  ASSERT_EQ(db.status, http_t::status::created) << (db.body ? *db.body : "");
+  ASSERT_EQ(call(v::post, "/emulator/v1/faults",
+                 R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":5,"user":"ops@redis.local"})")
+                .status,
+            http_t::status::created);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":5})").status,
+            http_t::status::ok);
+
+  const std::string before = observable();
+  start();  // a new process would do exactly this
+  EXPECT_EQ(observable(), before);
+
+  // The lifecycles go on from where they stood: both futures agree.
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":7})").status,
+            http_t::status::ok);
+  const std::string later = observable();
+  EXPECT_NE(later, before);
+  // The saved user signs in with the password given to the control API, and
+  // the saved fault still aims at that user.
+  const std::string ops = "Basic " + base64_encode("ops@redis.local:Ops123!");
+  EXPECT_EQ(call(v::get, "/v1/actions", {}, ops).status, http_t::status::ok);
+  const reply faulted = call(v::get, "/v1/actions/made-1", {}, ops);
+  EXPECT_EQ(faulted.status, http_t::status::service_unavailable);
+  ASSERT_NE(faulted.body, nullptr);
+  EXPECT_EQ(json::parse(*faulted.body)["error_code"], "busy");
+}
+
+TEST_F(state_file_test, AFaultUsedUpByRequestsIsSaved) {
+  start();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/faults",
+                 R"({"path":"/v1/actions","status":503,"times":3})")
+                .status,
+            http_t::status::created);
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
+  start();
+  const json faults = json::parse(get("/emulator/v1/faults"))["faults"];
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0]["times"], 2);
+  EXPECT_EQ(faults[0]["hits"], 1);
+  // New rules are numbered after the restored ones.
+  const reply added = call(http_t::verb::post, "/emulator/v1/faults",
+                           R"({"path":"/v2/actions","delay_ms":1})");
+  ASSERT_NE(added.body, nullptr);
+  EXPECT_EQ(json::parse(*added.body)["id"], faults[0]["id"].get<int>() + 1);
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
+  start();
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::ok);
+  EXPECT_EQ(json::parse(get("/emulator/v1/faults"))["faults"].size(), 1u);  // the /v2 one
+}
+
+TEST_F(state_file_test, ResetSavesTheConfiguredSeed) {
+  start();
+  const std::string seed = observable();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/reset").status, http_t::status::ok);
+  start();
+  EXPECT_EQ(observable(), seed);
+}
+
+TEST_F(state_file_test, RejectedControlRequestsLeaveTheFileAsItWas) {
+  start();
+  const std::string saved = read_all(path_);
+  EXPECT_EQ(call(http_t::verb::post, "/emulator/v1/actions", R"({"type":"task","progress":"x"})").status,
+            http_t::status::bad_request);
+  EXPECT_EQ(call(http_t::verb::delete_, "/emulator/v1/actions/none").status,
+            http_t::status::not_found);
+  EXPECT_EQ(read_all(path_), saved);
+}
+
+// A truncated or edited file stops start-up with its name in the message
+// and keeps every byte, whatever the point of damage.
+TEST_F(state_file_test, BrokenFileIsAStartUpErrorAndIsNeverOverwritten) {
+  start();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  app_.reset();
+  const std::string good = read_all(path_);
+  ASSERT_GT(good.size(), 100u);
+
+  std::vector<std::string> broken;
+  for (std::size_t cut = 0; cut + 1 < good.size(); cut += good.size() / 23 + 1)
+    broken.push_back(good.substr(0, cut));  // a torn write
+  json doc = json::parse(good);
+  const auto edited = [&](auto&& edit) {
+    json d = doc;
+    edit(d);
+    return d.dump();
+  };
+  broken.push_back(edited([](json& d) { d["format"] = "something else"; }));
+  broken.push_back(edited([](json& d) { d["version"] = 2; }));
+  broken.push_back(edited([](json& d) { d.erase("clock"); }));
+  broken.push_back(edited([](json& d) { d["users"][0]["password_sha256"] = "abc"; }));
+  broken.push_back(edited([](json& d) { d["users"][0]["role"] = "root"; }));
+  broken.push_back(edited([](json& d) { d["databases"].push_back(0); }));
+  broken.push_back(edited([](json& d) { d["actions"].push_back(d["actions"][0]); }));
+  broken.push_back(edited([](json& d) { d["actions"][0]["type"] = "job"; }));
+  broken.push_back(edited([](json& d) { d["actions"][0]["fields"].erase("action_uid"); }));
+  broken.push_back(edited([](json& d) { d["actions"][2]["simulate"]["steps"] = json::array(); }));
+  broken.push_back(edited([](json& d) { d["faults"].push_back({{"id", 1}, {"hits", 0}, {"path", "x"}}); }));
+  broken.push_back(edited([](json& d) { d["extra"] = 1; }));
+  broken.push_back("[]");
+
+  for (const auto& text : broken) {
+    write_all(path_, text);
+    try {
+      app a(make_config());
+      ADD_FAILURE() << "started on a broken state file: " << text.substr(0, 200);
+    } catch (const state_file_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path_.string()), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("left as it is"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read_all(path_), text) << "the broken file was changed";
+  }
+  write_all(path_, good);
+  start();  // and the intact one still loads
+  EXPECT_NE(get("/emulator/v1/databases").find('9'), std::string::npos);
+}
+
+// A save interrupted at any byte (a kill -9 before the rename) leaves the
+// previous state whole; the temporary file it left is ignored and replaced.
+TEST_F(state_file_test, InterruptedSaveLeavesThePreviousStateWhole) {
+  start();
+  const std::string before = observable();
+  const std::string saved = read_all(path_);
+  const std::string next = dump(capture_state(app_->svc())) + "\n";
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, next.size() / 2, next.size()}) {
+    const auto err = write_file_atomically(path_.string(), "{\"changed\":true}", cut);
+    ASSERT_TRUE(err.has_value());
+    EXPECT_EQ(read_all(path_), saved);
+    EXPECT_TRUE(fs::exists(path_.string() + ".tmp"));
+  }
+  start();
+  EXPECT_EQ(observable(), before);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+  EXPECT_NE(read_all(path_), saved);
+}
+
+TEST_F(state_file_test, AFailedSaveIsReportedAndTheFileKeepsTheLastGoodState) {
+  start();
+  const std::string saved = read_all(path_);
+  fs::create_directory(path_.string() + ".tmp");  // the next save cannot open its temporary file
+  const reply r = call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})");
+  EXPECT_EQ(r.status, http_t::status::internal_server_error);
+  ASSERT_NE(r.body, nullptr);
+  const json body = json::parse(*r.body);
+  EXPECT_EQ(body["error_code"], "internal_error");
+  EXPECT_NE(body["description"].get<std::string>().find("not saved"), std::string::npos) << *r.body;
+  EXPECT_EQ(read_all(path_), saved);
+  fs::remove(path_.string() + ".tmp");
+}
+
+TEST_F(state_file_test, UnwritablePathIsAStartUpError) {
+  path_ = dir_ / "no-such-dir" / "state.json";
+  EXPECT_THROW(start(), state_file_error);
+}
+
+TEST_F(state_file_test, CaptureRestoreCaptureIsAFixedPoint) {
+  start();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/actions",
+                 R"({"type":"task","name":"module_installation","simulate":{"steps":["a","b"],"starting_seconds":1.5,"retain_seconds":0}})")
+                .status,
+            http_t::status::created);
+  const json first = capture_state(app_->svc());
+  app other(parse_config(json::parse(config_document), "other.json"));
+  restore_state(first, other.svc(), "test");
+  EXPECT_EQ(capture_state(other.svc()), first);
+}
+
+}  // namespace
