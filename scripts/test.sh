@@ -2,11 +2,13 @@
 # Installs what is missing, then builds and runs every test. Steps:
 #   dev     Debug build: unit, integration and command-line tests (ctest)
 #   asan    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   tsan    the same tests under ThreadSanitizer (not in the default set)
+#   tsan    the concurrency tests (reemu_concurrency_tests: threads hammering
+#           one app, and the real server under concurrent clients) under
+#           ThreadSanitizer
 #   docker  the Dockerfile's steps on this host, and docker-compose.yml parsed
-#   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 15)
-#           of fuzzing per target (scripts/fuzz.sh runs longer sessions)
-# Usage: scripts/test.sh [step...]      (default: asan docker fuzz)
+#   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 60)
+#           of fuzzing per target under ASan + UBSan, two targets at a time
+# Usage: scripts/test.sh [step...]      (default: asan tsan docker fuzz)
 #
 # The default runs every test once, under the sanitizers, and keeps CI near a
 # quarter of an hour on 2 cores; `dev` is the quick local loop. The sanitizer
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(asan docker fuzz)
+[ ${#steps[@]} -eq 0 ] && steps=(asan tsan docker fuzz)
 for step in "${steps[@]}"; do
   start=$SECONDS
   echo "== $step" >&2
@@ -27,7 +29,7 @@ for step in "${steps[@]}"; do
       cmake --build --preset "$step"
       ctest --preset "$step" -j 2 ;;
     docker) tests/docker/check.sh ;;
-    fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-15}" ;;
+    fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-60}" ;;
     *) echo "test.sh: unknown step $step (dev asan tsan release docker fuzz)" >&2; exit 2 ;;
   esac
   echo "== $step: passed in $((SECONDS - start)) s" >&2
