@@ -1,15 +1,64 @@
 // Bytes -> parse_untrusted_json -> parse_config -> app: a bad config is a
 // config_error and nothing else; a good one starts an app whose first
 // GET /v1/actions (and /v2/actions) answers with JSON.
+// A document with a "format" key is read as a state file instead (the other
+// file the emulator loads at start-up): restore_state either refuses it with
+// a state_file_error, changing nothing, or installs it, and then a capture
+// loads back to itself and the lists answer.
 #include <exception>
 
 #include "fuzz_support.hpp"
+
+namespace {
+
+void check_lists(reemu::app& a, const std::string& authorization) {
+  for (const char* target : {"/v1/actions", "/v2/actions"}) {
+    reemu::fuzz::request_text r;
+    r.target = target;
+    r.authorization = authorization;
+    const reemu::incoming_request in = reemu::fuzz::to_incoming(r);
+    const reemu::handled h = a.handle(in);
+    const reemu::json body = reemu::fuzz::check_reply(h, target);
+    if (h.reply.status != reemu::http_t::status::ok)
+      reemu::fuzz::fail("an admin's GET is not 200", *h.reply.body);
+    if (body.is_null()) reemu::fuzz::fail("GET answered without a body", target);
+  }
+}
+
+void fuzz_state(const reemu::json& document) {
+  static const auto a = reemu::fuzz::make_app();
+  reemu::reset_to_seed(a->svc());
+  const reemu::json before = reemu::capture_state(a->svc());
+  try {
+    reemu::restore_state(document, a->svc(), "fuzz state");
+  } catch (const reemu::state_file_error&) {
+    if (reemu::capture_state(a->svc()) != before)
+      reemu::fuzz::fail("a refused state file changed the state", reemu::dump(document));
+    return;
+  }
+  const reemu::json saved = reemu::capture_state(a->svc());
+  reemu::restore_state(saved, a->svc(), "fuzz state again");
+  if (reemu::capture_state(a->svc()) != saved)
+    reemu::fuzz::fail("a restored state does not save and load back to itself", reemu::dump(saved));
+  // The file may remove or change the admin: ask only when it is intact.
+  const auto snap = a->svc().registry.snapshot();
+  const auto it = snap->data().users.find(std::string_view("admin@redis.local"));
+  if (it != snap->data().users.end() && it->second.role == reemu::role::admin &&
+      it->second.digest == reemu::digest_password("Redis123!"))
+    check_lists(*a, reemu::fuzz::admin_authorization());
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   reemu::failure error;
   auto document = reemu::parse_untrusted_json(text, error);
   if (!document) return 0;
+  if (document->is_object() && document->contains("format")) {
+    fuzz_state(*document);
+    return 0;
+  }
 
   std::optional<reemu::config> cfg;
   try {
@@ -31,6 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     authorization.clear();
   }
 
+  // A fuzzed config must not write files where it likes.
+  cfg->emulator.state_file.clear();
   std::unique_ptr<reemu::app> a;
   try {
     a = std::make_unique<reemu::app>(std::move(*cfg));
@@ -38,17 +89,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (authorization.empty()) return 0;
-
-  for (const char* target : {"/v1/actions", "/v2/actions"}) {
-    reemu::fuzz::request_text r;
-    r.target = target;
-    r.authorization = authorization;
-    const reemu::incoming_request in = reemu::fuzz::to_incoming(r);
-    const reemu::handled h = a->handle(in);
-    const reemu::json body = reemu::fuzz::check_reply(h, target);
-    if (h.reply.status != reemu::http_t::status::ok)
-      reemu::fuzz::fail("an admin's GET is not 200", *h.reply.body);
-    if (body.is_null()) reemu::fuzz::fail("GET answered without a body", target);
-  }
+  check_lists(*a, authorization);
   return 0;
 }

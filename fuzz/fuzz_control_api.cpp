@@ -21,6 +21,19 @@ reemu::app& shared_app() {
   return *a;
 }
 
+// What --state-file would save must load back into exactly the same state.
+void check_state_round_trip(reemu::app& a) {
+  static const auto mirror = reemu::fuzz::make_app();
+  const reemu::json saved = reemu::capture_state(a.svc());
+  try {
+    reemu::restore_state(saved, mirror->svc(), "fuzz state");
+  } catch (const reemu::state_file_error& e) {
+    reemu::fuzz::fail("a saved state does not load", e.what());
+  }
+  if (reemu::capture_state(mirror->svc()) != saved)
+    reemu::fuzz::fail("a saved state loads as a different state", reemu::dump(saved));
+}
+
 request_text pick_route(std::uint8_t selector, std::string_view rest) {
   request_text r;
   r.authorization = reemu::fuzz::admin_authorization();
@@ -105,6 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   call(a, pick_route(data[0], {reinterpret_cast<const char*>(data) + 1, size - 1}));
   const bool v1_ok = check_list(a, "/v1/actions", true);
   const bool v2_ok = check_list(a, "/v2/actions", false);
+  check_state_round_trip(a);
   // Locked out (admin password changed, or demoted): back to the seed now
   // rather than waste the inputs until the next periodic reset.
   if (!v1_ok || !v2_ok) reemu::reset_to_seed(a.svc());

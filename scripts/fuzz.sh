@@ -5,6 +5,9 @@
 # (fuzz/corpus/<target>/) in a temporary directory, so new inputs never land
 # in the repository. Crashers go to fuzz/artifacts/ (gitignored).
 #
+# Targets run FUZZ_JOBS at a time (default: the number of cores); each is
+# single-threaded.
+#
 # Usage: scripts/fuzz.sh [SECONDS]   (default 60 per target)
 # Exit status: 0 when every target passed, 1 when any crashed, leaked, hung
 # or broke an invariant (the crasher's path is printed), 2 on bad usage.
@@ -49,12 +52,11 @@ report_crasher() {
   echo "fuzz:   full log: $artifacts/$target.log"
 }
 
-passed=0
-failed=0
-for target in "${targets[@]}"; do
-  bin="$root/build/fuzz/fuzz/$target"
-  log="$work/$target.log"
-  options=("${common[@]}" "-artifact_prefix=$artifacts/$target-")
+# Runs one target (regressions, then fuzzing); prints its summary lines.
+# Exit status 0 when it passed.
+run_target() {
+  local target=$1 bin="$root/build/fuzz/fuzz/$1" log="$work/$1.log" f corpus
+  local options=("${common[@]}" "-artifact_prefix=$artifacts/$target-")
   [ "$target" = fuzz_http_request ] && options+=("-dict=$root/fuzz/http.dict")
   # fuzz_control_api keeps state between inputs, so most inputs allocate more
   # than they free and libFuzzer would run a full leak scan after each (100x
@@ -63,7 +65,7 @@ for target in "${targets[@]}"; do
   [ "$target" = fuzz_control_api ] && options+=(-detect_leaks=0)
 
   # Regressions: every file once, before any fuzzing.
-  regressions=()
+  local regressions=()
   if [ -d "fuzz/regressions/$target" ]; then
     while IFS= read -r -d '' f; do regressions+=("$f"); done \
       < <(find "fuzz/regressions/$target" -type f -print0 | sort -z)
@@ -72,8 +74,7 @@ for target in "${targets[@]}"; do
     if ! "$bin" "${options[@]}" "${regressions[@]}" >"$log.regress" 2>&1; then
       echo "fuzz: $target FAILED on a regression input"
       report_crasher "$target" "$log.regress"
-      failed=$((failed + 1))
-      continue
+      return 1
     fi
   fi
 
@@ -82,6 +83,7 @@ for target in "${targets[@]}"; do
   cp fuzz/corpus/"$target"/* "$corpus"/
   [ ${#regressions[@]} -gt 0 ] && cp "${regressions[@]}" "$corpus"/
   if "$bin" "${options[@]}" -max_total_time="$seconds" "$corpus" >"$log" 2>&1; then
+    local execs done_line cov ft corp
     execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || true)"
     done_line="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)"
     cov="$(grep -o 'cov: [0-9]*' <<<"$done_line" | grep -o '[0-9]*' || true)"
@@ -89,12 +91,24 @@ for target in "${targets[@]}"; do
     corp="$(grep -o 'corp: [0-9]*/[0-9A-Za-z]*' <<<"$done_line" | sed 's/corp: //' || true)"
     printf 'fuzz: %-18s passed: %s execs in %ss, cov %s, ft %s, corpus %s, %d regression(s)\n' \
       "$target" "${execs:-?}" "$seconds" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${#regressions[@]}"
-    passed=$((passed + 1))
   else
     echo "fuzz: $target FAILED"
     report_crasher "$target" "$log"
-    failed=$((failed + 1))
+    return 1
   fi
+}
+
+jobs_max="${FUZZ_JOBS:-$(nproc)}"
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  { rc=0; run_target "$target" >"$work/$target.result" 2>&1 || rc=$?; echo "$rc" >"$work/$target.rc"; } &
+done
+wait
+passed=0
+failed=0
+for target in "${targets[@]}"; do
+  cat "$work/$target.result"
+  if [ "$(cat "$work/$target.rc")" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 
 echo "fuzz: $(( $(date +%s) - started ))s end to end"
