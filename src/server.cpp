@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -179,8 +180,34 @@ struct server::impl {
     }
   }
 
+  // A connection's place under max_connections, taken when its session
+  // starts. The session gives it back before it closes its side of the
+  // connection, so a client that has seen the server close a connection
+  // finds the place free when it connects again: one that keeps to the cap
+  // is never refused. (A close the client starts, a timeout or a fault's
+  // drop is seen by the session only after the client sees it.)
+  class place {
+   public:
+    explicit place(impl& s) : s_(s), count_(++s.connections_) {}
+    ~place() { release(); }
+    place(const place&) = delete;
+    place& operator=(const place&) = delete;
+
+    bool over_cap() const { return count_ > s_.cfg().max_connections; }
+    void release() {
+      if (std::exchange(released_, true)) return;
+      if (--s_.connections_ == 0 && s_.stopping_)
+        net::post(s_.control_, [&s = s_] { s.drain_timer_.cancel(); });
+    }
+
+   private:
+    impl& s_;
+    std::size_t count_;
+    bool released_ = false;
+  };
+
   net::awaitable<void> session(tcp::socket socket, bool tls) {
-    const auto count = ++connections_;
+    place taken(*this);
     auto h = std::make_shared<connection_tracker::handle>();
     const auto id = tracker_.add(h, socket.get_executor());
     struct guard_t {
@@ -190,30 +217,37 @@ struct server::impl {
       ~guard_t() {
         h->alive = false;
         s.tracker_.remove(id);
-        if (--s.connections_ == 0 && s.stopping_)
-          net::post(s.control_, [&s = s] { s.drain_timer_.cancel(); });
       }
     } guard{*this, h, id};
 
-    if (count > cfg().max_connections || stopping_) {
+    if (taken.over_cap() || stopping_) {
       if (!tls) co_await refuse(socket);
+      taken.release();
+      beast::error_code ignored;
+      socket.shutdown(tcp::socket::shutdown_both, ignored);
       co_return;
     }
     if (tls) {
       beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls_->context);
       h->socket = &beast::get_lowest_layer(stream).socket();
-      co_await serve_tls(stream);
+      const bool clean = co_await serve_tls(stream);
+      taken.release();
+      if (clean) {
+        beast::get_lowest_layer(stream).expires_after(shutdown_timeout);
+        co_await stream.async_shutdown(use_tuple);
+      }
     } else {
       beast::tcp_stream stream(std::move(socket));
       h->socket = &stream.socket();
       beast::flat_buffer buffer;
       co_await serve(stream, buffer);
+      taken.release();
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
   }
 
-  // Past the connection cap: one canned 503, then close.
+  // Past the connection cap: one canned 503; the caller closes.
   net::awaitable<void> refuse(tcp::socket& socket) {
     static const std::string answer = [] {
       const std::string body = dump(json{{"description", "Too many connections, try again later"},
@@ -223,18 +257,18 @@ struct server::impl {
              std::to_string(body.size()) + "\r\n\r\n" + body;
     }();
     co_await net::async_write(socket, net::buffer(answer), use_tuple);
-    beast::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
   }
 
-  net::awaitable<void> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream) {
+  // Handshake, then serve(). Returns true when the TLS stream is fit for a
+  // clean shutdown, which the caller does.
+  net::awaitable<bool> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream) {
     auto& lowest = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     lowest.expires_after(std::chrono::seconds(cfg().handshake_timeout_seconds));
     // Peek at the first bytes: a plain-HTTP client on the TLS port gets a
     // readable answer instead of a handshake failure.
     auto [dec, is_tls] = co_await beast::async_detect_ssl(lowest, buffer, use_tuple);
-    if (dec) co_return;
+    if (dec) co_return false;
     if (!is_tls) {
       const std::string body =
           R"({"description":"This port speaks HTTPS: use https://","error_code":"bad_request"})";
@@ -242,20 +276,16 @@ struct server::impl {
           "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
       co_await net::async_write(lowest, net::buffer(answer), use_tuple);
-      co_return;
+      co_return false;
     }
     auto [hec, used] =
         co_await stream.async_handshake(ssl::stream_base::server, buffer.data(), use_tuple);
     if (hec) {
       spdlog::debug("TLS handshake failed: {}", hec.message());
-      co_return;
+      co_return false;
     }
     buffer.consume(used);
-    const bool clean = co_await serve(stream, buffer);
-    if (clean) {
-      lowest.expires_after(shutdown_timeout);
-      co_await stream.async_shutdown(use_tuple);
-    }
+    co_return co_await serve(stream, buffer);
   }
 
   template <class Stream>
@@ -304,6 +334,20 @@ struct server::impl {
         if (!is_quiet_close(ec) && is_http_error(ec))
           co_await write_error(stream, 11, api_error::bad_request, "Malformed HTTP request: " + ec.message());
         co_return ec == http::error::end_of_stream;
+      }
+      // Request smuggling: a body's length must be read the one way every
+      // HTTP implementation reads it. Beast refuses Content-Length with
+      // chunked, and conflicting lengths, but reads a Transfer-Encoding whose
+      // last coding is not chunked as no body at all (its bytes would be read
+      // as the next request) and "gzip, chunked" as plain chunked. Chunked
+      // alone is the only coding served; anything else gets 400 and a close
+      // (RFC 9112 section 6.1).
+      if (const auto codings = parser.get().count(http::field::transfer_encoding);
+          codings > 1 ||
+          (codings == 1 && !beast::iequals(parser.get()[http::field::transfer_encoding], "chunked"))) {
+        co_await write_error(stream, parser.get().version(), api_error::bad_request,
+                             "Unsupported Transfer-Encoding: only chunked is accepted");
+        co_return false;
       }
       if (!parser.is_done()) {
         lowest.expires_after(std::chrono::seconds(c.read_timeout_seconds));
