@@ -151,38 +151,54 @@ std::vector<fault_rule> read_faults(const json& list, const std::string& source)
 
 }  // namespace
 
-json capture_state(const services& svc) {
+std::string capture_state(const services& svc) {
   const double now = svc.clock.now();
   const auto snap = svc.registry.snapshot();
   const registry_data& d = snap->data();
 
+  // The actions are written as text: a static action's fields are already
+  // serialised (static_v1), and copying those bytes keeps a save of 100k
+  // actions to a few milliseconds. Keys in sorted order, as dump() writes
+  // them, so the document reads the same as one built as a JSON tree.
+  std::string out = "{\"actions\":[";
+  bool first = true;
+  for (const auto& a : d.actions) {
+    if (!is_visible(*a, now)) continue;  // gone for good: the registry drops it lazily
+    if (!first) out.push_back(',');
+    first = false;
+    out += "{\"created_at\":";
+    out += dump(number_value(a->created_at));
+    out += ",\"fields\":";
+    out += a->static_v1 ? *a->static_v1 : dump(a->fields);
+    if (a->gone_at != forever) {
+      out += ",\"gone_at\":";
+      out += dump(number_value(a->gone_at));
+    }
+    if (a->plan) {
+      out += ",\"simulate\":";
+      out += dump(to_simulate_block(*a->plan));
+    }
+    out += ",\"started_at\":";
+    out += dump(number_value(a->started_at));
+    out += ",\"type\":\"";
+    out += to_string(a->kind);
+    out += "\"}";
+  }
+  out += "],";
+
   json users = json::array();
   for (const auto& [email, u] : d.users)
     users.push_back({{"email", email}, {"role", to_string(u.role)}, {"password_sha256", hex(u.digest)}});
-
-  json actions = json::array();
-  for (const auto& a : d.actions) {
-    if (!is_visible(*a, now)) continue;  // gone for good: the registry drops it lazily
-    json entry = {{"type", to_string(a->kind)},
-                  // A static action's fields live only in its serialised text.
-                  {"fields", a->static_v1 ? json::parse(*a->static_v1) : a->fields},
-                  {"started_at", number_value(a->started_at)},
-                  {"created_at", number_value(a->created_at)}};
-    if (a->plan) entry["simulate"] = to_simulate_block(*a->plan);
-    if (a->gone_at != forever) entry["gone_at"] = number_value(a->gone_at);
-    actions.push_back(std::move(entry));
-  }
-
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
-
-  return {{"format", state_format},
-          {"version", state_version},
-          {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
-          {"users", std::move(users)},
-          {"databases", d.databases},
-          {"actions", std::move(actions)},
-          {"faults", std::move(faults)}};
+  const json rest = {{"format", state_format},
+                     {"version", state_version},
+                     {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
+                     {"users", std::move(users)},
+                     {"databases", d.databases},
+                     {"faults", std::move(faults)}};
+  out += std::string_view(dump(rest)).substr(1);  // "{" dropped: it continues the object
+  return out;
 }
 
 void restore_state(const json& doc, services& svc, const std::string& source) {
@@ -246,7 +262,7 @@ bool state_file::load(services& svc) {
 
 std::optional<std::string> state_file::save(const services& svc) {
   std::lock_guard lock(mutex_);
-  return write_file_atomically(path_, dump(capture_state(svc)) + "\n");
+  return write_file_atomically(path_, capture_state(svc) + "\n");
 }
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,

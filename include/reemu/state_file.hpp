@@ -30,9 +30,10 @@ class state_file_error : public std::runtime_error {
 inline constexpr std::string_view state_format = "re-actions-emulator-state";
 inline constexpr int state_version = 1;
 
-// Everything a restart must keep, as one document. Thread-safe (reads a
+// Everything a restart must keep, as the text of one JSON document (compact,
+// keys sorted: the same text for the same state). Thread-safe (reads a
 // registry snapshot, the fault table under its lock, the clock).
-json capture_state(const services& svc);
+std::string capture_state(const services& svc);
 
 // Validates `doc` whole, then installs it: the registry's contents, the fault
 // rules, and the time of a manual clock (a real clock keeps running). The
