@@ -11,6 +11,8 @@
 # process it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
@@ -31,31 +33,6 @@ cmake --build --preset release --target re-actions-emulator | tail -n 3
 bin=$PWD/build/release/re-actions-emulator
 auth="Authorization: Basic $(printf '%s' 'admin@redis.local:Redis123!' | base64)"
 
-free_port() {  # a port nothing listens on, from the ephemeral range
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    { (exec 3<>"/dev/tcp/127.0.0.1/$p"); } 2>/dev/null || { echo "$p"; return; }
-  done
-}
-
-# Waits until the server on $1 answers /emulator/v1/health (no fork per try).
-wait_health() {
-  local port=$1 line deadline=$((SECONDS + 60))
-  while ((SECONDS < deadline)); do
-    # The group keeps the 2>/dev/null from sticking to the shell (a bare
-    # `exec 2>/dev/null` would silence the rest of the script).
-    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-      printf 'GET /emulator/v1/health HTTP/1.0\r\n\r\n' >&3
-      read -r line <&3 || true
-      exec 3<&-
-      [[ "$line" == *" 200 "* ]] && return 0
-    fi
-  done
-  echo "server on $port did not come up" >&2
-  return 1
-}
-
 # start_emulator CONFIG THREADS -> sets emu_pid, emu_port
 start_emulator() {
   emu_port=$(free_port)
@@ -65,8 +42,6 @@ start_emulator() {
   pids+=("$emu_pid")
   wait_health "$emu_port"
 }
-
-stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
