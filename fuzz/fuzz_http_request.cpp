@@ -75,8 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec || !parser.is_done()) return 0;
 
-    // Exactly what a session hands to the app.
+    // Exactly what a session hands to the app, after the same framing check.
     const auto& req = parser.get();
+    if (reemu::unsupported_transfer_encoding(req)) return 0;  // 400 and a close
     reemu::incoming_request in = reemu::to_incoming(req);
 
     decode_variants(in.authorization);

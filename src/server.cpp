@@ -336,15 +336,8 @@ struct server::impl {
         co_return ec == http::error::end_of_stream;
       }
       // Request smuggling: a body's length must be read the one way every
-      // HTTP implementation reads it. Beast refuses Content-Length with
-      // chunked, and conflicting lengths, but reads a Transfer-Encoding whose
-      // last coding is not chunked as no body at all (its bytes would be read
-      // as the next request) and "gzip, chunked" as plain chunked. Chunked
-      // alone is the only coding served; anything else gets 400 and a close
-      // (RFC 9112 section 6.1).
-      if (const auto codings = parser.get().count(http::field::transfer_encoding);
-          codings > 1 ||
-          (codings == 1 && !beast::iequals(parser.get()[http::field::transfer_encoding], "chunked"))) {
+      // HTTP implementation reads it.
+      if (unsupported_transfer_encoding(parser.get())) {
         co_await write_error(stream, parser.get().version(), api_error::bad_request,
                              "Unsupported Transfer-Encoding: only chunked is accepted");
         co_return false;

@@ -3,6 +3,8 @@
 // exactly what a connection hands over.
 #pragma once
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -22,6 +24,19 @@ inline incoming_request to_incoming(
   if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
   in.body = req.body();
   return in;
+}
+
+// True when the header frames its body in a way the server refuses (400 and
+// a close) against request smuggling. Beast refuses Content-Length with
+// chunked and conflicting lengths itself, but reads a Transfer-Encoding
+// whose last coding is not chunked as no body at all (its bytes would be read
+// as the next request) and "gzip, chunked" as plain chunked. Chunked alone is
+// the only coding served (RFC 9112 section 6.1).
+inline bool unsupported_transfer_encoding(const boost::beast::http::fields& header) {
+  namespace http = boost::beast::http;
+  const auto codings = header.count(http::field::transfer_encoding);
+  return codings > 1 ||
+         (codings == 1 && !boost::beast::iequals(header[http::field::transfer_encoding], "chunked"));
 }
 
 }  // namespace reemu
