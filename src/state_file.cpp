@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -149,9 +151,20 @@ std::vector<fault_rule> read_faults(const json& list, const std::string& source)
   return rules;
 }
 
+// dump(number_value(x)), without building a JSON value for the common case.
+void append_number(std::string& out, double x) {
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9e15) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(x));
+    out.append(digits, end);
+  } else {
+    out += dump(number_value(x));
+  }
+}
+
 }  // namespace
 
-std::string capture_state(const services& svc) {
+void capture_state(const services& svc, std::string& out) {
   const double now = svc.clock.now();
   const auto snap = svc.registry.snapshot();
   const registry_data& d = snap->data();
@@ -160,26 +173,26 @@ std::string capture_state(const services& svc) {
   // serialised (static_v1), and copying those bytes keeps a save of 100k
   // actions to a few milliseconds. Keys in sorted order, as dump() writes
   // them, so the document reads the same as one built as a JSON tree.
-  std::string out = "{\"actions\":[";
+  out += "{\"actions\":[";
   bool first = true;
   for (const auto& a : d.actions) {
     if (!is_visible(*a, now)) continue;  // gone for good: the registry drops it lazily
     if (!first) out.push_back(',');
     first = false;
     out += "{\"created_at\":";
-    out += dump(number_value(a->created_at));
+    append_number(out, a->created_at);
     out += ",\"fields\":";
     out += a->static_v1 ? *a->static_v1 : dump(a->fields);
     if (a->gone_at != forever) {
       out += ",\"gone_at\":";
-      out += dump(number_value(a->gone_at));
+      append_number(out, a->gone_at);
     }
     if (a->plan) {
       out += ",\"simulate\":";
       out += dump(to_simulate_block(*a->plan));
     }
     out += ",\"started_at\":";
-    out += dump(number_value(a->started_at));
+    append_number(out, a->started_at);
     out += ",\"type\":\"";
     out += to_string(a->kind);
     out += "\"}";
@@ -198,6 +211,11 @@ std::string capture_state(const services& svc) {
                      {"databases", d.databases},
                      {"faults", std::move(faults)}};
   out += std::string_view(dump(rest)).substr(1);  // "{" dropped: it continues the object
+}
+
+std::string capture_state(const services& svc) {
+  std::string out;
+  capture_state(svc, out);
   return out;
 }
 
@@ -262,7 +280,14 @@ bool state_file::load(services& svc) {
 
 std::optional<std::string> state_file::save(const services& svc) {
   std::lock_guard lock(mutex_);
-  return write_file_atomically(path_, capture_state(svc) + "\n");
+  // One buffer for every save: a large state is not reallocated (and the
+  // heap not fragmented) on each control-API write.
+  buffer_.clear();
+  buffer_.reserve(last_size_ + last_size_ / 8);
+  capture_state(svc, buffer_);
+  buffer_.push_back('\n');
+  last_size_ = buffer_.size();
+  return write_file_atomically(path_, buffer_);
 }
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,

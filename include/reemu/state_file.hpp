@@ -34,6 +34,8 @@ inline constexpr int state_version = 1;
 // keys sorted: the same text for the same state). Thread-safe (reads a
 // registry snapshot, the fault table under its lock, the clock).
 std::string capture_state(const services& svc);
+// The same, appended to `out`.
+void capture_state(const services& svc, std::string& out);
 
 // Validates `doc` whole, then installs it: the registry's contents, the fault
 // rules, and the time of a manual clock (a real clock keeps running). The
@@ -61,6 +63,8 @@ class state_file {
  private:
   std::string path_;
   std::mutex mutex_;
+  std::string buffer_;         // the document being saved; guarded by mutex_
+  std::size_t last_size_ = 0;  // of the previous save, to reserve the next
 };
 
 // Writes `text` to `path` through a temporary file: write, fsync, rename,
