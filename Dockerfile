@@ -17,12 +17,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libssl3 libspdlog1.10 libfmt9 libboost-url1.81.0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin reemu \
- && install -d -o reemu -g reemu /var/lib/re-actions-emulator
+ && install -d -o reemu -g reemu /var/lib/re-actions-emulator /var/lib/re-actions-emulator/state
 COPY --from=build /src/build/release/re-actions-emulator /usr/local/bin/re-actions-emulator
 COPY config/default.json /etc/re-actions-emulator/config.json
 ENV REEMU_CONFIG=/etc/re-actions-emulator/config.json
-# A writable place for --tls-cert-out (a named volume mounted here starts
-# owned by the service user).
+# A writable place for --tls-cert-out and, in state/, --state-file (a named
+# volume mounted on either starts owned by the service user).
 VOLUME /var/lib/re-actions-emulator
 USER reemu
 EXPOSE 8080 9443

@@ -24,7 +24,8 @@ double seed_creation_time(const seed_action& s, double now) {
     const auto& str = it->get_ref<const std::string&>();
     double x = 0;
     const auto [p, ec] = std::from_chars(str.data(), str.data() + str.size(), x);
-    if (ec == std::errc{} && p == str.data() + str.size()) return x;
+    // "nan" and "inf" parse too: only a finite time is a time.
+    if (ec == std::errc{} && p == str.data() + str.size() && std::isfinite(x)) return x;
   }
   if (auto it = f.find("heartbeat"); it != f.end() && it->is_number()) return it->get<double>();
   return now;
@@ -96,8 +97,8 @@ app::app(config cfg)
   config_.actions.shrink_to_fit();
 
   if (!config_.emulator.state_file.empty()) {
-    state_ = std::make_unique<state_file>(config_.emulator.state_file);
-    if (state_->load(services_)) {
+    state_ = std::make_unique<state_file>(config_.emulator.state_file, services_);
+    if (state_->load()) {
       const auto snap = registry_.snapshot();
       spdlog::info("state restored from {}: {} actions, {} users, {} databases, {} fault rules",
                    state_->path(), snap->data().actions.size(), snap->data().users.size(),
@@ -105,17 +106,17 @@ app::app(config cfg)
     } else {
       // Created now, so a path that cannot be written fails at start-up,
       // not at the first change.
-      if (auto err = state_->save(services_)) throw state_file_error(*err);
+      if (auto err = state_->save()) throw state_file_error(*err);
       spdlog::info("state file {} created from the config's seed", state_->path());
     }
   }
 }
 
-void app::persist(reply* r) {
+void app::persist(reply& r) {
   if (!state_) return;
-  if (auto err = state_->save(services_)) {
+  if (auto err = state_->save()) {
     spdlog::error("{}", *err);
-    if (r) *r = error_reply(api_error::internal_error, "the change was made but not saved: " + *err);
+    r = error_reply(api_error::internal_error, "the change was made but not saved: " + *err);
   }
 }
 
@@ -172,8 +173,9 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
                                                         ? http_t::verb::get
                                                         : req.method),
                                  path, credentials ? credentials->username : "")) {
-        // A counted rule has one match fewer left: that is state too.
-        if (f->counted) persist(nullptr);
+        // A counted rule has one match fewer left: that is state too, saved
+        // in the background so the request does not wait for it.
+        if (f->counted && state_) state_->save_soon();
         delay = std::chrono::milliseconds(f->delay_ms);
         if (f->drop || f->status != 0) {
           if (f->status != 0) {
@@ -220,7 +222,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
         h.reply = r.handler(ctx);
         // Control-API writes that succeeded change what a restart must keep.
         const bool write = req.method != http_t::verb::get && req.method != http_t::verb::head;
-        if (r.admin_only && write && static_cast<unsigned>(h.reply.status) < 300) persist(&h.reply);
+        if (r.admin_only && write && static_cast<unsigned>(h.reply.status) < 300) persist(h.reply);
       }
     }
     h.reply.delay = delay;

@@ -9,8 +9,11 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "reemu/clock.hpp"
 #include "reemu/config.hpp"
@@ -23,7 +26,14 @@ namespace reemu {
 
 namespace {
 
-constexpr double max_time = 1e12;  // epoch seconds; far beyond any clock_start
+// Times are read back as any finite number: a pasted capture may carry
+// negative or millisecond timestamps, and a manual clock may have been moved
+// far ahead. What the emulator saved, it must load.
+constexpr double min_time = std::numeric_limits<double>::lowest();
+constexpr double max_time = std::numeric_limits<double>::max();
+// Fault ids come from a counter starting at 1; far below this, so the
+// counter restored after the highest id cannot wrap.
+constexpr std::uint64_t max_fault_id = UINT32_MAX;
 
 std::string hex(const password_digest& d) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -99,9 +109,9 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
     auto type = r.string("type", true);
     const json* fields = r.object("fields", true);
     const json* simulate = r.object("simulate");
-    auto started_at = r.number("started_at", 0, max_time, true);
-    auto created_at = r.number("created_at", 0, max_time, true);
-    auto gone_at = r.number("gone_at", 0, max_time);
+    auto started_at = r.number("started_at", min_time, max_time, true);
+    auto created_at = r.number("created_at", min_time, max_time, true);
+    auto gone_at = r.number("gone_at", min_time, max_time);
     if (r.failed()) fail(source, r.error()->description);
     if (*type != "task" && *type != "state-machine")
       fail(source, "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
@@ -135,7 +145,7 @@ std::vector<fault_rule> read_faults(const json& list, const std::string& source)
     if (!list[i].is_object()) fail(source, "'" + where + "' must be an object");
     json body = list[i];
     object_reader r(body, where);
-    auto id = r.unsigned_integer("id", UINT64_MAX, true);
+    auto id = r.unsigned_integer("id", max_fault_id, true);
     auto hits = r.unsigned_integer("hits", UINT64_MAX, true);
     if (r.failed()) fail(source, r.error()->description);
     if (*id == 0 || !ids.insert(*id).second)
@@ -235,7 +245,7 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   object_reader clock_reader(*clock_block, "clock");
   clock_reader.only({"mode", "now"});
   const auto mode = clock_reader.string("mode", true);
-  const auto now = clock_reader.number("now", 0, max_time, true);
+  const auto now = clock_reader.number("now", min_time, max_time, true);
   if (clock_reader.failed()) fail(source, clock_reader.error()->description);
   if (!parse_clock_mode(*mode)) fail(source, "'clock.mode' must be \"real\" or \"manual\"");
 
@@ -254,7 +264,8 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   svc.faults.restore(std::move(rules));
 }
 
-bool state_file::load(services& svc) {
+bool state_file::load() {
+  services& svc = svc_;
   std::lock_guard lock(mutex_);
   std::error_code ec;
   const auto st = std::filesystem::status(path_, ec);
@@ -278,16 +289,51 @@ bool state_file::load(services& svc) {
   return true;
 }
 
-std::optional<std::string> state_file::save(const services& svc) {
+std::optional<std::string> state_file::save() {
   std::lock_guard lock(mutex_);
+  return save_locked();
+}
+
+std::optional<std::string> state_file::save_locked() {
   // One buffer for every save: a large state is not reallocated (and the
   // heap not fragmented) on each control-API write.
   buffer_.clear();
   buffer_.reserve(last_size_ + last_size_ / 8);
-  capture_state(svc, buffer_);
+  capture_state(svc_, buffer_);
   buffer_.push_back('\n');
   last_size_ = buffer_.size();
+  pending_ = false;  // this save holds every change made before it
   return write_file_atomically(path_, buffer_);
+}
+
+void state_file::save_soon() {
+  std::lock_guard lock(mutex_);
+  if (pending_) return;  // the saver is already on its way
+  pending_ = true;
+  if (!saver_.joinable()) saver_ = std::jthread([this](std::stop_token stop) { run_saver(stop); });
+  wake_.notify_one();
+}
+
+void state_file::run_saver(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    wake_.wait(lock, stop, [&] { return pending_; });
+    if (stop.stop_requested()) return;  // the destructor saves what waits
+    // Let the burst of changes that woke us gather into one save.
+    wake_.wait_for(lock, stop, coalesce, [] { return false; });
+    if (!pending_) continue;  // a synchronous save came first
+    if (auto err = save_locked()) spdlog::error("{}", *err);
+  }
+}
+
+state_file::~state_file() {
+  if (saver_.joinable()) {
+    saver_.request_stop();
+    saver_.join();
+  }
+  std::lock_guard lock(mutex_);
+  if (pending_)
+    if (auto err = save_locked()) spdlog::error("{}", *err);
 }
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,

@@ -10,10 +10,13 @@
 // whole stops start-up with an error naming it, and is left as it is.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "reemu/context.hpp"
 #include "reemu/model.hpp"
@@ -45,26 +48,47 @@ void restore_state(const json& doc, services& svc, const std::string& source);
 
 class state_file {
  public:
-  explicit state_file(std::string path) : path_(std::move(path)) {}
+  // `svc` must outlive the state_file.
+  state_file(std::string path, services& svc) : path_(std::move(path)), svc_(svc) {}
+  // Stops the background saver, then saves a change still waiting.
+  ~state_file();
+  state_file(const state_file&) = delete;
+  state_file& operator=(const state_file&) = delete;
 
   const std::string& path() const noexcept { return path_; }
 
   // Restores the saved state when the file exists and returns true; false
   // when there is no file. Throws state_file_error for an unreadable,
   // truncated, malformed or invalid file.
-  bool load(services& svc);
+  bool load();
 
-  // Writes the current state atomically. Returns the error (naming the file
-  // and the failed step) instead of throwing. Thread-safe: saves are
+  // Writes the current state atomically, now. Returns the error (naming the
+  // file and the failed step) instead of throwing. Thread-safe: saves are
   // serialised and each one captures the state after taking the lock, so
   // the last save to finish holds the latest state.
-  std::optional<std::string> save(const services& svc);
+  std::optional<std::string> save();
+
+  // For changes that come with emulated-API requests (a fault rule's
+  // `times` used up), where a save per request would put a whole-state write
+  // on the I/O threads: a background thread saves within `coalesce` of the
+  // first change, one save for all changes made meanwhile. Errors are logged.
+  // Thread-safe; never blocks on a save.
+  void save_soon();
+
+  static constexpr std::chrono::milliseconds coalesce{100};
 
  private:
+  std::optional<std::string> save_locked();  // mutex_ held
+  void run_saver(std::stop_token stop);
+
   std::string path_;
-  std::mutex mutex_;
-  std::string buffer_;         // the document being saved; guarded by mutex_
+  services& svc_;
+  std::mutex mutex_;           // serialises saves; guards what follows
+  std::string buffer_;         // the document being saved
   std::size_t last_size_ = 0;  // of the previous save, to reserve the next
+  bool pending_ = false;       // a change waits for the saver
+  std::condition_variable_any wake_;
+  std::jthread saver_;         // started by the first save_soon(); last member: joined first
 };
 
 // Writes `text` to `path` through a temporary file: write, fsync, rename,

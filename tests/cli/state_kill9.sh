@@ -4,8 +4,9 @@
 # several rounds. After every kill the server must start again on the same
 # file, and every action whose creation was acknowledged (201 received) in any
 # round must be there. The state is made large (a seed of several thousand
-# actions, so each save writes about a megabyte) for the kills to land inside
-# saves, not only between them.
+# actions, about half a megabyte a save) so that a kill may land inside a
+# save; the summary says how many left a torn temporary file. Torn writes at
+# chosen points are tested deterministically in tests/unit/state_file_test.cpp.
 # Usage: state_kill9.sh BINARY
 set -euo pipefail
 bin=$1

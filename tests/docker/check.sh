@@ -121,7 +121,9 @@ env = emu["environment"]
 assert env["REEMU_TLS_NAMES"] == "emulator", "certificate names the service"
 cert_dir = env["REEMU_TLS_CERT_OUT"].rsplit("/", 1)[0]
 assert any(v.split(":")[1] == cert_dir for v in emu["volumes"] if v.startswith("certs:")), "cert volume"
-assert env["REEMU_STATE_FILE"].rsplit("/", 1)[0] == cert_dir, "state file on the volume"
+state_dir = env["REEMU_STATE_FILE"].rsplit("/", 1)[0]
+assert any(v.split(":")[1] == state_dir for v in emu["volumes"] if v.startswith("state:")), "state volume"
+assert not any(v.startswith("state:") for v in client["volumes"]), "the client cannot read the state"
 assert client["environment"]["CACERT"].startswith("/certs/"), "client pins the certificate"
 for v in emu["volumes"] + client["volumes"]:
     src = v.split(":")[0]

@@ -1,7 +1,8 @@
 // Concurrency over real sockets: the server runs on two I/O threads with a
 // state file, plain and TLS readers poll lists and single actions on
-// keep-alive connections, while a writer creates, patches and deletes actions
-// and moves the clock through the control API. Every answer must be valid and
+// keep-alive connections and use up a counted fault (background saves),
+// while a writer creates, patches and deletes actions and moves the clock
+// through the control API. Every answer must be valid and
 // documented (client::send checks the OpenAPI contract), every list must hold
 // each action acknowledged before the request and not yet being deleted,
 // nothing may appear that was never created, nothing twice; and the state
@@ -118,6 +119,10 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
         ++lists;
         const auto v2 = c.send(make_request(http::verb::get, "/v2/actions", admin));
         if (v2.status != 200 || !v2.json_body().is_array()) ++problems;
+        // A counted fault: each hit queues a background save of the state
+        // file, racing the writer's synchronous ones.
+        const auto faulted = c.send(make_request(http::verb::get, "/v1/actions/bdb/1", admin));
+        if (faulted.status != 503) ++problems;
         if (!promised.empty()) {
           const std::string uid = *promised.rbegin();
           const auto one = c.send(make_request(http::verb::get, "/v1/actions/" + uid, admin));
@@ -127,12 +132,17 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
         }
       }
     };
+    client w(srv.http_port());
+    {
+      const auto rule = w.send(make_request(http::verb::post, "/emulator/v1/faults", admin,
+                                            R"({"path":"/v1/actions/bdb/*","status":503,"times":1000000})"));
+      ASSERT_EQ(rule.status, 201) << rule.body;  // before any reader starts
+    }
     std::vector<std::thread> readers;
     readers.emplace_back(reader, false);
     readers.emplace_back(reader, false);
     readers.emplace_back(reader, true);
 
-    client w(srv.http_port());
     constexpr int rounds = 60;
     for (int i = 0; i < rounds; ++i) {
       const std::string uid = "w-" + std::to_string(i);
@@ -143,7 +153,10 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
                                      {"object_name", "bdb:1"}, {"action_uid", uid},
                                      {"simulate", {{"step_seconds", 5}, {"retain_seconds", 100000}}}};
       const auto created = w.send(make_request(http::verb::post, "/emulator/v1/actions", admin, body.dump()));
-      ASSERT_EQ(created.status, 201) << created.body;
+      if (created.status != 201) {  // not ASSERT: the readers must be joined first
+        ADD_FAILURE() << uid << " answered " << created.status << ": " << created.body;
+        break;
+      }
       book.created(uid);
       if (i % 2) {
         const auto patched = w.send(make_request(http::verb::patch, "/emulator/v1/actions/" + uid, admin,
@@ -175,6 +188,11 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
   {
     test_server again{manual_clock_config(1760000000, edit), 1};
     EXPECT_EQ(again.get("/v1/actions").body, final_list);
+    // And the fault rule with every use the readers made of it (one per loop).
+    const json faults = again.get("/emulator/v1/faults").json_body()["faults"];
+    ASSERT_EQ(faults.size(), 1u);
+    EXPECT_EQ(faults[0]["hits"], lists.load());
+    EXPECT_EQ(faults[0]["times"], 1000000 - lists.load());
   }
   std::filesystem::remove_all(dir);
 }
