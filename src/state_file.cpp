@@ -295,6 +295,11 @@ std::optional<std::string> state_file::save() {
 }
 
 std::optional<std::string> state_file::save_locked() {
+  {
+    // This save holds every change made before it: nothing waits any more.
+    std::lock_guard wake_lock(wake_mutex_);
+    pending_ = false;
+  }
   // One buffer for every save: a large state is not reallocated (and the
   // heap not fragmented) on each control-API write.
   buffer_.clear();
@@ -302,12 +307,11 @@ std::optional<std::string> state_file::save_locked() {
   capture_state(svc_, buffer_);
   buffer_.push_back('\n');
   last_size_ = buffer_.size();
-  pending_ = false;  // this save holds every change made before it
   return write_file_atomically(path_, buffer_);
 }
 
 void state_file::save_soon() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard wake_lock(wake_mutex_);  // never mutex_: a save may be running
   if (pending_) return;  // the saver is already on its way
   pending_ = true;
   if (!saver_.joinable()) saver_ = std::jthread([this](std::stop_token stop) { run_saver(stop); });
@@ -315,14 +319,19 @@ void state_file::save_soon() {
 }
 
 void state_file::run_saver(std::stop_token stop) {
-  std::unique_lock lock(mutex_);
+  std::unique_lock wake_lock(wake_mutex_);
   while (!stop.stop_requested()) {
-    wake_.wait(lock, stop, [&] { return pending_; });
+    wake_.wait(wake_lock, stop, [&] { return pending_; });
     if (stop.stop_requested()) return;  // the destructor saves what waits
     // Let the burst of changes that woke us gather into one save.
-    wake_.wait_for(lock, stop, coalesce, [] { return false; });
+    wake_.wait_for(wake_lock, stop, coalesce, [] { return false; });
     if (!pending_) continue;  // a synchronous save came first
-    if (auto err = save_locked()) spdlog::error("{}", *err);
+    wake_lock.unlock();  // save_soon() must not wait for the save
+    {
+      std::lock_guard lock(mutex_);
+      if (auto err = save_locked()) spdlog::error("{}", *err);
+    }
+    wake_lock.lock();
   }
 }
 
@@ -332,7 +341,12 @@ state_file::~state_file() {
     saver_.join();
   }
   std::lock_guard lock(mutex_);
-  if (pending_)
+  bool waiting = false;
+  {
+    std::lock_guard wake_lock(wake_mutex_);
+    waiting = pending_;
+  }
+  if (waiting)
     if (auto err = save_locked()) spdlog::error("{}", *err);
 }
 

@@ -78,14 +78,17 @@ class state_file {
   static constexpr std::chrono::milliseconds coalesce{100};
 
  private:
-  std::optional<std::string> save_locked();  // mutex_ held
+  std::optional<std::string> save_locked();  // mutex_ held, wake_mutex_ not
   void run_saver(std::stop_token stop);
 
   std::string path_;
   services& svc_;
-  std::mutex mutex_;           // serialises saves; guards what follows
+  // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
+  // while it takes mutex_.
+  std::mutex mutex_;           // serialises saves; guards buffer_ and last_size_
   std::string buffer_;         // the document being saved
   std::size_t last_size_ = 0;  // of the previous save, to reserve the next
+  std::mutex wake_mutex_;      // guards pending_ and saver_'s start
   bool pending_ = false;       // a change waits for the saver
   std::condition_variable_any wake_;
   std::jthread saver_;         // started by the first save_soon(); last member: joined first
