@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cmath>
 
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include "reemu/api_handlers.hpp"
@@ -124,16 +123,16 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
   handled h;
   h.arrival = clock_.now();
   try {
-    const auto segments = path_segments(req.target);
+    // Parsed once: the segments for the router, the path for messages and
+    // faults, and the query.
+    const auto url = parse_target(req.target);
+    const auto segments = url ? path_segments(*url) : std::nullopt;
     if (!segments) {
       h.reply = error_reply(api_error::bad_request, "Invalid request target");
       return h;
     }
     const auto match = router_.match(req.method, *segments);
-    // path_segments accepted it, so it parses as a URI reference (origin or
-    // absolute form): the path for messages and faults, and the query.
-    const auto url = boost::urls::parse_uri_reference(req.target);
-    const std::string_view path = url ? std::string_view(url->encoded_path()) : req.target;
+    const std::string_view path = url->encoded_path();
     if (match.result == route_match::kind::not_found) {
       h.reply = error_reply(api_error::not_found, "Route " + std::string(path) + " does not exist");
       return h;
@@ -155,7 +154,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     ctx.content_type = req.content_type;
     ctx.now = h.arrival;
     ctx.svc = &services_;
-    if (url && url->has_query()) ctx.query = url->params();
+    if (url->has_query()) ctx.query = url->params();
 
     if (r.permission.empty()) {  // health: no authentication, no journal
       h.journal = false;

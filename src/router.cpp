@@ -58,19 +58,15 @@ route_match router::match(http_t::verb method, const std::vector<std::string>& s
   return m;
 }
 
-std::optional<std::vector<std::string>> path_segments(std::string_view target) {
-  // Origin form ("/v1/actions") as clients send it; absolute form
-  // ("http://host:8080/v1/actions") as proxies do, which HTTP/1.1 servers
-  // must accept too.
-  boost::urls::url_view url;
-  if (auto origin = boost::urls::parse_origin_form(target)) {
-    url = *origin;
-  } else if (auto absolute = boost::urls::parse_absolute_uri(target);
-             absolute && absolute->has_authority() && absolute->path().starts_with('/')) {
-    url = *absolute;
-  } else {
-    return std::nullopt;
-  }
+std::optional<boost::urls::url_view> parse_target(std::string_view target) {
+  if (auto origin = boost::urls::parse_origin_form(target)) return *origin;
+  if (auto absolute = boost::urls::parse_absolute_uri(target);
+      absolute && absolute->has_authority() && absolute->path().starts_with('/'))
+    return *absolute;
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> path_segments(const boost::urls::url_view& url) {
   const auto segs = url.segments();
   std::vector<std::string> out;
   out.reserve(segs.size());
@@ -80,6 +76,12 @@ std::optional<std::vector<std::string>> path_segments(std::string_view target) {
   for (const auto& s : out)
     if (s.empty() || s.find('\0') != std::string::npos) return std::nullopt;
   return out;
+}
+
+std::optional<std::vector<std::string>> path_segments(std::string_view target) {
+  const auto url = parse_target(target);
+  if (!url) return std::nullopt;
+  return path_segments(*url);
 }
 
 }  // namespace reemu

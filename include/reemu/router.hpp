@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/url/url_view.hpp>
+
 #include "reemu/context.hpp"
 
 namespace reemu {
@@ -44,8 +46,16 @@ class router {
   std::vector<compiled> compiled_;
 };
 
-// Splits a path's decoded segments; nullopt for a target that is not a valid
-// origin-form path ("/a/b?x=1"). A trailing '/' is dropped; "//" is invalid.
+// Parses a request target: origin form ("/v1/actions?x=1") as clients send
+// it, or absolute form ("http://host:8080/v1/actions") as proxies do, which
+// HTTP/1.1 servers must accept too. nullopt for anything else. The view
+// points into `target`.
+std::optional<boost::urls::url_view> parse_target(std::string_view target);
+
+// Splits a parsed target's path into decoded segments; nullopt when one is
+// empty or holds a NUL. A trailing '/' is dropped; "//" is invalid.
+std::optional<std::vector<std::string>> path_segments(const boost::urls::url_view& url);
+// The same from the text: parse_target, then the segments.
 std::optional<std::vector<std::string>> path_segments(std::string_view target);
 
 }  // namespace reemu
