@@ -69,16 +69,16 @@ class app {
   const reemu::router& routes() const noexcept { return router_; }
 
  private:
+  // After a control-API change: saves the state file (when there is one). A
+  // failed save turns `r` into a 500 that says the change was made but not saved.
+  void persist(reply& r);
+
   reemu::config config_;
   reemu::clock clock_;
   reemu::registry registry_;
   fault_table faults_;
   reemu::journal journal_;
   reemu::router router_;
-  // After a control-API change: saves the state file (when there is one). A
-  // failed save turns `r` into a 500 that says the change was made but not saved.
-  void persist(reply& r);
-
   reemu::services services_;
   std::unique_ptr<state_file> state_;  // null without --state-file
 };

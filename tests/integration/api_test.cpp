@@ -314,12 +314,7 @@ TEST_F(api_test, KeepAliveServesManyRequestsOnOneConnection) {
 
 TEST_F(api_test, ConnectionCloseIsHonoured) {
   client c(srv.http_port());
-  request r = make_request(http::verb::get, "/v1/actions", admin);
-  r.keep_alive = false;
-  const auto answer = c.send(r);
-  EXPECT_EQ(answer.status, 200);
-  EXPECT_FALSE(answer.keep_alive);
-  EXPECT_TRUE(c.closed_without_answer());
+  expect_answer_then_close(c);
 }
 
 TEST_F(api_test, PipelinedRequestsAreAnsweredInOrder) {

@@ -399,14 +399,7 @@ std::unique_ptr<client> hold(std::uint16_t port, bool tls) {
 // place back, and only then closes its side (src/server.cpp, session), so
 // once the client has read the end of the stream the place is free: the next
 // connection is counted without it.
-void release(client& c) {
-  request r = make_request(http::verb::get, "/v1/actions", admin);
-  r.keep_alive = false;
-  const auto answer = c.send(r);
-  EXPECT_EQ(answer.status, 200);
-  EXPECT_FALSE(answer.keep_alive);
-  EXPECT_TRUE(c.closed_without_answer());
-}
+void release(client& c) { expect_answer_then_close(c); }
 
 // One connection past the cap on plain HTTP: the canned 503, then the close.
 // (The refused connection gives its place back before that close too.)

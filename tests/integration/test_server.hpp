@@ -374,6 +374,18 @@ class client {
 
 // --- Server -------------------------------------------------------------------
 
+// Sends GET /v1/actions with "Connection: close" and checks the server
+// honours it: a 200 without keep-alive, then the server closes the
+// connection with nothing more sent.
+inline void expect_answer_then_close(client& c) {
+  request r = make_request(http::verb::get, "/v1/actions", admin);
+  r.keep_alive = false;
+  const auto answer = c.send(r);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_FALSE(answer.keep_alive);
+  EXPECT_TRUE(c.closed_without_answer());
+}
+
 // Logging off for the whole test process, set once before the first server's
 // threads start (setup_logging is not safe to call while others log).
 inline bool quiet_logging() {
