@@ -8,10 +8,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The codec on arbitrary bytes: encode then decode is the identity.
   const std::string encoded = reemu::base64_encode(input);
   const auto decoded = reemu::base64_decode(encoded);
-  if (!decoded || *decoded != input) reemu::fuzz::fail("base64_decode(base64_encode(x)) != x", input);
+  if (!decoded || *decoded != input)
+    reemu::fuzz::fail("base64_decode(base64_encode(x)) != x", input);
   // Decoding is strict: whatever it accepts is the canonical encoding of
   // what it returns, so no two texts decode to the same bytes.
-  if (const auto bytes = reemu::base64_decode(input); bytes && reemu::base64_encode(*bytes) != input)
+  if (const auto bytes = reemu::base64_decode(input);
+      bytes && reemu::base64_encode(*bytes) != input)
     reemu::fuzz::fail("base64_decode accepted a non-canonical encoding", input);
 
   const auto credentials = reemu::parse_basic_authorization(input);
@@ -22,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string again =
       "Basic " + reemu::base64_encode(credentials->username + ":" + credentials->password);
   const auto round = reemu::parse_basic_authorization(again);
-  if (!round || round->username != credentials->username || round->password != credentials->password)
+  if (!round || round->username != credentials->username ||
+      round->password != credentials->password)
     reemu::fuzz::fail("Basic credentials do not round-trip", input);
   return 0;
 }

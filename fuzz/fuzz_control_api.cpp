@@ -11,8 +11,8 @@
 
 namespace {
 
-using reemu::http_t::verb;
 using reemu::fuzz::request_text;
+using reemu::http_t::verb;
 
 constexpr unsigned reset_every = 32;
 
@@ -42,24 +42,53 @@ request_text pick_route(std::uint8_t selector, std::string_view rest) {
   r.authorization = reemu::fuzz::admin_authorization();
   r.body = std::string(rest);
   const auto uid = [&] {
-    return std::string(reemu::fuzz::seeded_uids[(selector >> 4) % std::size(reemu::fuzz::seeded_uids)]);
+    return std::string(
+        reemu::fuzz::seeded_uids[(selector >> 4) % std::size(reemu::fuzz::seeded_uids)]);
   };
   switch (selector % 12) {
-    case 0: r.method = verb::post; r.target = "/emulator/v1/actions"; break;
-    case 1: r.method = verb::patch; r.target = "/emulator/v1/actions/" + uid(); break;
-    case 2: r.method = verb::post; r.target = "/emulator/v1/users"; break;
-    case 3: r.method = verb::patch; r.target = "/emulator/v1/users/admin@redis.local"; break;
-    case 4: r.method = verb::post; r.target = "/emulator/v1/faults"; break;
-    case 5: r.method = verb::post; r.target = "/emulator/v1/clock/advance"; break;
-    case 6: r.method = verb::post; r.target = "/emulator/v1/databases"; break;
+    case 0:
+      r.method = verb::post;
+      r.target = "/emulator/v1/actions";
+      break;
+    case 1:
+      r.method = verb::patch;
+      r.target = "/emulator/v1/actions/" + uid();
+      break;
+    case 2:
+      r.method = verb::post;
+      r.target = "/emulator/v1/users";
+      break;
+    case 3:
+      r.method = verb::patch;
+      r.target = "/emulator/v1/users/admin@redis.local";
+      break;
+    case 4:
+      r.method = verb::post;
+      r.target = "/emulator/v1/faults";
+      break;
+    case 5:
+      r.method = verb::post;
+      r.target = "/emulator/v1/clock/advance";
+      break;
+    case 6:
+      r.method = verb::post;
+      r.target = "/emulator/v1/databases";
+      break;
     case 7:
       r.method = verb::get;
       r.target = "/emulator/v1/requests?" + r.body;
       r.body.clear();
       break;
     // Less often: the routes that take their argument in the path.
-    case 8: r.method = verb::delete_; r.target = "/emulator/v1/actions/" + uid(); r.body.clear(); break;
-    case 9: r.method = verb::post; r.target = "/emulator/v1/reset"; break;
+    case 8:
+      r.method = verb::delete_;
+      r.target = "/emulator/v1/actions/" + uid();
+      r.body.clear();
+      break;
+    case 9:
+      r.method = verb::post;
+      r.target = "/emulator/v1/reset";
+      break;
     case 10:
       r.method = verb::get;
       r.target = (selector & 0x10) ? "/v1/actions/bdb/" : "/v2/actions/";
@@ -96,8 +125,9 @@ bool check_list(reemu::app& a, const char* target, bool v1) {
     return false;
   if (h.reply.drop || h.reply.status != reemu::http_t::status::ok) return true;  // injected
   const reemu::json body = reemu::json::parse(*h.reply.body, nullptr, false);
-  const bool shaped = v1 ? body.is_object() && body.contains("actions") && body["actions"].is_array() &&
-                               body.contains("state-machines") && body["state-machines"].is_array()
+  const bool shaped = v1 ? body.is_object() && body.contains("actions") &&
+                               body["actions"].is_array() && body.contains("state-machines") &&
+                               body["state-machines"].is_array()
                          : body.is_array();
   if (!shaped) reemu::fuzz::fail("list body of the wrong shape", *h.reply.body);
   return true;

@@ -63,8 +63,7 @@ reply get_v2_action(const request_context& ctx) {
 }
 
 reply get_health(const request_context&) {
-  static const auto body = std::make_shared<const std::string>(
-      dump(json{{"status", "ok"}}));
+  static const auto body = std::make_shared<const std::string>(dump(json{{"status", "ok"}}));
   return shared_reply(body);
 }
 

@@ -2,10 +2,10 @@
 // -> handler. Each step answers with an error value when it stops the request.
 #include "reemu/app.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <spdlog/spdlog.h>
 
 #include "reemu/api_handlers.hpp"
 #include "reemu/auth.hpp"
@@ -32,8 +32,7 @@ double seed_creation_time(const seed_action& s, double now) {
 
 reply unauthorized(std::string description) {
   reply r = error_reply(api_error::unauthorized, std::move(description));
-  r.headers.emplace_back(http_t::field::www_authenticate,
-                         "Basic realm=\"re-actions-emulator\"");
+  r.headers.emplace_back(http_t::field::www_authenticate, "Basic realm=\"re-actions-emulator\"");
   return r;
 }
 
@@ -138,9 +137,9 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
       return h;
     }
     if (match.result == route_match::kind::method_not_allowed) {
-      h.reply = error_reply(api_error::method_not_allowed,
-                            "Method " + std::string(req.method_text) + " is not allowed on " +
-                                std::string(path));
+      h.reply =
+          error_reply(api_error::method_not_allowed, "Method " + std::string(req.method_text) +
+                                                         " is not allowed on " + std::string(path));
       h.reply.headers.emplace_back(http_t::field::allow, match.allow);
       return h;
     }
@@ -168,10 +167,9 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     if (!r.admin_only) {
       // Faults hit the emulated API before authentication, matched on the
       // user the client claims, so a fault rule works whatever the password.
-      if (auto f = faults_.match(http_t::to_string(req.method == http_t::verb::head
-                                                        ? http_t::verb::get
-                                                        : req.method),
-                                 path, credentials ? credentials->username : "")) {
+      if (auto f = faults_.match(
+              http_t::to_string(req.method == http_t::verb::head ? http_t::verb::get : req.method),
+              path, credentials ? credentials->username : "")) {
         // A counted rule has one match fewer left: that is state too, saved
         // in the background so the request does not wait for it.
         if (f->counted && state_) state_->save_soon();
@@ -179,8 +177,9 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
         if (f->drop || f->status != 0) {
           if (f->status != 0) {
             h.reply.status = static_cast<http_t::status>(f->status);
-            json body = {{"error_code", f->error_code.empty() ? "injected_fault" : f->error_code},
-                         {"description", f->description.empty() ? "Injected fault" : f->description}};
+            json body = {
+                {"error_code", f->error_code.empty() ? "injected_fault" : f->error_code},
+                {"description", f->description.empty() ? "Injected fault" : f->description}};
             h.reply.body = std::make_shared<const std::string>(dump(body));
           }
           h.reply.drop = f->drop;
@@ -203,20 +202,20 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     }
     if (!credentials) {
       h.reply = unauthorized(req.authorization.empty() ? "Authentication required"
-                                                        : "Malformed Authorization header");
+                                                       : "Malformed Authorization header");
     } else if (!u) {
       h.reply = unauthorized("Invalid username or password");
     } else {
       h.user = u->email;
       ctx.user = u;
-      const bool allowed = r.admin_only ? u->role == role::admin
-                                        : has_permission(u->role, r.permission);
+      const bool allowed =
+          r.admin_only ? u->role == role::admin : has_permission(u->role, r.permission);
       if (!allowed) {
-        h.reply = error_reply(api_error::insufficient_permissions,
-                              "User " + u->email + " with role " + std::string(to_string(u->role)) +
-                                  " lacks permission " +
-                                  (r.admin_only ? std::string("admin (control API)")
-                                                : std::string(r.permission)));
+        h.reply = error_reply(
+            api_error::insufficient_permissions,
+            "User " + u->email + " with role " + std::string(to_string(u->role)) +
+                " lacks permission " +
+                (r.admin_only ? std::string("admin (control API)") : std::string(r.permission)));
       } else {
         h.reply = r.handler(ctx);
         // Control-API writes that succeeded change what a restart must keep.

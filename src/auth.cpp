@@ -1,11 +1,11 @@
 // Basic credentials and password checks.
 #include "reemu/auth.hpp"
 
-#include <array>
-#include <cctype>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+
+#include <array>
+#include <cctype>
 
 namespace reemu {
 

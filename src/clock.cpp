@@ -17,8 +17,7 @@ clock::clock(clock_mode mode, double manual_start) noexcept
     : mode_(mode),
       manual_start_(manual_start),
       manual_now_(manual_start),
-      real_base_(std::chrono::duration<double>(
-                     std::chrono::system_clock::now().time_since_epoch())
+      real_base_(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
                      .count()),
       steady_base_(std::chrono::steady_clock::now()) {}
 
@@ -31,8 +30,8 @@ double clock::now() const noexcept {
 std::optional<double> clock::advance(double seconds) noexcept {
   if (mode_ != clock_mode::manual) return std::nullopt;
   double current = manual_now_.load(std::memory_order_acquire);
-  while (!manual_now_.compare_exchange_weak(current, current + seconds,
-                                            std::memory_order_acq_rel)) {
+  while (
+      !manual_now_.compare_exchange_weak(current, current + seconds, std::memory_order_acq_rel)) {
   }
   return current + seconds;
 }

@@ -20,15 +20,16 @@ constexpr std::uint64_t max_port = 65535;
 
 void parse_server(const json& j, server_config& s, const std::string& source) {
   object_reader r(j, "server");
-  r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key",
-          "tls_cert_out", "tls_names", "threads", "header_limit_bytes", "body_limit_bytes",
-          "read_timeout_seconds", "idle_timeout_seconds", "handshake_timeout_seconds",
-          "max_connections"});
+  r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
+          "tls_names", "threads", "header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
+          "idle_timeout_seconds", "handshake_timeout_seconds", "max_connections"});
   if (auto v = r.string("bind")) s.bind = *v;
   if (auto v = r.boolean("http")) s.http_enabled = *v;
-  if (auto v = r.unsigned_integer("http_port", max_port)) s.http_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.unsigned_integer("http_port", max_port))
+    s.http_port = static_cast<std::uint16_t>(*v);
   if (auto v = r.boolean("https")) s.https_enabled = *v;
-  if (auto v = r.unsigned_integer("https_port", max_port)) s.https_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.unsigned_integer("https_port", max_port))
+    s.https_port = static_cast<std::uint16_t>(*v);
   if (auto v = r.string("tls_cert")) s.tls_cert = *v;
   if (auto v = r.string("tls_key")) s.tls_key = *v;
   if (auto v = r.string("tls_cert_out")) s.tls_cert_out = *v;
@@ -36,9 +37,12 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
   if (auto v = r.unsigned_integer("threads", 256)) s.threads = static_cast<unsigned>(*v);
   if (auto v = r.unsigned_integer("header_limit_bytes", 1 << 20)) s.header_limit = *v;
   if (auto v = r.unsigned_integer("body_limit_bytes", 64ull << 20)) s.body_limit = *v;
-  if (auto v = r.unsigned_integer("read_timeout_seconds", 3600)) s.read_timeout_seconds = static_cast<unsigned>(*v);
-  if (auto v = r.unsigned_integer("idle_timeout_seconds", 86400)) s.idle_timeout_seconds = static_cast<unsigned>(*v);
-  if (auto v = r.unsigned_integer("handshake_timeout_seconds", 3600)) s.handshake_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("read_timeout_seconds", 3600))
+    s.read_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("idle_timeout_seconds", 86400))
+    s.idle_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("handshake_timeout_seconds", 3600))
+    s.handshake_timeout_seconds = static_cast<unsigned>(*v);
   if (auto v = r.unsigned_integer("max_connections", 1'000'000)) s.max_connections = *v;
   if (r.failed()) throw_failure(source, *r.error());
 }
@@ -55,7 +59,9 @@ void parse_emulator(const json& j, emulator_config& e, const std::string& source
   if (r.failed()) throw_failure(source, *r.error());
   if (clock) {
     auto m = parse_clock_mode(*clock);
-    if (!m) throw config_error(source + ": 'emulator.clock' must be \"real\" or \"manual\", got \"" + *clock + "\"");
+    if (!m)
+      throw config_error(source + ": 'emulator.clock' must be \"real\" or \"manual\", got \"" +
+                         *clock + "\"");
     e.clock = *m;
   }
 }
@@ -103,8 +109,8 @@ void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::
 
 }  // namespace
 
-std::optional<failure> parse_wire_entry(json entry, action_kind kind,
-                                        const std::string& where, seed_action& out) {
+std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
+                                        seed_action& out) {
   object_reader r(entry, where);
   auto uid = r.string("action_uid");
   auto name = r.string("name", true);
@@ -134,7 +140,8 @@ std::optional<failure> parse_wire_entry(json entry, action_kind kind,
     simulate_plan plan = t ? t->plan : simulate_plan{};
     if (!t && !simulate_block.contains("steps"))
       return failure{api_error::unknown_template,
-                     "'" + where + ".simulate' needs 'steps': there is no built-in template named \"" +
+                     "'" + where +
+                         ".simulate' needs 'steps': there is no built-in template named \"" +
                          *name + "\""};
     if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
     out.plan = std::move(plan);
@@ -147,17 +154,23 @@ config parse_config(json doc, const std::string& source) {
   config c;
   c.source = source;
   for (const auto& [key, value] : doc.items()) {
-    if (key == "server") parse_server(value, c.server, source);
-    else if (key == "emulator") parse_emulator(value, c.emulator, source);
-    else if (key == "log") parse_log(value, c.log, source);
-    else if (key == "users") parse_users(value, c.users, source);
-    else if (key == "databases") parse_databases(value, c.databases, source);
+    if (key == "server")
+      parse_server(value, c.server, source);
+    else if (key == "emulator")
+      parse_emulator(value, c.emulator, source);
+    else if (key == "log")
+      parse_log(value, c.log, source);
+    else if (key == "users")
+      parse_users(value, c.users, source);
+    else if (key == "databases")
+      parse_databases(value, c.databases, source);
     else if (key == "actions" || key == "state-machines") {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
       for (std::size_t i = 0; i < value.size(); ++i) {
         seed_action s;
-        if (auto f = parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
+        if (auto f =
+                parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
           throw_failure(source, *f);
         c.actions.push_back(std::move(s));
       }
@@ -172,7 +185,8 @@ config parse_config(json doc, const std::string& source) {
   std::set<std::string> uids;
   for (const auto& a : c.actions) {
     const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();
-    if (!uids.insert(uid).second) throw config_error(source + ": action_uid \"" + uid + "\" appears twice");
+    if (!uids.insert(uid).second)
+      throw config_error(source + ": action_uid \"" + uid + "\" appears twice");
   }
   try {
     validate(c);
@@ -194,10 +208,14 @@ void validate(const config& c) {
   if (!s.http_enabled && !s.https_enabled)
     throw config_error("both listeners are off: keep HTTP or HTTPS on");
   if (s.tls_cert.empty() != s.tls_key.empty())
-    throw config_error("a TLS certificate needs its key and a key its certificate (tls_cert and tls_key)");
-  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    throw config_error(
+        "a TLS certificate needs its key and a key its certificate (tls_cert and tls_key)");
+  static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
+                                               "error", "critical", "off"};
   if (!levels.contains(c.log.level))
-    throw config_error("log level must be one of trace, debug, info, warn, error, critical, off; got \"" + c.log.level + "\"");
+    throw config_error(
+        "log level must be one of trace, debug, info, warn, error, critical, off; got \"" +
+        c.log.level + "\"");
   if (c.log.format != "text" && c.log.format != "json")
     throw config_error("log format must be text or json; got \"" + c.log.format + "\"");
   if (s.header_limit < 1024) throw config_error("header limit must be at least 1024 bytes");

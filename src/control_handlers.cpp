@@ -20,9 +20,8 @@ namespace {
 
 using http_t::status;
 
-const std::set<std::string_view> task_statuses = {"queued",    "starting", "running",
-                                                  "cancelling", "cancelled", "aborted",
-                                                  "completed", "failed"};
+const std::set<std::string_view> task_statuses = {
+    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
 const std::set<std::string_view> sm_statuses = {"pending", "active", "completed", "failed"};
 
 bool is_final(std::string_view s) {
@@ -59,10 +58,12 @@ std::optional<failure> normalise_task_progress(json& fields, const std::string& 
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
     if (ec != std::errc{} || p != s.data() + s.size()) x = -1;
   } else {
-    return failure{api_error::invalid_type, "'" + where + "progress' must be a number or a numeric string"};
+    return failure{api_error::invalid_type,
+                   "'" + where + "progress' must be a number or a numeric string"};
   }
   if (!(x >= 0 && x <= 100))
-    return failure{api_error::invalid_value, "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
+    return failure{api_error::invalid_value,
+                   "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
   *it = dump(number_value(x));  // "50", "1e2" and 50 all become the wire's "50" / "100"
   return std::nullopt;
 }
@@ -77,7 +78,8 @@ std::optional<failure> check_status(action_kind kind, const json& fields) {
     std::string list;
     for (auto v : vocab) list += (list.empty() ? "" : ", ") + std::string(v);
     return failure{api_error::invalid_value, "'status' \"" + s + "\" is not a " +
-                                                 std::string(to_string(kind)) + " status (" + list + ")"};
+                                                 std::string(to_string(kind)) + " status (" + list +
+                                                 ")"};
   }
   return std::nullopt;
 }
@@ -88,13 +90,13 @@ std::optional<failure> stringify(json& fields, const char* key) {
   auto it = fields.find(key);
   if (it == fields.end()) return std::nullopt;
   if (it->is_number_unsigned()) *it = dump(*it);
-  const bool digits = it->is_string() && !it->get_ref<const std::string&>().empty() &&
-                      it->get_ref<const std::string&>().find_first_not_of("0123456789") ==
-                          std::string::npos;
+  const bool digits =
+      it->is_string() && !it->get_ref<const std::string&>().empty() &&
+      it->get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
   if (!digits)
-    return failure{api_error::invalid_value, std::string("'") + key +
-                                                 "' must be a whole number >= 0 (1 or \"1\"), got " +
-                                                 dump(*it)};
+    return failure{
+        api_error::invalid_value,
+        std::string("'") + key + "' must be a whole number >= 0 (1 or \"1\"), got " + dump(*it)};
   return std::nullopt;
 }
 
@@ -238,10 +240,12 @@ reply patch_action(const request_context& ctx) {
       if (auto sf = stringify(patch, "node_uid")) return sf;
       if (auto pf = normalise_task_progress(patch, "")) return pf;
     } else if (auto it = patch.find("progress"); it != patch.end()) {
-      if (!it->is_number()) return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
+      if (!it->is_number())
+        return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
       const double x = it->get<double>();
       if (!(x >= 0 && x <= 100))
-        return failure{api_error::invalid_value, "'progress' must be between 0 and 100, got " + dump(*it)};
+        return failure{api_error::invalid_value,
+                       "'progress' must be between 0 and 100, got " + dump(*it)};
     }
     if (auto sf = check_status(a.kind, patch)) return sf;
     object_reader pr(patch);
@@ -276,7 +280,8 @@ reply delete_action(const request_context& ctx) {
   const std::string& uid = ctx.param("uid");
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
     d.drop_invisible(ctx.now);  // an action past its retention is gone: 404, like GET
-    if (!d.remove(uid)) return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
+    if (!d.remove(uid))
+      return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
     return std::nullopt;
   });
   return f ? error_reply(*f) : no_content();
@@ -372,15 +377,18 @@ reply patch_user(const request_context& ctx) {
   std::optional<role> new_role;
   if (role_name) {
     new_role = parse_role(*role_name);
-    if (!new_role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
+    if (!new_role)
+      return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   }
   const std::string& email = ctx.param("email");
   json out;
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
     auto it = d.users.find(std::string_view(email));
-    if (it == d.users.end()) return failure{api_error::user_not_found, "user " + email + " does not exist"};
+    if (it == d.users.end())
+      return failure{api_error::user_not_found, "user " + email + " does not exist"};
     if (new_role && *new_role != role::admin && is_last_admin(d, email))
-      return failure{api_error::invalid_value, "user " + email + " is the last admin: the control API needs one"};
+      return failure{api_error::invalid_value,
+                     "user " + email + " is the last admin: the control API needs one"};
     if (new_role) it->second.role = *new_role;
     if (password) it->second.digest = digest_password(*password);
     out = user_body(it->second);
@@ -393,7 +401,8 @@ reply delete_user(const request_context& ctx) {
   const std::string& email = ctx.param("email");
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
     if (is_last_admin(d, email))
-      return failure{api_error::invalid_value, "user " + email + " is the last admin: the control API needs one"};
+      return failure{api_error::invalid_value,
+                     "user " + email + " is the last admin: the control API needs one"};
     if (d.users.erase(email) == 0)
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
     return std::nullopt;
@@ -416,7 +425,8 @@ reply create_database(const request_context& ctx) {
   if (*uid == 0) return error_reply(api_error::invalid_value, "'uid' must be >= 1");
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
     if (!d.databases.insert(*uid).second)
-      return failure{api_error::database_exists, "database " + std::to_string(*uid) + " already exists"};
+      return failure{api_error::database_exists,
+                     "database " + std::to_string(*uid) + " already exists"};
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::created, json{{"uid", *uid}});
@@ -439,19 +449,25 @@ reply get_requests(const request_context& ctx) {
   journal_filter filter;
   for (const auto& p : ctx.query) {
     const std::string value = p.value;
-    if (p.key == "method") filter.method = value;
-    else if (p.key == "path") filter.path = value;
-    else if (p.key == "user") filter.user = value;
+    if (p.key == "method")
+      filter.method = value;
+    else if (p.key == "path")
+      filter.path = value;
+    else if (p.key == "user")
+      filter.user = value;
     else if (p.key == "status" || p.key == "limit") {
       unsigned long long n = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || end != value.data() + value.size() || (p.key == "status" && (n < 100 || n > 599)))
+      if (ec != std::errc{} || end != value.data() + value.size() ||
+          (p.key == "status" && (n < 100 || n > 599)))
         return error_reply(api_error::invalid_value,
                            "query parameter '" + std::string(p.key) + "' must be " +
                                (p.key == "status" ? "an HTTP status (100-599)" : "a whole number") +
                                ", got \"" + value + "\"");
-      if (p.key == "status") filter.status = static_cast<unsigned>(n);
-      else filter.limit = static_cast<std::size_t>(n);
+      if (p.key == "status")
+        filter.status = static_cast<unsigned>(n);
+      else
+        filter.limit = static_cast<std::size_t>(n);
     } else {
       return error_reply(api_error::unknown_field,
                          "unknown query parameter '" + std::string(p.key) +
@@ -460,8 +476,9 @@ reply get_requests(const request_context& ctx) {
   }
   json out = json::array();
   for (const auto& e : ctx.svc->journal.query(filter)) {
-    json j = {{"time", number_value(e.time)}, {"method", e.method},   {"target", e.target},
-              {"user", e.user},               {"status", e.status}, {"duration_us", e.duration_us}};
+    json j = {{"time", number_value(e.time)}, {"method", e.method},
+              {"target", e.target},           {"user", e.user},
+              {"status", e.status},           {"duration_us", e.duration_us}};
     if (e.status == 0) j["dropped"] = true;
     out.push_back(std::move(j));
   }

@@ -2,7 +2,6 @@
 #include "reemu/faults.hpp"
 
 #include <algorithm>
-
 #include <boost/beast/http/verb.hpp>
 
 #include "reemu/journal.hpp"
@@ -99,7 +98,8 @@ std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
   const auto status_code = r.unsigned_integer("status", 599);
   if (auto v = r.string("error_code")) rule.error_code = *v;
   if (auto v = r.string("description")) rule.description = *v;
-  if (auto v = r.unsigned_integer("delay_ms", 600'000)) rule.delay_ms = static_cast<std::uint32_t>(*v);
+  if (auto v = r.unsigned_integer("delay_ms", 600'000))
+    rule.delay_ms = static_cast<std::uint32_t>(*v);
   if (auto v = r.boolean("drop")) rule.drop = *v;
   if (auto v = r.unsigned_integer("times", UINT32_MAX)) rule.times = *v;
   if (auto v = r.number("probability", 0, 1)) rule.probability = *v;

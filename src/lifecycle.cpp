@@ -19,11 +19,16 @@ double progress_percent(std::size_t done, std::size_t total) noexcept {
 std::string_view status_name(action_kind kind, reemu::phase p) noexcept {
   const bool sm = kind == action_kind::state_machine;
   switch (p) {
-    case phase::waiting: return sm ? "pending" : "queued";
-    case phase::starting: return sm ? "pending" : "starting";
-    case phase::running: return sm ? "active" : "running";
-    case phase::completed: return "completed";
-    case phase::failed: return "failed";
+    case phase::waiting:
+      return sm ? "pending" : "queued";
+    case phase::starting:
+      return sm ? "pending" : "starting";
+    case phase::running:
+      return sm ? "active" : "running";
+    case phase::completed:
+      return "completed";
+    case phase::failed:
+      return "failed";
   }
   return "unknown";
 }

@@ -1,10 +1,10 @@
 // re-actions-emulator: parse the command line, load the config, run.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "reemu/config.hpp"
 #include "reemu/logging.hpp"
@@ -38,9 +38,11 @@ int main(int argc, char** argv) {
   cli.add_option("--bind", bind, "Address to listen on (config: server.bind, default 0.0.0.0)")
       ->envname("REEMU_BIND");
   cli.add_option("--http-port", http_port, "Plain HTTP port, 0 = any free port (default 8080)")
-      ->envname("REEMU_HTTP_PORT")->check(CLI::Range(0, 65535));
+      ->envname("REEMU_HTTP_PORT")
+      ->check(CLI::Range(0, 65535));
   cli.add_option("--https-port", https_port, "HTTPS port, 0 = any free port (default 9443)")
-      ->envname("REEMU_HTTPS_PORT")->check(CLI::Range(0, 65535));
+      ->envname("REEMU_HTTPS_PORT")
+      ->check(CLI::Range(0, 65535));
   cli.add_flag("--no-http", no_http, "Turn the plain HTTP listener off")->envname("REEMU_NO_HTTP");
   cli.add_flag("--no-https", no_https, "Turn the HTTPS listener off")->envname("REEMU_NO_HTTPS");
   cli.add_option("--tls-cert", tls_cert, "PEM certificate chain (default: self-signed at start-up)")
@@ -52,11 +54,14 @@ int main(int argc, char** argv) {
   cli.add_option("--tls-name", tls_names,
                  "Extra host name or address for the generated certificate (repeatable; "
                  "the env var takes a comma-separated list)")
-      ->envname("REEMU_TLS_NAMES")->delimiter(',');
+      ->envname("REEMU_TLS_NAMES")
+      ->delimiter(',');
   cli.add_option("--threads", threads, "I/O threads (default: hardware threads)")
-      ->envname("REEMU_THREADS")->check(CLI::Range(1, 256));
+      ->envname("REEMU_THREADS")
+      ->check(CLI::Range(1, 256));
   cli.add_option("--clock", clock, "real | manual (default real)")
-      ->envname("REEMU_CLOCK")->check(CLI::IsMember({"real", "manual"}));
+      ->envname("REEMU_CLOCK")
+      ->check(CLI::IsMember({"real", "manual"}));
   cli.add_option("--seed", seed, "Seed of the fault-probability generator (default 1)")
       ->envname("REEMU_SEED");
   cli.add_option("--state-file", state_file,
@@ -69,7 +74,8 @@ int main(int argc, char** argv) {
                  "trace | debug | info | warn | error | critical | off (default info)")
       ->envname("REEMU_LOG_LEVEL");
   cli.add_option("--log-format", log_format, "text | json (default text)")
-      ->envname("REEMU_LOG_FORMAT")->check(CLI::IsMember({"text", "json"}));
+      ->envname("REEMU_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
 
   cli.add_flag("--health-check", health_check,
                "Probe the server this config describes (GET /emulator/v1/health) and exit 0 "

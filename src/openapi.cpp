@@ -79,13 +79,27 @@ void append_quoted(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto [cp, len] = decode_utf8(s, i);
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (needs_u_escape(cp)) {
           append_u_escape(out, cp);
@@ -135,9 +149,15 @@ bool is_block(const J& v) {
 template <class J>
 void append_scalar(std::string& out, const J& v) {
   switch (v.type()) {
-    case J::value_t::string: append_quoted(out, v.template get_ref<const typename J::string_t&>()); break;
-    case J::value_t::object: out += "{}"; break;  // only ever called for empty ones
-    case J::value_t::array: out += "[]"; break;
+    case J::value_t::string:
+      append_quoted(out, v.template get_ref<const typename J::string_t&>());
+      break;
+    case J::value_t::object:
+      out += "{}";
+      break;  // only ever called for empty ones
+    case J::value_t::array:
+      out += "[]";
+      break;
     case J::value_t::number_float: {
       const double x = v.template get<double>();
       if (std::isnan(x)) {
@@ -165,8 +185,12 @@ void append_scalar(std::string& out, const J& v) {
       out += ']';
       break;
     }
-    case J::value_t::discarded: out += "null"; break;
-    default: out += v.dump(); break;  // null, boolean, integers
+    case J::value_t::discarded:
+      out += "null";
+      break;
+    default:
+      out += v.dump();
+      break;  // null, boolean, integers
   }
 }
 

@@ -54,8 +54,8 @@ bool probe_health(const config& cfg, std::chrono::milliseconds timeout, std::str
     net::co_spawn(ioc, check(endpoint, tls, host, timeout, detail),
                   [&](std::exception_ptr e, bool result) {
                     if (e) {
-                      const std::string where = std::string(tls ? "https" : "http") + "://" +
-                                                host + ":" + std::to_string(port) + ": ";
+                      const std::string where = std::string(tls ? "https" : "http") + "://" + host +
+                                                ":" + std::to_string(port) + ": ";
                       try {
                         std::rethrow_exception(e);
                       } catch (const boost::system::system_error& x) {

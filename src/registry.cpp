@@ -74,8 +74,10 @@ void append_v1(std::string& out, const registry_data& d, action_kind kind, doubl
     if (a->kind != kind || !is_visible(*a, now, &v)) continue;
     if (!first) out.push_back(',');
     first = false;
-    if (a->static_v1) out += *a->static_v1;
-    else out += dump(render_v1(*a, now, &v));
+    if (a->static_v1)
+      out += *a->static_v1;
+    else
+      out += dump(render_v1(*a, now, &v));
   }
 }
 
@@ -108,9 +110,10 @@ std::string build_v2_list(const registry_data& d, double now, validity& v) {
 registry_state::registry_state(registry_data data, std::uint64_t version)
     : data_(std::move(data)), version_(version) {}
 
-std::shared_ptr<const std::string> registry_state::cached(
-    cached_body& slot, double now,
-    std::string (*build)(const registry_data&, double, validity&)) const {
+std::shared_ptr<const std::string> registry_state::cached(cached_body& slot, double now,
+                                                          std::string (*build)(const registry_data&,
+                                                                               double,
+                                                                               validity&)) const {
   {
     std::lock_guard lock(cache_mutex_);
     if (slot.body && now >= slot.valid.from && now < slot.valid.until) return slot.body;

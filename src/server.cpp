@@ -8,17 +8,16 @@
 #include "reemu/server.hpp"
 
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "reemu/incoming.hpp"
 #include "reemu/logging.hpp"
@@ -59,10 +58,10 @@ struct shared_body {
 };
 
 bool is_quiet_close(const beast::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == net::error::eof ||
-         ec == beast::error::timeout || ec == net::error::operation_aborted ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
-         ec == net::ssl::error::stream_truncated || ec == http::error::partial_message;
+  return ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::ssl::error::stream_truncated ||
+         ec == http::error::partial_message;
 }
 
 // A parse error (bad method, version, header, chunk…): worth a 400.
@@ -141,7 +140,8 @@ struct server::impl {
   tcp::acceptor open_listener(const std::string& scheme, std::uint16_t port) {
     beast::error_code ec;
     const auto address = net::ip::make_address(cfg().bind, ec);
-    if (ec) throw std::runtime_error("invalid bind address \"" + cfg().bind + "\": " + ec.message());
+    if (ec)
+      throw std::runtime_error("invalid bind address \"" + cfg().bind + "\": " + ec.message());
     const tcp::endpoint endpoint(address, port);
     tcp::acceptor acceptor(control_);
     const auto fail = [&](const char* what) {
@@ -228,7 +228,8 @@ struct server::impl {
       co_return;
     }
     if (tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls_->context);
+      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)),
+                                                  *tls_->context);
       h->socket = &beast::get_lowest_layer(stream).socket();
       const bool clean = co_await serve_tls(stream);
       taken.release();
@@ -274,7 +275,8 @@ struct server::impl {
           R"({"description":"This port speaks HTTPS: use https://","error_code":"bad_request"})";
       const std::string answer =
           "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
-          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+          "Content-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body;
       co_await net::async_write(lowest, net::buffer(answer), use_tuple);
       co_return false;
     }
@@ -318,8 +320,9 @@ struct server::impl {
                                                                   : c.idle_timeout_seconds));
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
       if (ec == http::error::header_limit) {
-        co_await write_error(stream, 11, api_error::header_too_large,
-                             "Request header larger than " + std::to_string(c.header_limit) + " bytes");
+        co_await write_error(
+            stream, 11, api_error::header_too_large,
+            "Request header larger than " + std::to_string(c.header_limit) + " bytes");
         co_return false;
       }
       // The parser checks Content-Length against the body limit while it
@@ -332,7 +335,8 @@ struct server::impl {
       }
       if (ec) {
         if (!is_quiet_close(ec) && is_http_error(ec))
-          co_await write_error(stream, 11, api_error::bad_request, "Malformed HTTP request: " + ec.message());
+          co_await write_error(stream, 11, api_error::bad_request,
+                               "Malformed HTTP request: " + ec.message());
         co_return ec == http::error::end_of_stream;
       }
       // Request smuggling: a body's length must be read the one way every
@@ -346,8 +350,9 @@ struct server::impl {
         lowest.expires_after(std::chrono::seconds(c.read_timeout_seconds));
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (bec == http::error::body_limit) {
-          co_await write_error(stream, parser.get().version(), api_error::body_too_large,
-                               "Request body larger than " + std::to_string(c.body_limit) + " bytes");
+          co_await write_error(
+              stream, parser.get().version(), api_error::body_too_large,
+              "Request body larger than " + std::to_string(c.body_limit) + " bytes");
           co_return false;
         }
         if (bec) {
@@ -430,8 +435,8 @@ struct server::impl {
     drain_timer_.expires_after(drain_deadline);
     drain_timer_.async_wait([this](beast::error_code ec) {
       if (!ec && connections_ > 0) {
-        spdlog::warn("{} connection(s) still open after {}s; stopping anyway",
-                     connections_.load(), drain_deadline.count());
+        spdlog::warn("{} connection(s) still open after {}s; stopping anyway", connections_.load(),
+                     drain_deadline.count());
         ioc_.stop();
       }
     });
@@ -463,8 +468,8 @@ void server::start() {
   const auto log_listener = [&](const char* scheme, const std::optional<tcp::acceptor>& a) {
     if (!a) return;
     const auto ep = a->local_endpoint();
-    const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]"
-                                                  : ep.address().to_string();
+    const std::string host =
+        ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
     spdlog::info("listening on {}://{}:{}", scheme, host, ep.port());
   };
   log_listener("http", s.http_acceptor_);

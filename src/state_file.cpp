@@ -2,6 +2,7 @@
 #include "reemu/state_file.hpp"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,8 +13,6 @@
 #include <limits>
 #include <set>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "reemu/clock.hpp"
 #include "reemu/config.hpp"
@@ -70,7 +69,8 @@ std::string os_error(int err) { return std::strerror(err); }
 
 const json& array_at(const json& doc, const char* key, const std::string& source) {
   const auto it = doc.find(key);
-  if (it == doc.end() || !it->is_array()) fail(source, std::string("'") + key + "' must be an array");
+  if (it == doc.end() || !it->is_array())
+    fail(source, std::string("'") + key + "' must be an array");
   return *it;
 }
 
@@ -96,7 +96,8 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
 void read_databases(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0)
-      fail(source, "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
+      fail(source,
+           "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
     d.databases.insert(list[i].get<std::uint64_t>());
   }
 }
@@ -114,14 +115,15 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
     auto gone_at = r.number("gone_at", min_time, max_time);
     if (r.failed()) fail(source, r.error()->description);
     if (*type != "task" && *type != "state-machine")
-      fail(source, "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
+      fail(source,
+           "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
     if (!fields->contains("action_uid")) fail(source, "'" + where + ".fields' has no 'action_uid'");
 
     json entry = *fields;
     if (simulate) entry["simulate"] = *simulate;
     seed_action parsed;
-    if (auto f = parse_wire_entry(std::move(entry), *type == "task" ? action_kind::task
-                                                                    : action_kind::state_machine,
+    if (auto f = parse_wire_entry(std::move(entry),
+                                  *type == "task" ? action_kind::task : action_kind::state_machine,
                                   where + ".fields", parsed))
       fail(source, f->description);
     action a;
@@ -211,7 +213,8 @@ void capture_state(const services& svc, std::string& out) {
 
   json users = json::array();
   for (const auto& [email, u] : d.users)
-    users.push_back({{"email", email}, {"role", to_string(u.role)}, {"password_sha256", hex(u.digest)}});
+    users.push_back(
+        {{"email", email}, {"role", to_string(u.role)}, {"password_sha256", hex(u.digest)}});
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
   const json rest = {{"format", state_format},
@@ -312,7 +315,7 @@ std::optional<std::string> state_file::save_locked() {
 
 void state_file::save_soon() {
   std::lock_guard wake_lock(wake_mutex_);  // never mutex_: a save may be running
-  if (pending_) return;  // the saver is already on its way
+  if (pending_) return;                    // the saver is already on its way
   pending_ = true;
   if (!saver_.joinable()) saver_ = std::jthread([this](std::stop_token stop) { run_saver(stop); });
   wake_.notify_one();
@@ -326,7 +329,7 @@ void state_file::run_saver(std::stop_token stop) {
     // Let the burst of changes that woke us gather into one save.
     wake_.wait_for(wake_lock, stop, coalesce, [] { return false; });
     if (!pending_) continue;  // a synchronous save came first
-    wake_lock.unlock();  // save_soon() must not wait for the save
+    wake_lock.unlock();       // save_soon() must not wait for the save
     {
       std::lock_guard lock(mutex_);
       if (auto err = save_locked()) spdlog::error("{}", *err);

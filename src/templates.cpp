@@ -25,8 +25,8 @@ const std::vector<action_template>& templates() {
   // A function-local static: built once, thread-safe, no global constructor order issue.
   static const std::vector<action_template> all = {
       {"SMCreateBDB", action_kind::state_machine,
-       plan({"init", "provision", "create_redis", "bind_endpoint", "update_dmc",
-             "config_redis_acl", "created"},
+       plan({"init", "provision", "create_redis", "bind_endpoint", "update_dmc", "config_redis_acl",
+             "created"},
             2, 1, 0, 3600)},
       {"SMUpdateBDB", action_kind::state_machine,
        plan({"init", "validate_config", "update_redis", "update_proxy_policy", "update_dmc",
@@ -42,8 +42,7 @@ const std::vector<action_template>& templates() {
              "update_dmc", "upgraded"},
             3, 1, 0, 3600)},
       {"SMRedisFailover", action_kind::state_machine,
-       plan({"init", "promote_replica", "update_endpoints", "update_dmc", "done"}, 1, 0, 0,
-            3600)},
+       plan({"init", "promote_replica", "update_endpoints", "update_dmc", "done"}, 1, 0, 0, 3600)},
       {"retry_bdb", action_kind::task, plan({"prepare", "retry", "verify"}, 2, 1, 1, 3600)},
       {"maintenance_on", action_kind::task,
        plan({"drain_shards", "migrate_endpoints", "stop_services", "done"}, 3, 1, 1, 3600)},

@@ -1,10 +1,10 @@
 // UUID v4 from OpenSSL's CSPRNG (thread-safe, seeded by the OS).
 #include "reemu/uuid.hpp"
 
+#include <openssl/rand.h>
+
 #include <array>
 #include <random>
-
-#include <openssl/rand.h>
 
 namespace reemu {
 

@@ -23,9 +23,8 @@ std::string type_name(const json& j) {
 object_reader::object_reader(const json& object, std::string where)
     : object_(object), where_(std::move(where)) {
   if (!object_.is_object())
-    fail(api_error::invalid_type,
-         (where_.empty() ? std::string("body") : where_) + " must be a JSON object, not " +
-             type_name(object_));
+    fail(api_error::invalid_type, (where_.empty() ? std::string("body") : where_) +
+                                      " must be a JSON object, not " + type_name(object_));
 }
 
 std::string object_reader::name(std::string_view key) const {
@@ -70,8 +69,9 @@ std::optional<double> object_reader::number(std::string_view key, double min, do
   }
   const double x = v->get<double>();
   if (!std::isfinite(x) || x < min || x > max) {
-    fail(api_error::invalid_value, "'" + name(key) + "' must be between " + dump(number_value(min)) +
-                                       " and " + dump(number_value(max)) + ", got " + dump(*v));
+    fail(api_error::invalid_value, "'" + name(key) + "' must be between " +
+                                       dump(number_value(min)) + " and " + dump(number_value(max)) +
+                                       ", got " + dump(*v));
     return std::nullopt;
   }
   return x;
@@ -104,7 +104,8 @@ std::optional<bool> object_reader::boolean(std::string_view key, bool required) 
   const json* v = field(key, required);
   if (!v) return std::nullopt;
   if (!v->is_boolean()) {
-    fail(api_error::invalid_type, "'" + name(key) + "' must be true or false, not " + type_name(*v));
+    fail(api_error::invalid_type,
+         "'" + name(key) + "' must be true or false, not " + type_name(*v));
     return std::nullopt;
   }
   return v->get<bool>();
@@ -148,9 +149,10 @@ void object_reader::only(std::initializer_list<std::string_view> known) {
     if (!ok) {
       std::string list;
       for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      fail(api_error::unknown_field, "unknown field '" + name(key) + "'" +
-                                         (list.empty() ? std::string(": this request takes no fields")
-                                                       : " (known: " + list + ")"));
+      fail(api_error::unknown_field,
+           "unknown field '" + name(key) + "'" +
+               (list.empty() ? std::string(": this request takes no fields")
+                             : " (known: " + list + ")"));
       return;
     }
   }
@@ -163,9 +165,12 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
   bool in_string = false, escaped = false;
   for (const char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -216,8 +221,8 @@ std::optional<json> read_json_file(const std::string& path, std::string_view wha
 std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
                                       std::string_view where) {
   object_reader r(block, std::string(where));
-  r.only({"steps", "step_seconds", "pending_seconds", "starting_seconds", "outcome",
-          "fail_at_step", "error", "error_code", "retain_seconds"});
+  r.only({"steps", "step_seconds", "pending_seconds", "starting_seconds", "outcome", "fail_at_step",
+          "error", "error_code", "retain_seconds"});
   constexpr double max_seconds = 10.0 * 365 * 24 * 3600;
   simulate_plan p = plan;
   if (auto v = r.string_list("steps")) p.steps = std::move(*v);
@@ -247,17 +252,18 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
     p.fail_at_step = p.steps.empty() ? 0 : p.steps.size() - 1;  // fails at the last step
   }
   if (p.step_seconds <= 0)
-    return failure{api_error::invalid_value,
-                   "'" + r.name("step_seconds") + "' must be > 0, got " + dump(number_value(p.step_seconds))};
+    return failure{api_error::invalid_value, "'" + r.name("step_seconds") + "' must be > 0, got " +
+                                                 dump(number_value(p.step_seconds))};
   // validate_plan's messages say "simulate."; these two come from the client,
   // so name them with `where` and the value.
   if (p.steps.empty())
-    return failure{api_error::invalid_value, "'" + r.name("steps") + "' must name at least one step"};
-  if (p.fails && p.fail_at_step >= p.steps.size())
     return failure{api_error::invalid_value,
-                   "'" + r.name("fail_at_step") + "' must be an index into '" + r.name("steps") +
-                       "' (0.." + std::to_string(p.steps.size() - 1) + "), got " +
-                       std::to_string(p.fail_at_step)};
+                   "'" + r.name("steps") + "' must name at least one step"};
+  if (p.fails && p.fail_at_step >= p.steps.size())
+    return failure{api_error::invalid_value, "'" + r.name("fail_at_step") +
+                                                 "' must be an index into '" + r.name("steps") +
+                                                 "' (0.." + std::to_string(p.steps.size() - 1) +
+                                                 "), got " + std::to_string(p.fail_at_step)};
   if (auto msg = validate_plan(p); !msg.empty()) return failure{api_error::invalid_value, msg};
   plan = std::move(p);
   return std::nullopt;

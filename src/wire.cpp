@@ -12,7 +12,9 @@ namespace reemu {
 namespace {
 
 // Task progress is a string of a whole number on the wire ("100").
-std::string task_progress(double p) { return std::to_string(static_cast<long long>(std::lround(p))); }
+std::string task_progress(double p) {
+  return std::to_string(static_cast<long long>(std::lround(p)));
+}
 
 double progress_number(const json& p, double fallback) {
   if (p.is_number()) return p.get<double>();
@@ -138,14 +140,15 @@ json render_v2(const action& a, double now, validity* v) {
                                  : std::string("running");
   out["status"] = v2_status(status);
   const double fallback = out["status"] == "completed" ? 100 : 0;
-  out["progress"] = number_value(v1.contains("progress") ? progress_number(v1["progress"], fallback)
-                                                         : fallback);
+  out["progress"] =
+      number_value(v1.contains("progress") ? progress_number(v1["progress"], fallback) : fallback);
 
   json info = json::object();
   if (auto it = v1.find("description"); it != v1.end() && it->is_string())
     info["description"] = *it;
   if (auto it = v1.find("error"); it != v1.end() && it->is_string()) info["error"] = *it;
-  if (auto it = v1.find("error_message"); it != v1.end() && it->is_string() && !info.contains("error"))
+  if (auto it = v1.find("error_message");
+      it != v1.end() && it->is_string() && !info.contains("error"))
     info["error"] = *it;
   if (auto it = v1.find("object_name"); it != v1.end() && it->is_string()) {
     if (auto parts = split_object_name(it->get_ref<const std::string&>())) {

@@ -41,9 +41,9 @@ struct auth_cache {
 
 struct handled {
   reemu::reply reply;
-  std::string user;      // authenticated email, or empty
-  double arrival = 0;    // emulator clock when it was handled
-  bool journal = true;   // false for health checks
+  std::string user;     // authenticated email, or empty
+  double arrival = 0;   // emulator clock when it was handled
+  bool journal = true;  // false for health checks
 };
 
 class app {

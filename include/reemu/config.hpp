@@ -22,26 +22,26 @@ struct server_config {
   std::uint16_t http_port = 8080;
   bool https_enabled = true;
   std::uint16_t https_port = 9443;
-  std::string tls_cert;      // PEM chain; empty = self-signed at start-up
+  std::string tls_cert;  // PEM chain; empty = self-signed at start-up
   std::string tls_key;
-  std::string tls_cert_out;  // write the certificate in use here
-  std::vector<std::string> tls_names;  // extra subjectAltNames of a generated certificate
-  unsigned threads = 0;      // 0 = one per hardware thread
-  std::size_t header_limit = 16 * 1024;   // bytes; larger -> 431
-  std::size_t body_limit = 1024 * 1024;   // bytes; larger -> 413
-  unsigned read_timeout_seconds = 30;     // a request must arrive within this
-  unsigned idle_timeout_seconds = 60;     // keep-alive connection with no request
+  std::string tls_cert_out;              // write the certificate in use here
+  std::vector<std::string> tls_names;    // extra subjectAltNames of a generated certificate
+  unsigned threads = 0;                  // 0 = one per hardware thread
+  std::size_t header_limit = 16 * 1024;  // bytes; larger -> 431
+  std::size_t body_limit = 1024 * 1024;  // bytes; larger -> 413
+  unsigned read_timeout_seconds = 30;    // a request must arrive within this
+  unsigned idle_timeout_seconds = 60;    // keep-alive connection with no request
   unsigned handshake_timeout_seconds = 10;
-  std::size_t max_connections = 10000;    // past this: 503 and close
+  std::size_t max_connections = 10000;  // past this: 503 and close
 };
 
 struct emulator_config {
   clock_mode clock = clock_mode::real;
   std::optional<double> clock_start;  // manual clock start (epoch s); default: start-up time
   bool control_api = true;
-  std::uint64_t seed = 1;             // fault probability generator seed
+  std::uint64_t seed = 1;  // fault probability generator seed
   std::size_t journal_size = 10000;
-  std::string state_file;             // empty: nothing survives a restart
+  std::string state_file;  // empty: nothing survives a restart
 };
 
 struct logging_config {
@@ -92,7 +92,7 @@ void validate(const config& c);
 
 // Parses one seed/control wire entry of `kind`: checks the types the wire
 // needs and splits off `simulate`. `where` names it in messages.
-std::optional<failure> parse_wire_entry(json entry, action_kind kind,
-                                        const std::string& where, seed_action& out);
+std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
+                                        seed_action& out);
 
 }  // namespace reemu

@@ -2,6 +2,10 @@
 // no sockets. The session turns a reply into bytes.
 #pragma once
 
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/url/params_view.hpp>
 #include <chrono>
 #include <memory>
 #include <ostream>
@@ -9,11 +13,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/status.hpp>
-#include <boost/beast/http/verb.hpp>
-#include <boost/url/params_view.hpp>
 
 #include "reemu/errors.hpp"
 #include "reemu/model.hpp"
@@ -63,8 +62,8 @@ struct request_context {
   path_params params;
   std::string_view body;
   std::string_view content_type;
-  const reemu::user* user = nullptr;  // authenticated caller
-  double now = 0;                     // the clock, read once per request
+  const reemu::user* user = nullptr;            // authenticated caller
+  double now = 0;                               // the clock, read once per request
   std::shared_ptr<const registry_state> state;  // snapshot taken once per request
   services* svc = nullptr;
 

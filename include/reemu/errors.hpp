@@ -3,11 +3,10 @@
 // cluster's error body {"description":…,"error_code":…} in one place.
 #pragma once
 
+#include <boost/beast/http/status.hpp>
 #include <ostream>  // boost/core/detail/string_view.hpp needs it complete
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http/status.hpp>
 
 namespace reemu {
 
@@ -25,19 +24,19 @@ enum class api_error {
   service_unavailable,       // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
-  invalid_type,        // a field has the wrong JSON type
-  invalid_value,       // a field's value is out of range or not in its vocabulary
+  invalid_type,   // a field has the wrong JSON type
+  invalid_value,  // a field's value is out of range or not in its vocabulary
   unknown_field,
   missing_field,
   unknown_action_type,
   unknown_template,
   unknown_role,
   user_exists,
-  user_not_found,      // 404
+  user_not_found,  // 404
   database_exists,
-  fault_not_found,     // 404
-  clock_not_manual,    // 409
-  internal_error,          // 500: a bug, reported instead of crashing
+  fault_not_found,   // 404
+  clock_not_manual,  // 409
+  internal_error,    // 500: a bug, reported instead of crashing
 };
 
 // Returns the HTTP status of `e`.

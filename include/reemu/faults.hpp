@@ -17,10 +17,10 @@ namespace reemu {
 
 struct fault_rule {
   std::uint64_t id = 0;
-  std::string method;  // empty: any method
-  std::string path;    // exact, or glob with '*'
-  std::string user;    // empty: anyone
-  unsigned status = 0; // 0: do not replace the answer (delay only)
+  std::string method;   // empty: any method
+  std::string path;     // exact, or glob with '*'
+  std::string user;     // empty: anyone
+  unsigned status = 0;  // 0: do not replace the answer (delay only)
   std::string error_code;
   std::string description;
   std::uint32_t delay_ms = 0;

@@ -20,7 +20,8 @@ inline incoming_request to_incoming(
   in.method = req.method();
   in.method_text = req.method_string();
   in.target = req.target();
-  if (auto it = req.find(http::field::authorization); it != req.end()) in.authorization = it->value();
+  if (auto it = req.find(http::field::authorization); it != req.end())
+    in.authorization = it->value();
   if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
   in.body = req.body();
   return in;
@@ -35,8 +36,8 @@ inline incoming_request to_incoming(
 inline bool unsupported_transfer_encoding(const boost::beast::http::fields& header) {
   namespace http = boost::beast::http;
   const auto codings = header.count(http::field::transfer_encoding);
-  return codings > 1 ||
-         (codings == 1 && !boost::beast::iequals(header[http::field::transfer_encoding], "chunked"));
+  return codings > 1 || (codings == 1 &&
+                         !boost::beast::iequals(header[http::field::transfer_encoding], "chunked"));
 }
 
 }  // namespace reemu

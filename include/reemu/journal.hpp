@@ -15,9 +15,9 @@ namespace reemu {
 struct journal_entry {
   double time = 0;  // emulator clock at arrival
   std::string method;
-  std::string target;  // as sent (path and query)
-  std::string user;    // authenticated email; empty when none
-  unsigned status = 0; // 0 when the connection was dropped by a fault
+  std::string target;   // as sent (path and query)
+  std::string user;     // authenticated email; empty when none
+  unsigned status = 0;  // 0 when the connection was dropped by a fault
   std::uint64_t duration_us = 0;
 };
 

@@ -12,20 +12,20 @@
 namespace reemu {
 
 enum class phase : std::uint8_t {
-  waiting,    // SM `pending`, task `queued`
-  starting,   // task `starting`
-  running,    // SM `active`, task `running`
+  waiting,   // SM `pending`, task `queued`
+  starting,  // task `starting`
+  running,   // SM `active`, task `running`
   completed,
   failed,
 };
 
 struct live_state {
   reemu::phase phase = phase::waiting;
-  std::size_t step = 0;     // index of the current (or failing) step; 0 before the walk
-  double progress = 0;      // 0..100, rounded to 2 decimals
-  double heartbeat = 0;     // clock time of the last progress change
+  std::size_t step = 0;       // index of the current (or failing) step; 0 before the walk
+  double progress = 0;        // 0..100, rounded to 2 decimals
+  double heartbeat = 0;       // clock time of the last progress change
   double ended_at = forever;  // clock time it completed or failed
-  bool visible = true;      // false once the retention after the end has run out
+  bool visible = true;        // false once the retention after the end has run out
   // The result is the same for every `now` in [valid_from, valid_until):
   // renderers cache on it.
   double valid_from = -forever;

@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reemu/permissions.hpp"
 
@@ -32,12 +31,13 @@ struct simulate_plan {
   std::vector<std::string> steps;  // state names (state machines) or running phases (tasks)
   double step_seconds = 2;         // > 0
   double pending_seconds = 0;      // state machine `pending` / task `queued` before the walk
-  double starting_seconds = 0;     // task `starting` between queued and running (an SM stays `pending`)
-  bool fails = false;              // outcome: failed instead of completed
-  std::size_t fail_at_step = 0;    // index into steps; meaningful when fails
-  std::string error = "simulated failure";  // SM `error`, task `error_message`
-  std::string error_code = "action_failed"; // task `error_code`
-  double retain_seconds = 3600;    // visible this long after it ends; 0 = vanishes at once
+  double starting_seconds =
+      0;               // task `starting` between queued and running (an SM stays `pending`)
+  bool fails = false;  // outcome: failed instead of completed
+  std::size_t fail_at_step = 0;              // index into steps; meaningful when fails
+  std::string error = "simulated failure";   // SM `error`, task `error_message`
+  std::string error_code = "action_failed";  // task `error_code`
+  double retain_seconds = 3600;  // visible this long after it ends; 0 = vanishes at once
 };
 
 // One action as the registry stores it.
@@ -54,9 +54,9 @@ struct action {
   action_kind kind = action_kind::task;
   json fields = json::object();
   std::optional<simulate_plan> plan;
-  double started_at = 0;      // clock time the plan's timeline starts at
-  double created_at = 0;      // clock time of creation, for creation_time
-  double gone_at = forever;   // static actions: invisible from this clock time on
+  double started_at = 0;     // clock time the plan's timeline starts at
+  double created_at = 0;     // clock time of creation, for creation_time
+  double gone_at = forever;  // static actions: invisible from this clock time on
   // Static actions only: the v1 wire body, serialised once when the action
   // enters the registry, so lists and lookups copy bytes instead of
   // rendering. Set by registry_data::add/replace; null for simulated ones.

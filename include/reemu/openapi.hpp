@@ -4,10 +4,9 @@
 // /emulator/v1 without authentication.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "reemu/context.hpp"
 

@@ -99,7 +99,8 @@ class registry {
   // returns nullopt, discards it and returns the failure otherwise. Writers are
   // serialised; readers are never blocked by `change`. `change` must not call
   // back into the registry.
-  std::optional<failure> update(const std::function<std::optional<failure>(registry_data&)>& change);
+  std::optional<failure> update(
+      const std::function<std::optional<failure>(registry_data&)>& change);
 
   // Replaces everything with `data`.
   void replace_all(registry_data data);

@@ -2,12 +2,11 @@
 // matching is a pure function from (verb, path) to a route, a 404 or a 405.
 #pragma once
 
+#include <boost/url/url_view.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/url/url_view.hpp>
 
 #include "reemu/context.hpp"
 

@@ -91,7 +91,7 @@ class state_file {
   std::mutex wake_mutex_;      // guards pending_ and saver_'s start
   bool pending_ = false;       // a change waits for the saver
   std::condition_variable_any wake_;
-  std::jthread saver_;         // started by the first save_soon(); last member: joined first
+  std::jthread saver_;  // started by the first save_soon(); last member: joined first
 };
 
 // Writes `text` to `path` through a temporary file: write, fsync, rename,

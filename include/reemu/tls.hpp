@@ -2,19 +2,18 @@
 // making a self-signed certificate in memory when none is configured.
 #pragma once
 
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include <boost/asio/ssl/context.hpp>
-
 namespace reemu {
 
 struct tls_options {
-  std::string cert_file;      // PEM chain; empty = generate a self-signed certificate
-  std::string key_file;       // PEM private key; required when cert_file is set
-  std::string cert_out_file;  // when set, the certificate in use is written here (PEM)
+  std::string cert_file;                 // PEM chain; empty = generate a self-signed certificate
+  std::string key_file;                  // PEM private key; required when cert_file is set
+  std::string cert_out_file;             // when set, the certificate in use is written here (PEM)
   std::vector<std::string> extra_names;  // more subjectAltNames for a generated certificate
 };
 

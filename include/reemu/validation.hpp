@@ -27,8 +27,7 @@ class object_reader {
   bool has(std::string_view key) const;
 
   std::optional<std::string> string(std::string_view key, bool required = false);
-  std::optional<double> number(std::string_view key, double min, double max,
-                               bool required = false);
+  std::optional<double> number(std::string_view key, double min, double max, bool required = false);
   std::optional<std::uint64_t> unsigned_integer(std::string_view key, std::uint64_t max,
                                                 bool required = false);
   std::optional<bool> boolean(std::string_view key, bool required = false);

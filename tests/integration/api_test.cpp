@@ -31,11 +31,8 @@ constexpr const char* not_found_capture =
 // Every route of the emulated API, with a target that answers 200.
 const std::vector<std::string>& api_targets() {
   static const std::vector<std::string> targets = {
-      "/v1/actions",
-      std::string("/v1/actions/") + delete_uid,
-      "/v1/actions/bdb/2",
-      "/v2/actions",
-      std::string("/v2/actions/") + task_uid,
+      "/v1/actions", std::string("/v1/actions/") + delete_uid, "/v1/actions/bdb/2",
+      "/v2/actions", std::string("/v2/actions/") + task_uid,
   };
   return targets;
 }
@@ -129,7 +126,8 @@ TEST_F(api_test, DatabaseActions) {
   for (const char* uid : {"99", "abc", "0"}) {
     const auto r = srv.get(std::string("/v1/actions/bdb/") + uid);
     EXPECT_EQ(r.status, 404) << uid;
-    EXPECT_EQ(r.json_body(), error_body("Database " + std::string(uid) + " does not exist", "db_not_exist"))
+    EXPECT_EQ(r.json_body(),
+              error_body("Database " + std::string(uid) + " does not exist", "db_not_exist"))
         << uid;
   }
 }
@@ -206,7 +204,8 @@ TEST_F(api_test, EveryRouteNeedsCredentials) {
 TEST_F(api_test, BadCredentialsAre401) {
   expect_unauthorized(srv.get("/v1/actions", credentials{"ghost@redis.local", "Redis123!"}),
                       "unknown user");
-  expect_unauthorized(srv.get("/v1/actions", credentials{"admin@redis.local", ""}), "empty password");
+  expect_unauthorized(srv.get("/v1/actions", credentials{"admin@redis.local", ""}),
+                      "empty password");
   for (const std::string& value :
        {std::string("Basic !!!not-base64!!!"), std::string("Bearer abc.def.ghi"),
         "Basic " + base64_encode("no-colon-here"), std::string("Basic"), std::string("garbage"),
@@ -346,9 +345,9 @@ TEST_F(api_test, OversizedBodyIs413BeforeTheBodyIsSent) {
   // Only the header goes out: the answer must come without waiting for the
   // announced 2 MB.
   client c(srv.http_port());
-  c.write_raw("POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-              basic_auth(admin) +
-              "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
+  c.write_raw(
+      "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic_auth(admin) +
+      "\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
   const auto answer = c.read();
   EXPECT_EQ(answer.status, 413);
   EXPECT_EQ(answer.json_body()["error_code"], "body_too_large") << answer.body;
@@ -379,10 +378,11 @@ TEST_F(api_test, MalformedRequestsAre400AndTheServerGoesOn) {
 }
 
 TEST_F(api_test, MalformedTargetIs400) {
-  for (const char* target : {"/v1/actions/%zz", "/v1//actions", "/v1/actions/%00", "/v1/actions/%"}) {
+  for (const char* target :
+       {"/v1/actions/%zz", "/v1//actions", "/v1/actions/%00", "/v1/actions/%"}) {
     client c(srv.http_port());
-    c.write_raw(std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                basic_auth(admin) + "\r\n\r\n");
+    c.write_raw(std::string("GET ") + target +
+                " HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic_auth(admin) + "\r\n\r\n");
     const auto r = c.read();
     EXPECT_EQ(r.status, 400) << target;
     EXPECT_EQ(r.json_body()["error_code"], "bad_request") << target << ": " << r.body;
@@ -397,7 +397,8 @@ TEST_F(api_test, ClientThatVanishesMidRequestDoesNotHurt) {
   }
   {
     client c(srv.http_port());
-    c.write_raw("POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ty");
+    c.write_raw(
+        "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ty");
   }
   EXPECT_EQ(srv.get("/v1/actions").body, seed_list_body());
 }

@@ -90,12 +90,13 @@ void check_list(const response& r, const std::set<std::string>& promised, const 
   for (const auto& uid : seed)
     if (!seen.contains(uid)) fail("seed action missing: " + uid);
   for (const auto& uid : promised)
-    if (!seen.contains(uid) && !book.delete_started(uid)) fail("acknowledged action missing: " + uid);
+    if (!seen.contains(uid) && !book.delete_started(uid))
+      fail("acknowledged action missing: " + uid);
 }
 
 TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("reemu-concurrency-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("reemu-concurrency-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto edit = [&](json& doc) {
@@ -134,8 +135,9 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
     };
     client w(srv.http_port());
     {
-      const auto rule = w.send(make_request(http::verb::post, "/emulator/v1/faults", admin,
-                                            R"({"path":"/v1/actions/bdb/*","status":503,"times":1000000})"));
+      const auto rule =
+          w.send(make_request(http::verb::post, "/emulator/v1/faults", admin,
+                              R"({"path":"/v1/actions/bdb/*","status":503,"times":1000000})"));
       ASSERT_EQ(rule.status, 201) << rule.body;  // before any reader starts
     }
     std::vector<std::thread> readers;
@@ -147,31 +149,39 @@ TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
     for (int i = 0; i < rounds; ++i) {
       const std::string uid = "w-" + std::to_string(i);
       book.creating(uid);
-      const json body = i % 2 ? json{{"type", "task"}, {"name", "retry_bdb"}, {"action_uid", uid},
-                                     {"status", "running"}, {"progress", "10"}}
-                              : json{{"type", "state-machine"}, {"name", "SMCreateBDB"},
-                                     {"object_name", "bdb:1"}, {"action_uid", uid},
-                                     {"simulate", {{"step_seconds", 5}, {"retain_seconds", 100000}}}};
-      const auto created = w.send(make_request(http::verb::post, "/emulator/v1/actions", admin, body.dump()));
+      const json body = i % 2
+                            ? json{{"type", "task"},
+                                   {"name", "retry_bdb"},
+                                   {"action_uid", uid},
+                                   {"status", "running"},
+                                   {"progress", "10"}}
+                            : json{{"type", "state-machine"},
+                                   {"name", "SMCreateBDB"},
+                                   {"object_name", "bdb:1"},
+                                   {"action_uid", uid},
+                                   {"simulate", {{"step_seconds", 5}, {"retain_seconds", 100000}}}};
+      const auto created =
+          w.send(make_request(http::verb::post, "/emulator/v1/actions", admin, body.dump()));
       if (created.status != 201) {  // not ASSERT: the readers must be joined first
         ADD_FAILURE() << uid << " answered " << created.status << ": " << created.body;
         break;
       }
       book.created(uid);
       if (i % 2) {
-        const auto patched = w.send(make_request(http::verb::patch, "/emulator/v1/actions/" + uid, admin,
-                                                 R"({"progress":"50"})"));
+        const auto patched = w.send(make_request(http::verb::patch, "/emulator/v1/actions/" + uid,
+                                                 admin, R"({"progress":"50"})"));
         EXPECT_EQ(patched.status, 200) << patched.body;
       }
       if (i % 3 == 0 && i > 0) {
         const std::string victim = "w-" + std::to_string(i - 1);
         book.deleting(victim);
-        const auto gone = w.send(make_request(http::verb::delete_, "/emulator/v1/actions/" + victim, admin));
+        const auto gone =
+            w.send(make_request(http::verb::delete_, "/emulator/v1/actions/" + victim, admin));
         EXPECT_EQ(gone.status, 204) << gone.body;
         book.deleted(victim);
       }
-      const auto moved = w.send(make_request(http::verb::post, "/emulator/v1/clock/advance", admin,
-                                             R"({"seconds":1})"));
+      const auto moved = w.send(
+          make_request(http::verb::post, "/emulator/v1/clock/advance", admin, R"({"seconds":1})"));
       EXPECT_EQ(moved.status, 200) << moved.body;
     }
     writing = false;

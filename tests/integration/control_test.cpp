@@ -60,8 +60,9 @@ class control_test : public ::testing::Test {
   // Everything a rejected control request must leave alone.
   std::vector<std::string> observable_state() {
     std::vector<std::string> out;
-    for (const char* target : {"/v1/actions", "/v2/actions", "/emulator/v1/users",
-                               "/emulator/v1/databases", "/emulator/v1/clock", "/emulator/v1/faults"})
+    for (const char* target :
+         {"/v1/actions", "/v2/actions", "/emulator/v1/users", "/emulator/v1/databases",
+          "/emulator/v1/clock", "/emulator/v1/faults"})
       out.push_back(srv.get(target).body);
     return out;
   }
@@ -81,8 +82,9 @@ class control_test : public ::testing::Test {
 TEST_F(control_test, StateMachineWalksItsTemplateAndVanishesAfterRetention) {
   EXPECT_EQ(srv.get("/v1/actions/bdb/3").status, 404);
 
-  const auto created = srv.post("/emulator/v1/actions",
-                                {{"type", "state-machine"}, {"name", "SMCreateBDB"}, {"object_name", "bdb:3"}});
+  const auto created =
+      srv.post("/emulator/v1/actions",
+               {{"type", "state-machine"}, {"name", "SMCreateBDB"}, {"object_name", "bdb:3"}});
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.header(http::field::content_type), "application/json");
   const json first = created.json_body();
@@ -107,8 +109,9 @@ TEST_F(control_test, StateMachineWalksItsTemplateAndVanishesAfterRetention) {
   EXPECT_TRUE(listed_in("state-machines", uid));
 
   // 1 s pending, then 2 s per step; each step is also read halfway through.
-  const std::vector<std::string> steps = {"init",       "provision",        "create_redis", "bind_endpoint",
-                                          "update_dmc", "config_redis_acl", "created"};
+  const std::vector<std::string> steps = {"init",          "provision",  "create_redis",
+                                          "bind_endpoint", "update_dmc", "config_redis_acl",
+                                          "created"};
   const std::vector<double> progress = {0, 14.29, 28.57, 42.86, 57.14, 71.43, 85.71};
   advance(1);
   long long step_start = t0_int + 1;
@@ -145,7 +148,8 @@ TEST_F(control_test, StateMachineWalksItsTemplateAndVanishesAfterRetention) {
   advance(1);
   const auto gone = srv.get(target);
   EXPECT_EQ(gone.status, 404);
-  EXPECT_EQ(gone.body, "{\"description\":\"Action " + uid + " does not exist\",\"error_code\":\"action_not_found\"}");
+  EXPECT_EQ(gone.body, "{\"description\":\"Action " + uid +
+                           " does not exist\",\"error_code\":\"action_not_found\"}");
   EXPECT_EQ(srv.get("/v2/actions/" + uid).status, 404);
   EXPECT_FALSE(listed_in("state-machines", uid));
 
@@ -177,9 +181,9 @@ TEST_F(control_test, TaskTemplateWalksQueuedStartingRunningCompleted) {
     const char* v2_status;
   };
   const std::vector<row> walk = {
-      {1, "starting", "0", "running"},  {1, "running", "0", "running"},
-      {1, "running", "0", "running"},   {1, "running", "33", "running"},
-      {2, "running", "67", "running"},  {2, "completed", "100", "completed"},
+      {1, "starting", "0", "running"},         {1, "running", "0", "running"},
+      {1, "running", "0", "running"},          {1, "running", "33", "running"},
+      {2, "running", "67", "running"},         {2, "completed", "100", "completed"},
       {3000, "completed", "100", "completed"},
   };
   for (const auto& step : walk) {
@@ -200,12 +204,14 @@ TEST_F(control_test, FailingPlanEndsFailedWithItsError) {
                                      {"name", "SMUpdateBDB"},
                                      {"object_name", "bdb:1"},
                                      {"simulate", {{"outcome", "failed"}, {"fail_at_step", 2}}}});
-  const std::string task_uid =
-      create({{"type", "task"},
-              {"name", "module_installation"},
-              {"module_uid", "m-1"},
-              {"simulate",
-               {{"outcome", "failed"}, {"fail_at_step", 1}, {"error", "disk full"}, {"error_code", "no_space"}}}});
+  const std::string task_uid = create({{"type", "task"},
+                                       {"name", "module_installation"},
+                                       {"module_uid", "m-1"},
+                                       {"simulate",
+                                        {{"outcome", "failed"},
+                                         {"fail_at_step", 1},
+                                         {"error", "disk full"},
+                                         {"error_code", "no_space"}}}});
 
   // SMUpdateBDB: 1 s pending, 2 s steps; step 2 runs from t0+5 and fails at t0+7.
   advance(5);
@@ -255,8 +261,10 @@ TEST_F(control_test, ExplicitActionsArePatchedAndDeleted) {
   const std::string sm_uid =
       create({{"type", "state-machine"}, {"name", "SMDeleteBDB"}, {"object_name", "bdb:2"}});
   advance(3);
-  ASSERT_EQ(srv.patch("/emulator/v1/actions/" + sm_uid, {{"pending_ops", {{"1", {{"op_name", "x"}}}}}}).status,
-            200);
+  ASSERT_EQ(
+      srv.patch("/emulator/v1/actions/" + sm_uid, {{"pending_ops", {{"1", {{"op_name", "x"}}}}}})
+          .status,
+      200);
   const json frozen = get_json("/v1/actions/" + sm_uid);
   EXPECT_EQ(frozen["state"], "config_security") << frozen;
   EXPECT_EQ(frozen["pending_ops"]["1"]["op_name"], "x") << frozen;
@@ -292,10 +300,9 @@ TEST(control_real_clock, AdvanceIs409) {
 // --- Faults ---------------------------------------------------------------------
 
 TEST_F(control_test, StatusFaultAnswersTheNextMatchesThenStops) {
-  const auto added = srv.post("/emulator/v1/faults", {{"path", "/v1/actions/*"},
-                                                      {"status", 503},
-                                                      {"error_code", "cluster_busy"},
-                                                      {"times", 2}});
+  const auto added = srv.post(
+      "/emulator/v1/faults",
+      {{"path", "/v1/actions/*"}, {"status", 503}, {"error_code", "cluster_busy"}, {"times", 2}});
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_TRUE(added.json_body()["id"].is_number_integer());
 
@@ -313,7 +320,9 @@ TEST_F(control_test, StatusFaultAnswersTheNextMatchesThenStops) {
 
 TEST_F(control_test, DelayFaultAddsLatency) {
   constexpr int delay_ms = 150;
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/actions"}, {"delay_ms", delay_ms}, {"times", 1}}).status,
+  ASSERT_EQ(srv.post("/emulator/v1/faults",
+                     {{"path", "/v1/actions"}, {"delay_ms", delay_ms}, {"times", 1}})
+                .status,
             201);
   ASSERT_EQ(srv.del("/emulator/v1/requests").status, 204);
   const auto started = std::chrono::steady_clock::now();
@@ -330,7 +339,9 @@ TEST_F(control_test, DelayFaultAddsLatency) {
 }
 
 TEST_F(control_test, DropFaultClosesWithoutAnAnswer) {
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/actions"}, {"drop", true}, {"times", 1}}).status, 201);
+  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/actions"}, {"drop", true}, {"times", 1}})
+                .status,
+            201);
   {
     client c(srv.http_port());
     response r;
@@ -361,12 +372,17 @@ TEST_F(control_test, FaultsMatchUserMethodAndProbability) {
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["user"], "viewer@redis.local");
   EXPECT_EQ(listed[0]["hits"], 3);
-  ASSERT_EQ(srv.del("/emulator/v1/faults/" + std::to_string(listed[0]["id"].get<long long>())).status, 204);
+  ASSERT_EQ(
+      srv.del("/emulator/v1/faults/" + std::to_string(listed[0]["id"].get<long long>())).status,
+      204);
   EXPECT_EQ(srv.get("/v1/actions", viewer).status, 200);
 
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v*"}, {"method", "POST"}, {"status", 500}}).status, 201);
+  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v*"}, {"method", "POST"}, {"status", 500}})
+                .status,
+            201);
   EXPECT_EQ(srv.get("/v1/actions").status, 200);  // GET does not match a POST rule
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/actions/bdb/*"}, {"method", "GET"}, {"status", 504}})
+  ASSERT_EQ(srv.post("/emulator/v1/faults",
+                     {{"path", "/v1/actions/bdb/*"}, {"method", "GET"}, {"status", 504}})
                 .status,
             201);
   EXPECT_EQ(srv.get("/v1/actions/bdb/1").status, 504);
@@ -374,9 +390,15 @@ TEST_F(control_test, FaultsMatchUserMethodAndProbability) {
   EXPECT_EQ(srv.get("/v1/actions").status, 200);
   ASSERT_EQ(srv.del("/emulator/v1/faults").status, 204);
 
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/*"}, {"status", 500}, {"probability", 0}}).status, 201);
+  ASSERT_EQ(
+      srv.post("/emulator/v1/faults", {{"path", "/v1/*"}, {"status", 500}, {"probability", 0}})
+          .status,
+      201);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(srv.get("/v1/actions/bdb/1").status, 200);
-  ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/*"}, {"status", 502}, {"probability", 1}}).status, 201);
+  ASSERT_EQ(
+      srv.post("/emulator/v1/faults", {{"path", "/v1/*"}, {"status", 502}, {"probability", 1}})
+          .status,
+      201);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(srv.get("/v1/actions/bdb/1").status, 502);
 }
 
@@ -449,8 +471,8 @@ TEST_F(control_test, JournalFiltersAndClears) {
   EXPECT_EQ(journal("?status=401").size(), 1u);
   EXPECT_EQ(journal("?status=405")[0]["method"], "POST");
   EXPECT_EQ(journal("?method=POST&path=/v1/actions").size(), 1u);
-  EXPECT_EQ(journal("?path=/v1/actions").size(), 4u);            // exact path, queries aside
-  EXPECT_EQ(journal("?path=/v1/actions/*").size(), 1u);          // a glob
+  EXPECT_EQ(journal("?path=/v1/actions").size(), 4u);    // exact path, queries aside
+  EXPECT_EQ(journal("?path=/v1/actions/*").size(), 1u);  // a glob
   EXPECT_EQ(journal("?method=GET&user=admin@redis.local&path=/v1/*").size(), 1u);
   const json newest = journal("?limit=1&path=/v1/*");
   ASSERT_EQ(newest.size(), 1u);
@@ -473,8 +495,9 @@ TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
   const credentials fresh{"new.viewer@redis.local", "Fresh123!"};
   EXPECT_EQ(srv.get("/v1/actions", fresh).status, 401);
 
-  const auto added = srv.post("/emulator/v1/users",
-                              {{"email", fresh.email}, {"password", fresh.password}, {"role", "db_viewer"}});
+  const auto added =
+      srv.post("/emulator/v1/users",
+               {{"email", fresh.email}, {"password", fresh.password}, {"role", "db_viewer"}});
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_EQ(added.json_body(), json({{"email", fresh.email}, {"role", "db_viewer"}}));
   EXPECT_EQ(added.body.find(fresh.password), std::string::npos);
@@ -482,8 +505,9 @@ TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
   EXPECT_EQ(srv.get("/v1/actions", fresh).body, seed_list_body());
 
   const json users = get_json("/emulator/v1/users")["users"];
-  EXPECT_NE(std::find(users.begin(), users.end(), json({{"email", fresh.email}, {"role", "db_viewer"}})),
-            users.end())
+  EXPECT_NE(
+      std::find(users.begin(), users.end(), json({{"email", fresh.email}, {"role", "db_viewer"}})),
+      users.end())
       << users;
   EXPECT_EQ(get_json("/emulator/v1/users").dump().find("Viewer123!"), std::string::npos);
 
@@ -505,7 +529,8 @@ TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
   EXPECT_EQ(srv.patch(path, {{"role", "admin"}}).status, 404);
 
   // A new admin reaches the control API.
-  ASSERT_EQ(srv.post("/emulator/v1/users", {{"email", "ops@redis.local"}, {"password", "Ops123!"}, {"role", "admin"}})
+  ASSERT_EQ(srv.post("/emulator/v1/users",
+                     {{"email", "ops@redis.local"}, {"password", "Ops123!"}, {"role", "admin"}})
                 .status,
             201);
   EXPECT_EQ(srv.get("/emulator/v1/clock", credentials{"ops@redis.local", "Ops123!"}).status, 200);
@@ -515,10 +540,11 @@ TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
 // control API has since taken away.
 TEST_F(control_test, CredentialChangesReachOpenConnections) {
   const credentials fresh{"kept.alive@redis.local", "Kept123!"};
-  ASSERT_EQ(srv.post("/emulator/v1/users",
-                     {{"email", fresh.email}, {"password", fresh.password}, {"role", "cluster_viewer"}})
-                .status,
-            201);
+  ASSERT_EQ(
+      srv.post("/emulator/v1/users",
+               {{"email", fresh.email}, {"password", fresh.password}, {"role", "cluster_viewer"}})
+          .status,
+      201);
   const std::string path = "/emulator/v1/users/" + std::string(fresh.email);
   client c(srv.http_port());
   const auto as_fresh = make_request(http::verb::get, "/v1/actions", fresh);
@@ -531,19 +557,23 @@ TEST_F(control_test, CredentialChangesReachOpenConnections) {
   EXPECT_EQ(c.send(as_fresh).status, 200);
   ASSERT_EQ(srv.patch(path, {{"password", "Other123!"}}).status, 200);
   EXPECT_EQ(c.send(as_fresh).status, 401);
-  const auto with_new_password = make_request(http::verb::get, "/v1/actions", credentials{fresh.email, "Other123!"});
+  const auto with_new_password =
+      make_request(http::verb::get, "/v1/actions", credentials{fresh.email, "Other123!"});
   EXPECT_EQ(c.send(with_new_password).status, 200);
   ASSERT_EQ(srv.del(path).status, 204);
   EXPECT_EQ(c.send(with_new_password).status, 401);
 
   // The same for the control API itself: an admin demoted mid-connection.
   client admin_conn(srv.http_port());
-  ASSERT_EQ(srv.post("/emulator/v1/users", {{"email", "boss@redis.local"}, {"password", "Boss123!"}, {"role", "admin"}})
+  ASSERT_EQ(srv.post("/emulator/v1/users",
+                     {{"email", "boss@redis.local"}, {"password", "Boss123!"}, {"role", "admin"}})
                 .status,
             201);
-  const auto clock = make_request(http::verb::get, "/emulator/v1/clock", credentials{"boss@redis.local", "Boss123!"});
+  const auto clock = make_request(http::verb::get, "/emulator/v1/clock",
+                                  credentials{"boss@redis.local", "Boss123!"});
   EXPECT_EQ(admin_conn.send(clock).status, 200);
-  ASSERT_EQ(srv.patch("/emulator/v1/users/boss@redis.local", {{"role", "cluster_viewer"}}).status, 200);
+  ASSERT_EQ(srv.patch("/emulator/v1/users/boss@redis.local", {{"role", "cluster_viewer"}}).status,
+            200);
   EXPECT_EQ(admin_conn.send(clock).status, 403);
   ASSERT_EQ(srv.post("/emulator/v1/reset", json::object()).status, 200);
   EXPECT_EQ(admin_conn.send(clock).status, 401);
@@ -579,7 +609,9 @@ TEST_F(control_test, DatabasesAreAddedAndDeleted) {
 TEST_F(control_test, ResetRestoresTheSeedAndTheClock) {
   const auto before = observable_state();
   create({{"type", "state-machine"}, {"name", "SMCreateBDB"}, {"object_name", "bdb:9"}});
-  ASSERT_EQ(srv.post("/emulator/v1/users", {{"email", "x@redis.local"}, {"password", "X"}, {"role", "admin"}}).status,
+  ASSERT_EQ(srv.post("/emulator/v1/users",
+                     {{"email", "x@redis.local"}, {"password", "X"}, {"role", "admin"}})
+                .status,
             201);
   ASSERT_EQ(srv.del("/emulator/v1/users/viewer@redis.local").status, 204);
   ASSERT_EQ(srv.del(std::string("/emulator/v1/actions/") + delete_uid).status, 204);
@@ -611,7 +643,8 @@ TEST_F(control_test, ResetRestoresTheSeedAndTheClock) {
 
 TEST_F(control_test, ResetRestartsSeededSimulations) {
   test_server s{manual_clock_config(t0, [](json& doc) {
-    doc["state-machines"].push_back(json::parse(R"({"action_uid":"11111111-2222-4333-8444-555555555555",
+    doc["state-machines"].push_back(
+        json::parse(R"({"action_uid":"11111111-2222-4333-8444-555555555555",
         "name":"SMCreateBDB","object_name":"bdb:2","simulate":{}})"));
   })};
   const std::string target = "/v1/actions/11111111-2222-4333-8444-555555555555";
@@ -627,10 +660,10 @@ TEST_F(control_test, ResetRestartsSeededSimulations) {
 
 TEST_F(control_test, ControlApiIsForAdminsOnly) {
   const std::vector<std::pair<http::verb, std::string>> routes = {
-      {http::verb::get, "/emulator/v1/clock"},       {http::verb::get, "/emulator/v1/users"},
-      {http::verb::get, "/emulator/v1/requests"},    {http::verb::get, "/emulator/v1/faults"},
-      {http::verb::get, "/emulator/v1/databases"},   {http::verb::get, "/emulator/v1/templates"},
-      {http::verb::post, "/emulator/v1/reset"},      {http::verb::delete_, "/emulator/v1/requests"},
+      {http::verb::get, "/emulator/v1/clock"},     {http::verb::get, "/emulator/v1/users"},
+      {http::verb::get, "/emulator/v1/requests"},  {http::verb::get, "/emulator/v1/faults"},
+      {http::verb::get, "/emulator/v1/databases"}, {http::verb::get, "/emulator/v1/templates"},
+      {http::verb::post, "/emulator/v1/reset"},    {http::verb::delete_, "/emulator/v1/requests"},
   };
   const auto before = observable_state();
   for (const auto& [method, target] : routes) {
@@ -639,21 +672,25 @@ TEST_F(control_test, ControlApiIsForAdminsOnly) {
     EXPECT_EQ(anonymous.status, 401) << what;
     EXPECT_EQ(anonymous.json_body()["error_code"], "unauthorized") << what;
     EXPECT_EQ(anonymous.header(http::field::www_authenticate).rfind("Basic realm=", 0), 0u) << what;
-    EXPECT_EQ(srv.call(method, target, credentials{"admin@redis.local", "nope"}).status, 401) << what;
+    EXPECT_EQ(srv.call(method, target, credentials{"admin@redis.local", "nope"}).status, 401)
+        << what;
     for (const auto& who : {viewer, db_viewer, nobody}) {
       const auto r = srv.call(method, target, who);
       EXPECT_EQ(r.status, 403) << what << " as " << who.email;
       EXPECT_EQ(r.json_body()["error_code"], "insufficient_permissions") << what;
     }
   }
-  EXPECT_EQ(srv.post("/emulator/v1/actions", {{"type", "task"}, {"name", "retry_bdb"}}, viewer).status, 403);
+  EXPECT_EQ(
+      srv.post("/emulator/v1/actions", {{"type", "task"}, {"name", "retry_bdb"}}, viewer).status,
+      403);
   EXPECT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", 5}}, viewer).status, 403);
   EXPECT_EQ(observable_state(), before);
   EXPECT_EQ(get_json("/emulator/v1/templates")["templates"].size(), 9u);
 }
 
 TEST(control_disabled, ControlApiIsAbsentWhenTurnedOff) {
-  test_server srv{manual_clock_config(t0, [](json& doc) { doc["emulator"]["control_api"] = false; })};
+  test_server srv{
+      manual_clock_config(t0, [](json& doc) { doc["emulator"]["control_api"] = false; })};
   for (const char* target : {"/emulator/v1/clock", "/emulator/v1/requests", "/emulator/v1/users"}) {
     const auto r = srv.get(target);
     EXPECT_EQ(r.status, 404) << target;
@@ -684,20 +721,23 @@ TEST_F(control_test, BadInputIs400AndChangesNothing) {
       {"not JSON at all", http::verb::post, actions, "type=task", "malformed_json"},
       {"empty body", http::verb::post, actions, "", "malformed_json"},
       {"not an object", http::verb::post, actions, "[1,2]", "invalid_type"},
-      {"name of the wrong type", http::verb::post, actions, R"({"type":"task","name":7})", "invalid_type"},
+      {"name of the wrong type", http::verb::post, actions, R"({"type":"task","name":7})",
+       "invalid_type"},
       {"missing name", http::verb::post, actions, R"({"type":"task"})", "missing_field"},
       {"unknown simulate field", http::verb::post, actions,
        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3","simulate":{"stepz":["a"]}})",
        "unknown_field"},
-      {"unknown advance field", http::verb::post, "/emulator/v1/clock/advance", R"({"seconds":1,"minutes":2})",
-       "unknown_field"},
+      {"unknown advance field", http::verb::post, "/emulator/v1/clock/advance",
+       R"({"seconds":1,"minutes":2})", "unknown_field"},
       {"unknown user field", http::verb::post, users,
-       R"({"email":"u@redis.local","password":"p","role":"admin","superpowers":true})", "unknown_field"},
-      {"unknown type", http::verb::post, actions, R"({"type":"job","name":"retry_bdb"})", "unknown_action_type"},
+       R"({"email":"u@redis.local","password":"p","role":"admin","superpowers":true})",
+       "unknown_field"},
+      {"unknown type", http::verb::post, actions, R"({"type":"job","name":"retry_bdb"})",
+       "unknown_action_type"},
       {"unknown template", http::verb::post, actions, R"({"type":"task","name":"no_such_thing"})",
        "unknown_template"},
-      {"template of the other kind", http::verb::post, actions, R"({"type":"task","name":"SMCreateBDB"})",
-       "invalid_value"},
+      {"template of the other kind", http::verb::post, actions,
+       R"({"type":"task","name":"SMCreateBDB"})", "invalid_value"},
       {"step_seconds 0", http::verb::post, actions,
        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3","simulate":{"step_seconds":0}})",
        "invalid_value"},
@@ -709,30 +749,33 @@ TEST_F(control_test, BadInputIs400AndChangesNothing) {
       {"state machine progress 150", http::verb::post, actions,
        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3","status":"active","progress":150})",
        "invalid_value"},
-      {"patch progress 150", http::verb::patch, std::string(actions) + "/" + delete_uid, R"({"progress":150})",
-       "invalid_value"},
+      {"patch progress 150", http::verb::patch, std::string(actions) + "/" + delete_uid,
+       R"({"progress":150})", "invalid_value"},
       {"patch unknown status", http::verb::patch, std::string(actions) + "/" + delete_uid,
        R"({"status":"exploded"})", "invalid_value"},
-      {"patch unknown field", http::verb::patch, std::string(actions) + "/" + delete_uid, R"({"colour":"red"})",
-       "unknown_field"},
-      {"negative advance", http::verb::post, "/emulator/v1/clock/advance", R"({"seconds":-5})", "invalid_value"},
-      {"advance of the wrong type", http::verb::post, "/emulator/v1/clock/advance", R"({"seconds":"5"})",
-       "invalid_type"},
-      {"unknown role", http::verb::post, users, R"({"email":"u@redis.local","password":"p","role":"superuser"})",
-       "unknown_role"},
+      {"patch unknown field", http::verb::patch, std::string(actions) + "/" + delete_uid,
+       R"({"colour":"red"})", "unknown_field"},
+      {"negative advance", http::verb::post, "/emulator/v1/clock/advance", R"({"seconds":-5})",
+       "invalid_value"},
+      {"advance of the wrong type", http::verb::post, "/emulator/v1/clock/advance",
+       R"({"seconds":"5"})", "invalid_type"},
+      {"unknown role", http::verb::post, users,
+       R"({"email":"u@redis.local","password":"p","role":"superuser"})", "unknown_role"},
       {"duplicate user", http::verb::post, users,
        R"({"email":"admin@redis.local","password":"p","role":"admin"})", "user_exists"},
       {"patch unknown role", http::verb::patch, users + "/viewer@redis.local", R"({"role":"root"})",
        "unknown_role"},
-      {"removing the last admin", http::verb::delete_, users + "/admin@redis.local", "", "invalid_value"},
-      {"demoting the last admin", http::verb::patch, users + "/admin@redis.local", R"({"role":"db_viewer"})",
+      {"removing the last admin", http::verb::delete_, users + "/admin@redis.local", "",
        "invalid_value"},
+      {"demoting the last admin", http::verb::patch, users + "/admin@redis.local",
+       R"({"role":"db_viewer"})", "invalid_value"},
       {"database 0", http::verb::post, "/emulator/v1/databases", R"({"uid":0})", "invalid_value"},
-      {"duplicate database", http::verb::post, "/emulator/v1/databases", R"({"uid":1})", "database_exists"},
+      {"duplicate database", http::verb::post, "/emulator/v1/databases", R"({"uid":1})",
+       "database_exists"},
       {"fault without effect", http::verb::post, "/emulator/v1/faults", R"({"path":"/v1/actions"})",
        "invalid_value"},
-      {"fault with a relative path", http::verb::post, "/emulator/v1/faults", R"({"path":"v1","status":500})",
-       "invalid_value"},
+      {"fault with a relative path", http::verb::post, "/emulator/v1/faults",
+       R"({"path":"v1","status":500})", "invalid_value"},
       {"fault probability 2", http::verb::post, "/emulator/v1/faults",
        R"({"path":"/v1/*","status":500,"probability":2})", "invalid_value"},
   };
@@ -747,7 +790,8 @@ TEST_F(control_test, BadInputIs400AndChangesNothing) {
     EXPECT_EQ(answer.header(http::field::content_type), "application/json") << c.what;
     const json j = answer.json_body();
     EXPECT_EQ(j["error_code"], c.error_code) << c.what << ": " << answer.body;
-    EXPECT_TRUE(j["description"].is_string() && !j["description"].get<std::string>().empty()) << c.what;
+    EXPECT_TRUE(j["description"].is_string() && !j["description"].get<std::string>().empty())
+        << c.what;
     EXPECT_EQ(observable_state(), before) << c.what;
   }
 }

@@ -35,8 +35,10 @@ std::string printable(std::string_view bytes) {
   std::string out;
   for (const char ch : bytes.substr(0, 200)) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
     else if (c < 0x20 || c >= 0x7f) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "\\x%02x", c);
@@ -122,7 +124,8 @@ void expect_closing_error(const raw_answer& a, std::string_view sent, bool serve
   EXPECT_EQ(a.header(http::field::content_type), "application/json") << printable(sent);
   for (const auto& v :
        contract().check_value(json{{"$ref", "#/components/schemas/Error"}}, a.json_body()))
-    ADD_FAILURE() << "error body: " << v << "\n  sent: " << printable(sent) << "\n  body: " << a.body;
+    ADD_FAILURE() << "error body: " << v << "\n  sent: " << printable(sent)
+                  << "\n  body: " << a.body;
   EXPECT_FALSE(a.keep_alive) << printable(sent);
   EXPECT_EQ(a.rest, "") << "a second answer to " << printable(sent);
 }
@@ -132,7 +135,8 @@ void expect_bad_request(std::uint16_t port, const std::string& bytes) {
   const raw_answer a = exchange_raw(port, bytes);
   expect_closing_error(a, bytes);
   EXPECT_EQ(a.status, 400u) << printable(bytes);
-  EXPECT_EQ(a.json_body().value("error_code", ""), "bad_request") << printable(bytes) << ": " << a.body;
+  EXPECT_EQ(a.json_body().value("error_code", ""), "bad_request")
+      << printable(bytes) << ": " << a.body;
 }
 
 // The server still answers on a new connection, and nothing the hostile
@@ -148,8 +152,8 @@ std::string admin_auth_line() { return "Authorization: " + basic_auth(admin) + "
 
 // A full request a careful client would send, and that the server answers 200.
 std::string list_request(std::string_view extra_headers = {}) {
-  return "GET /v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_auth_line() + std::string(extra_headers) +
-         "\r\n";
+  return "GET /v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_auth_line() +
+         std::string(extra_headers) + "\r\n";
 }
 
 // --- A crowd of raw connections --------------------------------------------------------
@@ -162,8 +166,8 @@ class crowd {
     explicit member(net::io_context& ioc) : socket(ioc) {}
     tcp::socket socket;
     std::array<char, 4096> chunk{};
-    std::string received;    // everything the server sent
-    beast::error_code end;   // what ended the read: eof or reset when the server closed
+    std::string received;   // everything the server sent
+    beast::error_code end;  // what ended the read: eof or reset when the server closed
     std::chrono::steady_clock::time_point ended;  // when that was seen
     bool done = false;
     bool timed_out = false;  // still open at the deadline
@@ -208,8 +212,10 @@ class crowd {
       beast::error_code ec;
       m->socket.non_blocking(true, ec);
       m->socket.read_some(net::buffer(&byte, 1), ec);
-      if (ec == net::error::would_block) ++n;
-      else if (!ec) m->received += byte;  // keep it for later reads
+      if (ec == net::error::would_block)
+        ++n;
+      else if (!ec)
+        m->received += byte;  // keep it for later reads
       m->socket.non_blocking(false, ec);
     }
     return n;
@@ -286,7 +292,8 @@ TEST(hostile, SlowlorisCrowdDoesNotStarveOthers) {
   // target, the version, a header, before the blank line.
   const std::string whole = list_request("Connection: close\r\n");
   const auto split = [&](std::size_t i) { return 1 + (i * 37) % (whole.size() - 2); };
-  for (std::size_t i = 0; i < slow.size(); ++i) slow.send(i, std::string_view(whole).substr(0, split(i)));
+  for (std::size_t i = 0; i < slow.size(); ++i)
+    slow.send(i, std::string_view(whole).substr(0, split(i)));
 
   // A normal client is answered at once, on a kept-alive connection and on new ones.
   client c(srv.http_port(), std::chrono::seconds(5));
@@ -300,7 +307,8 @@ TEST(hostile, SlowlorisCrowdDoesNotStarveOthers) {
   // The crowd was held, not dropped: every connection is still open and unanswered…
   EXPECT_EQ(slow.open_and_silent(), slow.size());
   // …and each one's half request was kept: finishing it gets the answer.
-  for (std::size_t i = 0; i < slow.size(); ++i) slow.send(i, std::string_view(whole).substr(split(i)));
+  for (std::size_t i = 0; i < slow.size(); ++i)
+    slow.send(i, std::string_view(whole).substr(split(i)));
   slow.wait_closed(default_timeout);
   for (std::size_t i = 0; i < slow.size(); ++i) {
     ASSERT_FALSE(slow[i].timed_out) << "connection " << i << " was not answered and closed";
@@ -385,7 +393,8 @@ config capped_config(bool https) {
 // A connection with one request answered and kept alive. The answer is the
 // sync point: its session has started, so it holds one of the cap's places.
 std::unique_ptr<client> hold(std::uint16_t port, bool tls) {
-  auto c = tls ? std::make_unique<client>(port, tls_client_options{}) : std::make_unique<client>(port);
+  auto c =
+      tls ? std::make_unique<client>(port, tls_client_options{}) : std::make_unique<client>(port);
   const auto r = c->send(make_request(http::verb::get, "/v1/actions", admin));
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(r.keep_alive);
@@ -523,7 +532,8 @@ TEST(hostile, AmbiguousBodyFramingIs400AndClosed) {
       "Transfer-Encoding: chunked\r\n\r\n5;\r\n" + body + "\r\n0\r\n\r\n",
       "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n" + body + "\r\n0\r\n\r\n",
   };
-  for (const auto& framing : framings) expect_bad_request(srv.http_port(), head + framing + smuggled);
+  for (const auto& framing : framings)
+    expect_bad_request(srv.http_port(), head + framing + smuggled);
   expect_alive_and_unchanged(srv);
 
   // The same creation, framed plainly, works: the refusals above are about
@@ -572,7 +582,8 @@ TEST(hostile, LongTargets) {
   test_server srv{make_config()};  // header limit 16 KiB
   {
     client c(srv.http_port());
-    const auto r = c.send(make_request(http::verb::get, "/v1/actions/" + std::string(20 * 1024, 'a'), admin));
+    const auto r =
+        c.send(make_request(http::verb::get, "/v1/actions/" + std::string(20 * 1024, 'a'), admin));
     EXPECT_EQ(r.status, 431);
     EXPECT_EQ(r.json_body().value("error_code", ""), "header_too_large") << r.body;
     EXPECT_FALSE(r.keep_alive);
@@ -615,25 +626,26 @@ TEST(hostile, PercentEncodedTargetsAre4xxWithTheErrorBody) {
       {"/v1/actions/%zz", 400, "bad_request"},
       {"/v1/actions/%2", 400, "bad_request"},
       {"/v1/actions/%%32%65", 400, "bad_request"},
-      {"/v1/actions/%ff%fe", 404, "action_not_found"},    // not UTF-8: the body is still JSON
-      {"/v1/actions/%C0%AF", 404, "action_not_found"},    // an overlong "/"
+      {"/v1/actions/%ff%fe", 404, "action_not_found"},     // not UTF-8: the body is still JSON
+      {"/v1/actions/%C0%AF", 404, "action_not_found"},     // an overlong "/"
       {"/v1/actions/%e2%80%ae", 404, "action_not_found"},  // right-to-left override
       {"/v1/actions/%0d%0aX-Injected:%201", 404, "action_not_found"},
   };
   client c(srv.http_port());
   for (const auto& [target, status, code] : rows) {
     // A 400 closes the connection; a 404 keeps it.
-    const auto r = status == 400 ? srv.get(target) : c.send(make_request(http::verb::get, target, admin));
+    const auto r =
+        status == 400 ? srv.get(target) : c.send(make_request(http::verb::get, target, admin));
     EXPECT_EQ(r.status, status) << target;
     EXPECT_EQ(r.json_body().value("error_code", ""), code) << target << ": " << r.body;
-    for (const auto& field : r.headers)
-      EXPECT_NE(field.name_string(), "X-Injected") << target;
+    for (const auto& field : r.headers) EXPECT_NE(field.name_string(), "X-Injected") << target;
   }
   // The POST and DELETE of the control API are not reachable that way either.
   const auto post = c.send(make_request(http::verb::post, "/emulator%2Fv1%2Freset", admin, "{}"));
   EXPECT_EQ(post.status, 404);
-  const auto del = c.send(make_request(
-      http::verb::delete_, "/emulator/v1/actions/%2e%2e%2F5a42fabf-c603-4950-88d9-3a3148a5d763", admin));
+  const auto del = c.send(
+      make_request(http::verb::delete_,
+                   "/emulator/v1/actions/%2e%2e%2F5a42fabf-c603-4950-88d9-3a3148a5d763", admin));
   EXPECT_EQ(del.status, 404);
   expect_alive_and_unchanged(srv);
 }
@@ -646,8 +658,9 @@ TEST(hostile, InvalidHttpVersionsAre4xx) {
   // Anything but HTTP/1.0 and HTTP/1.1 is refused with 400 (Beast's parser
   // knows no other version) and answered in HTTP/1.1, never "HTTP/2.0 200".
   // The target would answer 200.
-  for (const char* version : {"HTTP/2.0", "HTTP/1.2", "HTTP/9.9", "HTTP/0.9", "HTTP/3.0", "FOO/1.1", "http/1.1",
-                              "HTTP/1.1.1", "HTTP/1.", "HTTP/11", "HTTP/1.10", "HTTP/ 1.1"}) {
+  for (const char* version :
+       {"HTTP/2.0", "HTTP/1.2", "HTTP/9.9", "HTTP/0.9", "HTTP/3.0", "FOO/1.1", "http/1.1",
+        "HTTP/1.1.1", "HTTP/1.", "HTTP/11", "HTTP/1.10", "HTTP/ 1.1"}) {
     const std::string bytes = std::string("GET /v1/actions ") + version + rest;
     const raw_answer a = exchange_raw(srv.http_port(), bytes);
     expect_closing_error(a, bytes);

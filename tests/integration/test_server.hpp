@@ -9,6 +9,8 @@
 // fails the test with a timeout instead of hanging the suite.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -29,8 +31,6 @@
 #include "reemu/net.hpp"
 #include "reemu/server.hpp"
 #include "schema_check.hpp"
-
-#include <gtest/gtest.h>
 
 namespace reemu::test {
 
@@ -163,8 +163,7 @@ struct response {
 
 // Builds a request with an optional Authorization and a JSON body.
 inline request make_request(http::verb method, std::string target,
-                            std::optional<credentials> who = std::nullopt,
-                            std::string body = {}) {
+                            std::optional<credentials> who = std::nullopt, std::string body = {}) {
   request r;
   r.method = method;
   r.target = std::move(target);
@@ -208,9 +207,8 @@ class client {
     if (!SSL_set_tlsext_host_name(tls_->native_handle(), options.host.c_str()))
       throw std::runtime_error("cannot set SNI host name");
     connect(beast::get_lowest_layer(*tls_), port);
-    const auto ec = run_op([&](auto handler) {
-      tls_->async_handshake(ssl::stream_base::client, std::move(handler));
-    });
+    const auto ec = run_op(
+        [&](auto handler) { tls_->async_handshake(ssl::stream_base::client, std::move(handler)); });
     if (ec) throw std::runtime_error("TLS handshake failed: " + ec.message());
   }
 
@@ -222,7 +220,8 @@ class client {
   // connection fails instead of answering.
   response send(const request& r) {
     response out;
-    if (const auto ec = try_send(r, out)) throw std::runtime_error("request failed: " + ec.message());
+    if (const auto ec = try_send(r, out))
+      throw std::runtime_error("request failed: " + ec.message());
     return out;
   }
 
@@ -242,7 +241,9 @@ class client {
     });
     if (ec) return ec;
     ec = try_read(out, r.method == http::verb::head);
-    if (!ec) expect_conforms(std::string(http::to_string(r.method)), r.target, out.status, out.headers, out.body);
+    if (!ec)
+      expect_conforms(std::string(http::to_string(r.method)), r.target, out.status, out.headers,
+                      out.body);
     return ec;
   }
 
@@ -252,7 +253,8 @@ class client {
     parser.body_limit(64 * 1024 * 1024);
     if (head) parser.skip(true);
     auto ec = with_stream([&](auto& s) {
-      return run_op([&](auto handler) { http::async_read(s, buffer_, parser, std::move(handler)); });
+      return run_op(
+          [&](auto handler) { http::async_read(s, buffer_, parser, std::move(handler)); });
     });
     if (ec) return ec;
     auto msg = parser.release();
@@ -265,15 +267,17 @@ class client {
 
   response read(bool head = false) {
     response out;
-    if (const auto ec = try_read(out, head)) throw std::runtime_error("read failed: " + ec.message());
+    if (const auto ec = try_read(out, head))
+      throw std::runtime_error("read failed: " + ec.message());
     return out;
   }
 
   // Writes bytes as they are: malformed requests, half requests.
   void write_raw(std::string_view bytes) {
     const auto ec = with_stream([&](auto& s) {
-      return run_op(
-          [&](auto handler) { net::async_write(s, net::buffer(bytes.data(), bytes.size()), std::move(handler)); });
+      return run_op([&](auto handler) {
+        net::async_write(s, net::buffer(bytes.data(), bytes.size()), std::move(handler));
+      });
     });
     if (ec) throw std::runtime_error("write failed: " + ec.message());
   }
@@ -434,10 +438,12 @@ class test_server {
   response get(std::string target, std::optional<credentials> who = admin) const {
     return call(http::verb::get, std::move(target), who);
   }
-  response post(std::string target, const json& body, std::optional<credentials> who = admin) const {
+  response post(std::string target, const json& body,
+                std::optional<credentials> who = admin) const {
     return call(http::verb::post, std::move(target), who, body.dump());
   }
-  response patch(std::string target, const json& body, std::optional<credentials> who = admin) const {
+  response patch(std::string target, const json& body,
+                 std::optional<credentials> who = admin) const {
     return call(http::verb::patch, std::move(target), who, body.dump());
   }
   response del(std::string target, std::optional<credentials> who = admin) const {

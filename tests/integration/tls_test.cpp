@@ -12,8 +12,8 @@
 
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -58,7 +58,8 @@ openssl_ptr<X509> make_cert(EVP_PKEY* key, const char* cn, bool ca, X509* issuer
   X509_gmtime_adj(X509_getm_notBefore(c), -3600);
   X509_gmtime_adj(X509_getm_notAfter(c), 24 * 3600);
   X509_NAME* name = X509_get_subject_name(c);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
+                             -1, -1, 0);
   X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
   X509_set_pubkey(c, key);
 
@@ -87,16 +88,19 @@ openssl_ptr<X509> make_cert(EVP_PKEY* key, const char* cn, bool ca, X509* issuer
 
 void write_cert(const std::string& path, X509* cert) {
   openssl_ptr<BIO> bio(BIO_new_file(path.c_str(), "w"));
-  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) throw std::runtime_error("cannot write " + path);
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1)
+    throw std::runtime_error("cannot write " + path);
 }
 
 // Writes the key as PEM; encrypted with `passphrase` when one is given.
 void write_key(const std::string& path, EVP_PKEY* key, const char* passphrase = nullptr) {
   openssl_ptr<BIO> bio(BIO_new_file(path.c_str(), "w"));
-  const int ok = passphrase ? PEM_write_bio_PrivateKey(bio.get(), key, EVP_aes_256_cbc(),
-                                                       reinterpret_cast<const unsigned char*>(passphrase),
-                                                       static_cast<int>(std::strlen(passphrase)), nullptr, nullptr)
-                            : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  const int ok =
+      passphrase
+          ? PEM_write_bio_PrivateKey(bio.get(), key, EVP_aes_256_cbc(),
+                                     reinterpret_cast<const unsigned char*>(passphrase),
+                                     static_cast<int>(std::strlen(passphrase)), nullptr, nullptr)
+          : PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   if (!bio || ok != 1) throw std::runtime_error("cannot write " + path);
 }
 
@@ -145,7 +149,8 @@ config https_config(const std::function<void(json&)>& edit = {}) {
   });
 }
 
-response tls_get(std::uint16_t port, const std::string& target, const tls_client_options& options = {}) {
+response tls_get(std::uint16_t port, const std::string& target,
+                 const tls_client_options& options = {}) {
   client c(port, options);
   return c.send(make_request(http::verb::get, target, admin));
 }
@@ -163,7 +168,8 @@ TEST(tls, GeneratedCertificateServesTheApi) {
 
   client c(srv.https_port(), tls_client_options{});
   EXPECT_EQ(c.send(make_request(http::verb::get, "/v1/actions")).status, 401);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.send(make_request(http::verb::get, "/v2/actions", admin)).status, 200);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(c.send(make_request(http::verb::get, "/v2/actions", admin)).status, 200);
 }
 
 TEST(tls, WrittenCertificateVerifiesForLocalhost) {
@@ -196,7 +202,8 @@ TEST(tls, UserCertificateSignedByACaVerifies) {
     doc["server"]["tls_key"] = dir.file("server-key.pem");
     doc["server"]["tls_cert_out"] = dir.file("copy.pem");
   })};
-  const auto r = tls_get(srv.https_port(), std::string("/v1/actions/bdb/2"), {dir.file("ca.pem"), "localhost"});
+  const auto r = tls_get(srv.https_port(), std::string("/v1/actions/bdb/2"),
+                         {dir.file("ca.pem"), "localhost"});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, srv.get("/v1/actions/bdb/2").body);
 
@@ -226,7 +233,8 @@ TEST(tls, BothListenersServeTheSameBytes) {
     const auto secure = tls_get(srv.https_port(), target);
     EXPECT_EQ(secure.status, plain.status) << target;
     EXPECT_EQ(secure.body, plain.body) << target;
-    EXPECT_EQ(secure.header(http::field::content_type), plain.header(http::field::content_type)) << target;
+    EXPECT_EQ(secure.header(http::field::content_type), plain.header(http::field::content_type))
+        << target;
   }
   EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").body, seed_list_body());
 }
@@ -254,10 +262,8 @@ TEST(tls, BrokenHandshakesDoNotHurtTheServer) {
   {
     client half(srv.https_port());
     half.write_raw(hello.substr(0, hello.size() / 2));
-  }  // closed mid-handshake
-  {
-    client nothing(srv.https_port());
-  }  // connected, sent nothing, left
+  }                                      // closed mid-handshake
+  { client nothing(srv.https_port()); }  // connected, sent nothing, left
   {
     client whole(srv.https_port());
     whole.write_raw(hello);

@@ -16,40 +16,71 @@ using json = nlohmann::json;
 // Deeper than any real document and body; stops a $ref cycle.
 constexpr int max_depth = 200;
 
-const std::set<std::string_view> validation_keywords = {
-    "type",      "enum",      "const",     "properties", "required",  "additionalProperties",
-    "minProperties", "maxProperties", "items", "minItems", "maxItems", "minLength",
-    "maxLength", "pattern",   "minimum",   "maximum",    "exclusiveMinimum", "exclusiveMaximum",
-    "oneOf",     "anyOf",     "allOf",     "not",        "$ref"};
+const std::set<std::string_view> validation_keywords = {"type",
+                                                        "enum",
+                                                        "const",
+                                                        "properties",
+                                                        "required",
+                                                        "additionalProperties",
+                                                        "minProperties",
+                                                        "maxProperties",
+                                                        "items",
+                                                        "minItems",
+                                                        "maxItems",
+                                                        "minLength",
+                                                        "maxLength",
+                                                        "pattern",
+                                                        "minimum",
+                                                        "maximum",
+                                                        "exclusiveMinimum",
+                                                        "exclusiveMaximum",
+                                                        "oneOf",
+                                                        "anyOf",
+                                                        "allOf",
+                                                        "not",
+                                                        "$ref"};
 const std::set<std::string_view> annotation_keywords = {
-    "description", "title",    "examples",  "example",   "default",      "format",
-    "deprecated",  "readOnly", "writeOnly", "$comment",  "externalDocs", "contentMediaType"};
+    "description", "title",    "examples",  "example",  "default",      "format",
+    "deprecated",  "readOnly", "writeOnly", "$comment", "externalDocs", "contentMediaType"};
 const std::set<std::string_view> type_names = {"null",   "boolean", "integer", "number",
                                                "string", "array",   "object"};
 
-std::string pointer_text(const std::string& pointer) { return pointer.empty() ? "(root)" : pointer; }
+std::string pointer_text(const std::string& pointer) {
+  return pointer.empty() ? "(root)" : pointer;
+}
 
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
 
 std::string type_of(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "not JSON";
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "not JSON";
   }
 }
 
@@ -72,8 +103,8 @@ bool has_type(const json& v, std::string_view t) {
 }
 
 std::size_t code_points(const std::string& s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string lower(std::string_view s) {
@@ -86,8 +117,7 @@ std::string lower(std::string_view s) {
 std::string percent_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -134,7 +164,8 @@ openapi_contract::openapi_contract(const json& doc) : doc_(doc) {
 // of a parameter, header or media type) and checks it is within the subset.
 void openapi_contract::walk_document(const json& node, const std::string& where) {
   if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i) walk_document(node[i], where + "/" + std::to_string(i));
+    for (std::size_t i = 0; i < node.size(); ++i)
+      walk_document(node[i], where + "/" + std::to_string(i));
     return;
   }
   if (!node.is_object()) return;
@@ -155,8 +186,11 @@ void openapi_contract::walk_document(const json& node, const std::string& where)
 
 void openapi_contract::walk_schema(const json& schema, const std::string& where) {
   if (schema.is_boolean()) return;
-  if (!schema.is_object()) throw std::invalid_argument(where + ": a schema must be an object or a boolean");
-  const auto sub = [&](const json& s, const std::string& key) { walk_schema(s, where + "/" + key); };
+  if (!schema.is_object())
+    throw std::invalid_argument(where + ": a schema must be an object or a boolean");
+  const auto sub = [&](const json& s, const std::string& key) {
+    walk_schema(s, where + "/" + key);
+  };
   for (const auto& [key, value] : schema.items()) {
     if (annotation_keywords.contains(key)) continue;
     if (!validation_keywords.contains(key))
@@ -164,7 +198,8 @@ void openapi_contract::walk_schema(const json& schema, const std::string& where)
                                   "' is not supported by tests/support/schema_check.cpp");
     if (key == "properties") {
       if (!value.is_object()) throw std::invalid_argument(where + "/properties: must be an object");
-      for (const auto& [name, s] : value.items()) sub(s, "properties/" + escape_pointer_token(name));
+      for (const auto& [name, s] : value.items())
+        sub(s, "properties/" + escape_pointer_token(name));
     } else if (key == "additionalProperties" || key == "items" || key == "not") {
       sub(value, key);
     } else if (key == "oneOf" || key == "anyOf" || key == "allOf") {
@@ -204,7 +239,8 @@ const json& openapi_contract::resolve(const json& node) const {
     if (hops > 32) throw std::invalid_argument("$ref cycle at " + ref.dump());
     const std::string target = ref.get<std::string>().substr(1);
     const json::json_pointer pointer(target);
-    if (!doc_.contains(pointer)) throw std::invalid_argument("$ref " + ref.dump() + " does not resolve");
+    if (!doc_.contains(pointer))
+      throw std::invalid_argument("$ref " + ref.dump() + " does not resolve");
     n = &doc_.at(pointer);
   }
   return *n;
@@ -252,8 +288,8 @@ std::optional<openapi_contract::operation_ref> openapi_contract::find_operation(
     std::string known;
     for (const auto& [k, v] : item.items())
       if (v.is_object() && v.contains("responses")) known += (known.empty() ? "" : ", ") + k;
-    out.push_back(std::string(method) + " " + *templ + ": the method is not documented (documented: " +
-                  known + ")");
+    out.push_back(std::string(method) + " " + *templ +
+                  ": the method is not documented (documented: " + known + ")");
     return std::nullopt;
   }
   std::string upper = verb;
@@ -285,7 +321,8 @@ std::vector<std::string> openapi_contract::check_response(std::string_view metho
   const auto content = response->find("content");
   if (content == response->end() || content->empty()) {
     if (!body.empty())
-      out.push_back(label + ": no body is documented, got " + std::to_string(body.size()) + " bytes");
+      out.push_back(label + ": no body is documented, got " + std::to_string(body.size()) +
+                    " bytes");
     return out;
   }
   if (head && body.empty()) return out;
@@ -318,7 +355,8 @@ std::vector<std::string> openapi_contract::check_headers(std::string_view method
       const json& h = resolve(declared);
       const auto value = header(name);
       if (!value) {
-        if (h.value("required", false)) out.push_back(label + ": required header " + name + " is missing");
+        if (h.value("required", false))
+          out.push_back(label + ": required header " + name + " is missing");
         continue;
       }
       if (h.contains("schema"))
@@ -333,7 +371,8 @@ std::vector<std::string> openapi_contract::check_headers(std::string_view method
     } else {
       std::string media = lower(type->substr(0, type->find(';')));
       while (!media.empty() && media.back() == ' ') media.pop_back();
-      if (!content->contains(media)) out.push_back(label + ": Content-Type " + *type + " is not documented");
+      if (!content->contains(media))
+        out.push_back(label + ": Content-Type " + *type + " is not documented");
     }
   }
   return out;
@@ -352,7 +391,8 @@ std::vector<std::string> openapi_contract::check_request(std::string_view method
   }
   const json& request_body = resolve(*rb);
   if (body.empty()) {
-    if (request_body.value("required", false)) out.push_back(op->label + ": the request body is required");
+    if (request_body.value("required", false))
+      out.push_back(op->label + ": the request body is required");
     return out;
   }
   const auto content = request_body.find("content");
@@ -371,15 +411,19 @@ std::vector<std::string> openapi_contract::check_request(std::string_view method
   return out;
 }
 
-std::vector<std::string> openapi_contract::check_value(const json& schema, const json& value) const {
+std::vector<std::string> openapi_contract::check_value(const json& schema,
+                                                       const json& value) const {
   std::vector<std::string> out;
   check_schema(schema, value, "", out, 0);
   return out;
 }
 
-void openapi_contract::check_schema(const json& schema, const json& value, const std::string& pointer,
-                                    std::vector<std::string>& out, int depth) const {
-  const auto fail = [&](const std::string& message) { out.push_back(pointer_text(pointer) + ": " + message); };
+void openapi_contract::check_schema(const json& schema, const json& value,
+                                    const std::string& pointer, std::vector<std::string>& out,
+                                    int depth) const {
+  const auto fail = [&](const std::string& message) {
+    out.push_back(pointer_text(pointer) + ": " + message);
+  };
   if (depth > max_depth) {
     fail("schema nesting deeper than " + std::to_string(max_depth) + " (a $ref cycle?)");
     return;
@@ -417,7 +461,8 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
     });
     if (!ok) {
       std::string expected;
-      for (const auto& t : types) expected += (expected.empty() ? "" : " or ") + t.get<std::string>();
+      for (const auto& t : types)
+        expected += (expected.empty() ? "" : " or ") + t.get<std::string>();
       fail("expected " + expected + ", got " + type_of(value) + " " + excerpt(value));
       return;  // the other keywords would only repeat the same mistake
     }
@@ -448,9 +493,11 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
           check_schema(*it, v, pointer + "/" + escape_pointer_token(name), out, depth + 1);
       }
     }
-    if (auto it = schema.find("minProperties"); it != schema.end() && value.size() < it->get<std::size_t>())
+    if (auto it = schema.find("minProperties");
+        it != schema.end() && value.size() < it->get<std::size_t>())
       fail("expected at least " + it->dump() + " properties, got " + std::to_string(value.size()));
-    if (auto it = schema.find("maxProperties"); it != schema.end() && value.size() > it->get<std::size_t>())
+    if (auto it = schema.find("maxProperties");
+        it != schema.end() && value.size() > it->get<std::size_t>())
       fail("expected at most " + it->dump() + " properties, got " + std::to_string(value.size()));
   }
 
@@ -458,17 +505,21 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
     if (auto it = schema.find("items"); it != schema.end())
       for (std::size_t i = 0; i < value.size(); ++i)
         check_schema(*it, value[i], pointer + "/" + std::to_string(i), out, depth + 1);
-    if (auto it = schema.find("minItems"); it != schema.end() && value.size() < it->get<std::size_t>())
+    if (auto it = schema.find("minItems");
+        it != schema.end() && value.size() < it->get<std::size_t>())
       fail("expected at least " + it->dump() + " items, got " + std::to_string(value.size()));
-    if (auto it = schema.find("maxItems"); it != schema.end() && value.size() > it->get<std::size_t>())
+    if (auto it = schema.find("maxItems");
+        it != schema.end() && value.size() > it->get<std::size_t>())
       fail("expected at most " + it->dump() + " items, got " + std::to_string(value.size()));
   }
 
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
-    if (auto it = schema.find("minLength"); it != schema.end() && code_points(s) < it->get<std::size_t>())
+    if (auto it = schema.find("minLength");
+        it != schema.end() && code_points(s) < it->get<std::size_t>())
       fail("expected at least " + it->dump() + " characters, got " + excerpt(value));
-    if (auto it = schema.find("maxLength"); it != schema.end() && code_points(s) > it->get<std::size_t>())
+    if (auto it = schema.find("maxLength");
+        it != schema.end() && code_points(s) > it->get<std::size_t>())
       fail("expected at most " + it->dump() + " characters, got " + excerpt(value));
     if (auto it = schema.find("pattern"); it != schema.end()) {
       const auto& p = it->get_ref<const std::string&>();
@@ -490,13 +541,19 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
   if (value.is_number()) {
     const double x = value.get<double>();
     const auto bound = [&](const char* key, auto broken, const char* relation) {
-      if (auto it = schema.find(key); it != schema.end() && it->is_number() && broken(x, it->get<double>()))
-        fail("expected a number " + std::string(relation) + " " + it->dump() + ", got " + excerpt(value));
+      if (auto it = schema.find(key);
+          it != schema.end() && it->is_number() && broken(x, it->get<double>()))
+        fail("expected a number " + std::string(relation) + " " + it->dump() + ", got " +
+             excerpt(value));
     };
-    bound("minimum", [](double v, double b) { return v < b; }, ">=");
-    bound("maximum", [](double v, double b) { return v > b; }, "<=");
-    bound("exclusiveMinimum", [](double v, double b) { return v <= b; }, ">");
-    bound("exclusiveMaximum", [](double v, double b) { return v >= b; }, "<");
+    bound(
+        "minimum", [](double v, double b) { return v < b; }, ">=");
+    bound(
+        "maximum", [](double v, double b) { return v > b; }, "<=");
+    bound(
+        "exclusiveMinimum", [](double v, double b) { return v <= b; }, ">");
+    bound(
+        "exclusiveMaximum", [](double v, double b) { return v >= b; }, "<");
   }
 
   if (auto it = schema.find("allOf"); it != schema.end())
@@ -506,8 +563,10 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
     bool any = false;
     for (std::size_t i = 0; i < it->size() && !any; ++i) {
       auto sub = trial((*it)[i], value, pointer);
-      if (sub.empty()) any = true;
-      else reasons.push_back("[" + std::to_string(i) + "] " + sub.front());
+      if (sub.empty())
+        any = true;
+      else
+        reasons.push_back("[" + std::to_string(i) + "] " + sub.front());
     }
     if (!any) {
       std::string why;
@@ -520,8 +579,10 @@ void openapi_contract::check_schema(const json& schema, const json& value, const
     std::vector<std::size_t> matched;
     for (std::size_t i = 0; i < it->size(); ++i) {
       auto sub = trial((*it)[i], value, pointer);
-      if (sub.empty()) matched.push_back(i);
-      else reasons.push_back("[" + std::to_string(i) + "] " + sub.front());
+      if (sub.empty())
+        matched.push_back(i);
+      else
+        reasons.push_back("[" + std::to_string(i) + "] " + sub.front());
     }
     if (matched.empty()) {
       std::string why;

@@ -20,13 +20,12 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace reemu::test {
 
@@ -56,8 +55,8 @@ class openapi_contract {
   // Checks the headers of one answer: every header the response declares
   // required is present and matches its schema, and, when the response has
   // content, Content-Type is one of its media types (parameters ignored).
-  std::vector<std::string> check_headers(std::string_view method, std::string_view path,
-                                         int status, const header_lookup& header) const;
+  std::vector<std::string> check_headers(std::string_view method, std::string_view path, int status,
+                                         const header_lookup& header) const;
 
   // Checks a request body against the operation's requestBody (application/json).
   std::vector<std::string> check_request(std::string_view method, std::string_view path,

@@ -60,19 +60,19 @@ TEST(auth, rejects_malformed_headers) {
       "Bearer " + base64_encode("a:b"),
       "Digest " + base64_encode("a:b"),
       "Basicx " + base64_encode("a:b"),
-      "Basic\t" + base64_encode("a:b"),       // the scheme ends at a space
-      base64_encode("a:b"),                   // no scheme at all
-      "Basic " + base64_encode("no-colon"),   // decoded text needs a ':'
-      "Basic " + base64_encode(""),           // empty token
-      "Basic YWJj!GVm",                       // '!' is not base64
-      "Basic YW Jj",                          // a space inside the token
-      "Basic YWJjZA",                         // length not a multiple of 4
-      "Basic YWJjZA=",                        // length not a multiple of 4
-      "Basic YQ=a",                           // data after padding
-      "Basic Y===",                           // too much padding
-      "Basic =YQ=",                           // padding first
-      "Basic YQ==YQ==",                       // padding before the last group
-      "Basic YW-j",                           // base64url alphabet is not accepted
+      "Basic\t" + base64_encode("a:b"),      // the scheme ends at a space
+      base64_encode("a:b"),                  // no scheme at all
+      "Basic " + base64_encode("no-colon"),  // decoded text needs a ':'
+      "Basic " + base64_encode(""),          // empty token
+      "Basic YWJj!GVm",                      // '!' is not base64
+      "Basic YW Jj",                         // a space inside the token
+      "Basic YWJjZA",                        // length not a multiple of 4
+      "Basic YWJjZA=",                       // length not a multiple of 4
+      "Basic YQ=a",                          // data after padding
+      "Basic Y===",                          // too much padding
+      "Basic =YQ=",                          // padding first
+      "Basic YQ==YQ==",                      // padding before the last group
+      "Basic YW-j",                          // base64url alphabet is not accepted
       "Basic YW_j",
       "Basic " + base64_encode("a:b") + "=",
   };
@@ -108,8 +108,12 @@ TEST(auth, base64_known_vectors) {
     std::string_view encoded;
   };
   constexpr std::array rows = {
-      row{"", ""},         row{"f", "Zg=="},         row{"fo", "Zm8="},
-      row{"foo", "Zm9v"},  row{"foob", "Zm9vYg=="},  row{"fooba", "Zm9vYmE="},
+      row{"", ""},
+      row{"f", "Zg=="},
+      row{"fo", "Zm8="},
+      row{"foo", "Zm9v"},
+      row{"foob", "Zm9vYg=="},
+      row{"fooba", "Zm9vYmE="},
       row{"foobar", "Zm9vYmFy"},
   };
   for (const auto& r : rows) {
@@ -138,10 +142,10 @@ TEST(auth, base64_round_trips_for_lengths_0_to_10) {
 }
 
 TEST(auth, base64_decode_rejects_bad_input) {
-  for (std::string_view bad : {"A", "AB", "ABC", "ABCDE", "AB=C", "A===", "====", "AB==CD==",
-                               "AB\nC", "ABC\x80", "AB C",
-                               // non-canonical: padding stands for non-zero bits
-                               "YR==", "YWJ="}) {
+  for (std::string_view bad :
+       {"A", "AB", "ABC", "ABCDE", "AB=C", "A===", "====", "AB==CD==", "AB\nC", "ABC\x80", "AB C",
+        // non-canonical: padding stands for non-zero bits
+        "YR==", "YWJ="}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(base64_decode(bad).has_value());
   }
@@ -169,8 +173,9 @@ TEST(auth, authenticate_checks_the_password) {
   EXPECT_EQ(authenticate(users, {"admin@redis.local", "redis123!"}), nullptr);
   EXPECT_EQ(authenticate(users, {"admin@redis.local", "Redis123! "}), nullptr);
   EXPECT_EQ(authenticate(users, {"admin@redis.local", ""}), nullptr);
-  EXPECT_EQ(authenticate(users, {"admin@redis.local", "Viewer123!"}), nullptr);  // another's password
-  EXPECT_EQ(authenticate(users, {"ADMIN@redis.local", "Redis123!"}), nullptr);   // emails are exact
+  EXPECT_EQ(authenticate(users, {"admin@redis.local", "Viewer123!"}),
+            nullptr);  // another's password
+  EXPECT_EQ(authenticate(users, {"ADMIN@redis.local", "Redis123!"}), nullptr);  // emails are exact
   EXPECT_EQ(authenticate(users, {"ghost@redis.local", "Redis123!"}), nullptr);
   EXPECT_EQ(authenticate(users, {"", ""}), nullptr);
   // The dummy digest used for unknown users must not let anyone in.

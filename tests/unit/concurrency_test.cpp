@@ -83,12 +83,14 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
         }
         mine.push_back(j["action_uid"].get<std::string>());
         if (i % 3 == 1) {  // patch the newest one
-          const handled p = c.call(http_t::verb::patch, "PATCH", "/emulator/v1/actions/" + mine.back(),
-                                   sm ? R"({"progress":50,"state":"provision"})" : R"({"progress":"50"})");
+          const handled p =
+              c.call(http_t::verb::patch, "PATCH", "/emulator/v1/actions/" + mine.back(),
+                     sm ? R"({"progress":50,"state":"provision"})" : R"({"progress":"50"})");
           if (p.reply.status != http_t::status::ok) fail("patch failed: " + *p.reply.body);
         }
         if (i % 5 == 4) {  // delete the oldest one
-          const handled d = c.call(http_t::verb::delete_, "DELETE", "/emulator/v1/actions/" + mine.front());
+          const handled d =
+              c.call(http_t::verb::delete_, "DELETE", "/emulator/v1/actions/" + mine.front());
           if (d.reply.status != http_t::status::no_content) fail("delete failed");
           mine.erase(mine.begin());
         }
@@ -100,7 +102,8 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
   threads.emplace_back([&] {  // the clock, in small steps (no retention runs out: 3600 s)
     client c{a, {}};
     for (int i = 0; i < rounds && !done; ++i) {
-      const handled h = c.call(http_t::verb::post, "POST", "/emulator/v1/clock/advance", R"({"seconds":1})");
+      const handled h =
+          c.call(http_t::verb::post, "POST", "/emulator/v1/clock/advance", R"({"seconds":1})");
       if (h.reply.status != http_t::status::ok) fail("advance failed");
     }
   });
@@ -125,7 +128,8 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
             if (!uid.empty()) last_uid = uid;
           }
         };
-        if (r == 0) check(j);
+        if (r == 0)
+          check(j);
         else {
           check(j["actions"]);
           check(j["state-machines"]);

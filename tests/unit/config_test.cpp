@@ -1,7 +1,9 @@
-// Unit tests for config parsing and validation (src/config.cpp) and the shipped config/default.json.
+// Unit tests for config parsing and validation (src/config.cpp) and the shipped
+// config/default.json.
 #include "reemu/config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <string>
 #include <string_view>
-
-#include <unistd.h>
 
 #include "reemu/app.hpp"
 #include "reemu/registry.hpp"
@@ -160,7 +160,8 @@ TEST(config, bad_documents_name_the_key_and_value) {
                         {"email": "a@x", "password": "q", "role": "none"}]})",
           {"users[1].email", "a@x"}},
       row{R"({"users": [{"email": "a@x", "role": "admin"}]})", {"users[0].password", "missing"}},
-      row{R"({"users": [{"email": "", "password": "p", "role": "admin"}]})", {"users[0].email", "empty"}},
+      row{R"({"users": [{"email": "", "password": "p", "role": "admin"}]})",
+          {"users[0].email", "empty"}},
       row{R"({"users": [{"email": "a@x", "password": "p", "role": "admin", "pw": 1}]})",
           {"users[0].pw", "unknown"}},
       row{R"({"users": {}})", {"users", "array"}},
@@ -184,9 +185,12 @@ TEST(config, bad_documents_name_the_key_and_value) {
       row{R"({"actions": [{"status": "completed"}]})", {"actions[0].name", "missing"}},
       row{R"({"actions": [{"action_uid": "", "name": "a"}]})", {"actions[0].action_uid", "empty"}},
       row{R"({"actions": [{"action_uid": 5, "name": "a"}]})", {"actions[0].action_uid", "5"}},
-      row{R"({"state-machines": [{"name": "s", "progress": 101}]})", {"state-machines[0].progress", "101"}},
-      row{R"({"state-machines": [{"name": "s", "heartbeat": "1"}]})", {"state-machines[0].heartbeat", "1"}},
-      row{R"({"state-machines": [{"name": "s", "simulate": true}]})", {"state-machines[0].simulate", "true"}},
+      row{R"({"state-machines": [{"name": "s", "progress": 101}]})",
+          {"state-machines[0].progress", "101"}},
+      row{R"({"state-machines": [{"name": "s", "heartbeat": "1"}]})",
+          {"state-machines[0].heartbeat", "1"}},
+      row{R"({"state-machines": [{"name": "s", "simulate": true}]})",
+          {"state-machines[0].simulate", "true"}},
       row{R"({"actions": {}})", {"actions", "array"}},
       row{R"({"log": {"level": "loud"}})", {"level", "loud"}},
       row{R"({"log": {"format": "xml"}})", {"format", "xml"}},
@@ -211,10 +215,10 @@ TEST(config, document_must_be_an_object) {
 }
 
 TEST(config, errors_from_the_document_name_the_source) {
-  for (std::string_view text : {R"({"server": {"http_port": 70000}})",
-                                R"({"server": {"tls_cert": "c.pem"}})",
-                                R"({"log": {"format": "xml"}})",
-                                R"({"actions": [{"name": "a"}, {"action_uid": "u", "name": "b"},
+  for (std::string_view text :
+       {R"({"server": {"http_port": 70000}})", R"({"server": {"tls_cert": "c.pem"}})",
+        R"({"log": {"format": "xml"}})",
+        R"({"actions": [{"name": "a"}, {"action_uid": "u", "name": "b"},
                                                 {"action_uid": "u", "name": "c"}]})"}) {
     const std::string message = error_of(text);
     EXPECT_TRUE(message.starts_with("test.json: ")) << message;
@@ -255,7 +259,8 @@ TEST(config, validate_checks_what_flags_can_break) {
   for (std::string_view format : {"JSON", "yaml", ""}) {
     config f = c;
     f.log.format = format;
-    EXPECT_NE(validate_error(f).find("\"" + std::string(format) + "\""), std::string::npos) << format;
+    EXPECT_NE(validate_error(f).find("\"" + std::string(format) + "\""), std::string::npos)
+        << format;
   }
 
   config small = c;
@@ -269,13 +274,15 @@ TEST(config, parse_wire_entry_splits_off_simulate) {
       R"({"action_uid":"u","name":"SMCreateBDB","object_name":"bdb:3","extra":{"k":1},"simulate":{"step_seconds":5}})");
   ASSERT_FALSE(parse_wire_entry(entry, action_kind::state_machine, "x", s).has_value());
   EXPECT_EQ(s.kind, action_kind::state_machine);
-  EXPECT_EQ(dump(s.fields), R"({"action_uid":"u","extra":{"k":1},"name":"SMCreateBDB","object_name":"bdb:3"})");
+  EXPECT_EQ(dump(s.fields),
+            R"({"action_uid":"u","extra":{"k":1},"name":"SMCreateBDB","object_name":"bdb:3"})");
   ASSERT_TRUE(s.plan.has_value());
   EXPECT_EQ(s.plan->step_seconds, 5);
   EXPECT_EQ(s.plan->steps.size(), 7u);
 
   // Reusing `out` for an entry without simulate clears the old plan.
-  ASSERT_FALSE(parse_wire_entry(json::parse(R"({"name":"n"})"), action_kind::task, "y", s).has_value());
+  ASSERT_FALSE(
+      parse_wire_entry(json::parse(R"({"name":"n"})"), action_kind::task, "y", s).has_value());
   EXPECT_FALSE(s.plan.has_value());
   EXPECT_EQ(s.kind, action_kind::task);
 
@@ -351,10 +358,12 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
       if (e == wanted) return true;
     return false;
   };
-  EXPECT_TRUE(contains(list["actions"],
-                       R"({"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"})"));
-  EXPECT_TRUE(contains(list["state-machines"],
-                       R"({"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"})"));
+  EXPECT_TRUE(contains(
+      list["actions"],
+      R"({"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"})"));
+  EXPECT_TRUE(contains(
+      list["state-machines"],
+      R"({"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"})"));
   const auto del = state.data().find("5a42fabf-c603-4950-88d9-3a3148a5d763");
   ASSERT_NE(del, nullptr);
   EXPECT_EQ(

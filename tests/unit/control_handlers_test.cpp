@@ -1,16 +1,16 @@
-// Unit tests for the control API handlers (src/control_handlers.cpp), called directly with hand-built request contexts.
+// Unit tests for the control API handlers (src/control_handlers.cpp), called directly with
+// hand-built request contexts.
 #include "reemu/control_handlers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
+#include <boost/url/parse.hpp>
 #include <memory>
 #include <regex>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <boost/url/parse.hpp>
 
 #include "reemu/app.hpp"
 #include "reemu/auth.hpp"
@@ -49,7 +49,8 @@ json body_of(const reply& r) {
 }
 
 bool is_uuid_v4(const std::string& s) {
-  static const std::regex v4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  static const std::regex v4(
+      "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   return std::regex_match(s, v4);
 }
 
@@ -177,7 +178,8 @@ TEST_F(control_handlers, create_task_from_template) {
 }
 
 TEST_F(control_handlers, create_with_simulate_overrides) {
-  const reply r = call(&create_action, R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:4",
+  const reply r =
+      call(&create_action, R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:4",
       "simulate":{"step_seconds":10,"pending_seconds":0,"outcome":"failed","fail_at_step":2,"error":"no memory"}})");
   ASSERT_EQ(r.status, status::created) << *r.body;
   const json b = body_of(r);
@@ -213,8 +215,9 @@ TEST_F(control_handlers, create_custom_simulation_with_steps) {
 }
 
 TEST_F(control_handlers, create_explicit_static_task) {
-  const reply r = call(&create_action,
-                       R"({"type":"task","name":"custom","status":"running","progress":50,"node_uid":2,"module_uid":"m1"})");
+  const reply r = call(
+      &create_action,
+      R"({"type":"task","name":"custom","status":"running","progress":50,"node_uid":2,"module_uid":"m1"})");
   ASSERT_EQ(r.status, status::created) << *r.body;
   const json b = body_of(r);
   EXPECT_EQ(b["status"], "running");
@@ -230,11 +233,13 @@ TEST_F(control_handlers, create_explicit_static_task) {
 }
 
 TEST_F(control_handlers, create_explicit_static_state_machine) {
-  const reply r = call(&create_action, R"({"type":"state-machine","name":"SMCustom","action_uid":"my-uid",
+  const reply r =
+      call(&create_action, R"({"type":"state-machine","name":"SMCustom","action_uid":"my-uid",
       "status":"active","progress":25,"state":"x","object_name":"bdb:9"})");
   ASSERT_EQ(r.status, status::created) << *r.body;
-  EXPECT_EQ(dump(body_of(r)),
-            R"({"action_uid":"my-uid","heartbeat":1700000000,"name":"SMCustom","object_name":"bdb:9","progress":25,"state":"x","status":"active"})");
+  EXPECT_EQ(
+      dump(body_of(r)),
+      R"({"action_uid":"my-uid","heartbeat":1700000000,"name":"SMCustom","object_name":"bdb:9","progress":25,"state":"x","status":"active"})");
   EXPECT_TRUE(svc().registry.snapshot()->data().databases.contains(9));
   // A template name with an explicit status is served as given, not simulated.
   const std::string uid = create(
@@ -291,10 +296,10 @@ TEST_F(control_handlers, create_rejects_bad_input_and_changes_nothing) {
           "invalid_value"},
       row{R"({"type":"task","name":"t","status":"running","progress":-1})", status::bad_request,
           "invalid_value"},
-      row{R"({"type":"task","name":"t","status":"running","progress":"abc"})",
-          status::bad_request, "invalid_value"},
-      row{R"({"type":"task","name":"t","status":"running","progress":"150"})",
-          status::bad_request, "invalid_value"},
+      row{R"({"type":"task","name":"t","status":"running","progress":"abc"})", status::bad_request,
+          "invalid_value"},
+      row{R"({"type":"task","name":"t","status":"running","progress":"150"})", status::bad_request,
+          "invalid_value"},
       row{R"({"type":"task","name":"t","status":"running","progress":true})", status::bad_request,
           "invalid_type"},
       row{R"({"type":"state-machine","name":"s","status":"active","progress":100.5})",
@@ -341,8 +346,9 @@ TEST_F(control_handlers, content_type_is_not_checked) {
               status::created);
   }
   const auto v0 = version();
-  expect_error(call(&create_action, "type=task&name=retry_bdb", {}, "application/x-www-form-urlencoded"),
-               status::bad_request, "malformed_json");
+  expect_error(
+      call(&create_action, "type=task&name=retry_bdb", {}, "application/x-www-form-urlencoded"),
+      status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
 }
 
@@ -379,7 +385,8 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   EXPECT_EQ(dump(render_v1(*a, now())), dump(b));
 
   // Fields that are not progress do not move the heartbeat.
-  b = body_of(call_uid(&patch_action, uid, R"({"pending_ops":{"1":{"op_name":"x","progress":3}}})"));
+  b = body_of(
+      call_uid(&patch_action, uid, R"({"pending_ops":{"1":{"op_name":"x","progress":3}}})"));
   EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 4));
   EXPECT_EQ(b["pending_ops"]["1"]["op_name"], "x");
 
@@ -431,7 +438,8 @@ TEST_F(control_handlers, patch_terminal_keeps_it_for_retain_seconds) {
 
 TEST_F(control_handlers, patch_task_fields) {
   const std::string uid = create(R"({"type":"task","name":"retry_bdb"})");
-  const json b = body_of(call_uid(&patch_action, uid, R"({"progress":70,"node_uid":3,"status":"running"})"));
+  const json b =
+      body_of(call_uid(&patch_action, uid, R"({"progress":70,"node_uid":3,"status":"running"})"));
   EXPECT_EQ(b["progress"], "70");
   EXPECT_EQ(b["node_uid"], "3");
   EXPECT_EQ(b["status"], "running");
@@ -442,8 +450,8 @@ TEST_F(control_handlers, patch_task_fields) {
 }
 
 TEST_F(control_handlers, patch_object_name_makes_the_database_known) {
-  const std::string uid = create(
-      R"({"type":"state-machine","name":"SMUpdateBDB","object_name":"bdb:1"})");
+  const std::string uid =
+      create(R"({"type":"state-machine","name":"SMUpdateBDB","object_name":"bdb:1"})");
   EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(77));
   call_uid(&patch_action, uid, R"({"object_name":"bdb:77"})");
   EXPECT_TRUE(svc().registry.snapshot()->data().databases.contains(77));
@@ -526,9 +534,12 @@ TEST_F(control_handlers, clock_read_and_advance) {
     std::string_view code;
   };
   constexpr std::array rows = {
-      row{R"({"seconds":-1})", "invalid_value"}, row{R"({"seconds":"10"})", "invalid_type"},
-      row{R"({})", "missing_field"},              row{R"({"seconds":1,"x":1})", "unknown_field"},
-      row{"nope", "malformed_json"},              row{R"({"seconds":1e300})", "invalid_value"},
+      row{R"({"seconds":-1})", "invalid_value"},
+      row{R"({"seconds":"10"})", "invalid_type"},
+      row{R"({})", "missing_field"},
+      row{R"({"seconds":1,"x":1})", "unknown_field"},
+      row{"nope", "malformed_json"},
+      row{R"({"seconds":1e300})", "invalid_value"},
   };
   for (const auto& c : rows) {
     SCOPED_TRACE(c.body);
@@ -617,7 +628,8 @@ TEST_F(control_handlers, templates_listing) {
 // ---- users and databases -----------------------------------------------------
 
 TEST_F(control_handlers, users_create_patch_delete) {
-  const reply created = call(&create_user, R"({"email":"dev@x","password":"pw","role":"db_viewer"})");
+  const reply created =
+      call(&create_user, R"({"email":"dev@x","password":"pw","role":"db_viewer"})");
   ASSERT_EQ(created.status, status::created) << *created.body;
   EXPECT_EQ(dump(body_of(created)), R"({"email":"dev@x","role":"db_viewer"})");
   {
@@ -626,10 +638,12 @@ TEST_F(control_handlers, users_create_patch_delete) {
     ASSERT_NE(u, nullptr);
     EXPECT_EQ(u->role, role::db_viewer);
   }
-  EXPECT_EQ(dump(body_of(call(&get_users))),
-            R"({"users":[{"email":"admin@redis.local","role":"admin"},{"email":"dev@x","role":"db_viewer"}]})");
+  EXPECT_EQ(
+      dump(body_of(call(&get_users))),
+      R"({"users":[{"email":"admin@redis.local","role":"admin"},{"email":"dev@x","role":"db_viewer"}]})");
 
-  const reply patched = call(&patch_user, R"({"role":"admin","password":"new"})", {{"email", "dev@x"}});
+  const reply patched =
+      call(&patch_user, R"({"role":"admin","password":"new"})", {{"email", "dev@x"}});
   ASSERT_EQ(patched.status, status::ok) << *patched.body;
   EXPECT_EQ(dump(body_of(patched)), R"({"email":"dev@x","role":"admin"})");
   {
@@ -655,12 +669,15 @@ TEST_F(control_handlers, the_last_admin_stays) {
                status::bad_request, "invalid_value");
   EXPECT_EQ(version(), v0);
   // A password change is fine, and so is removing an admin when another remains.
-  EXPECT_EQ(call(&patch_user, R"({"password":"changed","role":"admin"})", {{"email", "admin@redis.local"}}).status,
+  EXPECT_EQ(call(&patch_user, R"({"password":"changed","role":"admin"})",
+                 {{"email", "admin@redis.local"}})
+                .status,
             status::ok);
   ASSERT_EQ(call(&create_user, R"({"email":"second@x","password":"p","role":"admin"})").status,
             status::created);
   EXPECT_EQ(call(&delete_user, {}, {{"email", "admin@redis.local"}}).status, status::no_content);
-  expect_error(call(&delete_user, {}, {{"email", "second@x"}}), status::bad_request, "invalid_value");
+  expect_error(call(&delete_user, {}, {{"email", "second@x"}}), status::bad_request,
+               "invalid_value");
 }
 
 TEST_F(control_handlers, users_reject_bad_input_and_change_nothing) {
@@ -672,18 +689,25 @@ TEST_F(control_handlers, users_reject_bad_input_and_change_nothing) {
     std::string_view code;
   };
   const std::array rows = {
-      row{&create_user, R"({"email":"a@x","password":"p","role":"boss"})", "", status::bad_request, "unknown_role"},
+      row{&create_user, R"({"email":"a@x","password":"p","role":"boss"})", "", status::bad_request,
+          "unknown_role"},
       row{&create_user, R"({"email":"admin@redis.local","password":"p","role":"none"})", "",
           status::bad_request, "user_exists"},
-      row{&create_user, R"({"email":"a@x","role":"none"})", "", status::bad_request, "missing_field"},
-      row{&create_user, R"({"email":"a@x","password":1,"role":"none"})", "", status::bad_request, "invalid_type"},
-      row{&create_user, R"({"email":"","password":"p","role":"none"})", "", status::bad_request, "invalid_value"},
+      row{&create_user, R"({"email":"a@x","role":"none"})", "", status::bad_request,
+          "missing_field"},
+      row{&create_user, R"({"email":"a@x","password":1,"role":"none"})", "", status::bad_request,
+          "invalid_type"},
+      row{&create_user, R"({"email":"","password":"p","role":"none"})", "", status::bad_request,
+          "invalid_value"},
       row{&create_user, R"({"email":"a@x","password":"p","role":"none","admin":true})", "",
           status::bad_request, "unknown_field"},
       row{&create_user, "[]", "", status::bad_request, "invalid_type"},
-      row{&patch_user, R"({"role":"root"})", "admin@redis.local", status::bad_request, "unknown_role"},
-      row{&patch_user, R"({"email":"b@x"})", "admin@redis.local", status::bad_request, "unknown_field"},
-      row{&patch_user, R"({"password":5})", "admin@redis.local", status::bad_request, "invalid_type"},
+      row{&patch_user, R"({"role":"root"})", "admin@redis.local", status::bad_request,
+          "unknown_role"},
+      row{&patch_user, R"({"email":"b@x"})", "admin@redis.local", status::bad_request,
+          "unknown_field"},
+      row{&patch_user, R"({"password":5})", "admin@redis.local", status::bad_request,
+          "invalid_type"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.body);
@@ -712,9 +736,12 @@ TEST_F(control_handlers, databases_create_delete) {
     std::string_view code;
   };
   constexpr std::array rows = {
-      row{R"({"uid":5})", "database_exists"}, row{R"({"uid":0})", "invalid_value"},
-      row{R"({"uid":-1})", "invalid_value"},  row{R"({"uid":"6"})", "invalid_type"},
-      row{R"({"uid":6.5})", "invalid_type"},  row{R"({})", "missing_field"},
+      row{R"({"uid":5})", "database_exists"},
+      row{R"({"uid":0})", "invalid_value"},
+      row{R"({"uid":-1})", "invalid_value"},
+      row{R"({"uid":"6"})", "invalid_type"},
+      row{R"({"uid":6.5})", "invalid_type"},
+      row{R"({})", "missing_field"},
       row{R"({"uid":6,"name":"x"})", "unknown_field"},
       row{R"({"uid":4294967296})", "invalid_value"},
   };
@@ -737,20 +764,23 @@ TEST_F(control_handlers, databases_create_delete) {
 // ---- faults and journal -------------------------------------------------------
 
 TEST_F(control_handlers, faults_create_list_delete) {
-  const reply first = call(&create_fault,
-                           R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":2})");
+  const reply first =
+      call(&create_fault,
+           R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":2})");
   ASSERT_EQ(first.status, status::created) << *first.body;
   EXPECT_EQ(dump(body_of(first)), R"({"id":1})");
-  const reply second = call(&create_fault, R"({"path":"/v2/actions","delay_ms":100,"probability":0.5,"user":"a@x"})");
+  const reply second = call(
+      &create_fault, R"({"path":"/v2/actions","delay_ms":100,"probability":0.5,"user":"a@x"})");
   ASSERT_EQ(second.status, status::created) << *second.body;
   EXPECT_EQ(body_of(second)["id"], 2);
   ASSERT_EQ(call(&create_fault, R"({"path":"/v1/actions","drop":true})").status, status::created);
 
-  EXPECT_EQ(dump(body_of(call(&get_faults))),
-            R"({"faults":[)"
-            R"({"error_code":"busy","hits":0,"id":1,"method":"GET","path":"/v1/actions/*","status":503,"times":2},)"
-            R"({"delay_ms":100,"hits":0,"id":2,"path":"/v2/actions","probability":0.5,"user":"a@x"},)"
-            R"({"drop":true,"hits":0,"id":3,"path":"/v1/actions"}]})");
+  EXPECT_EQ(
+      dump(body_of(call(&get_faults))),
+      R"({"faults":[)"
+      R"({"error_code":"busy","hits":0,"id":1,"method":"GET","path":"/v1/actions/*","status":503,"times":2},)"
+      R"({"delay_ms":100,"hits":0,"id":2,"path":"/v2/actions","probability":0.5,"user":"a@x"},)"
+      R"({"drop":true,"hits":0,"id":3,"path":"/v1/actions"}]})");
 
   const auto effect = svc().faults.match("GET", "/v1/actions/x", "");
   ASSERT_TRUE(effect.has_value());
@@ -818,8 +848,10 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
                   "/v1/actions"}));
   EXPECT_EQ(targets("/emulator/v1/requests?method=POST"), (list{"/emulator/v1/actions"}));
   EXPECT_EQ(targets("/emulator/v1/requests?path=/v1/actions/*"), (list{"/v1/actions/abc?x=1"}));
-  EXPECT_EQ(targets("/emulator/v1/requests?path=/v1/actions"), (list{"/v1/actions", "/v1/actions"}));
-  EXPECT_EQ(targets("/emulator/v1/requests?user=viewer@x"), (list{"/v1/actions/abc?x=1", "/v1/actions"}));
+  EXPECT_EQ(targets("/emulator/v1/requests?path=/v1/actions"),
+            (list{"/v1/actions", "/v1/actions"}));
+  EXPECT_EQ(targets("/emulator/v1/requests?user=viewer@x"),
+            (list{"/v1/actions/abc?x=1", "/v1/actions"}));
   EXPECT_EQ(targets("/emulator/v1/requests?user=viewer%40x&method=GET&status=404"),
             (list{"/v1/actions/abc?x=1"}));
   EXPECT_EQ(targets("/emulator/v1/requests?limit=2"), (list{"/v2/actions", "/v1/actions"}));
@@ -828,12 +860,14 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
 
   const json all = body_of(call_target(&get_requests, "/emulator/v1/requests"))["requests"];
   ASSERT_EQ(all.size(), 5u);
-  EXPECT_EQ(dump(all[0]),
-            R"({"duration_us":10,"method":"GET","status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
+  EXPECT_EQ(
+      dump(all[0]),
+      R"({"duration_us":10,"method":"GET","status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
   EXPECT_FALSE(all[0].contains("dropped"));
   EXPECT_EQ(all[4]["dropped"], true);
 
-  for (std::string_view bad : {"?status=abc", "?status=99", "?status=600", "?limit=-1", "?limit=x"}) {
+  for (std::string_view bad :
+       {"?status=abc", "?status=99", "?status=600", "?limit=-1", "?limit=x"}) {
     SCOPED_TRACE(bad);
     expect_error(call_target(&get_requests, "/emulator/v1/requests" + std::string(bad)),
                  status::bad_request, "invalid_value");
@@ -858,17 +892,19 @@ TEST_F(control_handlers, control_routes_are_admin_only) {
 
 TEST_F(control_handlers, wire_ids_must_be_whole_numbers) {
   const auto before = svc().registry.snapshot()->version();
-  for (std::string_view body : {R"({"type":"task","name":"retry_bdb","node_uid":1.5})",
-                                R"({"type":"task","name":"retry_bdb","node_uid":true})",
-                                R"({"type":"task","name":"retry_bdb","node_uid":"abc"})",
-                                R"({"type":"task","name":"retry_bdb","node_uid":-2})",
-                                R"({"type":"task","name":"x","status":"running","creation_time":1e300})",
-                                R"({"type":"state-machine","name":"SMCreateBDB","task_id":"x"})"}) {
+  for (std::string_view body :
+       {R"({"type":"task","name":"retry_bdb","node_uid":1.5})",
+        R"({"type":"task","name":"retry_bdb","node_uid":true})",
+        R"({"type":"task","name":"retry_bdb","node_uid":"abc"})",
+        R"({"type":"task","name":"retry_bdb","node_uid":-2})",
+        R"({"type":"task","name":"x","status":"running","creation_time":1e300})",
+        R"({"type":"state-machine","name":"SMCreateBDB","task_id":"x"})"}) {
     SCOPED_TRACE(body);
     expect_error(call(&create_action, body), status::bad_request, "invalid_value");
   }
   EXPECT_EQ(svc().registry.snapshot()->version(), before);
-  const json ok = body_of(call(&create_action, R"({"type":"task","name":"retry_bdb","node_uid":3})"));
+  const json ok =
+      body_of(call(&create_action, R"({"type":"task","name":"retry_bdb","node_uid":3})"));
   EXPECT_EQ(ok["node_uid"], "3");
 }
 

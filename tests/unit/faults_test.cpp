@@ -55,13 +55,14 @@ TEST(faults, matching_by_method_path_and_user) {
       row{"GET", "/v1/actions/", "viewer@redis.local", true},
       row{"GET", "/v1/actions", "viewer@redis.local", false},
       row{"POST", "/v1/actions/abc", "viewer@redis.local", false},
-      row{"get", "/v1/actions/abc", "viewer@redis.local", false},   // methods are exact
+      row{"get", "/v1/actions/abc", "viewer@redis.local", false},  // methods are exact
       row{"GET", "/v1/actions/abc", "admin@redis.local", false},
       row{"GET", "/v1/actions/abc", "", false},
       row{"GET", "/v2/actions/abc", "viewer@redis.local", false},
   };
   for (const auto& c : rows) {
-    SCOPED_TRACE(std::string(c.method) + " " + std::string(c.path) + " as '" + std::string(c.user) + "'");
+    SCOPED_TRACE(std::string(c.method) + " " + std::string(c.path) + " as '" + std::string(c.user) +
+                 "'");
     const auto e = t.match(c.method, c.path, c.user);
     ASSERT_EQ(e.has_value(), c.fires);
     if (e) {

@@ -77,7 +77,9 @@ TEST(journal, filters) {
       {"method GET", with([](journal_filter& f) { f.method = "GET"; }), {1, 2, 4}},
       {"method get (exact)", with([](journal_filter& f) { f.method = "get"; }), {}},
       {"method HEAD", with([](journal_filter& f) { f.method = "HEAD"; }), {5}},
-      {"exact path ignores the query", with([](journal_filter& f) { f.path = "/v1/actions"; }), {1, 5}},
+      {"exact path ignores the query",
+       with([](journal_filter& f) { f.path = "/v1/actions"; }),
+       {1, 5}},
       {"glob path", with([](journal_filter& f) { f.path = "/v1/actions/*"; }), {2}},
       {"glob everywhere", with([](journal_filter& f) { f.path = "*actions*"; }), {1, 2, 3, 4, 5}},
       {"glob does not see the query", with([](journal_filter& f) { f.path = "*verbose*"; }), {}},
@@ -85,7 +87,8 @@ TEST(journal, filters) {
       {"anonymous user", with([](journal_filter& f) { f.user = ""; }), {4}},
       {"status", with([](journal_filter& f) { f.status = 404; }), {2}},
       {"dropped", with([](journal_filter& f) { f.status = 0; }), {5}},
-      {"combined", with([](journal_filter& f) {
+      {"combined",
+       with([](journal_filter& f) {
          f.method = "GET";
          f.user = "admin@x";
          f.path = "/v1/*";

@@ -1,4 +1,5 @@
-// Unit tests for the lifecycle engine (src/lifecycle.cpp, src/templates.cpp) and parse_simulate (src/validation.cpp).
+// Unit tests for the lifecycle engine (src/lifecycle.cpp, src/templates.cpp) and parse_simulate
+// (src/validation.cpp).
 #include "reemu/lifecycle.hpp"
 
 #include <gtest/gtest.h>
@@ -40,7 +41,8 @@ void expect_valid_interval(const simulate_plan& p, double now) {
   EXPECT_LE(s.valid_from, now);
   EXPECT_LT(now, s.valid_until);
   if (std::isfinite(s.valid_from)) expect_same_state(s, evaluate(p, t0, s.valid_from));
-  if (std::isfinite(s.valid_until)) expect_same_state(s, evaluate(p, t0, just_before(s.valid_until)));
+  if (std::isfinite(s.valid_until))
+    expect_same_state(s, evaluate(p, t0, just_before(s.valid_until)));
 }
 
 simulate_plan simple_plan(std::size_t steps, double d) {
@@ -58,9 +60,9 @@ TEST(lifecycle, progress_percent_rounds_to_two_decimals) {
     double expected;
   };
   constexpr std::array rows = {
-      row{0, 7, 0},      row{1, 7, 14.29},  row{2, 7, 28.57}, row{3, 7, 42.86},
-      row{4, 7, 57.14},  row{5, 7, 71.43},  row{6, 7, 85.71}, row{7, 7, 100},
-      row{1, 3, 33.33},  row{2, 3, 66.67},  row{1, 4, 25},    row{0, 0, 100},
+      row{0, 7, 0},     row{1, 7, 14.29}, row{2, 7, 28.57}, row{3, 7, 42.86},
+      row{4, 7, 57.14}, row{5, 7, 71.43}, row{6, 7, 85.71}, row{7, 7, 100},
+      row{1, 3, 33.33}, row{2, 3, 66.67}, row{1, 4, 25},    row{0, 0, 100},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(std::to_string(r.done) + "/" + std::to_string(r.total));
@@ -99,9 +101,9 @@ TEST(lifecycle, templates_are_valid_and_known_by_name) {
     EXPECT_FALSE(t.plan.fails);
     if (t.kind == action_kind::state_machine) EXPECT_EQ(t.plan.starting_seconds, 0);
   }
-  for (std::string_view name : {"SMCreateBDB", "SMUpdateBDB", "SMDeleteBDB", "SMUpgradeBDB",
-                                "SMRedisFailover", "retry_bdb", "maintenance_on",
-                                "maintenance_off", "module_installation"})
+  for (std::string_view name :
+       {"SMCreateBDB", "SMUpdateBDB", "SMDeleteBDB", "SMUpgradeBDB", "SMRedisFailover", "retry_bdb",
+        "maintenance_on", "maintenance_off", "module_installation"})
     EXPECT_NE(find_template(name), nullptr) << name;
   EXPECT_EQ(find_template("smcreatebdb"), nullptr);
   EXPECT_EQ(find_template(""), nullptr);
@@ -267,9 +269,9 @@ TEST(lifecycle, task_phases_queued_starting_running) {
     std::string_view status;
   };
   constexpr std::array rows = {
-      row{0, phase::waiting, "queued"},       row{0.999, phase::waiting, "queued"},
-      row{1, phase::starting, "starting"},    row{1.999, phase::starting, "starting"},
-      row{2, phase::running, "running"},      row{7.999, phase::running, "running"},
+      row{0, phase::waiting, "queued"},      row{0.999, phase::waiting, "queued"},
+      row{1, phase::starting, "starting"},   row{1.999, phase::starting, "starting"},
+      row{2, phase::running, "running"},     row{7.999, phase::running, "running"},
       row{8, phase::completed, "completed"},
   };
   for (const auto& r : rows) {
@@ -308,15 +310,24 @@ TEST(lifecycle, validate_plan_errors) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(with([](simulate_plan&) {}), "");
   EXPECT_NE(with([](simulate_plan& p) { p.steps.clear(); }).find("steps"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = 0; }).find("step_seconds"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = -1; }).find("step_seconds"), std::string::npos);
-  EXPECT_NE(with([&](simulate_plan& p) { p.step_seconds = nan; }).find("step_seconds"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = forever; }).find("step_seconds"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.pending_seconds = -1; }).find("pending_seconds"), std::string::npos);
-  EXPECT_NE(with([&](simulate_plan& p) { p.pending_seconds = nan; }).find("pending_seconds"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.starting_seconds = -0.5; }).find("starting_seconds"), std::string::npos);
-  EXPECT_NE(with([](simulate_plan& p) { p.retain_seconds = -1; }).find("retain_seconds"), std::string::npos);
-  EXPECT_NE(with([&](simulate_plan& p) { p.retain_seconds = nan; }).find("retain_seconds"), std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = 0; }).find("step_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = -1; }).find("step_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([&](simulate_plan& p) { p.step_seconds = nan; }).find("step_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.step_seconds = forever; }).find("step_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.pending_seconds = -1; }).find("pending_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([&](simulate_plan& p) { p.pending_seconds = nan; }).find("pending_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.starting_seconds = -0.5; }).find("starting_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([](simulate_plan& p) { p.retain_seconds = -1; }).find("retain_seconds"),
+            std::string::npos);
+  EXPECT_NE(with([&](simulate_plan& p) { p.retain_seconds = nan; }).find("retain_seconds"),
+            std::string::npos);
   EXPECT_EQ(with([](simulate_plan& p) { p.retain_seconds = forever; }), "");  // never vanishes
   const std::string out_of_range = with([](simulate_plan& p) {
     p.fails = true;
@@ -335,7 +346,8 @@ TEST(lifecycle, validate_plan_errors) {
 
 TEST(lifecycle, parse_simulate_applies_overrides) {
   simulate_plan p = find_template("SMCreateBDB")->plan;
-  ASSERT_EQ(parse_simulate(json::parse(R"({"step_seconds":10,"retain_seconds":0})"), p), std::nullopt);
+  ASSERT_EQ(parse_simulate(json::parse(R"({"step_seconds":10,"retain_seconds":0})"), p),
+            std::nullopt);
   EXPECT_EQ(p.step_seconds, 10);
   EXPECT_EQ(p.retain_seconds, 0);
   EXPECT_EQ(p.steps.size(), 7u);  // kept from the base
@@ -346,10 +358,12 @@ TEST(lifecycle, parse_simulate_applies_overrides) {
   EXPECT_EQ(q.fail_at_step, 6u);  // the last step
 
   simulate_plan r;
-  ASSERT_EQ(parse_simulate(json::parse(
-                R"({"steps":["a","b"],"fail_at_step":1,"error":"boom","error_code":"e1","pending_seconds":0.5,"starting_seconds":2})"),
-                r),
-            std::nullopt);
+  ASSERT_EQ(
+      parse_simulate(
+          json::parse(
+              R"({"steps":["a","b"],"fail_at_step":1,"error":"boom","error_code":"e1","pending_seconds":0.5,"starting_seconds":2})"),
+          r),
+      std::nullopt);
   EXPECT_EQ(r.steps, (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(r.fails);
   EXPECT_EQ(r.fail_at_step, 1u);
@@ -382,7 +396,8 @@ TEST(lifecycle, parse_simulate_errors_name_the_field_and_change_nothing) {
       row{R"({"fail_at_step":-1})", api_error::invalid_value, "simulate.fail_at_step"},
       row{R"({"fail_at_step":1.5})", api_error::invalid_type, "simulate.fail_at_step"},
       row{R"({"fail_at_step":"1"})", api_error::invalid_type, "simulate.fail_at_step"},
-      row{R"({"fail_at_step":2,"outcome":"completed"})", api_error::invalid_value, "simulate.fail_at_step"},
+      row{R"({"fail_at_step":2,"outcome":"completed"})", api_error::invalid_value,
+          "simulate.fail_at_step"},
       row{R"({"outcome":"done"})", api_error::invalid_value, "simulate.outcome"},
       row{R"({"outcome":"Failed"})", api_error::invalid_value, "simulate.outcome"},
       row{R"({"outcome":1})", api_error::invalid_type, "simulate.outcome"},

@@ -62,7 +62,8 @@ std::string joined(const std::vector<std::string>& lines) {
 }
 
 // True when some violation contains every one of `parts`.
-bool reports(const std::vector<std::string>& violations, std::initializer_list<std::string_view> parts) {
+bool reports(const std::vector<std::string>& violations,
+             std::initializer_list<std::string_view> parts) {
   for (const auto& v : violations) {
     bool all = true;
     for (auto p : parts) all = all && v.find(p) != std::string::npos;
@@ -125,7 +126,8 @@ TEST(openapi, every_route_is_documented_and_every_operation_is_a_route) {
       EXPECT_EQ(op.value("security", json()), json::array()) << "served without authentication";
     } else {
       EXPECT_FALSE(op.contains("security")) << "inherits the document's basic authentication";
-      EXPECT_EQ(responses.value("401", json()), json::parse(R"({"$ref":"#/components/responses/Unauthorized"})"));
+      EXPECT_EQ(responses.value("401", json()),
+                json::parse(R"({"$ref":"#/components/responses/Unauthorized"})"));
       EXPECT_TRUE(responses.contains("403"));
     }
   }
@@ -144,7 +146,8 @@ TEST(openapi, every_route_is_documented_and_every_operation_is_a_route) {
 TEST(openapi, path_parameters_are_declared) {
   for (const auto& [path, item] : document()["paths"].items()) {
     std::set<std::string> captures;
-    for (std::size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1))
+    for (std::size_t open = path.find('{'); open != std::string::npos;
+         open = path.find('{', open + 1))
       captures.insert(path.substr(open + 1, path.find('}', open) - open - 1));
     for (const auto& [method, op] : item.items()) {
       SCOPED_TRACE(method + " " + path);
@@ -169,7 +172,8 @@ TEST(openapi, examples_conform_to_their_schemas) {
     for (const auto& [type, media] : content.items()) {
       if (!media.contains("example")) continue;
       ++checked;
-      EXPECT_EQ(contract().check_value(media["schema"], media["example"]), std::vector<std::string>{})
+      EXPECT_EQ(contract().check_value(media["schema"], media["example"]),
+                std::vector<std::string>{})
           << where << " " << type;
     }
   };
@@ -182,10 +186,12 @@ TEST(openapi, examples_conform_to_their_schemas) {
     }
   }
   for (const auto& [name, response] : document()["components"]["responses"].items())
-    if (response.contains("content")) check_media(response["content"], "components/responses/" + name);
+    if (response.contains("content"))
+      check_media(response["content"], "components/responses/" + name);
   for (const auto& [name, param] : document()["components"]["parameters"].items()) {
     ++checked;
-    EXPECT_EQ(contract().check_value(param["schema"], param["example"]), std::vector<std::string>{}) << name;
+    EXPECT_EQ(contract().check_value(param["schema"], param["example"]), std::vector<std::string>{})
+        << name;
   }
   EXPECT_GT(checked, 20u);
 }
@@ -198,14 +204,16 @@ TEST(openapi, yaml_file_is_the_emitted_json) {
     const auto fresh = std::filesystem::temp_directory_path() / "reemu-openapi.yaml";
     std::ofstream(fresh, std::ios::binary) << expected;
     std::size_t line = 1;
-    for (std::size_t i = 0; i < std::min(actual.size(), expected.size()) && actual[i] == expected[i]; ++i)
+    for (std::size_t i = 0;
+         i < std::min(actual.size(), expected.size()) && actual[i] == expected[i]; ++i)
       if (actual[i] == '\n') ++line;
     ADD_FAILURE() << committed << " is not the YAML of docs/openapi.json (first difference on line "
                   << line << "). The expected text is in " << fresh << "; after checking it:\n  cp "
                   << fresh << " " << committed;
   }
   EXPECT_TRUE(expected.starts_with("# Generated from docs/openapi.json"));
-  EXPECT_NE(expected.find("\nopenapi: \"3.1.0\"\n"), std::string::npos) << "keys keep the file's order";
+  EXPECT_NE(expected.find("\nopenapi: \"3.1.0\"\n"), std::string::npos)
+      << "keys keep the file's order";
 }
 
 // --- SPEC.md's captures and deliberately wrong bodies -------------------------------
@@ -217,11 +225,13 @@ TEST(openapi, real_captures_conform) {
   EXPECT_EQ(c.check_response("GET", capture_uid, 404, capture_error), std::vector<std::string>{});
   // Each object of the list capture is also a valid single-action answer.
   const json list = json::parse(capture_list);
-  EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump()), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump()),
+            std::vector<std::string>{});
   EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["state-machines"][0].dump()),
             std::vector<std::string>{});
-  EXPECT_EQ(c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete) + "]"),
-            std::vector<std::string>{});
+  EXPECT_EQ(
+      c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete) + "]"),
+      std::vector<std::string>{});
   EXPECT_EQ(c.check_response("HEAD", "/v1/actions", 200, ""), std::vector<std::string>{});
 }
 
@@ -229,9 +239,12 @@ TEST(openapi, task_progress_as_a_number_is_rejected) {
   json list = json::parse(capture_list);
   list["actions"][0]["progress"] = 100;
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
-  EXPECT_TRUE(reports(v, {"GET /v1/actions 200", "/actions/0/progress", "expected string", "got integer 100"})) << joined(v);
+  EXPECT_TRUE(reports(
+      v, {"GET /v1/actions 200", "/actions/0/progress", "expected string", "got integer 100"}))
+      << joined(v);
   // Alone, it is neither a task (progress) nor a state machine (task_id).
-  const auto single = contract().check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump());
+  const auto single =
+      contract().check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump());
   EXPECT_TRUE(reports(single, {"matches none of oneOf", "/progress"})) << joined(single);
 }
 
@@ -239,11 +252,14 @@ TEST(openapi, heartbeat_as_a_string_is_rejected) {
   json list = json::parse(capture_list);
   list["state-machines"][0]["heartbeat"] = "1760400082";
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
-  EXPECT_TRUE(reports(v, {"/state-machines/0/heartbeat", "expected integer", "got string"})) << joined(v);
+  EXPECT_TRUE(reports(v, {"/state-machines/0/heartbeat", "expected integer", "got string"}))
+      << joined(v);
   json sm = json::parse(capture_delete);
   sm["heartbeat"] = 1747780298.5;
-  const auto fractional = contract().check_response("GET", "/v1/actions/bdb/2", 200, json::array({sm}).dump());
-  EXPECT_TRUE(reports(fractional, {"/0/heartbeat", "expected integer", "got number"})) << joined(fractional);
+  const auto fractional =
+      contract().check_response("GET", "/v1/actions/bdb/2", 200, json::array({sm}).dump());
+  EXPECT_TRUE(reports(fractional, {"/0/heartbeat", "expected integer", "got number"}))
+      << joined(fractional);
 }
 
 TEST(openapi, error_body_is_exact) {
@@ -264,7 +280,8 @@ TEST(openapi, error_body_is_exact) {
 TEST(openapi, v2_status_outside_its_enum_is_rejected) {
   const json v2 = json::parse(
       R"([{"action_type":"state-machine","action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","additional_info":{"object_type":"bdb","object_uid":"2"},"creation_time":1747780298,"name":"SMDeleteBDB","progress":14.29,"status":"running"}])");
-  EXPECT_EQ(contract().check_response("GET", "/v2/actions", 200, v2.dump()), std::vector<std::string>{});
+  EXPECT_EQ(contract().check_response("GET", "/v2/actions", 200, v2.dump()),
+            std::vector<std::string>{});
   json wrong = v2;
   wrong[0]["status"] = "active";  // a v1 word
   auto v = contract().check_response("GET", "/v2/actions", 200, wrong.dump());
@@ -289,10 +306,12 @@ TEST(openapi, v2_status_outside_its_enum_is_rejected) {
 TEST(openapi, v1_objects_pass_unknown_fields_through) {
   json task = json::parse(capture_list)["actions"][0];
   task["module_uid"] = "b5e8cd1e6fa4a55c1d4b4a8da3d79b2a";
-  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, task.dump()), std::vector<std::string>{});
+  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, task.dump()),
+            std::vector<std::string>{});
   json sm = json::parse(capture_delete);
   sm["custom"] = {{"any", "thing"}};
-  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, sm.dump()), std::vector<std::string>{});
+  EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, sm.dump()),
+            std::vector<std::string>{});
   sm["status"] = "running";  // a task's word
   const auto v = contract().check_response("GET", "/v1/actions/x", 200, sm.dump());
   EXPECT_TRUE(reports(v, {"matches none of oneOf", "\"running\" is not one of"})) << joined(v);
@@ -304,7 +323,8 @@ TEST(openapi, undocumented_answers_are_violations) {
   v = contract().check_response("POST", "/v1/actions", 405, std::string(capture_error));
   EXPECT_TRUE(reports(v, {"POST /v1/actions", "method is not documented", "get"})) << joined(v);
   v = contract().check_response("DELETE", "/emulator/v1/faults/3", 204, "{}");
-  EXPECT_TRUE(reports(v, {"DELETE /emulator/v1/faults/{id} 204", "no body is documented"})) << joined(v);
+  EXPECT_TRUE(reports(v, {"DELETE /emulator/v1/faults/{id} 204", "no body is documented"}))
+      << joined(v);
 }
 
 TEST(openapi, headers_of_a_401_are_checked) {
@@ -315,12 +335,15 @@ TEST(openapi, headers_of_a_401_are_checked) {
       return std::nullopt;
     };
   };
-  EXPECT_EQ(contract().check_headers("GET", "/v1/actions", 401,
-                                     with("Basic realm=\"re-actions-emulator\"", "application/json")),
-            std::vector<std::string>{});
-  auto v = contract().check_headers("GET", "/v1/actions", 401, with(std::nullopt, "application/json"));
+  EXPECT_EQ(
+      contract().check_headers("GET", "/v1/actions", 401,
+                               with("Basic realm=\"re-actions-emulator\"", "application/json")),
+      std::vector<std::string>{});
+  auto v =
+      contract().check_headers("GET", "/v1/actions", 401, with(std::nullopt, "application/json"));
   EXPECT_TRUE(reports(v, {"required header WWW-Authenticate is missing"})) << joined(v);
-  v = contract().check_headers("GET", "/emulator/v1/openapi.yaml", 200, with(std::nullopt, "text/plain"));
+  v = contract().check_headers("GET", "/emulator/v1/openapi.yaml", 200,
+                               with(std::nullopt, "text/plain"));
   EXPECT_TRUE(reports(v, {"Content-Type text/plain is not documented"})) << joined(v);
 }
 
@@ -360,9 +383,11 @@ TEST(openapi_checker, keywords_of_the_subset) {
   EXPECT_TRUE(reports(check(R"({"maybe":3})"), {"(root)", "missing required property \"n\""}));
   EXPECT_TRUE(reports(check(R"({"n":""})"), {"/n", "at least 1 characters"}));
   EXPECT_TRUE(reports(check(R"({"n":"abcd"})"), {"/n", "at most 3 characters"}));
-  EXPECT_EQ(check(R"({"n":"été"})").size(), 1u) << "lengths count code points, not bytes (pattern fails)";
+  EXPECT_EQ(check(R"({"n":"été"})").size(), 1u)
+      << "lengths count code points, not bytes (pattern fails)";
   EXPECT_TRUE(reports(check(R"({"n":"AB"})"), {"/n", "does not match the pattern"}));
-  EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":1.0})"), {"/maybe", "expected integer or null, got number"}));
+  EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":1.0})"),
+                      {"/maybe", "expected integer or null, got number"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":10})"), {"/maybe", "<= 9"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","maybe":0})"), {"/maybe", ">= 1"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","ratio":1})"), {"/ratio", "< 1"}));
@@ -372,7 +397,8 @@ TEST(openapi_checker, keywords_of_the_subset) {
   EXPECT_TRUE(reports(check(R"({"n":"ab","tags":["c"]})"), {"/tags/0", "\"c\" is not one of"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","fixed":false})"), {"/fixed", "expected true"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","never":1})"), {"/never", "no value is allowed"}));
-  EXPECT_TRUE(reports(check(R"({"n":"ab","mixed":12})"), {"/mixed", "more than one of oneOf (0, 1)"}));
+  EXPECT_TRUE(
+      reports(check(R"({"n":"ab","mixed":12})"), {"/mixed", "more than one of oneOf (0, 1)"}));
   EXPECT_TRUE(reports(check(R"({"n":"ab","mixed":2.5})"), {"/mixed", "none of oneOf"}));
   EXPECT_EQ(check(R"({"n":"ab","mixed":12.5})"), std::vector<std::string>{});
   EXPECT_TRUE(reports(check(R"({"n":"ab","any":1})"), {"/any", "none of anyOf"}));
@@ -407,17 +433,22 @@ TEST(openapi_checker, operation_and_response_lookup) {
   EXPECT_EQ(c.check_response("GET", "/things/1", 200, "{}"), std::vector<std::string>{});
   EXPECT_EQ(c.check_response("head", "/things/1", 200, ""), std::vector<std::string>{});
   EXPECT_EQ(c.check_response("GET", "/things/1", 418, "\"oops\""), std::vector<std::string>{});
-  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 404, "\"nope\""), {"GET /things/{id} 404: (root)", "expected \"oops\""}));
-  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 500, "{}"), {"GET /things/{id}: status 500 is not documented"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 404, "\"nope\""),
+                      {"GET /things/{id} 404: (root)", "expected \"oops\""}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 500, "{}"),
+                      {"GET /things/{id}: status 500 is not documented"}));
   EXPECT_TRUE(reports(c.check_response("GET", "/things/1", 200, ""), {"not JSON"}));
-  EXPECT_TRUE(reports(c.check_response("GET", "/things/special", 204, "x"), {"no body is documented, got 1 bytes"}));
-  EXPECT_TRUE(reports(c.check_response("GET", "/users/a", 204, ""), {"method is not documented (documented: delete)"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/things/special", 204, "x"),
+                      {"no body is documented, got 1 bytes"}));
+  EXPECT_TRUE(reports(c.check_response("GET", "/users/a", 204, ""),
+                      {"method is not documented (documented: delete)"}));
 }
 
 TEST(openapi_checker, refuses_what_it_cannot_check) {
   const auto make = [](std::string_view schema) {
-    return openapi_contract(json::parse(R"({"openapi":"3.1.0","paths":{},"components":{"schemas":{"S":)" +
-                                        std::string(schema) + "}}}"));
+    return openapi_contract(
+        json::parse(R"({"openapi":"3.1.0","paths":{},"components":{"schemas":{"S":)" +
+                    std::string(schema) + "}}}"));
   };
   EXPECT_THROW(make(R"({"type":"object","patternProperties":{}})"), std::invalid_argument);
   EXPECT_THROW(make(R"({"type":"string","nullable":true})"), std::invalid_argument);  // OpenAPI 3.0
@@ -425,7 +456,8 @@ TEST(openapi_checker, refuses_what_it_cannot_check) {
   EXPECT_THROW(make(R"({"$ref":"#/components/schemas/Missing"})"), std::invalid_argument);
   EXPECT_THROW(make(R"({"type":"text"})"), std::invalid_argument);
   EXPECT_NO_THROW(make(R"({"type":"string","description":"d","examples":["x"],"format":"uuid"})"));
-  EXPECT_THROW(openapi_contract(json::parse(R"({"openapi":"3.0.3","paths":{}})")), std::invalid_argument);
+  EXPECT_THROW(openapi_contract(json::parse(R"({"openapi":"3.0.3","paths":{}})")),
+               std::invalid_argument);
 }
 
 // --- The app's real answers ---------------------------------------------------------
@@ -458,7 +490,8 @@ class live {
     a.status = static_cast<int>(h.reply.status);
     a.body = h.reply.body ? *h.reply.body : "";
     a.reply = h.reply;
-    const std::string what = std::string(in.method_text) + " " + target + " -> " + std::to_string(a.status);
+    const std::string what =
+        std::string(in.method_text) + " " + target + " -> " + std::to_string(a.status);
     if (h.reply.drop) return a;  // nothing is sent
     ++checked_;
     const std::string path = target.substr(0, target.find('?'));
@@ -472,9 +505,11 @@ class live {
         if (lower(http_t::to_string(field)) == lower(name)) return value;
       return std::nullopt;
     };
-    EXPECT_EQ(c.check_headers(in.method_text, path, a.status, header), std::vector<std::string>{}) << what;
+    EXPECT_EQ(c.check_headers(in.method_text, path, a.status, header), std::vector<std::string>{})
+        << what;
     if (!body.empty() && a.status < 400)
-      EXPECT_EQ(c.check_request(in.method_text, path, body), std::vector<std::string>{}) << what << ": " << body;
+      EXPECT_EQ(c.check_request(in.method_text, path, body), std::vector<std::string>{})
+          << what << ": " << body;
     return a;
   }
 
@@ -529,7 +564,9 @@ TEST(openapi_live, emulated_answers_conform) {
   EXPECT_EQ(app.get("/v2/actions/nope").status, 404);
   EXPECT_EQ(app.call(http_t::verb::get, "/v1/actions", "", std::nullopt).status, 401);
   EXPECT_EQ(app.call(http_t::verb::get, "/v2/actions", "", "admin@redis.local:wrong").status, 401);
-  EXPECT_EQ(app.call(http_t::verb::get, "/v1/actions/x", "", "nobody@redis.local:Nobody123!").status, 403);
+  EXPECT_EQ(
+      app.call(http_t::verb::get, "/v1/actions/x", "", "nobody@redis.local:Nobody123!").status,
+      403);
   EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/health", "", std::nullopt).status, 200);
   EXPECT_GT(app.checked(), 20u);
 }
@@ -549,7 +586,8 @@ TEST(openapi_live, openapi_routes_serve_the_document_without_authentication) {
   config off = default_config("manual");
   off.emulator.control_api = false;
   live without(std::move(off));
-  EXPECT_EQ(without.call(http_t::verb::get, "/emulator/v1/openapi.yaml", "", std::nullopt).status, 200);
+  EXPECT_EQ(without.call(http_t::verb::get, "/emulator/v1/openapi.yaml", "", std::nullopt).status,
+            200);
 }
 
 TEST(openapi_live, every_template_through_its_lifecycle_conforms) {
@@ -563,10 +601,12 @@ TEST(openapi_live, every_template_through_its_lifecycle_conforms) {
     if (t.kind == action_kind::state_machine) body["object_name"] = "bdb:" + std::to_string(bdb++);
     EXPECT_EQ(app.post("/emulator/v1/actions", body.dump()).status, 201) << t.name;
   }
-  EXPECT_EQ(app.post("/emulator/v1/actions",
-                     R"({"type":"task","name":"module_installation","module_uid":"b5e8","simulate":{"steps":["a","b"],"pending_seconds":0,"retain_seconds":0}})")
-                .status,
-            201);
+  EXPECT_EQ(
+      app.post(
+             "/emulator/v1/actions",
+             R"({"type":"task","name":"module_installation","module_uid":"b5e8","simulate":{"steps":["a","b"],"pending_seconds":0,"retain_seconds":0}})")
+          .status,
+      201);
   for (int second = 0; second <= 30; second += 1) {
     app.read_everything();
     app.post("/emulator/v1/clock/advance", R"({"seconds":1})");
@@ -577,25 +617,34 @@ TEST(openapi_live, every_template_through_its_lifecycle_conforms) {
 TEST(openapi_live, control_answers_conform) {
   live app(default_config("manual"));
   const std::string task_uid = "11111111-2222-4333-8444-555555555555";
-  EXPECT_EQ(app.post("/emulator/v1/actions",
-                     R"({"type":"task","action_uid":")" + task_uid +
-                         R"(","name":"maintenance_on","node_uid":2,"status":"running","progress":40})")
-                .status,
-            201);
+  EXPECT_EQ(
+      app.post("/emulator/v1/actions",
+               R"({"type":"task","action_uid":")" + task_uid +
+                   R"(","name":"maintenance_on","node_uid":2,"status":"running","progress":40})")
+          .status,
+      201);
   const answer sm = app.post(
       "/emulator/v1/actions",
       R"({"type":"state-machine","name":"SMDeleteBDB","object_name":"bdb:7","status":"active","state":"stop_redis","progress":42.86,"pending_ops":{"3":{"op_name":"stop_shard","progress":50}}})");
   EXPECT_EQ(sm.status, 201);
   const std::string sm_uid = json::parse(sm.body)["action_uid"];
   EXPECT_EQ(app.post("/emulator/v1/actions", R"({"type":"job","name":"x"})").status, 400);
-  EXPECT_EQ(app.post("/emulator/v1/actions", R"({"type":"task","name":"retry_bdb","progress":"150","status":"running"})").status, 400);
+  EXPECT_EQ(app.post("/emulator/v1/actions",
+                     R"({"type":"task","name":"retry_bdb","progress":"150","status":"running"})")
+                .status,
+            400);
   EXPECT_EQ(app.post("/emulator/v1/actions", "{").status, 400);
   EXPECT_EQ(app.patch("/emulator/v1/actions/" + task_uid, R"({"progress":"80"})").status, 200);
-  EXPECT_EQ(app.patch("/emulator/v1/actions/" + task_uid,
-                      R"({"status":"failed","error_code":"node_unreachable","error_message":"node 2 did not answer","retain_seconds":60})")
-                .status,
-            200);
-  EXPECT_EQ(app.patch("/emulator/v1/actions/" + sm_uid, R"({"progress":57.14,"state":"delete_redis"})").status, 200);
+  EXPECT_EQ(
+      app.patch(
+             "/emulator/v1/actions/" + task_uid,
+             R"({"status":"failed","error_code":"node_unreachable","error_message":"node 2 did not answer","retain_seconds":60})")
+          .status,
+      200);
+  EXPECT_EQ(
+      app.patch("/emulator/v1/actions/" + sm_uid, R"({"progress":57.14,"state":"delete_redis"})")
+          .status,
+      200);
   EXPECT_EQ(app.patch("/emulator/v1/actions/" + sm_uid, R"({"colour":"red"})").status, 400);
   EXPECT_EQ(app.patch("/emulator/v1/actions/nope", R"({"state":"x"})").status, 404);
   app.read_everything();
@@ -609,13 +658,26 @@ TEST(openapi_live, control_answers_conform) {
   EXPECT_EQ(app.post("/emulator/v1/clock/advance", R"({"seconds":-5})").status, 400);
 
   EXPECT_EQ(app.get("/emulator/v1/users").status, 200);
-  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})").status, 201);
-  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})").status, 400);
-  EXPECT_EQ(app.post("/emulator/v1/users", R"({"email":"x@example.com","password":"x","role":"emperor"})").status, 400);
-  EXPECT_EQ(app.patch("/emulator/v1/users/ops@example.com", R"({"role":"cluster_viewer","password":"New123!"})").status, 200);
+  EXPECT_EQ(app.post("/emulator/v1/users",
+                     R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})")
+                .status,
+            201);
+  EXPECT_EQ(app.post("/emulator/v1/users",
+                     R"({"email":"ops@example.com","password":"Ops123!","role":"db_member"})")
+                .status,
+            400);
+  EXPECT_EQ(
+      app.post("/emulator/v1/users", R"({"email":"x@example.com","password":"x","role":"emperor"})")
+          .status,
+      400);
+  EXPECT_EQ(app.patch("/emulator/v1/users/ops@example.com",
+                      R"({"role":"cluster_viewer","password":"New123!"})")
+                .status,
+            200);
   EXPECT_EQ(app.patch("/emulator/v1/users/ghost@example.com", R"({"role":"none"})").status, 404);
   EXPECT_EQ(app.patch("/emulator/v1/users/admin@redis.local", R"({"role":"none"})").status, 400);
-  EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/users", "", "ops@example.com:New123!").status, 403);
+  EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/users", "", "ops@example.com:New123!").status,
+            403);
   EXPECT_EQ(app.call(http_t::verb::get, "/emulator/v1/users", "", std::nullopt).status, 401);
   EXPECT_EQ(app.del("/emulator/v1/users/ops%40example.com").status, 204);
   EXPECT_EQ(app.del("/emulator/v1/users/ops@example.com").status, 404);
@@ -627,13 +689,26 @@ TEST(openapi_live, control_answers_conform) {
   EXPECT_EQ(app.del("/emulator/v1/databases/12").status, 204);
   EXPECT_EQ(app.del("/emulator/v1/databases/12").status, 404);
 
-  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"method":"GET","path":"/v1/actions*","status":503,"error_code":"cluster_busy","description":"Cluster is busy","times":1})").status, 201);
-  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v2/actions","delay_ms":1500,"probability":0.5})").status, 201);
-  EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v1/actions/*","user":"viewer@redis.local","drop":true,"times":2})").status, 201);
+  EXPECT_EQ(
+      app.post(
+             "/emulator/v1/faults",
+             R"({"method":"GET","path":"/v1/actions*","status":503,"error_code":"cluster_busy","description":"Cluster is busy","times":1})")
+          .status,
+      201);
+  EXPECT_EQ(
+      app.post("/emulator/v1/faults", R"({"path":"/v2/actions","delay_ms":1500,"probability":0.5})")
+          .status,
+      201);
+  EXPECT_EQ(
+      app.post("/emulator/v1/faults",
+               R"({"path":"/v1/actions/*","user":"viewer@redis.local","drop":true,"times":2})")
+          .status,
+      201);
   EXPECT_EQ(app.post("/emulator/v1/faults", R"({"path":"/v1/actions"})").status, 400);
   EXPECT_EQ(app.get("/emulator/v1/faults").status, 200);
   EXPECT_EQ(app.get("/v1/actions").status, 503);  // the injected answer is an error body too
-  EXPECT_TRUE(app.call(http_t::verb::get, "/v1/actions/x", "", "viewer@redis.local:whatever").reply.drop);
+  EXPECT_TRUE(
+      app.call(http_t::verb::get, "/v1/actions/x", "", "viewer@redis.local:whatever").reply.drop);
   app.call(http_t::verb::get, "/v1/actions/x", "", "viewer@redis.local:whatever");
   EXPECT_EQ(app.get("/emulator/v1/faults").status, 200);
   EXPECT_EQ(app.del("/emulator/v1/faults/2").status, 204);
@@ -641,7 +716,8 @@ TEST(openapi_live, control_answers_conform) {
   EXPECT_EQ(app.del("/emulator/v1/faults").status, 204);
 
   EXPECT_EQ(app.get("/emulator/v1/requests").status, 200);
-  EXPECT_EQ(app.get("/emulator/v1/requests?method=GET&path=/v1/actions*&status=503&limit=5").status, 200);
+  EXPECT_EQ(app.get("/emulator/v1/requests?method=GET&path=/v1/actions*&status=503&limit=5").status,
+            200);
   EXPECT_EQ(app.get("/emulator/v1/requests?colour=red").status, 400);
   EXPECT_EQ(app.del("/emulator/v1/requests").status, 204);
 
@@ -668,7 +744,8 @@ TEST(openapi_yaml, empty_and_scalar_documents) {
 }
 
 TEST(openapi_yaml, nested_empty_objects_and_arrays) {
-  const json j = json::parse(R"({"a":{},"b":[],"c":{"d":[],"e":{"f":{}}},"g":[[],{},[1,[2,3]],{"h":[],"i":{"j":1}}]})");
+  const json j = json::parse(
+      R"({"a":{},"b":[],"c":{"d":[],"e":{"f":{}}},"g":[[],{},[1,[2,3]],{"h":[],"i":{"j":1}}]})");
   EXPECT_EQ(to_yaml(j),
             "a: {}\n"
             "b: []\n"
@@ -688,21 +765,31 @@ TEST(openapi_yaml, nested_empty_objects_and_arrays) {
 }
 
 TEST(openapi_yaml, strings_are_double_quoted_with_json_escapes) {
-  EXPECT_EQ(to_yaml(json("say \"hi\"\n\ttab\\ and 'single'")), R"("say \"hi\"\n\ttab\\ and 'single'")" "\n");
-  EXPECT_EQ(to_yaml(json("\r\b\f\x01\x1f\x7f")), R"("\r\b\f\u0001\u001f\u007f")" "\n");
+  EXPECT_EQ(to_yaml(json("say \"hi\"\n\ttab\\ and 'single'")),
+            R"("say \"hi\"\n\ttab\\ and 'single'")"
+            "\n");
+  EXPECT_EQ(to_yaml(json("\r\b\f\x01\x1f\x7f")), R"("\r\b\f\u0001\u001f\u007f")"
+                                                 "\n");
   // Strings YAML would otherwise read as other types or structure stay strings.
   EXPECT_EQ(to_yaml(json::array({"yes", "null", "1.5", "- x", "a: b", "#c", "", " "})),
             "- \"yes\"\n- \"null\"\n- \"1.5\"\n- \"- x\"\n- \"a: b\"\n- \"#c\"\n- \"\"\n- \" \"\n");
 }
 
 TEST(openapi_yaml, unicode_is_kept_raw_unless_yaml_cannot_hold_it) {
-  EXPECT_EQ(to_yaml(json("h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80")), "\"h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80\"\n");
+  EXPECT_EQ(to_yaml(json("h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80")),
+            "\"h\xC3\xA9llo \xE2\x9C\x93 \xF0\x9F\x98\x80\"\n");
   // NEL, line and paragraph separators, BOM, a C1 control.
   EXPECT_EQ(to_yaml(json("\xC2\x85\xE2\x80\xA8\xE2\x80\xA9\xEF\xBB\xBF\xC2\x9B")),
-            R"("\u0085\u2028\u2029\ufeff\u009b")" "\n");
+            R"("\u0085\u2028\u2029\ufeff\u009b")"
+            "\n");
   // Invalid UTF-8 (a stray byte, a truncated sequence, an overlong '/', a surrogate) is replaced.
-  std::string bad = "a\xFF" "b\xE2\x9C" "c\xC0\xAF" "d\xED\xA0\x80";
-  EXPECT_EQ(to_yaml(json(bad)), R"("a\ufffdb\ufffd\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffd")" "\n");
+  std::string bad =
+      "a\xFF"
+      "b\xE2\x9C"
+      "c\xC0\xAF"
+      "d\xED\xA0\x80";
+  EXPECT_EQ(to_yaml(json(bad)), R"("a\ufffdb\ufffd\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffd")"
+                                "\n");
   // The output is also a JSON string with the same value, where the input was valid.
   const std::string valid = "q\"\\\n\x01\xC2\x85 \xE2\x9C\x93";
   std::string line = to_yaml(json(valid));
@@ -711,9 +798,9 @@ TEST(openapi_yaml, unicode_is_kept_raw_unless_yaml_cannot_hold_it) {
 }
 
 TEST(openapi_yaml, keys_are_plain_only_when_unambiguous) {
-  const json j = {{"200", 1},  {"/v1/x", 2},     {"yes", 3},  {"application/json", 4}, {"$ref", 5},
-                  {"", 6},     {"a b", 7},       {"No", 8},   {"x-y.z_w", 9},          {"k:v", 10},
-                  {"-k", 11},  {"{uid}", 12},    {"t\"q", 13}};
+  const json j = {{"200", 1}, {"/v1/x", 2},  {"yes", 3},  {"application/json", 4}, {"$ref", 5},
+                  {"", 6},    {"a b", 7},    {"No", 8},   {"x-y.z_w", 9},          {"k:v", 10},
+                  {"-k", 11}, {"{uid}", 12}, {"t\"q", 13}};
   EXPECT_EQ(to_yaml(j),
             "\"\": 6\n"
             "$ref: 5\n"
@@ -731,16 +818,11 @@ TEST(openapi_yaml, keys_are_plain_only_when_unambiguous) {
 }
 
 TEST(openapi_yaml, numbers_read_back_as_numbers) {
-  const json j = {{"a", 14.29},
-                  {"b", 1e-05},
-                  {"c", 1.0},
-                  {"d", 1e20},
-                  {"e", -3},
-                  {"f", std::numeric_limits<std::uint64_t>::max()},
-                  {"g", std::nan("")},
-                  {"h", -std::numeric_limits<double>::infinity()},
-                  {"i", true},
-                  {"j", nullptr}};
+  const json j = {{"a", 14.29},        {"b", 1e-05},
+                  {"c", 1.0},          {"d", 1e20},
+                  {"e", -3},           {"f", std::numeric_limits<std::uint64_t>::max()},
+                  {"g", std::nan("")}, {"h", -std::numeric_limits<double>::infinity()},
+                  {"i", true},         {"j", nullptr}};
   EXPECT_EQ(to_yaml(j),
             "a: 14.29\n"
             "b: 1.0e-05\n"

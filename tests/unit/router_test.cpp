@@ -1,4 +1,5 @@
-// Unit tests for route matching and path splitting (src/router.cpp) over the real route table (app.hpp).
+// Unit tests for route matching and path splitting (src/router.cpp) over the real route table
+// (app.hpp).
 #include "reemu/router.hpp"
 
 #include <gtest/gtest.h>

@@ -75,9 +75,9 @@ class state_file_test : public ::testing::Test {
 
   reply call(http_t::verb method, std::string_view target, std::string_view body = {},
              std::string_view authorization = {}) {
-    const std::string auth =
-        authorization.empty() ? "Basic " + base64_encode("admin@redis.local:Redis123!")
-                              : std::string(authorization);
+    const std::string auth = authorization.empty()
+                                 ? "Basic " + base64_encode("admin@redis.local:Redis123!")
+                                 : std::string(authorization);
     incoming_request req;
     req.method = method;
     req.method_text = http_t::to_string(method);
@@ -124,18 +124,24 @@ TEST_F(state_file_test, MissingFileIsCreatedFromTheSeedAtStartUp) {
 TEST_F(state_file_test, EverythingTheControlApiSetsUpSurvivesARestart) {
   start();
   using v = http_t::verb;
-  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
-                 R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:9","action_uid":"made-1"})")
-                .status,
-            http_t::status::created);
-  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
-                 R"({"type":"task","name":"retry_bdb","action_uid":"made-2","status":"running","progress":"40","custom":{"kept":[1,2]}})")
-                .status,
-            http_t::status::created);
-  ASSERT_EQ(call(v::post, "/emulator/v1/actions",
-                 R"({"type":"task","name":"maintenance_on","action_uid":"made-3","simulate":{"step_seconds":3,"outcome":"failed","error":"node down"}})")
-                .status,
-            http_t::status::created);
+  ASSERT_EQ(
+      call(
+          v::post, "/emulator/v1/actions",
+          R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:9","action_uid":"made-1"})")
+          .status,
+      http_t::status::created);
+  ASSERT_EQ(
+      call(
+          v::post, "/emulator/v1/actions",
+          R"({"type":"task","name":"retry_bdb","action_uid":"made-2","status":"running","progress":"40","custom":{"kept":[1,2]}})")
+          .status,
+      http_t::status::created);
+  ASSERT_EQ(
+      call(
+          v::post, "/emulator/v1/actions",
+          R"({"type":"task","name":"maintenance_on","action_uid":"made-3","simulate":{"step_seconds":3,"outcome":"failed","error":"node down"}})")
+          .status,
+      http_t::status::created);
   ASSERT_EQ(call(v::patch, "/emulator/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763",
                  R"({"status":"failed","error":"stopped"})")
                 .status,
@@ -149,10 +155,12 @@ TEST_F(state_file_test, EverythingTheControlApiSetsUpSurvivesARestart) {
   // (bdb:9 is known already: creating its action registered it)
   const reply db = call(v::post, "/emulator/v1/databases", R"({"uid":11})");
   ASSERT_EQ(db.status, http_t::status::created) << (db.body ? *db.body : "");
-  ASSERT_EQ(call(v::post, "/emulator/v1/faults",
-                 R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":5,"user":"ops@redis.local"})")
-                .status,
-            http_t::status::created);
+  ASSERT_EQ(
+      call(
+          v::post, "/emulator/v1/faults",
+          R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":5,"user":"ops@redis.local"})")
+          .status,
+      http_t::status::created);
   ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":5})").status,
             http_t::status::ok);
 
@@ -188,8 +196,8 @@ TEST_F(state_file_test, AFaultUsedUpByRequestsIsSaved) {
   EXPECT_EQ(faults[0]["times"], 2);
   EXPECT_EQ(faults[0]["hits"], 1);
   // New rules are numbered after the restored ones.
-  const reply added = call(http_t::verb::post, "/emulator/v1/faults",
-                           R"({"path":"/v2/actions","delay_ms":1})");
+  const reply added =
+      call(http_t::verb::post, "/emulator/v1/faults", R"({"path":"/v2/actions","delay_ms":1})");
   ASSERT_NE(added.body, nullptr);
   EXPECT_EQ(json::parse(*added.body)["id"], faults[0]["id"].get<int>() + 1);
   EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
@@ -214,7 +222,8 @@ TEST_F(state_file_test, AFaultUsedUpIsSavedInTheBackground) {
   json saved;
   do {
     saved = json::parse(read_all(path_), nullptr, false);
-    if (!saved.is_discarded() && saved["faults"].size() == 1 && saved["faults"][0]["times"] == 2) break;
+    if (!saved.is_discarded() && saved["faults"].size() == 1 && saved["faults"][0]["times"] == 2)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   } while (std::chrono::steady_clock::now() < deadline);
   ASSERT_FALSE(saved.is_discarded());
@@ -229,10 +238,14 @@ TEST_F(state_file_test, SeedWithOddTimesSavesAndLoads) {
   json doc = json::parse(config_document);
   doc["emulator"]["state_file"] = path_.string();
   doc["actions"].push_back({{"action_uid", "odd-1"}, {"name", "retry_bdb"}, {"heartbeat", -5}});
-  doc["actions"].push_back({{"action_uid", "odd-2"}, {"name", "retry_bdb"}, {"creation_time", "nan"}});
-  doc["actions"].push_back({{"action_uid", "odd-3"}, {"name", "retry_bdb"}, {"creation_time", "-inf"}});
-  doc["state-machines"].push_back({{"action_uid", "odd-4"}, {"name", "SMCreateBDB"},
-                                   {"object_name", "bdb:1"}, {"heartbeat", 1747780298000ull}});
+  doc["actions"].push_back(
+      {{"action_uid", "odd-2"}, {"name", "retry_bdb"}, {"creation_time", "nan"}});
+  doc["actions"].push_back(
+      {{"action_uid", "odd-3"}, {"name", "retry_bdb"}, {"creation_time", "-inf"}});
+  doc["state-machines"].push_back({{"action_uid", "odd-4"},
+                                   {"name", "SMCreateBDB"},
+                                   {"object_name", "bdb:1"},
+                                   {"heartbeat", 1747780298000ull}});
   app_ = std::make_unique<app>(parse_config(doc, "odd.json"));
   const std::string before = observable();
   app_.reset();
@@ -253,8 +266,9 @@ TEST_F(state_file_test, ResetSavesTheConfiguredSeed) {
 TEST_F(state_file_test, RejectedControlRequestsLeaveTheFileAsItWas) {
   start();
   const std::string saved = read_all(path_);
-  EXPECT_EQ(call(http_t::verb::post, "/emulator/v1/actions", R"({"type":"task","progress":"x"})").status,
-            http_t::status::bad_request);
+  EXPECT_EQ(
+      call(http_t::verb::post, "/emulator/v1/actions", R"({"type":"task","progress":"x"})").status,
+      http_t::status::bad_request);
   EXPECT_EQ(call(http_t::verb::delete_, "/emulator/v1/actions/none").status,
             http_t::status::not_found);
   EXPECT_EQ(read_all(path_), saved);
@@ -289,7 +303,9 @@ TEST_F(state_file_test, BrokenFileIsAStartUpErrorAndIsNeverOverwritten) {
   broken.push_back(edited([](json& d) { d["actions"][0]["type"] = "job"; }));
   broken.push_back(edited([](json& d) { d["actions"][0]["fields"].erase("action_uid"); }));
   broken.push_back(edited([](json& d) { d["actions"][2]["simulate"]["steps"] = json::array(); }));
-  broken.push_back(edited([](json& d) { d["faults"].push_back({{"id", 1}, {"hits", 0}, {"path", "x"}}); }));
+  broken.push_back(edited([](json& d) {
+    d["faults"].push_back({{"id", 1}, {"hits", 0}, {"path", "x"}});
+  }));
   // A fault id the counter could wrap after: refused, not restored.
   broken.push_back(edited([](json& d) {
     d["faults"].push_back({{"id", 4294967296ull}, {"hits", 0}, {"path", "/x"}, {"delay_ms", 1}});
@@ -322,7 +338,8 @@ TEST_F(state_file_test, InterruptedSaveLeavesThePreviousStateWhole) {
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
   const std::string next = capture_state(app_->svc()) + "\n";  // a state with database 9
-  ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/9").status, http_t::status::no_content);
+  ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/9").status,
+            http_t::status::no_content);
   ASSERT_EQ(observable(), before);
   ASSERT_EQ(read_all(path_), saved);
   // Every size of torn temporary file, up to all of it written but neither
@@ -363,10 +380,12 @@ TEST_F(state_file_test, UnwritablePathIsAStartUpError) {
 
 TEST_F(state_file_test, CaptureRestoreCaptureIsAFixedPoint) {
   start();
-  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/actions",
-                 R"({"type":"task","name":"module_installation","simulate":{"steps":["a","b"],"starting_seconds":1.5,"retain_seconds":0}})")
-                .status,
-            http_t::status::created);
+  ASSERT_EQ(
+      call(
+          http_t::verb::post, "/emulator/v1/actions",
+          R"({"type":"task","name":"module_installation","simulate":{"steps":["a","b"],"starting_seconds":1.5,"retain_seconds":0}})")
+          .status,
+      http_t::status::created);
   ASSERT_EQ(call(http_t::verb::patch, "/emulator/v1/actions/8fc32a11-4688-4057-9237-cd77fccd726f",
                  R"({"status":"failed","error_code":"x","error_message":"y"})")
                 .status,

@@ -1,4 +1,5 @@
-// Unit tests for the wire shapes (src/wire.cpp): SPEC.md's real captures byte for byte, v2 objects, live rendering.
+// Unit tests for the wire shapes (src/wire.cpp): SPEC.md's real captures byte for byte, v2 objects,
+// live rendering.
 #include "reemu/wire.hpp"
 
 #include <gtest/gtest.h>
@@ -221,15 +222,13 @@ TEST(wire, v2_additional_info_only_when_non_empty) {
   action sm;
   sm.uid = "u2";
   sm.kind = action_kind::state_machine;
-  sm.fields = {{"name", "SMUpdateBDB"},
-               {"status", "failed"},
-               {"object_name", "bdb:12"},
-               {"error", "shard down"},
-               {"description", "resize"},
-               {"pending_ops", {{"3", {{"op_name", "x"}}}}}};
+  sm.fields = {{"name", "SMUpdateBDB"},   {"status", "failed"},
+               {"object_name", "bdb:12"}, {"error", "shard down"},
+               {"description", "resize"}, {"pending_ops", {{"3", {{"op_name", "x"}}}}}};
   v2 = render_v2(sm, 0);
-  EXPECT_EQ(dump(v2["additional_info"]),
-            R"({"description":"resize","error":"shard down","object_type":"bdb","object_uid":"12","pending_ops":{"3":{"op_name":"x"}}})");
+  EXPECT_EQ(
+      dump(v2["additional_info"]),
+      R"({"description":"resize","error":"shard down","object_type":"bdb","object_uid":"12","pending_ops":{"3":{"op_name":"x"}}})");
   EXPECT_EQ(v2["progress"], 0);  // failed without progress: 0
 
   sm.fields = {{"name", "SMUpdateBDB"}, {"status", "pending"}, {"object_name", "nocolon"}};
@@ -244,8 +243,13 @@ TEST(wire, number_value_writes_whole_numbers_as_integers) {
     std::string_view text;
   };
   constexpr std::array rows = {
-      row{100.0, "100"}, row{0.0, "0"},     row{14.29, "14.29"}, row{28.57, "28.57"},
-      row{-3.0, "-3"},   row{0.5, "0.5"},   row{1760400082.0, "1760400082"},
+      row{100.0, "100"},
+      row{0.0, "0"},
+      row{14.29, "14.29"},
+      row{28.57, "28.57"},
+      row{-3.0, "-3"},
+      row{0.5, "0.5"},
+      row{1760400082.0, "1760400082"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.text);
@@ -378,7 +382,8 @@ TEST(wire, render_narrows_validity_to_the_current_step) {
 }
 
 TEST(wire, list_body_follows_the_lifecycle_of_simulated_seeds) {
-  const json doc = json::parse(R"({"state-machines":[{"action_uid":"sim","name":"SMDeleteBDB","object_name":"bdb:2","simulate":{}}]})");
+  const json doc = json::parse(
+      R"({"state-machines":[{"action_uid":"sim","name":"SMDeleteBDB","object_name":"bdb:2","simulate":{}}]})");
   const registry_state state(seed_from(doc), 1);
   const auto at = [&](double offset) { return state.v1_list_body(seed_now + offset); };
   const auto pending = at(0);
