@@ -10,7 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "fuzz_support.hpp"
-#include "reemu/incoming.hpp"
+#include "reemu/net/incoming.hpp"
 
 namespace {
 

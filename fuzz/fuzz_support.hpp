@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/app.hpp"
-#include "reemu/auth.hpp"
-#include "reemu/config.hpp"
-#include "reemu/validation.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/config/validation.hpp"
 
 namespace reemu::fuzz {
 

@@ -6,11 +6,11 @@
 #include <iostream>
 #include <thread>
 
-#include "reemu/config.hpp"
-#include "reemu/logging.hpp"
-#include "reemu/probe.hpp"
-#include "reemu/server.hpp"
-#include "reemu/tls.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/util/logging.hpp"
+#include "reemu/net/probe.hpp"
+#include "reemu/net/server.hpp"
+#include "reemu/net/tls.hpp"
 #include "reemu/version.hpp"
 
 #ifndef REEMU_DEFAULT_CONFIG

@@ -24,12 +24,12 @@
 #include <utility>
 #include <vector>
 
-#include "reemu/app.hpp"
-#include "reemu/auth.hpp"
-#include "reemu/config.hpp"
-#include "reemu/logging.hpp"
-#include "reemu/net.hpp"
-#include "reemu/server.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/util/logging.hpp"
+#include "reemu/net/net.hpp"
+#include "reemu/net/server.hpp"
 #include "schema_check.hpp"
 
 namespace reemu::test {

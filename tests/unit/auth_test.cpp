@@ -1,5 +1,5 @@
 // Unit tests for Basic authentication (src/auth.cpp): header parsing, base64, password checks.
-#include "reemu/auth.hpp"
+#include "reemu/auth/auth.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "reemu/app.hpp"
-#include "reemu/auth.hpp"
-#include "reemu/wire.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/model/wire.hpp"
 
 using namespace reemu;
 

@@ -1,6 +1,6 @@
 // Unit tests for config parsing and validation (src/config.cpp) and the shipped
 // config/default.json.
-#include "reemu/config.hpp"
+#include "reemu/config/config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/app.hpp"
-#include "reemu/registry.hpp"
-#include "reemu/wire.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/model/wire.hpp"
 
 using namespace reemu;
 

@@ -1,6 +1,6 @@
 // Unit tests for the control API handlers (src/control_handlers.cpp), called directly with
 // hand-built request contexts.
-#include "reemu/control_handlers.hpp"
+#include "reemu/control/handlers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,11 +12,11 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/app.hpp"
-#include "reemu/auth.hpp"
-#include "reemu/config.hpp"
-#include "reemu/registry.hpp"
-#include "reemu/wire.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/model/wire.hpp"
 
 using namespace reemu;
 using http_t::status;

@@ -1,5 +1,5 @@
 // Unit tests for the request journal (src/journal.cpp): ring eviction, filters, limit, glob_match.
-#include "reemu/journal.hpp"
+#include "reemu/control/journal.hpp"
 
 #include <gtest/gtest.h>
 

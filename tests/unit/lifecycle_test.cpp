@@ -1,6 +1,6 @@
 // Unit tests for the lifecycle engine (src/lifecycle.cpp, src/templates.cpp) and parse_simulate
 // (src/validation.cpp).
-#include "reemu/lifecycle.hpp"
+#include "reemu/model/lifecycle.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/templates.hpp"
-#include "reemu/validation.hpp"
+#include "reemu/model/templates.hpp"
+#include "reemu/config/validation.hpp"
 
 using namespace reemu;
 
@@ -99,7 +99,9 @@ TEST(lifecycle, templates_are_valid_and_known_by_name) {
     EXPECT_EQ(validate_plan(t.plan), "");
     EXPECT_EQ(find_template(t.name), &t);
     EXPECT_FALSE(t.plan.fails);
-    if (t.kind == action_kind::state_machine) EXPECT_EQ(t.plan.starting_seconds, 0);
+    if (t.kind == action_kind::state_machine) {
+      EXPECT_EQ(t.plan.starting_seconds, 0);
+    }
   }
   for (std::string_view name :
        {"SMCreateBDB", "SMUpdateBDB", "SMDeleteBDB", "SMUpgradeBDB", "SMRedisFailover", "retry_bdb",

@@ -1,5 +1,5 @@
 // Unit tests for the role -> permission table (src/permissions.cpp).
-#include "reemu/permissions.hpp"
+#include "reemu/auth/permissions.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Unit tests for route matching and path splitting (src/router.cpp) over the real route table
 // (app.hpp).
-#include "reemu/router.hpp"
+#include "reemu/http/router.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "reemu/app.hpp"
-#include "reemu/config.hpp"
-#include "reemu/permissions.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/auth/permissions.hpp"
 
 using namespace reemu;
 using http_t::verb;

@@ -2,7 +2,7 @@
 // sets up survives a restart of the app, a broken file stops start-up and is
 // left untouched, and an interrupted save never damages the saved state.
 // Requests go through app::handle (no sockets), so the save hooks are tested too.
-#include "reemu/state_file.hpp"
+#include "reemu/persist/state_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +15,9 @@
 #include <string_view>
 #include <thread>
 
-#include "reemu/app.hpp"
-#include "reemu/auth.hpp"
-#include "reemu/config.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
 
 using namespace reemu;
 namespace fs = std::filesystem;

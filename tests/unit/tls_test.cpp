@@ -2,7 +2,7 @@
 // files, the precise start-up errors, and the protocol/cipher policy. No
 // sockets: handshakes run between two in-memory SSL objects over a BIO pair.
 
-#include "reemu/tls.hpp"
+#include "reemu/net/tls.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

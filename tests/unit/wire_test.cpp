@@ -1,6 +1,6 @@
 // Unit tests for the wire shapes (src/wire.cpp): SPEC.md's real captures byte for byte, v2 objects,
 // live rendering.
-#include "reemu/wire.hpp"
+#include "reemu/model/wire.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/app.hpp"
-#include "reemu/config.hpp"
-#include "reemu/context.hpp"
-#include "reemu/lifecycle.hpp"
-#include "reemu/registry.hpp"
-#include "reemu/templates.hpp"
+#include "reemu/app/app.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/http/context.hpp"
+#include "reemu/model/lifecycle.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/model/templates.hpp"
 
 using namespace reemu;
 

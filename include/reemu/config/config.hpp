@@ -1,0 +1,98 @@
+// Configuration: one JSON file (config/default.json when none is given),
+// parsed once and validated at start-up into an immutable struct. Command-line
+// flags are applied on top by main before validate() runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "reemu/model/clock.hpp"
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+struct server_config {
+  std::string bind = "0.0.0.0";
+  bool http_enabled = true;
+  std::uint16_t http_port = 8080;
+  bool https_enabled = true;
+  std::uint16_t https_port = 9443;
+  std::string tls_cert;  // PEM chain; empty = self-signed at start-up
+  std::string tls_key;
+  std::string tls_cert_out;              // write the certificate in use here
+  std::vector<std::string> tls_names;    // extra subjectAltNames of a generated certificate
+  unsigned threads = 0;                  // 0 = one per hardware thread
+  std::size_t header_limit = 16 * 1024;  // bytes; larger -> 431
+  std::size_t body_limit = 1024 * 1024;  // bytes; larger -> 413
+  unsigned read_timeout_seconds = 30;    // a request must arrive within this
+  unsigned idle_timeout_seconds = 60;    // keep-alive connection with no request
+  unsigned handshake_timeout_seconds = 10;
+  std::size_t max_connections = 10000;  // past this: 503 and close
+};
+
+struct emulator_config {
+  clock_mode clock = clock_mode::real;
+  std::optional<double> clock_start;  // manual clock start (epoch s); default: start-up time
+  bool control_api = true;
+  std::uint64_t seed = 1;  // fault probability generator seed
+  std::size_t journal_size = 10000;
+  std::string state_file;  // empty: nothing survives a restart
+};
+
+struct logging_config {
+  std::string level = "info";   // trace debug info warn error critical off
+  std::string format = "text";  // text | json
+};
+
+struct seed_user {
+  std::string email;
+  std::string password;
+  reemu::role role = role::none;
+};
+
+// A seed entry in wire form, plus its plan when it has a `simulate` block.
+struct seed_action {
+  action_kind kind = action_kind::task;
+  json fields;  // wire object without `simulate`; action_uid always present
+  std::optional<simulate_plan> plan;
+};
+
+struct config {
+  server_config server;
+  emulator_config emulator;
+  logging_config log;
+  std::vector<seed_user> users;
+  std::vector<std::uint64_t> databases;
+  std::vector<seed_action> actions;  // tasks and state machines, in file order
+  std::string source;                // the file it came from, for messages
+};
+
+// Start-up error with a message that names the file, key and value.
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses a whole config document. Throws config_error.
+// Takes the document by value so seed entries move into the config.
+config parse_config(json document, const std::string& source);
+
+// Reads and parses `path`. Throws config_error (unreadable file, malformed
+// JSON with its line and column, invalid content).
+config load_config(const std::string& path);
+
+// Checks what flags may have broken after parsing (at least one listener,
+// TLS key with cert, log level and format). Throws config_error.
+void validate(const config& c);
+
+// Parses one seed/control wire entry of `kind`: checks the types the wire
+// needs and splits off `simulate`. `where` names it in messages.
+std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
+                                        seed_action& out);
+
+}  // namespace reemu

@@ -1,0 +1,75 @@
+// Field-by-field validation of untrusted JSON objects (control-API bodies and
+// the config file), with messages that name the key and what was wrong.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+// Reads typed fields out of one JSON object. The first problem is kept (later
+// reads after a failure return nullopt and are ignored), so a caller reads
+// everything, then checks failed() once.
+class object_reader {
+ public:
+  // `where` prefixes key names in messages ("simulate" -> "simulate.steps").
+  object_reader(const json& object, std::string where = {});
+
+  bool failed() const noexcept { return error_.has_value(); }
+  const std::optional<failure>& error() const noexcept { return error_; }
+  bool has(std::string_view key) const;
+
+  std::optional<std::string> string(std::string_view key, bool required = false);
+  std::optional<double> number(std::string_view key, double min, double max, bool required = false);
+  std::optional<std::uint64_t> unsigned_integer(std::string_view key, std::uint64_t max,
+                                                bool required = false);
+  std::optional<bool> boolean(std::string_view key, bool required = false);
+  std::optional<std::vector<std::string>> string_list(std::string_view key, bool required = false);
+  // The raw value when it is an object.
+  const json* object(std::string_view key, bool required = false);
+
+  // Fails with unknown_field for any key not in `known`.
+  void only(std::initializer_list<std::string_view> known);
+
+  // Records a failure (when none is recorded yet).
+  void fail(api_error e, std::string description);
+  std::string name(std::string_view key) const;
+
+ private:
+  const json* field(std::string_view key, bool required);
+  const json& object_;
+  std::string where_;
+  std::optional<failure> error_;
+};
+
+// Deepest nesting accepted in untrusted JSON: far above any real body, far
+// below what would exhaust the stack when the value is later serialised.
+inline constexpr std::size_t max_json_depth = 64;
+
+// Parses untrusted JSON without exceptions: nullopt with `error` set for
+// malformed text or nesting deeper than max_json_depth.
+std::optional<json> parse_untrusted_json(std::string_view text, failure& error);
+
+// Reads and parses the JSON file at `path` (config, state file) with the
+// same depth limit. nullopt with `error` set on failure: "cannot read <what>
+// '<path>'", or "<what> '<path>': not valid JSON: <reason, with line and column>".
+std::optional<json> read_json_file(const std::string& path, std::string_view what,
+                                   std::string& error);
+
+// Parses a `simulate` block over `base` (a template's plan or the defaults).
+// Returns the failure, or nullopt with `plan` updated and validated.
+std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
+                                      std::string_view where = "simulate");
+
+// The whole of `plan` as a `simulate` block: parse_simulate() reads it back
+// to the same plan whatever the base.
+json to_simulate_block(const simulate_plan& plan);
+
+}  // namespace reemu

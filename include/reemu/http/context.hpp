@@ -1,0 +1,76 @@
+// What a handler receives (request_context) and returns (reply): plain values,
+// no sockets. The session turns a reply into bytes.
+#pragma once
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/url/params_view.hpp>
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+namespace http_t = boost::beast::http;
+
+class clock;
+class registry;
+class registry_state;
+class fault_table;
+class journal;
+struct config;
+
+// The emulator's long-lived parts, owned by the app.
+struct services {
+  const reemu::config& config;
+  reemu::clock& clock;
+  reemu::registry& registry;
+  fault_table& faults;
+  reemu::journal& journal;
+};
+
+struct reply {
+  http_t::status status = http_t::status::ok;
+  std::shared_ptr<const std::string> body;  // null: no body
+  std::string_view content_type = "application/json";
+  std::vector<std::pair<http_t::field, std::string>> headers;
+  std::chrono::milliseconds delay{0};  // wait before answering (fault)
+  bool drop = false;                   // close without answering (fault)
+};
+
+reply json_reply(http_t::status status, const json& body);
+reply shared_reply(std::shared_ptr<const std::string> body);
+reply error_reply(api_error e, std::string description);
+reply error_reply(const failure& f);
+reply no_content();
+
+// Path parameters by name, percent-decoded ("uid" -> "5a42…").
+using path_params = std::vector<std::pair<std::string_view, std::string>>;
+
+struct request_context {
+  http_t::verb method = http_t::verb::get;
+  std::string_view target;
+  boost::urls::params_view query;
+  path_params params;
+  std::string_view body;
+  std::string_view content_type;
+  const reemu::user* user = nullptr;            // authenticated caller
+  double now = 0;                               // the clock, read once per request
+  std::shared_ptr<const registry_state> state;  // snapshot taken once per request
+  services* svc = nullptr;
+
+  // The decoded parameter `name`; empty when absent.
+  const std::string& param(std::string_view name) const;
+};
+
+using handler_fn = reply (*)(const request_context&);
+
+}  // namespace reemu

@@ -1,0 +1,59 @@
+// Request errors as values: every non-2xx answer of the emulated and control
+// APIs is an api_error plus a description, turned into a status and the
+// cluster's error body {"description":…,"error_code":…} in one place.
+#pragma once
+
+#include <boost/beast/http/status.hpp>
+#include <ostream>  // boost/core/detail/string_view.hpp needs it complete
+#include <string>
+#include <string_view>
+
+namespace reemu {
+
+enum class api_error {
+  // Emulated API (the codes a real cluster sends).
+  unauthorized,              // 401
+  insufficient_permissions,  // 403
+  action_not_found,          // 404
+  db_not_exist,              // 404
+  not_found,                 // 404, unknown route
+  method_not_allowed,        // 405
+  bad_request,               // 400, malformed target or request
+  header_too_large,          // 431
+  body_too_large,            // 413
+  service_unavailable,       // 503, connection cap reached
+  // Control API input errors (400 unless noted).
+  malformed_json,
+  invalid_type,   // a field has the wrong JSON type
+  invalid_value,  // a field's value is out of range or not in its vocabulary
+  unknown_field,
+  missing_field,
+  unknown_action_type,
+  unknown_template,
+  unknown_role,
+  user_exists,
+  user_not_found,  // 404
+  database_exists,
+  fault_not_found,   // 404
+  clock_not_manual,  // 409
+  internal_error,    // 500: a bug, reported instead of crashing
+};
+
+// Returns the HTTP status of `e`.
+boost::beast::http::status status_of(api_error e) noexcept;
+
+// Returns the wire `error_code` of `e` ("action_not_found", ...).
+std::string_view code_of(api_error e) noexcept;
+
+// The cluster's error body, {"description":…,"error_code":…} (compact, keys
+// sorted, invalid UTF-8 replaced): the only place it is built, for
+// error_reply(), fault answers and the sessions' canned answers.
+std::string error_body(std::string_view error_code, std::string_view description);
+
+// A request failure carried as a value out of validation code.
+struct failure {
+  api_error error;
+  std::string description;
+};
+
+}  // namespace reemu

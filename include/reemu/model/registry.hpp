@@ -1,0 +1,121 @@
+// The registry: the emulator's only shared mutable state (actions, users,
+// known databases), published as immutable snapshots.
+//
+// Readers take a snapshot (one pointer copy under a short lock) and render
+// from it without any lock held. Writers are serialised, edit a copy and
+// publish it atomically, so a reader sees either all of a change or none of
+// it, and a failed validation changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "reemu/auth/auth.hpp"
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// The registry's contents. A value type: writers copy and edit it.
+struct registry_data {
+  std::vector<std::shared_ptr<const action>> actions;  // creation order
+  std::unordered_map<std::string, std::shared_ptr<const action>, string_hash, std::equal_to<>>
+      by_uid;
+  user_map users;
+  std::set<std::uint64_t> databases;
+
+  // The action with `uid`, or nullptr.
+  std::shared_ptr<const action> find(std::string_view uid) const;
+  // Adds `a`; false (and nothing added) when its uid is taken.
+  bool add(action a);
+  // Replaces the action with the same uid; false when there is none.
+  bool replace(action a);
+  // Removes the action with `uid`; false when there is none.
+  bool remove(std::string_view uid);
+  // Forgets actions whose retention ran out before `now`.
+  void drop_invisible(double now);
+};
+
+// One published version of the registry. Immutable but for an internal cache
+// of rendered list bodies.
+class registry_state {
+ public:
+  registry_state(registry_data data, std::uint64_t version);
+  registry_state(const registry_state&) = delete;
+  registry_state& operator=(const registry_state&) = delete;
+
+  const registry_data& data() const noexcept { return data_; }
+  std::uint64_t version() const noexcept { return version_; }
+
+  // Bodies of GET /v1/actions and GET /v2/actions at clock time `now`. Built
+  // once per (version, interval over which the lifecycle shows no change) and
+  // shared between requests. Thread-safe.
+  std::shared_ptr<const std::string> v1_list_body(double now) const;
+  std::shared_ptr<const std::string> v2_list_body(double now) const;
+
+ private:
+  struct cached_body {
+    std::shared_ptr<const std::string> body;
+    validity valid;
+  };
+  std::shared_ptr<const std::string> cached(cached_body& slot, double now,
+                                            std::string (*build)(const registry_data&, double,
+                                                                 validity&)) const;
+
+  registry_data data_;
+  std::uint64_t version_;
+  mutable std::mutex cache_mutex_;
+  mutable cached_body v1_cache_;
+  mutable cached_body v2_cache_;
+};
+
+using snapshot_ptr = std::shared_ptr<const registry_state>;
+
+class registry {
+ public:
+  // Publishes `seed` and keeps it for reset().
+  explicit registry(registry_data seed);
+
+  // The current version. Thread-safe, wait-free in practice (a pointer copy).
+  snapshot_ptr snapshot() const;
+
+  // Runs `change` on a copy of the current data; publishes the copy when it
+  // returns nullopt, discards it and returns the failure otherwise. Writers are
+  // serialised; readers are never blocked by `change`. `change` must not call
+  // back into the registry.
+  std::optional<failure> update(
+      const std::function<std::optional<failure>(registry_data&)>& change);
+
+  // Replaces everything with `data`.
+  void replace_all(registry_data data);
+
+  // Back to the seed given at construction; simulated seed actions start
+  // again at `now`. Static ones are shared with the seed, not copied.
+  void reset(double now);
+
+ private:
+  registry_data seed_;
+  void publish(registry_data data);
+
+  mutable std::mutex pointer_mutex_;  // guards current_ only: held for a pointer copy
+  std::mutex writer_mutex_;           // serialises writers
+  snapshot_ptr current_;
+};
+
+}  // namespace reemu

@@ -1,0 +1,52 @@
+// The network server: HTTP and HTTPS listeners on one io_context, one
+// session coroutine per connection (generic over plain and TLS streams), and
+// graceful shutdown. Sessions do I/O only; the app answers requests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "reemu/app/app.hpp"
+#include "reemu/config/config.hpp"
+
+namespace reemu {
+
+class server {
+ public:
+  // `a` must outlive the server.
+  explicit server(app& a);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds the enabled listeners and prepares TLS. After it returns the ports
+  // accept connections (they queue until run()). Throws std::runtime_error
+  // (or tls_error) with a message naming the address or file at fault.
+  void start();
+
+  // Bound ports (useful with port 0); 0 when that listener is off.
+  std::uint16_t http_port() const noexcept;
+  std::uint16_t https_port() const noexcept;
+
+  // Serves on `threads` threads (the calling one included) until stop().
+  void run(unsigned threads);
+
+  // Graceful stop: listeners close, idle connections close, requests in
+  // flight are answered, then run() returns (after at most a few seconds).
+  // Thread-safe; may be called before or during run().
+  void stop();
+
+  // Stops on SIGINT or SIGTERM.
+  void stop_on_signals();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Everything main does after parsing flags: logging, app, server, signals,
+// threads. Returns the process exit code. Throws start-up errors. Takes the
+// config by value: a large seed moves into the registry instead of being copied.
+int run(config cfg);
+
+}  // namespace reemu

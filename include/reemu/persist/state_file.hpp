@@ -1,0 +1,103 @@
+// The state file (--state-file): what a developer set up through the control
+// API survives a restart. One JSON document holds the registry (every action
+// with its plan and timeline, users, known databases), the fault rules with
+// their remaining counts, and a manual clock's time.
+//
+// Saving writes a temporary file next to the target, fsyncs it, renames it
+// over the target and fsyncs the directory, so the target is always either
+// the previous complete state or the new one, even when the process is
+// killed mid-write. Loading never writes: a file that cannot be read back
+// whole stops start-up with an error naming it, and is left as it is.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "reemu/http/context.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+// Start-up error about the state file; the message names the file.
+class state_file_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Identifies the document and its layout; a file with another version is refused.
+inline constexpr std::string_view state_format = "re-actions-emulator-state";
+inline constexpr int state_version = 1;
+
+// Everything a restart must keep, as the text of one JSON document (compact,
+// keys sorted: the same text for the same state). Thread-safe (reads a
+// registry snapshot, the fault table under its lock, the clock).
+std::string capture_state(const services& svc);
+// The same, appended to `out`.
+void capture_state(const services& svc, std::string& out);
+
+// Validates `doc` whole, then installs it: the registry's contents, the fault
+// rules, and the time of a manual clock (a real clock keeps running). The
+// configured seed stays what reset() returns to. Throws state_file_error,
+// prefixed with `source`, before changing anything.
+void restore_state(const json& doc, services& svc, const std::string& source);
+
+class state_file {
+ public:
+  // `svc` must outlive the state_file.
+  state_file(std::string path, services& svc) : path_(std::move(path)), svc_(svc) {}
+  // Stops the background saver, then saves a change still waiting.
+  ~state_file();
+  state_file(const state_file&) = delete;
+  state_file& operator=(const state_file&) = delete;
+
+  const std::string& path() const noexcept { return path_; }
+
+  // Restores the saved state when the file exists and returns true; false
+  // when there is no file. Throws state_file_error for an unreadable,
+  // truncated, malformed or invalid file.
+  bool load();
+
+  // Writes the current state atomically, now. Returns the error (naming the
+  // file and the failed step) instead of throwing. Thread-safe: saves are
+  // serialised and each one captures the state after taking the lock, so
+  // the last save to finish holds the latest state.
+  std::optional<std::string> save();
+
+  // For changes that come with emulated-API requests (a fault rule's
+  // `times` used up), where a save per request would put a whole-state write
+  // on the I/O threads: a background thread saves within `coalesce` of the
+  // first change, one save for all changes made meanwhile. Errors are logged.
+  // Thread-safe; never blocks on a save.
+  void save_soon();
+
+  static constexpr std::chrono::milliseconds coalesce{100};
+
+ private:
+  std::optional<std::string> save_locked();  // mutex_ held, wake_mutex_ not
+  void run_saver(std::stop_token stop);
+
+  std::string path_;
+  services& svc_;
+  // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
+  // while it takes mutex_.
+  std::mutex mutex_;           // serialises saves; guards buffer_ and last_size_
+  std::string buffer_;         // the document being saved
+  std::size_t last_size_ = 0;  // of the previous save, to reserve the next
+  std::mutex wake_mutex_;      // guards pending_ and saver_'s start
+  bool pending_ = false;       // a change waits for the saver
+  std::condition_variable_any wake_;
+  std::jthread saver_;  // started by the first save_soon(); last member: joined first
+};
+
+// Writes `text` to `path` through a temporary file: write, fsync, rename,
+// fsync the directory. Returns the error or nullopt. `crash_after` (tests
+// only) stops after that many bytes of the temporary file, as a kill would.
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
+                                                 std::optional<std::size_t> crash_after = {});
+
+}  // namespace reemu

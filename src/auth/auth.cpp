@@ -1,0 +1,137 @@
+// Basic credentials and password checks.
+#include "reemu/auth/auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <cctype>
+
+namespace reemu {
+
+namespace {
+
+constexpr std::string_view alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<signed char, 256> make_decode_table() {
+  std::array<signed char, 256> t{};
+  for (auto& x : t) x = -1;
+  for (std::size_t i = 0; i < alphabet.size(); ++i)
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  return t;
+}
+constexpr auto decode_table = make_decode_table();
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view in) noexcept {
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  try {
+    out.reserve(in.size() / 4 * 3);
+  } catch (...) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    const bool last = i + 4 == in.size();
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = in[i + static_cast<std::size_t>(k)];
+      if (c == '=') {
+        // Padding only at the end, only in the last two places, never before data.
+        if (!last || k < 2) return std::nullopt;
+        ++pad;
+        v[k] = 0;
+        continue;
+      }
+      if (pad > 0) return std::nullopt;
+      v[k] = decode_table[static_cast<unsigned char>(c)];
+      if (v[k] < 0) return std::nullopt;
+    }
+    const unsigned triple = (static_cast<unsigned>(v[0]) << 18) |
+                            (static_cast<unsigned>(v[1]) << 12) |
+                            (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
+    out.push_back(static_cast<char>((triple >> 16) & 0xFF));
+    // Canonical encodings only: the bits padding stands for must be zero
+    // ("YQ==" is "a"; "YR==" is refused).
+    if ((pad == 2 && (triple & 0xFFFF) != 0) || (pad == 1 && (triple & 0xFF) != 0))
+      return std::nullopt;
+    if (pad < 2) out.push_back(static_cast<char>((triple >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(triple & 0xFF));
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const unsigned t = (static_cast<unsigned char>(in[i]) << 16) |
+                       (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    out.push_back(alphabet[(t >> 18) & 63]);
+    out.push_back(alphabet[(t >> 12) & 63]);
+    out.push_back(alphabet[(t >> 6) & 63]);
+    out.push_back(alphabet[t & 63]);
+  }
+  if (const std::size_t rest = in.size() - i; rest > 0) {
+    unsigned t = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
+    if (rest == 2) t |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
+    out.push_back(alphabet[(t >> 18) & 63]);
+    out.push_back(alphabet[(t >> 12) & 63]);
+    out.push_back(rest == 2 ? alphabet[(t >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<basic_credentials> parse_basic_authorization(std::string_view value) noexcept {
+  if (value.size() > max_authorization_length) return std::nullopt;
+  const auto space = value.find(' ');
+  if (space == std::string_view::npos || !iequals(value.substr(0, space), "basic"))
+    return std::nullopt;
+  std::string_view token = value.substr(space + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+  if (token.empty()) return std::nullopt;
+  auto decoded = base64_decode(token);
+  if (!decoded) return std::nullopt;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  try {
+    return basic_credentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+password_digest digest_password(std::string_view password) noexcept {
+  password_digest d{};
+  unsigned int len = 0;
+  EVP_Digest(password.data(), password.size(), d.data(), &len, EVP_sha256(), nullptr);
+  return d;
+}
+
+const user* authenticate(const user_map& users, const basic_credentials& credentials) noexcept {
+  // Same work on both paths: one digest, one constant-time compare.
+  static const password_digest dummy = digest_password("\x01not-a-user\x01");
+  const password_digest given = digest_password(credentials.password);
+  const auto it = users.find(std::string_view(credentials.username));
+  const password_digest& expected = it == users.end() ? dummy : it->second.digest;
+  const bool match = CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+  return (it != users.end() && match) ? &it->second : nullptr;
+}
+
+}  // namespace reemu

@@ -1,0 +1,224 @@
+// Config file parsing and validation.
+#include "reemu/config/config.hpp"
+
+#include <set>
+
+#include "reemu/model/templates.hpp"
+#include "reemu/util/uuid.hpp"
+#include "reemu/config/validation.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+constexpr std::uint64_t max_port = 65535;
+
+[[noreturn]] void throw_failure(const std::string& source, const failure& f) {
+  throw config_error(source + ": " + f.description);
+}
+
+void parse_server(const json& j, server_config& s, const std::string& source) {
+  object_reader r(j, "server");
+  r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
+          "tls_names", "threads", "header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
+          "idle_timeout_seconds", "handshake_timeout_seconds", "max_connections"});
+  if (auto v = r.string("bind")) s.bind = *v;
+  if (auto v = r.boolean("http")) s.http_enabled = *v;
+  if (auto v = r.unsigned_integer("http_port", max_port))
+    s.http_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.boolean("https")) s.https_enabled = *v;
+  if (auto v = r.unsigned_integer("https_port", max_port))
+    s.https_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.string("tls_cert")) s.tls_cert = *v;
+  if (auto v = r.string("tls_key")) s.tls_key = *v;
+  if (auto v = r.string("tls_cert_out")) s.tls_cert_out = *v;
+  if (auto v = r.string_list("tls_names")) s.tls_names = std::move(*v);
+  if (auto v = r.unsigned_integer("threads", 256)) s.threads = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("header_limit_bytes", 1 << 20)) s.header_limit = *v;
+  if (auto v = r.unsigned_integer("body_limit_bytes", 64ull << 20)) s.body_limit = *v;
+  if (auto v = r.unsigned_integer("read_timeout_seconds", 3600))
+    s.read_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("idle_timeout_seconds", 86400))
+    s.idle_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("handshake_timeout_seconds", 3600))
+    s.handshake_timeout_seconds = static_cast<unsigned>(*v);
+  if (auto v = r.unsigned_integer("max_connections", 1'000'000)) s.max_connections = *v;
+  if (r.failed()) throw_failure(source, *r.error());
+}
+
+void parse_emulator(const json& j, emulator_config& e, const std::string& source) {
+  object_reader r(j, "emulator");
+  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "state_file"});
+  const auto clock = r.string("clock");
+  if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
+  if (auto v = r.boolean("control_api")) e.control_api = *v;
+  if (auto v = r.unsigned_integer("seed", UINT64_MAX)) e.seed = *v;
+  if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
+  if (auto v = r.string("state_file")) e.state_file = *v;
+  if (r.failed()) throw_failure(source, *r.error());
+  if (clock) {
+    auto m = parse_clock_mode(*clock);
+    if (!m)
+      throw config_error(source + ": 'emulator.clock' must be \"real\" or \"manual\", got \"" +
+                         *clock + "\"");
+    e.clock = *m;
+  }
+}
+
+void parse_log(const json& j, logging_config& l, const std::string& source) {
+  object_reader r(j, "log");
+  r.only({"level", "format"});
+  if (auto v = r.string("level")) l.level = *v;
+  if (auto v = r.string("format")) l.format = *v;
+  if (r.failed()) throw_failure(source, *r.error());
+}
+
+void parse_users(const json& j, std::vector<seed_user>& users, const std::string& source) {
+  if (!j.is_array()) throw config_error(source + ": 'users' must be an array");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = "users[" + std::to_string(i) + "]";
+    object_reader r(j[i], where);
+    r.only({"email", "password", "role", "name"});
+    auto email = r.string("email", true);
+    auto password = r.string("password", true);
+    auto role_name = r.string("role", true);
+    if (r.failed()) throw_failure(source, *r.error());
+    if (email->empty()) throw config_error(source + ": '" + where + ".email' must not be empty");
+    auto role = parse_role(*role_name);
+    if (!role)
+      throw config_error(source + ": '" + where + ".role' is not a role: \"" + *role_name +
+                         "\" (admin, cluster_member, cluster_viewer, db_member, db_viewer, "
+                         "user_manager, none)");
+    if (!seen.insert(*email).second)
+      throw config_error(source + ": '" + where + ".email' repeats \"" + *email + "\"");
+    users.push_back({std::move(*email), std::move(*password), *role});
+  }
+}
+
+void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::string& source) {
+  if (!j.is_array()) throw config_error(source + ": 'databases' must be an array of database uids");
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_number_integer() || j[i].get<std::int64_t>() <= 0)
+      throw config_error(source + ": 'databases[" + std::to_string(i) +
+                         "]' must be a database uid (a whole number >= 1), got " + dump(j[i]));
+    dbs.push_back(j[i].get<std::uint64_t>());
+  }
+}
+
+}  // namespace
+
+std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
+                                        seed_action& out) {
+  object_reader r(entry, where);
+  auto uid = r.string("action_uid");
+  auto name = r.string("name", true);
+  r.string("status");
+  r.string("object_name");
+  // Task progress, node_uid and creation_time are strings on the wire, but
+  // some captures and hand-written seeds use numbers: both are served verbatim.
+  if (kind == action_kind::state_machine) {
+    r.unsigned_integer("heartbeat", UINT64_MAX);
+    r.number("progress", 0, 100);
+    r.string("state");
+    r.object("pending_ops");
+  }
+  const json* simulate = r.object("simulate");
+  if (r.failed()) return r.error();
+  if (uid && uid->empty())
+    return failure{api_error::invalid_value, "'" + where + ".action_uid' must not be empty"};
+
+  out.kind = kind;
+  const json simulate_block = simulate ? *simulate : json();
+  out.fields = std::move(entry);  // moved, not copied: a large seed is held once
+  out.fields.erase("simulate");
+  out.fields["action_uid"] = uid ? *uid : make_uuid_v4();
+  out.plan.reset();
+  if (simulate) {
+    const action_template* t = find_template(*name);
+    simulate_plan plan = t ? t->plan : simulate_plan{};
+    if (!t && !simulate_block.contains("steps"))
+      return failure{api_error::unknown_template,
+                     "'" + where +
+                         ".simulate' needs 'steps': there is no built-in template named \"" +
+                         *name + "\""};
+    if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
+    out.plan = std::move(plan);
+  }
+  return std::nullopt;
+}
+
+config parse_config(json doc, const std::string& source) {
+  if (!doc.is_object()) throw config_error(source + ": the config must be a JSON object");
+  config c;
+  c.source = source;
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "server")
+      parse_server(value, c.server, source);
+    else if (key == "emulator")
+      parse_emulator(value, c.emulator, source);
+    else if (key == "log")
+      parse_log(value, c.log, source);
+    else if (key == "users")
+      parse_users(value, c.users, source);
+    else if (key == "databases")
+      parse_databases(value, c.databases, source);
+    else if (key == "actions" || key == "state-machines") {
+      if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
+      const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        seed_action s;
+        if (auto f =
+                parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
+          throw_failure(source, *f);
+        c.actions.push_back(std::move(s));
+      }
+    } else if (key.starts_with("_") || key.starts_with("$")) {
+      // "_comment", "$schema": allowed so config files can carry notes.
+    } else {
+      throw config_error(source + ": unknown key '" + key +
+                         "' (known: server, emulator, log, users, databases, actions, "
+                         "state-machines)");
+    }
+  }
+  std::set<std::string> uids;
+  for (const auto& a : c.actions) {
+    const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();
+    if (!uids.insert(uid).second)
+      throw config_error(source + ": action_uid \"" + uid + "\" appears twice");
+  }
+  try {
+    validate(c);
+  } catch (const config_error& e) {
+    throw config_error(source + ": " + e.what());  // the file is at fault, so name it
+  }
+  return c;
+}
+
+config load_config(const std::string& path) {
+  std::string error;
+  auto document = read_json_file(path, "config file", error);
+  if (!document) throw config_error(error);
+  return parse_config(std::move(*document), path);
+}
+
+void validate(const config& c) {
+  const auto& s = c.server;
+  if (!s.http_enabled && !s.https_enabled)
+    throw config_error("both listeners are off: keep HTTP or HTTPS on");
+  if (s.tls_cert.empty() != s.tls_key.empty())
+    throw config_error(
+        "a TLS certificate needs its key and a key its certificate (tls_cert and tls_key)");
+  static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
+                                               "error", "critical", "off"};
+  if (!levels.contains(c.log.level))
+    throw config_error(
+        "log level must be one of trace, debug, info, warn, error, critical, off; got \"" +
+        c.log.level + "\"");
+  if (c.log.format != "text" && c.log.format != "json")
+    throw config_error("log format must be text or json; got \"" + c.log.format + "\"");
+  if (s.header_limit < 1024) throw config_error("header limit must be at least 1024 bytes");
+}
+
+}  // namespace reemu

@@ -1,0 +1,136 @@
+// Fault rules, matched in the order they were added.
+#include "reemu/control/faults.hpp"
+
+#include <algorithm>
+#include <boost/beast/http/verb.hpp>
+
+#include "reemu/control/journal.hpp"
+#include "reemu/config/validation.hpp"
+
+namespace reemu {
+
+std::uint64_t fault_table::add(fault_rule rule) {
+  std::lock_guard lock(mutex_);
+  rule.id = next_id_++;
+  rule.hits = 0;
+  rules_.push_back(std::move(rule));
+  count_.store(rules_.size(), std::memory_order_release);
+  return rules_.back().id;
+}
+
+bool fault_table::remove(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  const bool removed = std::erase_if(rules_, [&](const fault_rule& r) { return r.id == id; }) > 0;
+  count_.store(rules_.size(), std::memory_order_release);
+  return removed;
+}
+
+std::vector<fault_rule> fault_table::list() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+void fault_table::restore(std::vector<fault_rule> rules) {
+  std::lock_guard lock(mutex_);
+  rules_ = std::move(rules);
+  next_id_ = 1;
+  for (const auto& r : rules_) next_id_ = std::max(next_id_, r.id + 1);
+  count_.store(rules_.size(), std::memory_order_release);
+}
+
+void fault_table::clear() {
+  std::lock_guard lock(mutex_);
+  rules_.clear();
+  count_.store(0, std::memory_order_release);
+  rng_.seed(seed_);
+  next_id_ = 1;
+}
+
+std::optional<fault_effect> fault_table::match(std::string_view method, std::string_view path,
+                                               std::string_view user) {
+  if (count_.load(std::memory_order_acquire) == 0) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  for (auto it = rules_.begin(); it != rules_.end(); ++it) {
+    fault_rule& r = *it;
+    if (!r.method.empty() && r.method != method) continue;
+    if (!r.user.empty() && r.user != user) continue;
+    if (!glob_match(r.path, path)) continue;
+    if (r.probability) {
+      // Draw only for matching requests, so the sequence depends on the seed
+      // and the requests made, not on unrelated traffic.
+      std::uniform_real_distribution<double> dist(0.0, 1.0);
+      if (dist(rng_) >= *r.probability) continue;
+    }
+    fault_effect e{r.delay_ms, r.drop, r.status, r.error_code, r.description, r.times.has_value()};
+    ++r.hits;
+    if (r.times && --*r.times == 0) {
+      rules_.erase(it);
+      count_.store(rules_.size(), std::memory_order_release);
+    }
+    return e;
+  }
+  return std::nullopt;
+}
+
+json to_json(const fault_rule& r) {
+  json j = {{"id", r.id}, {"path", r.path}, {"hits", r.hits}};
+  if (!r.method.empty()) j["method"] = r.method;
+  if (!r.user.empty()) j["user"] = r.user;
+  if (r.status) j["status"] = r.status;
+  if (!r.error_code.empty()) j["error_code"] = r.error_code;
+  if (!r.description.empty()) j["description"] = r.description;
+  if (r.delay_ms) j["delay_ms"] = r.delay_ms;
+  if (r.drop) j["drop"] = true;
+  if (r.times) j["times"] = *r.times;
+  if (r.probability) j["probability"] = *r.probability;
+  return j;
+}
+
+std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
+                                        const std::string& where) {
+  object_reader r(body, where);
+  r.only({"method", "path", "user", "status", "error_code", "description", "delay_ms", "drop",
+          "times", "probability"});
+  fault_rule rule;
+  auto method = r.string("method");
+  auto path = r.string("path", true);
+  if (auto v = r.string("user")) rule.user = *v;
+  const auto status_code = r.unsigned_integer("status", 599);
+  if (auto v = r.string("error_code")) rule.error_code = *v;
+  if (auto v = r.string("description")) rule.description = *v;
+  if (auto v = r.unsigned_integer("delay_ms", 600'000))
+    rule.delay_ms = static_cast<std::uint32_t>(*v);
+  if (auto v = r.boolean("drop")) rule.drop = *v;
+  if (auto v = r.unsigned_integer("times", UINT32_MAX)) rule.times = *v;
+  if (auto v = r.number("probability", 0, 1)) rule.probability = *v;
+  if (r.failed()) return r.error();
+  if (path->empty() || path->front() != '/')
+    return failure{api_error::invalid_value,
+                   "'" + r.name("path") + "' must start with '/', got \"" + *path + "\""};
+  rule.path = *path;
+  if (method) {
+    if (boost::beast::http::string_to_verb(*method) == boost::beast::http::verb::unknown)
+      return failure{api_error::invalid_value,
+                     "'" + r.name("method") + "' is not an HTTP method: \"" + *method + "\""};
+    rule.method = *method;
+  }
+  if (status_code) {
+    // An injected answer carries the error body: only error statuses make sense.
+    if (*status_code < 400)
+      return failure{api_error::invalid_value, "'" + r.name("status") +
+                                                   "' must be an error status (400-599), got " +
+                                                   std::to_string(*status_code)};
+    rule.status = static_cast<unsigned>(*status_code);
+  }
+  if (rule.times && *rule.times == 0)
+    return failure{api_error::invalid_value, "'" + r.name("times") + "' must be >= 1"};
+  if (!rule.status && !rule.drop && rule.delay_ms == 0)
+    return failure{api_error::invalid_value,
+                   "a fault needs an effect: 'status', 'delay_ms' or 'drop'"};
+  rule.id = out.id;
+  rule.hits = out.hits;
+  out = std::move(rule);
+  return std::nullopt;
+}
+
+}  // namespace reemu

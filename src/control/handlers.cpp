@@ -1,0 +1,550 @@
+// The control API. Every handler validates its whole input before touching
+// anything, and every registry change goes through registry::update, so a
+// rejected request changes nothing and readers see a change whole.
+#include "reemu/control/handlers.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
+#include "reemu/model/lifecycle.hpp"
+#include "reemu/model/templates.hpp"
+#include "reemu/config/validation.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+const std::set<std::string_view> task_statuses = {
+    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
+const std::set<std::string_view> sm_statuses = {"pending", "active", "completed", "failed"};
+
+bool is_final(std::string_view s) {
+  return s == "completed" || s == "failed" || s == "cancelled" || s == "aborted";
+}
+
+std::string epoch_string(double t) { return std::to_string(static_cast<long long>(std::floor(t))); }
+
+// The request body as a JSON object, or the failure to answer with. The
+// Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a
+// body that parses as JSON is what matters.
+std::optional<json> read_body(const request_context& ctx, failure& error) {
+  if (ctx.body.empty()) {
+    error = {api_error::malformed_json, "request body must be a JSON object"};
+    return std::nullopt;
+  }
+  auto j = parse_untrusted_json(ctx.body, error);
+  if (j && !j->is_object()) {
+    error = {api_error::invalid_type, "request body must be a JSON object"};
+    return std::nullopt;
+  }
+  return j;
+}
+
+// A task's progress given as "50" or 50: 0..100, stored as the wire string.
+std::optional<failure> normalise_task_progress(json& fields, const std::string& where) {
+  auto it = fields.find("progress");
+  if (it == fields.end()) return std::nullopt;
+  double x = -1;
+  if (it->is_number()) {
+    x = it->get<double>();
+  } else if (it->is_string()) {
+    const auto& s = it->get_ref<const std::string&>();
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+    if (ec != std::errc{} || p != s.data() + s.size()) x = -1;
+  } else {
+    return failure{api_error::invalid_type,
+                   "'" + where + "progress' must be a number or a numeric string"};
+  }
+  if (!(x >= 0 && x <= 100))
+    return failure{api_error::invalid_value,
+                   "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
+  *it = dump(number_value(x));  // "50", "1e2" and 50 all become the wire's "50" / "100"
+  return std::nullopt;
+}
+
+std::optional<failure> check_status(action_kind kind, const json& fields) {
+  auto it = fields.find("status");
+  if (it == fields.end()) return std::nullopt;
+  if (!it->is_string()) return failure{api_error::invalid_type, "'status' must be a string"};
+  const auto& s = it->get_ref<const std::string&>();
+  const auto& vocab = kind == action_kind::task ? task_statuses : sm_statuses;
+  if (!vocab.contains(s)) {
+    std::string list;
+    for (auto v : vocab) list += (list.empty() ? "" : ", ") + std::string(v);
+    return failure{api_error::invalid_value, "'status' \"" + s + "\" is not a " +
+                                                 std::string(to_string(kind)) + " status (" + list +
+                                                 ")"};
+  }
+  return std::nullopt;
+}
+
+// "1" and 1 both name node 1; the wire wants a string.
+// A whole-number id or epoch ("1" or 1; the wire wants the string "1").
+std::optional<failure> stringify(json& fields, const char* key) {
+  auto it = fields.find(key);
+  if (it == fields.end()) return std::nullopt;
+  if (it->is_number_unsigned()) *it = dump(*it);
+  const bool digits =
+      it->is_string() && !it->get_ref<const std::string&>().empty() &&
+      it->get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
+  if (!digits)
+    return failure{
+        api_error::invalid_value,
+        std::string("'") + key + "' must be a whole number >= 0 (1 or \"1\"), got " + dump(*it)};
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> bdb_of(const json& fields) {
+  auto it = fields.find("object_name");
+  if (it == fields.end() || !it->is_string()) return std::nullopt;
+  auto parts = split_object_name(it->get_ref<const std::string&>());
+  if (!parts || parts->first != "bdb") return std::nullopt;
+  std::uint64_t uid = 0;
+  const auto s = parts->second;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), uid);
+  if (ec != std::errc{} || p != s.data() + s.size() || uid == 0) return std::nullopt;
+  return uid;
+}
+
+json clock_body(const clock& c) {
+  return json{{"now", number_value(c.now())}, {"mode", to_string(c.mode())}};
+}
+
+json user_body(const user& u) { return json{{"email", u.email}, {"role", to_string(u.role)}}; }
+
+// The control API needs an admin: removing or demoting the last one would
+// lock every client out until a restart.
+bool is_last_admin(const registry_data& d, const std::string& email) {
+  const auto it = d.users.find(std::string_view(email));
+  if (it == d.users.end() || it->second.role != role::admin) return false;
+  for (const auto& [e, u] : d.users)
+    if (u.role == role::admin && e != email) return false;
+  return true;
+}
+
+}  // namespace
+
+reply create_action(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  const auto type = r.string("type", true);
+  const auto name = r.string("name", true);
+  if (r.failed()) return error_reply(*r.error());
+  if (*type != "task" && *type != "state-machine")
+    return error_reply(api_error::unknown_action_type,
+                       "'type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
+  const auto kind = *type == "task" ? action_kind::task : action_kind::state_machine;
+  if (name->empty()) return error_reply(api_error::invalid_value, "'name' must not be empty");
+
+  json entry = *body;
+  entry.erase("type");
+  const action_template* t = find_template(*name);
+  if (t && t->kind != kind)
+    return error_reply(api_error::invalid_value,
+                       "\"" + *name + "\" is a " + std::string(to_string(t->kind)) +
+                           " template, not a " + std::string(to_string(kind)));
+  const bool explicit_status = entry.contains("status");
+  if (!entry.contains("simulate") && !explicit_status && !t)
+    return error_reply(api_error::unknown_template,
+                       "there is no built-in template named \"" + *name +
+                           "\": give a 'simulate' block with 'steps', or explicit wire fields "
+                           "with a 'status'");
+  if (kind == action_kind::task) {
+    for (const char* key : {"node_uid", "creation_time"})
+      if (auto f = stringify(entry, key)) return error_reply(*f);
+    if (auto f = normalise_task_progress(entry, "")) return error_reply(*f);
+  } else if (entry.contains("task_id")) {
+    return error_reply(api_error::invalid_value, "'task_id' belongs to tasks, not state machines");
+  }
+
+  seed_action parsed;
+  if (auto f = parse_wire_entry(entry, kind, "body", parsed)) return error_reply(*f);
+  if (!parsed.plan && !explicit_status && t) parsed.plan = t->plan;
+  if (parsed.plan) {
+    for (const char* live : {"status", "progress", "state", "heartbeat", "error"})
+      if (parsed.fields.contains(live))
+        return error_reply(api_error::invalid_value,
+                           std::string("'") + live +
+                               "' is computed by the simulation: leave it out, or leave out "
+                               "'simulate' and give explicit fields");
+  } else if (auto f = check_status(kind, parsed.fields)) {
+    return error_reply(*f);
+  }
+  if (kind == action_kind::state_machine && parsed.fields.contains("progress") &&
+      !parsed.fields["progress"].is_number())
+    return error_reply(api_error::invalid_type, "'progress' of a state machine must be a number");
+
+  action a;
+  a.uid = parsed.fields["action_uid"].get<std::string>();
+  a.kind = kind;
+  a.fields = std::move(parsed.fields);
+  a.plan = std::move(parsed.plan);
+  a.started_at = ctx.now;
+  a.created_at = ctx.now;
+  if (kind == action_kind::task) {
+    if (!a.fields.contains("node_uid")) a.fields["node_uid"] = "1";
+    if (!a.fields.contains("creation_time")) a.fields["creation_time"] = epoch_string(ctx.now);
+  } else if (!a.plan && !a.fields.contains("heartbeat")) {
+    a.fields["heartbeat"] = static_cast<long long>(std::floor(ctx.now));
+  }
+  const auto bdb = kind == action_kind::state_machine ? bdb_of(a.fields) : std::nullopt;
+  json rendered = render_v1(a, ctx.now);
+  const std::string uid = a.uid;
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);
+    if (!d.add(std::move(a)))
+      return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
+    // A state machine works on a database, so the database exists from now on.
+    if (bdb) d.databases.insert(*bdb);
+    return std::nullopt;
+  });
+  if (f) return error_reply(*f);
+  return json_reply(status::created, rendered);
+}
+
+reply patch_action(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"status", "progress", "state", "pending_ops", "error", "error_code", "error_message",
+          "heartbeat", "object_name", "node_uid", "description", "retain_seconds"});
+  const auto retain = r.number("retain_seconds", 0, 10.0 * 365 * 24 * 3600);
+  if (r.failed()) return error_reply(*r.error());
+  const std::string& uid = ctx.param("uid");
+
+  std::optional<json> result;
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    auto current = d.find(uid);
+    if (!current || !is_visible(*current, ctx.now))
+      return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
+    // Patching freezes the simulation: the action keeps what it showed at
+    // this instant, then the patch applies on top.
+    action a = *current;
+    a.fields = render_v1(*current, ctx.now);
+    a.static_v1.reset();  // the old text: render_v1 would answer with it, not the patch
+    const double keep = retain ? *retain : (a.plan ? a.plan->retain_seconds : forever);
+    a.plan.reset();
+
+    json patch = *body;
+    patch.erase("retain_seconds");
+    if (a.kind == action_kind::task) {
+      if (auto sf = stringify(patch, "node_uid")) return sf;
+      if (auto pf = normalise_task_progress(patch, "")) return pf;
+    } else if (auto it = patch.find("progress"); it != patch.end()) {
+      if (!it->is_number())
+        return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
+      const double x = it->get<double>();
+      if (!(x >= 0 && x <= 100))
+        return failure{api_error::invalid_value,
+                       "'progress' must be between 0 and 100, got " + dump(*it)};
+    }
+    if (auto sf = check_status(a.kind, patch)) return sf;
+    object_reader pr(patch);
+    pr.string("state");
+    pr.string("error");
+    pr.string("error_code");
+    pr.string("error_message");
+    pr.string("object_name");
+    pr.string("description");
+    pr.object("pending_ops");
+    pr.unsigned_integer("heartbeat", UINT64_MAX);
+    if (pr.failed()) return pr.error();
+
+    const bool moved = patch.contains("progress") || patch.contains("state");
+    for (auto& [key, value] : patch.items()) a.fields[key] = value;
+    if (a.kind == action_kind::state_machine && moved && !patch.contains("heartbeat"))
+      a.fields["heartbeat"] = static_cast<long long>(std::floor(ctx.now));
+    const std::string status_now = a.fields.value("status", "");
+    a.gone_at = is_final(status_now) ? ctx.now + keep : forever;
+    if (a.kind == action_kind::state_machine)
+      if (const auto bdb = bdb_of(a.fields)) d.databases.insert(*bdb);  // as on create
+    result = render_v1(a, ctx.now);
+    d.replace(std::move(a));
+    d.drop_invisible(ctx.now);
+    return std::nullopt;
+  });
+  if (f) return error_reply(*f);
+  return json_reply(status::ok, *result);
+}
+
+reply delete_action(const request_context& ctx) {
+  const std::string& uid = ctx.param("uid");
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);  // an action past its retention is gone: 404, like GET
+    if (!d.remove(uid))
+      return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : no_content();
+}
+
+reply get_templates(const request_context&) {
+  json out = json::array();
+  for (const auto& t : all_templates()) {
+    json p = {{"steps", t.plan.steps},
+              {"step_seconds", number_value(t.plan.step_seconds)},
+              {"pending_seconds", number_value(t.plan.pending_seconds)},
+              {"retain_seconds", number_value(t.plan.retain_seconds)}};
+    if (t.kind == action_kind::task) p["starting_seconds"] = number_value(t.plan.starting_seconds);
+    out.push_back({{"name", t.name}, {"type", to_string(t.kind)}, {"simulate", p}});
+  }
+  return json_reply(status::ok, json{{"templates", out}});
+}
+
+reply get_clock(const request_context& ctx) {
+  return json_reply(status::ok, clock_body(ctx.svc->clock));
+}
+
+reply advance_clock(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"seconds"});
+  const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
+  if (r.failed()) return error_reply(*r.error());
+  if (ctx.svc->clock.mode() != clock_mode::manual)
+    return error_reply(api_error::clock_not_manual,
+                       "the clock is real time; start with --clock manual to move it");
+  ctx.svc->clock.advance(*seconds);
+  return json_reply(status::ok, clock_body(ctx.svc->clock));
+}
+
+reply reset_all(const request_context& ctx) {
+  if (!ctx.body.empty()) {
+    failure err;
+    auto body = read_body(ctx, err);
+    if (!body) return error_reply(err);
+    object_reader r(*body);
+    r.only({});
+    if (r.failed()) return error_reply(*r.error());
+  }
+  reset_to_seed(*ctx.svc);
+  const auto snap = ctx.svc->registry.snapshot();
+  return json_reply(status::ok, json{{"actions", snap->data().actions.size()},
+                                     {"users", snap->data().users.size()},
+                                     {"databases", snap->data().databases.size()},
+                                     {"clock", clock_body(ctx.svc->clock)}});
+}
+
+reply get_users(const request_context& ctx) {
+  json out = json::array();
+  for (const auto& [email, u] : ctx.state->data().users) out.push_back(user_body(u));
+  return json_reply(status::ok, json{{"users", out}});
+}
+
+reply create_user(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"email", "password", "role", "name"});
+  auto email = r.string("email", true);
+  auto password = r.string("password", true);
+  auto role_name = r.string("role", true);
+  if (r.failed()) return error_reply(*r.error());
+  if (email->empty()) return error_reply(api_error::invalid_value, "'email' must not be empty");
+  const auto role = parse_role(*role_name);
+  if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
+  user u{*email, *role, digest_password(*password)};
+  const json out = user_body(u);
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    if (!d.users.emplace(u.email, u).second)
+      return failure{api_error::user_exists, "user " + u.email + " already exists"};
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : json_reply(status::created, out);
+}
+
+reply patch_user(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"password", "role"});
+  auto password = r.string("password");
+  auto role_name = r.string("role");
+  if (r.failed()) return error_reply(*r.error());
+  std::optional<role> new_role;
+  if (role_name) {
+    new_role = parse_role(*role_name);
+    if (!new_role)
+      return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
+  }
+  const std::string& email = ctx.param("email");
+  json out;
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    auto it = d.users.find(std::string_view(email));
+    if (it == d.users.end())
+      return failure{api_error::user_not_found, "user " + email + " does not exist"};
+    if (new_role && *new_role != role::admin && is_last_admin(d, email))
+      return failure{api_error::invalid_value,
+                     "user " + email + " is the last admin: the control API needs one"};
+    if (new_role) it->second.role = *new_role;
+    if (password) it->second.digest = digest_password(*password);
+    out = user_body(it->second);
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : json_reply(status::ok, out);
+}
+
+reply delete_user(const request_context& ctx) {
+  const std::string& email = ctx.param("email");
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    if (is_last_admin(d, email))
+      return failure{api_error::invalid_value,
+                     "user " + email + " is the last admin: the control API needs one"};
+    if (d.users.erase(email) == 0)
+      return failure{api_error::user_not_found, "user " + email + " does not exist"};
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : no_content();
+}
+
+reply get_databases(const request_context& ctx) {
+  return json_reply(status::ok, json{{"databases", ctx.state->data().databases}});
+}
+
+reply create_database(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"uid"});
+  const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
+  if (r.failed()) return error_reply(*r.error());
+  if (*uid == 0) return error_reply(api_error::invalid_value, "'uid' must be >= 1");
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    if (!d.databases.insert(*uid).second)
+      return failure{api_error::database_exists,
+                     "database " + std::to_string(*uid) + " already exists"};
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : json_reply(status::created, json{{"uid", *uid}});
+}
+
+reply delete_database(const request_context& ctx) {
+  const std::string& text = ctx.param("uid");
+  std::uint64_t uid = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
+  const bool numeric = ec == std::errc{} && p == text.data() + text.size();
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    if (!numeric || d.databases.erase(uid) == 0)
+      return failure{api_error::db_not_exist, "Database " + text + " does not exist"};
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : no_content();
+}
+
+reply get_requests(const request_context& ctx) {
+  journal_filter filter;
+  for (const auto& p : ctx.query) {
+    const std::string value = p.value;
+    if (p.key == "method")
+      filter.method = value;
+    else if (p.key == "path")
+      filter.path = value;
+    else if (p.key == "user")
+      filter.user = value;
+    else if (p.key == "status" || p.key == "limit") {
+      unsigned long long n = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc{} || end != value.data() + value.size() ||
+          (p.key == "status" && (n < 100 || n > 599)))
+        return error_reply(api_error::invalid_value,
+                           "query parameter '" + std::string(p.key) + "' must be " +
+                               (p.key == "status" ? "an HTTP status (100-599)" : "a whole number") +
+                               ", got \"" + value + "\"");
+      if (p.key == "status")
+        filter.status = static_cast<unsigned>(n);
+      else
+        filter.limit = static_cast<std::size_t>(n);
+    } else {
+      return error_reply(api_error::unknown_field,
+                         "unknown query parameter '" + std::string(p.key) +
+                             "' (known: method, path, user, status, limit)");
+    }
+  }
+  json out = json::array();
+  for (const auto& e : ctx.svc->journal.query(filter)) {
+    json j = {{"time", number_value(e.time)}, {"method", e.method},
+              {"target", e.target},           {"user", e.user},
+              {"status", e.status},           {"duration_us", e.duration_us}};
+    if (e.status == 0) j["dropped"] = true;
+    out.push_back(std::move(j));
+  }
+  return json_reply(status::ok, json{{"requests", out}});
+}
+
+reply clear_requests(const request_context& ctx) {
+  ctx.svc->journal.clear();
+  return no_content();
+}
+
+reply get_faults(const request_context& ctx) {
+  json out = json::array();
+  for (const auto& r : ctx.svc->faults.list()) out.push_back(to_json(r));
+  return json_reply(status::ok, json{{"faults", out}});
+}
+
+reply create_fault(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  fault_rule rule;
+  if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
+  const auto id = ctx.svc->faults.add(std::move(rule));
+  return json_reply(status::created, json{{"id", id}});
+}
+
+reply clear_faults(const request_context& ctx) {
+  ctx.svc->faults.clear();
+  return no_content();
+}
+
+reply delete_fault(const request_context& ctx) {
+  const std::string& text = ctx.param("id");
+  std::uint64_t id = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || p != text.data() + text.size() || !ctx.svc->faults.remove(id))
+    return error_reply(api_error::fault_not_found, "fault " + text + " does not exist");
+  return no_content();
+}
+
+std::vector<route> control_routes() {
+  using http_t::verb;
+  constexpr std::string_view admin = "control_api";
+  return {
+      {verb::post, "/emulator/v1/actions", admin, true, &create_action},
+      {verb::patch, "/emulator/v1/actions/{uid}", admin, true, &patch_action},
+      {verb::delete_, "/emulator/v1/actions/{uid}", admin, true, &delete_action},
+      {verb::get, "/emulator/v1/templates", admin, true, &get_templates},
+      {verb::get, "/emulator/v1/clock", admin, true, &get_clock},
+      {verb::post, "/emulator/v1/clock/advance", admin, true, &advance_clock},
+      {verb::post, "/emulator/v1/reset", admin, true, &reset_all},
+      {verb::get, "/emulator/v1/users", admin, true, &get_users},
+      {verb::post, "/emulator/v1/users", admin, true, &create_user},
+      {verb::patch, "/emulator/v1/users/{email}", admin, true, &patch_user},
+      {verb::delete_, "/emulator/v1/users/{email}", admin, true, &delete_user},
+      {verb::get, "/emulator/v1/databases", admin, true, &get_databases},
+      {verb::post, "/emulator/v1/databases", admin, true, &create_database},
+      {verb::delete_, "/emulator/v1/databases/{uid}", admin, true, &delete_database},
+      {verb::get, "/emulator/v1/requests", admin, true, &get_requests},
+      {verb::delete_, "/emulator/v1/requests", admin, true, &clear_requests},
+      {verb::get, "/emulator/v1/faults", admin, true, &get_faults},
+      {verb::post, "/emulator/v1/faults", admin, true, &create_fault},
+      {verb::delete_, "/emulator/v1/faults", admin, true, &clear_faults},
+      {verb::delete_, "/emulator/v1/faults/{id}", admin, true, &delete_fault},
+  };
+}
+
+}  // namespace reemu

@@ -1,0 +1,43 @@
+// Reply constructors: the one place an error becomes the cluster's error body.
+#include "reemu/http/context.hpp"
+
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+reply json_reply(http_t::status status, const json& body) {
+  reply r;
+  r.status = status;
+  r.body = std::make_shared<const std::string>(dump(body));
+  return r;
+}
+
+reply shared_reply(std::shared_ptr<const std::string> body) {
+  reply r;
+  r.body = std::move(body);
+  return r;
+}
+
+reply error_reply(api_error e, std::string description) {
+  reply r;
+  r.status = status_of(e);
+  r.body = std::make_shared<const std::string>(error_body(code_of(e), description));
+  return r;
+}
+
+reply error_reply(const failure& f) { return error_reply(f.error, f.description); }
+
+reply no_content() {
+  reply r;
+  r.status = http_t::status::no_content;
+  return r;
+}
+
+const std::string& request_context::param(std::string_view name) const {
+  static const std::string empty;
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return empty;
+}
+
+}  // namespace reemu

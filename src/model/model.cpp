@@ -1,0 +1,17 @@
+// Small helpers over the model types.
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+std::string_view to_string(action_kind k) noexcept {
+  return k == action_kind::task ? "task" : "state-machine";
+}
+
+std::optional<std::pair<std::string_view, std::string_view>> split_object_name(
+    std::string_view object_name) noexcept {
+  const auto colon = object_name.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return std::pair{object_name.substr(0, colon), object_name.substr(colon + 1)};
+}
+
+}  // namespace reemu

@@ -1,0 +1,67 @@
+// Template data. Step names follow what real clusters report in `state`
+// (SMCreateBDB's seven steps are in SPEC.md; SMDeleteBDB is at
+// `config_security` after 1 of 7 steps in the real capture). Durations are
+// short but of the right order for a small database on a quiet cluster.
+#include "reemu/model/templates.hpp"
+
+#include <vector>
+
+namespace reemu {
+
+namespace {
+
+simulate_plan plan(std::vector<std::string> steps, double step_seconds, double pending,
+                   double starting, double retain) {
+  simulate_plan p;
+  p.steps = std::move(steps);
+  p.step_seconds = step_seconds;
+  p.pending_seconds = pending;
+  p.starting_seconds = starting;
+  p.retain_seconds = retain;
+  return p;
+}
+
+const std::vector<action_template>& templates() {
+  // A function-local static: built once, thread-safe, no global constructor order issue.
+  static const std::vector<action_template> all = {
+      {"SMCreateBDB", action_kind::state_machine,
+       plan({"init", "provision", "create_redis", "bind_endpoint", "update_dmc", "config_redis_acl",
+             "created"},
+            2, 1, 0, 3600)},
+      {"SMUpdateBDB", action_kind::state_machine,
+       plan({"init", "validate_config", "update_redis", "update_proxy_policy", "update_dmc",
+             "config_redis_acl", "updated"},
+            2, 1, 0, 3600)},
+      // A finished delete vanishes at once on a real cluster (retain 0).
+      {"SMDeleteBDB", action_kind::state_machine,
+       plan({"init", "config_security", "unbind_endpoint", "stop_redis", "delete_redis",
+             "update_dmc", "deleted"},
+            2, 1, 0, 0)},
+      {"SMUpgradeBDB", action_kind::state_machine,
+       plan({"init", "check_versions", "upgrade_replicas", "failover", "upgrade_masters",
+             "update_dmc", "upgraded"},
+            3, 1, 0, 3600)},
+      {"SMRedisFailover", action_kind::state_machine,
+       plan({"init", "promote_replica", "update_endpoints", "update_dmc", "done"}, 1, 0, 0, 3600)},
+      {"retry_bdb", action_kind::task, plan({"prepare", "retry", "verify"}, 2, 1, 1, 3600)},
+      {"maintenance_on", action_kind::task,
+       plan({"drain_shards", "migrate_endpoints", "stop_services", "done"}, 3, 1, 1, 3600)},
+      {"maintenance_off", action_kind::task,
+       plan({"start_services", "restore_shards", "done"}, 3, 1, 1, 3600)},
+      {"module_installation", action_kind::task,
+       plan({"download", "validate", "install", "register"}, 2, 1, 1, 3600)},
+  };
+  return all;
+}
+
+}  // namespace
+
+const action_template* find_template(std::string_view name) noexcept {
+  for (const auto& t : templates())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::span<const action_template> all_templates() noexcept { return templates(); }
+
+}  // namespace reemu

@@ -1,0 +1,399 @@
+// The state file: capture, validate-then-restore, and the atomic write.
+#include "reemu/persist/state_file.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <vector>
+
+#include "reemu/model/clock.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/control/faults.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/config/validation.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+// Times are read back as any finite number: a pasted capture may carry
+// negative or millisecond timestamps, and a manual clock may have been moved
+// far ahead. What the emulator saved, it must load.
+constexpr double min_time = std::numeric_limits<double>::lowest();
+constexpr double max_time = std::numeric_limits<double>::max();
+// Fault ids come from a counter starting at 1; far below this, so the
+// counter restored after the highest id cannot wrap.
+constexpr std::uint64_t max_fault_id = UINT32_MAX;
+
+std::string hex(const password_digest& d) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string s;
+  for (const unsigned char b : d) {
+    s.push_back(digits[b >> 4]);
+    s.push_back(digits[b & 0x0F]);
+  }
+  return s;
+}
+
+std::optional<password_digest> unhex(std::string_view s) {
+  password_digest d{};
+  if (s.size() != 2 * d.size()) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    d[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return d;
+}
+
+std::string os_error(int err) { return std::strerror(err); }
+
+// An object_reader failure, or a message, as the start-up error.
+[[noreturn]] void fail(const std::string& source, const std::string& message) {
+  throw state_file_error(source + ": " + message);
+}
+
+const json& array_at(const json& doc, const char* key, const std::string& source) {
+  const auto it = doc.find(key);
+  if (it == doc.end() || !it->is_array())
+    fail(source, std::string("'") + key + "' must be an array");
+  return *it;
+}
+
+void read_users(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "users[" + std::to_string(i) + "]";
+    object_reader r(list[i], where);
+    r.only({"email", "role", "password_sha256"});
+    auto email = r.string("email", true);
+    auto role_name = r.string("role", true);
+    auto digest_text = r.string("password_sha256", true);
+    if (r.failed()) fail(source, r.error()->description);
+    const auto role = parse_role(*role_name);
+    if (!role) fail(source, "'" + where + ".role' is not a role: \"" + *role_name + "\"");
+    const auto digest = unhex(*digest_text);
+    if (!digest) fail(source, "'" + where + ".password_sha256' must be 64 lower-case hex digits");
+    if (email->empty()) fail(source, "'" + where + ".email' must not be empty");
+    if (!d.users.emplace(*email, user{*email, *role, *digest}).second)
+      fail(source, "'" + where + ".email' repeats \"" + *email + "\"");
+  }
+}
+
+void read_databases(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0)
+      fail(source,
+           "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
+    d.databases.insert(list[i].get<std::uint64_t>());
+  }
+}
+
+void read_actions(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "actions[" + std::to_string(i) + "]";
+    object_reader r(list[i], where);
+    r.only({"type", "fields", "simulate", "started_at", "created_at", "gone_at"});
+    auto type = r.string("type", true);
+    const json* fields = r.object("fields", true);
+    const json* simulate = r.object("simulate");
+    auto started_at = r.number("started_at", min_time, max_time, true);
+    auto created_at = r.number("created_at", min_time, max_time, true);
+    auto gone_at = r.number("gone_at", min_time, max_time);
+    if (r.failed()) fail(source, r.error()->description);
+    if (*type != "task" && *type != "state-machine")
+      fail(source,
+           "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
+    if (!fields->contains("action_uid")) fail(source, "'" + where + ".fields' has no 'action_uid'");
+
+    json entry = *fields;
+    if (simulate) entry["simulate"] = *simulate;
+    seed_action parsed;
+    if (auto f = parse_wire_entry(std::move(entry),
+                                  *type == "task" ? action_kind::task : action_kind::state_machine,
+                                  where + ".fields", parsed))
+      fail(source, f->description);
+    action a;
+    a.uid = parsed.fields["action_uid"].get<std::string>();
+    a.kind = parsed.kind;
+    a.fields = std::move(parsed.fields);
+    a.plan = std::move(parsed.plan);
+    a.started_at = *started_at;
+    a.created_at = *created_at;
+    a.gone_at = gone_at ? *gone_at : forever;
+    const std::string uid = a.uid;
+    if (!d.add(std::move(a))) fail(source, "'" + where + "' repeats action_uid \"" + uid + "\"");
+  }
+}
+
+std::vector<fault_rule> read_faults(const json& list, const std::string& source) {
+  std::vector<fault_rule> rules;
+  std::set<std::uint64_t> ids;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "faults[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) fail(source, "'" + where + "' must be an object");
+    json body = list[i];
+    object_reader r(body, where);
+    auto id = r.unsigned_integer("id", max_fault_id, true);
+    auto hits = r.unsigned_integer("hits", UINT64_MAX, true);
+    if (r.failed()) fail(source, r.error()->description);
+    if (*id == 0 || !ids.insert(*id).second)
+      fail(source, "'" + where + ".id' must be unique and >= 1, got " + std::to_string(*id));
+    body.erase("id");
+    body.erase("hits");
+    fault_rule rule;
+    rule.id = *id;
+    rule.hits = *hits;
+    if (auto f = parse_fault_rule(body, rule, where)) fail(source, f->description);
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+// dump(number_value(x)), without building a JSON value for the common case.
+void append_number(std::string& out, double x) {
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9e15) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(x));
+    out.append(digits, end);
+  } else {
+    out += dump(number_value(x));
+  }
+}
+
+}  // namespace
+
+void capture_state(const services& svc, std::string& out) {
+  const double now = svc.clock.now();
+  const auto snap = svc.registry.snapshot();
+  const registry_data& d = snap->data();
+
+  // The actions are written as text: a static action's fields are already
+  // serialised (static_v1), and copying those bytes keeps a save of 100k
+  // actions to a few milliseconds. Keys in sorted order, as dump() writes
+  // them, so the document reads the same as one built as a JSON tree.
+  out += "{\"actions\":[";
+  bool first = true;
+  for (const auto& a : d.actions) {
+    if (!is_visible(*a, now)) continue;  // gone for good: the registry drops it lazily
+    if (!first) out.push_back(',');
+    first = false;
+    out += "{\"created_at\":";
+    append_number(out, a->created_at);
+    out += ",\"fields\":";
+    out += a->static_v1 ? *a->static_v1 : dump(a->fields);
+    if (a->gone_at != forever) {
+      out += ",\"gone_at\":";
+      append_number(out, a->gone_at);
+    }
+    if (a->plan) {
+      out += ",\"simulate\":";
+      out += dump(to_simulate_block(*a->plan));
+    }
+    out += ",\"started_at\":";
+    append_number(out, a->started_at);
+    out += ",\"type\":\"";
+    out += to_string(a->kind);
+    out += "\"}";
+  }
+  out += "],";
+
+  json users = json::array();
+  for (const auto& [email, u] : d.users)
+    users.push_back(
+        {{"email", email}, {"role", to_string(u.role)}, {"password_sha256", hex(u.digest)}});
+  json faults = json::array();
+  for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
+  const json rest = {{"format", state_format},
+                     {"version", state_version},
+                     {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
+                     {"users", std::move(users)},
+                     {"databases", d.databases},
+                     {"faults", std::move(faults)}};
+  out += std::string_view(dump(rest)).substr(1);  // "{" dropped: it continues the object
+}
+
+std::string capture_state(const services& svc) {
+  std::string out;
+  capture_state(svc, out);
+  return out;
+}
+
+void restore_state(const json& doc, services& svc, const std::string& source) {
+  if (!doc.is_object()) fail(source, "not a state file (the document is not a JSON object)");
+  const auto format = doc.find("format");
+  if (format == doc.end() || *format != state_format)
+    fail(source, "not a state file ('format' is not \"" + std::string(state_format) + "\")");
+  const auto version = doc.find("version");
+  if (version == doc.end() || *version != state_version)
+    fail(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
+                     ", this build reads version " + std::to_string(state_version));
+  object_reader top(doc);
+  top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
+  const json* clock_block = top.object("clock", true);
+  if (top.failed()) fail(source, top.error()->description);
+  object_reader clock_reader(*clock_block, "clock");
+  clock_reader.only({"mode", "now"});
+  const auto mode = clock_reader.string("mode", true);
+  const auto now = clock_reader.number("now", min_time, max_time, true);
+  if (clock_reader.failed()) fail(source, clock_reader.error()->description);
+  if (!parse_clock_mode(*mode)) fail(source, "'clock.mode' must be \"real\" or \"manual\"");
+
+  // Everything is read and checked before anything is installed.
+  registry_data d;
+  read_users(array_at(doc, "users", source), d, source);
+  read_databases(array_at(doc, "databases", source), d, source);
+  read_actions(array_at(doc, "actions", source), d, source);
+  auto rules = read_faults(array_at(doc, "faults", source), source);
+
+  // A manual clock resumes where it stood, so the saved lifecycles continue
+  // from the same instant. Saved under a real clock, or restored into one,
+  // the timeline is the wall clock's and needs nothing.
+  if (*mode == "manual") svc.clock.set(*now);
+  svc.registry.replace_all(std::move(d));
+  svc.faults.restore(std::move(rules));
+}
+
+bool state_file::load() {
+  services& svc = svc_;
+  std::lock_guard lock(mutex_);
+  std::error_code ec;
+  const auto st = std::filesystem::status(path_, ec);
+  if (st.type() == std::filesystem::file_type::not_found) return false;
+  const std::string source = "state file '" + path_ + "'";
+  const std::string keep =
+      " (left as it is: repair it, or move it away to start from the config's seed)";
+  if (ec) throw state_file_error("cannot read " + source + ": " + ec.message());
+  if (st.type() != std::filesystem::file_type::regular)
+    throw state_file_error(source + " is not a regular file");
+  if (std::filesystem::file_size(path_, ec) == 0 && !ec)
+    throw state_file_error(source + " is empty" + keep);
+  std::string error;
+  auto doc = read_json_file(path_, "state file", error);
+  if (!doc) throw state_file_error(error + keep);
+  try {
+    restore_state(*doc, svc, source);
+  } catch (const state_file_error& e) {
+    throw state_file_error(e.what() + keep);
+  }
+  return true;
+}
+
+std::optional<std::string> state_file::save() {
+  std::lock_guard lock(mutex_);
+  return save_locked();
+}
+
+std::optional<std::string> state_file::save_locked() {
+  {
+    // This save holds every change made before it: nothing waits any more.
+    std::lock_guard wake_lock(wake_mutex_);
+    pending_ = false;
+  }
+  // One buffer for every save: a large state is not reallocated (and the
+  // heap not fragmented) on each control-API write.
+  buffer_.clear();
+  buffer_.reserve(last_size_ + last_size_ / 8);
+  capture_state(svc_, buffer_);
+  buffer_.push_back('\n');
+  last_size_ = buffer_.size();
+  return write_file_atomically(path_, buffer_);
+}
+
+void state_file::save_soon() {
+  std::lock_guard wake_lock(wake_mutex_);  // never mutex_: a save may be running
+  if (pending_) return;                    // the saver is already on its way
+  pending_ = true;
+  if (!saver_.joinable()) saver_ = std::jthread([this](std::stop_token stop) { run_saver(stop); });
+  wake_.notify_one();
+}
+
+void state_file::run_saver(std::stop_token stop) {
+  std::unique_lock wake_lock(wake_mutex_);
+  while (!stop.stop_requested()) {
+    wake_.wait(wake_lock, stop, [&] { return pending_; });
+    if (stop.stop_requested()) return;  // the destructor saves what waits
+    // Let the burst of changes that woke us gather into one save.
+    wake_.wait_for(wake_lock, stop, coalesce, [] { return false; });
+    if (!pending_) continue;  // a synchronous save came first
+    wake_lock.unlock();       // save_soon() must not wait for the save
+    {
+      std::lock_guard lock(mutex_);
+      if (auto err = save_locked()) spdlog::error("{}", *err);
+    }
+    wake_lock.lock();
+  }
+}
+
+state_file::~state_file() {
+  if (saver_.joinable()) {
+    saver_.request_stop();
+    saver_.join();
+  }
+  std::lock_guard lock(mutex_);
+  bool waiting = false;
+  {
+    std::lock_guard wake_lock(wake_mutex_);
+    waiting = pending_;
+  }
+  if (waiting)
+    if (auto err = save_locked()) spdlog::error("{}", *err);
+}
+
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
+                                                 std::optional<std::size_t> crash_after) {
+  const std::string temp = path + ".tmp";
+  const auto failed = [&](const std::string& step, int err) {
+    return "cannot save state file '" + path + "': " + step + ": " + os_error(err);
+  };
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return failed("open " + temp, errno);
+  std::size_t limit = crash_after ? std::min(*crash_after, text.size()) : text.size();
+  std::size_t done = 0;
+  while (done < limit) {
+    const ssize_t n = ::write(fd, text.data() + done, limit - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return failed("write " + temp, err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (crash_after) {  // the test's "kill": stop before the data is durable or renamed
+    ::close(fd);
+    return "stopped after " + std::to_string(done) + " bytes (test)";
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return failed("fsync " + temp, err);
+  }
+  if (::close(fd) != 0) return failed("close " + temp, errno);
+  if (::rename(temp.c_str(), path.c_str()) != 0) return failed("rename " + temp, errno);
+  // The rename is durable once the directory entry is.
+  const auto parent = std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return failed("open directory " + dir, errno);
+  const int rc = ::fsync(dfd);
+  const int err = errno;
+  ::close(dfd);
+  if (rc != 0) return failed("fsync directory " + dir, err);
+  return std::nullopt;
+}
+
+}  // namespace reemu
