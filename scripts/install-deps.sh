@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with, only
 # those that are missing (idempotent; a no-op when everything is there).
-# Usage: scripts/install-deps.sh [--bench] [--fuzz]
+# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--lint]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkgconf
@@ -11,6 +11,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk nginx-light procps) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    --lint) packages+=(clang clang-format clang-tidy) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test. Steps:
+#   lint    clang-format and clang-tidy as errors, one test-name style
+#           (scripts/lint.sh)
 #   dev     Debug build: unit, integration and command-line tests (ctest)
 #   asan    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan    the concurrency tests (reemu_concurrency_tests: threads hammering
@@ -8,7 +10,7 @@
 #   docker  the Dockerfile's steps on this host, and docker-compose.yml parsed
 #   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 60)
 #           of fuzzing per target under ASan + UBSan, two targets at a time
-# Usage: scripts/test.sh [step...]      (default: asan tsan docker fuzz)
+# Usage: scripts/test.sh [step...]      (default: lint asan tsan docker fuzz)
 #
 # The default runs every test once, under the sanitizers, and keeps CI near a
 # quarter of an hour on 2 cores; `dev` is the quick local loop. The sanitizer
@@ -16,10 +18,10 @@
 # time of full debug information.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --lint
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(asan tsan docker fuzz)
+[ ${#steps[@]} -eq 0 ] && steps=(lint asan tsan docker fuzz)
 for step in "${steps[@]}"; do
   start=$SECONDS
   echo "== $step" >&2
@@ -28,9 +30,10 @@ for step in "${steps[@]}"; do
       cmake --preset "$step" >/dev/null
       cmake --build --preset "$step"
       ctest --preset "$step" -j 2 ;;
+    lint) scripts/lint.sh ;;
     docker) tests/docker/check.sh ;;
     fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-60}" ;;
-    *) echo "test.sh: unknown step $step (dev asan tsan release docker fuzz)" >&2; exit 2 ;;
+    *) echo "test.sh: unknown step $step (lint dev asan tsan release docker fuzz)" >&2; exit 2 ;;
   esac
   echo "== $step: passed in $((SECONDS - start)) s" >&2
 done

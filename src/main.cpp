@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "reemu/config/config.hpp"
-#include "reemu/util/logging.hpp"
 #include "reemu/net/probe.hpp"
 #include "reemu/net/server.hpp"
 #include "reemu/net/tls.hpp"
+#include "reemu/util/logging.hpp"
 #include "reemu/version.hpp"
 
 #ifndef REEMU_DEFAULT_CONFIG

@@ -246,18 +246,17 @@ handled app::answer(const incoming_request& req, auth_cache* cache) {
 void app::record(const incoming_request& req, const handled& h,
                  std::chrono::steady_clock::time_point started) {
   const unsigned status = h.reply.drop ? 0 : static_cast<unsigned>(h.reply.status);
-  const auto us = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                            started + h.reply.delay)
-          .count());
+  const auto us =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started + h.reply.delay)
+                                     .count());
   if (h.journal)
-    journal_.record(journal_entry{h.arrival, std::string(req.method_text),
-                                  std::string(req.target), h.user, status, us});
+    journal_.record(journal_entry{h.arrival, std::string(req.method_text), std::string(req.target),
+                                  h.user, status, us});
   // Level-gated before any formatting: the hot path pays nothing when off.
   if (!spdlog::should_log(spdlog::level::info)) return;
-  const std::uint64_t bytes = h.reply.drop || req.method == http_t::verb::head || !h.reply.body
-                                  ? 0
-                                  : h.reply.body->size();
+  const std::uint64_t bytes =
+      h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body->size();
   spdlog::info("access method={} target=\"{}\" user={} status={} bytes={} duration_us={}",
                req.method_text, json_escape(req.target), h.user.empty() ? "-" : h.user, status,
                bytes, us);

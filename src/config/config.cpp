@@ -3,10 +3,10 @@
 
 #include <set>
 
-#include "reemu/model/templates.hpp"
-#include "reemu/util/uuid.hpp"
 #include "reemu/config/validation.hpp"
+#include "reemu/model/templates.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <boost/beast/http/verb.hpp>
 
-#include "reemu/control/journal.hpp"
 #include "reemu/config/validation.hpp"
+#include "reemu/control/journal.hpp"
 
 namespace reemu {
 

@@ -9,9 +9,9 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
+#include "reemu/config/validation.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/templates.hpp"
-#include "reemu/config/validation.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {

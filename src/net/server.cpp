@@ -384,7 +384,8 @@ struct server::impl {
       res.keep_alive(req.keep_alive() && !stopping_);
       if (h.reply.body) res.set(http::field::content_type, h.reply.content_type);
       if (req.method() == http::verb::head) {
-        res.content_length(shared_body::size(h.reply.body));  // what GET would send, without the bytes
+        res.content_length(
+            shared_body::size(h.reply.body));  // what GET would send, without the bytes
       } else {
         res.body() = h.reply.body;
         res.prepare_payload();

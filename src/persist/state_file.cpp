@@ -14,11 +14,11 @@
 #include <set>
 #include <vector>
 
-#include "reemu/model/clock.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/control/faults.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/config/validation.hpp"
+#include "reemu/control/faults.hpp"
+#include "reemu/model/clock.hpp"
+#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {

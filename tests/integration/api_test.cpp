@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "captures.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {
@@ -18,15 +19,10 @@ constexpr const char* task_uid = "8fc32a11-4688-4057-9237-cd77fccd726f";
 constexpr const char* created_uid = "04d7b6ea-f377-4d40-9b23-9a8f291988df";
 constexpr const char* unknown_uid = "00000000-0000-4000-8000-000000000000";
 
-// The real captures of SPEC.md, byte for byte.
-constexpr const char* delete_capture =
-    R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})";
-constexpr const char* task_capture =
-    R"({"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"})";
-constexpr const char* created_capture =
-    R"({"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"})";
-constexpr const char* not_found_capture =
-    R"({"description":"Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist","error_code":"action_not_found"})";
+// The real captures of SPEC.md, byte for byte: the golden data in tests/data/.
+const std::string& delete_capture() { return delete_sm_capture(); }
+const std::string& created_capture() { return created_sm_capture(); }
+const std::string& not_found_capture() { return action_not_found_capture(); }
 
 // Every route of the emulated API, with a target that answers 200.
 const std::vector<std::string>& api_targets() {
@@ -44,7 +40,7 @@ class api_test : public ::testing::Test {
 
 // --- Routes and wire shapes ---------------------------------------------------
 
-TEST_F(api_test, ListIsTheSeedWithTheWireTypes) {
+TEST_F(api_test, list_is_the_seed_with_the_wire_types) {
   const auto r = srv.get("/v1/actions");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header(http::field::content_type), "application/json");
@@ -74,29 +70,29 @@ TEST_F(api_test, ListIsTheSeedWithTheWireTypes) {
   }
 }
 
-TEST_F(api_test, OneActionAnswersTheCapturesByteForByte) {
+TEST_F(api_test, one_action_answers_the_captures_byte_for_byte) {
   const auto sm = srv.get(std::string("/v1/actions/") + delete_uid);
   ASSERT_EQ(sm.status, 200);
   EXPECT_EQ(sm.header(http::field::content_type), "application/json");
-  EXPECT_EQ(sm.body, delete_capture);
+  EXPECT_EQ(sm.body, delete_capture());
 
   const auto done = srv.get(std::string("/v1/actions/") + created_uid);
   ASSERT_EQ(done.status, 200);
-  EXPECT_EQ(done.body, created_capture);
+  EXPECT_EQ(done.body, created_capture());
 
   const auto task = srv.get(std::string("/v1/actions/") + task_uid);
   ASSERT_EQ(task.status, 200);
-  EXPECT_EQ(task.body, task_capture);
+  EXPECT_EQ(task.body, task_capture());
 }
 
-TEST_F(api_test, UnknownActionIs404WithTheClusterErrorBody) {
+TEST_F(api_test, unknown_action_is_404_with_the_cluster_error_body) {
   // The real capture: the SMDeleteBDB after it finished and vanished.
   {
     test_server empty{make_config([](json& doc) { doc["state-machines"] = json::array(); })};
     const auto r = empty.get(std::string("/v1/actions/") + delete_uid);
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.header(http::field::content_type), "application/json");
-    EXPECT_EQ(r.body, not_found_capture);
+    EXPECT_EQ(r.body, not_found_capture());
   }
   for (const char* prefix : {"/v1/actions/", "/v2/actions/"}) {
     const auto r = srv.get(std::string(prefix) + unknown_uid);
@@ -107,11 +103,11 @@ TEST_F(api_test, UnknownActionIs404WithTheClusterErrorBody) {
   }
 }
 
-TEST_F(api_test, DatabaseActions) {
+TEST_F(api_test, database_actions) {
   const auto two = srv.get("/v1/actions/bdb/2");
   ASSERT_EQ(two.status, 200);
   EXPECT_EQ(two.header(http::field::content_type), "application/json");
-  EXPECT_EQ(two.body, std::string("[") + delete_capture + "]");
+  EXPECT_EQ(two.body, std::string("[") + delete_capture() + "]");
 
   const auto one = srv.get("/v1/actions/bdb/1");
   ASSERT_EQ(one.status, 200);
@@ -132,14 +128,14 @@ TEST_F(api_test, DatabaseActions) {
   }
 }
 
-TEST_F(api_test, KnownIdleDatabaseAnswersAnEmptyArray) {
+TEST_F(api_test, known_idle_database_answers_an_empty_array) {
   test_server s{make_config([](json& doc) { doc["databases"] = json::parse("[1, 2, 5]"); })};
   const auto r = s.get("/v1/actions/bdb/5");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "[]");
 }
 
-TEST_F(api_test, V2ListAndOneAction) {
+TEST_F(api_test, v2_list_and_one_action) {
   const auto r = srv.get("/v2/actions");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header(http::field::content_type), "application/json");
@@ -176,7 +172,7 @@ TEST_F(api_test, V2ListAndOneAction) {
       "creation_time":1760400087,"name":"retry_bdb","progress":100,"status":"completed"})"));
 }
 
-TEST_F(api_test, QueryStringAndTrailingSlashReachTheSameRoute) {
+TEST_F(api_test, query_string_and_trailing_slash_reach_the_same_route) {
   const auto plain = srv.get("/v1/actions");
   EXPECT_EQ(srv.get("/v1/actions/").body, plain.body);
   EXPECT_EQ(srv.get("/v1/actions?x=1").body, plain.body);
@@ -193,7 +189,7 @@ void expect_unauthorized(const response& r, const std::string& what) {
       << what << ": " << r.header(http::field::www_authenticate);
 }
 
-TEST_F(api_test, EveryRouteNeedsCredentials) {
+TEST_F(api_test, every_route_needs_credentials) {
   for (const auto& target : api_targets()) {
     expect_unauthorized(srv.get(target, std::nullopt), "no Authorization on " + target);
     expect_unauthorized(srv.get(target, credentials{"admin@redis.local", "wrong"}),
@@ -201,7 +197,7 @@ TEST_F(api_test, EveryRouteNeedsCredentials) {
   }
 }
 
-TEST_F(api_test, BadCredentialsAre401) {
+TEST_F(api_test, bad_credentials_are_401) {
   expect_unauthorized(srv.get("/v1/actions", credentials{"ghost@redis.local", "Redis123!"}),
                       "unknown user");
   expect_unauthorized(srv.get("/v1/actions", credentials{"admin@redis.local", ""}),
@@ -216,7 +212,7 @@ TEST_F(api_test, BadCredentialsAre401) {
   }
 }
 
-TEST_F(api_test, RoleWithoutThePermissionIs403) {
+TEST_F(api_test, role_without_the_permission_is_403) {
   for (const auto& target : api_targets()) {
     const auto r = srv.get(target, nobody);
     EXPECT_EQ(r.status, 403) << target;
@@ -226,7 +222,7 @@ TEST_F(api_test, RoleWithoutThePermissionIs403) {
   }
 }
 
-TEST_F(api_test, ViewerRolesMayRead) {
+TEST_F(api_test, viewer_roles_may_read) {
   for (const auto& who : {admin, viewer, db_viewer}) {
     for (const auto& target : api_targets())
       EXPECT_EQ(srv.get(target, who).status, 200) << who.email << " " << target;
@@ -236,7 +232,7 @@ TEST_F(api_test, ViewerRolesMayRead) {
 
 // --- Routing ----------------------------------------------------------------
 
-TEST_F(api_test, UnknownRouteIs404JsonError) {
+TEST_F(api_test, unknown_route_is_404_json_error) {
   for (const char* target : {"/v1/nothing", "/v3/actions", "/", "/v1/actions/bdb/2/extra"}) {
     const auto r = srv.get(target);
     EXPECT_EQ(r.status, 404) << target;
@@ -247,7 +243,7 @@ TEST_F(api_test, UnknownRouteIs404JsonError) {
             R"({"description":"Route /v1/nothing does not exist","error_code":"not_found"})");
 }
 
-TEST_F(api_test, WrongMethodIs405WithAllow) {
+TEST_F(api_test, wrong_method_is_405_with_allow) {
   const std::vector<std::pair<http::verb, std::string>> cases = {
       {http::verb::post, "/v1/actions"},
       {http::verb::delete_, "/v1/actions"},
@@ -266,7 +262,7 @@ TEST_F(api_test, WrongMethodIs405WithAllow) {
   }
 }
 
-TEST_F(api_test, HeadIsGetWithoutTheBody) {
+TEST_F(api_test, head_is_get_without_the_body) {
   client c(srv.http_port());
   for (const auto& target : api_targets()) {
     const auto get = c.send(make_request(http::verb::get, target, admin));
@@ -284,7 +280,7 @@ TEST_F(api_test, HeadIsGetWithoutTheBody) {
   EXPECT_EQ(after.body, seed_list_body());
 }
 
-TEST_F(api_test, HealthNeedsNoAuthentication) {
+TEST_F(api_test, health_needs_no_authentication) {
   const auto r = srv.get("/emulator/v1/health", std::nullopt);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.header(http::field::content_type), "application/json");
@@ -293,7 +289,7 @@ TEST_F(api_test, HealthNeedsNoAuthentication) {
 
 // --- Transport ----------------------------------------------------------------
 
-TEST_F(api_test, KeepAliveServesManyRequestsOnOneConnection) {
+TEST_F(api_test, keep_alive_serves_many_requests_on_one_connection) {
   client c(srv.http_port());
   for (int round = 0; round < 3; ++round) {
     for (const auto& target : api_targets()) {
@@ -311,12 +307,12 @@ TEST_F(api_test, KeepAliveServesManyRequestsOnOneConnection) {
   }
 }
 
-TEST_F(api_test, ConnectionCloseIsHonoured) {
+TEST_F(api_test, connection_close_is_honoured) {
   client c(srv.http_port());
   expect_answer_then_close(c);
 }
 
-TEST_F(api_test, PipelinedRequestsAreAnsweredInOrder) {
+TEST_F(api_test, pipelined_requests_are_answered_in_order) {
   client c(srv.http_port());
   const std::string auth = basic_auth(admin);
   std::string bytes;
@@ -330,7 +326,7 @@ TEST_F(api_test, PipelinedRequestsAreAnsweredInOrder) {
   }
 }
 
-TEST_F(api_test, OversizedHeaderIs431) {
+TEST_F(api_test, oversized_header_is_431) {
   client c(srv.http_port());
   request r = make_request(http::verb::get, "/v1/actions", admin);
   r.headers.emplace_back("X-Padding", std::string(17 * 1024, 'a'));
@@ -341,7 +337,7 @@ TEST_F(api_test, OversizedHeaderIs431) {
   EXPECT_EQ(srv.get("/v1/actions").status, 200);
 }
 
-TEST_F(api_test, OversizedBodyIs413BeforeTheBodyIsSent) {
+TEST_F(api_test, oversized_body_is_413_before_the_body_is_sent) {
   // Only the header goes out: the answer must come without waiting for the
   // announced 2 MB.
   client c(srv.http_port());
@@ -355,7 +351,7 @@ TEST_F(api_test, OversizedBodyIs413BeforeTheBodyIsSent) {
   EXPECT_EQ(srv.get("/v1/actions").status, 200);
 }
 
-TEST_F(api_test, MalformedRequestsAre400AndTheServerGoesOn) {
+TEST_F(api_test, malformed_requests_are_400_and_the_server_goes_on) {
   const std::vector<std::string> garbage = {
       "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n",
       "GARBAGE\r\n\r\n",
@@ -377,7 +373,7 @@ TEST_F(api_test, MalformedRequestsAre400AndTheServerGoesOn) {
   }
 }
 
-TEST_F(api_test, MalformedTargetIs400) {
+TEST_F(api_test, malformed_target_is_400) {
   for (const char* target :
        {"/v1/actions/%zz", "/v1//actions", "/v1/actions/%00", "/v1/actions/%"}) {
     client c(srv.http_port());
@@ -390,7 +386,7 @@ TEST_F(api_test, MalformedTargetIs400) {
   EXPECT_EQ(srv.get("/v1/actions").status, 200);
 }
 
-TEST_F(api_test, ClientThatVanishesMidRequestDoesNotHurt) {
+TEST_F(api_test, client_that_vanishes_mid_request_does_not_hurt) {
   {
     client c(srv.http_port());
     c.write_raw("GET /v1/actions HTTP/1.1\r\nHost: x\r\nAuthor");
@@ -403,7 +399,7 @@ TEST_F(api_test, ClientThatVanishesMidRequestDoesNotHurt) {
   EXPECT_EQ(srv.get("/v1/actions").body, seed_list_body());
 }
 
-TEST_F(api_test, StopsGracefullyWithAnIdleConnectionOpen) {
+TEST_F(api_test, stops_gracefully_with_an_idle_connection_open) {
   client idle(srv.http_port());
   EXPECT_EQ(idle.send(make_request(http::verb::get, "/v1/actions", admin)).status, 200);
   srv.stop();  // returns only once run() has; the idle connection must not hold it

@@ -94,7 +94,7 @@ void check_list(const response& r, const std::set<std::string>& promised, const 
       fail("acknowledged action missing: " + uid);
 }
 
-TEST(concurrency, ServerUnderConcurrentReadersAndWriters) {
+TEST(concurrency, server_under_concurrent_readers_and_writers) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("reemu-concurrency-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

@@ -79,7 +79,7 @@ class control_test : public ::testing::Test {
 
 // The issue's acceptance scenario: SMCreateBDB on bdb:3 from its template,
 // walked step by step, completed, then gone after its retention.
-TEST_F(control_test, StateMachineWalksItsTemplateAndVanishesAfterRetention) {
+TEST_F(control_test, state_machine_walks_its_template_and_vanishes_after_retention) {
   EXPECT_EQ(srv.get("/v1/actions/bdb/3").status, 404);
 
   const auto created =
@@ -159,7 +159,7 @@ TEST_F(control_test, StateMachineWalksItsTemplateAndVanishesAfterRetention) {
   EXPECT_EQ(idle.body, "[]");
 }
 
-TEST_F(control_test, TaskTemplateWalksQueuedStartingRunningCompleted) {
+TEST_F(control_test, task_template_walks_queued_starting_running_completed) {
   const std::string uid = create({{"type", "task"}, {"name", "retry_bdb"}});
   const std::string target = "/v1/actions/" + uid;
 
@@ -199,7 +199,7 @@ TEST_F(control_test, TaskTemplateWalksQueuedStartingRunningCompleted) {
   EXPECT_TRUE(listed_in("actions", uid));
 }
 
-TEST_F(control_test, FailingPlanEndsFailedWithItsError) {
+TEST_F(control_test, failing_plan_ends_failed_with_its_error) {
   const std::string sm_uid = create({{"type", "state-machine"},
                                      {"name", "SMUpdateBDB"},
                                      {"object_name", "bdb:1"},
@@ -240,7 +240,7 @@ TEST_F(control_test, FailingPlanEndsFailedWithItsError) {
   EXPECT_EQ(get_json("/v2/actions/" + task_uid)["additional_info"]["error"], "disk full");
 }
 
-TEST_F(control_test, ExplicitActionsArePatchedAndDeleted) {
+TEST_F(control_test, explicit_actions_are_patched_and_deleted) {
   const std::string uid = create({{"type", "task"},
                                   {"name", "maintenance_on"},
                                   {"status", "running"},
@@ -279,7 +279,7 @@ TEST_F(control_test, ExplicitActionsArePatchedAndDeleted) {
   EXPECT_EQ(srv.patch("/emulator/v1/actions/" + uid, {{"progress", 1}}).status, 404);
 }
 
-TEST_F(control_test, ClockReadsAndAdvances) {
+TEST_F(control_test, clock_reads_and_advances) {
   EXPECT_EQ(get_json("/emulator/v1/clock"), json({{"mode", "manual"}, {"now", t0_int}}));
   const auto r = srv.post("/emulator/v1/clock/advance", {{"seconds", 2.5}});
   ASSERT_EQ(r.status, 200);
@@ -287,7 +287,7 @@ TEST_F(control_test, ClockReadsAndAdvances) {
   EXPECT_EQ(get_json("/emulator/v1/clock")["now"], t0 + 2.5);
 }
 
-TEST(control_real_clock, AdvanceIs409) {
+TEST(control_real_clock, advance_is_409) {
   test_server srv{make_config()};
   const auto r = srv.post("/emulator/v1/clock/advance", {{"seconds", 5}});
   EXPECT_EQ(r.status, 409);
@@ -299,7 +299,7 @@ TEST(control_real_clock, AdvanceIs409) {
 
 // --- Faults ---------------------------------------------------------------------
 
-TEST_F(control_test, StatusFaultAnswersTheNextMatchesThenStops) {
+TEST_F(control_test, status_fault_answers_the_next_matches_then_stops) {
   const auto added = srv.post(
       "/emulator/v1/faults",
       {{"path", "/v1/actions/*"}, {"status", 503}, {"error_code", "cluster_busy"}, {"times", 2}});
@@ -318,7 +318,7 @@ TEST_F(control_test, StatusFaultAnswersTheNextMatchesThenStops) {
   EXPECT_EQ(get_json("/emulator/v1/faults")["faults"], json::array());
 }
 
-TEST_F(control_test, DelayFaultAddsLatency) {
+TEST_F(control_test, delay_fault_adds_latency) {
   constexpr int delay_ms = 150;
   ASSERT_EQ(srv.post("/emulator/v1/faults",
                      {{"path", "/v1/actions"}, {"delay_ms", delay_ms}, {"times", 1}})
@@ -338,7 +338,7 @@ TEST_F(control_test, DelayFaultAddsLatency) {
   EXPECT_LT(entries[1]["duration_us"].get<std::uint64_t>(), delay_ms * 1000u) << entries;
 }
 
-TEST_F(control_test, DropFaultClosesWithoutAnAnswer) {
+TEST_F(control_test, drop_fault_closes_without_an_answer) {
   ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v1/actions"}, {"drop", true}, {"times", 1}})
                 .status,
             201);
@@ -357,7 +357,7 @@ TEST_F(control_test, DropFaultClosesWithoutAnAnswer) {
   EXPECT_EQ(entries[1]["status"], 200);
 }
 
-TEST_F(control_test, FaultsMatchUserMethodAndProbability) {
+TEST_F(control_test, faults_match_user_method_and_probability) {
   ASSERT_EQ(srv.post("/emulator/v1/faults",
                      {{"path", "/v1/actions"}, {"user", "viewer@redis.local"}, {"status", 500}})
                 .status,
@@ -402,7 +402,7 @@ TEST_F(control_test, FaultsMatchUserMethodAndProbability) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(srv.get("/v1/actions/bdb/1").status, 502);
 }
 
-TEST_F(control_test, FaultsNeverBlockTheControlApi) {
+TEST_F(control_test, faults_never_block_the_control_api) {
   ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/*"}, {"drop", true}}).status, 201);
   EXPECT_EQ(srv.get("/emulator/v1/clock").status, 200);
   EXPECT_EQ(srv.get("/emulator/v1/health", std::nullopt).status, 200);
@@ -412,7 +412,7 @@ TEST_F(control_test, FaultsNeverBlockTheControlApi) {
 
 // --- Journal --------------------------------------------------------------------
 
-TEST_F(control_test, JournalRecordsRequestsWithoutCredentials) {
+TEST_F(control_test, journal_records_requests_without_credentials) {
   ASSERT_EQ(srv.del("/emulator/v1/requests").status, 204);
   EXPECT_EQ(srv.get("/v1/actions", admin).status, 200);
   EXPECT_EQ(srv.get("/v1/actions/nope", viewer).status, 404);
@@ -459,7 +459,7 @@ TEST_F(control_test, JournalRecordsRequestsWithoutCredentials) {
     EXPECT_NE(e["target"], "/emulator/v1/health") << "health checks are not journaled";
 }
 
-TEST_F(control_test, JournalFiltersAndClears) {
+TEST_F(control_test, journal_filters_and_clears) {
   ASSERT_EQ(srv.del("/emulator/v1/requests").status, 204);
   srv.get("/v1/actions", admin);
   srv.get("/v1/actions", viewer);
@@ -491,7 +491,7 @@ TEST_F(control_test, JournalFiltersAndClears) {
 
 // --- Users and databases ----------------------------------------------------------
 
-TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
+TEST_F(control_test, users_are_added_changed_and_removed) {
   const credentials fresh{"new.viewer@redis.local", "Fresh123!"};
   EXPECT_EQ(srv.get("/v1/actions", fresh).status, 401);
 
@@ -538,7 +538,7 @@ TEST_F(control_test, UsersAreAddedChangedAndRemoved) {
 
 // A keep-alive connection that authenticated once must not keep rights the
 // control API has since taken away.
-TEST_F(control_test, CredentialChangesReachOpenConnections) {
+TEST_F(control_test, credential_changes_reach_open_connections) {
   const credentials fresh{"kept.alive@redis.local", "Kept123!"};
   ASSERT_EQ(
       srv.post("/emulator/v1/users",
@@ -579,7 +579,7 @@ TEST_F(control_test, CredentialChangesReachOpenConnections) {
   EXPECT_EQ(admin_conn.send(clock).status, 401);
 }
 
-TEST_F(control_test, DatabasesAreAddedAndDeleted) {
+TEST_F(control_test, databases_are_added_and_deleted) {
   EXPECT_EQ(get_json("/emulator/v1/databases"), json::parse(R"({"databases":[1,2]})"));
   EXPECT_EQ(srv.get("/v1/actions/bdb/7").status, 404);
 
@@ -606,7 +606,7 @@ TEST_F(control_test, DatabasesAreAddedAndDeleted) {
 
 // --- Reset ------------------------------------------------------------------------
 
-TEST_F(control_test, ResetRestoresTheSeedAndTheClock) {
+TEST_F(control_test, reset_restores_the_seed_and_the_clock) {
   const auto before = observable_state();
   create({{"type", "state-machine"}, {"name", "SMCreateBDB"}, {"object_name", "bdb:9"}});
   ASSERT_EQ(srv.post("/emulator/v1/users",
@@ -641,7 +641,7 @@ TEST_F(control_test, ResetRestoresTheSeedAndTheClock) {
   EXPECT_EQ(bad.json_body()["error_code"], "unknown_field");
 }
 
-TEST_F(control_test, ResetRestartsSeededSimulations) {
+TEST_F(control_test, reset_restarts_seeded_simulations) {
   test_server s{manual_clock_config(t0, [](json& doc) {
     doc["state-machines"].push_back(
         json::parse(R"({"action_uid":"11111111-2222-4333-8444-555555555555",
@@ -658,7 +658,7 @@ TEST_F(control_test, ResetRestartsSeededSimulations) {
 
 // --- Control API access -------------------------------------------------------------
 
-TEST_F(control_test, ControlApiIsForAdminsOnly) {
+TEST_F(control_test, control_api_is_for_admins_only) {
   const std::vector<std::pair<http::verb, std::string>> routes = {
       {http::verb::get, "/emulator/v1/clock"},     {http::verb::get, "/emulator/v1/users"},
       {http::verb::get, "/emulator/v1/requests"},  {http::verb::get, "/emulator/v1/faults"},
@@ -688,7 +688,7 @@ TEST_F(control_test, ControlApiIsForAdminsOnly) {
   EXPECT_EQ(get_json("/emulator/v1/templates")["templates"].size(), 9u);
 }
 
-TEST(control_disabled, ControlApiIsAbsentWhenTurnedOff) {
+TEST(control_disabled, control_api_is_absent_when_turned_off) {
   test_server srv{
       manual_clock_config(t0, [](json& doc) { doc["emulator"]["control_api"] = false; })};
   for (const char* target : {"/emulator/v1/clock", "/emulator/v1/requests", "/emulator/v1/users"}) {
@@ -705,7 +705,7 @@ TEST(control_disabled, ControlApiIsAbsentWhenTurnedOff) {
 
 // --- Bad input ----------------------------------------------------------------------
 
-TEST_F(control_test, BadInputIs400AndChangesNothing) {
+TEST_F(control_test, bad_input_is_400_and_changes_nothing) {
   struct bad_case {
     const char* what;
     http::verb method;
@@ -798,7 +798,7 @@ TEST_F(control_test, BadInputIs400AndChangesNothing) {
 
 // The Content-Type is not checked (`curl -d` sends form-urlencoded): a body
 // that parses as JSON is what counts.
-TEST_F(control_test, JsonBodyIsReadWhateverItsContentType) {
+TEST_F(control_test, json_body_is_read_whatever_its_content_type) {
   for (const char* type : {"application/x-www-form-urlencoded", "text/plain"}) {
     request r = make_request(http::verb::post, "/emulator/v1/actions", admin);
     r.headers.emplace_back("Content-Type", type);

@@ -27,9 +27,9 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/util/logging.hpp"
 #include "reemu/net/net.hpp"
 #include "reemu/net/server.hpp"
+#include "reemu/util/logging.hpp"
 #include "schema_check.hpp"
 
 namespace reemu::test {

@@ -157,7 +157,7 @@ response tls_get(std::uint16_t port, const std::string& target,
 
 // --- Serving --------------------------------------------------------------------------
 
-TEST(tls, GeneratedCertificateServesTheApi) {
+TEST(tls, generated_certificate_serves_the_api) {
   test_server srv{https_config([](json& doc) { doc["server"]["http"] = false; })};
   ASSERT_NE(srv.https_port(), 0);
   EXPECT_EQ(srv.http_port(), 0);
@@ -172,7 +172,7 @@ TEST(tls, GeneratedCertificateServesTheApi) {
     EXPECT_EQ(c.send(make_request(http::verb::get, "/v2/actions", admin)).status, 200);
 }
 
-TEST(tls, WrittenCertificateVerifiesForLocalhost) {
+TEST(tls, written_certificate_verifies_for_localhost) {
   temp_dir dir;
   const std::string cert_out = dir.file("emulator.pem");
   test_server srv{https_config([&](json& doc) { doc["server"]["tls_cert_out"] = cert_out; })};
@@ -187,7 +187,7 @@ TEST(tls, WrittenCertificateVerifiesForLocalhost) {
                std::runtime_error);
 }
 
-TEST(tls, UserCertificateSignedByACaVerifies) {
+TEST(tls, user_certificate_signed_by_a_ca_verifies) {
   temp_dir dir;
   const auto ca_key = make_key();
   const auto ca = make_cert(ca_key.get(), "reemu test CA", true);
@@ -221,7 +221,7 @@ TEST(tls, UserCertificateSignedByACaVerifies) {
                std::runtime_error);
 }
 
-TEST(tls, BothListenersServeTheSameBytes) {
+TEST(tls, both_listeners_serve_the_same_bytes) {
   test_server srv{https_config()};
   ASSERT_NE(srv.http_port(), 0);
   ASSERT_NE(srv.https_port(), 0);
@@ -241,7 +241,7 @@ TEST(tls, BothListenersServeTheSameBytes) {
 
 // --- Hostile clients -----------------------------------------------------------------
 
-TEST(tls, PlainHttpOnTheHttpsPortGets400) {
+TEST(tls, plain_http_on_the_https_port_gets_400) {
   test_server srv{https_config()};
   {
     client c(srv.https_port());  // plain TCP
@@ -255,7 +255,7 @@ TEST(tls, PlainHttpOnTheHttpsPortGets400) {
   EXPECT_EQ(srv.get("/v1/actions").status, 200);
 }
 
-TEST(tls, BrokenHandshakesDoNotHurtTheServer) {
+TEST(tls, broken_handshakes_do_not_hurt_the_server) {
   test_server srv{https_config()};
   const std::string hello = client_hello();
   ASSERT_GT(hello.size(), 10u);
@@ -303,7 +303,7 @@ void expect_start_error(config cfg, const std::string& file, const std::string& 
   }
 }
 
-TEST(tls, MissingCertificateFileFailsStartUp) {
+TEST(tls, missing_certificate_file_fails_start_up) {
   temp_dir dir;
   const auto key = make_key();
   write_key(dir.file("key.pem"), key.get());
@@ -315,7 +315,7 @@ TEST(tls, MissingCertificateFileFailsStartUp) {
                      missing);
 }
 
-TEST(tls, KeyThatDoesNotMatchFailsStartUp) {
+TEST(tls, key_that_does_not_match_fails_start_up) {
   temp_dir dir;
   const auto key = make_key();
   const auto other = make_key();
@@ -329,7 +329,7 @@ TEST(tls, KeyThatDoesNotMatchFailsStartUp) {
                      dir.file("other-key.pem"), "does not match");
 }
 
-TEST(tls, EncryptedKeyFailsStartUp) {
+TEST(tls, encrypted_key_fails_start_up) {
   temp_dir dir;
   const auto key = make_key();
   const auto cert = make_cert(key.get(), "localhost", false);

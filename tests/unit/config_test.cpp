@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "captures.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
@@ -358,17 +359,11 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
       if (e == wanted) return true;
     return false;
   };
-  EXPECT_TRUE(contains(
-      list["actions"],
-      R"({"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"})"));
-  EXPECT_TRUE(contains(
-      list["state-machines"],
-      R"({"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"})"));
+  EXPECT_TRUE(contains(list["actions"], reemu::test::task_capture()));
+  EXPECT_TRUE(contains(list["state-machines"], reemu::test::created_sm_capture()));
   const auto del = state.data().find("5a42fabf-c603-4950-88d9-3a3148a5d763");
   ASSERT_NE(del, nullptr);
-  EXPECT_EQ(
-      dump(render_v1(*del, 1'800'000'000)),
-      R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})");
+  EXPECT_EQ(dump(render_v1(*del, 1'800'000'000)), reemu::test::delete_sm_capture());
   // The database the delete capture works on is known, so /v1/actions/bdb/2 answers.
   EXPECT_TRUE(state.data().databases.contains(2));
   EXPECT_TRUE(state.data().databases.contains(1));

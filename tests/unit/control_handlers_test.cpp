@@ -1,7 +1,5 @@
 // Unit tests for the control API handlers (src/control_handlers.cpp), called directly with
 // hand-built request contexts.
-#include "reemu/control/handlers.hpp"
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -15,6 +13,7 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/control/handlers.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 

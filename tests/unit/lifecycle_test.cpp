@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/model/templates.hpp"
 #include "reemu/config/validation.hpp"
+#include "reemu/model/templates.hpp"
 
 using namespace reemu;
 

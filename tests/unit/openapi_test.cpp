@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "captures.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
@@ -29,13 +30,11 @@ using reemu::test::openapi_contract;
 
 namespace {
 
-// SPEC.md section 1, "Real captures to reproduce exactly".
-constexpr std::string_view capture_list =
-    R"({"actions":[{"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"}],"state-machines":[{"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"}]})";
-constexpr std::string_view capture_delete =
-    R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})";
-constexpr std::string_view capture_error =
-    R"({"description":"Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist","error_code":"action_not_found"})";
+// SPEC.md section 1, "Real captures to reproduce exactly": the golden data in
+// tests/data/.
+std::string_view capture_list() { return reemu::test::capture("actions_list.json"); }
+std::string_view capture_delete() { return reemu::test::delete_sm_capture(); }
+std::string_view capture_error() { return reemu::test::action_not_found_capture(); }
 constexpr std::string_view capture_uid = "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763";
 
 std::string read_file(const std::filesystem::path& path) {
@@ -220,23 +219,25 @@ TEST(openapi, yaml_file_is_the_emitted_json) {
 
 TEST(openapi, real_captures_conform) {
   const auto& c = contract();
-  EXPECT_EQ(c.check_response("GET", "/v1/actions", 200, capture_list), std::vector<std::string>{});
-  EXPECT_EQ(c.check_response("GET", capture_uid, 200, capture_delete), std::vector<std::string>{});
-  EXPECT_EQ(c.check_response("GET", capture_uid, 404, capture_error), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/v1/actions", 200, capture_list()),
+            std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", capture_uid, 200, capture_delete()),
+            std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", capture_uid, 404, capture_error()), std::vector<std::string>{});
   // Each object of the list capture is also a valid single-action answer.
-  const json list = json::parse(capture_list);
+  const json list = json::parse(capture_list());
   EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump()),
             std::vector<std::string>{});
   EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["state-machines"][0].dump()),
             std::vector<std::string>{});
   EXPECT_EQ(
-      c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete) + "]"),
+      c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete()) + "]"),
       std::vector<std::string>{});
   EXPECT_EQ(c.check_response("HEAD", "/v1/actions", 200, ""), std::vector<std::string>{});
 }
 
 TEST(openapi, task_progress_as_a_number_is_rejected) {
-  json list = json::parse(capture_list);
+  json list = json::parse(capture_list());
   list["actions"][0]["progress"] = 100;
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
   EXPECT_TRUE(reports(
@@ -249,12 +250,12 @@ TEST(openapi, task_progress_as_a_number_is_rejected) {
 }
 
 TEST(openapi, heartbeat_as_a_string_is_rejected) {
-  json list = json::parse(capture_list);
+  json list = json::parse(capture_list());
   list["state-machines"][0]["heartbeat"] = "1760400082";
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
   EXPECT_TRUE(reports(v, {"/state-machines/0/heartbeat", "expected integer", "got string"}))
       << joined(v);
-  json sm = json::parse(capture_delete);
+  json sm = json::parse(capture_delete());
   sm["heartbeat"] = 1747780298.5;
   const auto fractional =
       contract().check_response("GET", "/v1/actions/bdb/2", 200, json::array({sm}).dump());
@@ -263,12 +264,12 @@ TEST(openapi, heartbeat_as_a_string_is_rejected) {
 }
 
 TEST(openapi, error_body_is_exact) {
-  json extra = json::parse(capture_error);
+  json extra = json::parse(capture_error());
   extra["status"] = 404;
   auto v = contract().check_response("GET", capture_uid, 404, extra.dump());
   EXPECT_TRUE(reports(v, {"(root)", "unexpected property \"status\""})) << joined(v);
 
-  json missing = json::parse(capture_error);
+  json missing = json::parse(capture_error());
   missing.erase("error_code");
   v = contract().check_response("GET", capture_uid, 404, missing.dump());
   EXPECT_TRUE(reports(v, {"missing required property \"error_code\""})) << joined(v);
@@ -304,11 +305,11 @@ TEST(openapi, v2_status_outside_its_enum_is_rejected) {
 }
 
 TEST(openapi, v1_objects_pass_unknown_fields_through) {
-  json task = json::parse(capture_list)["actions"][0];
+  json task = json::parse(capture_list())["actions"][0];
   task["module_uid"] = "b5e8cd1e6fa4a55c1d4b4a8da3d79b2a";
   EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, task.dump()),
             std::vector<std::string>{});
-  json sm = json::parse(capture_delete);
+  json sm = json::parse(capture_delete());
   sm["custom"] = {{"any", "thing"}};
   EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, sm.dump()),
             std::vector<std::string>{});
@@ -320,7 +321,7 @@ TEST(openapi, v1_objects_pass_unknown_fields_through) {
 TEST(openapi, undocumented_answers_are_violations) {
   auto v = contract().check_response("GET", "/v3/actions", 200, "{}");
   EXPECT_TRUE(reports(v, {"/v3/actions", "path is not documented"})) << joined(v);
-  v = contract().check_response("POST", "/v1/actions", 405, std::string(capture_error));
+  v = contract().check_response("POST", "/v1/actions", 405, std::string(capture_error()));
   EXPECT_TRUE(reports(v, {"POST /v1/actions", "method is not documented", "get"})) << joined(v);
   v = contract().check_response("DELETE", "/emulator/v1/faults/3", 204, "{}");
   EXPECT_TRUE(reports(v, {"DELETE /emulator/v1/faults/{id} 204", "no body is documented"}))

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "reemu/app/app.hpp"
-#include "reemu/config/config.hpp"
 #include "reemu/auth/permissions.hpp"
+#include "reemu/config/config.hpp"
 
 using namespace reemu;
 using http_t::verb;

@@ -241,7 +241,7 @@ openssl_ptr<SSL_CTX> client_context(int min_version, int max_version) {
 
 // --- Generated certificate ---------------------------------------------------
 
-TEST(TlsGenerated, MakesContextAndFingerprint) {
+TEST(tls_generated, makes_context_and_fingerprint) {
   const tls_setup setup = make_tls_setup({});
   ASSERT_TRUE(setup.context);
   EXPECT_TRUE(setup.generated);
@@ -259,7 +259,7 @@ TEST(TlsGenerated, MakesContextAndFingerprint) {
   EXPECT_EQ(SSL_CTX_check_private_key(setup.context->native_handle()), 1);
 }
 
-TEST(TlsGenerated, FingerprintMatchesCertificateDer) {
+TEST(tls_generated, fingerprint_matches_certificate_der) {
   temp_dir dir;
   tls_options options;
   options.cert_out_file = dir.file("cert.pem");
@@ -279,7 +279,7 @@ TEST(TlsGenerated, FingerprintMatchesCertificateDer) {
   EXPECT_EQ(setup.fingerprint_sha256, expected);
 }
 
-TEST(TlsGenerated, EachStartGetsANewCertificate) {
+TEST(tls_generated, each_start_gets_a_new_certificate) {
   const tls_setup a = make_tls_setup({});
   const tls_setup b = make_tls_setup({});
   EXPECT_NE(a.fingerprint_sha256, b.fingerprint_sha256);
@@ -291,7 +291,7 @@ TEST(TlsGenerated, EachStartGetsANewCertificate) {
   EXPECT_EQ(ASN1_STRING_length(serial_a), 16);  // 128-bit, positive
 }
 
-TEST(TlsGenerated, WrittenCertificateHasNamesValidityAndExtensions) {
+TEST(tls_generated, written_certificate_has_names_validity_and_extensions) {
   temp_dir dir;
   tls_options options;
   options.cert_out_file = dir.file("out/../cert.pem");
@@ -344,7 +344,7 @@ TEST(TlsGenerated, WrittenCertificateHasNamesValidityAndExtensions) {
   EXPECT_EQ(entries, 2u);  // cert.pem and out/
 }
 
-TEST(TlsGenerated, ExtraNamesBecomeDnsAndIpEntries) {
+TEST(tls_generated, extra_names_become_dns_and_ip_entries) {
   temp_dir dir;
   tls_options options;
   options.cert_out_file = dir.file("cert.pem");
@@ -363,14 +363,14 @@ TEST(TlsGenerated, ExtraNamesBecomeDnsAndIpEntries) {
   EXPECT_EQ(static_cast<size_t>(sk_GENERAL_NAME_num(raw.get())), names.size());
 }
 
-TEST(TlsGenerated, InvalidExtraNameIsAnError) {
+TEST(tls_generated, invalid_extra_name_is_an_error) {
   tls_options options;
   options.extra_names = {"two words"};
   const std::string message = tls_error_message([&] { make_tls_setup(options); });
   EXPECT_NE(message.find("'two words'"), std::string::npos) << message;
 }
 
-TEST(TlsGenerated, CertOutFileInMissingDirectoryNamesTheFile) {
+TEST(tls_generated, cert_out_file_in_missing_directory_names_the_file) {
   temp_dir dir;
   tls_options options;
   options.cert_out_file = dir.file("no/such/dir/cert.pem");
@@ -381,7 +381,7 @@ TEST(TlsGenerated, CertOutFileInMissingDirectoryNamesTheFile) {
 
 // --- Loading files -------------------------------------------------------------
 
-TEST(TlsLoad, WrittenCertificateLoadsWithItsKey) {
+TEST(tls_load, written_certificate_loads_with_its_key) {
   temp_dir dir;
   tls_options generate;
   generate.cert_out_file = dir.file("cert.pem");
@@ -403,7 +403,7 @@ TEST(TlsLoad, WrittenCertificateLoadsWithItsKey) {
   EXPECT_EQ(read_text(load.cert_out_file), read_text(generate.cert_out_file));
 }
 
-TEST(TlsLoad, RsaPairFromHelperLoads) {
+TEST(tls_load, rsa_pair_from_helper_loads) {
   temp_dir dir;
   openssl_ptr<EVP_PKEY> key = make_rsa_key();
   openssl_ptr<X509> cert = make_cert(key.get(), "rsa.example.test");
@@ -417,7 +417,7 @@ TEST(TlsLoad, RsaPairFromHelperLoads) {
   EXPECT_EQ(setup.subject, "CN=rsa.example.test");
 }
 
-TEST(TlsLoad, ChainFileUsesAndWritesTheLeaf) {
+TEST(tls_load, chain_file_uses_and_writes_the_leaf) {
   temp_dir dir;
   openssl_ptr<EVP_PKEY> ca_key = make_ec_key();
   openssl_ptr<X509> ca = make_cert(ca_key.get(), "Test CA");
@@ -444,7 +444,7 @@ TEST(TlsLoad, ChainFileUsesAndWritesTheLeaf) {
 
 // --- Errors -----------------------------------------------------------------------
 
-class TlsErrors : public ::testing::Test {
+class tls_errors : public ::testing::Test {
  protected:
   void SetUp() override {
     key_ = make_ec_key();
@@ -469,31 +469,31 @@ class TlsErrors : public ::testing::Test {
   openssl_ptr<X509> cert_;
 };
 
-TEST_F(TlsErrors, FixtureFilesLoad) {
+TEST_F(tls_errors, fixture_files_load) {
   EXPECT_NO_THROW(make_tls_setup(options(cert_path(), key_path())));
 }
 
-TEST_F(TlsErrors, MissingCertificateFile) {
+TEST_F(tls_errors, missing_certificate_file) {
   const std::string missing = dir_.file("nope/cert.pem");
   const std::string message = error_for(missing, key_path());
   EXPECT_EQ(message,
             "cannot read TLS certificate file '" + missing + "': No such file or directory");
 }
 
-TEST_F(TlsErrors, MissingKeyFile) {
+TEST_F(tls_errors, missing_key_file) {
   const std::string missing = dir_.file("missing-key.pem");
   const std::string message = error_for(cert_path(), missing);
   EXPECT_NE(message.find("'" + missing + "'"), std::string::npos) << message;
   EXPECT_NE(message.find("No such file or directory"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, CertificateIsADirectory) {
+TEST_F(tls_errors, certificate_is_a_directory) {
   const std::string message = error_for(dir_.file(""), key_path());
   EXPECT_NE(message.find(dir_.file("")), std::string::npos) << message;
   EXPECT_NE(message.find("Is a directory"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, KeyDoesNotMatchCertificate) {
+TEST_F(tls_errors, key_does_not_match_certificate) {
   openssl_ptr<EVP_PKEY> other = make_ec_key();
   write_key(dir_.file("other-key.pem"), other.get());
   const std::string message = error_for(cert_path(), dir_.file("other-key.pem"));
@@ -502,7 +502,7 @@ TEST_F(TlsErrors, KeyDoesNotMatchCertificate) {
   EXPECT_NE(message.find("'" + cert_path() + "'"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, KeyOfAnotherTypeDoesNotMatchCertificate) {
+TEST_F(tls_errors, key_of_another_type_does_not_match_certificate) {
   // An RSA key beside an EC certificate goes into a different slot of the
   // context, so only the final SSL_CTX_check_private_key catches it.
   openssl_ptr<EVP_PKEY> rsa = make_rsa_key();
@@ -512,7 +512,7 @@ TEST_F(TlsErrors, KeyOfAnotherTypeDoesNotMatchCertificate) {
   EXPECT_NE(message.find("does not match"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, EncryptedKey) {
+TEST_F(tls_errors, encrypted_key) {
   write_key(dir_.file("encrypted-key.pem"), key_.get(), "s3cret");
   ASSERT_NE(read_text(dir_.file("encrypted-key.pem")).find("ENCRYPTED"), std::string::npos);
   const std::string message = error_for(cert_path(), dir_.file("encrypted-key.pem"));
@@ -521,7 +521,7 @@ TEST_F(TlsErrors, EncryptedKey) {
   EXPECT_NE(message.find("password"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, LegacyEncryptedKey) {
+TEST_F(tls_errors, legacy_encrypted_key) {
   // Traditional "Proc-Type: 4,ENCRYPTED" PEM, as `openssl ec -aes256` writes.
   const std::string path = dir_.file("legacy-key.pem");
   {
@@ -539,45 +539,45 @@ TEST_F(TlsErrors, LegacyEncryptedKey) {
   EXPECT_NE(message.find("encrypted"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, GarbageCertificateFile) {
+TEST_F(tls_errors, garbage_certificate_file) {
   write_text(dir_.file("garbage.pem"), "this is not a certificate\n");
   const std::string message = error_for(dir_.file("garbage.pem"), key_path());
   EXPECT_NE(message.find("'" + dir_.file("garbage.pem") + "'"), std::string::npos) << message;
   EXPECT_NE(message.find("not a PEM certificate"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, CorruptPemCertificate) {
+TEST_F(tls_errors, corrupt_pem_certificate) {
   write_text(dir_.file("corrupt.pem"),
              "-----BEGIN CERTIFICATE-----\nAAAA!!!!not base64\n-----END CERTIFICATE-----\n");
   const std::string message = error_for(dir_.file("corrupt.pem"), key_path());
   EXPECT_NE(message.find("'" + dir_.file("corrupt.pem") + "'"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, EmptyCertificateFile) {
+TEST_F(tls_errors, empty_certificate_file) {
   write_text(dir_.file("empty.pem"), "");
   const std::string message = error_for(dir_.file("empty.pem"), key_path());
   EXPECT_NE(message.find("'" + dir_.file("empty.pem") + "' is empty"), std::string::npos)
       << message;
 }
 
-TEST_F(TlsErrors, CertificateGivenAsKey) {
+TEST_F(tls_errors, certificate_given_as_key) {
   const std::string message = error_for(cert_path(), cert_path());
   EXPECT_NE(message.find("not a PEM private key"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, CertificateWithoutKey) {
+TEST_F(tls_errors, certificate_without_key) {
   const std::string message = error_for(cert_path(), "");
   EXPECT_NE(message.find("'" + cert_path() + "'"), std::string::npos) << message;
   EXPECT_NE(message.find("key_file"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, KeyWithoutCertificate) {
+TEST_F(tls_errors, key_without_certificate) {
   const std::string message = error_for("", key_path());
   EXPECT_NE(message.find("'" + key_path() + "'"), std::string::npos) << message;
   EXPECT_NE(message.find("cert_file"), std::string::npos) << message;
 }
 
-TEST_F(TlsErrors, NoErrorIsLeftInTheOpenSslQueue) {
+TEST_F(tls_errors, no_error_is_left_in_the_openssl_queue) {
   ERR_clear_error();
   write_key(dir_.file("encrypted-key.pem"), key_.get(), "s3cret");
   (void)error_for(cert_path(), dir_.file("encrypted-key.pem"));
@@ -588,7 +588,7 @@ TEST_F(TlsErrors, NoErrorIsLeftInTheOpenSslQueue) {
 
 // --- Protocol policy (in-memory handshakes) ---------------------------------------
 
-TEST(TlsPolicy, ContextSettings) {
+TEST(tls_policy, context_settings) {
   const tls_setup setup = make_tls_setup({});
   SSL_CTX* ctx = setup.context->native_handle();
   EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
@@ -619,7 +619,7 @@ TEST(TlsPolicy, ContextSettings) {
   EXPECT_EQ(tls12, 6);
 }
 
-TEST(TlsPolicy, NegotiatesTls13ByDefaultAndVerifiesAsLocalhost) {
+TEST(tls_policy, negotiates_tls13_by_default_and_verifies_as_localhost) {
   temp_dir dir;
   tls_options options;
   options.cert_out_file = dir.file("cert.pem");
@@ -639,7 +639,7 @@ TEST(TlsPolicy, NegotiatesTls13ByDefaultAndVerifiesAsLocalhost) {
   EXPECT_FALSE(wrong_host.ok);
 }
 
-TEST(TlsPolicy, Tls12UsesEcdheAead) {
+TEST(tls_policy, tls12_uses_ecdhe_aead) {
   const tls_setup setup = make_tls_setup({});
   openssl_ptr<SSL_CTX> client = client_context(TLS1_2_VERSION, TLS1_2_VERSION);
   const handshake_result result = handshake(setup.context->native_handle(), client.get());
@@ -649,7 +649,7 @@ TEST(TlsPolicy, Tls12UsesEcdheAead) {
   EXPECT_NE(result.cipher.find("GCM"), std::string::npos) << result.cipher;
 }
 
-TEST(TlsPolicy, RefusesTls11AndWeakCiphers) {
+TEST(tls_policy, refuses_tls11_and_weak_ciphers) {
   const tls_setup setup = make_tls_setup({});
   openssl_ptr<SSL_CTX> old = client_context(TLS1_1_VERSION, TLS1_1_VERSION);
   EXPECT_FALSE(handshake(setup.context->native_handle(), old.get()).ok);

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "captures.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/config/config.hpp"
 #include "reemu/http/context.hpp"
@@ -19,13 +20,11 @@ using namespace reemu;
 
 namespace {
 
-// SPEC.md section 1, "Real captures to reproduce exactly".
-constexpr std::string_view capture_list =
-    R"({"actions":[{"action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f","creation_time":"1760400087","name":"retry_bdb","node_uid":"1","progress":"100","status":"completed","task_id":"8fc32a11-4688-4057-9237-cd77fccd726f"}],"state-machines":[{"action_uid":"04d7b6ea-f377-4d40-9b23-9a8f291988df","heartbeat":1760400082,"name":"SMCreateBDB","object_name":"bdb:1","status":"completed"}]})";
-constexpr std::string_view capture_delete =
-    R"({"action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763","heartbeat":1747780298,"name":"SMDeleteBDB","object_name":"bdb:2","pending_ops":{},"progress":14.29,"state":"config_security","status":"active"})";
-constexpr std::string_view capture_error =
-    R"({"description":"Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist","error_code":"action_not_found"})";
+// SPEC.md section 1, "Real captures to reproduce exactly": the golden data in
+// tests/data/.
+std::string_view capture_list() { return reemu::test::capture("actions_list.json"); }
+std::string_view capture_delete() { return reemu::test::delete_sm_capture(); }
+std::string_view capture_error() { return reemu::test::action_not_found_capture(); }
 
 constexpr double seed_now = 1'800'000'000;
 
@@ -35,11 +34,11 @@ registry_data seed_from(const json& doc) {
 }
 
 json capture_document() {
-  json list = json::parse(capture_list);
+  json list = json::parse(capture_list());
   json doc = json::object();
   doc["actions"] = list["actions"];
   doc["state-machines"] = list["state-machines"];
-  doc["state-machines"].push_back(json::parse(capture_delete));
+  doc["state-machines"].push_back(json::parse(capture_delete()));
   return doc;
 }
 
@@ -66,14 +65,14 @@ action simulated(std::string_view template_name, double started_at) {
 }  // namespace
 
 TEST(wire, list_capture_is_reproduced_byte_for_byte) {
-  json list = json::parse(capture_list);
+  json list = json::parse(capture_list());
   json doc = {{"actions", list["actions"]}, {"state-machines", list["state-machines"]}};
   const registry_state state(seed_from(doc), 1);
   const auto body = state.v1_list_body(seed_now);
   ASSERT_NE(body, nullptr);
-  EXPECT_EQ(*body, capture_list);
+  EXPECT_EQ(*body, capture_list());
   // Static seeds do not change with time: a year later the bytes are the same.
-  EXPECT_EQ(*state.v1_list_body(seed_now + 365 * 24 * 3600.0), capture_list);
+  EXPECT_EQ(*state.v1_list_body(seed_now + 365 * 24 * 3600.0), capture_list());
 }
 
 TEST(wire, list_body_is_cached_per_validity_interval) {
@@ -87,7 +86,7 @@ TEST(wire, delete_capture_is_reproduced_byte_for_byte) {
   const registry_data d = seed_from(capture_document());
   const auto a = seeded(d, "5a42fabf-c603-4950-88d9-3a3148a5d763");
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(dump(render_v1(*a, seed_now)), capture_delete);
+  EXPECT_EQ(dump(render_v1(*a, seed_now)), capture_delete());
 }
 
 TEST(wire, every_capture_entry_renders_as_pasted) {
@@ -109,7 +108,7 @@ TEST(wire, error_body_is_the_capture) {
   EXPECT_EQ(r.status, http_t::status::not_found);
   EXPECT_EQ(r.content_type, "application/json");
   ASSERT_NE(r.body, nullptr);
-  EXPECT_EQ(*r.body, capture_error);
+  EXPECT_EQ(*r.body, capture_error());
 }
 
 TEST(wire, error_bodies_of_other_codes_have_the_same_shape) {

@@ -9,13 +9,13 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/model/clock.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/http/context.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/journal.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/http/context.hpp"
 #include "reemu/http/router.hpp"
+#include "reemu/model/clock.hpp"
+#include "reemu/model/registry.hpp"
 #include "reemu/persist/state_file.hpp"
 
 namespace reemu {

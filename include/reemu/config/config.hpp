@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "reemu/model/clock.hpp"
 #include "reemu/http/errors.hpp"
+#include "reemu/model/clock.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {
