@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "reemu/app/app.hpp"
-#include "reemu/config/config.hpp"
 #include "reemu/auth/permissions.hpp"
+#include "reemu/config/config.hpp"
 
 using namespace reemu;
 using http_t::verb;
@@ -177,14 +177,12 @@ TEST(router, route_permissions) {
     ASSERT_NE(r.handler, nullptr);
     const std::string_view p = r.pattern;
     if (is_public(p)) {
-      EXPECT_TRUE(r.permission.empty());  // no authentication
-      EXPECT_FALSE(r.admin_only);
+      EXPECT_EQ(r.access, access::public_route());  // no authentication
     } else if (p.starts_with("/emulator/")) {
-      EXPECT_TRUE(r.admin_only);
-      EXPECT_FALSE(r.permission.empty());
+      EXPECT_EQ(r.access, control_api_access);
+      EXPECT_EQ(r.access.kind, access_kind::admin);
     } else {
-      EXPECT_EQ(r.permission, view_status_of_cluster_action);
-      EXPECT_FALSE(r.admin_only);
+      EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);
     }
   }
@@ -256,10 +254,10 @@ TEST(router, path_segments_table) {
 TEST(router, custom_table_first_match_and_allow_without_duplicates) {
   const auto h = [](const request_context&) { return no_content(); };
   const std::vector<route> routes = {
-      {verb::get, "/a/{x}", "p", false, +h},
-      {verb::get, "/a/literal", "p", false, +h},
-      {verb::put, "/a/{x}", "p", false, +h},
-      {verb::put, "/a/{y}", "p", false, +h},
+      {verb::get, "/a/{x}", access::needs("p"), +h},
+      {verb::get, "/a/literal", access::needs("p"), +h},
+      {verb::put, "/a/{x}", access::needs("p"), +h},
+      {verb::put, "/a/{y}", access::needs("p"), +h},
   };
   const router r(routes);
   const route_match first = r.match(verb::get, {"a", "literal"});
