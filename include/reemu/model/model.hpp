@@ -48,7 +48,7 @@ struct simulate_plan {
 // these bytes instead of rendering, and a JSON tree would cost several times
 // the bytes of its text, which matters at 100k actions.
 struct static_body {
-  std::shared_ptr<const std::string> v1;  // never null
+  std::shared_ptr<const std::string> v1;  // never null in a made action
 };
 
 // A simulated action's body: the wire fields as seeded, created or restored
