@@ -1,35 +1,46 @@
-// Request dispatch: target -> route -> faults -> authentication -> permission
-// -> handler. Each step answers with an error value when it stops the request.
+// The request pipeline. Each stage below has a one-line contract: it passes
+// the request on (nullopt) or stops it with the reply to send. Errors are
+// values; the one catch in handle() turns a handler's bug into a 500.
 #include "reemu/app/app.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <cmath>
 
-#include "reemu/api/actions.hpp"
 #include "reemu/auth/auth.hpp"
-#include "reemu/control/handlers.hpp"
-#include "reemu/model/wire.hpp"
 #include "reemu/util/logging.hpp"
 
 namespace reemu {
 
-namespace {
+// One request on its way through the stages: what each stage found, for the
+// stages after it.
+struct app::exchange {
+  exchange(const incoming_request& r, auth_cache* c, handled& h) : req(r), cache(c), out(h) {}
 
-double seed_creation_time(const seed_action& s, double now) {
-  // A pasted capture carries its own times; keep them for v2's creation_time.
-  const json& f = s.fields;
-  if (auto it = f.find("creation_time"); it != f.end() && it->is_string()) {
-    const auto& str = it->get_ref<const std::string&>();
-    double x = 0;
-    const auto [p, ec] = std::from_chars(str.data(), str.data() + str.size(), x);
-    // "nan" and "inf" parse too: only a finite time is a time.
-    if (ec == std::errc{} && p == str.data() + str.size() && std::isfinite(x)) return x;
+  const incoming_request& req;
+  auth_cache* cache;
+  handled& out;
+  std::optional<boost::urls::url_view> url;  // parsed once, points into req.target
+  const reemu::route* route = nullptr;
+  request_context ctx;
+  std::chrono::milliseconds delay{0};  // a fault's, applied to whatever is answered
+
+  // The credentials the Authorization header claims, decoded on first use:
+  // the fault stage matches on the claimed user, authentication checks it.
+  const std::optional<basic_credentials>& claimed() {
+    if (!decoded_) {
+      credentials_ = parse_basic_authorization(req.authorization);
+      decoded_ = true;
+    }
+    return credentials_;
   }
-  if (auto it = f.find("heartbeat"); it != f.end() && it->is_number()) return it->get<double>();
-  return now;
-}
+
+ private:
+  bool decoded_ = false;
+  std::optional<basic_credentials> credentials_;
+};
+
+namespace {
 
 reply unauthorized(std::string description) {
   reply r = error_reply(api_error::unauthorized, std::move(description));
@@ -44,43 +55,9 @@ double start_time(const config& cfg) {
   return std::floor(clock(clock_mode::real, 0).now());
 }
 
+bool is_write(http_t::verb m) { return m != http_t::verb::get && m != http_t::verb::head; }
+
 }  // namespace
-
-registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, cfg.actions, now); }
-
-registry_data make_seed(const config& cfg, std::vector<seed_action> actions, double now) {
-  registry_data d;
-  for (const auto& u : cfg.users)
-    d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
-  d.databases.insert(cfg.databases.begin(), cfg.databases.end());
-  for (auto& s : actions) {
-    action a;
-    a.uid = s.fields["action_uid"].get<std::string>();
-    a.kind = s.kind;
-    a.created_at = s.plan ? now : seed_creation_time(s, now);
-    a.fields = std::move(s.fields);
-    a.plan = std::move(s.plan);
-    a.started_at = now;
-    d.add(std::move(a));
-  }
-  return d;
-}
-
-void reset_to_seed(services& svc) {
-  svc.clock.reset();
-  svc.registry.reset(svc.clock.now());
-  svc.faults.clear();
-  svc.journal.clear();
-}
-
-std::vector<route> all_routes(const config& cfg) {
-  std::vector<route> routes = api_routes();
-  if (cfg.emulator.control_api) {
-    auto control = control_routes();
-    routes.insert(routes.end(), control.begin(), control.end());
-  }
-  return routes;
-}
 
 app::app(config cfg)
     : config_(std::move(cfg)),
@@ -89,7 +66,7 @@ app::app(config cfg)
       faults_(config_.emulator.seed),
       journal_(config_.emulator.journal_size),
       router_(all_routes(config_)),
-      services_{config_, clock_, registry_, faults_, journal_} {
+      services_{clock_, registry_, faults_, journal_, lists_} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();
@@ -111,138 +88,178 @@ app::app(config cfg)
   }
 }
 
-void app::persist(reply& r) {
-  if (!state_) return;
+handled app::handle(const incoming_request& req, auth_cache* cache) {
+  const auto started = std::chrono::steady_clock::now();
+  handled h;
+  h.arrival = clock_.now();
+  try {
+    exchange x{req, cache, h};
+    std::optional<reply> stop = route_request(x);
+    if (!stop) stop = apply_fault(x);
+    if (!stop) stop = authenticate_caller(x);
+    if (!stop) stop = authorize_caller(x);
+    if (stop) {
+      h.reply = std::move(*stop);
+    } else {
+      h.reply = dispatch(x);
+      persist(x, h.reply);
+    }
+    h.reply.delay = x.delay;
+  } catch (const std::exception& e) {
+    // Handlers return errors as values; reaching here is a bug, never a crash.
+    h.reply = error_reply(api_error::internal_error, std::string("Request failed: ") + e.what());
+  }
+  record(req, h, started);
+  return h;
+}
+
+// ---------------------------------------------------------------------------
+// Stage "route": the target names a route that takes this method.
+//
+// The target is parsed once here; the later stages read the path (faults,
+// messages) and the query from the same parse. Stops with 400 for a target
+// that is no path, 404 for an unknown path, 405 with an Allow header for a
+// known path and another method.
+// ---------------------------------------------------------------------------
+std::optional<reply> app::route_request(exchange& x) const {
+  x.url = parse_target(x.req.target);
+  const auto segments = x.url ? path_segments(*x.url) : std::nullopt;
+  if (!segments) return error_reply(api_error::bad_request, "Invalid request target");
+  route_match match = router_.match(x.req.method, *segments);
+  const std::string path(x.url->encoded_path());
+  if (match.result == route_match::kind::not_found)
+    return error_reply(api_error::not_found, "Route " + path + " does not exist");
+  if (match.result == route_match::kind::method_not_allowed) {
+    reply r =
+        error_reply(api_error::method_not_allowed,
+                    "Method " + std::string(x.req.method_text) + " is not allowed on " + path);
+    r.headers.emplace_back(http_t::field::allow, std::move(match.allow));
+    return r;
+  }
+  x.route = match.route;
+  // A public route is a health check or the API description: polled
+  // constantly, so it would drown the requests a test wants to read back.
+  x.out.journal = x.route->access.kind != access_kind::public_route;
+  x.ctx.method = x.req.method;
+  x.ctx.target = x.req.target;
+  x.ctx.params = std::move(match.params);
+  x.ctx.body = x.req.body;
+  x.ctx.content_type = x.req.content_type;
+  x.ctx.now = x.out.arrival;
+  if (x.url->has_query()) x.ctx.query = x.url->params();
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Stage "fault": a matching fault rule delays, fails or drops the request.
+//
+// Only routes gated by a permission (the emulated API) take faults: health
+// must stay truthful for container checks, and the control API must stay
+// usable, if only to remove the rule. Rules match before authentication, on
+// the user the client claims, so a rule works whatever the password. A delay
+// alone lets the request go on; the delay applies to whatever it answers.
+// ---------------------------------------------------------------------------
+std::optional<reply> app::apply_fault(exchange& x) {
+  if (x.route->access.kind != access_kind::permission) return std::nullopt;
+  // HEAD is GET without the body: a rule for GET covers it.
+  const http_t::verb method = x.req.method == http_t::verb::head ? http_t::verb::get : x.req.method;
+  const auto& claimed = x.claimed();
+  const auto f = faults_.match(http_t::to_string(method), x.url->encoded_path(),
+                               claimed ? claimed->username : "");
+  if (!f) return std::nullopt;
+  // A counted rule has one match fewer left: that is state too, saved in
+  // the background so the request does not wait for it.
+  if (f->counted && state_) state_->save_soon();
+  x.delay = std::chrono::milliseconds(f->delay_ms);
+  if (!f->drop && f->status == 0) return std::nullopt;
+  reply r;
+  if (f->status != 0)
+    r = error_reply(static_cast<http_t::status>(f->status),
+                    f->error_code.empty() ? "injected_fault" : f->error_code,
+                    f->description.empty() ? "Injected fault" : f->description);
+  r.drop = f->drop;
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Stage "authenticate": the caller is a known user with the right password.
+//
+// The request's registry snapshot is taken here, so the users that admit the
+// caller are those of the state the handler then reads. A keep-alive
+// connection repeating the header that last authenticated, against an
+// unchanged registry, is not hashed again. Public routes skip the check.
+// Stops with 401 and a WWW-Authenticate challenge.
+// ---------------------------------------------------------------------------
+std::optional<reply> app::authenticate_caller(exchange& x) const {
+  x.ctx.state = registry_.snapshot();
+  if (x.route->access.kind == access_kind::public_route) return std::nullopt;
+  const auto& users = x.ctx.state->data().users;
+  const std::uint64_t version = x.ctx.state->version();
+  const auto& credentials = x.claimed();
+  const user* u = nullptr;
+  if (x.cache && x.cache->version == version && !x.req.authorization.empty() &&
+      x.cache->authorization == x.req.authorization) {
+    const auto it = users.find(std::string_view(x.cache->email));
+    u = it == users.end() ? nullptr : &it->second;
+  } else if (credentials) {
+    u = authenticate(users, *credentials);
+    if (u && x.cache) *x.cache = {std::string(x.req.authorization), version, u->email};
+  }
+  if (!credentials)
+    return unauthorized(x.req.authorization.empty() ? "Authentication required"
+                                                    : "Malformed Authorization header");
+  if (!u) return unauthorized("Invalid username or password");
+  x.ctx.user = u;
+  x.out.user = u->email;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Stage "authorize": the caller's role may call the route.
+//
+// The decision is may_call() (auth/access.hpp), a pure predicate next to the
+// permission table; this stage only words the 403.
+// ---------------------------------------------------------------------------
+std::optional<reply> app::authorize_caller(const exchange& x) const {
+  const user* u = x.ctx.user;
+  if (!u || may_call(u->role, x.route->access)) return std::nullopt;  // !u: a public route
+  return error_reply(api_error::insufficient_permissions,
+                     "User " + u->email + " with role " + std::string(to_string(u->role)) +
+                         " lacks permission " + std::string(requirement(x.route->access)));
+}
+
+// Stage "dispatch": the route's handler answers, from the request and the
+// snapshot alone.
+reply app::dispatch(exchange& x) {
+  x.ctx.svc = &services_;
+  return x.route->handler(x.ctx);
+}
+
+// ---------------------------------------------------------------------------
+// Stage "persist": a write that succeeded is on disk before the client hears
+// of it.
+//
+// Any method but GET and HEAD that answered 2xx changed what a restart must
+// keep (today: the control API's writes). A failed save turns the answer
+// into a 500 that says the change was made but not saved.
+// ---------------------------------------------------------------------------
+void app::persist(const exchange& x, reply& r) {
+  if (!state_ || !is_write(x.req.method) || static_cast<unsigned>(r.status) >= 300) return;
   if (auto err = state_->save()) {
     spdlog::error("{}", *err);
     r = error_reply(api_error::internal_error, "the change was made but not saved: " + *err);
   }
 }
 
-handled app::handle(const incoming_request& req, auth_cache* cache) {
-  const auto started = std::chrono::steady_clock::now();
-  handled h = answer(req, cache);
-  record(req, h, started);
-  return h;
-}
-
-handled app::answer(const incoming_request& req, auth_cache* cache) {
-  handled h;
-  h.arrival = clock_.now();
-  try {
-    // Parsed once: the segments for the router, the path for messages and
-    // faults, and the query.
-    const auto url = parse_target(req.target);
-    const auto segments = url ? path_segments(*url) : std::nullopt;
-    if (!segments) {
-      h.reply = error_reply(api_error::bad_request, "Invalid request target");
-      return h;
-    }
-    const auto match = router_.match(req.method, *segments);
-    const std::string_view path = url->encoded_path();
-    if (match.result == route_match::kind::not_found) {
-      h.reply = error_reply(api_error::not_found, "Route " + std::string(path) + " does not exist");
-      return h;
-    }
-    if (match.result == route_match::kind::method_not_allowed) {
-      h.reply =
-          error_reply(api_error::method_not_allowed, "Method " + std::string(req.method_text) +
-                                                         " is not allowed on " + std::string(path));
-      h.reply.headers.emplace_back(http_t::field::allow, match.allow);
-      return h;
-    }
-    const route& r = *match.route;
-
-    request_context ctx;
-    ctx.method = req.method;
-    ctx.target = req.target;
-    ctx.params = match.params;
-    ctx.body = req.body;
-    ctx.content_type = req.content_type;
-    ctx.now = h.arrival;
-    ctx.svc = &services_;
-    if (url->has_query()) ctx.query = url->params();
-
-    if (r.permission.empty()) {  // health: no authentication, no journal
-      h.journal = false;
-      ctx.state = registry_.snapshot();
-      h.reply = r.handler(ctx);
-      return h;
-    }
-
-    const auto credentials = parse_basic_authorization(req.authorization);
-    std::chrono::milliseconds delay{0};
-    if (!r.admin_only) {
-      // Faults hit the emulated API before authentication, matched on the
-      // user the client claims, so a fault rule works whatever the password.
-      if (auto f = faults_.match(
-              http_t::to_string(req.method == http_t::verb::head ? http_t::verb::get : req.method),
-              path, credentials ? credentials->username : "")) {
-        // A counted rule has one match fewer left: that is state too, saved
-        // in the background so the request does not wait for it.
-        if (f->counted && state_) state_->save_soon();
-        delay = std::chrono::milliseconds(f->delay_ms);
-        if (f->drop || f->status != 0) {
-          if (f->status != 0) {
-            h.reply.status = static_cast<http_t::status>(f->status);
-            h.reply.body = std::make_shared<const std::string>(
-                error_body(f->error_code.empty() ? "injected_fault" : f->error_code,
-                           f->description.empty() ? "Injected fault" : f->description));
-          }
-          h.reply.drop = f->drop;
-          h.reply.delay = delay;
-          return h;
-        }
-      }
-    }
-
-    ctx.state = registry_.snapshot();
-    const user* u = nullptr;
-    const auto& users = ctx.state->data().users;
-    if (cache && cache->version == ctx.state->version() && !req.authorization.empty() &&
-        cache->authorization == req.authorization) {
-      const auto it = users.find(std::string_view(cache->email));
-      u = it == users.end() ? nullptr : &it->second;
-    } else if (credentials) {
-      u = authenticate(users, *credentials);
-      if (u && cache) *cache = {std::string(req.authorization), ctx.state->version(), u->email};
-    }
-    if (!credentials) {
-      h.reply = unauthorized(req.authorization.empty() ? "Authentication required"
-                                                       : "Malformed Authorization header");
-    } else if (!u) {
-      h.reply = unauthorized("Invalid username or password");
-    } else {
-      h.user = u->email;
-      ctx.user = u;
-      const bool allowed =
-          r.admin_only ? u->role == role::admin : has_permission(u->role, r.permission);
-      if (!allowed) {
-        h.reply = error_reply(
-            api_error::insufficient_permissions,
-            "User " + u->email + " with role " + std::string(to_string(u->role)) +
-                " lacks permission " +
-                (r.admin_only ? std::string("admin (control API)") : std::string(r.permission)));
-      } else {
-        h.reply = r.handler(ctx);
-        // Control-API writes that succeeded change what a restart must keep.
-        const bool write = req.method != http_t::verb::get && req.method != http_t::verb::head;
-        if (r.admin_only && write && static_cast<unsigned>(h.reply.status) < 300) persist(h.reply);
-      }
-    }
-    h.reply.delay = delay;
-  } catch (const std::exception& e) {
-    // Handlers return errors as values; reaching here is a bug, never a crash.
-    h.reply = error_reply(api_error::internal_error, std::string("Request failed: ") + e.what());
-  }
-  return h;
-}
-
-// The one place a finished exchange is written down: the journal (not for
-// health checks) and the access log. It runs before the session writes the
-// answer, so a client that has its answer and then reads the journal, on any
-// connection, finds its request there. The duration counts the fault delay
-// the session is about to wait; a dropped request has status 0 and no bytes.
+// ---------------------------------------------------------------------------
+// Stage "record": the one place a finished exchange is written down.
+//
+// The journal (not for public routes) and the access log. It runs before the
+// session writes the answer, so a client that has its answer and then reads
+// the journal, on any connection, finds its request there. The duration
+// counts the fault delay the session is about to wait; a dropped request
+// has status 0 and no bytes.
+// ---------------------------------------------------------------------------
 void app::record(const incoming_request& req, const handled& h,
                  std::chrono::steady_clock::time_point started) {
   const unsigned status = h.reply.drop ? 0 : static_cast<unsigned>(h.reply.status);

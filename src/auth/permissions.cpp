@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "reemu/auth/access.hpp"
+
 namespace reemu {
 namespace {
 
@@ -209,6 +211,30 @@ bool has_permission(role r, std::string_view permission) noexcept {
     return false;
   }
   return ((row->role_mask >> index_of(r)) & 1U) != 0;
+}
+
+bool may_call(role r, const access& a) noexcept {
+  switch (a.kind) {
+    case access_kind::public_route:
+      return true;
+    case access_kind::permission:
+      return has_permission(r, a.permission);
+    case access_kind::admin:
+      return r == role::admin;
+  }
+  return false;  // a value outside the enum grants nothing
+}
+
+std::string_view requirement(const access& a) noexcept {
+  switch (a.kind) {
+    case access_kind::public_route:
+      return {};
+    case access_kind::permission:
+      return a.permission;
+    case access_kind::admin:
+      return "admin (control API)";
+  }
+  return {};
 }
 
 }  // namespace reemu

@@ -109,46 +109,6 @@ void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::
 
 }  // namespace
 
-std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
-                                        seed_action& out) {
-  object_reader r(entry, where);
-  auto uid = r.string("action_uid");
-  auto name = r.string("name", true);
-  r.string("status");
-  r.string("object_name");
-  // Task progress, node_uid and creation_time are strings on the wire, but
-  // some captures and hand-written seeds use numbers: both are served verbatim.
-  if (kind == action_kind::state_machine) {
-    r.unsigned_integer("heartbeat", UINT64_MAX);
-    r.number("progress", 0, 100);
-    r.string("state");
-    r.object("pending_ops");
-  }
-  const json* simulate = r.object("simulate");
-  if (r.failed()) return r.error();
-  if (uid && uid->empty())
-    return failure{api_error::invalid_value, "'" + where + ".action_uid' must not be empty"};
-
-  out.kind = kind;
-  const json simulate_block = simulate ? *simulate : json();
-  out.fields = std::move(entry);  // moved, not copied: a large seed is held once
-  out.fields.erase("simulate");
-  out.fields["action_uid"] = uid ? *uid : make_uuid_v4();
-  out.plan.reset();
-  if (simulate) {
-    const action_template* t = find_template(*name);
-    simulate_plan plan = t ? t->plan : simulate_plan{};
-    if (!t && !simulate_block.contains("steps"))
-      return failure{api_error::unknown_template,
-                     "'" + where +
-                         ".simulate' needs 'steps': there is no built-in template named \"" +
-                         *name + "\""};
-    if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
-    out.plan = std::move(plan);
-  }
-  return std::nullopt;
-}
-
 config parse_config(json doc, const std::string& source) {
   if (!doc.is_object()) throw config_error(source + ": the config must be a JSON object");
   config c;
@@ -168,7 +128,7 @@ config parse_config(json doc, const std::string& source) {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
       for (std::size_t i = 0; i < value.size(); ++i) {
-        seed_action s;
+        wire_entry s;
         if (auto f =
                 parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
           throw_failure(source, *f);

@@ -35,10 +35,6 @@ void object_reader::fail(api_error e, std::string description) {
   if (!error_) error_ = failure{e, std::move(description)};
 }
 
-bool object_reader::has(std::string_view key) const {
-  return object_.is_object() && object_.contains(key);
-}
-
 const json* object_reader::field(std::string_view key, bool required) {
   if (failed() || !object_.is_object()) return nullptr;
   const auto it = object_.find(key);

@@ -3,16 +3,21 @@
 // rejected request changes nothing and readers see a change whole.
 #include "reemu/control/handlers.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <set>
 
-#include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
+#include "reemu/config/seed.hpp"
 #include "reemu/config/validation.hpp"
+#include "reemu/control/faults.hpp"
+#include "reemu/control/journal.hpp"
+#include "reemu/model/clock.hpp"
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/model/wire_entry.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -54,9 +59,7 @@ std::optional<failure> normalise_task_progress(json& fields, const std::string& 
   if (it->is_number()) {
     x = it->get<double>();
   } else if (it->is_string()) {
-    const auto& s = it->get_ref<const std::string&>();
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-    if (ec != std::errc{} || p != s.data() + s.size()) x = -1;
+    x = parse_number<double>(it->get_ref<const std::string&>()).value_or(-1);
   } else {
     return failure{api_error::invalid_type,
                    "'" + where + "progress' must be a number or a numeric string"};
@@ -100,15 +103,12 @@ std::optional<failure> stringify(json& fields, const char* key) {
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> bdb_of(const json& fields) {
-  auto it = fields.find("object_name");
-  if (it == fields.end() || !it->is_string()) return std::nullopt;
-  auto parts = split_object_name(it->get_ref<const std::string&>());
+// The database a state machine works on: "bdb:12" -> 12.
+std::optional<std::uint64_t> bdb_of(std::string_view object_name) {
+  auto parts = split_object_name(object_name);
   if (!parts || parts->first != "bdb") return std::nullopt;
-  std::uint64_t uid = 0;
-  const auto s = parts->second;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), uid);
-  if (ec != std::errc{} || p != s.data() + s.size() || uid == 0) return std::nullopt;
+  const auto uid = parse_number<std::uint64_t>(parts->second);
+  if (!uid || *uid == 0) return std::nullopt;
   return uid;
 }
 
@@ -130,72 +130,142 @@ bool is_last_admin(const registry_data& d, const std::string& email) {
 
 }  // namespace
 
+namespace {
+
+// The template a create names, against the type it asks for. Without a
+// template, the body must say how the action behaves: a simulate block, or
+// explicit wire fields with a status.
+std::optional<failure> check_template(const action_template* t, action_kind kind,
+                                      const std::string& name, const json& body) {
+  if (t && t->kind != kind)
+    return failure{api_error::invalid_value,
+                   "\"" + name + "\" is a " + std::string(to_string(t->kind)) +
+                       " template, not a " + std::string(to_string(kind))};
+  if (!body.contains("simulate") && !body.contains("status") && !t)
+    return failure{api_error::unknown_template,
+                   "there is no built-in template named \"" + name +
+                       "\": give a 'simulate' block with 'steps', or explicit wire fields "
+                       "with a 'status'"};
+  return std::nullopt;
+}
+
+// Ids and progress in the wire's types: a task's node_uid, creation_time and
+// progress become strings; a state machine has no task_id.
+std::optional<failure> normalise_ids(json& body, action_kind kind) {
+  if (kind == action_kind::state_machine) {
+    if (body.contains("task_id"))
+      return failure{api_error::invalid_value, "'task_id' belongs to tasks, not state machines"};
+    return std::nullopt;
+  }
+  for (const char* key : {"node_uid", "creation_time"})
+    if (auto f = stringify(body, key)) return f;
+  return normalise_task_progress(body, "");
+}
+
+// A simulated action computes its live fields; a static one states them, in
+// its kind's vocabulary.
+std::optional<failure> check_live_fields(const wire_entry& e) {
+  if (e.plan) {
+    for (const char* live : {"status", "progress", "state", "heartbeat", "error"})
+      if (e.fields.contains(live))
+        return failure{api_error::invalid_value,
+                       std::string("'") + live +
+                           "' is computed by the simulation: leave it out, or leave out "
+                           "'simulate' and give explicit fields"};
+  } else if (auto f = check_status(e.kind, e.fields)) {
+    return f;
+  }
+  if (e.kind == action_kind::state_machine && e.fields.contains("progress") &&
+      !e.fields["progress"].is_number())
+    return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
+  return std::nullopt;
+}
+
+// A create body, checked whole: `out` is the entry to make, or the failure.
+std::optional<failure> parse_create_body(json body, wire_entry& out) {
+  object_reader r(body);
+  const auto type = r.string("type", true);
+  const auto name = r.string("name", true);
+  if (r.failed()) return r.error();
+  if (*type != "task" && *type != "state-machine")
+    return failure{api_error::unknown_action_type,
+                   "'type' must be \"task\" or \"state-machine\", got \"" + *type + "\""};
+  const auto kind = *type == "task" ? action_kind::task : action_kind::state_machine;
+  if (name->empty()) return failure{api_error::invalid_value, "'name' must not be empty"};
+  body.erase("type");
+  const action_template* t = find_template(*name);
+  if (auto f = check_template(t, kind, *name, body)) return f;
+  if (auto f = normalise_ids(body, kind)) return f;
+  const bool explicit_status = body.contains("status");
+  if (auto f = parse_wire_entry(std::move(body), kind, "body", out)) return f;
+  if (!out.plan && !explicit_status && t) out.plan = t->plan;
+  return check_live_fields(out);
+}
+
+// What a real cluster fills in that a create may leave out.
+void fill_defaults(wire_entry& e, double now) {
+  if (e.kind == action_kind::task) {
+    if (!e.fields.contains("node_uid")) e.fields["node_uid"] = "1";
+    if (!e.fields.contains("creation_time")) e.fields["creation_time"] = epoch_string(now);
+  } else if (!e.plan && !e.fields.contains("heartbeat")) {
+    e.fields["heartbeat"] = static_cast<long long>(std::floor(now));
+  }
+}
+
+// A patch's values, checked against the action's kind; a task's node_uid and
+// progress become the wire's strings.
+std::optional<failure> check_patch(json& patch, action_kind kind) {
+  if (kind == action_kind::task) {
+    if (auto f = stringify(patch, "node_uid")) return f;
+    if (auto f = normalise_task_progress(patch, "")) return f;
+  } else if (auto it = patch.find("progress"); it != patch.end()) {
+    if (!it->is_number())
+      return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
+    const double x = it->get<double>();
+    if (!(x >= 0 && x <= 100))
+      return failure{api_error::invalid_value,
+                     "'progress' must be between 0 and 100, got " + dump(*it)};
+  }
+  if (auto f = check_status(kind, patch)) return f;
+  object_reader pr(patch);
+  for (const char* key :
+       {"state", "error", "error_code", "error_message", "object_name", "description"})
+    pr.string(key);
+  pr.object("pending_ops");
+  pr.unsigned_integer("heartbeat", UINT64_MAX);
+  return pr.error();
+}
+
+// Patching freezes the simulation: the action keeps what it showed at `now`,
+// the patch applies on top, and the result is static from then on. A final
+// status starts the retention of `keep` seconds.
+action frozen_with(const action& current, const json& patch, double now, double keep) {
+  json fields = render_v1(current, now);
+  const bool moved = patch.contains("progress") || patch.contains("state");
+  for (const auto& [key, value] : patch.items()) fields[key] = value;
+  if (current.kind == action_kind::state_machine && moved && !patch.contains("heartbeat"))
+    fields["heartbeat"] = static_cast<long long>(std::floor(now));
+  const bool ended = is_final(fields.value("status", ""));
+  action a = make_static_action(current.uid, current.kind, std::move(fields));
+  a.started_at = current.started_at;
+  a.created_at = current.created_at;
+  a.gone_at = ended ? now + keep : forever;
+  return a;
+}
+
+}  // namespace
+
 reply create_action(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
-  object_reader r(*body);
-  const auto type = r.string("type", true);
-  const auto name = r.string("name", true);
-  if (r.failed()) return error_reply(*r.error());
-  if (*type != "task" && *type != "state-machine")
-    return error_reply(api_error::unknown_action_type,
-                       "'type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
-  const auto kind = *type == "task" ? action_kind::task : action_kind::state_machine;
-  if (name->empty()) return error_reply(api_error::invalid_value, "'name' must not be empty");
-
-  json entry = *body;
-  entry.erase("type");
-  const action_template* t = find_template(*name);
-  if (t && t->kind != kind)
-    return error_reply(api_error::invalid_value,
-                       "\"" + *name + "\" is a " + std::string(to_string(t->kind)) +
-                           " template, not a " + std::string(to_string(kind)));
-  const bool explicit_status = entry.contains("status");
-  if (!entry.contains("simulate") && !explicit_status && !t)
-    return error_reply(api_error::unknown_template,
-                       "there is no built-in template named \"" + *name +
-                           "\": give a 'simulate' block with 'steps', or explicit wire fields "
-                           "with a 'status'");
-  if (kind == action_kind::task) {
-    for (const char* key : {"node_uid", "creation_time"})
-      if (auto f = stringify(entry, key)) return error_reply(*f);
-    if (auto f = normalise_task_progress(entry, "")) return error_reply(*f);
-  } else if (entry.contains("task_id")) {
-    return error_reply(api_error::invalid_value, "'task_id' belongs to tasks, not state machines");
-  }
-
-  seed_action parsed;
-  if (auto f = parse_wire_entry(entry, kind, "body", parsed)) return error_reply(*f);
-  if (!parsed.plan && !explicit_status && t) parsed.plan = t->plan;
-  if (parsed.plan) {
-    for (const char* live : {"status", "progress", "state", "heartbeat", "error"})
-      if (parsed.fields.contains(live))
-        return error_reply(api_error::invalid_value,
-                           std::string("'") + live +
-                               "' is computed by the simulation: leave it out, or leave out "
-                               "'simulate' and give explicit fields");
-  } else if (auto f = check_status(kind, parsed.fields)) {
-    return error_reply(*f);
-  }
-  if (kind == action_kind::state_machine && parsed.fields.contains("progress") &&
-      !parsed.fields["progress"].is_number())
-    return error_reply(api_error::invalid_type, "'progress' of a state machine must be a number");
-
-  action a;
-  a.uid = parsed.fields["action_uid"].get<std::string>();
-  a.kind = kind;
-  a.fields = std::move(parsed.fields);
-  a.plan = std::move(parsed.plan);
+  wire_entry entry;
+  if (auto f = parse_create_body(std::move(*body), entry)) return error_reply(*f);
+  fill_defaults(entry, ctx.now);
+  action a = make_action(std::move(entry));
   a.started_at = ctx.now;
   a.created_at = ctx.now;
-  if (kind == action_kind::task) {
-    if (!a.fields.contains("node_uid")) a.fields["node_uid"] = "1";
-    if (!a.fields.contains("creation_time")) a.fields["creation_time"] = epoch_string(ctx.now);
-  } else if (!a.plan && !a.fields.contains("heartbeat")) {
-    a.fields["heartbeat"] = static_cast<long long>(std::floor(ctx.now));
-  }
-  const auto bdb = kind == action_kind::state_machine ? bdb_of(a.fields) : std::nullopt;
+  const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
   json rendered = render_v1(a, ctx.now);
   const std::string uid = a.uid;
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
@@ -219,6 +289,8 @@ reply patch_action(const request_context& ctx) {
           "heartbeat", "object_name", "node_uid", "description", "retain_seconds"});
   const auto retain = r.number("retain_seconds", 0, 10.0 * 365 * 24 * 3600);
   if (r.failed()) return error_reply(*r.error());
+  json patch = std::move(*body);
+  patch.erase("retain_seconds");
   const std::string& uid = ctx.param("uid");
 
   std::optional<json> result;
@@ -226,47 +298,12 @@ reply patch_action(const request_context& ctx) {
     auto current = d.find(uid);
     if (!current || !is_visible(*current, ctx.now))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
-    // Patching freezes the simulation: the action keeps what it showed at
-    // this instant, then the patch applies on top.
-    action a = *current;
-    a.fields = render_v1(*current, ctx.now);
-    a.static_v1.reset();  // the old text: render_v1 would answer with it, not the patch
-    const double keep = retain ? *retain : (a.plan ? a.plan->retain_seconds : forever);
-    a.plan.reset();
-
-    json patch = *body;
-    patch.erase("retain_seconds");
-    if (a.kind == action_kind::task) {
-      if (auto sf = stringify(patch, "node_uid")) return sf;
-      if (auto pf = normalise_task_progress(patch, "")) return pf;
-    } else if (auto it = patch.find("progress"); it != patch.end()) {
-      if (!it->is_number())
-        return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
-      const double x = it->get<double>();
-      if (!(x >= 0 && x <= 100))
-        return failure{api_error::invalid_value,
-                       "'progress' must be between 0 and 100, got " + dump(*it)};
-    }
-    if (auto sf = check_status(a.kind, patch)) return sf;
-    object_reader pr(patch);
-    pr.string("state");
-    pr.string("error");
-    pr.string("error_code");
-    pr.string("error_message");
-    pr.string("object_name");
-    pr.string("description");
-    pr.object("pending_ops");
-    pr.unsigned_integer("heartbeat", UINT64_MAX);
-    if (pr.failed()) return pr.error();
-
-    const bool moved = patch.contains("progress") || patch.contains("state");
-    for (auto& [key, value] : patch.items()) a.fields[key] = value;
-    if (a.kind == action_kind::state_machine && moved && !patch.contains("heartbeat"))
-      a.fields["heartbeat"] = static_cast<long long>(std::floor(ctx.now));
-    const std::string status_now = a.fields.value("status", "");
-    a.gone_at = is_final(status_now) ? ctx.now + keep : forever;
+    if (auto pf = check_patch(patch, current->kind)) return pf;
+    const simulate_plan* plan = current->plan();
+    const double keep = retain ? *retain : (plan ? plan->retain_seconds : forever);
+    action a = frozen_with(*current, patch, ctx.now, keep);
     if (a.kind == action_kind::state_machine)
-      if (const auto bdb = bdb_of(a.fields)) d.databases.insert(*bdb);  // as on create
+      if (const auto bdb = bdb_of(a.object_name)) d.databases.insert(*bdb);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
     d.drop_invisible(ctx.now);
@@ -434,46 +471,52 @@ reply create_database(const request_context& ctx) {
 
 reply delete_database(const request_context& ctx) {
   const std::string& text = ctx.param("uid");
-  std::uint64_t uid = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
-  const bool numeric = ec == std::errc{} && p == text.data() + text.size();
+  const auto uid = parse_number<std::uint64_t>(text);
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (!numeric || d.databases.erase(uid) == 0)
+    if (!uid || d.databases.erase(*uid) == 0)
       return failure{api_error::db_not_exist, "Database " + text + " does not exist"};
     return std::nullopt;
   });
   return f ? error_reply(*f) : no_content();
 }
 
-reply get_requests(const request_context& ctx) {
-  journal_filter filter;
-  for (const auto& p : ctx.query) {
+namespace {
+
+// The journal filter a query string asks for: method, path, user, status, limit.
+std::optional<failure> read_filter(const boost::urls::params_view& query, journal_filter& filter) {
+  for (const auto& p : query) {
     const std::string value = p.value;
-    if (p.key == "method")
+    if (p.key == "method") {
       filter.method = value;
-    else if (p.key == "path")
+    } else if (p.key == "path") {
       filter.path = value;
-    else if (p.key == "user")
+    } else if (p.key == "user") {
       filter.user = value;
-    else if (p.key == "status" || p.key == "limit") {
-      unsigned long long n = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || end != value.data() + value.size() ||
-          (p.key == "status" && (n < 100 || n > 599)))
-        return error_reply(api_error::invalid_value,
-                           "query parameter '" + std::string(p.key) + "' must be " +
-                               (p.key == "status" ? "an HTTP status (100-599)" : "a whole number") +
-                               ", got \"" + value + "\"");
-      if (p.key == "status")
-        filter.status = static_cast<unsigned>(n);
+    } else if (p.key == "status" || p.key == "limit") {
+      const bool is_status = p.key == "status";
+      const auto n = parse_number<unsigned long long>(value);
+      if (!n || (is_status && (*n < 100 || *n > 599)))
+        return failure{api_error::invalid_value,
+                       "query parameter '" + std::string(p.key) + "' must be " +
+                           (is_status ? "an HTTP status (100-599)" : "a whole number") +
+                           ", got \"" + value + "\""};
+      if (is_status)
+        filter.status = static_cast<unsigned>(*n);
       else
-        filter.limit = static_cast<std::size_t>(n);
+        filter.limit = static_cast<std::size_t>(*n);
     } else {
-      return error_reply(api_error::unknown_field,
-                         "unknown query parameter '" + std::string(p.key) +
-                             "' (known: method, path, user, status, limit)");
+      return failure{api_error::unknown_field, "unknown query parameter '" + std::string(p.key) +
+                                                   "' (known: method, path, user, status, limit)"};
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+reply get_requests(const request_context& ctx) {
+  journal_filter filter;
+  if (auto f = read_filter(ctx.query, filter)) return error_reply(*f);
   json out = json::array();
   for (const auto& e : ctx.svc->journal.query(filter)) {
     json j = {{"time", number_value(e.time)}, {"method", e.method},
@@ -513,37 +556,36 @@ reply clear_faults(const request_context& ctx) {
 
 reply delete_fault(const request_context& ctx) {
   const std::string& text = ctx.param("id");
-  std::uint64_t id = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || p != text.data() + text.size() || !ctx.svc->faults.remove(id))
+  const auto id = parse_number<std::uint64_t>(text);
+  if (!id || !ctx.svc->faults.remove(*id))
     return error_reply(api_error::fault_not_found, "fault " + text + " does not exist");
   return no_content();
 }
 
 std::vector<route> control_routes() {
   using http_t::verb;
-  constexpr std::string_view admin = "control_api";
+  constexpr auto admin = control_api_access;
   return {
-      {verb::post, "/emulator/v1/actions", admin, true, &create_action},
-      {verb::patch, "/emulator/v1/actions/{uid}", admin, true, &patch_action},
-      {verb::delete_, "/emulator/v1/actions/{uid}", admin, true, &delete_action},
-      {verb::get, "/emulator/v1/templates", admin, true, &get_templates},
-      {verb::get, "/emulator/v1/clock", admin, true, &get_clock},
-      {verb::post, "/emulator/v1/clock/advance", admin, true, &advance_clock},
-      {verb::post, "/emulator/v1/reset", admin, true, &reset_all},
-      {verb::get, "/emulator/v1/users", admin, true, &get_users},
-      {verb::post, "/emulator/v1/users", admin, true, &create_user},
-      {verb::patch, "/emulator/v1/users/{email}", admin, true, &patch_user},
-      {verb::delete_, "/emulator/v1/users/{email}", admin, true, &delete_user},
-      {verb::get, "/emulator/v1/databases", admin, true, &get_databases},
-      {verb::post, "/emulator/v1/databases", admin, true, &create_database},
-      {verb::delete_, "/emulator/v1/databases/{uid}", admin, true, &delete_database},
-      {verb::get, "/emulator/v1/requests", admin, true, &get_requests},
-      {verb::delete_, "/emulator/v1/requests", admin, true, &clear_requests},
-      {verb::get, "/emulator/v1/faults", admin, true, &get_faults},
-      {verb::post, "/emulator/v1/faults", admin, true, &create_fault},
-      {verb::delete_, "/emulator/v1/faults", admin, true, &clear_faults},
-      {verb::delete_, "/emulator/v1/faults/{id}", admin, true, &delete_fault},
+      {verb::post, "/emulator/v1/actions", admin, &create_action},
+      {verb::patch, "/emulator/v1/actions/{uid}", admin, &patch_action},
+      {verb::delete_, "/emulator/v1/actions/{uid}", admin, &delete_action},
+      {verb::get, "/emulator/v1/templates", admin, &get_templates},
+      {verb::get, "/emulator/v1/clock", admin, &get_clock},
+      {verb::post, "/emulator/v1/clock/advance", admin, &advance_clock},
+      {verb::post, "/emulator/v1/reset", admin, &reset_all},
+      {verb::get, "/emulator/v1/users", admin, &get_users},
+      {verb::post, "/emulator/v1/users", admin, &create_user},
+      {verb::patch, "/emulator/v1/users/{email}", admin, &patch_user},
+      {verb::delete_, "/emulator/v1/users/{email}", admin, &delete_user},
+      {verb::get, "/emulator/v1/databases", admin, &get_databases},
+      {verb::post, "/emulator/v1/databases", admin, &create_database},
+      {verb::delete_, "/emulator/v1/databases/{uid}", admin, &delete_database},
+      {verb::get, "/emulator/v1/requests", admin, &get_requests},
+      {verb::delete_, "/emulator/v1/requests", admin, &clear_requests},
+      {verb::get, "/emulator/v1/faults", admin, &get_faults},
+      {verb::post, "/emulator/v1/faults", admin, &create_fault},
+      {verb::delete_, "/emulator/v1/faults", admin, &clear_faults},
+      {verb::delete_, "/emulator/v1/faults/{id}", admin, &delete_fault},
   };
 }
 

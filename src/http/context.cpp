@@ -18,11 +18,16 @@ reply shared_reply(std::shared_ptr<const std::string> body) {
   return r;
 }
 
-reply error_reply(api_error e, std::string description) {
+reply error_reply(http_t::status status, std::string_view error_code,
+                  std::string_view description) {
   reply r;
-  r.status = status_of(e);
-  r.body = std::make_shared<const std::string>(error_body(code_of(e), description));
+  r.status = status;
+  r.body = std::make_shared<const std::string>(error_body(error_code, description));
   return r;
+}
+
+reply error_reply(api_error e, std::string description) {
+  return error_reply(status_of(e), code_of(e), description);
 }
 
 reply error_reply(const failure& f) { return error_reply(f.error, f.description); }

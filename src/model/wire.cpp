@@ -2,10 +2,10 @@
 #include "reemu/model/wire.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -18,12 +18,8 @@ std::string task_progress(double p) {
 
 double progress_number(const json& p, double fallback) {
   if (p.is_number()) return p.get<double>();
-  if (p.is_string()) {
-    const auto& s = p.get_ref<const std::string&>();
-    double x = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-    if (ec == std::errc{} && ptr == s.data() + s.size()) return x;
-  }
+  if (p.is_string())
+    return parse_number<double>(p.get_ref<const std::string&>()).value_or(fallback);
   return fallback;
 }
 
@@ -39,17 +35,44 @@ long long creation_epoch(const action& a, const json& v1) {
   if (auto it = v1.find("creation_time"); it != v1.end()) {
     if (it->is_number_float()) return whole_seconds(it->get<double>());
     if (it->is_number()) return it->get<long long>();
-    if (it->is_string()) {
-      const auto& s = it->get_ref<const std::string&>();
-      long long x = 0;
-      const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-      if (ec == std::errc{} && ptr == s.data() + s.size()) return x;
-    }
+    if (it->is_string())
+      if (const auto x = parse_number<long long>(it->get_ref<const std::string&>())) return *x;
   }
   return whole_seconds(a.created_at);
 }
 
+std::string object_name_of(const json& fields) {
+  const auto it = fields.find("object_name");
+  return it != fields.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The fields with the identity keys every v1 object carries.
+json with_identity(json fields, const std::string& uid, action_kind kind) {
+  fields["action_uid"] = uid;
+  if (kind == action_kind::task) fields["task_id"] = uid;
+  return fields;
+}
+
 }  // namespace
+
+action make_static_action(std::string uid, action_kind kind, json fields) {
+  action a;
+  a.object_name = object_name_of(fields);
+  a.body = static_body{
+      std::make_shared<const std::string>(dump(with_identity(std::move(fields), uid, kind)))};
+  a.uid = std::move(uid);
+  a.kind = kind;
+  return a;
+}
+
+action make_simulated_action(std::string uid, action_kind kind, json fields, simulate_plan plan) {
+  action a;
+  a.object_name = object_name_of(fields);
+  a.body = simulated_body{std::move(fields), std::move(plan)};
+  a.uid = std::move(uid);
+  a.kind = kind;
+  return a;
+}
 
 json number_value(double x) {
   if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9e15)
@@ -60,8 +83,8 @@ json number_value(double x) {
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 bool is_visible(const action& a, double now, validity* v) noexcept {
-  if (a.plan) {
-    const live_state s = evaluate(*a.plan, a.started_at, now);
+  if (const simulate_plan* plan = a.plan()) {
+    const live_state s = evaluate(*plan, a.started_at, now);
     if (v) v->narrow(s.valid_from, s.valid_until);
     return s.visible;
   }
@@ -74,18 +97,13 @@ bool is_visible(const action& a, double now, validity* v) noexcept {
 }
 
 json render_v1(const action& a, double now, validity* v) {
-  if (!a.plan && a.static_v1) {
+  const auto* sim = std::get_if<simulated_body>(&a.body);
+  if (!sim) {
     if (v) v->narrow(-forever, a.gone_at);
-    return json::parse(*a.static_v1, nullptr, false);
+    return json::parse(**a.static_v1(), nullptr, false);
   }
-  json out = a.fields;
-  out["action_uid"] = a.uid;
-  if (a.kind == action_kind::task) out["task_id"] = a.uid;
-  if (!a.plan) {
-    if (v) v->narrow(-forever, a.gone_at);
-    return out;
-  }
-  const simulate_plan& plan = *a.plan;
+  json out = with_identity(sim->fields, a.uid, a.kind);
+  const simulate_plan& plan = sim->plan;
   const live_state s = evaluate(plan, a.started_at, now);
   if (v) v->narrow(s.valid_from, s.valid_until);
   out["status"] = status_name(a.kind, s.phase);

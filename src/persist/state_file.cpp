@@ -14,12 +14,12 @@
 #include <set>
 #include <vector>
 
-#include "reemu/config/config.hpp"
 #include "reemu/config/validation.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/model/wire_entry.hpp"
 
 namespace reemu {
 
@@ -121,16 +121,12 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
 
     json entry = *fields;
     if (simulate) entry["simulate"] = *simulate;
-    seed_action parsed;
+    wire_entry parsed;
     if (auto f = parse_wire_entry(std::move(entry),
                                   *type == "task" ? action_kind::task : action_kind::state_machine,
                                   where + ".fields", parsed))
       fail(source, f->description);
-    action a;
-    a.uid = parsed.fields["action_uid"].get<std::string>();
-    a.kind = parsed.kind;
-    a.fields = std::move(parsed.fields);
-    a.plan = std::move(parsed.plan);
+    action a = make_action(std::move(parsed));
     a.started_at = *started_at;
     a.created_at = *created_at;
     a.gone_at = gone_at ? *gone_at : forever;
@@ -194,14 +190,15 @@ void capture_state(const services& svc, std::string& out) {
     out += "{\"created_at\":";
     append_number(out, a->created_at);
     out += ",\"fields\":";
-    out += a->static_v1 ? *a->static_v1 : dump(a->fields);
+    const auto* sim = std::get_if<simulated_body>(&a->body);
+    out += sim ? dump(sim->fields) : **a->static_v1();
     if (a->gone_at != forever) {
       out += ",\"gone_at\":";
       append_number(out, a->gone_at);
     }
-    if (a->plan) {
+    if (sim) {
       out += ",\"simulate\":";
-      out += dump(to_simulate_block(*a->plan));
+      out += dump(to_simulate_block(sim->plan));
     }
     out += ",\"started_at\":";
     append_number(out, a->started_at);

@@ -14,6 +14,7 @@
 
 #include "captures.hpp"
 #include "reemu/app/app.hpp"
+#include "reemu/model/list_bodies.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -270,7 +271,7 @@ TEST(config, validate_checks_what_flags_can_break) {
 }
 
 TEST(config, parse_wire_entry_splits_off_simulate) {
-  seed_action s;
+  wire_entry s;
   const json entry = json::parse(
       R"({"action_uid":"u","name":"SMCreateBDB","object_name":"bdb:3","extra":{"k":1},"simulate":{"step_seconds":5}})");
   ASSERT_FALSE(parse_wire_entry(entry, action_kind::state_machine, "x", s).has_value());
@@ -348,8 +349,9 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
   for (const auto& u : c.users) has_admin = has_admin || u.role == role::admin;
   EXPECT_TRUE(has_admin);
 
-  const registry_state state(make_seed(c, 1'800'000'000), 1);
-  const json list = json::parse(*state.v1_list_body(1'800'000'000));
+  const auto state = std::make_shared<const registry_state>(make_seed(c, 1'800'000'000), 1);
+  list_cache lists;
+  const json list = json::parse(*lists.v1(state, 1'800'000'000));
   ASSERT_TRUE(list.contains("actions"));
   ASSERT_TRUE(list.contains("state-machines"));
 
@@ -361,10 +363,10 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
   };
   EXPECT_TRUE(contains(list["actions"], reemu::test::task_capture()));
   EXPECT_TRUE(contains(list["state-machines"], reemu::test::created_sm_capture()));
-  const auto del = state.data().find("5a42fabf-c603-4950-88d9-3a3148a5d763");
+  const auto del = state->data().find("5a42fabf-c603-4950-88d9-3a3148a5d763");
   ASSERT_NE(del, nullptr);
   EXPECT_EQ(dump(render_v1(*del, 1'800'000'000)), reemu::test::delete_sm_capture());
   // The database the delete capture works on is known, so /v1/actions/bdb/2 answers.
-  EXPECT_TRUE(state.data().databases.contains(2));
-  EXPECT_TRUE(state.data().databases.contains(1));
+  EXPECT_TRUE(state->data().databases.contains(2));
+  EXPECT_TRUE(state->data().databases.contains(1));
 }

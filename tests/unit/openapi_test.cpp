@@ -121,7 +121,7 @@ TEST(openapi, every_route_is_documented_and_every_operation_is_a_route) {
     const json& op = item[method];
     const json& responses = op["responses"];
     EXPECT_TRUE(responses.contains("default")) << "every operation documents its other errors";
-    if (r.permission.empty()) {
+    if (r.access.kind == access_kind::public_route) {
       EXPECT_EQ(op.value("security", json()), json::array()) << "served without authentication";
     } else {
       EXPECT_FALSE(op.contains("security")) << "inherits the document's basic authentication";

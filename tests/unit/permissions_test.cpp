@@ -1,4 +1,5 @@
-// Unit tests for the role -> permission table (src/permissions.cpp).
+// Unit tests for the role -> permission table and the access predicate
+// (src/auth/permissions.cpp).
 #include "reemu/auth/permissions.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,9 @@
 #include <array>
 #include <string>
 #include <string_view>
+
+#include "reemu/app/families.hpp"
+#include "reemu/auth/access.hpp"
 
 namespace reemu {
 namespace {
@@ -207,6 +211,84 @@ TEST(roles, parse_role_rejects_other_names) {
     SCOPED_TRACE(std::string(name));
     EXPECT_EQ(parse_role(name), std::nullopt);
   }
+}
+
+// may_call for every role and every kind of access: one row per role, with
+// what each of a public route, a permission route and an admin route admits.
+TEST(access, may_call_table_for_every_role) {
+  struct row {
+    role r;
+    bool public_route;
+    bool view_status;  // access::needs(view_status_of_cluster_action)
+    bool update_node;  // access::needs("update_node"), admin-only in the table
+    bool create_user;  // access::needs("create_new_user"), admin and user_manager
+    bool control_api;  // control_api_access
+  };
+  constexpr std::array rows = {
+      row{role::admin, true, true, true, true, true},
+      row{role::cluster_member, true, true, false, false, false},
+      row{role::cluster_viewer, true, true, false, false, false},
+      row{role::db_member, true, true, false, false, false},
+      row{role::db_viewer, true, true, false, false, false},
+      row{role::user_manager, true, true, false, true, false},
+      row{role::none, true, false, false, false, false},
+  };
+  static_assert(rows.size() == 7);
+  ASSERT_EQ(all_roles().size(), rows.size());
+  for (const row& c : rows) {
+    SCOPED_TRACE(to_string(c.r));
+    EXPECT_EQ(may_call(c.r, access::public_route()), c.public_route);
+    EXPECT_EQ(may_call(c.r, access::needs(view_status_of_cluster_action)), c.view_status);
+    EXPECT_EQ(may_call(c.r, access::needs("update_node")), c.update_node);
+    EXPECT_EQ(may_call(c.r, access::needs("create_new_user")), c.create_user);
+    EXPECT_EQ(may_call(c.r, control_api_access), c.control_api);
+  }
+}
+
+// A permission route decides exactly as the table does, for every row.
+TEST(access, permission_access_is_the_table) {
+  for (const role r : all_roles())
+    for (const std::string_view p : all_permissions()) {
+      SCOPED_TRACE(std::string(to_string(r)) + " / " + std::string(p));
+      EXPECT_EQ(may_call(r, access::needs(p)), has_permission(r, p));
+    }
+}
+
+TEST(access, unknown_permission_and_out_of_range_role_admit_nobody) {
+  for (const role r : all_roles()) EXPECT_FALSE(may_call(r, access::needs("view_everything")));
+  const auto bogus = static_cast<role>(200);
+  EXPECT_FALSE(may_call(bogus, control_api_access));
+  EXPECT_FALSE(may_call(bogus, access::needs(view_status_of_cluster_action)));
+  EXPECT_FALSE(may_call(bogus, access{static_cast<access_kind>(9), {}}));
+}
+
+TEST(access, default_access_is_the_strictest) {
+  EXPECT_EQ(access{}, access::admin());
+  EXPECT_EQ(control_api_access, access::admin());
+}
+
+TEST(access, requirement_names_what_a_403_lacks) {
+  EXPECT_EQ(requirement(access::needs("update_bdb")), "update_bdb");
+  EXPECT_EQ(requirement(control_api_access), "admin (control API)");
+  EXPECT_EQ(requirement(access::public_route()), "");
+}
+
+// Every permission a route names is a row of the table: a typo would
+// otherwise lock the route for every role, silently.
+TEST(access, every_route_permission_is_in_the_table) {
+  config cfg;
+  cfg.emulator.control_api = true;
+  std::size_t checked = 0;
+  for (const route& r : all_routes(cfg)) {
+    SCOPED_TRACE(r.pattern);
+    if (r.access.kind != access_kind::permission) {
+      EXPECT_TRUE(r.access.permission.empty()) << "a permission only a permission route reads";
+      continue;
+    }
+    EXPECT_TRUE(is_permission(r.access.permission)) << r.access.permission;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u);
 }
 
 }  // namespace

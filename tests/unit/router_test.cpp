@@ -6,6 +6,7 @@
 
 #include <array>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -177,14 +178,12 @@ TEST(router, route_permissions) {
     ASSERT_NE(r.handler, nullptr);
     const std::string_view p = r.pattern;
     if (is_public(p)) {
-      EXPECT_TRUE(r.permission.empty());  // no authentication
-      EXPECT_FALSE(r.admin_only);
+      EXPECT_EQ(r.access, access::public_route());  // no authentication
     } else if (p.starts_with("/emulator/")) {
-      EXPECT_TRUE(r.admin_only);
-      EXPECT_FALSE(r.permission.empty());
+      EXPECT_EQ(r.access, control_api_access);
+      EXPECT_EQ(r.access.kind, access_kind::admin);
     } else {
-      EXPECT_EQ(r.permission, view_status_of_cluster_action);
-      EXPECT_FALSE(r.admin_only);
+      EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);
     }
   }
@@ -256,10 +255,10 @@ TEST(router, path_segments_table) {
 TEST(router, custom_table_first_match_and_allow_without_duplicates) {
   const auto h = [](const request_context&) { return no_content(); };
   const std::vector<route> routes = {
-      {verb::get, "/a/{x}", "p", false, +h},
-      {verb::get, "/a/literal", "p", false, +h},
-      {verb::put, "/a/{x}", "p", false, +h},
-      {verb::put, "/a/{y}", "p", false, +h},
+      {verb::get, "/a/{x}", access::needs("p"), +h},
+      {verb::get, "/a/literal", access::needs("p"), +h},
+      {verb::put, "/a/{x}", access::needs("p"), +h},
+      {verb::put, "/a/{y}", access::needs("p"), +h},
   };
   const router r(routes);
   const route_match first = r.match(verb::get, {"a", "literal"});
@@ -270,4 +269,30 @@ TEST(router, custom_table_first_match_and_allow_without_duplicates) {
   EXPECT_EQ(bad.allow, "GET, HEAD, PUT");
   EXPECT_EQ(r.match(verb::get, {"a"}).result, kind::not_found);
   EXPECT_EQ(r.match(verb::get, {}).result, kind::not_found);
+}
+
+// The families make up the table, in their order, and no family shadows
+// another's route: a repeated (method, pattern) would never be reached.
+TEST(router, all_routes_is_the_families_in_order_without_repeats) {
+  config cfg;
+  cfg.emulator.control_api = true;
+  std::vector<route> expected;
+  for (const route_family& f : route_families()) {
+    SCOPED_TRACE(f.name);
+    ASSERT_TRUE(f.enabled(cfg));
+    const auto table = f.routes();
+    EXPECT_FALSE(table.empty());
+    expected.insert(expected.end(), table.begin(), table.end());
+  }
+  const auto routes = all_routes(cfg);
+  ASSERT_EQ(routes.size(), expected.size());
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    SCOPED_TRACE(routes[i].pattern);
+    EXPECT_EQ(routes[i].pattern, expected[i].pattern);
+    EXPECT_EQ(routes[i].method, expected[i].method);
+    const std::string key =
+        std::string(http_t::to_string(routes[i].method)) + " " + std::string(routes[i].pattern);
+    EXPECT_TRUE(seen.insert(key).second) << "route repeated: " << key;
+  }
 }

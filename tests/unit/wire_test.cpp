@@ -13,8 +13,10 @@
 #include "reemu/config/config.hpp"
 #include "reemu/http/context.hpp"
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/list_bodies.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/util/number.hpp"
 
 using namespace reemu;
 
@@ -48,15 +50,16 @@ std::shared_ptr<const action> seeded(const registry_data& d, std::string_view ui
   return a;
 }
 
+// The body of a simulated action, for a test to edit its fields or plan.
+simulated_body& sim(action& a) { return std::get<simulated_body>(a.body); }
+
 action simulated(std::string_view template_name, double started_at) {
   const action_template* t = find_template(template_name);
   EXPECT_NE(t, nullptr) << template_name;
-  action a;
-  a.uid = "00000000-0000-4000-8000-000000000001";
-  a.kind = t->kind;
-  a.fields = {{"name", std::string(template_name)}};
-  if (a.kind == action_kind::state_machine) a.fields["object_name"] = "bdb:7";
-  a.plan = t->plan;
+  json fields = {{"name", std::string(template_name)}};
+  if (t->kind == action_kind::state_machine) fields["object_name"] = "bdb:7";
+  action a = make_simulated_action("00000000-0000-4000-8000-000000000001", t->kind,
+                                   std::move(fields), t->plan);
   a.started_at = started_at;
   a.created_at = started_at;
   return a;
@@ -67,18 +70,20 @@ action simulated(std::string_view template_name, double started_at) {
 TEST(wire, list_capture_is_reproduced_byte_for_byte) {
   json list = json::parse(capture_list());
   json doc = {{"actions", list["actions"]}, {"state-machines", list["state-machines"]}};
-  const registry_state state(seed_from(doc), 1);
-  const auto body = state.v1_list_body(seed_now);
+  const auto state = std::make_shared<const registry_state>(seed_from(doc), 1);
+  list_cache lists;
+  const auto body = lists.v1(state, seed_now);
   ASSERT_NE(body, nullptr);
   EXPECT_EQ(*body, capture_list());
   // Static seeds do not change with time: a year later the bytes are the same.
-  EXPECT_EQ(*state.v1_list_body(seed_now + 365 * 24 * 3600.0), capture_list());
+  EXPECT_EQ(*lists.v1(state, seed_now + 365 * 24 * 3600.0), capture_list());
 }
 
 TEST(wire, list_body_is_cached_per_validity_interval) {
-  const registry_state state(seed_from(capture_document()), 1);
-  const auto first = state.v1_list_body(seed_now);
-  const auto second = state.v1_list_body(seed_now + 10);
+  const auto state = std::make_shared<const registry_state>(seed_from(capture_document()), 1);
+  list_cache lists;
+  const auto first = lists.v1(state, seed_now);
+  const auto second = lists.v1(state, seed_now + 10);
   EXPECT_EQ(first.get(), second.get());
 }
 
@@ -159,8 +164,9 @@ TEST(wire, v2_objects_of_the_captures) {
 }
 
 TEST(wire, v2_list_holds_tasks_and_state_machines_together) {
-  const registry_state state(seed_from(capture_document()), 1);
-  const json list = json::parse(*state.v2_list_body(seed_now));
+  const auto state = std::make_shared<const registry_state>(seed_from(capture_document()), 1);
+  list_cache lists;
+  const json list = json::parse(*lists.v2(state, seed_now));
   ASSERT_TRUE(list.is_array());
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0]["action_type"], "task");
@@ -198,11 +204,9 @@ TEST(wire, v2_status_maps_every_v1_word) {
 }
 
 TEST(wire, v2_additional_info_only_when_non_empty) {
-  action a;
-  a.uid = "u1";
-  a.kind = action_kind::task;
+  json fields = {{"name", "maintenance_on"}, {"status", "running"}, {"progress", "40"}};
+  action a = make_static_action("u1", action_kind::task, fields);
   a.created_at = 1234.9;
-  a.fields = {{"name", "maintenance_on"}, {"status", "running"}, {"progress", "40"}};
   json v2 = render_v2(a, 0);
   EXPECT_FALSE(v2.contains("additional_info")) << dump(v2);
   EXPECT_EQ(v2["progress"], 40);
@@ -210,28 +214,31 @@ TEST(wire, v2_additional_info_only_when_non_empty) {
   EXPECT_EQ(v2["creation_time"], 1234);  // no creation_time field: the creation clock time
   EXPECT_TRUE(v2["creation_time"].is_number_integer());
 
-  a.fields["creation_time"] = "1700000000";
-  a.fields["error_message"] = "boom";
-  a.fields["status"] = "failed";
-  v2 = render_v2(a, 0);
+  fields["creation_time"] = "1700000000";
+  fields["error_message"] = "boom";
+  fields["status"] = "failed";
+  v2 = render_v2(make_static_action("u1", action_kind::task, fields), 0);
   EXPECT_EQ(v2["creation_time"], 1700000000);
   EXPECT_EQ(v2["status"], "failed");
   EXPECT_EQ(dump(v2["additional_info"]), R"({"error":"boom"})");
 
-  action sm;
-  sm.uid = "u2";
-  sm.kind = action_kind::state_machine;
-  sm.fields = {{"name", "SMUpdateBDB"},   {"status", "failed"},
-               {"object_name", "bdb:12"}, {"error", "shard down"},
-               {"description", "resize"}, {"pending_ops", {{"3", {{"op_name", "x"}}}}}};
+  const action sm = make_static_action("u2", action_kind::state_machine,
+                                       {{"name", "SMUpdateBDB"},
+                                        {"status", "failed"},
+                                        {"object_name", "bdb:12"},
+                                        {"error", "shard down"},
+                                        {"description", "resize"},
+                                        {"pending_ops", {{"3", {{"op_name", "x"}}}}}});
   v2 = render_v2(sm, 0);
   EXPECT_EQ(
       dump(v2["additional_info"]),
       R"({"description":"resize","error":"shard down","object_type":"bdb","object_uid":"12","pending_ops":{"3":{"op_name":"x"}}})");
   EXPECT_EQ(v2["progress"], 0);  // failed without progress: 0
 
-  sm.fields = {{"name", "SMUpdateBDB"}, {"status", "pending"}, {"object_name", "nocolon"}};
-  v2 = render_v2(sm, 0);
+  v2 = render_v2(make_static_action(
+                     "u2", action_kind::state_machine,
+                     {{"name", "SMUpdateBDB"}, {"status", "pending"}, {"object_name", "nocolon"}}),
+                 0);
   EXPECT_FALSE(v2.contains("additional_info")) << dump(v2);
   EXPECT_EQ(v2["status"], "queued");
 }
@@ -293,9 +300,9 @@ TEST(wire, live_state_machine_walks_its_steps) {
 
 TEST(wire, live_state_machine_failure_has_error) {
   action a = simulated("SMUpdateBDB", 1000);
-  a.plan->fails = true;
-  a.plan->fail_at_step = 2;
-  a.plan->error = "update_redis failed";
+  sim(a).plan.fails = true;
+  sim(a).plan.fail_at_step = 2;
+  sim(a).plan.error = "update_redis failed";
   const double end = 1000 + 1 + 3 * 2;
   const json v1 = render_v1(a, end);
   EXPECT_EQ(v1["status"], "failed");
@@ -305,7 +312,7 @@ TEST(wire, live_state_machine_failure_has_error) {
   EXPECT_EQ(v1["heartbeat"], 1007);
   EXPECT_EQ(v1["pending_ops"], json::object());
   // Before the failure there is no `error`, even if the seed carried one.
-  a.fields["error"] = "stale";
+  sim(a).fields["error"] = "stale";
   EXPECT_FALSE(render_v1(a, end - 0.5).contains("error"));
   const json v2 = render_v2(a, end);
   EXPECT_EQ(v2["status"], "failed");
@@ -342,10 +349,10 @@ TEST(wire, live_task_progress_is_a_string) {
 
 TEST(wire, live_task_failure_has_error_code_and_message) {
   action a = simulated("module_installation", 1000);
-  a.plan->fails = true;
-  a.plan->fail_at_step = 3;
-  a.plan->error = "module signature mismatch";
-  a.plan->error_code = "module_error";
+  sim(a).plan.fails = true;
+  sim(a).plan.fail_at_step = 3;
+  sim(a).plan.error = "module signature mismatch";
+  sim(a).plan.error_code = "module_error";
   const double end = 1000 + 1 + 1 + 4 * 2;
   const json v1 = render_v1(a, end);
   EXPECT_EQ(v1["status"], "failed");
@@ -383,8 +390,9 @@ TEST(wire, render_narrows_validity_to_the_current_step) {
 TEST(wire, list_body_follows_the_lifecycle_of_simulated_seeds) {
   const json doc = json::parse(
       R"({"state-machines":[{"action_uid":"sim","name":"SMDeleteBDB","object_name":"bdb:2","simulate":{}}]})");
-  const registry_state state(seed_from(doc), 1);
-  const auto at = [&](double offset) { return state.v1_list_body(seed_now + offset); };
+  const auto state = std::make_shared<const registry_state>(seed_from(doc), 1);
+  list_cache lists;
+  const auto at = [&](double offset) { return lists.v1(state, seed_now + offset); };
   const auto pending = at(0);
   EXPECT_EQ(at(0.5).get(), pending.get());  // same interval: the cached body
   EXPECT_EQ(json::parse(*pending)["state-machines"][0]["status"], "pending");
@@ -400,5 +408,61 @@ TEST(wire, list_body_follows_the_lifecycle_of_simulated_seeds) {
   // SMDeleteBDB retains nothing: gone the instant it completes (1 + 7 * 2 s).
   EXPECT_EQ(json::parse(*at(14.999))["state-machines"].size(), 1u);
   EXPECT_EQ(*at(15), R"({"actions":[],"state-machines":[]})");
-  EXPECT_EQ(*state.v2_list_body(seed_now + 15), "[]");
+  EXPECT_EQ(*lists.v2(state, seed_now + 15), "[]");
+}
+
+TEST(wire, a_static_action_is_its_wire_bytes) {
+  const action a =
+      make_static_action("u9", action_kind::task, {{"name", "retry_bdb"}, {"status", "queued"}});
+  EXPECT_EQ(a.plan(), nullptr);
+  ASSERT_NE(a.static_v1(), nullptr);
+  EXPECT_EQ(**a.static_v1(),
+            R"({"action_uid":"u9","name":"retry_bdb","status":"queued","task_id":"u9"})");
+  EXPECT_EQ(dump(render_v1(a, 0)), **a.static_v1());
+  const action sm = make_static_action("s9", action_kind::state_machine,
+                                       {{"name", "SMCreateBDB"}, {"object_name", "bdb:4"}});
+  EXPECT_EQ(sm.object_name, "bdb:4");
+  EXPECT_EQ(**sm.static_v1(), R"({"action_uid":"s9","name":"SMCreateBDB","object_name":"bdb:4"})");
+}
+
+TEST(wire, a_simulated_action_has_a_plan_and_no_bytes) {
+  const action a = simulated("SMCreateBDB", 1000);
+  ASSERT_NE(a.plan(), nullptr);
+  EXPECT_EQ(a.static_v1(), nullptr);
+  EXPECT_EQ(a.object_name, "bdb:7");
+  EXPECT_EQ(a.plan()->steps.size(), 7u);
+}
+
+TEST(wire, list_cache_never_serves_another_snapshot) {
+  list_cache lists;
+  const json doc = json::parse(capture_list);
+  auto first = std::make_shared<const registry_state>(seed_from(doc), 1);
+  const auto body = lists.v1(first, seed_now);
+  EXPECT_EQ(lists.v1(first, seed_now).get(), body.get());  // same snapshot, same interval
+  registry_data changed = first->data();
+  changed.remove("8fc32a11-4688-4057-9237-cd77fccd726f");
+  const auto second = std::make_shared<const registry_state>(std::move(changed), 2);
+  const auto after = lists.v1(second, seed_now);
+  EXPECT_NE(after.get(), body.get());
+  EXPECT_EQ(json::parse(*after)["actions"].size(), 0u);
+  // Another app's registry (or a reset one) counts versions from 1 again: the
+  // cache tells snapshots apart by identity, not by version.
+  const auto cached_first = lists.v1(first, seed_now);
+  first.reset();
+  const auto third = std::make_shared<const registry_state>(registry_data{}, 1);
+  EXPECT_EQ(*lists.v1(third, seed_now), R"({"actions":[],"state-machines":[]})");
+  EXPECT_NE(*cached_first, R"({"actions":[],"state-machines":[]})");
+}
+
+TEST(wire, parse_number_reads_whole_strings_only) {
+  EXPECT_EQ(parse_number<std::uint64_t>("12"), 12u);
+  EXPECT_EQ(parse_number<long long>("-3"), -3);
+  EXPECT_EQ(parse_number<double>("14.29"), 14.29);
+  for (std::string_view bad : {"", " 1", "1 ", "1x", "+1", "0x10", "-1"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_FALSE(parse_number<std::uint64_t>(bad).has_value());
+  }
+  EXPECT_FALSE(parse_number<std::uint64_t>("18446744073709551616").has_value());  // 2^64
+  EXPECT_FALSE(parse_number<double>("1e").has_value());
+  EXPECT_TRUE(parse_number<double>("inf").has_value());  // callers check finiteness
 }

@@ -1,5 +1,5 @@
-// Handlers of the emulated Redis Software actions API: pure functions of the
-// request and a registry snapshot.
+// The actions family of the emulated Redis Software API (SPEC.md section 1):
+// pure functions of the request and a registry snapshot, and their routes.
 #pragma once
 
 #include <vector>
@@ -13,9 +13,8 @@ reply get_action(const request_context& ctx);       // GET /v1/actions/{uid}
 reply get_bdb_actions(const request_context& ctx);  // GET /v1/actions/bdb/{bdb_uid}
 reply get_v2_actions(const request_context& ctx);   // GET /v2/actions
 reply get_v2_action(const request_context& ctx);    // GET /v2/actions/{uid}
-reply get_health(const request_context& ctx);       // GET /emulator/v1/health
 
-// The emulated routes and the health check.
-std::vector<route> api_routes();
+// The family's route table: every route needs view_status_of_cluster_action.
+std::vector<route> actions_routes();
 
 }  // namespace reemu

@@ -1,20 +1,38 @@
 // The application: owns the clock, registry, faults, journal and router, and
-// turns one parsed request into one reply (authentication, permission check,
-// faults, dispatch). Knows nothing of sockets; the server's sessions call it.
+// turns one parsed request into one reply. Knows nothing of sockets; the
+// server's sessions call handle() once per request and carry out the reply.
+//
+// handle() runs the request through named stages (src/app/app.cpp), each a
+// short function that passes the request on or stops it with its answer:
+//
+//   route         target -> route and path parameters; or 400, 404, 405
+//   fault         a matching fault rule delays, fails or drops the request
+//   authenticate  Basic credentials -> a user; or 401
+//   authorize     may_call(user's role, route's access); or 403
+//   dispatch      the route's handler -> the reply
+//   persist       a successful write is saved to the state file
+//   record        the journal and the access log, for every request
+//
+// Route families (app/families.hpp) say which routes exist and who may call
+// them; nothing here knows a route.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "reemu/app/families.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/config/seed.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/journal.hpp"
 #include "reemu/http/context.hpp"
 #include "reemu/http/router.hpp"
 #include "reemu/model/clock.hpp"
+#include "reemu/model/list_bodies.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/persist/state_file.hpp"
 
@@ -44,7 +62,7 @@ struct handled {
   reemu::reply reply;
   std::string user;     // authenticated email, or empty
   double arrival = 0;   // emulator clock when it was handled
-  bool journal = true;  // false for health checks
+  bool journal = true;  // false for public routes (health checks)
 };
 
 class app {
@@ -68,10 +86,14 @@ class app {
   const reemu::router& routes() const noexcept { return router_; }
 
  private:
-  // After a control-API change: saves the state file (when there is one). A
-  // failed save turns `r` into a 500 that says the change was made but not saved.
-  void persist(reply& r);
-  handled answer(const incoming_request& req, auth_cache* cache);
+  struct exchange;  // one request between the stages (src/app/app.cpp)
+
+  std::optional<reply> route_request(exchange& x) const;
+  std::optional<reply> apply_fault(exchange& x);
+  std::optional<reply> authenticate_caller(exchange& x) const;
+  std::optional<reply> authorize_caller(const exchange& x) const;
+  reply dispatch(exchange& x);
+  void persist(const exchange& x, reply& r);
   void record(const incoming_request& req, const handled& h,
               std::chrono::steady_clock::time_point started);
 
@@ -80,21 +102,10 @@ class app {
   reemu::registry registry_;
   fault_table faults_;
   reemu::journal journal_;
+  list_cache lists_;
   reemu::router router_;
   reemu::services services_;
   std::unique_ptr<state_file> state_;  // null without --state-file
 };
-
-// The registry contents the config seeds, with simulated entries starting at
-// `now`. Used at start-up and by POST /emulator/v1/reset.
-registry_data make_seed(const config& cfg, double now);
-// The same, consuming `actions` (cfg.actions moved in) instead of copying.
-registry_data make_seed(const config& cfg, std::vector<seed_action> actions, double now);
-
-// Back to the configured seed: clock, registry, faults and journal.
-void reset_to_seed(services& svc);
-
-// Every route: the emulated API, health, and (unless disabled) the control API.
-std::vector<route> all_routes(const config& cfg);
 
 }  // namespace reemu

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,9 +32,6 @@ std::optional<std::string> base64_decode(std::string_view in) noexcept;
 std::string base64_encode(std::string_view in);
 
 password_digest digest_password(std::string_view password) noexcept;
-
-// Users keyed by email; std::less<> allows lookups by string_view.
-using user_map = std::map<std::string, user, std::less<>>;
 
 // Returns the user whose email and password match, or nullptr. Compares
 // digests with CRYPTO_memcmp and, for an unknown email, against a dummy

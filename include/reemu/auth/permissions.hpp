@@ -1,7 +1,8 @@
 // Roles and the Redis Software role -> permission table.
 //
-// The table is data (src/permissions.cpp), not logic spread over handlers, so
-// every route names the permission it needs and one predicate decides.
+// The table is data (src/auth/permissions.cpp), not logic spread over
+// handlers, so every route names what it needs (auth/access.hpp) and one
+// predicate, may_call(), decides.
 #pragma once
 
 #include <cstdint>

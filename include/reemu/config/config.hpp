@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/wire_entry.hpp"
 
 namespace reemu {
 
@@ -55,21 +55,14 @@ struct seed_user {
   reemu::role role = role::none;
 };
 
-// A seed entry in wire form, plus its plan when it has a `simulate` block.
-struct seed_action {
-  action_kind kind = action_kind::task;
-  json fields;  // wire object without `simulate`; action_uid always present
-  std::optional<simulate_plan> plan;
-};
-
 struct config {
   server_config server;
   emulator_config emulator;
   logging_config log;
   std::vector<seed_user> users;
   std::vector<std::uint64_t> databases;
-  std::vector<seed_action> actions;  // tasks and state machines, in file order
-  std::string source;                // the file it came from, for messages
+  std::vector<wire_entry> actions;  // tasks and state machines, in file order
+  std::string source;               // the file it came from, for messages
 };
 
 // Start-up error with a message that names the file, key and value.
@@ -89,10 +82,5 @@ config load_config(const std::string& path);
 // Checks what flags may have broken after parsing (at least one listener,
 // TLS key with cert, log level and format). Throws config_error.
 void validate(const config& c);
-
-// Parses one seed/control wire entry of `kind`: checks the types the wire
-// needs and splits off `simulate`. `where` names it in messages.
-std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
-                                        seed_action& out);
 
 }  // namespace reemu

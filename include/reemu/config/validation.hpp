@@ -24,7 +24,6 @@ class object_reader {
 
   bool failed() const noexcept { return error_.has_value(); }
   const std::optional<failure>& error() const noexcept { return error_; }
-  bool has(std::string_view key) const;
 
   std::optional<std::string> string(std::string_view key, bool required = false);
   std::optional<double> number(std::string_view key, double min, double max, bool required = false);

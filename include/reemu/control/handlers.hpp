@@ -1,6 +1,7 @@
 // Handlers of the control API under /emulator/v1: what a test or a developer
 // uses to create and drive actions, move the clock, manage users and
-// databases, read the request journal and inject faults. Admin role only.
+// databases, read the request journal and inject faults. Admin role only
+// (control_api_access, auth/access.hpp). The control family's route table.
 #pragma once
 
 #include <vector>
@@ -30,6 +31,7 @@ reply create_fault(const request_context& ctx);     // POST   /emulator/v1/fault
 reply clear_faults(const request_context& ctx);     // DELETE /emulator/v1/faults
 reply delete_fault(const request_context& ctx);     // DELETE /emulator/v1/faults/{id}
 
+// The family's route table: every route is control_api_access.
 std::vector<route> control_routes();
 
 }  // namespace reemu

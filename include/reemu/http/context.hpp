@@ -26,15 +26,15 @@ class registry;
 class registry_state;
 class fault_table;
 class journal;
-struct config;
+class list_cache;
 
-// The emulator's long-lived parts, owned by the app.
+// The emulator's long-lived parts, owned by the app and lent to handlers.
 struct services {
-  const reemu::config& config;
   reemu::clock& clock;
   reemu::registry& registry;
   fault_table& faults;
   reemu::journal& journal;
+  list_cache& lists;  // rendered list bodies (model/list_bodies.hpp)
 };
 
 struct reply {
@@ -49,6 +49,9 @@ struct reply {
 reply json_reply(http_t::status status, const json& body);
 reply shared_reply(std::shared_ptr<const std::string> body);
 reply error_reply(api_error e, std::string description);
+// An error answer with a status and code of the caller's choosing (an
+// injected fault's), in the same body shape.
+reply error_reply(http_t::status status, std::string_view error_code, std::string_view description);
 reply error_reply(const failure& f);
 reply no_content();
 

@@ -1,5 +1,7 @@
-// The router: routes are data (verb, pattern, permission, handler) and
+// The router: routes are data (verb, pattern, who may call, handler) and
 // matching is a pure function from (verb, path) to a route, a 404 or a 405.
+// Each route family (api/actions, control/health, control/handlers, …)
+// exports its own table; app/families.cpp lists the families.
 #pragma once
 
 #include <boost/url/url_view.hpp>
@@ -8,15 +10,15 @@
 #include <string_view>
 #include <vector>
 
+#include "reemu/auth/access.hpp"
 #include "reemu/http/context.hpp"
 
 namespace reemu {
 
 struct route {
   http_t::verb method;
-  std::string_view pattern;     // "/v1/actions/{uid}": literal segments and {name} captures
-  std::string_view permission;  // needed permission; empty = no authentication at all
-  bool admin_only = false;      // control API: the admin role, whatever the permission table says
+  std::string_view pattern;  // "/v1/actions/{uid}": literal segments and {name} captures
+  reemu::access access;      // who may call it (auth/access.hpp)
   handler_fn handler = nullptr;
 };
 

@@ -5,12 +5,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "reemu/auth/permissions.hpp"
@@ -40,28 +43,45 @@ struct simulate_plan {
   double retain_seconds = 3600;  // visible this long after it ends; 0 = vanishes at once
 };
 
-// One action as the registry stores it.
-//
-// `fields` is the wire object as seeded, created or last patched: served
-// verbatim, with unknown keys kept. When `plan` is set, the live fields
-// (status, progress, state, heartbeat, error…) are computed from the plan and
-// the clock at read time and override `fields`. Once a static action is in
-// the registry its fields live only in `static_v1` (a JSON tree costs several
-// times the bytes of its text, which matters at 100k actions): read them with
-// render_v1(), never through `fields`.
+// A static action's body: its v1 wire object as text, serialised once when
+// the action is made (wire.hpp: make_static_action). Lists and lookups copy
+// these bytes instead of rendering, and a JSON tree would cost several times
+// the bytes of its text, which matters at 100k actions.
+struct static_body {
+  std::shared_ptr<const std::string> v1;  // never null in a made action
+};
+
+// A simulated action's body: the wire fields as seeded, created or restored
+// (unknown keys kept, served verbatim) and the plan that computes the live
+// fields (status, progress, state, heartbeat, error…) from the clock at read
+// time; those override `fields`.
+struct simulated_body {
+  json fields = json::object();
+  simulate_plan plan;
+};
+
+// One action as the registry stores it. Its two representations are the two
+// alternatives of `body`: make one with make_static_action() or
+// make_simulated_action() (wire.hpp), which also fill `object_name`.
 struct action {
   std::string uid;
   action_kind kind = action_kind::task;
-  json fields = json::object();
-  std::optional<simulate_plan> plan;
+  std::variant<static_body, simulated_body> body;
   double started_at = 0;     // clock time the plan's timeline starts at
   double created_at = 0;     // clock time of creation, for creation_time
   double gone_at = forever;  // static actions: invisible from this clock time on
-  // Static actions only: the v1 wire body, serialised once when the action
-  // enters the registry, so lists and lookups copy bytes instead of
-  // rendering. Set by registry_data::add/replace; null for simulated ones.
-  std::shared_ptr<const std::string> static_v1;
-  std::string object_name;  // copy of fields["object_name"] ("bdb:1"), for the bdb index
+  std::string object_name;   // the wire's "object_name" ("bdb:1"), for the bdb index
+
+  // The plan of a simulated action; nullptr for a static one.
+  const simulate_plan* plan() const noexcept {
+    const auto* s = std::get_if<simulated_body>(&body);
+    return s ? &s->plan : nullptr;
+  }
+  // The v1 text of a static action; nullptr for a simulated one.
+  const std::shared_ptr<const std::string>* static_v1() const noexcept {
+    const auto* s = std::get_if<static_body>(&body);
+    return s ? &s->v1 : nullptr;
+  }
 };
 
 // SHA-256 of a password: users never hold the clear text after loading.
@@ -72,6 +92,9 @@ struct user {
   reemu::role role = role::none;
   password_digest digest{};
 };
+
+// Users keyed by email; std::less<> allows lookups by string_view.
+using user_map = std::map<std::string, user, std::less<>>;
 
 // Splits "bdb:12" into {"bdb", "12"}; nullopt without a ':'.
 std::optional<std::pair<std::string_view, std::string_view>> split_object_name(

@@ -18,10 +18,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "reemu/auth/auth.hpp"
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
-#include "reemu/model/wire.hpp"
 
 namespace reemu {
 
@@ -52,8 +50,8 @@ struct registry_data {
   void drop_invisible(double now);
 };
 
-// One published version of the registry. Immutable but for an internal cache
-// of rendered list bodies.
+// One published version of the registry. Immutable. (Rendered list bodies
+// are cached outside it: model/list_bodies.hpp.)
 class registry_state {
  public:
   registry_state(registry_data data, std::uint64_t version);
@@ -63,26 +61,9 @@ class registry_state {
   const registry_data& data() const noexcept { return data_; }
   std::uint64_t version() const noexcept { return version_; }
 
-  // Bodies of GET /v1/actions and GET /v2/actions at clock time `now`. Built
-  // once per (version, interval over which the lifecycle shows no change) and
-  // shared between requests. Thread-safe.
-  std::shared_ptr<const std::string> v1_list_body(double now) const;
-  std::shared_ptr<const std::string> v2_list_body(double now) const;
-
  private:
-  struct cached_body {
-    std::shared_ptr<const std::string> body;
-    validity valid;
-  };
-  std::shared_ptr<const std::string> cached(cached_body& slot, double now,
-                                            std::string (*build)(const registry_data&, double,
-                                                                 validity&)) const;
-
   registry_data data_;
   std::uint64_t version_;
-  mutable std::mutex cache_mutex_;
-  mutable cached_body v1_cache_;
-  mutable cached_body v2_cache_;
 };
 
 using snapshot_ptr = std::shared_ptr<const registry_state>;

@@ -20,6 +20,15 @@ struct validity {
   }
 };
 
+// A static action of `kind` whose v1 object is `fields` plus action_uid (and
+// task_id for a task) from `uid`, rendered to text here, once. Timestamps
+// are left at 0 for the caller to set.
+action make_static_action(std::string uid, action_kind kind, json fields);
+
+// A simulated action: `fields` (action_uid and task_id are added at render
+// time) walking `plan`. Timestamps are left at 0 for the caller to set.
+action make_simulated_action(std::string uid, action_kind kind, json fields, simulate_plan plan);
+
 // True when `a` is visible at `now` (not past its retention). Narrows `v`.
 bool is_visible(const action& a, double now, validity* v = nullptr) noexcept;
 

@@ -1,0 +1,29 @@
+// The route families the app serves. Each family (a resource of the
+// emulated API, the control API, the public routes) exports its own route
+// table from its own file; this is the one list that names them, so adding a
+// family is one new file and one line in src/app/families.cpp, with no edit
+// to the session or the dispatcher.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "reemu/config/config.hpp"
+#include "reemu/http/router.hpp"
+
+namespace reemu {
+
+struct route_family {
+  std::string_view name;           // for messages and docs: "actions", "control"
+  std::vector<route> (*routes)();  // the family's route table
+  bool (*enabled)(const config&);  // whether this config serves it
+};
+
+// Every family, in match order (the router takes the first route that
+// matches, so a family whose paths overlap another's must come first).
+const std::vector<route_family>& route_families();
+
+// The routes of every family `cfg` enables, in order.
+std::vector<route> all_routes(const config& cfg);
+
+}  // namespace reemu

@@ -1,0 +1,33 @@
+// One action in wire form as it arrives from outside: a config seed entry, a
+// control-API body or a state-file record. The one parser all three share, so
+// they accept the same entries with the same messages.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+// A wire entry, checked: the wire object without its `simulate` block
+// (action_uid always present), plus the plan that block describes.
+struct wire_entry {
+  action_kind kind = action_kind::task;
+  json fields;
+  std::optional<simulate_plan> plan;
+};
+
+// Parses one entry of `kind`: checks the types the wire needs, gives it an
+// action_uid when it has none, and splits off `simulate` (over the template
+// of the entry's name, if there is one). `where` names the entry in messages
+// ("actions[3]", "body"). Returns the failure, or nullopt with `out` filled.
+std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
+                                        wire_entry& out);
+
+// The action `entry` describes: static when it has no plan, simulated_body when it
+// has one. Consumes `entry`; timestamps are left at 0 for the caller to set.
+action make_action(wire_entry entry);
+
+}  // namespace reemu

@@ -1,0 +1,54 @@
+// Building the seed from the config, and going back to it.
+#include "reemu/config/seed.hpp"
+
+#include <cmath>
+
+#include "reemu/auth/auth.hpp"
+#include "reemu/control/faults.hpp"
+#include "reemu/control/journal.hpp"
+#include "reemu/model/clock.hpp"
+#include "reemu/util/number.hpp"
+
+namespace reemu {
+
+namespace {
+
+double seed_creation_time(const wire_entry& s, double now) {
+  // A pasted capture carries its own times; keep them for v2's creation_time.
+  const json& f = s.fields;
+  if (auto it = f.find("creation_time"); it != f.end() && it->is_string()) {
+    const auto x = parse_number<double>(it->get_ref<const std::string&>());
+    // "nan" and "inf" parse too: only a finite time is a time.
+    if (x && std::isfinite(*x)) return *x;
+  }
+  if (auto it = f.find("heartbeat"); it != f.end() && it->is_number()) return it->get<double>();
+  return now;
+}
+
+}  // namespace
+
+registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, cfg.actions, now); }
+
+registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, double now) {
+  registry_data d;
+  for (const auto& u : cfg.users)
+    d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
+  d.databases.insert(cfg.databases.begin(), cfg.databases.end());
+  for (auto& s : actions) {
+    const double created = s.plan ? now : seed_creation_time(s, now);
+    action a = make_action(std::move(s));
+    a.created_at = created;
+    a.started_at = now;
+    d.add(std::move(a));
+  }
+  return d;
+}
+
+void reset_to_seed(services& svc) {
+  svc.clock.reset();
+  svc.registry.reset(svc.clock.now());
+  svc.faults.clear();
+  svc.journal.clear();
+}
+
+}  // namespace reemu
