@@ -435,7 +435,7 @@ TEST(wire, a_simulated_action_has_a_plan_and_no_bytes) {
 
 TEST(wire, list_cache_never_serves_another_snapshot) {
   list_cache lists;
-  const json doc = json::parse(capture_list);
+  const json doc = json::parse(capture_list());
   auto first = std::make_shared<const registry_state>(seed_from(doc), 1);
   const auto body = lists.v1(first, seed_now);
   EXPECT_EQ(lists.v1(first, seed_now).get(), body.get());  // same snapshot, same interval
