@@ -11,6 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -27,9 +35,9 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/util/logging.hpp"
 #include "reemu/net/net.hpp"
 #include "reemu/net/server.hpp"
+#include "reemu/util/logging.hpp"
 #include "schema_check.hpp"
 
 namespace reemu::test {
