@@ -1,25 +1,24 @@
-// Raw bytes of one connection -> Beast's request parser (the limits the
-// server uses) -> app::handle, request after request as a keep-alive
-// connection would deliver them. No sockets: the bytes go to parser.put.
+// Raw bytes of one connection -> the server's real session
+// (reemu::http_session, include/reemu/net/session.hpp) over a
+// beast::test::stream: the same read loop, limits, header checks and
+// answers as a socket gets. No sockets.
 //
-// Each input starts from the configured seed (reproducible crashes). Each
-// parsed request is answered as sent, then again with an admin's credentials
-// so the handlers behind authentication see the fuzzer's targets and bodies.
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+// Each input starts from the configured seed (reproducible crashes). The
+// session's handler is the app behind a thin wrapper that checks every
+// reply, replays the request with an admin's credentials (so the handlers
+// behind authentication see the fuzzer's targets and bodies) and skips a
+// fault's wait (a delay rule would otherwise stall the run). The stream
+// hands the input over in pieces whose size depends on the input's length,
+// so requests split at odd places too.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/_experimental/test/stream.hpp>
+#include <exception>
 
 #include "fuzz_support.hpp"
-#include "reemu/net/incoming.hpp"
+#include "reemu/net/session.hpp"
 
 namespace {
-
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-
-constexpr std::uint32_t header_limit = 16 * 1024;
-constexpr std::uint64_t body_limit = 1024 * 1024;
-constexpr int max_requests = 16;  // per input: a pipeline, not a flood
 
 reemu::app& shared_app() {
   static const auto a = reemu::fuzz::make_app();
@@ -38,53 +37,47 @@ void decode_variants(std::string_view value) {
   (void)reemu::parse_basic_authorization("Basic  " + std::string(value) + " \t");
 }
 
-void answer(reemu::app& a, const reemu::incoming_request& in, reemu::auth_cache& cache) {
-  const reemu::handled h = a.handle(in, &cache);
-  const std::string context = std::string(in.method_text) + " " + std::string(in.target);
-  reemu::fuzz::check_reply(h, context);
-  a.record(in, h, h.reply.drop ? 0 : static_cast<unsigned>(h.reply.status), 1);
-}
+struct checking_handler {
+  reemu::app& a;
+  reemu::auth_cache admin_cache;  // the admin replay's own connection
+
+  reemu::handled handle(const reemu::incoming_request& in, reemu::auth_cache* cache) {
+    const std::string context = std::string(in.method_text) + " " + std::string(in.target);
+    decode_variants(in.authorization);
+    reemu::handled h = a.handle(in, cache);
+    reemu::fuzz::check_reply(h, context);
+    reemu::incoming_request admin = in;
+    admin.authorization = reemu::fuzz::admin_authorization();
+    reemu::fuzz::check_reply(a.handle(admin, &admin_cache), context);
+    h.reply.delay = std::chrono::milliseconds(0);
+    return h;
+  }
+};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  namespace beast = boost::beast;
   reemu::app& a = shared_app();
   reemu::reset_to_seed(a.svc());
 
-  std::string_view rest(reinterpret_cast<const char*>(data), size);
-  reemu::auth_cache cache;        // one connection: the server keeps one per session
-  reemu::auth_cache admin_cache;  // the admin replay's own connection
-  for (int n = 0; n < max_requests && !rest.empty(); ++n) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(header_limit);
-    parser.body_limit(body_limit);
-    parser.eager(true);
-    beast::error_code ec;
-    while (!parser.is_done()) {
-      const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
-      rest.remove_prefix(used);
-      if (ec == http::error::need_more) {
-        if (used == 0 || rest.empty()) {
-          parser.put_eof(ec);  // the client closed mid-request
-          break;
-        }
-        ec = {};
-        continue;
-      }
-      if (ec || used == 0) break;
-    }
-    if (ec || !parser.is_done()) return 0;
+  boost::asio::io_context ioc;
+  beast::test::stream server_side(ioc);
+  beast::test::stream client(ioc);
+  server_side.connect(client);
+  server_side.read_size(size % 3 == 0 ? 1 + size % 61 : 4096);
+  server_side.append({reinterpret_cast<const char*>(data), size});
+  client.close();  // the input is all the client sends; then end of stream
 
-    // Exactly what a session hands to the app, after the same framing check.
-    const auto& req = parser.get();
-    if (reemu::unsupported_transfer_encoding(req)) return 0;  // 400 and a close
-    reemu::incoming_request in = reemu::to_incoming(req);
-
-    decode_variants(in.authorization);
-    answer(a, in, cache);
-    in.authorization = reemu::fuzz::admin_authorization();
-    answer(a, in, admin_cache);
-    if (!req.keep_alive()) break;
-  }
+  reemu::session_limits limits;  // the defaults of config/default.json
+  const std::atomic<bool> stopping{false};
+  checking_handler handler{a, {}};
+  beast::flat_buffer buffer;
+  reemu::http_session<beast::test::stream, checking_handler> session(server_side, buffer, handler,
+                                                                     limits, stopping);
+  boost::asio::co_spawn(ioc, session.run(), [](std::exception_ptr e, bool) {
+    if (e) std::rethrow_exception(e);  // nothing a client sends may escape a session
+  });
+  ioc.run();
   return 0;
 }

@@ -1,5 +1,5 @@
 // Shared by the libFuzzer targets: a small embedded config, requests built
-// the way src/server.cpp builds them, and the reply invariants every target
+// the way a session builds them, and the reply invariants every target
 // checks. A broken invariant calls abort() with a message, so libFuzzer
 // reports the input as a crash and keeps it.
 #pragma once
@@ -67,7 +67,7 @@ inline std::unique_ptr<app> make_app() {
   return std::make_unique<app>(parse_config(std::move(*doc), "fuzz-config"));
 }
 
-// A request as src/server.cpp hands it to app::handle.
+// A request as a session hands it to app::handle.
 struct request_text {
   http_t::verb method = http_t::verb::get;
   std::string target;

@@ -179,6 +179,12 @@ void validate(const config& c) {
   if (c.log.format != "text" && c.log.format != "json")
     throw config_error("log format must be text or json; got \"" + c.log.format + "\"");
   if (s.header_limit < 1024) throw config_error("header limit must be at least 1024 bytes");
+  // Beast stores a header field's length in 16 bits and throws for a longer
+  // one: the limit must keep every field below that.
+  if (s.header_limit > 65535)
+    throw config_error(
+        "header limit must be at most 65535 bytes (the HTTP parser's largest header field); got " +
+        std::to_string(s.header_limit));
 }
 
 }  // namespace reemu

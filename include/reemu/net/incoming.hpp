@@ -1,12 +1,13 @@
-// From a parsed Beast request to the app's incoming_request: one definition
-// for the server's sessions and the HTTP fuzzer, so the fuzzer exercises
-// exactly what a connection hands over.
+// From a parsed Beast request to the app's incoming_request, and the header
+// checks a session makes before it reads a body.
 #pragma once
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <optional>
+#include <string_view>
 
 #include "reemu/app/app.hpp"
 
@@ -38,6 +39,18 @@ inline bool unsupported_transfer_encoding(const boost::beast::http::fields& head
   const auto codings = header.count(http::field::transfer_encoding);
   return codings > 1 || (codings == 1 &&
                          !boost::beast::iequals(header[http::field::transfer_encoding], "chunked"));
+}
+
+// Why a request header is refused with 400 and a close, or nothing: an
+// unsupported Transfer-Encoding, or two Authorization fields (which one a
+// proxy in front checked is anyone's guess).
+inline std::optional<std::string_view> refuse_header(const boost::beast::http::fields& header) {
+  namespace http = boost::beast::http;
+  if (unsupported_transfer_encoding(header))
+    return "Unsupported Transfer-Encoding: only chunked is accepted";
+  if (header.count(http::field::authorization) > 1)
+    return "More than one Authorization header: send one";
+  return std::nullopt;
 }
 
 }  // namespace reemu

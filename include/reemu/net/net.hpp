@@ -1,12 +1,13 @@
 // Namespace aliases for Boost.Asio and Boost.Beast, in one place so every file
-// spells them the same way.
+// spells them the same way. Only the aliases: each file includes the Asio and
+// Beast headers it uses (the namespaces are declared here so the aliases need
+// none of them).
 #pragma once
 
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace boost::asio::ssl {}
+namespace boost::beast::http {}
 
 namespace reemu {
 namespace net = boost::asio;

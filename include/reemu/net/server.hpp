@@ -1,8 +1,9 @@
 // The network server: HTTP and HTTPS listeners on one io_context, one
-// session coroutine per connection (generic over plain and TLS streams), and
-// graceful shutdown. Sessions do I/O only; the app answers requests.
+// coroutine per connection (generic over plain and TLS streams), and a
+// graceful stop. Sessions do I/O only; the app answers requests.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -28,12 +29,17 @@ class server {
   std::uint16_t http_port() const noexcept;
   std::uint16_t https_port() const noexcept;
 
+  // The connection cap in force: server.max_connections, lowered to what the
+  // open-file limit allows (raised to its hard limit when the server is made).
+  std::size_t max_connections() const noexcept;
+
   // Serves on `threads` threads (the calling one included) until stop().
   void run(unsigned threads);
 
-  // Graceful stop: listeners close, idle connections close, requests in
-  // flight are answered, then run() returns (after at most a few seconds).
-  // Thread-safe; may be called before or during run().
+  // Graceful stop: listeners close, idle connections close, requests already
+  // received are answered with `Connection: close`; after 3 s the connections
+  // still open are closed. run() returns when every connection has ended
+  // (within about 5 s). Thread-safe; may be called before or during run().
   void stop();
 
   // Stops on SIGINT or SIGTERM.

@@ -1,0 +1,32 @@
+// One accepted connection from start to close: its place under the cap, TLS
+// detection and handshake on the HTTPS port, the HTTP session, the close.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+
+#include "reemu/app/app.hpp"
+#include "reemu/net/connections.hpp"
+#include "reemu/net/net.hpp"
+#include "reemu/net/session.hpp"
+
+namespace reemu {
+
+// What every connection of a server shares; outlives them all.
+struct connection_env {
+  app& handler;
+  session_limits limits;
+  std::chrono::seconds handshake_timeout;
+  connection_registry& registry;
+  const std::atomic<bool>& stopping;
+  ssl::context* tls = nullptr;  // set when the HTTPS listener is on
+};
+
+// Serves `socket` (accepted on its own strand; the coroutine runs there):
+// plain HTTP, or with `tls` the HTTPS port's detection, handshake and
+// session. Past the cap or while stopping: a 503 on HTTP, a close on HTTPS.
+net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls);
+
+}  // namespace reemu

@@ -1,0 +1,271 @@
+// One HTTP/1.1 connection's requests, over any stream: a beast::tcp_stream,
+// an ssl_stream over one, or a beast::test::stream in the unit tests and the
+// HTTP fuzzer. The session is the only place request bytes move: it reads
+// them into a bounded buffer, feeds Beast's parser, enforces the limits
+// (431, 413, 400 and a close), calls the handler (the app) once per request
+// and carries out what the reply says: answer, wait, drop or close.
+//
+// Nothing a client sends escapes a session: the parser is fed here, inside
+// the coroutine, so even an exception out of it (Beast throws
+// std::length_error for a field over 65,533 bytes) ends this connection only.
+// The read buffer's cap (session_limits::buffer_limit) keeps every line the
+// parser must hold whole (header, chunk header with its extensions, trailer)
+// below that size, so in practice it answers instead.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "reemu/app/app.hpp"
+#include "reemu/config/config.hpp"
+#include "reemu/net/answer.hpp"
+#include "reemu/net/incoming.hpp"
+#include "reemu/net/net.hpp"
+
+namespace reemu {
+
+// The limits a session enforces, from the server config.
+struct session_limits {
+  std::size_t header_limit = 16 * 1024;
+  std::uint64_t body_limit = 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+
+  static session_limits from(const server_config& c) {
+    return {c.header_limit, c.body_limit, std::chrono::seconds(c.read_timeout_seconds),
+            std::chrono::seconds(c.idle_timeout_seconds)};
+  }
+
+  // The read buffer's cap: the longest header, chunk header (extensions
+  // included) or trailer a client can make the server hold. Below 64 KiB
+  // with any valid config (header_limit_bytes <= 65535), and at least 8 KiB
+  // so bodies are read in useful pieces.
+  std::size_t buffer_limit() const { return std::max<std::size_t>(header_limit, 8 * 1024); }
+};
+
+// A read that ends in one of these ends the session without an answer: the
+// client left, went silent or was cut off.
+bool is_quiet_close(const beast::error_code& ec);
+
+// What to answer a read that ended in `ec` (`in_body`: after the header was
+// read): an error and its description, or nothing (is_quiet_close(), or an
+// I/O error: the connection is gone).
+std::optional<failure> refusal_for(const beast::error_code& ec, bool in_body,
+                                   const session_limits& limits);
+
+// Handler: any type with `handled handle(const incoming_request&,
+// auth_cache*)`, called once per request on the session's executor. The
+// server's is the app itself.
+template <class Stream, class Handler = app>
+class http_session {
+ public:
+  using parser_type = http::request_parser<http::string_body>;
+
+  // `buffer` may already hold bytes of the first request (TLS detection);
+  // its cap is set here. Everything passed must outlive run(). `stopping` is
+  // the server's stop flag.
+  http_session(Stream& stream, beast::flat_buffer& buffer, Handler& handler,
+               const session_limits& limits, const std::atomic<bool>& stopping)
+      : stream_(stream), buffer_(buffer), handler_(handler), limits_(limits), stopping_(stopping) {
+    buffer_.max_size(limits_.buffer_limit());
+  }
+
+  // Reads and answers requests until the connection should close. Returns
+  // true when the stream is fit for a clean close (a TLS close_notify): the
+  // client ended the connection between requests or the last answer said
+  // `Connection: close`. Never throws for anything the peer sends.
+  net::awaitable<bool> run() {
+    for (;;) {
+      // A stopping server answers what it has received, then closes.
+      if (stopping_ && !has_input()) co_return false;
+      parser_type parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
+      parser.body_limit(limits_.body_limit);
+      if (const auto got = co_await read_request(parser); got != after::keep_going)
+        co_return got == after::closed_cleanly;
+      const auto next = co_await answer(parser.get());
+      if (next != after::keep_going) co_return next == after::closed_cleanly;
+    }
+  }
+
+  // The server is stopping (call on the session's executor): a session
+  // waiting for the next request with no byte of it received stops waiting
+  // and closes; one with a request under way answers it with
+  // `Connection: close`.
+  void stop() {
+    if (!idle_ || has_input()) return;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (requires { lowest.cancel(); })
+      lowest.cancel();
+    else
+      lowest.close();
+  }
+
+  // Ends the connection now, whatever it is doing (the drain deadline has
+  // passed; call on the session's executor): pending reads, writes and a
+  // fault's wait complete at once with an error.
+  void close() {
+    closed_ = true;
+    if (delay_) delay_->cancel();
+    beast::get_lowest_layer(stream_).close();
+  }
+
+ private:
+  enum class after { keep_going, closed_cleanly, closed };
+
+  // True when bytes of a next request have arrived: in the buffer, or in the
+  // socket waiting to be read.
+  bool has_input() {
+    if (buffer_.size() > 0) return true;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (requires { lowest.socket().available(); }) {
+      beast::error_code ec;
+      return lowest.socket().available(ec) > 0 && !ec;
+    } else if constexpr (requires { lowest.buffer().size(); }) {
+      return lowest.buffer().size() > 0;  // beast::test::stream's pending input
+    } else {
+      return false;
+    }
+  }
+
+  // Reads one request (header, checks, body) into `parser`: keep_going when
+  // it is there to answer, closed_cleanly when the client closed before a
+  // first byte of it, closed otherwise (a refusal is answered first).
+  net::awaitable<after> read_request(parser_type& parser) {
+    expire_after(stream_, buffer_.size() > 0 ? limits_.read_timeout : limits_.idle_timeout);
+    auto ec = co_await read(parser, true);
+    if (!ec) {
+      // Request smuggling, ambiguous credentials: refused before the body.
+      if (const auto refusal = refuse_header(parser.get())) {
+        co_await write_error(stream_, parser.get().version(), api_error::bad_request,
+                             std::string(*refusal));
+        co_return after::closed;
+      }
+      if (parser.is_done()) co_return after::keep_going;
+      expire_after(stream_, limits_.read_timeout);
+      parser.eager(true);  // the body in as few calls as the bytes allow
+      ec = co_await read(parser, false);
+      if (!ec) co_return after::keep_going;
+    }
+    if (ec == http::error::end_of_stream) co_return after::closed_cleanly;
+    if (auto refusal = refusal_for(ec, parser.is_header_done(), limits_)) {
+      const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+      co_await write_error(stream_, version, refusal->error, std::move(refusal->description));
+    }
+    co_return after::closed;
+  }
+
+  // Feeds the parser from the buffer, reading more from the stream as it
+  // needs, until the header (`header_only`) or the whole message is parsed.
+  // Returns the error that stopped it: a parse error, a limit, the buffer's
+  // cap (http::error::buffer_overflow), end_of_stream when the client closed
+  // before a first byte, an I/O error.
+  net::awaitable<beast::error_code> read(parser_type& parser, bool header_only) {
+    for (;;) {
+      if (buffer_.size() > 0) {
+        beast::error_code ec;
+        std::size_t used = 0;
+        try {
+          used = parser.put(buffer_.data(), ec);
+        } catch (const std::exception& e) {
+          // Beast throws for what it cannot store (std::length_error for a
+          // field over 64 KiB); the buffer's cap prevents it, this keeps it
+          // to this connection should another one appear.
+          spdlog::warn("request refused, the HTTP parser threw: {}", e.what());
+          co_return http::error::bad_field;
+        }
+        buffer_.consume(used);
+        if (!ec && (header_only ? parser.is_header_done() : parser.is_done())) co_return ec;
+        if (ec && ec != http::error::need_more) co_return ec;
+        if (!ec && used > 0) continue;
+      }
+      if (buffer_.size() >= buffer_.max_size()) co_return http::error::buffer_overflow;
+      const std::size_t room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 16384);
+      idle_ = header_only && !parser.got_some() && buffer_.size() == 0;
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(room), use_tuple);
+      idle_ = false;
+      buffer_.commit(n);
+      if (ec == net::error::eof) {
+        if (!parser.got_some() && buffer_.size() == 0) co_return http::error::end_of_stream;
+        parser.put_eof(ec);
+        if (!ec && !parser.is_done()) ec = http::error::partial_message;
+        co_return ec;
+      }
+      if (ec) co_return ec;
+    }
+  }
+
+  // Hands the request to the handler and carries out its reply.
+  net::awaitable<after> answer(const http::request<http::string_body>& req) {
+    handled h = handler_.handle(to_incoming(req), &auth_);
+    if (h.reply.delay.count() > 0) {
+      if (!delay_) delay_.emplace(stream_.get_executor());
+      delay_->expires_after(h.reply.delay);
+      co_await delay_->async_wait(use_tuple);
+      if (closed_) co_return after::closed;
+    }
+    if (h.reply.drop) {
+      auto& lowest = beast::get_lowest_layer(stream_);
+      if constexpr (requires { lowest.socket(); }) {
+        beast::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      }
+      lowest.close();
+      co_return after::closed;
+    }
+
+    http::response<shared_body> res{h.reply.status, req.version()};
+    res.set(http::field::server, "re-actions-emulator");
+    for (auto& [field, value] : h.reply.headers) res.set(field, value);
+    res.keep_alive(keep_alive(req));
+    if (h.reply.body) res.set(http::field::content_type, h.reply.content_type);
+    if (req.method() == http::verb::head) {
+      res.content_length(
+          shared_body::size(h.reply.body));  // what GET would send, without the bytes
+    } else {
+      res.body() = h.reply.body;
+      res.prepare_payload();
+    }
+    expire_after(stream_, write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    if (ec) co_return after::closed;
+    co_return res.keep_alive() ? after::keep_going : after::closed_cleanly;
+  }
+
+  // Whether the connection stays open after answering `req`.
+  bool keep_alive(const http::request<http::string_body>& req) {
+    if (!req.keep_alive()) return false;
+    // RFC 9112 section 6.1: a Transfer-Encoding in a request before HTTP/1.1
+    // may be a smuggling attempt through an old proxy; close after answering.
+    if (req.version() < 11 && req.count(http::field::transfer_encoding) > 0) return false;
+    // A stopping server keeps a connection only for a request already
+    // received after this one (pipelined): it is answered too.
+    return !stopping_ || has_input();
+  }
+
+  Stream& stream_;
+  beast::flat_buffer& buffer_;
+  Handler& handler_;
+  session_limits limits_;
+  const std::atomic<bool>& stopping_;
+  auth_cache auth_;                         // this connection's last authentication
+  std::optional<net::steady_timer> delay_;  // a fault's wait
+  bool idle_ = false;                       // waiting for the first byte of a request
+  bool closed_ = false;                     // close() was called
+};
+
+}  // namespace reemu

@@ -1,0 +1,117 @@
+// One accepted connection (include/reemu/net/connection.hpp).
+//
+// Expected I/O outcomes (end of stream, timeouts, resets) come back as error
+// codes and end the connection quietly. The place under max_connections is
+// given back before the server closes its side, so a client that has seen the
+// close finds it free.
+#include "reemu/net/connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace reemu {
+
+namespace {
+
+// How long a TLS close_notify exchange may take.
+constexpr auto tls_shutdown_timeout = std::chrono::seconds(3);
+
+// Points the registry's close at `stream` until the scope ends.
+template <class Stream>
+class closable {
+ public:
+  closable(connection_registry::member& m, Stream& stream) : m_(m) {
+    m_.get().close = [&stream] { beast::get_lowest_layer(stream).close(); };
+  }
+  ~closable() { m_.get().close = nullptr; }
+  closable(const closable&) = delete;
+  closable& operator=(const closable&) = delete;
+
+ private:
+  connection_registry::member& m_;
+};
+
+// Runs `session` with the registry able to reach it; returns run()'s result.
+// Afterwards a close closes the stream again.
+template <class Session, class Stream>
+net::awaitable<bool> run_registered(Session& session, Stream& stream,
+                                    connection_registry::member& m) {
+  m.get().stop = [&session] { session.stop(); };
+  m.get().close = [&session] { session.close(); };
+  const bool clean = co_await session.run();
+  m.get().stop = nullptr;
+  m.get().close = [&stream] { beast::get_lowest_layer(stream).close(); };
+  co_return clean;
+}
+
+// The HTTPS port: peeks at the first bytes, so a plain-HTTP client gets a
+// readable 400 instead of a handshake failure; then handshake and session.
+// Returns after the TLS close (the place is released before it).
+net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& env,
+                               connection_registry::place& place, connection_registry::member& m) {
+  closable guard(m, stream);
+  beast::flat_buffer buffer(env.limits.buffer_limit());
+  stream.expires_after(env.handshake_timeout);
+  auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, use_tuple);
+  if (dec) co_return;
+  if (!is_tls) {
+    co_await write_error(stream, 11, api_error::bad_request,
+                         "This port speaks HTTPS: use https://");
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *env.tls);
+  closable tls_guard(m, tls);
+  auto [hec, used] =
+      co_await tls.async_handshake(ssl::stream_base::server, buffer.data(), use_tuple);
+  if (hec) {
+    spdlog::debug("TLS handshake failed: {}", hec.message());
+    co_return;
+  }
+  buffer.consume(used);
+  http_session<beast::ssl_stream<beast::tcp_stream>> session(tls, buffer, env.handler, env.limits,
+                                                             env.stopping);
+  const bool clean = co_await run_registered(session, tls, m);
+  place.release();
+  if (clean) {
+    beast::get_lowest_layer(tls).expires_after(tls_shutdown_timeout);
+    co_await tls.async_shutdown(use_tuple);
+  }
+}
+
+}  // namespace
+
+net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls) {
+  connection_registry::place place(env.registry);
+  connection_registry::member m(env.registry, socket.get_executor());
+  beast::error_code ignored;
+  // Small answers go out at once: without it the first answer on a fresh
+  // TLS 1.3 connection waits ~40 ms for the ACK of the session tickets.
+  socket.set_option(tcp::no_delay(true), ignored);
+  beast::tcp_stream stream(std::move(socket));
+  closable guard(m, stream);
+
+  if (place.over_cap() || env.stopping) {
+    if (!tls)
+      co_await write_error(stream, 11, api_error::service_unavailable,
+                           "Too many connections, try again later");
+    place.release();
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return;
+  }
+  if (tls) {
+    co_await serve_tls(std::move(stream), env, place, m);
+    co_return;
+  }
+  beast::flat_buffer buffer;
+  http_session<beast::tcp_stream> session(stream, buffer, env.handler, env.limits, env.stopping);
+  co_await run_registered(session, stream, m);
+  place.release();
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace reemu

@@ -1,0 +1,205 @@
+// Unit tests of the server's session (include/reemu/net/session.hpp): the
+// real read loop, limits and answers, driven over beast::test::stream with
+// the real app on config/default.json. No sockets.
+#include "reemu/net/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/_experimental/test/stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
+
+namespace reemu {
+namespace {
+
+namespace test = boost::beast::test;
+
+app& shared_app() {
+  static const auto a = std::make_unique<app>(load_config(REEMU_SOURCE_DIR "/config/default.json"));
+  return *a;
+}
+
+std::string admin_line() {
+  return "Authorization: Basic " + base64_encode("admin@redis.local:Redis123!") + "\r\n";
+}
+
+std::string get(std::string_view target, std::string_view extra = {}) {
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n" + admin_line() +
+         std::string(extra) + "\r\n";
+}
+
+struct answer {
+  unsigned status = 0;
+  bool keep_alive = false;
+  std::string body;
+};
+
+// What one connection's session made of `input` (sent at once, then the
+// client's side closed unless `keep_open`).
+struct outcome {
+  std::vector<answer> answers;
+  std::string rest;            // bytes after the last whole answer
+  bool clean = false;          // run()'s result
+  bool ended = false;          // run() returned
+  std::size_t bytes_read = 0;  // of the input, by the server
+};
+
+outcome serve(const std::string& input, session_limits limits = {}, bool keep_open = false,
+              bool stopping_flag = false, std::size_t read_size = 4096) {
+  net::io_context ioc;
+  test::stream server_side(ioc);
+  test::stream client(ioc);
+  server_side.connect(client);
+  server_side.read_size(read_size);
+  server_side.append(input);
+  if (!keep_open) server_side.close_remote();
+  const std::atomic<bool> stopping{stopping_flag};
+  beast::flat_buffer buffer;
+  http_session<test::stream> session(server_side, buffer, shared_app(), limits, stopping);
+  outcome out;
+  net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool clean) {
+    if (e) std::rethrow_exception(e);
+    out.clean = clean;
+    out.ended = true;
+  });
+  ioc.run();
+  out.bytes_read = server_side.nread_bytes();
+  // Parse the answers the client received.
+  std::string wire = client.str();
+  while (!wire.empty()) {
+    http::response_parser<http::string_body> parser;
+    parser.eager(true);
+    beast::error_code ec;
+    const auto used = parser.put(net::buffer(wire), ec);
+    if (ec || !parser.is_done()) break;
+    out.answers.push_back(
+        {parser.get().result_int(), parser.get().keep_alive(), parser.get().body()});
+    wire.erase(0, used);
+  }
+  out.rest = wire;
+  return out;
+}
+
+TEST(session, PipelinedKeepAliveRequestsAreAnsweredInOrder) {
+  const auto out = serve(get("/v1/actions") + get("/emulator/v1/health") + get("/nope"));
+  ASSERT_EQ(out.answers.size(), 3u) << out.rest;
+  EXPECT_EQ(out.answers[0].status, 200u);
+  EXPECT_EQ(out.answers[1].status, 200u);
+  EXPECT_EQ(out.answers[2].status, 404u);
+  for (const auto& a : out.answers) EXPECT_TRUE(a.keep_alive);
+  EXPECT_TRUE(out.ended);
+  EXPECT_TRUE(out.clean);  // the client closed between requests
+  EXPECT_EQ(out.rest, "");
+}
+
+TEST(session, RequestsSplitIntoSingleBytesAreRead) {
+  const auto out = serve(get("/emulator/v1/health") + get("/v1/actions"), {}, false, false, 1);
+  ASSERT_EQ(out.answers.size(), 2u);
+  EXPECT_EQ(out.answers[0].status, 200u);
+  EXPECT_EQ(out.answers[1].status, 200u);
+}
+
+TEST(session, ConnectionCloseEndsTheSessionAfterTheAnswer) {
+  const auto out =
+      serve(get("/emulator/v1/health", "Connection: close\r\n") + get("/v1/actions"), {}, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_FALSE(out.answers[0].keep_alive);
+  EXPECT_TRUE(out.ended);  // without waiting for the client to close
+  EXPECT_TRUE(out.clean);
+}
+
+TEST(session, OversizedHeaderIs431AndCloses) {
+  session_limits limits;
+  limits.header_limit = 2048;
+  const auto out =
+      serve(get("/v1/actions", "X-Big: " + std::string(4000, 'a') + "\r\n") + get("/v1/actions"),
+            limits, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 431u);
+  EXPECT_FALSE(out.answers[0].keep_alive);
+  EXPECT_TRUE(out.ended);
+  EXPECT_FALSE(out.clean);
+}
+
+TEST(session, OversizedBodyIs413BeforeTheBodyIsRead) {
+  session_limits limits;
+  limits.body_limit = 100;
+  const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
+                          "Content-Length: 100000\r\n\r\n" + std::string(100000, '{');
+  const auto out = serve(req, limits, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 413u);
+  EXPECT_TRUE(out.ended);
+  EXPECT_LT(out.bytes_read, 20000u);  // the body was not read
+}
+
+TEST(session, MalformedRequestIs400AndCloses) {
+  const auto out = serve("GET / HTTP/1.1\r\nHost x\r\n\r\n" + get("/v1/actions"), {}, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 400u);
+  EXPECT_TRUE(out.ended);
+}
+
+// A trailer field over 64 KiB made Beast throw std::length_error out of
+// io_context::run(): the process died. Now the read buffer's cap stops it.
+TEST(session, LongTrailerFieldIs400NotACrash) {
+  const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + std::string(70000, 'a') +
+                          "\r\n\r\n";
+  const auto out = serve(req, {}, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 400u);
+  EXPECT_TRUE(out.ended);
+}
+
+// A chunk extension is not body: it used to grow the read buffer without
+// limit (64 MiB of it cost 88 MiB). Now it stops at the buffer's cap.
+TEST(session, LongChunkExtensionIs400AndStopsReading) {
+  const session_limits limits;
+  const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
+                          "Transfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(1 << 20, 'a');
+  const auto out = serve(req, limits, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 400u);
+  EXPECT_TRUE(out.ended);
+  EXPECT_LE(out.bytes_read, limits.buffer_limit() + 4096);
+}
+
+TEST(session, Http10ChunkedRequestIsAnsweredThenClosed) {
+  const std::string req = "POST /emulator/v1/actions HTTP/1.0\r\nHost: x\r\n" + admin_line() +
+                          "Connection: keep-alive\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+  const auto out = serve(req + get("/v1/actions"), {}, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_FALSE(out.answers[0].keep_alive);
+  EXPECT_TRUE(out.ended);
+}
+
+TEST(session, TwoAuthorizationHeadersAre400) {
+  const auto out = serve(get("/v1/actions", "Authorization: Basic eDp5\r\n"), {}, true);
+  ASSERT_EQ(out.answers.size(), 1u);
+  EXPECT_EQ(out.answers[0].status, 400u);
+  EXPECT_NE(out.answers[0].body.find("Authorization"), std::string::npos);
+  EXPECT_TRUE(out.ended);
+}
+
+// A stopping server answers what it has received, the last answer with
+// Connection: close, and reads no further.
+TEST(session, StoppingAnswersReceivedRequestsThenCloses) {
+  const auto out = serve(get("/emulator/v1/health") + get("/v1/actions"), {}, true, true);
+  ASSERT_EQ(out.answers.size(), 2u);
+  EXPECT_TRUE(out.answers[0].keep_alive);  // another request was already there
+  EXPECT_FALSE(out.answers[1].keep_alive);
+  EXPECT_TRUE(out.ended);
+}
+
+}  // namespace
+}  // namespace reemu
