@@ -17,6 +17,98 @@
 #define REEMU_DEFAULT_CONFIG "config/default.json"
 #endif
 
+namespace {
+
+// What the command line (or its environment variables) said; unset values
+// leave the config file's.
+struct flags {
+  std::string config_path = REEMU_DEFAULT_CONFIG;
+  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
+      state_file;
+  std::optional<unsigned> http_port, https_port, threads;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> tls_names;
+  bool no_http = false, no_https = false, no_control = false, health_check = false;
+};
+
+// Declares every flag, each with its environment variable, writing into `f`.
+// A table of declarations, one statement per flag: long because the flags
+// are many, not because it branches.
+void define_flags(CLI::App& cli, flags& f) {
+  cli.add_option("-c,--config", f.config_path, "JSON config file")
+      ->envname("REEMU_CONFIG")
+      ->capture_default_str();
+  cli.add_option("--bind", f.bind, "Address to listen on (config: server.bind, default 0.0.0.0)")
+      ->envname("REEMU_BIND");
+  cli.add_option("--http-port", f.http_port, "Plain HTTP port, 0 = any free port (default 8080)")
+      ->envname("REEMU_HTTP_PORT")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--https-port", f.https_port, "HTTPS port, 0 = any free port (default 9443)")
+      ->envname("REEMU_HTTPS_PORT")
+      ->check(CLI::Range(0, 65535));
+  cli.add_flag("--no-http", f.no_http, "Turn the plain HTTP listener off")
+      ->envname("REEMU_NO_HTTP");
+  cli.add_flag("--no-https", f.no_https, "Turn the HTTPS listener off")->envname("REEMU_NO_HTTPS");
+  cli.add_option("--tls-cert", f.tls_cert,
+                 "PEM certificate chain (default: self-signed at start-up)")
+      ->envname("REEMU_TLS_CERT");
+  cli.add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert")->envname("REEMU_TLS_KEY");
+  cli.add_option("--tls-cert-out", f.tls_cert_out, "Write the certificate in use to this file")
+      ->envname("REEMU_TLS_CERT_OUT");
+  cli.add_option("--tls-name", f.tls_names,
+                 "Extra host name or address for the generated certificate (repeatable; "
+                 "the env var takes a comma-separated list)")
+      ->envname("REEMU_TLS_NAMES")
+      ->delimiter(',');
+  cli.add_option("--threads", f.threads, "I/O threads (default: hardware threads)")
+      ->envname("REEMU_THREADS")
+      ->check(CLI::Range(1, 256));
+  cli.add_option("--clock", f.clock, "real | manual (default real)")
+      ->envname("REEMU_CLOCK")
+      ->check(CLI::IsMember({"real", "manual"}));
+  cli.add_option("--seed", f.seed, "Seed of the fault-probability generator (default 1)")
+      ->envname("REEMU_SEED");
+  cli.add_option("--state-file", f.state_file,
+                 "Keep what the control API sets up in this file across restarts "
+                 "(config: emulator.state_file; default: none)")
+      ->envname("REEMU_STATE_FILE");
+  cli.add_flag("--no-control-api", f.no_control, "Turn the /emulator/v1 control API off")
+      ->envname("REEMU_NO_CONTROL_API");
+  cli.add_option("--log-level", f.log_level,
+                 "trace | debug | info | warn | error | critical | off (default info)")
+      ->envname("REEMU_LOG_LEVEL");
+  cli.add_option("--log-format", f.log_format, "text | json (default text)")
+      ->envname("REEMU_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  cli.add_flag("--health-check", f.health_check,
+               "Probe the server this config describes (GET /emulator/v1/health) and exit 0 "
+               "when it answers 200: a container HEALTHCHECK without curl");
+}
+
+// Puts the flags that were given over the config file's values.
+void apply_flags(const flags& f, reemu::config& cfg) {
+  auto& s = cfg.server;
+  if (f.bind) s.bind = *f.bind;
+  if (f.http_port) s.http_port = static_cast<std::uint16_t>(*f.http_port);
+  if (f.https_port) s.https_port = static_cast<std::uint16_t>(*f.https_port);
+  if (f.no_http) s.http_enabled = false;
+  if (f.no_https) s.https_enabled = false;
+  if (f.tls_cert) s.tls_cert = *f.tls_cert;
+  if (f.tls_key) s.tls_key = *f.tls_key;
+  if (f.tls_cert_out) s.tls_cert_out = *f.tls_cert_out;
+  if (!f.tls_names.empty()) s.tls_names = f.tls_names;
+  if (f.threads) s.threads = *f.threads;
+  if (f.clock) cfg.emulator.clock = *reemu::parse_clock_mode(*f.clock);
+  if (f.seed) cfg.emulator.seed = *f.seed;
+  if (f.no_control) cfg.emulator.control_api = false;
+  if (f.state_file) cfg.emulator.state_file = *f.state_file;
+  if (f.log_level) cfg.log.level = *f.log_level;
+  if (f.log_format) cfg.log.format = *f.log_format;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App cli{"re-actions-emulator " + std::string(reemu::version) +
                ": the actions endpoints of the Redis Software cluster REST API, emulated.\n"
@@ -25,61 +117,8 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string(reemu::version));
   cli.get_formatter()->column_width(40);
 
-  std::string config_path = REEMU_DEFAULT_CONFIG;
-  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
-      state_file;
-  std::optional<unsigned> http_port, https_port, threads;
-  std::optional<std::uint64_t> seed;
-  bool no_http = false, no_https = false, no_control = false, health_check = false;
-
-  cli.add_option("-c,--config", config_path, "JSON config file")
-      ->envname("REEMU_CONFIG")
-      ->capture_default_str();
-  cli.add_option("--bind", bind, "Address to listen on (config: server.bind, default 0.0.0.0)")
-      ->envname("REEMU_BIND");
-  cli.add_option("--http-port", http_port, "Plain HTTP port, 0 = any free port (default 8080)")
-      ->envname("REEMU_HTTP_PORT")
-      ->check(CLI::Range(0, 65535));
-  cli.add_option("--https-port", https_port, "HTTPS port, 0 = any free port (default 9443)")
-      ->envname("REEMU_HTTPS_PORT")
-      ->check(CLI::Range(0, 65535));
-  cli.add_flag("--no-http", no_http, "Turn the plain HTTP listener off")->envname("REEMU_NO_HTTP");
-  cli.add_flag("--no-https", no_https, "Turn the HTTPS listener off")->envname("REEMU_NO_HTTPS");
-  cli.add_option("--tls-cert", tls_cert, "PEM certificate chain (default: self-signed at start-up)")
-      ->envname("REEMU_TLS_CERT");
-  cli.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")->envname("REEMU_TLS_KEY");
-  cli.add_option("--tls-cert-out", tls_cert_out, "Write the certificate in use to this file")
-      ->envname("REEMU_TLS_CERT_OUT");
-  std::vector<std::string> tls_names;
-  cli.add_option("--tls-name", tls_names,
-                 "Extra host name or address for the generated certificate (repeatable; "
-                 "the env var takes a comma-separated list)")
-      ->envname("REEMU_TLS_NAMES")
-      ->delimiter(',');
-  cli.add_option("--threads", threads, "I/O threads (default: hardware threads)")
-      ->envname("REEMU_THREADS")
-      ->check(CLI::Range(1, 256));
-  cli.add_option("--clock", clock, "real | manual (default real)")
-      ->envname("REEMU_CLOCK")
-      ->check(CLI::IsMember({"real", "manual"}));
-  cli.add_option("--seed", seed, "Seed of the fault-probability generator (default 1)")
-      ->envname("REEMU_SEED");
-  cli.add_option("--state-file", state_file,
-                 "Keep what the control API sets up in this file across restarts "
-                 "(config: emulator.state_file; default: none)")
-      ->envname("REEMU_STATE_FILE");
-  cli.add_flag("--no-control-api", no_control, "Turn the /emulator/v1 control API off")
-      ->envname("REEMU_NO_CONTROL_API");
-  cli.add_option("--log-level", log_level,
-                 "trace | debug | info | warn | error | critical | off (default info)")
-      ->envname("REEMU_LOG_LEVEL");
-  cli.add_option("--log-format", log_format, "text | json (default text)")
-      ->envname("REEMU_LOG_FORMAT")
-      ->check(CLI::IsMember({"text", "json"}));
-
-  cli.add_flag("--health-check", health_check,
-               "Probe the server this config describes (GET /emulator/v1/health) and exit 0 "
-               "when it answers 200: a container HEALTHCHECK without curl");
+  flags f;
+  define_flags(cli, f);
 
   try {
     cli.parse(argc, argv);
@@ -88,33 +127,17 @@ int main(int argc, char** argv) {
   }
 
   try {
-    reemu::config cfg = reemu::load_config(config_path);
-    auto& s = cfg.server;
-    if (bind) s.bind = *bind;
-    if (http_port) s.http_port = static_cast<std::uint16_t>(*http_port);
-    if (https_port) s.https_port = static_cast<std::uint16_t>(*https_port);
-    if (no_http) s.http_enabled = false;
-    if (no_https) s.https_enabled = false;
-    if (tls_cert) s.tls_cert = *tls_cert;
-    if (tls_key) s.tls_key = *tls_key;
-    if (tls_cert_out) s.tls_cert_out = *tls_cert_out;
-    if (!tls_names.empty()) s.tls_names = tls_names;
-    if (threads) s.threads = *threads;
-    if (clock) cfg.emulator.clock = *reemu::parse_clock_mode(*clock);
-    if (seed) cfg.emulator.seed = *seed;
-    if (no_control) cfg.emulator.control_api = false;
-    if (state_file) cfg.emulator.state_file = *state_file;
-    if (log_level) cfg.log.level = *log_level;
-    if (log_format) cfg.log.format = *log_format;
+    reemu::config cfg = reemu::load_config(f.config_path);
+    apply_flags(f, cfg);
     reemu::validate(cfg);
-    if (health_check) {
+    if (f.health_check) {
       std::string detail;
       const bool ok = reemu::probe_health(cfg, std::chrono::seconds(3), detail);
       std::cout << (ok ? "healthy: " : "unhealthy: ") << detail << '\n';
       return ok ? 0 : 1;
     }
     reemu::setup_logging(cfg.log.level, cfg.log.format);
-    spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, config_path);
+    spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, f.config_path);
     return reemu::run(std::move(cfg));
   } catch (const std::exception& e) {
     // Start-up errors (config, TLS files, ports in use) end here.

@@ -188,6 +188,56 @@ bool is_key_mismatch(unsigned long code) {
          (lib == ERR_LIB_SSL && reason == SSL_R_NO_CERTIFICATE_ASSIGNED);
 }
 
+// Loads the private key, telling an encrypted key and a key that does not
+// match the certificate apart from other failures.
+void load_private_key(ssl::context& context, const std::string& key_path,
+                      const std::string& key_text, const std::string& cert_path) {
+  SSL_CTX* ctx = context.native_handle();
+  boost::system::error_code ec;
+  password_probe probe(ctx);
+  ERR_clear_error();
+  context.use_private_key_file(key_path, ssl::context::pem, ec);
+  if (ec) {
+    const openssl_errors errors = drain_openssl_errors(ec);
+    // The probe is the real signal; the PEM headers cover a decoder that
+    // gives up before asking.
+    if (probe.asked() || contains(key_text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+        contains(key_text, "Proc-Type: 4,ENCRYPTED")) {
+      throw tls_error("TLS private key file " + quoted(key_path) +
+                      " is encrypted (password-protected); the emulator cannot ask for a "
+                      "password, so give it an unencrypted key (e.g. `openssl pkey -in " +
+                      key_path + " -out plain-key.pem`)");
+    }
+    if (std::any_of(errors.codes.begin(), errors.codes.end(), is_key_mismatch)) {
+      throw tls_error("TLS private key file " + quoted(key_path) +
+                      " does not match the certificate in " + quoted(cert_path) + " (" +
+                      errors.text + ")");
+    }
+    throw tls_error("cannot load TLS private key from " + quoted(key_path) + ": " + errors.text);
+  }
+}
+
+// Catches the pairs use_private_key_file lets through (see below).
+void check_key_matches(SSL_CTX* ctx, const std::string& key_path, const std::string& cert_path) {
+  // use_private_key_file only compares a key with a certificate of the same
+  // type; an RSA key beside an EC certificate is caught here.
+  ERR_clear_error();
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    std::string detail = drain_openssl_errors().text;
+    // OpenSSL's own reason here ("no certificate assigned") would mislead:
+    // the certificate is loaded, just in the slot of another key type.
+    if (SSL_CTX_get0_certificate(ctx) == nullptr) {
+      const EVP_PKEY* key = SSL_CTX_get0_privatekey(ctx);
+      const char* type = key != nullptr ? EVP_PKEY_get0_type_name(key) : nullptr;
+      detail = std::string("the key is ") + (type != nullptr ? type : "of another type") +
+               ", not the certificate's key type";
+    }
+    throw tls_error("TLS private key file " + quoted(key_path) +
+                    " does not match the certificate in " + quoted(cert_path) + " (" + detail +
+                    ")");
+  }
+}
+
 void load_certificate_and_key(ssl::context& context, const tls_options& options) {
   SSL_CTX* ctx = context.native_handle();
   const std::string& cert_path = options.cert_file;
@@ -215,47 +265,8 @@ void load_certificate_and_key(ssl::context& context, const tls_options& options)
                     drain_openssl_errors(ec).text);
   }
 
-  {
-    password_probe probe(ctx);
-    ERR_clear_error();
-    context.use_private_key_file(key_path, ssl::context::pem, ec);
-    if (ec) {
-      const openssl_errors errors = drain_openssl_errors(ec);
-      // The probe is the real signal; the PEM headers cover a decoder that
-      // gives up before asking.
-      if (probe.asked() || contains(key_text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
-          contains(key_text, "Proc-Type: 4,ENCRYPTED")) {
-        throw tls_error("TLS private key file " + quoted(key_path) +
-                        " is encrypted (password-protected); the emulator cannot ask for a "
-                        "password, so give it an unencrypted key (e.g. `openssl pkey -in " +
-                        key_path + " -out plain-key.pem`)");
-      }
-      if (std::any_of(errors.codes.begin(), errors.codes.end(), is_key_mismatch)) {
-        throw tls_error("TLS private key file " + quoted(key_path) +
-                        " does not match the certificate in " + quoted(cert_path) + " (" +
-                        errors.text + ")");
-      }
-      throw tls_error("cannot load TLS private key from " + quoted(key_path) + ": " + errors.text);
-    }
-  }
-
-  // use_private_key_file only compares a key with a certificate of the same
-  // type; an RSA key beside an EC certificate is caught here.
-  ERR_clear_error();
-  if (SSL_CTX_check_private_key(ctx) != 1) {
-    std::string detail = drain_openssl_errors().text;
-    // OpenSSL's own reason here ("no certificate assigned") would mislead:
-    // the certificate is loaded, just in the slot of another key type.
-    if (SSL_CTX_get0_certificate(ctx) == nullptr) {
-      const EVP_PKEY* key = SSL_CTX_get0_privatekey(ctx);
-      const char* type = key != nullptr ? EVP_PKEY_get0_type_name(key) : nullptr;
-      detail = std::string("the key is ") + (type != nullptr ? type : "of another type") +
-               ", not the certificate's key type";
-    }
-    throw tls_error("TLS private key file " + quoted(key_path) +
-                    " does not match the certificate in " + quoted(cert_path) + " (" + detail +
-                    ")");
-  }
+  load_private_key(context, key_path, key_text, cert_path);
+  check_key_matches(ctx, key_path, cert_path);
 }
 
 // --- Self-signed certificate -------------------------------------------------
@@ -321,21 +332,10 @@ struct identity {
   openssl_ptr<X509> cert;
 };
 
-// P-256: as widely accepted as RSA 2048, far faster to generate at every
-// start-up, and a smaller handshake.
-identity make_self_signed(const std::vector<std::string>& extra_names) {
-  identity id;
-  id.key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  if (!id.key) fail_openssl("cannot generate a P-256 key for the self-signed certificate");
-
-  id.cert.reset(X509_new());
-  X509* cert = id.cert.get();
-  if (cert == nullptr) fail_openssl("cannot allocate a certificate");
-  if (X509_set_version(cert, X509_VERSION_3) != 1) fail_openssl("cannot set certificate version");
-
-  // A random 128-bit serial, so that clients which cached an earlier run's
-  // certificate never see two different certificates with the same
-  // issuer+serial.
+// A random 128-bit serial, so that clients which cached an earlier run's
+// certificate never see two different certificates with the same
+// issuer+serial.
+void set_random_serial(X509* cert) {
   std::array<unsigned char, 16> serial_bytes{};
   if (RAND_bytes(serial_bytes.data(), static_cast<int>(serial_bytes.size())) != 1) {
     fail_openssl("cannot draw a random certificate serial");
@@ -347,7 +347,10 @@ identity make_self_signed(const std::vector<std::string>& extra_names) {
   if (!serial || BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert)) == nullptr) {
     fail_openssl("cannot set the certificate serial");
   }
+}
 
+// Validity, subject and issuer (the same: self-signed), and the public key.
+void set_identity(X509* cert, EVP_PKEY* key) {
   // An hour of back-dating absorbs clock skew between emulator and client.
   if (X509_gmtime_adj(X509_getm_notBefore(cert), -3600L) == nullptr ||
       X509_gmtime_adj(X509_getm_notAfter(cert), 365L * seconds_per_day) == nullptr) {
@@ -364,16 +367,21 @@ identity make_self_signed(const std::vector<std::string>& extra_names) {
   add_name_entry("CN", "localhost");
   add_name_entry("O", "re-actions-emulator");
   if (X509_set_issuer_name(cert, name) != 1) fail_openssl("cannot set certificate issuer");
-  if (X509_set_pubkey(cert, id.key.get()) != 1) fail_openssl("cannot set certificate key");
+  if (X509_set_pubkey(cert, key) != 1) fail_openssl("cannot set certificate key");
+}
 
+// What a server certificate may be used for.
+void add_usage_extensions(X509* cert, EVP_PKEY* key) {
   add_extension(cert, NID_basic_constraints, "critical,CA:FALSE");
   add_extension(cert, NID_key_usage,
-                EVP_PKEY_is_a(id.key.get(), "RSA") == 1
-                    ? "critical,digitalSignature,keyEncipherment"
-                    : "critical,digitalSignature");
+                EVP_PKEY_is_a(key, "RSA") == 1 ? "critical,digitalSignature,keyEncipherment"
+                                               : "critical,digitalSignature");
   add_extension(cert, NID_ext_key_usage, "serverAuth");
   add_extension(cert, NID_subject_key_identifier, "hash");
+}
 
+// The subjectAltName list: loopback, this host, and the configured extras.
+void add_alt_names(X509* cert, const std::vector<std::string>& extra_names) {
   // SANs are built as objects rather than a "DNS:a,IP:b" config string, so an
   // extra name can never inject another entry through a comma.
   openssl_ptr<GENERAL_NAMES> alt_names(GENERAL_NAMES_new());
@@ -394,7 +402,24 @@ identity make_self_signed(const std::vector<std::string>& extra_names) {
   if (X509_add1_ext_i2d(cert, NID_subject_alt_name, alt_names.get(), 0, X509V3_ADD_DEFAULT) != 1) {
     fail_openssl("cannot add subjectAltName");
   }
+}
 
+// P-256: as widely accepted as RSA 2048, far faster to generate at every
+// start-up, and a smaller handshake.
+identity make_self_signed(const std::vector<std::string>& extra_names) {
+  identity id;
+  id.key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!id.key) fail_openssl("cannot generate a P-256 key for the self-signed certificate");
+
+  id.cert.reset(X509_new());
+  X509* cert = id.cert.get();
+  if (cert == nullptr) fail_openssl("cannot allocate a certificate");
+  if (X509_set_version(cert, X509_VERSION_3) != 1) fail_openssl("cannot set certificate version");
+
+  set_random_serial(cert);
+  set_identity(cert, id.key.get());
+  add_usage_extensions(cert, id.key.get());
+  add_alt_names(cert, extra_names);
   if (X509_sign(cert, id.key.get(), EVP_sha256()) <= 0) {
     fail_openssl("cannot sign the self-signed certificate");
   }
