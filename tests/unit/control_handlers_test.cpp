@@ -862,7 +862,7 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(
       dump(all[0]),
-      R"({"duration_us":10,"method":"GET","status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
+      R"({"duration_us":10,"method":"GET","seq":1,"status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
   EXPECT_FALSE(all[0].contains("dropped"));
   EXPECT_EQ(all[4]["dropped"], true);
 
