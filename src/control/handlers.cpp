@@ -9,10 +9,12 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
+#include "reemu/config/validation.hpp"
+#include "reemu/control/journal_api.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/templates.hpp"
-#include "reemu/config/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/util/identifiers.hpp"
 
 namespace reemu {
 
@@ -134,6 +136,8 @@ reply create_action(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
+  if (auto m = over_long_field(*body, {{"action_uid"}, {"task_id"}, {"name"}, {"object_name"}}))
+    return error_reply(api_error::invalid_value, *m);
   object_reader r(*body);
   const auto type = r.string("type", true);
   const auto name = r.string("name", true);
@@ -219,6 +223,8 @@ reply patch_action(const request_context& ctx) {
           "heartbeat", "object_name", "node_uid", "description", "retain_seconds"});
   const auto retain = r.number("retain_seconds", 0, 10.0 * 365 * 24 * 3600);
   if (r.failed()) return error_reply(*r.error());
+  if (auto m = over_long_field(*body, {{"object_name"}}))
+    return error_reply(api_error::invalid_value, *m);
   const std::string& uid = ctx.param("uid");
 
   std::optional<json> result;
@@ -352,7 +358,7 @@ reply create_user(const request_context& ctx) {
   auto password = r.string("password", true);
   auto role_name = r.string("role", true);
   if (r.failed()) return error_reply(*r.error());
-  if (email->empty()) return error_reply(api_error::invalid_value, "'email' must not be empty");
+  if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
   const auto role = parse_role(*role_name);
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
@@ -447,42 +453,8 @@ reply delete_database(const request_context& ctx) {
 
 reply get_requests(const request_context& ctx) {
   journal_filter filter;
-  for (const auto& p : ctx.query) {
-    const std::string value = p.value;
-    if (p.key == "method")
-      filter.method = value;
-    else if (p.key == "path")
-      filter.path = value;
-    else if (p.key == "user")
-      filter.user = value;
-    else if (p.key == "status" || p.key == "limit") {
-      unsigned long long n = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || end != value.data() + value.size() ||
-          (p.key == "status" && (n < 100 || n > 599)))
-        return error_reply(api_error::invalid_value,
-                           "query parameter '" + std::string(p.key) + "' must be " +
-                               (p.key == "status" ? "an HTTP status (100-599)" : "a whole number") +
-                               ", got \"" + value + "\"");
-      if (p.key == "status")
-        filter.status = static_cast<unsigned>(n);
-      else
-        filter.limit = static_cast<std::size_t>(n);
-    } else {
-      return error_reply(api_error::unknown_field,
-                         "unknown query parameter '" + std::string(p.key) +
-                             "' (known: method, path, user, status, limit)");
-    }
-  }
-  json out = json::array();
-  for (const auto& e : ctx.svc->journal.query(filter)) {
-    json j = {{"time", number_value(e.time)}, {"method", e.method},
-              {"target", e.target},           {"user", e.user},
-              {"status", e.status},           {"duration_us", e.duration_us}};
-    if (e.status == 0) j["dropped"] = true;
-    out.push_back(std::move(j));
-  }
-  return json_reply(status::ok, json{{"requests", out}});
+  if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
+  return json_reply(status::ok, journal_page_body(ctx.svc->journal.query(filter)));
 }
 
 reply clear_requests(const request_context& ctx) {
@@ -500,6 +472,11 @@ reply create_fault(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
+  if (auto m = over_long_field(*body, {{"path", max_pattern_length},
+                                       {"user"},
+                                       {"error_code"},
+                                       {"description", max_pattern_length}}))
+    return error_reply(api_error::invalid_value, *m);
   fault_rule rule;
   if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
   const auto id = ctx.svc->faults.add(std::move(rule));
