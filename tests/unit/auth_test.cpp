@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reemu/util/hex.hpp"
 
@@ -219,8 +220,8 @@ TEST(auth, email_problems) {
   ASSERT_TRUE(too_long.has_value());
   EXPECT_NE(too_long->find("257 bytes"), std::string::npos) << *too_long;
   EXPECT_NE(too_long->find("256"), std::string::npos) << *too_long;
-  for (const std::string bad :
-       {"a\r\nb@x", "a\nb@x", "a\tb@x", std::string("a\0b@x", 5), "a\x7f"}) {
+  for (const std::string& bad : std::vector<std::string>{"a\r\nb@x", "a\nb@x", "a\tb@x",
+                                                         std::string("a\0b@x", 5), "a\x7f"}) {
     const auto problem = email_problem(bad, "users[2].email");
     ASSERT_TRUE(problem.has_value()) << bad;
     EXPECT_NE(problem->find("'users[2].email'"), std::string::npos) << *problem;

@@ -588,7 +588,7 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
   EXPECT_FALSE(snap->data().users.contains("x@y"));
   EXPECT_EQ(snap->data().databases, (std::set<std::uint64_t>{1, 2}));
   EXPECT_TRUE(svc().faults.list().empty());
-  EXPECT_TRUE(svc().journal.query({}).empty());
+  EXPECT_TRUE(svc().journal.query({}).entries.empty());
   EXPECT_EQ(now(), t0);
   // Simulated seeds start over with the clock.
   const auto sim = snap->data().find("sim-1");

@@ -54,7 +54,7 @@ TEST(journal, capacity_zero_records_nothing) {
 TEST(journal, clear_empties_it) {
   journal j(100);
   fill(j);
-  ASSERT_EQ(j.query({}).size(), 5u);
+  ASSERT_EQ(j.query({}).entries.size(), 5u);
   j.clear();
   EXPECT_TRUE(j.query({}).entries.empty());
   j.record(entry(9, "GET", "/", "", 200));
