@@ -64,7 +64,7 @@ app::app(config cfg)
       clock_(config_.emulator.clock, start_time(config_)),
       registry_(make_seed(config_, std::move(config_.actions), clock_.now())),
       faults_(config_.emulator.seed),
-      journal_(config_.emulator.journal_size),
+      journal_(config_.emulator.journal_size, config_.emulator.journal_max_bytes),
       router_(all_routes(config_)),
       services_{clock_, registry_, faults_, journal_, lists_} {
   // The registry keeps the seed for reset; the config's copy would only
@@ -274,8 +274,8 @@ void app::record(const incoming_request& req, const handled& h,
   if (!spdlog::should_log(spdlog::level::info)) return;
   const std::uint64_t bytes =
       h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body->size();
-  spdlog::info("access method={} target=\"{}\" user={} status={} bytes={} duration_us={}",
-               req.method_text, json_escape(req.target), h.user.empty() ? "-" : h.user, status,
+  spdlog::info("access method=\"{}\" target=\"{}\" user=\"{}\" status={} bytes={} duration_us={}",
+               log_escape(req.method_text), log_escape(req.target), log_escape(h.user), status,
                bytes, us);
 }
 

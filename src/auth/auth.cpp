@@ -3,9 +3,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <cctype>
+#include <stdexcept>
 
 namespace reemu {
 
@@ -117,21 +119,52 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view valu
   }
 }
 
-password_digest digest_password(std::string_view password) noexcept {
-  password_digest d{};
-  unsigned int len = 0;
-  EVP_Digest(password.data(), password.size(), d.data(), &len, EVP_sha256(), nullptr);
+password_digest rehash_password(std::string_view password, const password_digest& like) {
+  password_digest d = like;
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), d.salt.data(),
+                        static_cast<int>(d.salt.size()), static_cast<int>(d.iterations),
+                        EVP_sha256(), static_cast<int>(d.hash.size()), d.hash.data()) != 1)
+    throw std::runtime_error("PBKDF2 failed (OpenSSL)");
   return d;
 }
 
+password_digest digest_password(std::string_view password) {
+  password_digest d;
+  d.iterations = pbkdf2_iterations;
+  if (RAND_bytes(d.salt.data(), static_cast<int>(d.salt.size())) != 1)
+    throw std::runtime_error("cannot draw a password salt (OpenSSL RAND_bytes failed)");
+  return rehash_password(password, d);
+}
+
+bool verify_password(const password_digest& d, std::string_view password) {
+  const password_digest given = rehash_password(password, d);
+  return CRYPTO_memcmp(given.hash.data(), d.hash.data(), d.hash.size()) == 0;
+}
+
+std::optional<std::string> email_problem(std::string_view email, std::string_view field) {
+  const std::string name = "'" + std::string(field) + "'";
+  if (email.empty()) return name + " must not be empty";
+  if (email.size() > max_email_length)
+    return name + " is " + std::to_string(email.size()) + " bytes long; the limit is " +
+           std::to_string(max_email_length) + " bytes";
+  for (const char c : email)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      return name + " must not contain control characters (CR, LF, tab, ...)";
+  return std::nullopt;
+}
+
 const user* authenticate(const user_map& users, const basic_credentials& credentials) noexcept {
-  // Same work on both paths: one digest, one constant-time compare.
-  static const password_digest dummy = digest_password("\x01not-a-user\x01");
-  const password_digest given = digest_password(credentials.password);
-  const auto it = users.find(std::string_view(credentials.username));
-  const password_digest& expected = it == users.end() ? dummy : it->second.digest;
-  const bool match = CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
-  return (it != users.end() && match) ? &it->second : nullptr;
+  // Same work on both paths: one derivation with the same iteration count,
+  // one constant-time compare.
+  try {
+    static const password_digest dummy = digest_password("\x01not-a-user\x01");
+    const auto it = users.find(std::string_view(credentials.username));
+    const bool known = it != users.end();
+    const bool match = verify_password(known ? it->second.digest : dummy, credentials.password);
+    return known && match ? &it->second : nullptr;
+  } catch (const std::exception&) {
+    return nullptr;  // OpenSSL failed: nobody gets in
+  }
 }
 
 }  // namespace reemu

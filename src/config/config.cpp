@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "reemu/auth/auth.hpp"
 #include "reemu/config/validation.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/wire.hpp"
@@ -49,12 +50,14 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
 
 void parse_emulator(const json& j, emulator_config& e, const std::string& source) {
   object_reader r(j, "emulator");
-  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "state_file"});
+  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
+          "state_file"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
   if (auto v = r.unsigned_integer("seed", UINT64_MAX)) e.seed = *v;
   if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
+  if (auto v = r.unsigned_integer("journal_max_bytes", 1ull << 32)) e.journal_max_bytes = *v;
   if (auto v = r.string("state_file")) e.state_file = *v;
   if (r.failed()) throw_failure(source, *r.error());
   if (clock) {
@@ -85,7 +88,8 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     auto password = r.string("password", true);
     auto role_name = r.string("role", true);
     if (r.failed()) throw_failure(source, *r.error());
-    if (email->empty()) throw config_error(source + ": '" + where + ".email' must not be empty");
+    if (auto problem = email_problem(*email, where + ".email"))
+      throw config_error(source + ": " + *problem);
     auto role = parse_role(*role_name);
     if (!role)
       throw config_error(source + ": '" + where + ".role' is not a role: \"" + *role_name +

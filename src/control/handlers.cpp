@@ -11,12 +11,14 @@
 #include "reemu/config/validation.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/journal.hpp"
+#include "reemu/control/journal_api.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -259,6 +261,8 @@ reply create_action(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
+  if (auto m = over_long_field(*body, {{"action_uid"}, {"task_id"}, {"name"}, {"object_name"}}))
+    return error_reply(api_error::invalid_value, *m);
   wire_entry entry;
   if (auto f = parse_create_body(std::move(*body), entry)) return error_reply(*f);
   fill_defaults(entry, ctx.now);
@@ -289,6 +293,8 @@ reply patch_action(const request_context& ctx) {
           "heartbeat", "object_name", "node_uid", "description", "retain_seconds"});
   const auto retain = r.number("retain_seconds", 0, 10.0 * 365 * 24 * 3600);
   if (r.failed()) return error_reply(*r.error());
+  if (auto m = over_long_field(*body, {{"object_name"}}))
+    return error_reply(api_error::invalid_value, *m);
   json patch = std::move(*body);
   patch.erase("retain_seconds");
   const std::string& uid = ctx.param("uid");
@@ -389,7 +395,7 @@ reply create_user(const request_context& ctx) {
   auto password = r.string("password", true);
   auto role_name = r.string("role", true);
   if (r.failed()) return error_reply(*r.error());
-  if (email->empty()) return error_reply(api_error::invalid_value, "'email' must not be empty");
+  if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
   const auto role = parse_role(*role_name);
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
@@ -480,52 +486,10 @@ reply delete_database(const request_context& ctx) {
   return f ? error_reply(*f) : no_content();
 }
 
-namespace {
-
-// The journal filter a query string asks for: method, path, user, status, limit.
-std::optional<failure> read_filter(const boost::urls::params_view& query, journal_filter& filter) {
-  for (const auto& p : query) {
-    const std::string value = p.value;
-    if (p.key == "method") {
-      filter.method = value;
-    } else if (p.key == "path") {
-      filter.path = value;
-    } else if (p.key == "user") {
-      filter.user = value;
-    } else if (p.key == "status" || p.key == "limit") {
-      const bool is_status = p.key == "status";
-      const auto n = parse_number<unsigned long long>(value);
-      if (!n || (is_status && (*n < 100 || *n > 599)))
-        return failure{api_error::invalid_value,
-                       "query parameter '" + std::string(p.key) + "' must be " +
-                           (is_status ? "an HTTP status (100-599)" : "a whole number") +
-                           ", got \"" + value + "\""};
-      if (is_status)
-        filter.status = static_cast<unsigned>(*n);
-      else
-        filter.limit = static_cast<std::size_t>(*n);
-    } else {
-      return failure{api_error::unknown_field, "unknown query parameter '" + std::string(p.key) +
-                                                   "' (known: method, path, user, status, limit)"};
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 reply get_requests(const request_context& ctx) {
   journal_filter filter;
-  if (auto f = read_filter(ctx.query, filter)) return error_reply(*f);
-  json out = json::array();
-  for (const auto& e : ctx.svc->journal.query(filter)) {
-    json j = {{"time", number_value(e.time)}, {"method", e.method},
-              {"target", e.target},           {"user", e.user},
-              {"status", e.status},           {"duration_us", e.duration_us}};
-    if (e.status == 0) j["dropped"] = true;
-    out.push_back(std::move(j));
-  }
-  return json_reply(status::ok, json{{"requests", out}});
+  if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
+  return json_reply(status::ok, journal_page_body(ctx.svc->journal.query(filter)));
 }
 
 reply clear_requests(const request_context& ctx) {
@@ -543,6 +507,11 @@ reply create_fault(const request_context& ctx) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
+  if (auto m = over_long_field(*body, {{"path", max_pattern_length},
+                                       {"user"},
+                                       {"error_code"},
+                                       {"description", max_pattern_length}}))
+    return error_reply(api_error::invalid_value, *m);
   fault_rule rule;
   if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
   const auto id = ctx.svc->faults.add(std::move(rule));

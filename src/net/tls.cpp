@@ -30,6 +30,9 @@
 #include <string_view>
 #include <system_error>
 
+#include "reemu/util/atomic_file.hpp"
+#include "reemu/util/hex.hpp"
+
 namespace reemu {
 namespace {
 
@@ -434,15 +437,7 @@ std::string fingerprint_sha256(const X509* cert) {
   if (X509_digest(cert, EVP_sha256(), digest.data(), &length) != 1) {
     fail_openssl("cannot compute the certificate fingerprint");
   }
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string text;
-  text.reserve(length * 3);
-  for (unsigned int i = 0; i < length; ++i) {
-    if (i != 0) text += ':';
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 0x0f];
-  }
-  return text;
+  return to_hex(digest.data(), length, hex_case::upper, ':');
 }
 
 std::string bio_text(BIO* bio) {
@@ -467,28 +462,6 @@ std::string certificate_pem(X509* cert) {
     fail_openssl("cannot encode the certificate as PEM");
   }
   return bio_text(bio.get());
-}
-
-// Written to a sibling temporary file and renamed into place, so a reader
-// (a test harness waiting for the file) never sees half a certificate.
-void write_file_atomically(const std::string& path, const std::string& contents) {
-  const std::string temp = path + ".tmp." + std::to_string(getpid());
-  const auto fail = [&](int error) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    throw tls_error("cannot write TLS certificate to " + quoted(path) + ": " +
-                    std::generic_category().message(error));
-  };
-
-  errno = 0;
-  std::unique_ptr<std::FILE, file_close> file(std::fopen(temp.c_str(), "wb"));
-  if (!file) fail(errno);
-  if (std::fwrite(contents.data(), 1, contents.size(), file.get()) != contents.size() ||
-      std::fflush(file.get()) != 0) {
-    fail(errno != 0 ? errno : EIO);
-  }
-  if (std::fclose(file.release()) != 0) fail(errno != 0 ? errno : EIO);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) fail(errno);
 }
 
 void configure_protocols(ssl::context& context) {
@@ -545,7 +518,11 @@ tls_setup make_tls_setup(const tls_options& options) {
   setup.fingerprint_sha256 = fingerprint_sha256(leaf);
   setup.subject = subject_line(leaf);
   if (!options.cert_out_file.empty()) {
-    write_file_atomically(options.cert_out_file, certificate_pem(leaf));
+    // Atomic, so a reader (a test harness waiting for the file) never sees
+    // half a certificate; 0644: a certificate is public, and clients read it.
+    if (auto err = write_file_atomically(options.cert_out_file, certificate_pem(leaf), {}, 0644))
+      throw tls_error("cannot write TLS certificate to " + quoted(options.cert_out_file) + ": " +
+                      *err);
   }
   ERR_clear_error();
   return setup;

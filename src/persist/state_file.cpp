@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,12 +15,15 @@
 #include <set>
 #include <vector>
 
+#include "reemu/auth/auth.hpp"
+#include "reemu/config/config.hpp"
 #include "reemu/config/validation.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/util/hex.hpp"
 
 namespace reemu {
 
@@ -34,29 +38,44 @@ constexpr double max_time = std::numeric_limits<double>::max();
 // counter restored after the highest id cannot wrap.
 constexpr std::uint64_t max_fault_id = UINT32_MAX;
 
-std::string hex(const password_digest& d) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string s;
-  for (const unsigned char b : d) {
-    s.push_back(digits[b >> 4]);
-    s.push_back(digits[b & 0x0F]);
-  }
+constexpr std::string_view pbkdf2_scheme = "pbkdf2-sha256";
+// Iterations a file may ask for: enough to read any digest this build
+// writes, bounded so an edited file cannot make each login take minutes.
+constexpr std::uint64_t max_pbkdf2_iterations = 10'000'000;
+
+// "pbkdf2-sha256$ITERATIONS$SALT$HASH", salt and hash in lower-case hex.
+std::string password_text(const password_digest& d) {
+  std::string s(pbkdf2_scheme);
+  s += '$' + std::to_string(d.iterations) + '$';
+  append_hex(s, d.salt.data(), d.salt.size());
+  s += '$';
+  append_hex(s, d.hash.data(), d.hash.size());
   return s;
 }
 
-std::optional<password_digest> unhex(std::string_view s) {
-  password_digest d{};
-  if (s.size() != 2 * d.size()) return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    const int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    d[i] = static_cast<unsigned char>(hi << 4 | lo);
+std::optional<password_digest> parse_password_text(std::string_view s) {
+  std::vector<std::string_view> parts;
+  for (std::size_t at = 0;;) {
+    const auto next = s.find('$', at);
+    parts.push_back(s.substr(at, next == std::string_view::npos ? next : next - at));
+    if (next == std::string_view::npos) break;
+    at = next + 1;
   }
+  if (parts.size() != 4 || parts[0] != pbkdf2_scheme) return std::nullopt;
+  std::uint64_t iterations = 0;
+  const auto [end, ec] =
+      std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
+  if (ec != std::errc{} || end != parts[1].data() + parts[1].size() || iterations == 0 ||
+      iterations > max_pbkdf2_iterations)
+    return std::nullopt;
+  password_digest d;
+  d.iterations = static_cast<std::uint32_t>(iterations);
+  const auto salt = from_hex(parts[2]);
+  const auto hash = from_hex(parts[3]);
+  if (!salt || salt->size() != d.salt.size() || !hash || hash->size() != d.hash.size())
+    return std::nullopt;
+  std::copy(salt->begin(), salt->end(), d.salt.begin());
+  std::copy(hash->begin(), hash->end(), d.hash.begin());
   return d;
 }
 
@@ -78,16 +97,20 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "users[" + std::to_string(i) + "]";
     object_reader r(list[i], where);
-    r.only({"email", "role", "password_sha256"});
+    r.only({"email", "role", "password"});
     auto email = r.string("email", true);
     auto role_name = r.string("role", true);
-    auto digest_text = r.string("password_sha256", true);
+    auto digest_text = r.string("password", true);
     if (r.failed()) fail(source, r.error()->description);
     const auto role = parse_role(*role_name);
     if (!role) fail(source, "'" + where + ".role' is not a role: \"" + *role_name + "\"");
-    const auto digest = unhex(*digest_text);
-    if (!digest) fail(source, "'" + where + ".password_sha256' must be 64 lower-case hex digits");
-    if (email->empty()) fail(source, "'" + where + ".email' must not be empty");
+    const auto digest = parse_password_text(*digest_text);
+    if (!digest)
+      fail(source, "'" + where +
+                       ".password' must be \"pbkdf2-sha256$ITERATIONS$SALT$HASH\" (1 to " +
+                       std::to_string(max_pbkdf2_iterations) +
+                       " iterations, 32 and 64 lower-case hex digits)");
+    if (auto problem = email_problem(*email, where + ".email")) fail(source, *problem);
     if (!d.users.emplace(*email, user{*email, *role, *digest}).second)
       fail(source, "'" + where + ".email' repeats \"" + *email + "\"");
   }
@@ -211,7 +234,7 @@ void capture_state(const services& svc, std::string& out) {
   json users = json::array();
   for (const auto& [email, u] : d.users)
     users.push_back(
-        {{"email", email}, {"role", to_string(u.role)}, {"password_sha256", hex(u.digest)}});
+        {{"email", email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}});
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
   const json rest = {{"format", state_format},
@@ -235,6 +258,11 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   if (format == doc.end() || *format != state_format)
     fail(source, "not a state file ('format' is not \"" + std::string(state_format) + "\")");
   const auto version = doc.find("version");
+  if (version != doc.end() && *version == 1)
+    fail(source,
+         "state file version 1 holds unsalted SHA-256 password digests, which this build no "
+         "longer reads; move the file away to start from the config's seed (users come back "
+         "from the config, with salted hashes)");
   if (version == doc.end() || *version != state_version)
     fail(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
                      ", this build reads version " + std::to_string(state_version));
@@ -262,6 +290,26 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   if (*mode == "manual") svc.clock.set(*now);
   svc.registry.replace_all(std::move(d));
   svc.faults.restore(std::move(rules));
+}
+
+state_file::state_file(std::string path, services& svc) : path_(std::move(path)), svc_(svc) {
+  // Two servers on one file would each save their own state over the
+  // other's, silently losing acknowledged writes. The lock is on a separate
+  // file because every save replaces the state file's inode. flock (not
+  // fcntl) locks conflict within one process too, and the kernel drops
+  // the lock when the process dies, so a kill -9 leaves nothing to clean.
+  const std::string lock_path = path_ + ".lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0)
+    throw state_file_error("cannot open lock file '" + lock_path + "': " + os_error(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(lock_fd_);
+    throw state_file_error(
+        err == EWOULDBLOCK ? "state file '" + path_ + "' is in use by another server (it holds '" +
+                                 lock_path + "'); give each server its own --state-file"
+                           : "cannot lock '" + lock_path + "': " + os_error(err));
+  }
 }
 
 bool state_file::load() {
@@ -307,7 +355,9 @@ std::optional<std::string> state_file::save_locked() {
   capture_state(svc_, buffer_);
   buffer_.push_back('\n');
   last_size_ = buffer_.size();
-  return write_file_atomically(path_, buffer_);
+  if (auto err = write_file_atomically(path_, buffer_))
+    return "cannot save state file '" + path_ + "': " + *err;
+  return std::nullopt;
 }
 
 void state_file::save_soon() {
@@ -348,49 +398,7 @@ state_file::~state_file() {
   }
   if (waiting)
     if (auto err = save_locked()) spdlog::error("{}", *err);
-}
-
-std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
-                                                 std::optional<std::size_t> crash_after) {
-  const std::string temp = path + ".tmp";
-  const auto failed = [&](const std::string& step, int err) {
-    return "cannot save state file '" + path + "': " + step + ": " + os_error(err);
-  };
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return failed("open " + temp, errno);
-  std::size_t limit = crash_after ? std::min(*crash_after, text.size()) : text.size();
-  std::size_t done = 0;
-  while (done < limit) {
-    const ssize_t n = ::write(fd, text.data() + done, limit - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return failed("write " + temp, err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (crash_after) {  // the test's "kill": stop before the data is durable or renamed
-    ::close(fd);
-    return "stopped after " + std::to_string(done) + " bytes (test)";
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return failed("fsync " + temp, err);
-  }
-  if (::close(fd) != 0) return failed("close " + temp, errno);
-  if (::rename(temp.c_str(), path.c_str()) != 0) return failed("rename " + temp, errno);
-  // The rename is durable once the directory entry is.
-  const auto parent = std::filesystem::path(path).parent_path();
-  const std::string dir = parent.empty() ? "." : parent.string();
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return failed("open directory " + dir, errno);
-  const int rc = ::fsync(dfd);
-  const int err = errno;
-  ::close(dfd);
-  if (rc != 0) return failed("fsync directory " + dir, err);
-  return std::nullopt;
+  ::close(lock_fd_);  // releases the flock
 }
 
 }  // namespace reemu

@@ -6,40 +6,82 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 namespace reemu {
 
-std::string json_escape(std::string_view s) {
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = at(i);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF)
+    n = 2;
+  else if (b >= 0xE0 && b <= 0xEF)
+    n = 3;
+  else if (b >= 0xF0 && b <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  if (b == 0xE0) lo = 0xA0;  // overlong
+  if (b == 0xED) hi = 0x9F;  // surrogates
+  if (b == 0xF0) lo = 0x90;  // overlong
+  if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
+  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return n;
+}
+
+void append_byte_escape(std::string& out, const char* prefix, unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%s%02x", prefix, c);
+  out += buf;
+}
+
+// The escaping both formats share. In JSON a control byte is \u00XX; in
+// text it is \xXX. A byte that is not part of well-formed UTF-8 becomes the
+// four characters \xXX in both (in JSON the backslash itself escaped), so
+// every line is valid UTF-8 and the original bytes can still be read off.
+std::string escape(std::string_view s, bool json) {
   std::string out;
   out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      append_byte_escape(out, json ? "\\\\x" : "\\x", c);
+    } else if (n > 1) {
+      out.append(s.substr(i, n));
+    } else if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      append_byte_escape(out, json ? "\\u00" : "\\x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
     }
+    i += n == 0 ? 1 : n;
   }
   return out;
 }
+
+}  // namespace
+
+std::string json_escape(std::string_view s) { return escape(s, true); }
+
+std::string log_escape(std::string_view s) { return escape(s, false); }
 
 namespace {
 
@@ -57,9 +99,9 @@ class escaped_payload final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
-void setup_logging(const std::string& level, const std::string& format) {
-  auto logger =
-      std::make_shared<spdlog::logger>("reemu", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+std::shared_ptr<spdlog::logger> make_logger(const std::string& level, const std::string& format,
+                                            spdlog::sink_ptr sink) {
+  auto logger = std::make_shared<spdlog::logger>("reemu", std::move(sink));
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (format == "json") {
     formatter->add_flag<escaped_payload>('*').set_pattern(
@@ -70,7 +112,12 @@ void setup_logging(const std::string& level, const std::string& format) {
   logger->set_formatter(std::move(formatter));
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(std::move(logger));
+  return logger;
+}
+
+void setup_logging(const std::string& level, const std::string& format) {
+  spdlog::set_default_logger(
+      make_logger(level, format, std::make_shared<spdlog::sinks::stderr_sink_mt>()));
 }
 
 }  // namespace reemu

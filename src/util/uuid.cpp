@@ -6,6 +6,8 @@
 #include <array>
 #include <random>
 
+#include "reemu/util/hex.hpp"
+
 namespace reemu {
 
 std::string make_uuid_v4() {
@@ -16,13 +18,14 @@ std::string make_uuid_v4() {
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  static constexpr char hex[] = "0123456789abcdef";
   std::string s;
   s.reserve(36);
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(hex[b[i] >> 4]);
-    s.push_back(hex[b[i] & 0x0F]);
+  // Groups of 4-2-2-2-6 bytes, joined by '-'.
+  std::size_t at = 0;
+  for (const std::size_t group : std::array<std::size_t, 5>{4, 2, 2, 2, 6}) {
+    if (at != 0) s.push_back('-');
+    append_hex(s, b.data() + at, group);
+    at += group;
   }
   return s;
 }

@@ -1,4 +1,5 @@
-// Unit tests for Basic authentication (src/auth.cpp): header parsing, base64, password checks.
+// Unit tests for Basic authentication (src/auth/auth.cpp): header parsing, base64, password
+// hashing and checks, email validation.
 #include "reemu/auth/auth.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "reemu/util/hex.hpp"
 
 using namespace reemu;
 
@@ -183,12 +187,44 @@ TEST(auth, authenticate_checks_the_password) {
   EXPECT_EQ(authenticate(user_map{}, {"ghost@redis.local", "\x01not-a-user\x01"}), nullptr);
 }
 
-TEST(auth, digest_is_sha256) {
-  const password_digest d = digest_password("abc");
-  // SHA-256("abc") = ba7816bf...
-  EXPECT_EQ(d[0], 0xba);
-  EXPECT_EQ(d[1], 0x78);
-  EXPECT_EQ(d[31], 0xad);
-  EXPECT_NE(digest_password("abc"), digest_password("abd"));
-  EXPECT_EQ(digest_password(""), digest_password(""));
+// Item 8: passwords were unsalted SHA-256. Now PBKDF2-HMAC-SHA256 with a
+// per-digest random salt; the expected hash comes from Python's
+// hashlib.pbkdf2_hmac('sha256', b'Redis123!', bytes(range(16)), 1000).
+TEST(auth, digest_is_salted_pbkdf2_sha256) {
+  password_digest like;
+  for (unsigned char i = 0; i < like.salt.size(); ++i) like.salt[i] = i;
+  like.iterations = 1000;
+  const password_digest d = rehash_password("Redis123!", like);
+  EXPECT_EQ(to_hex(d.hash.data(), d.hash.size()),
+            "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd");
+  EXPECT_EQ(d.salt, like.salt);
+  EXPECT_TRUE(verify_password(d, "Redis123!"));
+  EXPECT_FALSE(verify_password(d, "Redis123"));
+
+  const password_digest a = digest_password("same"), b = digest_password("same");
+  EXPECT_EQ(a.iterations, pbkdf2_iterations);
+  EXPECT_NE(a.salt, b.salt);  // one salt per digest: equal passwords do not show
+  EXPECT_NE(a.hash, b.hash);
+  EXPECT_TRUE(verify_password(a, "same"));
+  EXPECT_TRUE(verify_password(b, "same"));
+  EXPECT_FALSE(verify_password(a, "Same"));
+  EXPECT_TRUE(verify_password(digest_password(""), ""));
+}
+
+TEST(auth, email_problems) {
+  EXPECT_EQ(email_problem("admin@redis.local"), std::nullopt);
+  EXPECT_EQ(email_problem("x\" status=999 y=\"@x"), std::nullopt);  // quotes: escaped in logs
+  EXPECT_EQ(email_problem(std::string(max_email_length, 'a')), std::nullopt);
+  EXPECT_NE(email_problem(""), std::nullopt);
+  const auto too_long = email_problem(std::string(max_email_length + 1, 'a'));
+  ASSERT_TRUE(too_long.has_value());
+  EXPECT_NE(too_long->find("257 bytes"), std::string::npos) << *too_long;
+  EXPECT_NE(too_long->find("256"), std::string::npos) << *too_long;
+  for (const std::string& bad : std::vector<std::string>{"a\r\nb@x", "a\nb@x", "a\tb@x",
+                                                         std::string("a\0b@x", 5), "a\x7f"}) {
+    const auto problem = email_problem(bad, "users[2].email");
+    ASSERT_TRUE(problem.has_value()) << bad;
+    EXPECT_NE(problem->find("'users[2].email'"), std::string::npos) << *problem;
+    EXPECT_NE(problem->find("control characters"), std::string::npos) << *problem;
+  }
 }

@@ -587,7 +587,7 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
   EXPECT_FALSE(snap->data().users.contains("x@y"));
   EXPECT_EQ(snap->data().databases, (std::set<std::uint64_t>{1, 2}));
   EXPECT_TRUE(svc().faults.list().empty());
-  EXPECT_TRUE(svc().journal.query({}).empty());
+  EXPECT_TRUE(svc().journal.query({}).entries.empty());
   EXPECT_EQ(now(), t0);
   // Simulated seeds start over with the clock.
   const auto sim = snap->data().find("sim-1");
@@ -861,7 +861,7 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(
       dump(all[0]),
-      R"({"duration_us":10,"method":"GET","status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
+      R"({"duration_us":10,"method":"GET","seq":1,"status":200,"target":"/v1/actions","time":1700000001,"user":"admin@redis.local"})");
   EXPECT_FALSE(all[0].contains("dropped"));
   EXPECT_EQ(all[4]["dropped"], true);
 

@@ -1,10 +1,11 @@
-// Unit tests for the state file (src/state_file.cpp): what the control API
+// Unit tests for the state file (src/persist/state_file.cpp): what the control API
 // sets up survives a restart of the app, a broken file stops start-up and is
 // left untouched, and an interrupted save never damages the saved state.
 // Requests go through app::handle (no sockets), so the save hooks are tested too.
 #include "reemu/persist/state_file.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -294,9 +295,18 @@ TEST_F(state_file_test, BrokenFileIsAStartUpErrorAndIsNeverOverwritten) {
     return d.dump();
   };
   broken.push_back(edited([](json& d) { d["format"] = "something else"; }));
-  broken.push_back(edited([](json& d) { d["version"] = 2; }));
+  broken.push_back(edited([](json& d) { d["version"] = 3; }));
   broken.push_back(edited([](json& d) { d.erase("clock"); }));
   broken.push_back(edited([](json& d) { d["users"][0]["password_sha256"] = "abc"; }));
+  for (const char* bad_password :
+       {"abc", "pbkdf2-sha256$0$000102030405060708090a0b0c0d0e0f$00",
+        "pbkdf2-sha256$99999999999$000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        "pbkdf2-sha256$1000$0001$5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        "sha256$1000$000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd"})
+    broken.push_back(edited([&](json& d) { d["users"][0]["password"] = bad_password; }));
+  broken.push_back(edited([](json& d) { d["users"][0]["email"] = "a\r\nb@x"; }));
   broken.push_back(edited([](json& d) { d["users"][0]["role"] = "root"; }));
   broken.push_back(edited([](json& d) { d["databases"].push_back(0); }));
   broken.push_back(edited([](json& d) { d["actions"].push_back(d["actions"][0]); }));
@@ -400,3 +410,91 @@ TEST_F(state_file_test, CaptureRestoreCaptureIsAFixedPoint) {
 }
 
 }  // namespace
+
+// Item 8: a symlink planted at FILE.tmp was followed and its target
+// overwritten with the state (users and their password hashes included).
+TEST_F(state_file_test, SymlinkPlantedAtTheTemporaryIsNotFollowed) {
+  start();
+  const fs::path victim = dir_ / "victim.txt";
+  write_all(victim, "precious");
+  fs::create_symlink(victim, path_.string() + ".tmp");
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  EXPECT_EQ(read_all(victim), "precious");
+  EXPECT_FALSE(fs::is_symlink(path_));
+  EXPECT_NE(read_all(path_).find("9"), std::string::npos);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(path_.string() + ".tmp")));
+}
+
+// Item 8: a leftover FILE.tmp kept its mode (0666), and the state file came
+// out world-readable after the rename.
+TEST_F(state_file_test, LeftoverTemporaryDoesNotLendItsMode) {
+  start();
+  const fs::path temp = path_.string() + ".tmp";
+  write_all(temp, "leftover of a killed save");
+  fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                            fs::perms::group_write | fs::perms::others_read |
+                            fs::perms::others_write);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(read_all(path_).find("9"), std::string::npos);
+}
+
+// Item 8: two servers on one state file each saved their own state over the
+// other's: 20 of 40 acknowledged writes were lost. The second now stops.
+TEST_F(state_file_test, ASecondServerOnTheSameFileIsRefused) {
+  start();
+  try {
+    app second(make_config());
+    ADD_FAILURE() << "a second app started on a state file in use";
+  } catch (const state_file_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("in use by another server"), std::string::npos) << what;
+    EXPECT_NE(what.find(path_.string() + ".lock"), std::string::npos) << what;
+  }
+  // The first one still saves, and once it is gone another may start.
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  app_.reset();
+  start();
+  EXPECT_NE(get("/emulator/v1/databases").find('9'), std::string::npos);
+}
+
+// Item 8: passwords were saved as unsalted SHA-256.
+TEST_F(state_file_test, PasswordsAreSavedSaltedAndSignInAfterARestart) {
+  start();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/users",
+                 R"({"email":"twin@redis.local","password":"Redis123!","role":"db_viewer"})")
+                .status,
+            http_t::status::created);
+  const json doc = json::parse(read_all(path_));
+  ASSERT_EQ(doc["users"].size(), 2u);
+  const std::string a = doc["users"][0]["password"], b = doc["users"][1]["password"];
+  EXPECT_TRUE(a.starts_with("pbkdf2-sha256$1000$")) << a;
+  EXPECT_NE(a, b);  // the same password, two salts
+  EXPECT_EQ(read_all(path_).find("Redis123!"), std::string::npos);
+  start();
+  const std::string twin = "Basic " + base64_encode("twin@redis.local:Redis123!");
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions", {}, twin).status, http_t::status::ok);
+  const std::string wrong = "Basic " + base64_encode("twin@redis.local:Redis123");
+  EXPECT_EQ(call(http_t::verb::get, "/v1/actions", {}, wrong).status, http_t::status::unauthorized);
+}
+
+TEST_F(state_file_test, AVersion1FileIsRefusedWithTheReason) {
+  start();
+  app_.reset();
+  json doc = json::parse(read_all(path_));
+  doc["version"] = 1;
+  doc["users"][0].erase("password");
+  doc["users"][0]["password_sha256"] = std::string(64, 'a');
+  write_all(path_, doc.dump());
+  try {
+    start();
+    ADD_FAILURE() << "started on a version 1 file";
+  } catch (const state_file_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unsalted"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_all(path_), doc.dump());
+}

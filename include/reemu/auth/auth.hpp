@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "reemu/model/model.hpp"
+#include "reemu/util/identifiers.hpp"
 
 namespace reemu {
 
@@ -31,11 +33,36 @@ std::optional<std::string> base64_decode(std::string_view in) noexcept;
 // Standard base64 encoding with padding (for clients and tests).
 std::string base64_encode(std::string_view in);
 
-password_digest digest_password(std::string_view password) noexcept;
+// PBKDF2-HMAC-SHA256 rounds for new passwords. Modest on purpose: each
+// check of a new Authorization header costs one derivation (the
+// per-connection auth_cache spares keep-alive clients), and start-up
+// derives one per configured user. About 1 ms each on a loaded 2-core box.
+inline constexpr std::uint32_t pbkdf2_iterations = 1000;
 
-// Returns the user whose email and password match, or nullptr. Compares
-// digests with CRYPTO_memcmp and, for an unknown email, against a dummy
-// digest, so the time taken does not tell whether the user exists.
+// A new digest of `password`: a fresh random salt (OpenSSL's CSPRNG) and
+// pbkdf2_iterations rounds. Throws std::runtime_error when OpenSSL fails.
+password_digest digest_password(std::string_view password);
+
+// The same salt and iterations as `like`, applied to `password`: what a
+// check compares against. Throws std::runtime_error when OpenSSL fails.
+password_digest rehash_password(std::string_view password, const password_digest& like);
+
+// True when `password` hashes to `d` (constant-time comparison).
+bool verify_password(const password_digest& d, std::string_view password);
+
+// Longest email (and other identifier) the control API accepts; longer ones
+// could not be named in a URL within the header limit.
+inline constexpr std::size_t max_email_length = max_identifier_length;
+
+// Why `email` cannot be a user's email (empty, longer than max_email_length,
+// or holding a control character, which would forge log lines), or nullopt.
+// The message names `field` ("'users[0].email' must not be empty").
+std::optional<std::string> email_problem(std::string_view email, std::string_view field = "email");
+
+// Returns the user whose email and password match, or nullptr. Derives one
+// digest either way (for an unknown email with a dummy user's salt and
+// iterations) and compares with CRYPTO_memcmp, so the time taken does not
+// tell whether the user exists.
 const user* authenticate(const user_map& users, const basic_credentials& credentials) noexcept;
 
 }  // namespace reemu

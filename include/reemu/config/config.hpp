@@ -41,6 +41,7 @@ struct emulator_config {
   bool control_api = true;
   std::uint64_t seed = 1;  // fault probability generator seed
   std::size_t journal_size = 10000;
+  std::size_t journal_max_bytes = 16u << 20;  // the journal's byte bound (journal.hpp)
   std::string state_file;  // empty: nothing survives a restart
 };
 

@@ -84,8 +84,14 @@ struct action {
   }
 };
 
-// SHA-256 of a password: users never hold the clear text after loading.
-using password_digest = std::array<unsigned char, 32>;
+// A salted, slow hash of a password (PBKDF2-HMAC-SHA256, see auth.hpp):
+// users never hold the clear text after loading.
+struct password_digest {
+  std::array<unsigned char, 16> salt{};
+  std::array<unsigned char, 32> hash{};
+  std::uint32_t iterations = 0;
+  bool operator==(const password_digest&) const = default;
+};
 
 struct user {
   std::string email;

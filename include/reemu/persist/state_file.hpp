@@ -6,8 +6,10 @@
 // Saving writes a temporary file next to the target, fsyncs it, renames it
 // over the target and fsyncs the directory, so the target is always either
 // the previous complete state or the new one, even when the process is
-// killed mid-write. Loading never writes: a file that cannot be read back
-// whole stops start-up with an error naming it, and is left as it is.
+// killed mid-write (util/atomic_file.hpp). One server per file: the
+// state_file holds an exclusive flock on FILE.lock for its lifetime, and a
+// second server on the same file stops at start-up. Loading never writes: a file that cannot be
+// read back whole stops start-up with an error naming it, and is left as it is.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,7 @@
 
 #include "reemu/http/context.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/util/atomic_file.hpp"
 
 namespace reemu {
 
@@ -31,7 +34,9 @@ class state_file_error : public std::runtime_error {
 
 // Identifies the document and its layout; a file with another version is refused.
 inline constexpr std::string_view state_format = "re-actions-emulator-state";
-inline constexpr int state_version = 1;
+// Version 2 stores each password as "pbkdf2-sha256$ITERATIONS$SALT$HASH";
+// version 1 held unsalted SHA-256 digests and is refused with a message.
+inline constexpr int state_version = 2;
 
 // Everything a restart must keep, as the text of one JSON document (compact,
 // keys sorted: the same text for the same state). Thread-safe (reads a
@@ -48,9 +53,13 @@ void restore_state(const json& doc, services& svc, const std::string& source);
 
 class state_file {
  public:
-  // `svc` must outlive the state_file.
-  state_file(std::string path, services& svc) : path_(std::move(path)), svc_(svc) {}
-  // Stops the background saver, then saves a change still waiting.
+  // Takes the exclusive lock on `path` + ".lock" (created 0600 when
+  // missing; never through a symlink). Throws state_file_error when another
+  // server (or another state_file in this process) holds it, or the lock
+  // file cannot be opened. `svc` must outlive the state_file.
+  state_file(std::string path, services& svc);
+  // Stops the background saver, saves a change still waiting, then
+  // releases the lock.
   ~state_file();
   state_file(const state_file&) = delete;
   state_file& operator=(const state_file&) = delete;
@@ -83,6 +92,7 @@ class state_file {
 
   std::string path_;
   services& svc_;
+  int lock_fd_ = -1;  // holds the flock on path_ + ".lock" while open
   // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
   // while it takes mutex_.
   std::mutex mutex_;           // serialises saves; guards buffer_ and last_size_
@@ -93,11 +103,5 @@ class state_file {
   std::condition_variable_any wake_;
   std::jthread saver_;  // started by the first save_soon(); last member: joined first
 };
-
-// Writes `text` to `path` through a temporary file: write, fsync, rename,
-// fsync the directory. Returns the error or nullopt. `crash_after` (tests
-// only) stops after that many bytes of the temporary file, as a kill would.
-std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
-                                                 std::optional<std::size_t> crash_after = {});
 
 }  // namespace reemu

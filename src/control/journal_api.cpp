@@ -1,0 +1,87 @@
+// The journal read-back route's query parsing and wire shape.
+#include "reemu/control/journal_api.hpp"
+
+#include <charconv>
+
+#include "reemu/model/wire.hpp"
+#include "reemu/util/identifiers.hpp"
+
+namespace reemu {
+
+namespace {
+
+std::optional<unsigned long long> whole_number(std::string_view s) {
+  unsigned long long n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+failure bad_parameter(std::string_view key, std::string_view wanted, std::string_view got) {
+  return {api_error::invalid_value, "query parameter '" + std::string(key) + "' must be " +
+                                        std::string(wanted) + ", got \"" + std::string(got) + "\""};
+}
+
+}  // namespace
+
+std::optional<failure> parse_journal_query(boost::urls::params_view query, journal_filter& filter) {
+  for (const auto& p : query) {
+    const std::string value = p.value;
+    if (p.key == "method") {
+      filter.method = value;
+    } else if (p.key == "path") {
+      if (value.size() > max_pattern_length)
+        return bad_parameter(p.key, "at most " + std::to_string(max_pattern_length) + " bytes",
+                             value.substr(0, 32) + "...");
+      filter.path = value;
+    } else if (p.key == "user") {
+      filter.user = value;
+    } else if (p.key == "status") {
+      const auto n = whole_number(value);
+      if (!n || *n < 100 || *n > 599)
+        return bad_parameter(p.key, "an HTTP status (100-599)", value);
+      filter.status = static_cast<unsigned>(*n);
+    } else if (p.key == "limit") {
+      // A hard maximum: a page is at most ~1000 * 2 KiB of targets, so a
+      // read-back never builds a body the size of the whole journal.
+      const auto n = whole_number(value);
+      if (!n || *n > max_journal_page)
+        return bad_parameter(p.key,
+                             "a whole number from 0 to " + std::to_string(max_journal_page) +
+                                 " (page on with 'after')",
+                             value);
+      filter.limit = static_cast<std::size_t>(*n);
+    } else if (p.key == "after") {
+      const auto n = whole_number(value);
+      if (!n) return bad_parameter(p.key, "a whole number (an entry's 'seq')", value);
+      filter.after = *n;
+    } else {
+      return failure{api_error::unknown_field,
+                     "unknown query parameter '" + std::string(p.key) +
+                         "' (known: method, path, user, status, limit, after)"};
+    }
+  }
+  return std::nullopt;
+}
+
+json journal_page_body(const journal_page& page) {
+  json out = json::array();
+  for (const auto& e : page.entries) {
+    json j = {{"seq", e->seq},
+              {"time", number_value(e->time)},
+              {"method", e->method},
+              {"target", e->target},
+              {"user", e->user},
+              {"status", e->status},
+              {"duration_us", e->duration_us}};
+    if (e->status == 0) j["dropped"] = true;
+    if (e->truncated) {
+      j["truncated"] = true;
+      j["target_bytes"] = e->target_bytes;
+    }
+    out.push_back(std::move(j));
+  }
+  return json{{"requests", std::move(out)}, {"more", page.more}, {"next_after", page.next_after}};
+}
+
+}  // namespace reemu

@@ -1,0 +1,130 @@
+// Unit tests for the small helpers in src/util: the hex encoder, log-field
+// escaping, the atomic file writer and the identifier caps.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "reemu/util/atomic_file.hpp"
+#include "reemu/util/hex.hpp"
+#include "reemu/util/identifiers.hpp"
+#include "reemu/util/logging.hpp"
+#include "reemu/util/uuid.hpp"
+
+using namespace reemu;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST(hex, encodes_and_decodes) {
+  const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+  EXPECT_EQ(to_hex(bytes, 4), "000fa5ff");
+  EXPECT_EQ(to_hex(bytes, 4, hex_case::upper, ':'), "00:0F:A5:FF");
+  EXPECT_EQ(to_hex(bytes, 0), "");
+  const auto back = from_hex("000fa5ff");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, (std::vector<unsigned char>{0x00, 0x0f, 0xa5, 0xff}));
+  for (const char* bad : {"0", "0g", "AB", "0x00", " 00"}) EXPECT_FALSE(from_hex(bad)) << bad;
+}
+
+TEST(hex, uuid_keeps_its_shape) {
+  const std::string u = make_uuid_v4();
+  ASSERT_EQ(u.size(), 36u);
+  for (const std::size_t dash : {8, 13, 18, 23}) EXPECT_EQ(u[dash], '-') << u;
+  EXPECT_EQ(u[14], '4') << u;
+  EXPECT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos) << u;
+}
+
+// Item 7: log lines a client can neither split nor make invalid.
+TEST(logging, escapes_control_bytes_quotes_and_invalid_utf8) {
+  struct row {
+    std::string in, text, json;
+  };
+  const std::vector<row> rows = {
+      {"plain /v1/actions", "plain /v1/actions", "plain /v1/actions"},
+      {"a\r\nb", R"(a\r\nb)", R"(a\r\nb)"},
+      {"q\"b\\", R"(q\"b\\)", R"(q\"b\\)"},
+      {"\x01\x7f", R"(\x01\x7f)", R"(\u0001\u007f)"},
+      {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+       "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},
+      {"\xff", R"(\xff)", R"(\\xff)"},
+      {"\xc3(", R"(\xc3()", R"(\\xc3()"},                         // lead byte, no continuation
+      {"\xc0\xaf", R"(\xc0\xaf)", R"(\\xc0\\xaf)"},               // overlong '/'
+      {"\xed\xa0\x80", R"(\xed\xa0\x80)", R"(\\xed\\xa0\\x80)"},  // a surrogate
+      {"\xf4\x90\x80\x80", R"(\xf4\x90\x80\x80)", R"(\\xf4\\x90\\x80\\x80)"},  // > U+10FFFF
+      {"\xe2\x82", R"(\xe2\x82)", R"(\\xe2\\x82)"},                            // cut short
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.text);
+    EXPECT_EQ(log_escape(r.in), r.text);
+    EXPECT_EQ(json_escape(r.in), r.json);
+    // Whatever the input, the JSON form parses back as a string.
+    const auto parsed = nlohmann::json::parse("\"" + json_escape(r.in) + "\"", nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded());
+  }
+}
+
+TEST(identifiers, over_long_field_names_the_field_and_the_limit) {
+  const nlohmann::json body = {{"a", "xx"}, {"b", std::string(300, 'b')}, {"n", 5}};
+  EXPECT_EQ(over_long_field(body, {{"a", 2}, {"n", 1}, {"missing"}}), std::nullopt);
+  const auto m = over_long_field(body, {{"a", 2}, {"b"}});
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(*m, "'b' is 300 bytes long; the limit is 256 bytes");
+  EXPECT_EQ(over_long_field(nlohmann::json::array(), {{"a", 0}}), std::nullopt);
+}
+
+class atomic_file_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("reemu-atomic-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = dir_ / "out.pem";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_, path_;
+};
+
+TEST_F(atomic_file_test, writes_with_the_mode_asked_for) {
+  ASSERT_EQ(write_file_atomically(path_.string(), "one", {}, 0644), std::nullopt);
+  EXPECT_EQ(read_all(path_), "one");
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+  ASSERT_EQ(write_file_atomically(path_.string(), "two"), std::nullopt);
+  EXPECT_EQ(read_all(path_), "two");
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+}
+
+TEST_F(atomic_file_test, a_planted_symlink_is_replaced_not_followed) {
+  const fs::path victim = dir_ / "victim";
+  { std::ofstream(victim) << "precious"; }
+  fs::create_symlink(victim, path_.string() + ".tmp");
+  ASSERT_EQ(write_file_atomically(path_.string(), "new"), std::nullopt);
+  EXPECT_EQ(read_all(victim), "precious");
+  EXPECT_EQ(read_all(path_), "new");
+  EXPECT_FALSE(fs::is_symlink(path_));
+}
+
+TEST_F(atomic_file_test, errors_name_the_step_and_the_file) {
+  const auto err = write_file_atomically((dir_ / "missing" / "x").string(), "x");
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->find("open " + (dir_ / "missing" / "x.tmp").string()), std::string::npos) << *err;
+}
