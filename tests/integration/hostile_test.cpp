@@ -285,7 +285,7 @@ config timeout_config(unsigned idle, unsigned read) {
 
 // --- Slowloris ----------------------------------------------------------------------
 
-TEST(hostile, SlowlorisCrowdDoesNotStarveOthers) {
+TEST(hostile, slowloris_crowd_does_not_starve_others) {
   test_server srv{make_config()};  // default timeouts: the crowd stays for a minute
   crowd slow(srv.http_port(), crowd_size);
   // Each member stops somewhere else in the request: in the method, the
@@ -320,7 +320,7 @@ TEST(hostile, SlowlorisCrowdDoesNotStarveOthers) {
   }
 }
 
-TEST(hostile, SlowlorisCrowdIsClosedByTheTimeouts) {
+TEST(hostile, slowloris_crowd_is_closed_by_the_timeouts) {
   test_server srv{timeout_config(1, 1)};
   // Before the first connect: no timer of the server can have started earlier.
   const auto start = std::chrono::steady_clock::now();
@@ -351,7 +351,7 @@ TEST(hostile, SlowlorisCrowdIsClosedByTheTimeouts) {
   expect_alive_and_unchanged(srv);
 }
 
-TEST(hostile, IdleKeepAliveConnectionIsClosedByTheIdleTimeout) {
+TEST(hostile, idle_keep_alive_connection_is_closed_by_the_idle_timeout) {
   // The read timeout is long: only the idle timeout can close it in time.
   test_server srv{timeout_config(1, 60)};
   client c(srv.http_port());
@@ -362,7 +362,7 @@ TEST(hostile, IdleKeepAliveConnectionIsClosedByTheIdleTimeout) {
   expect_alive_and_unchanged(srv);
 }
 
-TEST(hostile, HeaderStartedWithThePreviousRequestIsClosedByTheReadTimeout) {
+TEST(hostile, header_started_with_the_previous_request_is_closed_by_the_read_timeout) {
   // The idle timeout is long: only the read timeout can close it in time.
   // The next request's first bytes come with the first request, so they are
   // already buffered when the first answer is out (docs/configuration.md).
@@ -432,7 +432,7 @@ void expect_refused_tls(std::uint16_t port) {
   EXPECT_TRUE(c.closed_without_answer());
 }
 
-TEST(hostile, ConnectionCapAnswers503AndFreesPlacesOnClose) {
+TEST(hostile, connection_cap_answers_503_and_frees_places_on_close) {
   test_server srv{capped_config(false)};
   const auto port = srv.http_port();
   std::vector<std::unique_ptr<client>> held;
@@ -454,7 +454,7 @@ TEST(hostile, ConnectionCapAnswers503AndFreesPlacesOnClose) {
   expect_alive_and_unchanged(srv);
 }
 
-TEST(hostile, TlsConnectionCapClosesAndFreesPlacesOnClose) {
+TEST(hostile, tls_connection_cap_closes_and_frees_places_on_close) {
   test_server srv{capped_config(true)};
   const auto port = srv.https_port();
   std::vector<std::unique_ptr<client>> held;
@@ -487,7 +487,7 @@ TEST(hostile, TlsConnectionCapClosesAndFreesPlacesOnClose) {
 // Each is a POST that would create an action, followed by a second one (the
 // one a front end would not see): the server must refuse the first with 400,
 // close, and never read the second, so the registry does not change.
-TEST(hostile, AmbiguousBodyFramingIs400AndClosed) {
+TEST(hostile, ambiguous_body_framing_is_400_and_closed) {
   test_server srv{make_config()};
   const std::string body = R"({"type":"task","name":"smuggled","status":"completed"})";
   const std::string head = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_auth_line() +
@@ -550,7 +550,7 @@ TEST(hostile, AmbiguousBodyFramingIs400AndClosed) {
 
 // --- NUL bytes --------------------------------------------------------------------------
 
-TEST(hostile, NulBytesAre4xxAndTheServerGoesOn) {
+TEST(hostile, nul_bytes_are_4xx_and_the_server_goes_on) {
   test_server srv{make_config()};
   const std::string auth = admin_auth_line();
   const std::vector<std::string> requests = {
@@ -578,7 +578,7 @@ TEST(hostile, NulBytesAre4xxAndTheServerGoesOn) {
 
 // --- Targets ----------------------------------------------------------------------------
 
-TEST(hostile, LongTargets) {
+TEST(hostile, long_targets) {
   test_server srv{make_config()};  // header limit 16 KiB
   {
     client c(srv.http_port());
@@ -604,7 +604,7 @@ TEST(hostile, LongTargets) {
   expect_alive_and_unchanged(srv);
 }
 
-TEST(hostile, PercentEncodedTargetsAre4xxWithTheErrorBody) {
+TEST(hostile, percent_encoded_targets_are_4xx_with_the_error_body) {
   test_server srv{make_config()};
   struct row {
     const char* target;
@@ -652,7 +652,7 @@ TEST(hostile, PercentEncodedTargetsAre4xxWithTheErrorBody) {
 
 // --- HTTP versions ----------------------------------------------------------------------
 
-TEST(hostile, InvalidHttpVersionsAre4xx) {
+TEST(hostile, invalid_http_versions_are_4xx) {
   test_server srv{make_config()};
   const std::string rest = "\r\nHost: x\r\n" + admin_auth_line() + "Connection: close\r\n\r\n";
   // Anything but HTTP/1.0 and HTTP/1.1 is refused with 400 (Beast's parser

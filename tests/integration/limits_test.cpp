@@ -76,7 +76,7 @@ std::multimap<std::string, std::string> fields_of(std::string_view line) {
 
 // Item 5: 12,000 requests with 15 KB targets added 149 MiB to the journal,
 // and reading back with limit=10000 pushed the process to 573 MiB.
-TEST(limits, JournalCutsLongTargetsAndPagesTheReadBack) {
+TEST(limits, journal_cuts_long_targets_and_pages_the_read_back) {
   test_server srv{make_config()};
   const std::string long_path = "/v1/actions/" + std::string(15000, 'x');
   for (int i = 0; i < 25; ++i) EXPECT_EQ(srv.get(long_path, std::nullopt).status, 401u);
@@ -119,7 +119,7 @@ TEST(limits, JournalCutsLongTargetsAndPagesTheReadBack) {
   EXPECT_EQ(pages, 4u);  // 7 + 7 + 7 + 4
 }
 
-TEST(limits, JournalPathPatternIsBounded) {
+TEST(limits, journal_path_pattern_is_bounded) {
   test_server srv{make_config()};
   const auto r = srv.get("/emulator/v1/requests?path=*" + std::string(2000, 'a'));
   EXPECT_EQ(r.status, 400u);
@@ -128,7 +128,7 @@ TEST(limits, JournalPathPatternIsBounded) {
 
 // Item 7: an email with CR/LF, creatable through the control API, forged
 // access-log lines.
-TEST(limits, EmailsWithControlCharactersAreRefused) {
+TEST(limits, emails_with_control_characters_are_refused) {
   test_server srv{make_config()};
   for (const std::string email :
        {"evil\r\n2026-01-01T00:00:00Z info access@x", "a\tb@x", "a\x01@x"}) {
@@ -142,7 +142,7 @@ TEST(limits, EmailsWithControlCharactersAreRefused) {
 }
 
 // Item 7: the text access log wrote user= unescaped and unquoted.
-TEST(limits, TextAccessLogEscapesEveryClientField) {
+TEST(limits, text_access_log_escapes_every_client_field) {
   captured_log log("text");
   const std::string email = "x\" status=999 forged=\"@x";
   {
@@ -170,7 +170,7 @@ TEST(limits, TextAccessLogEscapesEveryClientField) {
 }
 
 // Item 7: JSON log lines could carry invalid UTF-8 (not JSON at all).
-TEST(limits, JsonLogLinesStayValidJson) {
+TEST(limits, json_log_lines_stay_valid_json) {
   captured_log log("json");
   {
     test_server srv{make_config()};
@@ -195,7 +195,7 @@ TEST(limits, JsonLogLinesStayValidJson) {
 
 // Item 11: an action_uid of 900 KB was accepted, then could not be deleted
 // by URL (431: the header limit).
-TEST(limits, OverLongIdentifiersAreRefusedAtCreation) {
+TEST(limits, over_long_identifiers_are_refused_at_creation) {
   test_server srv{make_config()};
   const std::string huge(900 * 1024, 'u');
   struct row {

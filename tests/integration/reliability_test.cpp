@@ -76,7 +76,7 @@ int add_delay_fault(const test_server& srv, const std::string& path, int delay_m
 
 // Beast threw std::length_error out of io_context::run() for a trailer field
 // over 64 KiB: the process aborted (exit 134).
-TEST(reliability, LongTrailerFieldIs400AndTheServerGoesOn) {
+TEST(reliability, long_trailer_field_is_400_and_the_server_goes_on) {
   test_server srv{make_config()};
   const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
                           "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + std::string(70000, 'a') +
@@ -92,7 +92,7 @@ TEST(reliability, LongTrailerFieldIs400AndTheServerGoesOn) {
 
 // A chunk extension was read into an unbounded buffer: 64 MiB of it raised
 // the peak memory by 88 MiB, without credentials.
-TEST(reliability, LongChunkExtensionIs400AndClosedEarly) {
+TEST(reliability, long_chunk_extension_is_400_and_closed_early) {
   test_server srv{make_config()};
   client c(srv.http_port());
   c.write_raw("POST /v1/actions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;e=");
@@ -117,7 +117,7 @@ TEST(reliability, LongChunkExtensionIs400AndClosedEarly) {
 
 // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 request is answered,
 // then the connection closes (it was kept open).
-TEST(reliability, Http10ChunkedRequestIsClosedAfterTheAnswer) {
+TEST(reliability, http10_chunked_request_is_closed_after_the_answer) {
   test_server srv{make_config()};
   const std::string req = "POST /emulator/v1/actions HTTP/1.0\r\nHost: x\r\n" + admin_line() +
                           "Connection: keep-alive\r\nContent-Type: application/json\r\n"
@@ -130,7 +130,7 @@ TEST(reliability, Http10ChunkedRequestIsClosedAfterTheAnswer) {
 }
 
 // Two Authorization headers were served with the first.
-TEST(reliability, TwoAuthorizationHeadersAre400) {
+TEST(reliability, two_authorization_headers_are_400) {
   test_server srv{make_config()};
   const std::string req = "GET /v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
                           "Authorization: " + basic_auth(nobody) + "\r\n\r\n";
@@ -143,7 +143,7 @@ TEST(reliability, TwoAuthorizationHeadersAre400) {
 // Without TCP_NODELAY the first answer on a fresh TLS 1.3 connection waited
 // ~40 ms for the ACK of the session tickets sent before it (Nagle's
 // algorithm against delayed ACKs), every time.
-TEST(reliability, FreshTlsConnectionAnswersWithoutANagleStall) {
+TEST(reliability, fresh_tls_connection_answers_without_a_nagle_stall) {
   test_server srv{make_config([](json& doc) { doc["server"]["https"] = true; })};
   auto fastest = std::chrono::milliseconds::max();
   for (int i = 0; i < 5; ++i) {
@@ -159,7 +159,7 @@ TEST(reliability, FreshTlsConnectionAnswersWithoutANagleStall) {
 // Stopping with a request inside a fault delay longer than the drain: the
 // loop was stopped with the connection's coroutine suspended, and destroying
 // the server then crashed (a place released into a destroyed strand) or hung.
-TEST(reliability, StopClosesConnectionsStillBusyAfterTheDrain) {
+TEST(reliability, stop_closes_connections_still_busy_after_the_drain) {
   test_server srv{make_config()};
   const int id = add_delay_fault(srv, "/v1/actions", 20000);
   client c(srv.http_port());
@@ -175,7 +175,7 @@ TEST(reliability, StopClosesConnectionsStillBusyAfterTheDrain) {
 
 // A stopping server shut the read side of every connection: requests
 // already received after the one in progress were never answered.
-TEST(reliability, StopAnswersRequestsAlreadyReceived) {
+TEST(reliability, stop_answers_requests_already_received) {
   test_server srv{make_config()};
   const int id = add_delay_fault(srv, "/v1/actions", 300);
   client c(srv.http_port());

@@ -88,7 +88,7 @@ outcome serve(const std::string& input, session_limits limits = {}, bool keep_op
   return out;
 }
 
-TEST(session, PipelinedKeepAliveRequestsAreAnsweredInOrder) {
+TEST(session, pipelined_keep_alive_requests_are_answered_in_order) {
   const auto out = serve(get("/v1/actions") + get("/emulator/v1/health") + get("/nope"));
   ASSERT_EQ(out.answers.size(), 3u) << out.rest;
   EXPECT_EQ(out.answers[0].status, 200u);
@@ -100,14 +100,14 @@ TEST(session, PipelinedKeepAliveRequestsAreAnsweredInOrder) {
   EXPECT_EQ(out.rest, "");
 }
 
-TEST(session, RequestsSplitIntoSingleBytesAreRead) {
+TEST(session, requests_split_into_single_bytes_are_read) {
   const auto out = serve(get("/emulator/v1/health") + get("/v1/actions"), {}, false, false, 1);
   ASSERT_EQ(out.answers.size(), 2u);
   EXPECT_EQ(out.answers[0].status, 200u);
   EXPECT_EQ(out.answers[1].status, 200u);
 }
 
-TEST(session, ConnectionCloseEndsTheSessionAfterTheAnswer) {
+TEST(session, connection_close_ends_the_session_after_the_answer) {
   const auto out =
       serve(get("/emulator/v1/health", "Connection: close\r\n") + get("/v1/actions"), {}, true);
   ASSERT_EQ(out.answers.size(), 1u);
@@ -116,7 +116,7 @@ TEST(session, ConnectionCloseEndsTheSessionAfterTheAnswer) {
   EXPECT_TRUE(out.clean);
 }
 
-TEST(session, OversizedHeaderIs431AndCloses) {
+TEST(session, oversized_header_is_431_and_closes) {
   session_limits limits;
   limits.header_limit = 2048;
   const auto out =
@@ -129,7 +129,7 @@ TEST(session, OversizedHeaderIs431AndCloses) {
   EXPECT_FALSE(out.clean);
 }
 
-TEST(session, OversizedBodyIs413BeforeTheBodyIsRead) {
+TEST(session, oversized_body_is_413_before_the_body_is_read) {
   session_limits limits;
   limits.body_limit = 100;
   const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
@@ -141,7 +141,7 @@ TEST(session, OversizedBodyIs413BeforeTheBodyIsRead) {
   EXPECT_LT(out.bytes_read, 20000u);  // the body was not read
 }
 
-TEST(session, MalformedRequestIs400AndCloses) {
+TEST(session, malformed_request_is_400_and_closes) {
   const auto out = serve("GET / HTTP/1.1\r\nHost x\r\n\r\n" + get("/v1/actions"), {}, true);
   ASSERT_EQ(out.answers.size(), 1u);
   EXPECT_EQ(out.answers[0].status, 400u);
@@ -150,7 +150,7 @@ TEST(session, MalformedRequestIs400AndCloses) {
 
 // A trailer field over 64 KiB made Beast throw std::length_error out of
 // io_context::run(): the process died. Now the read buffer's cap stops it.
-TEST(session, LongTrailerFieldIs400NotACrash) {
+TEST(session, long_trailer_field_is_400_not_a_crash) {
   const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
                           "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + std::string(70000, 'a') +
                           "\r\n\r\n";
@@ -162,7 +162,7 @@ TEST(session, LongTrailerFieldIs400NotACrash) {
 
 // A chunk extension is not body: it used to grow the read buffer without
 // limit (64 MiB of it cost 88 MiB). Now it stops at the buffer's cap.
-TEST(session, LongChunkExtensionIs400AndStopsReading) {
+TEST(session, long_chunk_extension_is_400_and_stops_reading) {
   const session_limits limits;
   const std::string req = "POST /emulator/v1/actions HTTP/1.1\r\nHost: x\r\n" + admin_line() +
                           "Transfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(1 << 20, 'a');
@@ -173,7 +173,7 @@ TEST(session, LongChunkExtensionIs400AndStopsReading) {
   EXPECT_LE(out.bytes_read, limits.buffer_limit() + 4096);
 }
 
-TEST(session, Http10ChunkedRequestIsAnsweredThenClosed) {
+TEST(session, http10_chunked_request_is_answered_then_closed) {
   const std::string req = "POST /emulator/v1/actions HTTP/1.0\r\nHost: x\r\n" + admin_line() +
                           "Connection: keep-alive\r\nContent-Type: application/json\r\n"
                           "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
@@ -183,7 +183,7 @@ TEST(session, Http10ChunkedRequestIsAnsweredThenClosed) {
   EXPECT_TRUE(out.ended);
 }
 
-TEST(session, TwoAuthorizationHeadersAre400) {
+TEST(session, two_authorization_headers_are_400) {
   const auto out = serve(get("/v1/actions", "Authorization: Basic eDp5\r\n"), {}, true);
   ASSERT_EQ(out.answers.size(), 1u);
   EXPECT_EQ(out.answers[0].status, 400u);
@@ -193,7 +193,7 @@ TEST(session, TwoAuthorizationHeadersAre400) {
 
 // A stopping server answers what it has received, the last answer with
 // Connection: close, and reads no further.
-TEST(session, StoppingAnswersReceivedRequestsThenCloses) {
+TEST(session, stopping_answers_received_requests_then_closes) {
   const auto out = serve(get("/emulator/v1/health") + get("/v1/actions"), {}, true, true);
   ASSERT_EQ(out.answers.size(), 2u);
   EXPECT_TRUE(out.answers[0].keep_alive);  // another request was already there

@@ -107,7 +107,7 @@ class state_file_test : public ::testing::Test {
   std::unique_ptr<app> app_;
 };
 
-TEST_F(state_file_test, MissingFileIsCreatedFromTheSeedAtStartUp) {
+TEST_F(state_file_test, missing_file_is_created_from_the_seed_at_start_up) {
   ASSERT_FALSE(fs::exists(path_));
   start();
   ASSERT_TRUE(fs::exists(path_));
@@ -122,7 +122,7 @@ TEST_F(state_file_test, MissingFileIsCreatedFromTheSeedAtStartUp) {
             fs::perms::none);
 }
 
-TEST_F(state_file_test, EverythingTheControlApiSetsUpSurvivesARestart) {
+TEST_F(state_file_test, everything_the_control_api_sets_up_survives_a_restart) {
   start();
   using v = http_t::verb;
   ASSERT_EQ(
@@ -184,7 +184,7 @@ TEST_F(state_file_test, EverythingTheControlApiSetsUpSurvivesARestart) {
   EXPECT_EQ(json::parse(*faulted.body)["error_code"], "busy");
 }
 
-TEST_F(state_file_test, AFaultUsedUpByRequestsIsSaved) {
+TEST_F(state_file_test, a_fault_used_up_by_requests_is_saved) {
   start();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/faults",
                  R"({"path":"/v1/actions","status":503,"times":3})")
@@ -210,7 +210,7 @@ TEST_F(state_file_test, AFaultUsedUpByRequestsIsSaved) {
 
 // A counted fault used up by an emulated-API request is saved by the
 // background saver, without a restart or a control-API write to carry it.
-TEST_F(state_file_test, AFaultUsedUpIsSavedInTheBackground) {
+TEST_F(state_file_test, a_fault_used_up_is_saved_in_the_background) {
   start();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/faults",
                  R"({"path":"/v1/actions","status":503,"times":5})")
@@ -235,7 +235,7 @@ TEST_F(state_file_test, AFaultUsedUpIsSavedInTheBackground) {
 
 // Whatever times a seed carries (a capture in milliseconds, a negative or
 // "nan" creation time), what the emulator saves it loads again.
-TEST_F(state_file_test, SeedWithOddTimesSavesAndLoads) {
+TEST_F(state_file_test, seed_with_odd_times_saves_and_loads) {
   json doc = json::parse(config_document);
   doc["emulator"]["state_file"] = path_.string();
   doc["actions"].push_back({{"action_uid", "odd-1"}, {"name", "retry_bdb"}, {"heartbeat", -5}});
@@ -254,7 +254,7 @@ TEST_F(state_file_test, SeedWithOddTimesSavesAndLoads) {
   EXPECT_EQ(observable(), before);
 }
 
-TEST_F(state_file_test, ResetSavesTheConfiguredSeed) {
+TEST_F(state_file_test, reset_saves_the_configured_seed) {
   start();
   const std::string seed = observable();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
@@ -264,7 +264,7 @@ TEST_F(state_file_test, ResetSavesTheConfiguredSeed) {
   EXPECT_EQ(observable(), seed);
 }
 
-TEST_F(state_file_test, RejectedControlRequestsLeaveTheFileAsItWas) {
+TEST_F(state_file_test, rejected_control_requests_leave_the_file_as_it_was) {
   start();
   const std::string saved = read_all(path_);
   EXPECT_EQ(
@@ -277,7 +277,7 @@ TEST_F(state_file_test, RejectedControlRequestsLeaveTheFileAsItWas) {
 
 // A truncated or edited file stops start-up with its name in the message
 // and keeps every byte, whatever the point of damage.
-TEST_F(state_file_test, BrokenFileIsAStartUpErrorAndIsNeverOverwritten) {
+TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten) {
   start();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
@@ -341,7 +341,7 @@ TEST_F(state_file_test, BrokenFileIsAStartUpErrorAndIsNeverOverwritten) {
 
 // A save interrupted at any byte (a kill -9 before the rename) leaves the
 // previous state whole; the temporary file it left is ignored and replaced.
-TEST_F(state_file_test, InterruptedSaveLeavesThePreviousStateWhole) {
+TEST_F(state_file_test, interrupted_save_leaves_the_previous_state_whole) {
   start();
   const std::string before = observable();
   const std::string saved = read_all(path_);
@@ -369,7 +369,7 @@ TEST_F(state_file_test, InterruptedSaveLeavesThePreviousStateWhole) {
   EXPECT_NE(read_all(path_), saved);
 }
 
-TEST_F(state_file_test, AFailedSaveIsReportedAndTheFileKeepsTheLastGoodState) {
+TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_good_state) {
   start();
   const std::string saved = read_all(path_);
   fs::create_directory(path_.string() + ".tmp");  // the next save cannot open its temporary file
@@ -383,12 +383,12 @@ TEST_F(state_file_test, AFailedSaveIsReportedAndTheFileKeepsTheLastGoodState) {
   fs::remove(path_.string() + ".tmp");
 }
 
-TEST_F(state_file_test, UnwritablePathIsAStartUpError) {
+TEST_F(state_file_test, unwritable_path_is_a_start_up_error) {
   path_ = dir_ / "no-such-dir" / "state.json";
   EXPECT_THROW(start(), state_file_error);
 }
 
-TEST_F(state_file_test, CaptureRestoreCaptureIsAFixedPoint) {
+TEST_F(state_file_test, capture_restore_capture_is_a_fixed_point) {
   start();
   ASSERT_EQ(
       call(
@@ -413,7 +413,7 @@ TEST_F(state_file_test, CaptureRestoreCaptureIsAFixedPoint) {
 
 // Item 8: a symlink planted at FILE.tmp was followed and its target
 // overwritten with the state (users and their password hashes included).
-TEST_F(state_file_test, SymlinkPlantedAtTheTemporaryIsNotFollowed) {
+TEST_F(state_file_test, symlink_planted_at_the_temporary_is_not_followed) {
   start();
   const fs::path victim = dir_ / "victim.txt";
   write_all(victim, "precious");
@@ -428,7 +428,7 @@ TEST_F(state_file_test, SymlinkPlantedAtTheTemporaryIsNotFollowed) {
 
 // Item 8: a leftover FILE.tmp kept its mode (0666), and the state file came
 // out world-readable after the rename.
-TEST_F(state_file_test, LeftoverTemporaryDoesNotLendItsMode) {
+TEST_F(state_file_test, leftover_temporary_does_not_lend_its_mode) {
   start();
   const fs::path temp = path_.string() + ".tmp";
   write_all(temp, "leftover of a killed save");
@@ -444,7 +444,7 @@ TEST_F(state_file_test, LeftoverTemporaryDoesNotLendItsMode) {
 
 // Item 8: two servers on one state file each saved their own state over the
 // other's: 20 of 40 acknowledged writes were lost. The second now stops.
-TEST_F(state_file_test, ASecondServerOnTheSameFileIsRefused) {
+TEST_F(state_file_test, a_second_server_on_the_same_file_is_refused) {
   start();
   try {
     app second(make_config());
@@ -463,7 +463,7 @@ TEST_F(state_file_test, ASecondServerOnTheSameFileIsRefused) {
 }
 
 // Item 8: passwords were saved as unsalted SHA-256.
-TEST_F(state_file_test, PasswordsAreSavedSaltedAndSignInAfterARestart) {
+TEST_F(state_file_test, passwords_are_saved_salted_and_sign_in_after_a_restart) {
   start();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/users",
                  R"({"email":"twin@redis.local","password":"Redis123!","role":"db_viewer"})")
@@ -482,7 +482,7 @@ TEST_F(state_file_test, PasswordsAreSavedSaltedAndSignInAfterARestart) {
   EXPECT_EQ(call(http_t::verb::get, "/v1/actions", {}, wrong).status, http_t::status::unauthorized);
 }
 
-TEST_F(state_file_test, AVersion1FileIsRefusedWithTheReason) {
+TEST_F(state_file_test, a_version1_file_is_refused_with_the_reason) {
   start();
   app_.reset();
   json doc = json::parse(read_all(path_));
