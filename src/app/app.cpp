@@ -173,10 +173,11 @@ std::optional<reply> app::apply_fault(exchange& x) {
   x.delay = std::chrono::milliseconds(f->delay_ms);
   if (!f->drop && f->status == 0) return std::nullopt;
   reply r;
-  if (f->status != 0)
+  if (f->status != 0) {
     r = error_reply(static_cast<http_t::status>(f->status),
                     f->error_code.empty() ? "injected_fault" : f->error_code,
                     f->description.empty() ? "Injected fault" : f->description);
+  }
   r.drop = f->drop;
   return r;
 }
@@ -205,9 +206,10 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
     u = authenticate(users, *credentials);
     if (u && x.cache) *x.cache = {std::string(x.req.authorization), version, u->email};
   }
-  if (!credentials)
+  if (!credentials) {
     return unauthorized(x.req.authorization.empty() ? "Authentication required"
                                                     : "Malformed Authorization header");
+  }
   if (!u) return unauthorized("Invalid username or password");
   x.ctx.user = u;
   x.out.user = u->email;
@@ -267,9 +269,10 @@ void app::record(const incoming_request& req, const handled& h,
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - started + h.reply.delay)
                                      .count());
-  if (h.journal)
+  if (h.journal) {
     journal_.record(journal_entry{h.arrival, std::string(req.method_text), std::string(req.target),
                                   h.user, status, us});
+  }
   // Level-gated before any formatting: the hot path pays nothing when off.
   if (!spdlog::should_log(spdlog::level::info)) return;
   const std::uint64_t bytes =

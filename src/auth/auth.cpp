@@ -27,10 +27,11 @@ constexpr auto decode_table = make_decode_table();
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
+  for (std::size_t i = 0; i < a.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(a[i])) !=
         std::tolower(static_cast<unsigned char>(b[i])))
       return false;
+  }
   return true;
 }
 
@@ -144,12 +145,14 @@ bool verify_password(const password_digest& d, std::string_view password) {
 std::optional<std::string> email_problem(std::string_view email, std::string_view field) {
   const std::string name = "'" + std::string(field) + "'";
   if (email.empty()) return name + " must not be empty";
-  if (email.size() > max_email_length)
+  if (email.size() > max_email_length) {
     return name + " is " + std::to_string(email.size()) + " bytes long; the limit is " +
            std::to_string(max_email_length) + " bytes";
-  for (const char c : email)
+  }
+  for (const char c : email) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
       return name + " must not contain control characters (CR, LF, tab, ...)";
+  }
   return std::nullopt;
 }
 

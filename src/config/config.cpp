@@ -62,9 +62,10 @@ void parse_emulator(const json& j, emulator_config& e, const std::string& source
   if (r.failed()) throw_failure(source, *r.error());
   if (clock) {
     auto m = parse_clock_mode(*clock);
-    if (!m)
+    if (!m) {
       throw config_error(source + ": 'emulator.clock' must be \"real\" or \"manual\", got \"" +
                          *clock + "\"");
+    }
     e.clock = *m;
   }
 }
@@ -91,10 +92,11 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     if (auto problem = email_problem(*email, where + ".email"))
       throw config_error(source + ": " + *problem);
     auto role = parse_role(*role_name);
-    if (!role)
+    if (!role) {
       throw config_error(source + ": '" + where + ".role' is not a role: \"" + *role_name +
                          "\" (admin, cluster_member, cluster_viewer, db_member, db_viewer, "
                          "user_manager, none)");
+    }
     if (!seen.insert(*email).second)
       throw config_error(source + ": '" + where + ".email' repeats \"" + *email + "\"");
     users.push_back({std::move(*email), std::move(*password), *role});
@@ -104,9 +106,10 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
 void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::string& source) {
   if (!j.is_array()) throw config_error(source + ": 'databases' must be an array of database uids");
   for (std::size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_number_integer() || j[i].get<std::int64_t>() <= 0)
+    if (!j[i].is_number_integer() || j[i].get<std::int64_t>() <= 0) {
       throw config_error(source + ": 'databases[" + std::to_string(i) +
                          "]' must be a database uid (a whole number >= 1), got " + dump(j[i]));
+    }
     dbs.push_back(j[i].get<std::uint64_t>());
   }
 }
@@ -118,17 +121,17 @@ config parse_config(json doc, const std::string& source) {
   config c;
   c.source = source;
   for (const auto& [key, value] : doc.items()) {
-    if (key == "server")
+    if (key == "server") {
       parse_server(value, c.server, source);
-    else if (key == "emulator")
+    } else if (key == "emulator") {
       parse_emulator(value, c.emulator, source);
-    else if (key == "log")
+    } else if (key == "log") {
       parse_log(value, c.log, source);
-    else if (key == "users")
+    } else if (key == "users") {
       parse_users(value, c.users, source);
-    else if (key == "databases")
+    } else if (key == "databases") {
       parse_databases(value, c.databases, source);
-    else if (key == "actions" || key == "state-machines") {
+    } else if (key == "actions" || key == "state-machines") {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
       for (std::size_t i = 0; i < value.size(); ++i) {
@@ -171,24 +174,27 @@ void validate(const config& c) {
   const auto& s = c.server;
   if (!s.http_enabled && !s.https_enabled)
     throw config_error("both listeners are off: keep HTTP or HTTPS on");
-  if (s.tls_cert.empty() != s.tls_key.empty())
+  if (s.tls_cert.empty() != s.tls_key.empty()) {
     throw config_error(
         "a TLS certificate needs its key and a key its certificate (tls_cert and tls_key)");
+  }
   static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
                                                "error", "critical", "off"};
-  if (!levels.contains(c.log.level))
+  if (!levels.contains(c.log.level)) {
     throw config_error(
         "log level must be one of trace, debug, info, warn, error, critical, off; got \"" +
         c.log.level + "\"");
+  }
   if (c.log.format != "text" && c.log.format != "json")
     throw config_error("log format must be text or json; got \"" + c.log.format + "\"");
   if (s.header_limit < 1024) throw config_error("header limit must be at least 1024 bytes");
   // Beast stores a header field's length in 16 bits and throws for a longer
   // one: the limit must keep every field below that.
-  if (s.header_limit > 65535)
+  if (s.header_limit > 65535) {
     throw config_error(
         "header limit must be at most 65535 bytes (the HTTP parser's largest header field); got " +
         std::to_string(s.header_limit));
+  }
 }
 
 }  // namespace reemu

@@ -22,9 +22,10 @@ std::string type_name(const json& j) {
 
 object_reader::object_reader(const json& object, std::string where)
     : object_(object), where_(std::move(where)) {
-  if (!object_.is_object())
+  if (!object_.is_object()) {
     fail(api_error::invalid_type, (where_.empty() ? std::string("body") : where_) +
                                       " must be a JSON object, not " + type_name(object_));
+  }
 }
 
 std::string object_reader::name(std::string_view key) const {
@@ -161,12 +162,13 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
   bool in_string = false, escaped = false;
   for (const char c : text) {
     if (in_string) {
-      if (escaped)
+      if (escaped) {
         escaped = false;
-      else if (c == '\\')
+      } else if (c == '\\') {
         escaped = true;
-      else if (c == '"')
+      } else if (c == '"') {
         in_string = false;
+      }
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -232,34 +234,39 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
   const auto fail_at = r.unsigned_integer("fail_at_step", 1'000'000);
   if (r.failed()) return r.error();
   if (outcome) {
-    if (*outcome != "completed" && *outcome != "failed")
+    if (*outcome != "completed" && *outcome != "failed") {
       return failure{api_error::invalid_value, "'" + r.name("outcome") +
                                                    "' must be \"completed\" or \"failed\", got \"" +
                                                    *outcome + "\""};
+    }
     p.fails = *outcome == "failed";
   }
   if (fail_at) {
-    if (outcome && !p.fails)
+    if (outcome && !p.fails) {
       return failure{api_error::invalid_value,
                      "'" + r.name("fail_at_step") + "' needs outcome \"failed\""};
+    }
     p.fails = true;
     p.fail_at_step = static_cast<std::size_t>(*fail_at);
   } else if (p.fails && !fail_at && outcome) {
     p.fail_at_step = p.steps.empty() ? 0 : p.steps.size() - 1;  // fails at the last step
   }
-  if (p.step_seconds <= 0)
+  if (p.step_seconds <= 0) {
     return failure{api_error::invalid_value, "'" + r.name("step_seconds") + "' must be > 0, got " +
                                                  dump(number_value(p.step_seconds))};
+  }
   // validate_plan's messages say "simulate."; these two come from the client,
   // so name them with `where` and the value.
-  if (p.steps.empty())
+  if (p.steps.empty()) {
     return failure{api_error::invalid_value,
                    "'" + r.name("steps") + "' must name at least one step"};
-  if (p.fails && p.fail_at_step >= p.steps.size())
+  }
+  if (p.fails && p.fail_at_step >= p.steps.size()) {
     return failure{api_error::invalid_value, "'" + r.name("fail_at_step") +
                                                  "' must be an index into '" + r.name("steps") +
                                                  "' (0.." + std::to_string(p.steps.size() - 1) +
                                                  "), got " + std::to_string(p.fail_at_step)};
+  }
   if (auto msg = validate_plan(p); !msg.empty()) return failure{api_error::invalid_value, msg};
   plan = std::move(p);
   return std::nullopt;

@@ -104,29 +104,33 @@ std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
   if (auto v = r.unsigned_integer("times", UINT32_MAX)) rule.times = *v;
   if (auto v = r.number("probability", 0, 1)) rule.probability = *v;
   if (r.failed()) return r.error();
-  if (path->empty() || path->front() != '/')
+  if (path->empty() || path->front() != '/') {
     return failure{api_error::invalid_value,
                    "'" + r.name("path") + "' must start with '/', got \"" + *path + "\""};
+  }
   rule.path = *path;
   if (method) {
-    if (boost::beast::http::string_to_verb(*method) == boost::beast::http::verb::unknown)
+    if (boost::beast::http::string_to_verb(*method) == boost::beast::http::verb::unknown) {
       return failure{api_error::invalid_value,
                      "'" + r.name("method") + "' is not an HTTP method: \"" + *method + "\""};
+    }
     rule.method = *method;
   }
   if (status_code) {
     // An injected answer carries the error body: only error statuses make sense.
-    if (*status_code < 400)
+    if (*status_code < 400) {
       return failure{api_error::invalid_value, "'" + r.name("status") +
                                                    "' must be an error status (400-599), got " +
                                                    std::to_string(*status_code)};
+    }
     rule.status = static_cast<unsigned>(*status_code);
   }
   if (rule.times && *rule.times == 0)
     return failure{api_error::invalid_value, "'" + r.name("times") + "' must be >= 1"};
-  if (!rule.status && !rule.drop && rule.delay_ms == 0)
+  if (!rule.status && !rule.drop && rule.delay_ms == 0) {
     return failure{api_error::invalid_value,
                    "a fault needs an effect: 'status', 'delay_ms' or 'drop'"};
+  }
   rule.id = out.id;
   rule.hits = out.hits;
   out = std::move(rule);

@@ -66,9 +66,10 @@ std::optional<failure> normalise_task_progress(json& fields, const std::string& 
     return failure{api_error::invalid_type,
                    "'" + where + "progress' must be a number or a numeric string"};
   }
-  if (!(x >= 0 && x <= 100))
+  if (!(x >= 0 && x <= 100)) {
     return failure{api_error::invalid_value,
                    "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
+  }
   *it = dump(number_value(x));  // "50", "1e2" and 50 all become the wire's "50" / "100"
   return std::nullopt;
 }
@@ -98,10 +99,11 @@ std::optional<failure> stringify(json& fields, const char* key) {
   const bool digits =
       it->is_string() && !it->get_ref<const std::string&>().empty() &&
       it->get_ref<const std::string&>().find_first_not_of("0123456789") == std::string::npos;
-  if (!digits)
+  if (!digits) {
     return failure{
         api_error::invalid_value,
         std::string("'") + key + "' must be a whole number >= 0 (1 or \"1\"), got " + dump(*it)};
+  }
   return std::nullopt;
 }
 
@@ -139,15 +141,17 @@ namespace {
 // explicit wire fields with a status.
 std::optional<failure> check_template(const action_template* t, action_kind kind,
                                       const std::string& name, const json& body) {
-  if (t && t->kind != kind)
+  if (t && t->kind != kind) {
     return failure{api_error::invalid_value,
                    "\"" + name + "\" is a " + std::string(to_string(t->kind)) +
                        " template, not a " + std::string(to_string(kind))};
-  if (!body.contains("simulate") && !body.contains("status") && !t)
+  }
+  if (!body.contains("simulate") && !body.contains("status") && !t) {
     return failure{api_error::unknown_template,
                    "there is no built-in template named \"" + name +
                        "\": give a 'simulate' block with 'steps', or explicit wire fields "
                        "with a 'status'"};
+  }
   return std::nullopt;
 }
 
@@ -168,12 +172,14 @@ std::optional<failure> normalise_ids(json& body, action_kind kind) {
 // its kind's vocabulary.
 std::optional<failure> check_live_fields(const wire_entry& e) {
   if (e.plan) {
-    for (const char* live : {"status", "progress", "state", "heartbeat", "error"})
-      if (e.fields.contains(live))
+    for (const char* live : {"status", "progress", "state", "heartbeat", "error"}) {
+      if (e.fields.contains(live)) {
         return failure{api_error::invalid_value,
                        std::string("'") + live +
                            "' is computed by the simulation: leave it out, or leave out "
                            "'simulate' and give explicit fields"};
+      }
+    }
   } else if (auto f = check_status(e.kind, e.fields)) {
     return f;
   }
@@ -189,9 +195,10 @@ std::optional<failure> parse_create_body(json body, wire_entry& out) {
   const auto type = r.string("type", true);
   const auto name = r.string("name", true);
   if (r.failed()) return r.error();
-  if (*type != "task" && *type != "state-machine")
+  if (*type != "task" && *type != "state-machine") {
     return failure{api_error::unknown_action_type,
                    "'type' must be \"task\" or \"state-machine\", got \"" + *type + "\""};
+  }
   const auto kind = *type == "task" ? action_kind::task : action_kind::state_machine;
   if (name->empty()) return failure{api_error::invalid_value, "'name' must not be empty"};
   body.erase("type");
@@ -224,9 +231,10 @@ std::optional<failure> check_patch(json& patch, action_kind kind) {
     if (!it->is_number())
       return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
     const double x = it->get<double>();
-    if (!(x >= 0 && x <= 100))
+    if (!(x >= 0 && x <= 100)) {
       return failure{api_error::invalid_value,
                      "'progress' must be between 0 and 100, got " + dump(*it)};
+    }
   }
   if (auto f = check_status(kind, patch)) return f;
   object_reader pr(patch);
@@ -355,9 +363,10 @@ reply advance_clock(const request_context& ctx) {
   r.only({"seconds"});
   const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
   if (r.failed()) return error_reply(*r.error());
-  if (ctx.svc->clock.mode() != clock_mode::manual)
+  if (ctx.svc->clock.mode() != clock_mode::manual) {
     return error_reply(api_error::clock_not_manual,
                        "the clock is real time; start with --clock manual to move it");
+  }
   ctx.svc->clock.advance(*seconds);
   return json_reply(status::ok, clock_body(ctx.svc->clock));
 }
@@ -429,9 +438,10 @@ reply patch_user(const request_context& ctx) {
     auto it = d.users.find(std::string_view(email));
     if (it == d.users.end())
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
-    if (new_role && *new_role != role::admin && is_last_admin(d, email))
+    if (new_role && *new_role != role::admin && is_last_admin(d, email)) {
       return failure{api_error::invalid_value,
                      "user " + email + " is the last admin: the control API needs one"};
+    }
     if (new_role) it->second.role = *new_role;
     if (password) it->second.digest = digest_password(*password);
     out = user_body(it->second);
@@ -443,9 +453,10 @@ reply patch_user(const request_context& ctx) {
 reply delete_user(const request_context& ctx) {
   const std::string& email = ctx.param("email");
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (is_last_admin(d, email))
+    if (is_last_admin(d, email)) {
       return failure{api_error::invalid_value,
                      "user " + email + " is the last admin: the control API needs one"};
+    }
     if (d.users.erase(email) == 0)
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
     return std::nullopt;
@@ -467,9 +478,10 @@ reply create_database(const request_context& ctx) {
   if (r.failed()) return error_reply(*r.error());
   if (*uid == 0) return error_reply(api_error::invalid_value, "'uid' must be >= 1");
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (!d.databases.insert(*uid).second)
+    if (!d.databases.insert(*uid).second) {
       return failure{api_error::database_exists,
                      "database " + std::to_string(*uid) + " already exists"};
+    }
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::created, json{{"uid", *uid}});

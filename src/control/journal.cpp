@@ -117,9 +117,10 @@ journal_page journal::query(const journal_filter& f) const {
     // Only pointers are copied under the lock (10 000 entries: ~160 KB).
     std::lock_guard lock(mutex_);
     auto from = entries_.begin();
-    if (f.after && !entries_.empty() && *f.after >= entries_.front()->seq)
+    if (f.after && !entries_.empty() && *f.after >= entries_.front()->seq) {
       from += static_cast<std::ptrdiff_t>(
           std::min<std::uint64_t>(*f.after - entries_.front()->seq + 1, entries_.size()));
+    }
     all.assign(from, entries_.end());
   }
   const std::optional<glob_pattern> path =

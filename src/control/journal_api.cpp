@@ -30,9 +30,10 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
     if (p.key == "method") {
       filter.method = value;
     } else if (p.key == "path") {
-      if (value.size() > max_pattern_length)
+      if (value.size() > max_pattern_length) {
         return bad_parameter(p.key, "at most " + std::to_string(max_pattern_length) + " bytes",
                              value.substr(0, 32) + "...");
+      }
       filter.path = value;
     } else if (p.key == "user") {
       filter.user = value;
@@ -45,11 +46,12 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
       // A hard maximum: a page is at most ~1000 * 2 KiB of targets, so a
       // read-back never builds a body the size of the whole journal.
       const auto n = whole_number(value);
-      if (!n || *n > max_journal_page)
+      if (!n || *n > max_journal_page) {
         return bad_parameter(p.key,
                              "a whole number from 0 to " + std::to_string(max_journal_page) +
                                  " (page on with 'after')",
                              value);
+      }
       filter.limit = static_cast<std::size_t>(*n);
     } else if (p.key == "after") {
       const auto n = whole_number(value);

@@ -121,10 +121,11 @@ bool is_plain_key(std::string_view k) noexcept {
   const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   const char first = k.front();
   if (!alpha(first) && first != '_' && first != '$') return false;
-  for (char c : k)
+  for (char c : k) {
     if (!alpha(c) && !(c >= '0' && c <= '9') && c != '_' && c != '$' && c != '.' && c != '/' &&
         c != '-')
       return false;
+  }
   std::string lower(k);
   for (char& c : lower)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -26,7 +26,7 @@ reply error_reply(http_t::status status, std::string_view error_code,
   return r;
 }
 
-reply error_reply(api_error e, std::string description) {
+reply error_reply(api_error e, const std::string& description) {
   return error_reply(status_of(e), code_of(e), description);
 }
 

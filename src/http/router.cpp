@@ -34,10 +34,11 @@ route_match router::match(http_t::verb method, const std::vector<std::string>& s
     path_params params;
     bool ok = true;
     for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-      if (is_capture(parts[k]))
+      if (is_capture(parts[k])) {
         params.emplace_back(parts[k].substr(1, parts[k].size() - 2), segments[k]);
-      else
+      } else {
         ok = parts[k] == segments[k];
+      }
     }
     if (!ok) continue;
     if (routes_[i].method == wanted) {

@@ -42,9 +42,10 @@ std::string validate_plan(const simulate_plan& plan) {
   if (!(plan.starting_seconds >= 0) || !std::isfinite(plan.starting_seconds))
     return "simulate.starting_seconds must be a number >= 0";
   if (!(plan.retain_seconds >= 0)) return "simulate.retain_seconds must be a number >= 0";
-  if (plan.fails && plan.fail_at_step >= plan.steps.size())
+  if (plan.fails && plan.fail_at_step >= plan.steps.size()) {
     return "simulate.fail_at_step must be an index into simulate.steps (0.." +
            std::to_string(plan.steps.size() - 1) + ")";
+  }
   return {};
 }
 

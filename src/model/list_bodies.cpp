@@ -15,10 +15,11 @@ void append_v1(std::string& out, const registry_data& d, action_kind kind, doubl
     if (a->kind != kind || !is_visible(*a, now, &v)) continue;
     if (!first) out.push_back(',');
     first = false;
-    if (const auto* text = a->static_v1())
+    if (const auto* text = a->static_v1()) {
       out += **text;
-    else
+    } else {
       out += dump(render_v1(*a, now, &v));
+    }
   }
 }
 

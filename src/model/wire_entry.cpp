@@ -37,11 +37,12 @@ std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std:
   if (simulate) {
     const action_template* t = find_template(*name);
     simulate_plan plan = t ? t->plan : simulate_plan{};
-    if (!t && !simulate_block.contains("steps"))
+    if (!t && !simulate_block.contains("steps")) {
       return failure{api_error::unknown_template,
                      "'" + where +
                          ".simulate' needs 'steps': there is no built-in template named \"" +
                          *name + "\""};
+    }
     if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
     out.plan = std::move(plan);
   }
@@ -50,9 +51,10 @@ std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std:
 
 action make_action(wire_entry entry) {
   std::string uid = entry.fields["action_uid"].get<std::string>();
-  if (entry.plan)
+  if (entry.plan) {
     return make_simulated_action(std::move(uid), entry.kind, std::move(entry.fields),
                                  std::move(*entry.plan));
+  }
   return make_static_action(std::move(uid), entry.kind, std::move(entry.fields));
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/errc.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "reemu/net/answer.hpp"
 
@@ -21,7 +22,7 @@ tcp::acceptor open_acceptor(listener::control_executor control, const std::strin
   const auto address = net::ip::make_address(bind, ec);
   if (ec) throw std::runtime_error("invalid bind address \"" + bind + "\": " + ec.message());
   const tcp::endpoint endpoint(address, port);
-  tcp::acceptor acceptor(control);
+  tcp::acceptor acceptor(std::move(control));
   const auto fail = [&](const char* what) {
     throw std::runtime_error("cannot " + std::string(what) + " " + scheme + " listener on " + bind +
                              ":" + std::to_string(port) + ": " + ec.message());
@@ -46,7 +47,7 @@ bool out_of_descriptors(const beast::error_code& ec) {
 
 }  // namespace
 
-listener::listener(net::io_context& ioc, control_executor control, std::string scheme,
+listener::listener(net::io_context& ioc, const control_executor& control, std::string scheme,
                    const std::string& bind, std::uint16_t port)
     : ioc_(ioc),
       scheme_(std::move(scheme)),
@@ -86,10 +87,11 @@ net::awaitable<void> listener::accept_loop() {
     // once: a loop that retried without a pause would spin a core and fill
     // the log. The connections already open go on being served; one of them
     // closing frees a descriptor for the next try.
-    if (!std::exchange(paused, true))
+    if (!std::exchange(paused, true)) {
       spdlog::warn("{} accept failed: {}; retrying every {} ms until it works{}", scheme_,
                    ec.message(), accept_backoff.count(),
                    out_of_descriptors(ec) ? " (out of file descriptors or memory)" : "");
+    }
     backoff_.expires_after(accept_backoff);
     co_await backoff_.async_wait(use_tuple);
   }

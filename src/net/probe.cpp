@@ -35,7 +35,7 @@ net::awaitable<bool> ask(Stream& stream, const std::string& host, std::string& d
   co_return res.result() == http::status::ok;
 }
 
-net::awaitable<bool> check(const tcp::endpoint endpoint, bool tls, std::string host,
+net::awaitable<bool> check(const tcp::endpoint& endpoint, bool tls, std::string host,
                            std::chrono::milliseconds timeout, std::string& detail) {
   const auto ex = co_await net::this_coro::executor;
   beast::tcp_stream stream(ex);
@@ -63,7 +63,7 @@ bool probe_health(const config& cfg, std::chrono::milliseconds timeout, std::str
     net::io_context ioc;
     const tcp::endpoint endpoint(net::ip::make_address(host), port);
     net::co_spawn(ioc, check(endpoint, tls, host, timeout, detail),
-                  [&](std::exception_ptr e, bool result) {
+                  [&](const std::exception_ptr& e, bool result) {
                     if (e) {
                       const std::string where = std::string(tls ? "https" : "http") + "://" + host +
                                                 ":" + std::to_string(port) + ": ";

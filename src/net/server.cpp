@@ -79,14 +79,15 @@ struct server::impl {
 
   void accept(tcp::socket socket, bool tls) {
     auto ex = socket.get_executor();
-    net::co_spawn(ex, serve_connection(std::move(socket), *env_, tls), [](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        spdlog::error("connection ended by an unexpected error: {}", x.what());
-      }
-    });
+    net::co_spawn(ex, serve_connection(std::move(socket), *env_, tls),
+                  [](const std::exception_ptr& e) {
+                    if (!e) return;
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& x) {
+                      spdlog::error("connection ended by an unexpected error: {}", x.what());
+                    }
+                  });
   }
 
   void begin_stop() {
@@ -136,9 +137,10 @@ void server::start() {
                  s.tls_->subject, s.tls_->fingerprint_sha256);
     if (!c.tls_cert_out.empty()) spdlog::info("TLS certificate written to {}", c.tls_cert_out);
   }
-  if (s.cap_ < c.max_connections)
+  if (s.cap_ < c.max_connections) {
     spdlog::warn("max_connections lowered from {} to {}: the open file limit allows no more",
                  c.max_connections, s.cap_);
+  }
   s.env_.emplace(connection_env{s.app_, session_limits::from(c),
                                 std::chrono::seconds(c.handshake_timeout_seconds), s.registry_,
                                 s.stopping_, s.tls_ ? s.tls_->context.get() : nullptr});

@@ -31,23 +31,27 @@ std::optional<failure> refusal_for(const beast::error_code& ec, bool in_body,
                                    const session_limits& limits) {
   if (is_quiet_close(ec)) return std::nullopt;
   const auto bytes = [](std::uint64_t n) { return std::to_string(n) + " bytes"; };
-  if (ec == http::error::header_limit || (ec == http::error::buffer_overflow && !in_body))
+  if (ec == http::error::header_limit || (ec == http::error::buffer_overflow && !in_body)) {
     return failure{api_error::header_too_large,
                    "Request header larger than " + bytes(limits.header_limit)};
+  }
   // The parser checks Content-Length against the body limit while it reads
   // the header, so an announced oversized body stops before a byte of it.
-  if (ec == http::error::body_limit)
+  if (ec == http::error::body_limit) {
     return failure{api_error::body_too_large,
                    "Request body larger than " + bytes(limits.body_limit)};
+  }
   // A chunk header (size and extensions) or a trailer that does not fit the
   // read buffer: every byte a client sends counts against a limit.
-  if (ec == http::error::buffer_overflow)
+  if (ec == http::error::buffer_overflow) {
     return failure{api_error::bad_request,
                    "Chunk header or trailer longer than " + bytes(limits.buffer_limit())};
-  if (ec.category() == beast::error_code(http::error::bad_method).category())
+  }
+  if (ec.category() == beast::error_code(http::error::bad_method).category()) {
     return failure{api_error::bad_request, std::string(in_body ? "Malformed HTTP request body: "
                                                                : "Malformed HTTP request: ") +
                                                ec.message()};
+  }
   return std::nullopt;
 }
 

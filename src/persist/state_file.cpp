@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "reemu/auth/auth.hpp"
@@ -105,11 +106,12 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
     const auto role = parse_role(*role_name);
     if (!role) fail(source, "'" + where + ".role' is not a role: \"" + *role_name + "\"");
     const auto digest = parse_password_text(*digest_text);
-    if (!digest)
+    if (!digest) {
       fail(source, "'" + where +
                        ".password' must be \"pbkdf2-sha256$ITERATIONS$SALT$HASH\" (1 to " +
                        std::to_string(max_pbkdf2_iterations) +
                        " iterations, 32 and 64 lower-case hex digits)");
+    }
     if (auto problem = email_problem(*email, where + ".email")) fail(source, *problem);
     if (!d.users.emplace(*email, user{*email, *role, *digest}).second)
       fail(source, "'" + where + ".email' repeats \"" + *email + "\"");
@@ -118,9 +120,10 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
 
 void read_databases(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0)
+    if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0) {
       fail(source,
            "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
+    }
     d.databases.insert(list[i].get<std::uint64_t>());
   }
 }
@@ -137,9 +140,10 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
     auto created_at = r.number("created_at", min_time, max_time, true);
     auto gone_at = r.number("gone_at", min_time, max_time);
     if (r.failed()) fail(source, r.error()->description);
-    if (*type != "task" && *type != "state-machine")
+    if (*type != "task" && *type != "state-machine") {
       fail(source,
            "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
+    }
     if (!fields->contains("action_uid")) fail(source, "'" + where + ".fields' has no 'action_uid'");
 
     json entry = *fields;
@@ -232,9 +236,10 @@ void capture_state(const services& svc, std::string& out) {
   out += "],";
 
   json users = json::array();
-  for (const auto& [email, u] : d.users)
+  for (const auto& [email, u] : d.users) {
     users.push_back(
         {{"email", email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}});
+  }
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
   const json rest = {{"format", state_format},
@@ -258,14 +263,16 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   if (format == doc.end() || *format != state_format)
     fail(source, "not a state file ('format' is not \"" + std::string(state_format) + "\")");
   const auto version = doc.find("version");
-  if (version != doc.end() && *version == 1)
+  if (version != doc.end() && *version == 1) {
     fail(source,
          "state file version 1 holds unsalted SHA-256 password digests, which this build no "
          "longer reads; move the file away to start from the config's seed (users come back "
          "from the config, with salted hashes)");
-  if (version == doc.end() || *version != state_version)
+  }
+  if (version == doc.end() || *version != state_version) {
     fail(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
                      ", this build reads version " + std::to_string(state_version));
+  }
   object_reader top(doc);
   top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
   const json* clock_block = top.object("clock", true);
@@ -364,11 +371,12 @@ void state_file::save_soon() {
   std::lock_guard wake_lock(wake_mutex_);  // never mutex_: a save may be running
   if (pending_) return;                    // the saver is already on its way
   pending_ = true;
-  if (!saver_.joinable()) saver_ = std::jthread([this](std::stop_token stop) { run_saver(stop); });
+  if (!saver_.joinable())
+    saver_ = std::jthread([this](std::stop_token stop) { run_saver(std::move(stop)); });
   wake_.notify_one();
 }
 
-void state_file::run_saver(std::stop_token stop) {
+void state_file::run_saver(const std::stop_token& stop) {
   std::unique_lock wake_lock(wake_mutex_);
   while (!stop.stop_requested()) {
     wake_.wait(wake_lock, stop, [&] { return pending_; });

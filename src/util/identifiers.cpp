@@ -10,9 +10,10 @@ std::optional<std::string> over_long_field(const nlohmann::json& body,
     const auto it = body.find(limit.key);
     if (it == body.end() || !it->is_string()) continue;
     const std::size_t size = it->get_ref<const std::string&>().size();
-    if (size > limit.max)
+    if (size > limit.max) {
       return "'" + std::string(limit.key) + "' is " + std::to_string(size) +
              " bytes long; the limit is " + std::to_string(limit.max) + " bytes";
+    }
   }
   return std::nullopt;
 }

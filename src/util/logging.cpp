@@ -20,14 +20,15 @@ std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
   if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF)
+  if (b >= 0xC2 && b <= 0xDF) {
     n = 2;
-  else if (b >= 0xE0 && b <= 0xEF)
+  } else if (b >= 0xE0 && b <= 0xEF) {
     n = 3;
-  else if (b >= 0xF0 && b <= 0xF4)
+  } else if (b >= 0xF0 && b <= 0xF4) {
     n = 4;
-  else
+  } else {
     return 0;
+  }
   if (b == 0xE0) lo = 0xA0;  // overlong
   if (b == 0xED) hi = 0x9F;  // surrogates
   if (b == 0xF0) lo = 0x90;  // overlong

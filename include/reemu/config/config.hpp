@@ -42,7 +42,7 @@ struct emulator_config {
   std::uint64_t seed = 1;  // fault probability generator seed
   std::size_t journal_size = 10000;
   std::size_t journal_max_bytes = 16u << 20;  // the journal's byte bound (journal.hpp)
-  std::string state_file;  // empty: nothing survives a restart
+  std::string state_file;                     // empty: nothing survives a restart
 };
 
 struct logging_config {

@@ -48,7 +48,7 @@ struct reply {
 
 reply json_reply(http_t::status status, const json& body);
 reply shared_reply(std::shared_ptr<const std::string> body);
-reply error_reply(api_error e, std::string description);
+reply error_reply(api_error e, const std::string& description);
 // An error answer with a status and code of the caller's choosing (an
 // injected fault's), in the same body shape.
 reply error_reply(http_t::status status, std::string_view error_code, std::string_view description);

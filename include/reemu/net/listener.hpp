@@ -26,7 +26,7 @@ class listener {
 
   // Opens, binds and listens on `bind`:`port` (0: any free port). Throws
   // std::runtime_error naming the scheme, address and step that failed.
-  listener(net::io_context& ioc, control_executor control, std::string scheme,
+  listener(net::io_context& ioc, const control_executor& control, std::string scheme,
            const std::string& bind, std::uint16_t port);
 
   // The bound endpoint (for the start-up log and port 0).

@@ -109,10 +109,11 @@ class http_session {
   void stop() {
     if (!idle_ || has_input()) return;
     auto& lowest = beast::get_lowest_layer(stream_);
-    if constexpr (requires { lowest.cancel(); })
+    if constexpr (requires { lowest.cancel(); }) {
       lowest.cancel();
-    else
+    } else {
       lowest.close();
+    }
   }
 
   // Ends the connection now, whatever it is doing (the drain deadline has

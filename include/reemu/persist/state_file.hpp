@@ -88,7 +88,7 @@ class state_file {
 
  private:
   std::optional<std::string> save_locked();  // mutex_ held, wake_mutex_ not
-  void run_saver(std::stop_token stop);
+  void run_saver(const std::stop_token& stop);
 
   std::string path_;
   services& svc_;
