@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "reemu/auth/auth.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {

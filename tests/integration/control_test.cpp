@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reemu/auth/auth.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {

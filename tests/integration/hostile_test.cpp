@@ -12,15 +12,24 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "reemu/auth/auth.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {
