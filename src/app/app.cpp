@@ -42,8 +42,8 @@ struct app::exchange {
 
 namespace {
 
-reply unauthorized(std::string description) {
-  reply r = error_reply(api_error::unauthorized, std::move(description));
+reply unauthorized(const std::string& description) {
+  reply r = error_reply(api_error::unauthorized, description);
   r.headers.emplace_back(http_t::field::www_authenticate, "Basic realm=\"re-actions-emulator\"");
   return r;
 }

@@ -59,8 +59,11 @@ std::optional<std::string> base64_decode(std::string_view in) noexcept {
         continue;
       }
       if (pad > 0) return std::nullopt;
-      v[k] = decode_table[static_cast<unsigned char>(c)];
-      if (v[k] < 0) return std::nullopt;
+      // The table holds -1 for "not base64": the sign is meant.
+      v[k] = decode_table[static_cast<unsigned char>(c)];  // NOLINT(bugprone-signed-char-misuse)
+      if (v[k] < 0) {
+        return std::nullopt;
+      }
     }
     const unsigned triple = (static_cast<unsigned>(v[0]) << 18) |
                             (static_cast<unsigned>(v[1]) << 12) |

@@ -101,10 +101,9 @@ void append_quoted(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (needs_u_escape(cp)) {
+        // An invalid byte (decoded as U+FFFD from one byte) is escaped too.
+        if (needs_u_escape(cp) || (cp == 0xFFFD && len == 1)) {
           append_u_escape(out, cp);
-        } else if (cp == 0xFFFD && len == 1) {
-          append_u_escape(out, cp);  // an invalid byte, replaced
         } else {
           out.append(s.substr(i, len));
         }

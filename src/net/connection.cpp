@@ -96,9 +96,10 @@ net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& 
   closable guard(m, stream);
 
   if (place.over_cap() || env.stopping) {
-    if (!tls)
+    if (!tls) {
       co_await write_error(stream, 11, api_error::service_unavailable,
                            "Too many connections, try again later");
+    }
     place.release();
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return;

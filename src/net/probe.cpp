@@ -41,7 +41,9 @@ net::awaitable<bool> check(const tcp::endpoint& endpoint, bool tls, std::string 
   beast::tcp_stream stream(ex);
   stream.expires_after(timeout);  // covers connect, handshake, write and read
   co_await stream.async_connect(endpoint, net::use_awaitable);
-  if (!tls) co_return co_await ask(stream, host, detail);
+  if (!tls) {
+    co_return co_await ask(stream, host, detail);
+  }
   ssl::context ctx(ssl::context::tls_client);
   ctx.set_verify_mode(ssl::verify_none);  // our own server, on loopback
   beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), ctx);

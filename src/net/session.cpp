@@ -9,8 +9,9 @@
 
 namespace reemu {
 
-http::response<shared_body> error_response(unsigned version, api_error e, std::string description) {
-  reply r = error_reply(e, std::move(description));
+http::response<shared_body> error_response(unsigned version, api_error e,
+                                           const std::string& description) {
+  reply r = error_reply(e, description);
   http::response<shared_body> res{r.status, version};
   res.set(http::field::server, "re-actions-emulator");
   res.set(http::field::content_type, r.content_type);

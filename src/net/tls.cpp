@@ -68,7 +68,7 @@ constexpr const char* tls12_cipher_list =
 
 // Guards against pointing cert_file at something huge or endless (/dev/zero);
 // a full CA bundle is well under 1 MiB.
-constexpr std::size_t max_pem_file_size = 16u * 1024u * 1024u;
+constexpr std::size_t max_pem_file_size = 16UL * 1024 * 1024;
 
 constexpr long seconds_per_day = 24L * 60L * 60L;
 
@@ -311,7 +311,7 @@ bool add_alt_name(GENERAL_NAMES* names, const std::string& name) {
   if (sk_GENERAL_NAME_push(names, entry.get()) <= 0) {
     fail_openssl("cannot add subjectAltName " + quoted(name));
   }
-  entry.release();  // now owned by the stack
+  (void)entry.release();  // now owned by the stack
   return true;
 }
 

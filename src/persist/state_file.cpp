@@ -80,7 +80,8 @@ std::optional<password_digest> parse_password_text(std::string_view s) {
   return d;
 }
 
-std::string os_error(int err) { return std::strerror(err); }
+// std::strerror may share one buffer between threads; the category does not.
+std::string os_error(int err) { return std::system_category().message(err); }
 
 // An object_reader failure, or a message, as the start-up error.
 [[noreturn]] void fail(const std::string& source, const std::string& message) {
@@ -156,7 +157,7 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
     action a = make_action(std::move(parsed));
     a.started_at = *started_at;
     a.created_at = *created_at;
-    a.gone_at = gone_at ? *gone_at : forever;
+    a.gone_at = gone_at.value_or(forever);
     const std::string uid = a.uid;
     if (!d.add(std::move(a))) fail(source, "'" + where + "' repeats action_uid \"" + uid + "\"");
   }
@@ -372,7 +373,7 @@ void state_file::save_soon() {
   if (pending_) return;                    // the saver is already on its way
   pending_ = true;
   if (!saver_.joinable())
-    saver_ = std::jthread([this](std::stop_token stop) { run_saver(std::move(stop)); });
+    saver_ = std::jthread([this](const std::stop_token& stop) { run_saver(stop); });
   wake_.notify_one();
 }
 

@@ -14,7 +14,8 @@ namespace reemu {
 namespace {
 
 std::string step_failed(const std::string& step, int err) {
-  return step + ": " + std::strerror(err);
+  // std::strerror may share one buffer between threads; the category does not.
+  return step + ": " + std::system_category().message(err);
 }
 
 // Writes all of `text`, retrying short writes and EINTR. Returns errno or 0.

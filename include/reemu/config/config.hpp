@@ -24,13 +24,13 @@ struct server_config {
   std::uint16_t https_port = 9443;
   std::string tls_cert;  // PEM chain; empty = self-signed at start-up
   std::string tls_key;
-  std::string tls_cert_out;              // write the certificate in use here
-  std::vector<std::string> tls_names;    // extra subjectAltNames of a generated certificate
-  unsigned threads = 0;                  // 0 = one per hardware thread
-  std::size_t header_limit = 16 * 1024;  // bytes; larger -> 431
-  std::size_t body_limit = 1024 * 1024;  // bytes; larger -> 413
-  unsigned read_timeout_seconds = 30;    // a request must arrive within this
-  unsigned idle_timeout_seconds = 60;    // keep-alive connection with no request
+  std::string tls_cert_out;                // write the certificate in use here
+  std::vector<std::string> tls_names;      // extra subjectAltNames of a generated certificate
+  unsigned threads = 0;                    // 0 = one per hardware thread
+  std::size_t header_limit = 16UL * 1024;  // bytes; larger -> 431
+  std::size_t body_limit = 1024UL * 1024;  // bytes; larger -> 413
+  unsigned read_timeout_seconds = 30;      // a request must arrive within this
+  unsigned idle_timeout_seconds = 60;      // keep-alive connection with no request
   unsigned handshake_timeout_seconds = 10;
   std::size_t max_connections = 10000;  // past this: 503 and close
 };

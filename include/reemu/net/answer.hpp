@@ -63,14 +63,15 @@ void expire_after(Stream& stream, Duration d) {
 
 // An error answer with the cluster's error body (error_body()) and
 // `Connection: close`, in HTTP/1.`version % 10`.
-http::response<shared_body> error_response(unsigned version, api_error e, std::string description);
+http::response<shared_body> error_response(unsigned version, api_error e,
+                                           const std::string& description);
 
 // Writes error_response() under the write timeout. Returns true when it went
 // out; the caller closes the connection either way.
 template <class Stream>
 net::awaitable<bool> write_error(Stream& stream, unsigned version, api_error e,
                                  std::string description) {
-  auto res = error_response(version, e, std::move(description));
+  auto res = error_response(version, e, description);
   expire_after(stream, write_timeout);
   auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
   co_return !ec;

@@ -40,8 +40,8 @@ namespace reemu {
 
 // The limits a session enforces, from the server config.
 struct session_limits {
-  std::size_t header_limit = 16 * 1024;
-  std::uint64_t body_limit = 1024 * 1024;
+  std::size_t header_limit = 16UL * 1024;
+  std::uint64_t body_limit = 1024UL * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
 
@@ -54,7 +54,7 @@ struct session_limits {
   // included) or trailer a client can make the server hold. Below 64 KiB
   // with any valid config (header_limit_bytes <= 65535), and at least 8 KiB
   // so bodies are read in useful pieces.
-  std::size_t buffer_limit() const { return std::max<std::size_t>(header_limit, 8 * 1024); }
+  std::size_t buffer_limit() const { return std::max<std::size_t>(header_limit, 8UL * 1024); }
 };
 
 // A read that ends in one of these ends the session without an answer: the
