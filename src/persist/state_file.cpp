@@ -355,7 +355,19 @@ std::optional<std::string> state_file::save_locked() {
     // This save holds every change made before it: nothing waits any more.
     std::lock_guard wake_lock(wake_mutex_);
     pending_ = false;
+    saving_ = true;
   }
+  // Whatever the outcome, waiters learn that this save is over.
+  struct saved_notice {
+    state_file& s;
+    ~saved_notice() {
+      {
+        std::lock_guard wake_lock(s.wake_mutex_);
+        s.saving_ = false;
+      }
+      s.saved_.notify_all();
+    }
+  } notice{*this};
   // One buffer for every save: a large state is not reallocated (and the
   // heap not fragmented) on each control-API write.
   buffer_.clear();
@@ -366,6 +378,11 @@ std::optional<std::string> state_file::save_locked() {
   if (auto err = write_file_atomically(path_, buffer_))
     return "cannot save state file '" + path_ + "': " + *err;
   return std::nullopt;
+}
+
+bool state_file::wait_saved(std::chrono::milliseconds timeout) {
+  std::unique_lock wake_lock(wake_mutex_);
+  return saved_.wait_for(wake_lock, timeout, [&] { return !pending_ && !saving_; });
 }
 
 void state_file::save_soon() {

@@ -218,15 +218,10 @@ TEST_F(state_file_test, a_fault_used_up_is_saved_in_the_background) {
             http_t::status::created);
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
-  // Wait for the file to say so (the saver coalesces for 100 ms).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  json saved;
-  do {
-    saved = json::parse(read_all(path_), nullptr, false);
-    if (!saved.is_discarded() && saved["faults"].size() == 1 && saved["faults"][0]["times"] == 2)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  } while (std::chrono::steady_clock::now() < deadline);
+  // The background saver coalesces for 100 ms: wait on its hook, not on
+  // the file.
+  ASSERT_TRUE(app_->wait_state_saved(std::chrono::seconds(10)));
+  const json saved = json::parse(read_all(path_), nullptr, false);
   ASSERT_FALSE(saved.is_discarded());
   ASSERT_EQ(saved["faults"].size(), 1u);
   EXPECT_EQ(saved["faults"][0]["times"], 2);

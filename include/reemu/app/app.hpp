@@ -82,6 +82,12 @@ class app {
   handled handle(const incoming_request& req, auth_cache* cache = nullptr);
 
   const reemu::config& cfg() const noexcept { return config_; }
+
+  // With a state file: waits until the background saver has saved every
+  // change (state_file::wait_saved); false on timeout. True without one.
+  bool wait_state_saved(std::chrono::milliseconds timeout) {
+    return !state_ || state_->wait_saved(timeout);
+  }
   reemu::services& svc() noexcept { return services_; }
   const reemu::router& routes() const noexcept { return router_; }
 

@@ -86,6 +86,11 @@ class state_file {
 
   static constexpr std::chrono::milliseconds coalesce{100};
 
+  // Waits until no change waits for the background saver and no save runs
+  // (the hook tests wait on instead of polling the file); false when
+  // `timeout` passed first. Thread-safe.
+  bool wait_saved(std::chrono::milliseconds timeout);
+
  private:
   std::optional<std::string> save_locked();  // mutex_ held, wake_mutex_ not
   void run_saver(const std::stop_token& stop);
@@ -95,11 +100,13 @@ class state_file {
   int lock_fd_ = -1;  // holds the flock on path_ + ".lock" while open
   // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
   // while it takes mutex_.
-  std::mutex mutex_;           // serialises saves; guards buffer_ and last_size_
-  std::string buffer_;         // the document being saved
-  std::size_t last_size_ = 0;  // of the previous save, to reserve the next
-  std::mutex wake_mutex_;      // guards pending_ and saver_'s start
-  bool pending_ = false;       // a change waits for the saver
+  std::mutex mutex_;                   // serialises saves; guards buffer_ and last_size_
+  std::string buffer_;                 // the document being saved
+  std::size_t last_size_ = 0;          // of the previous save, to reserve the next
+  std::mutex wake_mutex_;              // guards pending_ and saver_'s start
+  bool pending_ = false;               // a change waits for the saver
+  bool saving_ = false;                // a save is writing; guarded by wake_mutex_
+  std::condition_variable_any saved_;  // notified when a save ends
   std::condition_variable_any wake_;
   std::jthread saver_;  // started by the first save_soon(); last member: joined first
 };
