@@ -13,7 +13,7 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/config/validation.hpp"
+#include "reemu/model/validation.hpp"
 
 namespace reemu::fuzz {
 

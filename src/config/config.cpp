@@ -1,11 +1,13 @@
 // Config file parsing and validation.
 #include "reemu/config/config.hpp"
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/config/validation.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/uuid.hpp"
 
@@ -195,6 +197,33 @@ void validate(const config& c) {
         "header limit must be at most 65535 bytes (the HTTP parser's largest header field); got " +
         std::to_string(s.header_limit));
   }
+}
+
+std::optional<json> read_json_file(const std::string& path, std::string_view what,
+                                   std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + std::string(what) + " '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read " + std::string(what) + " '" + path + "'";
+    return std::nullopt;
+  }
+  const std::string text = buffer.str();
+  failure f;
+  auto document = parse_untrusted_json(text, f);
+  if (document) return document;
+  // Parse again with exceptions for the line and column of the error.
+  try {
+    const json strict = json::parse(text);
+    error = std::string(what) + " '" + path + "': " + f.description;
+  } catch (const json::parse_error& e) {
+    error = std::string(what) + " '" + path + "': not valid JSON: " + e.what();
+  }
+  return std::nullopt;
 }
 
 }  // namespace reemu

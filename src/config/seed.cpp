@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/control/faults.hpp"
-#include "reemu/control/journal.hpp"
 #include "reemu/model/clock.hpp"
+#include "reemu/model/faults.hpp"
+#include "reemu/model/journal.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

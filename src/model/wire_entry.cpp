@@ -1,8 +1,8 @@
 // The wire-entry parser shared by the config, the control API and the state file.
 #include "reemu/model/wire_entry.hpp"
 
-#include "reemu/config/validation.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/uuid.hpp"
 

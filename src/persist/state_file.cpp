@@ -18,10 +18,10 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/config/validation.hpp"
-#include "reemu/control/faults.hpp"
 #include "reemu/model/clock.hpp"
+#include "reemu/model/faults.hpp"
 #include "reemu/model/registry.hpp"
+#include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
 #include "reemu/util/hex.hpp"

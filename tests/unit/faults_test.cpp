@@ -1,5 +1,5 @@
 // Unit tests for fault rules (src/faults.cpp): matching, countdown, seeded probability.
-#include "reemu/control/faults.hpp"
+#include "reemu/model/faults.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/config/validation.hpp"
+#include "reemu/model/validation.hpp"
 #include "reemu/model/templates.hpp"
 
 using namespace reemu;

@@ -84,4 +84,10 @@ config load_config(const std::string& path);
 // TLS key with cert, log level and format). Throws config_error.
 void validate(const config& c);
 
+// Reads and parses the JSON file at `path` (config, state file) with the
+// same depth limit. nullopt with `error` set on failure: "cannot read <what>
+// '<path>'", or "<what> '<path>': not valid JSON: <reason, with line and column>".
+std::optional<json> read_json_file(const std::string& path, std::string_view what,
+                                   std::string& error);
+
 }  // namespace reemu

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "reemu/config/config.hpp"
-#include "reemu/http/context.hpp"
 #include "reemu/model/registry.hpp"
+#include "reemu/model/services.hpp"
 
 namespace reemu {
 

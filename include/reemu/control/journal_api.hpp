@@ -5,8 +5,8 @@
 #include <boost/url/params_view.hpp>
 #include <optional>
 
-#include "reemu/control/journal.hpp"
 #include "reemu/http/errors.hpp"
+#include "reemu/model/journal.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {

@@ -16,26 +16,13 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/services.hpp"
 
 namespace reemu {
 
 namespace http_t = boost::beast::http;
 
-class clock;
-class registry;
 class registry_state;
-class fault_table;
-class journal;
-class list_cache;
-
-// The emulator's long-lived parts, owned by the app and lent to handlers.
-struct services {
-  reemu::clock& clock;
-  reemu::registry& registry;
-  fault_table& faults;
-  reemu::journal& journal;
-  list_cache& lists;  // rendered list bodies (model/list_bodies.hpp)
-};
 
 struct reply {
   http_t::status status = http_t::status::ok;

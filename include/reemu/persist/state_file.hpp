@@ -20,8 +20,8 @@
 #include <string>
 #include <thread>
 
-#include "reemu/http/context.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/services.hpp"
 #include "reemu/util/atomic_file.hpp"
 
 namespace reemu {

@@ -1,9 +1,7 @@
 // object_reader and the simulate block parser.
-#include "reemu/config/validation.hpp"
+#include "reemu/model/validation.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/wire.hpp"
@@ -187,33 +185,6 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
     return std::nullopt;
   }
   return j;
-}
-
-std::optional<json> read_json_file(const std::string& path, std::string_view what,
-                                   std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + std::string(what) + " '" + path + "'";
-    return std::nullopt;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    error = "cannot read " + std::string(what) + " '" + path + "'";
-    return std::nullopt;
-  }
-  const std::string text = buffer.str();
-  failure f;
-  auto document = parse_untrusted_json(text, f);
-  if (document) return document;
-  // Parse again with exceptions for the line and column of the error.
-  try {
-    const json strict = json::parse(text);
-    error = std::string(what) + " '" + path + "': " + f.description;
-  } catch (const json::parse_error& e) {
-    error = std::string(what) + " '" + path + "': not valid JSON: " + e.what();
-  }
-  return std::nullopt;
 }
 
 std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,

@@ -1,11 +1,11 @@
 // Fault rules, matched in the order they were added.
-#include "reemu/control/faults.hpp"
+#include "reemu/model/faults.hpp"
 
 #include <algorithm>
 #include <boost/beast/http/verb.hpp>
 
-#include "reemu/config/validation.hpp"
-#include "reemu/control/journal.hpp"
+#include "reemu/model/journal.hpp"
+#include "reemu/model/validation.hpp"
 
 namespace reemu {
 

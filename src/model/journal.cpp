@@ -1,5 +1,5 @@
 // Bounded request journal and the '*' glob matcher.
-#include "reemu/control/journal.hpp"
+#include "reemu/model/journal.hpp"
 
 #include <algorithm>
 

@@ -56,12 +56,6 @@ inline constexpr std::size_t max_json_depth = 64;
 // malformed text or nesting deeper than max_json_depth.
 std::optional<json> parse_untrusted_json(std::string_view text, failure& error);
 
-// Reads and parses the JSON file at `path` (config, state file) with the
-// same depth limit. nullopt with `error` set on failure: "cannot read <what>
-// '<path>'", or "<what> '<path>': not valid JSON: <reason, with line and column>".
-std::optional<json> read_json_file(const std::string& path, std::string_view what,
-                                   std::string& error);
-
 // Parses a `simulate` block over `base` (a template's plan or the defaults).
 // Returns the failure, or nullopt with `plan` updated and validated.
 std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,

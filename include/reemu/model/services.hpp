@@ -1,0 +1,21 @@
+// The emulator's long-lived parts, owned by the app and lent to handlers, the
+// seed and the state file.
+#pragma once
+
+namespace reemu {
+
+class clock;
+class registry;
+class fault_table;
+class journal;
+class list_cache;
+
+struct services {
+  reemu::clock& clock;
+  reemu::registry& registry;
+  fault_table& faults;
+  reemu::journal& journal;
+  list_cache& lists;  // rendered list bodies (model/list_bodies.hpp)
+};
+
+}  // namespace reemu
