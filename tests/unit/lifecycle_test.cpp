@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/model/validation.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/model/validation.hpp"
 
 using namespace reemu;
 
