@@ -86,4 +86,26 @@ json journal_page_body(const journal_page& page) {
   return json{{"requests", std::move(out)}, {"more", page.more}, {"next_after", page.next_after}};
 }
 
+using http_t::status;
+
+reply get_requests(const request_context& ctx) {
+  journal_filter filter;
+  if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
+  return json_reply(status::ok, journal_page_body(ctx.svc->journal.query(filter)));
+}
+
+reply clear_requests(const request_context& ctx) {
+  ctx.svc->journal.clear();
+  return no_content();
+}
+
+std::vector<route> control_journal_routes() {
+  using http_t::verb;
+  constexpr auto admin = control_api_access;
+  return {
+      {verb::get, "/emulator/v1/requests", admin, &get_requests},
+      {verb::delete_, "/emulator/v1/requests", admin, &clear_requests},
+  };
+}
+
 }  // namespace reemu

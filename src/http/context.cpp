@@ -1,6 +1,7 @@
 // Reply constructors: the one place an error becomes the cluster's error body.
 #include "reemu/http/context.hpp"
 
+#include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
@@ -43,6 +44,19 @@ const std::string& request_context::param(std::string_view name) const {
   for (const auto& [k, v] : params)
     if (k == name) return v;
   return empty;
+}
+
+std::optional<json> read_body(const request_context& ctx, failure& error) {
+  if (ctx.body.empty()) {
+    error = {api_error::malformed_json, "request body must be a JSON object"};
+    return std::nullopt;
+  }
+  auto j = parse_untrusted_json(ctx.body, error);
+  if (j && !j->is_object()) {
+    error = {api_error::invalid_type, "request body must be a JSON object"};
+    return std::nullopt;
+  }
+  return j;
 }
 
 }  // namespace reemu

@@ -1,6 +1,8 @@
 // Small helpers over the model types.
 #include "reemu/model/model.hpp"
 
+#include "reemu/util/number.hpp"
+
 namespace reemu {
 
 std::string_view to_string(action_kind k) noexcept {
@@ -12,6 +14,14 @@ std::optional<std::pair<std::string_view, std::string_view>> split_object_name(
   const auto colon = object_name.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   return std::pair{object_name.substr(0, colon), object_name.substr(colon + 1)};
+}
+
+std::optional<std::uint64_t> bdb_of(std::string_view object_name) {
+  auto parts = split_object_name(object_name);
+  if (!parts || parts->first != "bdb") return std::nullopt;
+  const auto uid = parse_number<std::uint64_t>(parts->second);
+  if (!uid || *uid == 0) return std::nullopt;
+  return uid;
 }
 
 }  // namespace reemu

@@ -11,9 +11,15 @@
 #include <string_view>
 
 #include "reemu/app/app.hpp"
+#include "reemu/app/families.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/control/handlers.hpp"
+#include "reemu/control/actions.hpp"
+#include "reemu/control/clock.hpp"
+#include "reemu/control/databases.hpp"
+#include "reemu/control/faults.hpp"
+#include "reemu/control/journal_api.hpp"
+#include "reemu/control/users.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -879,12 +885,18 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
 }
 
 TEST_F(control_handlers, control_routes_are_admin_only) {
-  for (const route& r : control_routes()) {
-    SCOPED_TRACE(r.pattern);
-    EXPECT_EQ(r.access, control_api_access);
-    EXPECT_TRUE(std::string_view(r.pattern).starts_with("/emulator/v1/"));
-    EXPECT_NE(r.handler, nullptr);
+  std::size_t seen = 0;
+  for (const route_family& f : route_families()) {
+    if (!f.name.starts_with("control")) continue;
+    for (const route& r : f.routes()) {
+      SCOPED_TRACE(r.pattern);
+      EXPECT_EQ(r.access, control_api_access);
+      EXPECT_TRUE(std::string_view(r.pattern).starts_with("/emulator/v1/"));
+      EXPECT_NE(r.handler, nullptr);
+      ++seen;
+    }
   }
+  EXPECT_EQ(seen, 20u);  // every control route, in its room
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
-// GET /emulator/v1/requests: its query parameters and its body, kept with
-// the journal so the route handler stays a three-line call.
+// The control API's journal room (/emulator/v1/requests): what clients
+// asked and were answered, paged and filtered.
 #pragma once
 
 #include <boost/url/params_view.hpp>
 #include <optional>
+#include <vector>
 
 #include "reemu/http/errors.hpp"
+#include "reemu/http/router.hpp"
 #include "reemu/model/journal.hpp"
 #include "reemu/model/model.hpp"
 
@@ -19,5 +21,11 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
 
 // {"requests":[…],"more":bool,"next_after":N}; see journal_page.
 json journal_page_body(const journal_page& page);
+
+reply get_requests(const request_context& ctx);    // GET    /emulator/v1/requests
+reply clear_requests(const request_context& ctx);  // DELETE /emulator/v1/requests
+
+// The room's route table: every route is control_api_access.
+std::vector<route> control_journal_routes();
 
 }  // namespace reemu

@@ -8,6 +8,7 @@
 #include <boost/url/params_view.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -62,5 +63,10 @@ struct request_context {
 };
 
 using handler_fn = reply (*)(const request_context&);
+
+// The request body as a JSON object, or the failure to answer with. The
+// Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a
+// body that parses as JSON is what matters.
+std::optional<json> read_body(const request_context& ctx, failure& error);
 
 }  // namespace reemu

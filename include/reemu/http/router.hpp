@@ -1,6 +1,6 @@
 // The router: routes are data (verb, pattern, who may call, handler) and
 // matching is a pure function from (verb, path) to a route, a 404 or a 405.
-// Each route family (api/actions, control/health, control/handlers, …)
+// Each route family (api/actions, control/health, control/users, …)
 // exports its own table; app/families.cpp lists the families.
 #pragma once
 

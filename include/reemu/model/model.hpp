@@ -106,4 +106,8 @@ using user_map = std::map<std::string, user, std::less<>>;
 std::optional<std::pair<std::string_view, std::string_view>> split_object_name(
     std::string_view object_name) noexcept;
 
+// The database a state machine works on: "bdb:12" -> 12; nullopt for any
+// other object or a uid that is not a whole number >= 1.
+std::optional<std::uint64_t> bdb_of(std::string_view object_name);
+
 }  // namespace reemu

@@ -1,17 +1,12 @@
-// The control API. Every handler validates its whole input before touching
+// The control API's actions room: create, patch and delete actions, list the
+// templates. Every handler validates its whole input before touching
 // anything, and every registry change goes through registry::update, so a
 // rejected request changes nothing and readers see a change whole.
-#include "reemu/control/handlers.hpp"
+#include "reemu/control/actions.hpp"
 
 #include <cmath>
 #include <set>
 
-#include "reemu/auth/auth.hpp"
-#include "reemu/config/seed.hpp"
-#include "reemu/control/journal_api.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
@@ -38,22 +33,6 @@ bool is_final(std::string_view s) {
 }
 
 std::string epoch_string(double t) { return std::to_string(static_cast<long long>(std::floor(t))); }
-
-// The request body as a JSON object, or the failure to answer with. The
-// Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a
-// body that parses as JSON is what matters.
-std::optional<json> read_body(const request_context& ctx, failure& error) {
-  if (ctx.body.empty()) {
-    error = {api_error::malformed_json, "request body must be a JSON object"};
-    return std::nullopt;
-  }
-  auto j = parse_untrusted_json(ctx.body, error);
-  if (j && !j->is_object()) {
-    error = {api_error::invalid_type, "request body must be a JSON object"};
-    return std::nullopt;
-  }
-  return j;
-}
 
 // A task's progress given as "50" or 50: 0..100, stored as the wire string.
 std::optional<failure> normalise_task_progress(json& fields, const std::string& where) {
@@ -108,35 +87,6 @@ std::optional<failure> stringify(json& fields, const char* key) {
   }
   return std::nullopt;
 }
-
-// The database a state machine works on: "bdb:12" -> 12.
-std::optional<std::uint64_t> bdb_of(std::string_view object_name) {
-  auto parts = split_object_name(object_name);
-  if (!parts || parts->first != "bdb") return std::nullopt;
-  const auto uid = parse_number<std::uint64_t>(parts->second);
-  if (!uid || *uid == 0) return std::nullopt;
-  return uid;
-}
-
-json clock_body(const clock& c) {
-  return json{{"now", number_value(c.now())}, {"mode", to_string(c.mode())}};
-}
-
-json user_body(const user& u) { return json{{"email", u.email}, {"role", to_string(u.role)}}; }
-
-// The control API needs an admin: removing or demoting the last one would
-// lock every client out until a restart.
-bool is_last_admin(const registry_data& d, const std::string& email) {
-  const auto it = d.users.find(std::string_view(email));
-  if (it == d.users.end() || it->second.role != role::admin) return false;
-  for (const auto& [e, u] : d.users)
-    if (u.role == role::admin && e != email) return false;
-  return true;
-}
-
-}  // namespace
-
-namespace {
 
 // The template a create names, against the type it asks for. Without a
 // template, the body must say how the action behaves: a simulate block, or
@@ -353,199 +303,7 @@ reply get_templates(const request_context&) {
   return json_reply(status::ok, json{{"templates", out}});
 }
 
-reply get_clock(const request_context& ctx) {
-  return json_reply(status::ok, clock_body(ctx.svc->clock));
-}
-
-reply advance_clock(const request_context& ctx) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  object_reader r(*body);
-  r.only({"seconds"});
-  const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
-  if (r.failed()) return error_reply(*r.error());
-  if (ctx.svc->clock.mode() != clock_mode::manual) {
-    return error_reply(api_error::clock_not_manual,
-                       "the clock is real time; start with --clock manual to move it");
-  }
-  ctx.svc->clock.advance(*seconds);
-  return json_reply(status::ok, clock_body(ctx.svc->clock));
-}
-
-reply reset_all(const request_context& ctx) {
-  if (!ctx.body.empty()) {
-    failure err;
-    auto body = read_body(ctx, err);
-    if (!body) return error_reply(err);
-    object_reader r(*body);
-    r.only({});
-    if (r.failed()) return error_reply(*r.error());
-  }
-  reset_to_seed(*ctx.svc);
-  const auto snap = ctx.svc->registry.snapshot();
-  return json_reply(status::ok, json{{"actions", snap->data().actions.size()},
-                                     {"users", snap->data().users.size()},
-                                     {"databases", snap->data().databases.size()},
-                                     {"clock", clock_body(ctx.svc->clock)}});
-}
-
-reply get_users(const request_context& ctx) {
-  json out = json::array();
-  for (const auto& [email, u] : ctx.state->data().users) out.push_back(user_body(u));
-  return json_reply(status::ok, json{{"users", out}});
-}
-
-reply create_user(const request_context& ctx) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  object_reader r(*body);
-  r.only({"email", "password", "role", "name"});
-  auto email = r.string("email", true);
-  auto password = r.string("password", true);
-  auto role_name = r.string("role", true);
-  if (r.failed()) return error_reply(*r.error());
-  if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
-  const auto role = parse_role(*role_name);
-  if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
-  user u{*email, *role, digest_password(*password)};
-  const json out = user_body(u);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (!d.users.emplace(u.email, u).second)
-      return failure{api_error::user_exists, "user " + u.email + " already exists"};
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : json_reply(status::created, out);
-}
-
-reply patch_user(const request_context& ctx) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  object_reader r(*body);
-  r.only({"password", "role"});
-  auto password = r.string("password");
-  auto role_name = r.string("role");
-  if (r.failed()) return error_reply(*r.error());
-  std::optional<role> new_role;
-  if (role_name) {
-    new_role = parse_role(*role_name);
-    if (!new_role)
-      return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
-  }
-  const std::string& email = ctx.param("email");
-  json out;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    auto it = d.users.find(std::string_view(email));
-    if (it == d.users.end())
-      return failure{api_error::user_not_found, "user " + email + " does not exist"};
-    if (new_role && *new_role != role::admin && is_last_admin(d, email)) {
-      return failure{api_error::invalid_value,
-                     "user " + email + " is the last admin: the control API needs one"};
-    }
-    if (new_role) it->second.role = *new_role;
-    if (password) it->second.digest = digest_password(*password);
-    out = user_body(it->second);
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : json_reply(status::ok, out);
-}
-
-reply delete_user(const request_context& ctx) {
-  const std::string& email = ctx.param("email");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (is_last_admin(d, email)) {
-      return failure{api_error::invalid_value,
-                     "user " + email + " is the last admin: the control API needs one"};
-    }
-    if (d.users.erase(email) == 0)
-      return failure{api_error::user_not_found, "user " + email + " does not exist"};
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : no_content();
-}
-
-reply get_databases(const request_context& ctx) {
-  return json_reply(status::ok, json{{"databases", ctx.state->data().databases}});
-}
-
-reply create_database(const request_context& ctx) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  object_reader r(*body);
-  r.only({"uid"});
-  const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
-  if (r.failed()) return error_reply(*r.error());
-  if (*uid == 0) return error_reply(api_error::invalid_value, "'uid' must be >= 1");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (!d.databases.insert(*uid).second) {
-      return failure{api_error::database_exists,
-                     "database " + std::to_string(*uid) + " already exists"};
-    }
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : json_reply(status::created, json{{"uid", *uid}});
-}
-
-reply delete_database(const request_context& ctx) {
-  const std::string& text = ctx.param("uid");
-  const auto uid = parse_number<std::uint64_t>(text);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    if (!uid || d.databases.erase(*uid) == 0)
-      return failure{api_error::db_not_exist, "Database " + text + " does not exist"};
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : no_content();
-}
-
-reply get_requests(const request_context& ctx) {
-  journal_filter filter;
-  if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
-  return json_reply(status::ok, journal_page_body(ctx.svc->journal.query(filter)));
-}
-
-reply clear_requests(const request_context& ctx) {
-  ctx.svc->journal.clear();
-  return no_content();
-}
-
-reply get_faults(const request_context& ctx) {
-  json out = json::array();
-  for (const auto& r : ctx.svc->faults.list()) out.push_back(to_json(r));
-  return json_reply(status::ok, json{{"faults", out}});
-}
-
-reply create_fault(const request_context& ctx) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  if (auto m = over_long_field(*body, {{"path", max_pattern_length},
-                                       {"user"},
-                                       {"error_code"},
-                                       {"description", max_pattern_length}}))
-    return error_reply(api_error::invalid_value, *m);
-  fault_rule rule;
-  if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
-  const auto id = ctx.svc->faults.add(std::move(rule));
-  return json_reply(status::created, json{{"id", id}});
-}
-
-reply clear_faults(const request_context& ctx) {
-  ctx.svc->faults.clear();
-  return no_content();
-}
-
-reply delete_fault(const request_context& ctx) {
-  const std::string& text = ctx.param("id");
-  const auto id = parse_number<std::uint64_t>(text);
-  if (!id || !ctx.svc->faults.remove(*id))
-    return error_reply(api_error::fault_not_found, "fault " + text + " does not exist");
-  return no_content();
-}
-
-std::vector<route> control_routes() {
+std::vector<route> control_action_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
@@ -553,22 +311,6 @@ std::vector<route> control_routes() {
       {verb::patch, "/emulator/v1/actions/{uid}", admin, &patch_action},
       {verb::delete_, "/emulator/v1/actions/{uid}", admin, &delete_action},
       {verb::get, "/emulator/v1/templates", admin, &get_templates},
-      {verb::get, "/emulator/v1/clock", admin, &get_clock},
-      {verb::post, "/emulator/v1/clock/advance", admin, &advance_clock},
-      {verb::post, "/emulator/v1/reset", admin, &reset_all},
-      {verb::get, "/emulator/v1/users", admin, &get_users},
-      {verb::post, "/emulator/v1/users", admin, &create_user},
-      {verb::patch, "/emulator/v1/users/{email}", admin, &patch_user},
-      {verb::delete_, "/emulator/v1/users/{email}", admin, &delete_user},
-      {verb::get, "/emulator/v1/databases", admin, &get_databases},
-      {verb::post, "/emulator/v1/databases", admin, &create_database},
-      {verb::delete_, "/emulator/v1/databases/{uid}", admin, &delete_database},
-      {verb::get, "/emulator/v1/requests", admin, &get_requests},
-      {verb::delete_, "/emulator/v1/requests", admin, &clear_requests},
-      {verb::get, "/emulator/v1/faults", admin, &get_faults},
-      {verb::post, "/emulator/v1/faults", admin, &create_fault},
-      {verb::delete_, "/emulator/v1/faults", admin, &clear_faults},
-      {verb::delete_, "/emulator/v1/faults/{id}", admin, &delete_fault},
   };
 }
 

@@ -1,0 +1,17 @@
+// The control API's databases room (/emulator/v1/databases).
+#pragma once
+
+#include <vector>
+
+#include "reemu/http/router.hpp"
+
+namespace reemu {
+
+reply get_databases(const request_context& ctx);    // GET    /emulator/v1/databases
+reply create_database(const request_context& ctx);  // POST   /emulator/v1/databases
+reply delete_database(const request_context& ctx);  // DELETE /emulator/v1/databases/{uid}
+
+// The room's route table: every route is control_api_access.
+std::vector<route> control_database_routes();
+
+}  // namespace reemu

@@ -1,0 +1,70 @@
+// The control API's clock room: read and move the clock, and reset
+// everything to the seed.
+#include "reemu/control/clock.hpp"
+
+#include "reemu/config/seed.hpp"
+#include "reemu/model/clock.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+json clock_body(const clock& c) {
+  return json{{"now", number_value(c.now())}, {"mode", to_string(c.mode())}};
+}
+
+}  // namespace
+
+reply get_clock(const request_context& ctx) {
+  return json_reply(status::ok, clock_body(ctx.svc->clock));
+}
+
+reply advance_clock(const request_context& ctx) {
+  failure err;
+  auto body = read_body(ctx, err);
+  if (!body) return error_reply(err);
+  object_reader r(*body);
+  r.only({"seconds"});
+  const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
+  if (r.failed()) return error_reply(*r.error());
+  if (ctx.svc->clock.mode() != clock_mode::manual) {
+    return error_reply(api_error::clock_not_manual,
+                       "the clock is real time; start with --clock manual to move it");
+  }
+  ctx.svc->clock.advance(*seconds);
+  return json_reply(status::ok, clock_body(ctx.svc->clock));
+}
+
+reply reset_all(const request_context& ctx) {
+  if (!ctx.body.empty()) {
+    failure err;
+    auto body = read_body(ctx, err);
+    if (!body) return error_reply(err);
+    object_reader r(*body);
+    r.only({});
+    if (r.failed()) return error_reply(*r.error());
+  }
+  reset_to_seed(*ctx.svc);
+  const auto snap = ctx.svc->registry.snapshot();
+  return json_reply(status::ok, json{{"actions", snap->data().actions.size()},
+                                     {"users", snap->data().users.size()},
+                                     {"databases", snap->data().databases.size()},
+                                     {"clock", clock_body(ctx.svc->clock)}});
+}
+
+std::vector<route> control_clock_routes() {
+  using http_t::verb;
+  constexpr auto admin = control_api_access;
+  return {
+      {verb::get, "/emulator/v1/clock", admin, &get_clock},
+      {verb::post, "/emulator/v1/clock/advance", admin, &advance_clock},
+      {verb::post, "/emulator/v1/reset", admin, &reset_all},
+  };
+}
+
+}  // namespace reemu
