@@ -8,7 +8,7 @@
 #           one app, and the real server under concurrent clients) under
 #           ThreadSanitizer
 #   docker  the Dockerfile's steps on this host, and docker-compose.yml parsed
-#   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 60)
+#   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 30)
 #           of fuzzing per target under ASan + UBSan, two targets at a time
 # Usage: scripts/test.sh [step...]      (default: lint asan tsan docker fuzz)
 #
@@ -34,7 +34,7 @@ for step in "${steps[@]}"; do
       ctest --preset "$step" -j 2 ;;
     lint) scripts/lint.sh ;;
     docker) tests/docker/check.sh ;;
-    fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-60}" ;;
+    fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-30}" ;;
     *) echo "test.sh: unknown step $step (lint dev asan tsan release docker fuzz)" >&2; exit 2 ;;
   esac
   echo "== $step: passed in $((SECONDS - start)) s" >&2
