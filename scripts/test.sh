@@ -4,13 +4,16 @@
 #           (scripts/lint.sh)
 #   dev     Debug build: unit, integration and command-line tests (ctest)
 #   asan    the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   ui      the dashboard in headless Chromium and the metrics through a real
+#           Prometheus parser (tests/ui/run.sh), against the binary the asan
+#           step built; installs its packages first (install-deps.sh --ui)
 #   tsan    the concurrency tests (reemu_concurrency_tests: threads hammering
 #           one app, and the real server under concurrent clients) under
 #           ThreadSanitizer
 #   docker  the Dockerfile's steps on this host, and docker-compose.yml parsed
 #   fuzz    the fuzzers' regression inputs, then FUZZ_SECONDS (default 30)
 #           of fuzzing per target under ASan + UBSan, two targets at a time
-# Usage: scripts/test.sh [step...]      (default: lint asan tsan docker fuzz)
+# Usage: scripts/test.sh [step...]      (default: lint asan ui tsan docker fuzz)
 #
 # The default runs every test once, under the sanitizers, and keeps CI near a
 # quarter of an hour on 2 cores; `dev` is the quick local loop. The sanitizer
@@ -23,7 +26,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --lint
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(lint asan tsan docker fuzz)
+[ ${#steps[@]} -eq 0 ] && steps=(lint asan ui tsan docker fuzz)
 for step in "${steps[@]}"; do
   start=$SECONDS
   echo "== $step" >&2
@@ -33,9 +36,12 @@ for step in "${steps[@]}"; do
       cmake --build --preset "$step"
       ctest --preset "$step" -j 2 ;;
     lint) scripts/lint.sh ;;
+    ui)
+      scripts/install-deps.sh --ui
+      tests/ui/run.sh ;;
     docker) tests/docker/check.sh ;;
     fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-30}" ;;
-    *) echo "test.sh: unknown step $step (lint dev asan tsan release docker fuzz)" >&2; exit 2 ;;
+    *) echo "test.sh: unknown step $step (lint dev asan ui tsan release docker fuzz)" >&2; exit 2 ;;
   esac
   echo "== $step: passed in $((SECONDS - start)) s" >&2
 done

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
 #include <cmath>
 
 #include "reemu/auth/auth.hpp"
@@ -66,7 +67,9 @@ app::app(config cfg)
       faults_(config_.emulator.seed),
       journal_(config_.emulator.journal_size, config_.emulator.journal_max_bytes),
       router_(all_routes(config_)),
-      services_{clock_, registry_, faults_, journal_, lists_} {
+      route_family_(route_family_indices(config_)),
+      metrics_(family_names()),
+      services_{clock_, registry_, faults_, journal_, lists_, metrics_} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();
@@ -92,9 +95,11 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
   const auto started = std::chrono::steady_clock::now();
   handled h;
   h.arrival = clock_.now();
+  const route* matched = nullptr;
   try {
     exchange x{req, cache, h};
     std::optional<reply> stop = route_request(x);
+    matched = x.route;
     if (!stop) stop = apply_fault(x);
     if (!stop) stop = authenticate_caller(x);
     if (!stop) stop = authorize_caller(x);
@@ -109,7 +114,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     // Handlers return errors as values; reaching here is a bug, never a crash.
     h.reply = error_reply(api_error::internal_error, std::string("Request failed: ") + e.what());
   }
-  record(req, h, started);
+  record(req, h, matched, started);
   return h;
 }
 
@@ -139,7 +144,7 @@ std::optional<reply> app::route_request(exchange& x) const {
   x.route = match.route;
   // A public route is a health check or the API description: polled
   // constantly, so it would drown the requests a test wants to read back.
-  x.out.journal = x.route->access.kind != access_kind::public_route;
+  x.out.journal = x.route->journal && x.route->access.kind != access_kind::public_route;
   x.ctx.method = x.req.method;
   x.ctx.target = x.req.target;
   x.ctx.params = std::move(match.params);
@@ -170,6 +175,7 @@ std::optional<reply> app::apply_fault(exchange& x) {
   // A counted rule has one match fewer left: that is state too, saved in
   // the background so the request does not wait for it.
   if (f->counted && state_) state_->save_soon();
+  x.out.fault = f->rule;
   x.delay = std::chrono::milliseconds(f->delay_ms);
   if (!f->drop && f->status == 0) return std::nullopt;
   reply r;
@@ -231,8 +237,13 @@ std::optional<reply> app::authorize_caller(const exchange& x) const {
 }
 
 // Stage "dispatch": the route's handler answers, from the request and the
-// snapshot alone.
+// snapshot alone. An admin calling the control API may keep the request out
+// of the journal (X-Emulator-Journal: off): the dashboard polls several
+// routes a second and would push a tool's requests out of the ring.
 reply app::dispatch(exchange& x) {
+  if (x.route->access.kind == access_kind::admin &&
+      boost::beast::iequals(x.req.journal_mode, "off"))
+    x.out.journal = false;
   x.ctx.svc = &services_;
   return x.route->handler(x.ctx);
 }
@@ -256,22 +267,29 @@ void app::persist(const exchange& x, reply& r) {
 // ---------------------------------------------------------------------------
 // Stage "record": the one place a finished exchange is written down.
 //
-// The journal (not for public routes) and the access log. It runs before the
+// The request metrics (relaxed atomic adds, no lock), the journal (not for
+// public routes, routes marked journal = false, or an admin's control
+// request with X-Emulator-Journal: off) and the access log. It runs before the
 // session writes the answer, so a client that has its answer and then reads
 // the journal, on any connection, finds its request there. The duration
 // counts the fault delay the session is about to wait; a dropped request
 // has status 0 and no bytes.
 // ---------------------------------------------------------------------------
-void app::record(const incoming_request& req, const handled& h,
+void app::record(const incoming_request& req, const handled& h, const route* matched,
                  std::chrono::steady_clock::time_point started) {
   const unsigned status = h.reply.drop ? 0 : static_cast<unsigned>(h.reply.status);
   const auto us =
       static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                      std::chrono::steady_clock::now() - started + h.reply.delay)
                                      .count());
+  // Requests no route took count under the family past the last ("none").
+  const std::size_t family =
+      matched ? route_family_[static_cast<std::size_t>(matched - router_.routes().data())]
+              : metrics_.families().size();
+  metrics_.count_request(family, static_cast<std::size_t>(req.method), status, us);
   if (h.journal) {
     journal_.record(journal_entry{h.arrival, std::string(req.method_text), std::string(req.target),
-                                  h.user, status, us});
+                                  h.user, status, us, h.fault});
   }
   // Level-gated before any formatting: the hot path pays nothing when off.
   if (!spdlog::should_log(spdlog::level::info)) return;

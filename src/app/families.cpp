@@ -8,6 +8,8 @@
 #include "reemu/control/faults.hpp"
 #include "reemu/control/health.hpp"
 #include "reemu/control/journal_api.hpp"
+#include "reemu/control/metrics.hpp"
+#include "reemu/control/ui.hpp"
 #include "reemu/control/users.hpp"
 
 namespace reemu {
@@ -28,6 +30,8 @@ const std::vector<route_family>& route_families() {
       {"control databases", &control_database_routes, &control_api_on},  // databases
       {"control journal", &control_journal_routes, &control_api_on},     // requests
       {"control faults", &control_fault_routes, &control_api_on},        // faults
+      {"control metrics", &control_metrics_routes, &control_api_on},     // metrics
+      {"control ui", &control_ui_routes, &control_api_on},               // the dashboard page
   };
   return families;
 }
@@ -39,6 +43,22 @@ std::vector<route> all_routes(const config& cfg) {
     const std::vector<route> table = f.routes();
     out.insert(out.end(), table.begin(), table.end());
   }
+  return out;
+}
+
+std::vector<std::size_t> route_family_indices(const config& cfg) {
+  std::vector<std::size_t> out;
+  const auto& families = route_families();
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    if (!families[i].enabled(cfg)) continue;
+    out.insert(out.end(), families[i].routes().size(), i);
+  }
+  return out;
+}
+
+std::vector<std::string> family_names() {
+  std::vector<std::string> out;
+  for (const route_family& f : route_families()) out.emplace_back(f.name);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
@@ -307,6 +308,7 @@ std::vector<route> control_action_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
+      {verb::get, "/emulator/v1/actions", admin, &list_actions},
       {verb::post, "/emulator/v1/actions", admin, &create_action},
       {verb::patch, "/emulator/v1/actions/{uid}", admin, &patch_action},
       {verb::delete_, "/emulator/v1/actions/{uid}", admin, &delete_action},

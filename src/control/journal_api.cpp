@@ -77,6 +77,7 @@ json journal_page_body(const journal_page& page) {
               {"status", e->status},
               {"duration_us", e->duration_us}};
     if (e->status == 0) j["dropped"] = true;
+    if (e->fault != 0) j["fault"] = e->fault;
     if (e->truncated) {
       j["truncated"] = true;
       j["target_bytes"] = e->target_bytes;

@@ -61,7 +61,8 @@ std::optional<fault_effect> fault_table::match(std::string_view method, std::str
       std::uniform_real_distribution<double> dist(0.0, 1.0);
       if (dist(rng_) >= *r.probability) continue;
     }
-    fault_effect e{r.delay_ms, r.drop, r.status, r.error_code, r.description, r.times.has_value()};
+    fault_effect e{r.delay_ms,          r.drop, r.status, r.error_code, r.description,
+                   r.times.has_value(), r.id};
     ++r.hits;
     if (r.times && --*r.times == 0) {
       rules_.erase(it);

@@ -164,4 +164,9 @@ std::size_t journal::bytes() const {
   return bytes_;
 }
 
+std::size_t journal::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
 }  // namespace reemu

@@ -86,6 +86,9 @@ net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& e
 }  // namespace
 
 net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls) {
+  // Open connections, for the metrics: from accept to close, refused ones
+  // (over the cap, while stopping) included while they are being refused.
+  const counted_connection counted(env.handler.metrics());
   connection_registry::place place(env.registry);
   connection_registry::member m(env.registry, socket.get_executor());
   beast::error_code ignored;

@@ -20,6 +20,7 @@
 #include "reemu/config/config.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/faults.hpp"
+#include "reemu/model/metrics.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -370,13 +371,18 @@ std::optional<std::string> state_file::save_locked() {
   } notice{*this};
   // One buffer for every save: a large state is not reallocated (and the
   // heap not fragmented) on each control-API write.
+  const auto started = std::chrono::steady_clock::now();
   buffer_.clear();
   buffer_.reserve(last_size_ + last_size_ / 8);
   capture_state(svc_, buffer_);
   buffer_.push_back('\n');
   last_size_ = buffer_.size();
-  if (auto err = write_file_atomically(path_, buffer_))
-    return "cannot save state file '" + path_ + "': " + *err;
+  auto err = write_file_atomically(path_, buffer_);
+  svc_.metrics.count_save(
+      !err, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - started)
+                                           .count()));
+  if (err) return "cannot save state file '" + path_ + "': " + *err;
   return std::nullopt;
 }
 

@@ -891,12 +891,14 @@ TEST_F(control_handlers, control_routes_are_admin_only) {
     for (const route& r : f.routes()) {
       SCOPED_TRACE(r.pattern);
       EXPECT_EQ(r.access, control_api_access);
-      EXPECT_TRUE(std::string_view(r.pattern).starts_with("/emulator/v1/"));
+      // The dashboard page is the one control route outside /emulator/v1.
+      EXPECT_TRUE(std::string_view(r.pattern).starts_with("/emulator/v1/") ||
+                  r.pattern == "/emulator/ui");
       EXPECT_NE(r.handler, nullptr);
       ++seen;
     }
   }
-  EXPECT_EQ(seen, 20u);  // every control route, in its room
+  EXPECT_EQ(seen, 23u);  // every control route, in its room
 }
 
 }  // namespace

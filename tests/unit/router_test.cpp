@@ -72,7 +72,8 @@ TEST(router, table_of_routes) {
       match_case{verb::post, "/nothing/here", kind::not_found, ""},
       // The control API.
       match_case{verb::post, "/emulator/v1/actions", kind::found, "/emulator/v1/actions"},
-      match_case{verb::get, "/emulator/v1/actions", kind::method_not_allowed, "POST"},
+      match_case{verb::get, "/emulator/v1/actions", kind::found, "/emulator/v1/actions"},
+      match_case{verb::put, "/emulator/v1/actions", kind::method_not_allowed, "GET, HEAD, POST"},
       match_case{verb::patch, "/emulator/v1/actions/x", kind::found, "/emulator/v1/actions/{uid}"},
       match_case{verb::delete_, "/emulator/v1/actions/x", kind::found,
                  "/emulator/v1/actions/{uid}"},
@@ -98,6 +99,11 @@ TEST(router, table_of_routes) {
       match_case{verb::put, "/emulator/v1/faults", kind::method_not_allowed,
                  "GET, HEAD, POST, DELETE"},
       match_case{verb::delete_, "/emulator/v1/faults/7", kind::found, "/emulator/v1/faults/{id}"},
+      match_case{verb::get, "/emulator/v1/metrics", kind::found, "/emulator/v1/metrics"},
+      match_case{verb::post, "/emulator/v1/metrics", kind::method_not_allowed, "GET, HEAD"},
+      match_case{verb::get, "/emulator/ui", kind::found, "/emulator/ui"},
+      match_case{verb::get, "/emulator/ui/", kind::found, "/emulator/ui"},
+      match_case{verb::get, "/emulator/ui/x", kind::not_found, ""},
       match_case{verb::get, "/emulator/v1/nope", kind::not_found, ""},
   };
   for (const auto& c : cases) {

@@ -11,7 +11,7 @@
 //   authorize     may_call(user's role, route's access); or 403
 //   dispatch      the route's handler -> the reply
 //   persist       a successful write is saved to the state file
-//   record        the journal and the access log, for every request
+//   record        the metrics, the journal and the access log, for every request
 //
 // Route families (app/families.hpp) say which routes exist and who may call
 // them; nothing here knows a route.
@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reemu/app/families.hpp"
 #include "reemu/config/config.hpp"
@@ -33,6 +34,7 @@
 #include "reemu/model/faults.hpp"
 #include "reemu/model/journal.hpp"
 #include "reemu/model/list_bodies.hpp"
+#include "reemu/model/metrics.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/persist/state_file.hpp"
 
@@ -47,6 +49,9 @@ struct incoming_request {
   std::string_view authorization;  // header value, may be empty
   std::string_view content_type;
   std::string_view body;
+  // The X-Emulator-Journal header: "off" keeps an admin's control-API
+  // request out of the journal (the dashboard's polling), never another's.
+  std::string_view journal_mode;
 };
 
 // Per-connection memory of the last successful authentication: a client that
@@ -60,9 +65,10 @@ struct auth_cache {
 
 struct handled {
   reemu::reply reply;
-  std::string user;     // authenticated email, or empty
-  double arrival = 0;   // emulator clock when it was handled
-  bool journal = true;  // false for public routes (health checks)
+  std::string user;         // authenticated email, or empty
+  double arrival = 0;       // emulator clock when it was handled
+  bool journal = true;      // false for public routes (health checks)
+  std::uint64_t fault = 0;  // the fault rule that delayed, failed or dropped it; 0: none
 };
 
 class app {
@@ -89,6 +95,7 @@ class app {
     return !state_ || state_->wait_saved(timeout);
   }
   reemu::services& svc() noexcept { return services_; }
+  reemu::metrics& metrics() noexcept { return metrics_; }
   const reemu::router& routes() const noexcept { return router_; }
 
  private:
@@ -100,7 +107,7 @@ class app {
   std::optional<reply> authorize_caller(const exchange& x) const;
   reply dispatch(exchange& x);
   void persist(const exchange& x, reply& r);
-  void record(const incoming_request& req, const handled& h,
+  void record(const incoming_request& req, const handled& h, const route* matched,
               std::chrono::steady_clock::time_point started);
 
   reemu::config config_;
@@ -110,6 +117,8 @@ class app {
   reemu::journal journal_;
   list_cache lists_;
   reemu::router router_;
+  std::vector<std::size_t> route_family_;  // family index of each of router_'s routes
+  reemu::metrics metrics_;
   reemu::services services_;
   std::unique_ptr<state_file> state_;  // null without --state-file
 };

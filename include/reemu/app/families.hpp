@@ -5,6 +5,8 @@
 // to the session or the dispatcher.
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,5 +27,12 @@ const std::vector<route_family>& route_families();
 
 // The routes of every family `cfg` enables, in order.
 std::vector<route> all_routes(const config& cfg);
+
+// For each route of all_routes(cfg), the index of its family in
+// route_families(): the metrics count requests by family.
+std::vector<std::size_t> route_family_indices(const config& cfg);
+
+// The name of every family, by index: the metrics' family labels.
+std::vector<std::string> family_names();
 
 }  // namespace reemu

@@ -8,6 +8,7 @@
 
 namespace reemu {
 
+// GET /emulator/v1/actions: list_actions (control/action_list.hpp).
 reply create_action(const request_context& ctx);  // POST   /emulator/v1/actions
 reply patch_action(const request_context& ctx);   // PATCH  /emulator/v1/actions/{uid}
 reply delete_action(const request_context& ctx);  // DELETE /emulator/v1/actions/{uid}

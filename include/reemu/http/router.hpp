@@ -20,6 +20,10 @@ struct route {
   std::string_view pattern;  // "/v1/actions/{uid}": literal segments and {name} captures
   reemu::access access;      // who may call it (auth/access.hpp)
   handler_fn handler = nullptr;
+  // False for the routes that watch the emulator rather than use it (the
+  // metrics a scraper polls, the dashboard page): like health, they would
+  // drown the requests a test wants to read back in the journal.
+  bool journal = true;
 };
 
 struct route_match {

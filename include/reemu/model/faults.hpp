@@ -37,7 +37,8 @@ struct fault_effect {
   unsigned status = 0;
   std::string error_code;
   std::string description;
-  bool counted = false;  // the rule has `times`: this match used one up
+  bool counted = false;    // the rule has `times`: this match used one up
+  std::uint64_t rule = 0;  // the id of the rule that fired (the journal names it)
 };
 
 // A rule in its control-API form: the body of POST /emulator/v1/faults plus

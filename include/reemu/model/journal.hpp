@@ -31,6 +31,7 @@ struct journal_entry {
   std::string user;     // authenticated email; empty when none
   unsigned status = 0;  // 0 when the connection was dropped by a fault
   std::uint64_t duration_us = 0;
+  std::uint64_t fault = 0;       // id of the fault rule that delayed, failed or dropped it; 0: none
   std::uint64_t seq = 0;         // set by record(): 1, 2, 3… in arrival order, never reused
   std::size_t target_bytes = 0;  // set by record(): the target's length as sent
   bool truncated = false;        // set by record(): method or target was cut
@@ -75,6 +76,7 @@ class journal {
   std::size_t capacity() const noexcept { return capacity_; }
   std::size_t max_bytes() const noexcept { return max_bytes_; }
   std::size_t bytes() const;  // current total of entry_cost()
+  std::size_t size() const;   // entries held now
 
   // What an entry counts against max_bytes: its strings plus a fixed
   // overhead for the entry, its pointer and the ring slot.

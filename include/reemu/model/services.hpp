@@ -9,13 +9,15 @@ class registry;
 class fault_table;
 class journal;
 class list_cache;
+class metrics;
 
 struct services {
   reemu::clock& clock;
   reemu::registry& registry;
   fault_table& faults;
   reemu::journal& journal;
-  list_cache& lists;  // rendered list bodies (model/list_bodies.hpp)
+  list_cache& lists;        // rendered list bodies (model/list_bodies.hpp)
+  reemu::metrics& metrics;  // counters for GET /emulator/v1/metrics (model/metrics.hpp)
 };
 
 }  // namespace reemu

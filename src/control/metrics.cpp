@@ -1,0 +1,214 @@
+// The metrics room: the Prometheus exposition of the emulator's counters
+// (include/reemu/control/metrics.hpp).
+#include "reemu/control/metrics.hpp"
+
+#include <array>
+#include <charconv>
+#include <map>
+#include <utility>
+
+#include "reemu/model/faults.hpp"
+#include "reemu/model/journal.hpp"
+#include "reemu/model/lifecycle.hpp"
+#include "reemu/model/metrics.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+// The v1 status words of each kind, in the order the series are written.
+constexpr std::array<std::string_view, 8> task_statuses = {
+    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
+constexpr std::array<std::string_view, 4> sm_statuses = {"pending", "active", "completed",
+                                                         "failed"};
+constexpr std::string_view other_status = "other";
+
+// Shortest decimal text (no exponent) that reads back as `x`: "0.0001", "5",
+// "0.000123"; bucket bounds read as they are written in the code.
+std::string number_text(double x) {
+  std::array<char, 400> buf{};
+  const auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), x, std::chars_format::fixed);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("NaN");
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// name{labels} value, `labels` already written as key="value" pairs.
+void sample(std::string& out, std::string_view name, std::string_view labels,
+            std::string_view value) {
+  out.append(name);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  out.append(" ").append(value).append("\n");
+}
+
+std::string label(std::string_view key, std::string_view value) {
+  return std::string(key) + "=\"" + escape_label(value) + "\"";
+}
+
+std::string_view method_name(std::size_t m) {
+  if (m == 0 || m > static_cast<std::size_t>(http_t::verb::unlink)) return "other";
+  return http_t::to_string(static_cast<http_t::verb>(m));
+}
+
+// Buckets, sum and count of `h`; `labels` go before le on every line.
+void histogram_samples(std::string& out, std::string_view name, const std::string& labels,
+                       const histogram& h) {
+  const histogram::reading r = h.read();
+  const std::string prefix = labels.empty() ? std::string() : labels + ",";
+  const std::string bucket = std::string(name) + "_bucket";
+  for (std::size_t i = 0; i < h.bounds().size(); ++i) {
+    sample(out, bucket, prefix + label("le", number_text(h.bounds()[i])),
+           std::to_string(r.cumulative[i]));
+  }
+  sample(out, bucket, prefix + label("le", "+Inf"), std::to_string(r.count));
+  sample(out, std::string(name) + "_sum", labels, number_text(static_cast<double>(r.sum_us) / 1e6));
+  sample(out, std::string(name) + "_count", labels, std::to_string(r.count));
+}
+
+void request_series(std::string& out, const metrics& m) {
+  header(out, "reemu_http_requests_total", "counter",
+         "Requests that reached routing, by route family (none: no route matched), method and "
+         "status (0: dropped by a fault).");
+  for (const auto& c : m.requests()) {
+    sample(out, "reemu_http_requests_total",
+           label("family", m.family_name(c.family)) + "," + label("method", method_name(c.method)) +
+               "," + label("status", std::to_string(c.status)),
+           std::to_string(c.count));
+  }
+  header(out, "reemu_http_request_duration_seconds", "histogram",
+         "Time from routing to the answer (fault delays included), by route family.");
+  for (std::size_t f = 0; f <= m.families().size(); ++f) {
+    const histogram& h = m.latency(f);
+    if (h.read().count == 0) continue;
+    histogram_samples(out, "reemu_http_request_duration_seconds", label("family", m.family_name(f)),
+                      h);
+  }
+}
+
+// The v1 status `a` shows at `now`, as a label: a word of its kind's
+// vocabulary, or "other".
+std::string_view status_label(const action& a, double now) {
+  std::string status;
+  if (const simulate_plan* plan = a.plan()) {
+    status = status_name(a.kind, evaluate(*plan, a.started_at, now).phase);
+  } else if (const auto* text = a.static_v1()) {
+    const json v1 = json::parse(**text, nullptr, false);
+    if (v1.is_object() && v1.contains("status") && v1["status"].is_string())
+      status = v1["status"].get<std::string>();
+  }
+  const auto known = [&](const auto& words) -> std::string_view {
+    for (const std::string_view w : words)
+      if (w == status) return w;
+    return other_status;
+  };
+  return a.kind == action_kind::task ? known(task_statuses) : known(sm_statuses);
+}
+
+void action_series(std::string& out, const registry_data& data, double now) {
+  std::map<std::pair<action_kind, std::string_view>, std::uint64_t> counts;
+  for (const auto& a : data.actions)
+    if (is_visible(*a, now)) ++counts[{a->kind, status_label(*a, now)}];
+  header(out, "reemu_actions", "gauge",
+         "Visible actions at the emulator's clock, by kind and v1 status.");
+  const auto write = [&](action_kind kind, const auto& words) {
+    const auto row = [&](std::string_view status) {
+      const auto it = counts.find({kind, status});
+      const std::uint64_t n = it == counts.end() ? 0 : it->second;
+      if (n == 0 && status == other_status) return;
+      sample(out, "reemu_actions", label("kind", to_string(kind)) + "," + label("status", status),
+             std::to_string(n));
+    };
+    for (const std::string_view w : words) row(w);
+    row(other_status);
+  };
+  write(action_kind::task, task_statuses);
+  write(action_kind::state_machine, sm_statuses);
+}
+
+// Databases by status: (label value, count), "" for no status label. A
+// database is a known uid with no status of its own yet, so one unlabelled
+// series; once databases carry a status, group them by it here.
+std::vector<std::pair<std::string, std::uint64_t>> databases_by_status(const registry_data& data,
+                                                                       double /*now*/) {
+  return {{std::string(), data.databases.size()}};
+}
+
+void state_series(std::string& out, const services& svc, const registry_data& data, double now) {
+  header(out, "reemu_fault_hits_total", "counter",
+         "Requests each fault rule of the table has delayed, failed or dropped, by rule id.");
+  for (const fault_rule& r : svc.faults.list()) {
+    sample(out, "reemu_fault_hits_total", label("rule", std::to_string(r.id)),
+           std::to_string(r.hits));
+  }
+  action_series(out, data, now);
+  header(out, "reemu_databases", "gauge", "Known databases.");
+  for (const auto& [status, n] : databases_by_status(data, now)) {
+    sample(out, "reemu_databases", status.empty() ? std::string() : label("status", status),
+           std::to_string(n));
+  }
+  header(out, "reemu_journal_entries", "gauge", "Requests held in the journal.");
+  sample(out, "reemu_journal_entries", {}, std::to_string(svc.journal.size()));
+  header(out, "reemu_journal_bytes", "gauge",
+         "Bytes the journal's entries count against emulator.journal_max_bytes.");
+  sample(out, "reemu_journal_bytes", {}, std::to_string(svc.journal.bytes()));
+}
+
+void process_series(std::string& out, const metrics& m) {
+  header(out, "reemu_open_connections", "gauge", "Client connections open now.");
+  sample(out, "reemu_open_connections", {}, std::to_string(m.open_connections()));
+  header(out, "reemu_state_saves_total", "counter", "State-file saves, by result.");
+  sample(out, "reemu_state_saves_total", label("result", "ok"), std::to_string(m.saves(true)));
+  sample(out, "reemu_state_saves_total", label("result", "failed"), std::to_string(m.saves(false)));
+  header(out, "reemu_state_save_duration_seconds", "histogram",
+         "Time to capture and write the state file, per save.");
+  histogram_samples(out, "reemu_state_save_duration_seconds", {}, m.save_latency());
+}
+
+}  // namespace
+
+std::string escape_label(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (const char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_metrics(const services& svc, const registry_data& data, double now) {
+  std::string out;
+  out.reserve(8192);
+  request_series(out, svc.metrics);
+  state_series(out, svc, data, now);
+  process_series(out, svc.metrics);
+  return out;
+}
+
+reply get_metrics(const request_context& ctx) {
+  reply r = shared_reply(
+      std::make_shared<const std::string>(render_metrics(*ctx.svc, ctx.state->data(), ctx.now)));
+  r.content_type = metrics_content_type;
+  return r;
+}
+
+std::vector<route> control_metrics_routes() {
+  using http_t::verb;
+  return {
+      {verb::get, "/emulator/v1/metrics", control_api_access, &get_metrics, false},
+  };
+}
+
+}  // namespace reemu
