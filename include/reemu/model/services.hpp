@@ -9,13 +9,15 @@ class registry;
 class fault_table;
 class journal;
 class list_cache;
+struct cluster_settings;
 
 struct services {
   reemu::clock& clock;
   reemu::registry& registry;
   fault_table& faults;
   reemu::journal& journal;
-  list_cache& lists;  // rendered list bodies (model/list_bodies.hpp)
+  list_cache& lists;                // rendered list bodies (model/list_bodies.hpp)
+  const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
 };
 
 }  // namespace reemu
