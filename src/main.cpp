@@ -28,7 +28,8 @@ struct flags {
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
-  bool no_http = false, no_https = false, no_control = false, health_check = false;
+  bool no_http = false, no_https = false, no_control = false, health_check = false,
+       accept_unknown_fields = false;
 };
 
 // Declares every flag, each with its environment variable, writing into `f`.
@@ -74,6 +75,10 @@ void define_flags(CLI::App& cli, flags& f) {
       ->envname("REEMU_STATE_FILE");
   cli.add_flag("--no-control-api", f.no_control, "Turn the /emulator/v1 control API off")
       ->envname("REEMU_NO_CONTROL_API");
+  cli.add_flag("--accept-unknown-fields", f.accept_unknown_fields,
+               "Accept /v1/bdbs bodies with fields the bdb object lacks, instead of 400 "
+               "invalid_schema (config: emulator.accept_unknown_fields)")
+      ->envname("REEMU_ACCEPT_UNKNOWN_FIELDS");
   cli.add_option("--log-level", f.log_level,
                  "trace | debug | info | warn | error | critical | off (default info)")
       ->envname("REEMU_LOG_LEVEL");
@@ -102,6 +107,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.clock) cfg.emulator.clock = *reemu::parse_clock_mode(*f.clock);
   if (f.seed) cfg.emulator.seed = *f.seed;
   if (f.no_control) cfg.emulator.control_api = false;
+  if (f.accept_unknown_fields) cfg.cluster.accept_unknown_fields = true;
   if (f.state_file) cfg.emulator.state_file = *f.state_file;
   if (f.log_level) cfg.log.level = *f.log_level;
   if (f.log_format) cfg.log.format = *f.log_format;

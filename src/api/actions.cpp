@@ -37,7 +37,7 @@ reply get_action(const request_context& ctx) {
 reply get_bdb_actions(const request_context& ctx) {
   const std::string& text = ctx.param("bdb_uid");
   const auto uid = parse_number<std::uint64_t>(text);
-  if (!uid || !ctx.state->data().databases.contains(*uid))
+  if (!uid || !ctx.state->data().find_database(*uid, ctx.now))
     return error_reply(api_error::db_not_exist, "Database " + text + " does not exist");
   const std::string object_name = "bdb:" + std::to_string(*uid);
   json out = json::array();

@@ -45,7 +45,8 @@ namespace {
 
 reply unauthorized(const std::string& description) {
   reply r = error_reply(api_error::unauthorized, description);
-  r.headers.emplace_back(http_t::field::www_authenticate, "Basic realm=\"re-actions-emulator\"");
+  r.headers.emplace_back(http_t::to_string(http_t::field::www_authenticate),
+                         "Basic realm=\"re-actions-emulator\"");
   return r;
 }
 
@@ -69,7 +70,7 @@ app::app(config cfg)
       router_(all_routes(config_)),
       route_family_(route_family_indices(config_)),
       metrics_(family_names()),
-      services_{clock_, registry_, faults_, journal_, lists_, metrics_} {
+      services_{clock_, registry_, faults_, journal_, lists_, metrics_, config_.cluster} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();
@@ -110,6 +111,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
       persist(x, h.reply);
     }
     h.reply.delay = x.delay;
+    add_cluster_state_id(x, h.reply);
   } catch (const std::exception& e) {
     // Handlers return errors as values; reaching here is a bug, never a crash.
     h.reply = error_reply(api_error::internal_error, std::string("Request failed: ") + e.what());
@@ -138,7 +140,7 @@ std::optional<reply> app::route_request(exchange& x) const {
     reply r =
         error_reply(api_error::method_not_allowed,
                     "Method " + std::string(x.req.method_text) + " is not allowed on " + path);
-    r.headers.emplace_back(http_t::field::allow, std::move(match.allow));
+    r.headers.emplace_back(http_t::to_string(http_t::field::allow), std::move(match.allow));
     return r;
   }
   x.route = match.route;
@@ -150,6 +152,7 @@ std::optional<reply> app::route_request(exchange& x) const {
   x.ctx.params = std::move(match.params);
   x.ctx.body = x.req.body;
   x.ctx.content_type = x.req.content_type;
+  x.ctx.cluster_state_id = x.req.cluster_state_id;
   x.ctx.now = x.out.arrival;
   if (x.url->has_query()) x.ctx.query = x.url->params();
   return std::nullopt;
@@ -253,7 +256,7 @@ reply app::dispatch(exchange& x) {
 // of it.
 //
 // Any method but GET and HEAD that answered 2xx changed what a restart must
-// keep (today: the control API's writes). A failed save turns the answer
+// keep (the control API's writes and /v1/bdbs's). A failed save turns the answer
 // into a 500 that says the change was made but not saved.
 // ---------------------------------------------------------------------------
 void app::persist(const exchange& x, reply& r) {
@@ -262,6 +265,19 @@ void app::persist(const exchange& x, reply& r) {
     spdlog::error("{}", *err);
     r = error_reply(api_error::internal_error, "the change was made but not saved: " + *err);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Every answer carries the cluster-state-id header, as a real cluster's do.
+//
+// A read answers with the id of the snapshot it rendered, so header and body
+// agree; a write (or a request stopped before a snapshot was taken) with the
+// current one, which includes the change it just made.
+// ---------------------------------------------------------------------------
+void app::add_cluster_state_id(const exchange& x, reply& r) const {
+  const snapshot_ptr snap =
+      x.ctx.state && !is_write(x.req.method) ? x.ctx.state : registry_.snapshot();
+  r.headers.emplace_back(cluster_state_id_header, std::to_string(snap->data().cluster_state_id));
 }
 
 // ---------------------------------------------------------------------------

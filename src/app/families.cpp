@@ -2,6 +2,7 @@
 #include "reemu/app/families.hpp"
 
 #include "reemu/api/actions.hpp"
+#include "reemu/api/bdbs.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
@@ -10,6 +11,7 @@
 #include "reemu/control/journal_api.hpp"
 #include "reemu/control/metrics.hpp"
 #include "reemu/control/ui.hpp"
+#include "reemu/control/plans.hpp"
 #include "reemu/control/users.hpp"
 
 namespace reemu {
@@ -22,12 +24,14 @@ bool control_api_on(const config& cfg) { return cfg.emulator.control_api; }
 const std::vector<route_family>& route_families() {
   static const std::vector<route_family> families = {
       {"actions", &actions_routes, &always},  // /v1/actions…, /v2/actions…
+      {"bdbs", &bdbs_routes, &always},        // /v1/bdbs…
       {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset
       {"control users", &control_user_routes, &control_api_on},          // users
       {"control databases", &control_database_routes, &control_api_on},  // databases
+      {"control plans", &control_plan_routes, &control_api_on},          // plans
       {"control journal", &control_journal_routes, &control_api_on},     // requests
       {"control faults", &control_fault_routes, &control_api_on},        // faults
       {"control metrics", &control_metrics_routes, &control_api_on},     // metrics

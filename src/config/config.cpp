@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -50,10 +51,11 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
   if (r.failed()) throw_failure(source, *r.error());
 }
 
-void parse_emulator(const json& j, emulator_config& e, const std::string& source) {
+void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster,
+                    const std::string& source) {
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
-          "state_file"});
+          "state_file", "cluster_name", "accept_unknown_fields"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -61,7 +63,11 @@ void parse_emulator(const json& j, emulator_config& e, const std::string& source
   if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
   if (auto v = r.unsigned_integer("journal_max_bytes", 1ull << 32)) e.journal_max_bytes = *v;
   if (auto v = r.string("state_file")) e.state_file = *v;
+  if (auto v = r.string("cluster_name")) cluster.name = *v;
+  if (auto v = r.boolean("accept_unknown_fields")) cluster.accept_unknown_fields = *v;
   if (r.failed()) throw_failure(source, *r.error());
+  if (cluster.name.empty() || cluster.name.size() > 253)
+    throw config_error(source + ": 'emulator.cluster_name' must be 1 to 253 characters");
   if (clock) {
     auto m = parse_clock_mode(*clock);
     if (!m) {
@@ -105,14 +111,27 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
   }
 }
 
-void parse_databases(const json& j, std::vector<std::uint64_t>& dbs, const std::string& source) {
-  if (!j.is_array()) throw config_error(source + ": 'databases' must be an array of database uids");
+// Each entry is a database as GET /v1/bdbs shows it (a pasted answer), or
+// a bare uid for a database with the template's fields.
+void parse_databases(const json& j, std::vector<json>& dbs, const std::string& source) {
+  if (!j.is_array()) {
+    throw config_error(source +
+                       ": 'databases' must be an array of databases (bdb objects or uids)");
+  }
+  std::set<std::uint64_t> uids;
   for (std::size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_number_integer() || j[i].get<std::int64_t>() <= 0) {
-      throw config_error(source + ": 'databases[" + std::to_string(i) +
-                         "]' must be a database uid (a whole number >= 1), got " + dump(j[i]));
+    const std::string where = "databases[" + std::to_string(i) + "]";
+    json db = j[i].is_number() ? json{{"uid", j[i]}} : j[i];
+    if (!db.is_object()) {
+      throw config_error(source + ": '" + where +
+                         "' must be a database object or a uid (a whole number >= 1), got " +
+                         dump(j[i]));
     }
-    dbs.push_back(j[i].get<std::uint64_t>());
+    if (auto f = check_bdb_body(db, bdb_body_kind::seed, true))
+      throw config_error(source + ": '" + where + "': " + f->description);
+    if (!uids.insert(db["uid"].get<std::uint64_t>()).second)
+      throw config_error(source + ": '" + where + ".uid' repeats " + dump(db["uid"]));
+    dbs.push_back(std::move(db));
   }
 }
 
@@ -126,7 +145,7 @@ config parse_config(json doc, const std::string& source) {
     if (key == "server") {
       parse_server(value, c.server, source);
     } else if (key == "emulator") {
-      parse_emulator(value, c.emulator, source);
+      parse_emulator(value, c.emulator, c.cluster, source);
     } else if (key == "log") {
       parse_log(value, c.log, source);
     } else if (key == "users") {

@@ -7,6 +7,7 @@
 #include "reemu/model/clock.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/journal.hpp"
+#include "reemu/model/operations.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -33,7 +34,8 @@ registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, doub
   registry_data d;
   for (const auto& u : cfg.users)
     d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
-  d.databases.insert(cfg.databases.begin(), cfg.databases.end());
+  for (const json& obj : cfg.databases)
+    d.put_database(database_from_object(obj, now, d, cfg.cluster));
   for (auto& s : actions) {
     const double created = s.plan ? now : seed_creation_time(s, now);
     action a = make_action(std::move(s));

@@ -9,6 +9,7 @@
 
 #include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
@@ -238,7 +239,7 @@ reply create_action(const request_context& ctx) {
     if (!d.add(std::move(a)))
       return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
     // A state machine works on a database, so the database exists from now on.
-    if (bdb) d.databases.insert(*bdb);
+    if (bdb) ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);
     return std::nullopt;
   });
   if (f) return error_reply(*f);
@@ -270,7 +271,8 @@ reply patch_action(const request_context& ctx) {
     const double keep = retain ? *retain : (plan ? plan->retain_seconds : forever);
     action a = frozen_with(*current, patch, ctx.now, keep);
     if (a.kind == action_kind::state_machine)
-      if (const auto bdb = bdb_of(a.object_name)) d.databases.insert(*bdb);  // as on create
+      if (const auto bdb = bdb_of(a.object_name))
+        ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
     d.drop_invisible(ctx.now);

@@ -29,6 +29,24 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::method_not_allowed, "method_not_allowed"};
     case api_error::bad_request:
       return {status::bad_request, "bad_request"};
+    case api_error::invalid_schema:
+      return {status::bad_request, "invalid_schema"};
+    case api_error::missing_db_name:
+      return {status::bad_request, "missing_db_name"};
+    case api_error::missing_memory_size:
+      return {status::bad_request, "missing_memory_size"};
+    case api_error::name_violation:
+      return {status::bad_request, "name_violation"};
+    case api_error::invalid_version:
+      return {status::bad_request, "invalid_version"};
+    case api_error::uid_exists:
+      return {status::conflict, "uid_exists"};
+    case api_error::port_unavailable:
+      return {status::conflict, "port_unavailable"};
+    case api_error::busy:
+      return {status::conflict, "busy"};
+    case api_error::wrong_cluster_state_id:
+      return {status::conflict, "wrong_cluster_state_id"};
     case api_error::header_too_large:
       return {status::request_header_fields_too_large, "header_too_large"};
     case api_error::body_too_large:
@@ -59,6 +77,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::bad_request, "database_exists"};
     case api_error::fault_not_found:
       return {status::not_found, "fault_not_found"};
+    case api_error::plan_not_found:
+      return {status::not_found, "plan_not_found"};
     case api_error::clock_not_manual:
       return {status::conflict, "clock_not_manual"};
     case api_error::internal_error:

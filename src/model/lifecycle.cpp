@@ -4,7 +4,8 @@
 //   [P, P+S)          starting  (S = starting_seconds, tasks only)
 //   [R + i*d, R+(i+1)*d)  running step i, progress = 100*i/n   (R = P+S)
 //   end               completed (R + n*d) or failed (R + (k+1)*d at step k)
-//   [end, end+retain) still visible; invisible from end+retain on
+//   [end, end+retain) still visible; invisible from end+retain on (retain is
+//                     retain_failed_seconds after a failure)
 #include "reemu/model/lifecycle.hpp"
 
 #include <cmath>
@@ -42,6 +43,8 @@ std::string validate_plan(const simulate_plan& plan) {
   if (!(plan.starting_seconds >= 0) || !std::isfinite(plan.starting_seconds))
     return "simulate.starting_seconds must be a number >= 0";
   if (!(plan.retain_seconds >= 0)) return "simulate.retain_seconds must be a number >= 0";
+  if (!(plan.retain_failed_seconds >= 0))
+    return "simulate.retain_failed_seconds must be a number >= 0";
   if (plan.fails && plan.fail_at_step >= plan.steps.size()) {
     return "simulate.fail_at_step must be an index into simulate.steps (0.." +
            std::to_string(plan.steps.size() - 1) + ")";
@@ -97,7 +100,7 @@ live_state evaluate(const simulate_plan& plan, double started_at, double now) no
     s.progress = 100;
   }
   s.heartbeat = end;
-  const double gone = end + plan.retain_seconds;
+  const double gone = end + (plan.fails ? plan.retain_failed_seconds : plan.retain_seconds);
   if (now < gone) {
     s.valid_from = end;
     s.valid_until = gone;

@@ -44,6 +44,19 @@ void registry_data::drop_invisible(double now) {
     by_uid.erase(a->uid);
     return true;
   });
+  std::erase_if(databases, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+}
+
+const database* registry_data::find_database(std::uint64_t uid, double now) const {
+  const auto it = databases.find(uid);
+  if (it == databases.end() || !view_of(*it->second, now).visible) return nullptr;
+  return it->second.get();
+}
+
+void registry_data::put_database(database db) {
+  bdb_uid_high = std::max(bdb_uid_high, db.uid);
+  const std::uint64_t uid = db.uid;
+  databases[uid] = std::make_shared<const database>(std::move(db));
 }
 
 registry_state::registry_state(registry_data data, std::uint64_t version)

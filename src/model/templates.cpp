@@ -32,11 +32,16 @@ const std::vector<action_template>& templates() {
        plan({"init", "validate_config", "update_redis", "update_proxy_policy", "update_dmc",
              "config_redis_acl", "updated"},
             2, 1, 0, 3600)},
-      // A finished delete vanishes at once on a real cluster (retain 0).
+      // A finished delete vanishes at once on a real cluster (retain 0); a
+      // failed one stays visible (retain_failed_seconds, 3600 by default).
       {"SMDeleteBDB", action_kind::state_machine,
        plan({"init", "config_security", "unbind_endpoint", "stop_redis", "delete_redis",
              "update_dmc", "deleted"},
             2, 1, 0, 0)},
+      // The machine behind PUT /v1/bdbs/{uid}/flush; its name is the
+      // emulator's (docs/compatibility.md).
+      {"SMFlushBDB", action_kind::state_machine,
+       plan({"init", "flush_shards", "flushed"}, 1, 1, 0, 3600)},
       {"SMUpgradeBDB", action_kind::state_machine,
        plan({"init", "check_versions", "upgrade_replicas", "failover", "upgrade_masters",
              "update_dmc", "upgraded"},

@@ -112,10 +112,13 @@ json render_v1(const action& a, double now, validity* v) {
 
   if (a.kind == action_kind::state_machine) {
     out["heartbeat"] = static_cast<long long>(std::floor(s.heartbeat));
-    out["progress"] = number_value(s.progress);
     if (s.phase == phase::completed) {
-      out.erase("state");  // a finished machine no longer reports a step (real capture)
+      // A finished machine reports neither a step nor its progress (the
+      // real capture of a completed SMCreateBDB); v2 shows it as 100.
+      out.erase("state");
+      out.erase("progress");
     } else {
+      out["progress"] = number_value(s.progress);
       out["state"] = plan.steps[s.step];
     }
     if (s.phase == phase::failed) {

@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -21,6 +22,7 @@
 #include "reemu/model/clock.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/metrics.hpp"
+#include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -120,14 +122,63 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
   }
 }
 
-void read_databases(const json& list, registry_data& d, const std::string& source) {
+// Version 3 keeps each database whole (database_record); version 2 kept
+// uids only, read back as databases with the template's fields.
+void read_databases(const json& list, int version, double now, const cluster_settings& cluster,
+                    registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0) {
-      fail(source,
-           "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
+    const std::string where = "databases[" + std::to_string(i) + "]";
+    database db;
+    if (version == 2) {
+      if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() == 0 ||
+          list[i].get<std::uint64_t>() > UINT32_MAX)
+        fail(source, "'" + where + "' must be a database uid (a whole number >= 1)");
+      db = database_from_object(json{{"uid", list[i]}}, now, d, cluster);
+    } else if (auto f = database_from_record(list[i], where, db)) {
+      fail(source, f->description);
     }
-    d.databases.insert(list[i].get<std::uint64_t>());
+    if (d.databases.contains(db.uid))
+      fail(source, "'" + where + "' repeats database uid " + std::to_string(db.uid));
+    d.put_database(std::move(db));
   }
+}
+
+void read_plans(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "plans[" + std::to_string(i) + "]";
+    object_reader r(list[i], where);
+    r.only({"id", "name", "object_name", "simulate", "times", "hits"});
+    plan_rule rule;
+    const auto id = r.unsigned_integer("id", max_fault_id, true);
+    rule.name = r.string("name").value_or("");
+    rule.object_name = r.string("object_name").value_or("");
+    const json* simulate = r.object("simulate", true);
+    rule.times = r.unsigned_integer("times", UINT64_MAX).value_or(0);
+    rule.hits = r.unsigned_integer("hits", UINT64_MAX).value_or(0);
+    if (r.failed()) fail(source, r.error()->description);
+    simulate_plan probe;
+    probe.steps = {"a"};  // the block's own checks; its fit to a template is checked on use
+    json block = *simulate;
+    block.erase("fail_at_step");
+    if (auto f = parse_simulate(block, probe, where + ".simulate")) fail(source, f->description);
+    const bool repeated = std::any_of(d.plan_rules.begin(), d.plan_rules.end(),
+                                      [&](const plan_rule& p) { return p.id == *id; });
+    if (*id == 0 || repeated)
+      fail(source, "'" + where + ".id' must be unique and >= 1, got " + std::to_string(*id));
+    rule.id = *id;
+    rule.simulate = *simulate;
+    d.next_plan_rule_id = std::max(d.next_plan_rule_id, *id + 1);
+    d.plan_rules.push_back(std::move(rule));
+  }
+}
+
+// The counters of version 3; a version 2 file starts them afresh.
+void read_counters(const json& doc, registry_data& d, const std::string& source) {
+  object_reader r(doc);
+  if (auto v = r.unsigned_integer("cluster_state_id", UINT64_MAX / 2)) d.cluster_state_id = *v;
+  if (auto v = r.unsigned_integer("bdb_uid_high", UINT32_MAX))
+    d.bdb_uid_high = std::max(d.bdb_uid_high, *v);
+  if (r.failed()) fail(source, r.error()->description);
 }
 
 void read_actions(const json& list, registry_data& d, const std::string& source) {
@@ -244,11 +295,25 @@ void capture_state(const services& svc, std::string& out) {
   }
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
+  json databases = json::array();
+  for (const auto& [uid, db] : d.databases)
+    if (view_of(*db, now).visible) databases.push_back(database_record(*db));
+  json plans = json::array();
+  for (const auto& p : d.plan_rules) {
+    json rule = {{"id", p.id}, {"simulate", p.simulate}, {"hits", p.hits}};
+    if (!p.name.empty()) rule["name"] = p.name;
+    if (!p.object_name.empty()) rule["object_name"] = p.object_name;
+    if (p.times != 0) rule["times"] = p.times;
+    plans.push_back(std::move(rule));
+  }
   const json rest = {{"format", state_format},
                      {"version", state_version},
                      {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
                      {"users", std::move(users)},
-                     {"databases", d.databases},
+                     {"databases", std::move(databases)},
+                     {"plans", std::move(plans)},
+                     {"cluster_state_id", d.cluster_state_id},
+                     {"bdb_uid_high", d.bdb_uid_high},
                      {"faults", std::move(faults)}};
   out += std::string_view(dump(rest)).substr(1);  // "{" dropped: it continues the object
 }
@@ -271,12 +336,18 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
          "longer reads; move the file away to start from the config's seed (users come back "
          "from the config, with salted hashes)");
   }
-  if (version == doc.end() || *version != state_version) {
+  if (version == doc.end() || (*version != state_version && *version != 2)) {
     fail(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
-                     ", this build reads version " + std::to_string(state_version));
+                     ", this build reads versions 2 and " + std::to_string(state_version));
   }
+  const int v = version->get<int>();
   object_reader top(doc);
-  top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
+  if (v == 2) {
+    top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
+  } else {
+    top.only({"format", "version", "clock", "users", "databases", "actions", "faults", "plans",
+              "cluster_state_id", "bdb_uid_high"});
+  }
   const json* clock_block = top.object("clock", true);
   if (top.failed()) fail(source, top.error()->description);
   object_reader clock_reader(*clock_block, "clock");
@@ -289,7 +360,11 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   // Everything is read and checked before anything is installed.
   registry_data d;
   read_users(array_at(doc, "users", source), d, source);
-  read_databases(array_at(doc, "databases", source), d, source);
+  read_databases(array_at(doc, "databases", source), v, *now, svc.cluster, d, source);
+  if (v != 2) {
+    read_plans(array_at(doc, "plans", source), d, source);
+    read_counters(doc, d, source);
+  }
   read_actions(array_at(doc, "actions", source), d, source);
   auto rules = read_faults(array_at(doc, "faults", source), source);
 

@@ -121,7 +121,9 @@ TEST(config, full_document) {
   EXPECT_EQ(c.log.format, "json");
   ASSERT_EQ(c.users.size(), 2u);
   EXPECT_EQ(c.users[1].role, role::db_viewer);
-  EXPECT_EQ(c.databases, (std::vector<std::uint64_t>{1, 7}));
+  ASSERT_EQ(c.databases.size(), 2u);
+  EXPECT_EQ(c.databases[0], json({{"uid", 1}}));  // a bare uid is a database with that uid
+  EXPECT_EQ(c.databases[1], json({{"uid", 7}}));
   ASSERT_EQ(c.actions.size(), 4u);
   EXPECT_EQ(c.actions[0].kind, action_kind::task);
   EXPECT_FALSE(c.actions[0].plan.has_value());
@@ -172,6 +174,10 @@ TEST(config, bad_documents_name_the_key_and_value) {
       row{R"({"databases": ["1"]})", {"databases[0]", "got \"1\""}},
       row{R"({"databases": [1.5]})", {"databases[0]", "got 1.5"}},
       row{R"({"databases": 1})", {"databases", "array"}},
+      row{R"({"databases": [1, {"uid": 1}]})", {"databases[1].uid", "repeats 1"}},
+      row{R"({"databases": [{"name": "x"}]})", {"databases[0]", "'uid' is required"}},
+      row{R"({"databases": [{"uid": 3, "memory_size": "1G"}]})", {"databases[0]", "memory_size"}},
+      row{R"({"emulator": {"cluster_name": ""}})", {"cluster_name"}},
       row{R"({"actions": [{"action_uid": "x", "name": "a"}, {"action_uid": "x", "name": "b"}]})",
           {"action_uid", "\"x\""}},
       row{R"({"actions": [{"action_uid": "x", "name": "a"}], "state-machines": [{"action_uid": "x", "name": "b"}]})",

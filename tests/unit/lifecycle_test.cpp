@@ -210,8 +210,9 @@ TEST(lifecycle, failure_at_each_step_freezes_progress) {
       EXPECT_EQ(before.step, k);
       EXPECT_EQ(before.valid_until, end);
 
-      for (double at : {end, end + p.retain_seconds / 2, just_before(end + p.retain_seconds)}) {
-        if (p.retain_seconds == 0) break;
+      for (double at :
+           {end, end + p.retain_failed_seconds / 2, just_before(end + p.retain_failed_seconds)}) {
+        if (p.retain_failed_seconds == 0) break;
         const live_state s = evaluate(p, t0, at);
         EXPECT_EQ(s.phase, phase::failed);
         EXPECT_EQ(s.step, k);
@@ -221,7 +222,7 @@ TEST(lifecycle, failure_at_each_step_freezes_progress) {
         EXPECT_TRUE(s.visible);
         expect_valid_interval(p, at);
       }
-      const live_state gone = evaluate(p, t0, end + p.retain_seconds);
+      const live_state gone = evaluate(p, t0, end + p.retain_failed_seconds);
       EXPECT_FALSE(gone.visible);
       EXPECT_EQ(gone.phase, phase::failed);
       EXPECT_EQ(gone.ended_at, end);

@@ -503,7 +503,7 @@ class live {
       if (lower(name) == "content-type")
         return h.reply.body ? std::optional<std::string>(h.reply.content_type) : std::nullopt;
       for (const auto& [field, value] : h.reply.headers)
-        if (lower(http_t::to_string(field)) == lower(name)) return value;
+        if (lower(field) == lower(name)) return value;
       return std::nullopt;
     };
     EXPECT_EQ(c.check_headers(in.method_text, path, a.status, header), std::vector<std::string>{})

@@ -188,6 +188,19 @@ TEST(router, route_permissions) {
     } else if (p.starts_with("/emulator/")) {
       EXPECT_EQ(r.access, control_api_access);
       EXPECT_EQ(r.access.kind, access_kind::admin);
+    } else if (p.starts_with("/v1/bdbs")) {
+      // The Redis Software reference's permission for each database route.
+      const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
+      const std::map<std::string, std::string_view> expected = {
+          {"GET /v1/bdbs", "view_all_bdbs_info"},
+          {"POST /v1/bdbs", "create_bdb"},
+          {"GET /v1/bdbs/{uid}", "view_bdb_info"},
+          {"PUT /v1/bdbs/{uid}", "update_bdb"},
+          {"DELETE /v1/bdbs/{uid}", "delete_bdb"},
+          {"PUT /v1/bdbs/{uid}/flush", "update_bdb_with_action"},
+      };
+      ASSERT_TRUE(expected.contains(key)) << key;
+      EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
     } else {
       EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);

@@ -115,7 +115,10 @@ TEST_F(state_file_test, missing_file_is_created_from_the_seed_at_start_up) {
   EXPECT_EQ(doc["format"], state_format);
   EXPECT_EQ(doc["version"], state_version);
   EXPECT_EQ(doc["actions"].size(), 3u);
-  EXPECT_EQ(doc["databases"], json::array({1, 2}));
+  ASSERT_EQ(doc["databases"].size(), 2u);
+  EXPECT_EQ(doc["databases"][0]["uid"], 1);
+  EXPECT_EQ(doc["databases"][1]["uid"], 2);
+  EXPECT_EQ(doc["cluster_state_id"], 1);
   // Users are kept as password digests, never in clear text.
   EXPECT_EQ(read_all(path_).find("Redis123!"), std::string::npos);
   EXPECT_EQ(fs::status(path_).permissions() & (fs::perms::group_all | fs::perms::others_all),
@@ -290,7 +293,13 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
     return d.dump();
   };
   broken.push_back(edited([](json& d) { d["format"] = "something else"; }));
-  broken.push_back(edited([](json& d) { d["version"] = 3; }));
+  broken.push_back(edited([](json& d) { d["version"] = 4; }));
+  broken.push_back(edited([](json& d) { d["databases"][0]["fields"] = 1; }));
+  broken.push_back(edited([](json& d) { d["databases"].push_back(d["databases"][0]); }));
+  broken.push_back(edited([](json& d) {
+    d["plans"].push_back({{"id", 1}, {"hits", 0}, {"simulate", {{"step_seconds", 0}}}});
+  }));
+  broken.push_back(edited([](json& d) { d["cluster_state_id"] = -1; }));
   broken.push_back(edited([](json& d) { d.erase("clock"); }));
   broken.push_back(edited([](json& d) { d["users"][0]["password_sha256"] = "abc"; }));
   for (const char* bad_password :
@@ -339,14 +348,15 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
 TEST_F(state_file_test, interrupted_save_leaves_the_previous_state_whole) {
   start();
   const std::string before = observable();
-  const std::string saved = read_all(path_);
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
   const std::string next = capture_state(app_->svc()) + "\n";  // a state with database 9
   ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/9").status,
             http_t::status::no_content);
   ASSERT_EQ(observable(), before);
-  ASSERT_EQ(read_all(path_), saved);
+  // The counters moved (cluster-state-id, the highest uid): this is the
+  // previous state a torn save must leave.
+  const std::string saved = read_all(path_);
   // Every size of torn temporary file, up to all of it written but neither
   // synced nor renamed.
   for (std::size_t cut : {std::size_t{0}, std::size_t{1}, next.size() / 3, next.size() / 2,
@@ -492,4 +502,57 @@ TEST_F(state_file_test, a_version1_file_is_refused_with_the_reason) {
     EXPECT_NE(std::string(e.what()).find("unsalted"), std::string::npos) << e.what();
   }
   EXPECT_EQ(read_all(path_), doc.dump());
+}
+
+// A database mid-update, its plan rule and the counters survive a restart:
+// the machine goes on from where it stood, and the counters count on.
+TEST_F(state_file_test, databases_their_machines_plans_and_counters_survive_a_restart) {
+  start();
+  using v = http_t::verb;
+  ASSERT_EQ(call(v::post, "/emulator/v1/plans",
+                 R"({"name":"SMUpdateBDB","simulate":{"step_seconds":10},"times":2})")
+                .status,
+            http_t::status::created);
+  const reply made = call(v::post, "/v1/bdbs", R"({"name":"kept","memory_size":1048576})");
+  ASSERT_EQ(made.status, http_t::status::ok);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":60})").status,
+            http_t::status::ok);
+  const reply updated = call(v::put, "/v1/bdbs/3", R"({"name":"kept-2"})");
+  ASSERT_EQ(updated.status, http_t::status::ok);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":20})").status,
+            http_t::status::ok);
+  const std::string bdb = get("/v1/bdbs/3");
+  const std::string plans = get("/emulator/v1/plans");
+  EXPECT_NE(bdb.find("active-change-pending"), std::string::npos) << bdb;
+  const reply before = call(v::get, "/v1/bdbs");
+
+  start();
+  EXPECT_EQ(get("/v1/bdbs/3"), bdb);
+  EXPECT_EQ(get("/emulator/v1/plans"), plans);
+  const reply after = call(v::get, "/v1/bdbs");
+  ASSERT_FALSE(after.headers.empty());
+  EXPECT_EQ(after.headers.back(), before.headers.back());  // cluster-state-id
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":60})").status,
+            http_t::status::ok);
+  EXPECT_NE(get("/v1/bdbs/3").find(R"("status":"active")"), std::string::npos);
+  const reply next = call(v::post, "/v1/bdbs", R"({"name":"next","memory_size":1})");
+  EXPECT_NE(next.body->find(R"("uid":4)"), std::string::npos);
+}
+
+// Version 2 kept database uids only: they come back with the template's
+// fields, and the new counters start afresh.
+TEST_F(state_file_test, a_version2_file_is_read) {
+  start();
+  app_.reset();
+  json doc = json::parse(read_all(path_));
+  doc["version"] = 2;
+  doc["databases"] = json::array({1, 7});
+  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high"}) doc.erase(key);
+  write_all(path_, doc.dump());
+  start();
+  EXPECT_EQ(get("/emulator/v1/databases"), R"({"databases":[1,7]})");
+  EXPECT_NE(get("/v1/bdbs/7").find(R"("uid":7)"), std::string::npos);
+  ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/1").status,
+            http_t::status::no_content);
+  EXPECT_EQ(json::parse(read_all(path_))["version"], state_version);  // saved as version 3
 }

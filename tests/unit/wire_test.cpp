@@ -286,9 +286,10 @@ TEST(wire, live_state_machine_walks_its_steps) {
           R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1003,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":14.29,"state":"provision","status":"active"})"},
       row{1014.9,
           R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1013,"name":"SMCreateBDB","object_name":"bdb:7","pending_ops":{},"progress":85.71,"state":"created","status":"active"})"},
-      // Completed: no `state`, no pending_ops, heartbeat at the end.
+      // Completed: no `state`, no `progress`, no pending_ops, heartbeat at
+      // the end (the real capture of a completed SMCreateBDB).
       row{1015.0,
-          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1015,"name":"SMCreateBDB","object_name":"bdb:7","progress":100,"status":"completed"})"},
+          R"({"action_uid":"00000000-0000-4000-8000-000000000001","heartbeat":1015,"name":"SMCreateBDB","object_name":"bdb:7","status":"completed"})"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.at);

@@ -11,6 +11,7 @@
 //   authorize     may_call(user's role, route's access); or 403
 //   dispatch      the route's handler -> the reply
 //   persist       a successful write is saved to the state file
+//   (then)        the cluster-state-id header goes on every answer
 //   record        the metrics, the journal and the access log, for every request
 //
 // Route families (app/families.hpp) say which routes exist and who may call
@@ -40,6 +41,10 @@
 
 namespace reemu {
 
+// The response header with the cluster-wide change counter (and the request
+// header a PUT /v1/bdbs/{uid} may check it with).
+inline constexpr std::string_view cluster_state_id_header = "cluster-state-id";
+
 // A request as the session hands it over: views into the session's buffers,
 // valid for the duration of handle().
 struct incoming_request {
@@ -48,6 +53,7 @@ struct incoming_request {
   std::string_view target;
   std::string_view authorization;  // header value, may be empty
   std::string_view content_type;
+  std::string_view cluster_state_id;  // header value, may be empty
   std::string_view body;
   // The X-Emulator-Journal header: "off" keeps an admin's control-API
   // request out of the journal (the dashboard's polling), never another's.
@@ -107,6 +113,7 @@ class app {
   std::optional<reply> authorize_caller(const exchange& x) const;
   reply dispatch(exchange& x);
   void persist(const exchange& x, reply& r);
+  void add_cluster_state_id(const exchange& x, reply& r) const;
   void record(const incoming_request& req, const handled& h, const route* matched,
               std::chrono::steady_clock::time_point started);
 

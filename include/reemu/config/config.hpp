@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reemu/model/clock.hpp"
+#include "reemu/model/database.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/wire_entry.hpp"
 
@@ -61,7 +62,8 @@ struct config {
   emulator_config emulator;
   logging_config log;
   std::vector<seed_user> users;
-  std::vector<std::uint64_t> databases;
+  reemu::cluster_settings cluster;  // emulator.cluster_name, emulator.accept_unknown_fields
+  std::vector<json> databases;      // bdb objects (a bare uid becomes {"uid":N}), checked
   std::vector<wire_entry> actions;  // tasks and state machines, in file order
   std::string source;               // the file it came from, for messages
 };

@@ -1,4 +1,5 @@
-// The control API's databases room (/emulator/v1/databases).
+// The control API's databases room (/emulator/v1/databases): read, seed,
+// replace and remove databases directly, without a state machine.
 #pragma once
 
 #include <vector>
@@ -8,7 +9,9 @@
 namespace reemu {
 
 reply get_databases(const request_context& ctx);    // GET    /emulator/v1/databases
+reply get_database(const request_context& ctx);     // GET    /emulator/v1/databases/{uid}
 reply create_database(const request_context& ctx);  // POST   /emulator/v1/databases
+reply put_database(const request_context& ctx);     // PUT    /emulator/v1/databases/{uid}
 reply delete_database(const request_context& ctx);  // DELETE /emulator/v1/databases/{uid}
 
 // The room's route table: every route is control_api_access.

@@ -29,7 +29,9 @@ struct reply {
   http_t::status status = http_t::status::ok;
   std::shared_ptr<const std::string> body;  // null: no body
   std::string_view content_type = "application/json";
-  std::vector<std::pair<http_t::field, std::string>> headers;
+  // Extra response headers. Names are static strings (literals or
+  // http_t::to_string(field)), so a reply never allocates for a name.
+  std::vector<std::pair<std::string_view, std::string>> headers;
   std::chrono::milliseconds delay{0};  // wait before answering (fault)
   bool drop = false;                   // close without answering (fault)
 };
@@ -53,6 +55,7 @@ struct request_context {
   path_params params;
   std::string_view body;
   std::string_view content_type;
+  std::string_view cluster_state_id;            // the request header, may be empty
   const reemu::user* user = nullptr;            // authenticated caller
   double now = 0;                               // the clock, read once per request
   std::shared_ptr<const registry_state> state;  // snapshot taken once per request

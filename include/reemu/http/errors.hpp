@@ -20,8 +20,18 @@ enum class api_error {
   method_not_allowed,        // 405
   bad_request,               // 400, malformed target or request
   header_too_large,          // 431
-  body_too_large,            // 413
-  service_unavailable,       // 503, connection cap reached
+  // Database routes (the codes the Redis Software reference lists).
+  invalid_schema,          // 400: unknown field, wrong type, invalid enum, bad JSON
+  missing_db_name,         // 400
+  missing_memory_size,     // 400
+  name_violation,          // 400
+  invalid_version,         // 400
+  uid_exists,              // 409
+  port_unavailable,        // 409
+  busy,                    // 409: the database's state machine runs
+  wrong_cluster_state_id,  // 409
+  body_too_large,          // 413
+  service_unavailable,     // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type
@@ -35,6 +45,7 @@ enum class api_error {
   user_not_found,  // 404
   database_exists,
   fault_not_found,   // 404
+  plan_not_found,    // 404
   clock_not_manual,  // 409
   internal_error,    // 500: a bug, reported instead of crashing
 };

@@ -40,7 +40,11 @@ struct simulate_plan {
   std::size_t fail_at_step = 0;              // index into steps; meaningful when fails
   std::string error = "simulated failure";   // SM `error`, task `error_message`
   std::string error_code = "action_failed";  // task `error_code`
-  double retain_seconds = 3600;  // visible this long after it ends; 0 = vanishes at once
+  double retain_seconds = 3600;  // visible this long after it completes; 0 = vanishes at once
+  // Visible this long after it fails: a poller must be able to tell a failure
+  // from a success, so even a machine that vanishes on success (SMDeleteBDB)
+  // stays visible as failed.
+  double retain_failed_seconds = 3600;
 };
 
 // A static action's body: its v1 wire object as text, serialised once when

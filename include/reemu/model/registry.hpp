@@ -1,5 +1,6 @@
 // The registry: the emulator's only shared mutable state (actions, users,
-// known databases), published as immutable snapshots.
+// databases, plan rules, the cluster-state-id), published as immutable
+// snapshots.
 //
 // Readers take a snapshot (one pointer copy under a short lock) and render
 // from it without any lock held. Writers are serialised, edit a copy and
@@ -12,13 +13,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "reemu/http/errors.hpp"
+#include "reemu/model/database.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {
@@ -36,7 +37,15 @@ struct registry_data {
   std::unordered_map<std::string, std::shared_ptr<const action>, string_hash, std::equal_to<>>
       by_uid;
   user_map users;
-  std::set<std::uint64_t> databases;
+  database_map databases;
+  std::vector<plan_rule> plan_rules;  // in the order they were added
+  std::uint64_t next_plan_rule_id = 1;
+  // The cluster-wide counter a real cluster sends as the cluster-state-id
+  // header: one more for every accepted change of its configuration.
+  std::uint64_t cluster_state_id = 1;
+  // The highest database uid ever known: new databases count on from it, so
+  // a deleted database's uid (and its actions' object_name) is not reused.
+  std::uint64_t bdb_uid_high = 0;
 
   // The action with `uid`, or nullptr.
   std::shared_ptr<const action> find(std::string_view uid) const;
@@ -46,8 +55,14 @@ struct registry_data {
   bool replace(action a);
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
-  // Forgets actions whose retention ran out before `now`.
+  // Forgets actions whose retention ran out before `now`, and databases
+  // whose SMDeleteBDB completed.
   void drop_invisible(double now);
+
+  // The database `uid` when it exists and is visible at `now`, else nullptr.
+  const database* find_database(std::uint64_t uid, double now) const;
+  // Stores `db` (replacing the one with its uid) and raises bdb_uid_high.
+  void put_database(database db);
 };
 
 // One published version of the registry. Immutable. (Rendered list bodies

@@ -10,14 +10,16 @@ class fault_table;
 class journal;
 class list_cache;
 class metrics;
+struct cluster_settings;
 
 struct services {
   reemu::clock& clock;
   reemu::registry& registry;
   fault_table& faults;
   reemu::journal& journal;
-  list_cache& lists;        // rendered list bodies (model/list_bodies.hpp)
-  reemu::metrics& metrics;  // counters for GET /emulator/v1/metrics (model/metrics.hpp)
+  list_cache& lists;                // rendered list bodies (model/list_bodies.hpp)
+  reemu::metrics& metrics;          // counters for GET /emulator/v1/metrics (model/metrics.hpp)
+  const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
 };
 
 }  // namespace reemu

@@ -25,6 +25,7 @@ inline incoming_request to_incoming(
     in.authorization = it->value();
   if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
   if (auto it = req.find("X-Emulator-Journal"); it != req.end()) in.journal_mode = it->value();
+  if (auto it = req.find("cluster-state-id"); it != req.end()) in.cluster_state_id = it->value();
   in.body = req.body();
   return in;
 }

@@ -231,7 +231,7 @@ class http_session {
 
     http::response<shared_body> res{h.reply.status, req.version()};
     res.set(http::field::server, "re-actions-emulator");
-    for (auto& [field, value] : h.reply.headers) res.set(field, value);
+    for (auto& [name, value] : h.reply.headers) res.set(name, value);
     res.keep_alive(keep_alive(req));
     if (h.reply.body) res.set(http::field::content_type, h.reply.content_type);
     if (req.method() == http::verb::head) {

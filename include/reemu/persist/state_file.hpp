@@ -1,6 +1,6 @@
 // The state file (--state-file): what a developer set up through the control
 // API survives a restart. One JSON document holds the registry (every action
-// with its plan and timeline, users, known databases), the fault rules with
+// with its plan and timeline, users, databases, plan rules, counters), the fault rules with
 // their remaining counts, and a manual clock's time.
 //
 // Saving writes a temporary file next to the target, fsyncs it, renames it
@@ -34,9 +34,13 @@ class state_file_error : public std::runtime_error {
 
 // Identifies the document and its layout; a file with another version is refused.
 inline constexpr std::string_view state_format = "re-actions-emulator-state";
-// Version 2 stores each password as "pbkdf2-sha256$ITERATIONS$SALT$HASH";
-// version 1 held unsalted SHA-256 digests and is refused with a message.
-inline constexpr int state_version = 2;
+// Version 3 keeps each database whole (its fields, times and running state
+// machine), the plan rules, the cluster-state-id and the highest database
+// uid. Version 2 (databases as uids) is still read: its databases come back
+// with the template's fields. Both store each password as
+// "pbkdf2-sha256$ITERATIONS$SALT$HASH"; version 1 held unsalted SHA-256
+// digests and is refused with a message.
+inline constexpr int state_version = 3;
 
 // Everything a restart must keep, as the text of one JSON document (compact,
 // keys sorted: the same text for the same state). Thread-safe (reads a

@@ -1,0 +1,119 @@
+// Databases (bdbs): what the registry keeps of each, and how its visible
+// state is derived at a clock time. Plain values; no locking, no clock reads.
+//
+// A database stores only what was asked of it (the fields a client or a seed
+// gave, merged over time) and the state machine it runs or last ran. Its wire
+// object is rendered from a template, the real 139-key capture compiled into
+// the binary, with the stored fields on top; its status, action_uid and
+// background_op come from evaluating that state machine's plan at `now`, the
+// way an action's live fields do, so the manual clock drives both alike.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/lifecycle.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+// The state machine a database runs, or last ran. The plan is kept with the
+// database, so its status does not depend on the action's retention or on
+// what the control API later does to the action.
+struct bdb_operation {
+  std::string action_uid;
+  std::string name;  // SMCreateBDB, SMUpdateBDB, SMDeleteBDB, …
+  simulate_plan plan;
+  double started_at = 0;
+};
+
+struct database {
+  std::uint64_t uid = 0;
+  // The bdb fields as requested and merged, without the keys computed at
+  // render time (bdb_live_keys). Always an object.
+  json fields = json::object();
+  double created_at = 0;  // clock times, rendered as RFC 3339
+  double changed_at = 0;
+  std::optional<bdb_operation> op;
+};
+
+// Databases by uid. Values are shared and immutable: a registry write copies
+// pointers, and a change replaces one database with a new value.
+using database_map = std::map<std::uint64_t, std::shared_ptr<const database>>;
+
+// A test's say over the state machines the emulated API starts next
+// (POST /emulator/v1/plans): a machine named `name` (any when empty) on
+// `object_name` (any when empty) follows `simulate` over its template. The
+// first rule that matches wins and uses up one of its `times`.
+struct plan_rule {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string object_name;
+  json simulate = json::object();  // a simulate block (model/validation.hpp)
+  std::uint64_t times = 0;         // matches left; 0 = every match until removed
+  std::uint64_t hits = 0;          // matches so far
+};
+
+// What the emulated cluster applies to new databases and to bdb bodies.
+struct cluster_settings {
+  std::string name = "docker-cluster";  // endpoints' dns_name: redis-<port>.<name>
+  bool accept_unknown_fields = false;   // bodies with unknown bdb fields are accepted
+};
+
+// The keys render_bdb computes; never stored in `fields`.
+inline constexpr std::string_view bdb_live_keys[] = {
+    "action_uid", "background_op", "created_time", "last_changed_time", "status", "uid"};
+bool is_live_key(std::string_view key) noexcept;
+
+// Where a database stands at `now`, from its operation:
+//   SMCreateBDB running -> pending, completed -> active, failed -> creation-failed
+//   SMDeleteBDB running -> delete-pending, completed -> gone, failed -> active
+//   any other   running -> active-change-pending, then active (failed too)
+struct bdb_view {
+  bool visible = true;  // false once its SMDeleteBDB completed
+  bool busy = false;    // its operation runs: writes answer 409
+  std::string_view status = "active";
+  live_state live;  // of the operation; meaningful when it has one
+};
+bdb_view view_of(const database& db, double now) noexcept;
+
+// The template every database is rendered from: the real GET /v1/bdbs/1
+// capture (src/model/bdb_template.json), parsed once. Thread-safe.
+const json& bdb_template();
+
+// The wire object at `now`: the template, the stored fields on top, then uid,
+// created_time, last_changed_time, status, background_op and, while an
+// operation runs, action_uid. Call only for a visible database.
+json render_bdb(const database& db, double now);
+
+// `t` (epoch seconds) as "2025-10-14T00:01:22Z" (whole seconds, UTC).
+std::string rfc3339(double t);
+// "2025-10-14T00:01:22Z" as epoch seconds; nullopt for anything else.
+std::optional<double> parse_rfc3339(std::string_view text);
+
+// The ports `db` holds: its `port` and every endpoint's.
+void ports_of(const database& db, std::vector<std::uint64_t>& out);
+
+// The endpoint of a new database: the template's, on `port`, with
+// dns_name redis-<port>.<cluster name> and uid "<uid>:1"; proxy_policy and
+// oss_cluster_api_preferred_* follow `fields` when it sets them.
+json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
+                   const cluster_settings& cluster);
+
+// The database as the state file keeps it and the control API shows it:
+// {"uid","fields","created_at","changed_at"} plus, when it has one,
+// "operation": {"action_uid","name","started_at","simulate"}. Round-trips
+// through database_from_record.
+json database_record(const database& db);
+
+// Reads a record back; the failure names `where` ("databases[2]").
+std::optional<failure> database_from_record(const json& record, const std::string& where,
+                                            database& out);
+
+}  // namespace reemu

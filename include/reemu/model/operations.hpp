@@ -1,0 +1,74 @@
+// Operations on databases: the one way the emulated API starts a state
+// machine on a database. Used inside registry::update, so a rejected start
+// changes nothing and readers see the database and its action appear
+// together.
+//
+// A route that starts a machine (create, update, delete, flush; rebalance,
+// upgrade and the other per-database actions alike) does:
+//
+//   const database* db = writable_database(d, uid, now, err);  // 404, 409 busy
+//   database next = *db;  … edit next.fields …
+//   const std::string& action_uid = begin_operation(d, std::move(next), "SMUpdateBDB", now);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/registry.hpp"
+
+namespace reemu {
+
+// The database `uid` when a write may start on it at `now`; nullptr with
+// `error` set otherwise: db_not_exist when it is unknown or deleted, busy
+// while its state machine runs.
+const database* writable_database(const registry_data& d, std::uint64_t uid, double now,
+                                  failure& error);
+
+// The plan a state machine named `name` on `object_name` follows when the
+// emulated API starts it now: its template's, under the first plan rule that
+// matches. The rule's use is counted, and a rule whose `times` ran out is
+// removed. nullopt when `name` has no state-machine template.
+std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
+                                      std::string_view object_name);
+
+// Starts state machine `name` on `db` at `now`: adds the simulated action
+// (object_name "bdb:<uid>", pollable at once), stores `db` with the
+// operation attached, and counts one change of the cluster's state. `name`
+// must have a state-machine template. Returns the new action's uid.
+std::string begin_operation(registry_data& d, database db, std::string_view name, double now);
+
+// True when a visible database other than `except_uid` holds `port`, or the
+// cluster reserves it (its system_reserved_ports).
+bool port_taken(const registry_data& d, std::uint64_t port, double now,
+                std::uint64_t except_uid = 0);
+
+// The first port from 10000 up that port_taken() says is free.
+std::uint64_t free_port(const registry_data& d, double now);
+
+// The database a POST /v1/bdbs body (checked with check_bdb_body) asks for:
+// uid as given (uid_exists when taken) or the next after bdb_uid_high; its
+// port as given (port_unavailable when taken) or 0 with an endpoint on a free
+// port; version from redis_version. Returns the failure, or nullopt with
+// `out` filled (no operation yet).
+std::optional<failure> new_database(const registry_data& d, const json& body, double now,
+                                    const cluster_settings& cluster, database& out);
+
+// A database given whole, as GET shows it (config seed, control API): `obj`
+// passed check_bdb_body(seed). The live keys are dropped, created_time and
+// last_changed_time read back (else `now`), and a database without
+// endpoints gets one on its port or a free one. Idle, no operation.
+database database_from_object(json obj, double now, const registry_data& d,
+                              const cluster_settings& cluster);
+
+// Makes database `uid` known when it is not (the control API's state
+// machines on "bdb:<uid>" imply it): idle, named database-<uid>.
+void ensure_database(registry_data& d, std::uint64_t uid, double now,
+                     const cluster_settings& cluster);
+
+// Whether a plan rule applies to a machine `name` on `object_name`.
+bool rule_matches(const plan_rule& rule, std::string_view name, std::string_view object_name);
+
+}  // namespace reemu

@@ -1,0 +1,271 @@
+// The emulated databases API. Reads render from the request's snapshot at
+// its `now`; writes validate the whole body first, then make their change
+// and start their state machine in one registry::update, so a refused
+// request changes nothing and a reader sees a database and its action
+// appear together.
+#include "reemu/api/bdbs.hpp"
+
+#include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/database.hpp"
+#include "reemu/model/operations.hpp"
+#include "reemu/model/registry.hpp"
+#include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/util/number.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+std::optional<std::uint64_t> path_uid(const request_context& ctx) {
+  const auto uid = parse_number<std::uint64_t>(ctx.param("uid"));
+  if (!uid || *uid == 0) return std::nullopt;
+  return uid;
+}
+
+failure no_such_bdb(const request_context& ctx) {
+  return {api_error::db_not_exist, "Database " + ctx.param("uid") + " does not exist"};
+}
+
+// `?dry_run`, `?dry_run=true` and `?dry_run=1` ask for a dry run; `=false`
+// and `=0` do not.
+bool dry_run(const request_context& ctx) {
+  const auto it = ctx.query.find("dry_run");
+  if (it == ctx.query.end()) return false;
+  const auto p = *it;
+  return !p.has_value || (p.value != "false" && p.value != "0");
+}
+
+// The body as a JSON object; a real cluster answers malformed JSON as a
+// schema violation.
+std::optional<json> read_bdb_body(const request_context& ctx, failure& error) {
+  failure parse_error;
+  auto j = ctx.body.empty() ? std::nullopt : parse_untrusted_json(ctx.body, parse_error);
+  if (!j || !j->is_object()) {
+    error = {api_error::invalid_schema,
+             ctx.body.empty() ? "The request body must be a JSON object (it is empty)"
+             : j              ? "The request body must be a JSON object"
+                              : "The request body is not valid JSON: " + parse_error.description};
+    return std::nullopt;
+  }
+  return j;
+}
+
+// `?fields=a,b`: only those keys of each object.
+json select_fields(json full, const request_context& ctx) {
+  const auto it = ctx.query.find("fields");
+  if (it == ctx.query.end() || !(*it).has_value) return full;
+  json out = json::object();
+  const std::string list = (*it).value;  // *it is a temporary: keep a copy
+  for (std::size_t at = 0; at <= list.size();) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    const std::string key(list.substr(at, comma - at));
+    if (auto f = full.find(key); f != full.end()) out[key] = std::move(*f);
+    at = comma + 1;
+  }
+  return out;
+}
+
+reply bdb_reply(const database& db, double now) {
+  return json_reply(status::ok, render_bdb(db, now));
+}
+
+// The cluster-state-id request header, when sent, names the state the
+// client last saw; a change made since refuses the update.
+std::optional<failure> check_state_id(const request_context& ctx, const registry_data& d) {
+  if (ctx.cluster_state_id.empty()) return std::nullopt;
+  const auto id = parse_number<std::uint64_t>(ctx.cluster_state_id);
+  if (!id) {
+    return failure{api_error::invalid_schema,
+                   "Header cluster-state-id must be a whole number, got \"" +
+                       std::string(ctx.cluster_state_id) + "\""};
+  }
+  if (*id != d.cluster_state_id) {
+    return failure{api_error::wrong_cluster_state_id, "The given CLUSTER-STATE-ID (" +
+                                                          std::to_string(*id) +
+                                                          ") does not match the current one (" +
+                                                          std::to_string(d.cluster_state_id) + ")"};
+  }
+  return std::nullopt;
+}
+
+// Update and flush need a database that serves: one whose create failed
+// only takes a delete.
+std::optional<failure> check_active(const database& db, double now) {
+  const bdb_view v = view_of(db, now);
+  if (v.status == "active") return std::nullopt;
+  return failure{api_error::busy, "Database " + std::to_string(db.uid) + " is not active (" +
+                                      std::string(v.status) + ")"};
+}
+
+// Read-only fields a client sends back must hold what the database shows.
+std::optional<failure> check_read_only(const json& body, const json& current) {
+  for (const auto& [key, value] : body.items()) {
+    if (!is_read_only_bdb_field(key)) continue;
+    const auto it = current.find(key);
+    if (it == current.end() || *it != value) {
+      return failure{api_error::invalid_schema,
+                     "Field '" + key + "' is read-only" +
+                         (it == current.end() ? std::string() : " (it is " + dump(*it) + ")")};
+    }
+  }
+  return std::nullopt;
+}
+
+// A new port moves the first endpoint; a new proxy policy applies to every one.
+void follow_endpoints(json& fields, const json& body, const cluster_settings& cluster,
+                      std::uint64_t uid) {
+  auto eps = fields.find("endpoints");
+  if (eps == fields.end() || !eps->is_array() || eps->empty()) return;
+  if (auto p = body.find("port"); p != body.end() && *p != 0) {
+    const json moved = make_endpoint(uid, p->get<std::uint64_t>(), fields, cluster);
+    (*eps)[0]["port"] = moved["port"];
+    (*eps)[0]["dns_name"] = moved["dns_name"];
+  }
+  if (auto p = body.find("proxy_policy"); p != body.end())
+    for (auto& e : *eps)
+      if (e.is_object()) e["proxy_policy"] = *p;
+}
+
+// The database `uid` with `body` merged in; the failure when the database
+// cannot take it (unknown, busy, not active, a read-only field changed, a
+// port taken).
+std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid, const json& body,
+                                       const request_context& ctx, database& out) {
+  failure err;
+  const database* db = writable_database(d, uid, ctx.now, err);
+  if (!db) return err;
+  if (auto f = check_active(*db, ctx.now)) return f;
+  if (auto f = check_read_only(body, render_bdb(*db, ctx.now))) return f;
+  if (auto p = body.find("port");
+      p != body.end() && *p != 0 && port_taken(d, p->get<std::uint64_t>(), ctx.now, uid)) {
+    return failure{api_error::port_unavailable, "Port " + dump(*p) + " is not available"};
+  }
+  out = *db;
+  for (const auto& [key, value] : body.items()) {
+    if (is_read_only_bdb_field(key) || key == "shards_blueprint") continue;
+    out.fields[key] = value;
+  }
+  if (auto v = body.find("redis_version"); v != body.end())
+    out.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
+  follow_endpoints(out.fields, body, ctx.svc->cluster, uid);
+  out.changed_at = ctx.now;
+  return std::nullopt;
+}
+
+}  // namespace
+
+reply get_bdbs(const request_context& ctx) {
+  json out = json::array();
+  for (const auto& [uid, db] : ctx.state->data().databases) {
+    if (!view_of(*db, ctx.now).visible) continue;
+    out.push_back(select_fields(render_bdb(*db, ctx.now), ctx));
+  }
+  return json_reply(status::ok, out);
+}
+
+reply get_bdb(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
+  if (!db) return error_reply(no_such_bdb(ctx));
+  return json_reply(status::ok, select_fields(render_bdb(*db, ctx.now), ctx));
+}
+
+reply create_bdb(const request_context& ctx) {
+  failure err;
+  auto body = read_bdb_body(ctx, err);
+  if (!body) return error_reply(err);
+  const cluster_settings& cluster = ctx.svc->cluster;
+  if (auto f = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields))
+    return error_reply(*f);
+  database made;
+  if (dry_run(ctx)) {
+    if (auto f = new_database(ctx.state->data(), *body, ctx.now, cluster, made))
+      return error_reply(*f);
+    return bdb_reply(made, ctx.now);
+  }
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);
+    if (auto nf = new_database(d, *body, ctx.now, cluster, made)) return nf;
+    const std::uint64_t uid = made.uid;
+    begin_operation(d, std::move(made), "SMCreateBDB", ctx.now);
+    made = *d.databases.at(uid);
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : bdb_reply(made, ctx.now);
+}
+
+reply update_bdb(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  if (!uid) return error_reply(no_such_bdb(ctx));
+  failure err;
+  auto body = read_bdb_body(ctx, err);
+  if (!body) return error_reply(err);
+  const cluster_settings& cluster = ctx.svc->cluster;
+  if (auto f = check_bdb_body(*body, bdb_body_kind::update, cluster.accept_unknown_fields))
+    return error_reply(*f);
+  database merged;
+  if (dry_run(ctx)) {
+    const registry_data& d = ctx.state->data();
+    if (auto f = check_state_id(ctx, d)) return error_reply(*f);
+    if (auto f = merged_database(d, *uid, *body, ctx, merged)) return error_reply(*f);
+    return bdb_reply(merged, ctx.now);
+  }
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);
+    if (auto sf = check_state_id(ctx, d)) return sf;
+    if (auto mf = merged_database(d, *uid, *body, ctx, merged)) return mf;
+    begin_operation(d, std::move(merged), "SMUpdateBDB", ctx.now);
+    merged = *d.databases.at(*uid);
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : bdb_reply(merged, ctx.now);
+}
+
+reply delete_bdb(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  if (!uid) return error_reply(no_such_bdb(ctx));
+  database deleting;
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);
+    failure err;
+    const database* db = writable_database(d, *uid, ctx.now, err);
+    if (!db) return err;
+    begin_operation(d, *db, "SMDeleteBDB", ctx.now);
+    deleting = *d.databases.at(*uid);
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : bdb_reply(deleting, ctx.now);
+}
+
+reply flush_bdb(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  if (!uid) return error_reply(no_such_bdb(ctx));
+  std::string action_uid;
+  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+    d.drop_invisible(ctx.now);
+    failure err;
+    const database* db = writable_database(d, *uid, ctx.now, err);
+    if (!db) return err;
+    if (auto af = check_active(*db, ctx.now)) return af;
+    action_uid = begin_operation(d, *db, "SMFlushBDB", ctx.now);
+    return std::nullopt;
+  });
+  return f ? error_reply(*f) : json_reply(status::ok, json{{"action_uid", action_uid}});
+}
+
+std::vector<route> bdbs_routes() {
+  using http_t::verb;
+  return {
+      {verb::get, "/v1/bdbs", access::needs("view_all_bdbs_info"), &get_bdbs},
+      {verb::post, "/v1/bdbs", access::needs("create_bdb"), &create_bdb},
+      {verb::get, "/v1/bdbs/{uid}", access::needs("view_bdb_info"), &get_bdb},
+      {verb::put, "/v1/bdbs/{uid}", access::needs("update_bdb"), &update_bdb},
+      {verb::delete_, "/v1/bdbs/{uid}", access::needs("delete_bdb"), &delete_bdb},
+      {verb::put, "/v1/bdbs/{uid}/flush", access::needs("update_bdb_with_action"), &flush_bdb},
+  };
+}
+
+}  // namespace reemu

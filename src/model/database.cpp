@@ -1,0 +1,198 @@
+// Databases: status from the operation's plan, and the wire object from the
+// compiled-in template.
+#include "reemu/model/database.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/util/number.hpp"
+
+namespace reemu {
+
+namespace {
+
+// src/model/bdb_template.json as a raw string literal (CMake file(CONFIGURE)).
+constexpr std::string_view template_text =
+#include "bdb_template.inc"
+    ;
+
+bool starts(const bdb_operation& op, std::string_view name) { return op.name == name; }
+
+std::string_view running_status(const bdb_operation& op) {
+  if (starts(op, "SMCreateBDB")) return "pending";
+  if (starts(op, "SMDeleteBDB")) return "delete-pending";
+  return "active-change-pending";
+}
+
+}  // namespace
+
+bool is_live_key(std::string_view key) noexcept {
+  return std::find(std::begin(bdb_live_keys), std::end(bdb_live_keys), key) !=
+         std::end(bdb_live_keys);
+}
+
+bdb_view view_of(const database& db, double now) noexcept {
+  bdb_view v;
+  if (!db.op) return v;
+  const bdb_operation& op = *db.op;
+  v.live = evaluate(op.plan, op.started_at, now);
+  switch (v.live.phase) {
+    case phase::waiting:
+    case phase::starting:
+    case phase::running:
+      v.busy = true;
+      v.status = running_status(op);
+      break;
+    case phase::completed:
+      v.visible = !starts(op, "SMDeleteBDB");
+      break;
+    case phase::failed:
+      // A failed create leaves a database that never served; any other
+      // failed machine leaves the database as it was, active.
+      if (starts(op, "SMCreateBDB")) v.status = "creation-failed";
+      break;
+  }
+  return v;
+}
+
+const json& bdb_template() {
+  // Parsed once; the text is the project's own file, so a parse failure is
+  // a build defect the unit tests catch.
+  static const json parsed = json::parse(template_text, nullptr, false);
+  return parsed;
+}
+
+json render_bdb(const database& db, double now) {
+  json out = bdb_template();
+  for (const auto& [key, value] : db.fields.items()) out[key] = value;
+  out["uid"] = db.uid;
+  out["created_time"] = rfc3339(db.created_at);
+  out["last_changed_time"] = rfc3339(db.changed_at);
+  const bdb_view v = view_of(db, now);
+  out["status"] = v.status;
+  if (v.busy) {
+    out["action_uid"] = db.op->action_uid;
+    out["background_op"] =
+        json::array({{{"name", db.op->name},
+                      {"progress", number_value(v.live.progress)},
+                      {"status", status_name(action_kind::state_machine, v.live.phase)}}});
+  } else {
+    out.erase("action_uid");
+    out["background_op"] = json::array({{{"status", "idle"}}});
+  }
+  return out;
+}
+
+std::string rfc3339(double t) {
+  using namespace std::chrono;
+  // Clamped to years 1970..9999: the wire has four year digits.
+  constexpr double max_seconds = 253402300799.0;
+  const double whole = std::isfinite(t) ? std::floor(std::clamp(t, 0.0, max_seconds)) : 0.0;
+  const sys_seconds at{seconds{static_cast<long long>(whole)}};
+  const auto day = floor<days>(at);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{at - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::optional<double> parse_rfc3339(std::string_view s) {
+  using namespace std::chrono;
+  // YYYY-MM-DDTHH:MM:SSZ, exactly as the captures write it.
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z')
+    return std::nullopt;
+  const auto y = parse_number<int>(s.substr(0, 4));
+  const auto mo = parse_number<unsigned>(s.substr(5, 2));
+  const auto d = parse_number<unsigned>(s.substr(8, 2));
+  const auto h = parse_number<int>(s.substr(11, 2));
+  const auto mi = parse_number<int>(s.substr(14, 2));
+  const auto sec = parse_number<int>(s.substr(17, 2));
+  if (!y || !mo || !d || !h || !mi || !sec || *h > 23 || *mi > 59 || *sec > 60) return std::nullopt;
+  const year_month_day ymd{year{*y}, month{*mo}, day{*d}};
+  if (!ymd.ok()) return std::nullopt;
+  const auto at = sys_days{ymd} + hours{*h} + minutes{*mi} + seconds{*sec};
+  return static_cast<double>(at.time_since_epoch().count());
+}
+
+void ports_of(const database& db, std::vector<std::uint64_t>& out) {
+  const json& f = db.fields;
+  if (auto it = f.find("port"); it != f.end() && it->is_number_unsigned() && *it != 0)
+    out.push_back(it->get<std::uint64_t>());
+  const auto eps = f.find("endpoints");
+  if (eps == f.end() || !eps->is_array()) return;
+  for (const auto& e : *eps) {
+    if (!e.is_object()) continue;
+    if (auto it = e.find("port"); it != e.end() && it->is_number_unsigned())
+      out.push_back(it->get<std::uint64_t>());
+  }
+}
+
+json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
+                   const cluster_settings& cluster) {
+  json e = bdb_template()["endpoints"][0];
+  e["port"] = port;
+  e["dns_name"] = "redis-" + std::to_string(port) + "." + cluster.name;
+  e["uid"] = std::to_string(uid) + ":1";
+  for (const char* key : {"proxy_policy", "oss_cluster_api_preferred_endpoint_type",
+                          "oss_cluster_api_preferred_ip_type"}) {
+    if (auto it = fields.find(key); it != fields.end() && it->is_string()) e[key] = *it;
+  }
+  return e;
+}
+
+json database_record(const database& db) {
+  json r = {{"uid", db.uid},
+            {"fields", db.fields},
+            {"created_at", number_value(db.created_at)},
+            {"changed_at", number_value(db.changed_at)}};
+  if (db.op) {
+    r["operation"] = {{"action_uid", db.op->action_uid},
+                      {"name", db.op->name},
+                      {"started_at", number_value(db.op->started_at)},
+                      {"simulate", to_simulate_block(db.op->plan)}};
+  }
+  return r;
+}
+
+std::optional<failure> database_from_record(const json& record, const std::string& where,
+                                            database& out) {
+  constexpr double lowest = std::numeric_limits<double>::lowest();
+  constexpr double highest = std::numeric_limits<double>::max();
+  object_reader r(record, where);
+  r.only({"uid", "fields", "created_at", "changed_at", "operation"});
+  const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
+  const json* fields = r.object("fields", true);
+  const auto created = r.number("created_at", lowest, highest, true);
+  const auto changed = r.number("changed_at", lowest, highest, true);
+  const json* op = r.object("operation");
+  if (r.failed()) return r.error();
+  if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
+  database db{*uid, *fields, *created, *changed, std::nullopt};
+  if (op) {
+    object_reader o(*op, where + ".operation");
+    o.only({"action_uid", "name", "started_at", "simulate"});
+    auto action_uid = o.string("action_uid", true);
+    auto name = o.string("name", true);
+    const auto started = o.number("started_at", lowest, highest, true);
+    const json* simulate = o.object("simulate", true);
+    if (o.failed()) return o.error();
+    simulate_plan plan;
+    if (auto f = parse_simulate(*simulate, plan, where + ".operation.simulate")) return f;
+    db.op = bdb_operation{std::move(*action_uid), std::move(*name), std::move(plan), *started};
+  }
+  for (auto key : bdb_live_keys) db.fields.erase(std::string(key));
+  out = std::move(db);
+  return std::nullopt;
+}
+
+}  // namespace reemu

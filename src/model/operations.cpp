@@ -1,0 +1,169 @@
+// Starting state machines on databases, and the plan rules that steer them.
+#include "reemu/model/operations.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/templates.hpp"
+#include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/util/uuid.hpp"
+
+namespace reemu {
+
+const database* writable_database(const registry_data& d, std::uint64_t uid, double now,
+                                  failure& error) {
+  const database* db = d.find_database(uid, now);
+  if (!db) {
+    error = {api_error::db_not_exist, "Database " + std::to_string(uid) + " does not exist"};
+    return nullptr;
+  }
+  if (view_of(*db, now).busy) {
+    error = {api_error::busy, "Database " + std::to_string(uid) +
+                                  " is busy with another configuration change (" + db->op->name +
+                                  ", action " + db->op->action_uid + "); try again later"};
+    return nullptr;
+  }
+  return db;
+}
+
+namespace {
+
+// The cluster capture's system_reserved_ports (tests/data/cluster.json).
+constexpr std::uint64_t reserved_ports[] = {
+    1968, 3333, 3334, 3335, 3336, 3339, 3340, 3341, 3342, 3343, 3344,  3345, 3346,
+    3348, 3349, 3350, 3351, 3352, 3353, 3354, 3355, 8000, 8001, 8002,  8004, 8006,
+    8070, 8071, 8080, 8443, 8444, 9080, 9081, 9091, 9125, 9443, 10050, 36379};
+
+constexpr std::uint64_t first_auto_port = 10000;
+
+}  // namespace
+
+bool port_taken(const registry_data& d, std::uint64_t port, double now, std::uint64_t except_uid) {
+  if (std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
+      std::end(reserved_ports))
+    return true;
+  std::vector<std::uint64_t> ports;
+  for (const auto& [uid, db] : d.databases) {
+    if (uid == except_uid || !view_of(*db, now).visible) continue;
+    ports.clear();
+    ports_of(*db, ports);
+    if (std::find(ports.begin(), ports.end(), port) != ports.end()) return true;
+  }
+  return false;
+}
+
+std::uint64_t free_port(const registry_data& d, double now) {
+  std::vector<std::uint64_t> used;
+  for (const auto& [uid, db] : d.databases)
+    if (view_of(*db, now).visible) ports_of(*db, used);
+  std::sort(used.begin(), used.end());
+  std::uint64_t port = first_auto_port;
+  while (std::binary_search(used.begin(), used.end(), port) ||
+         std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
+             std::end(reserved_ports))
+    ++port;
+  return port;
+}
+
+std::optional<failure> new_database(const registry_data& d, const json& body, double now,
+                                    const cluster_settings& cluster, database& out) {
+  std::uint64_t uid = d.bdb_uid_high + 1;
+  if (auto it = body.find("uid"); it != body.end()) {
+    uid = it->get<std::uint64_t>();
+    if (d.find_database(uid, now)) {
+      return failure{api_error::uid_exists,
+                     "Database with UID " + std::to_string(uid) + " already exists"};
+    }
+  }
+  std::uint64_t port = body.value("port", std::uint64_t{0});
+  if (port != 0 && port_taken(d, port, now)) {
+    return failure{api_error::port_unavailable,
+                   "Port " + std::to_string(port) + " is not available"};
+  }
+  json fields = body;
+  fields.erase("uid");
+  fields.erase("shards_blueprint");  // a placement request, not a field
+  if (auto it = fields.find("redis_version"); it != fields.end()) {
+    const std::string& major = it->get_ref<const std::string&>();
+    fields["version"] = std::string(*full_redis_version(major));
+    // The template's default modules are Redis 8's: older versions start bare.
+    if (major < "8.0" && !fields.contains("module_list")) fields["module_list"] = json::array();
+  }
+  const std::uint64_t endpoint_port = port != 0 ? port : free_port(d, now);
+  fields["endpoints"] = json::array({make_endpoint(uid, endpoint_port, fields, cluster)});
+  out = database{uid, std::move(fields), now, now, std::nullopt};
+  return std::nullopt;
+}
+
+database database_from_object(json obj, double now, const registry_data& d,
+                              const cluster_settings& cluster) {
+  database db;
+  db.uid = obj["uid"].get<std::uint64_t>();
+  db.created_at = db.changed_at = now;
+  const auto time_of = [&](const char* key, double& out) {
+    if (auto it = obj.find(key); it != obj.end() && it->is_string())
+      if (auto t = parse_rfc3339(it->get_ref<const std::string&>())) out = *t;
+  };
+  time_of("created_time", db.created_at);
+  time_of("last_changed_time", db.changed_at);
+  for (auto key : bdb_live_keys) obj.erase(std::string(key));
+  if (!obj.contains("endpoints")) {
+    const std::uint64_t port = obj.value("port", std::uint64_t{0});
+    obj["endpoints"] =
+        json::array({make_endpoint(db.uid, port != 0 ? port : free_port(d, now), obj, cluster)});
+  }
+  db.fields = std::move(obj);
+  return db;
+}
+
+void ensure_database(registry_data& d, std::uint64_t uid, double now,
+                     const cluster_settings& cluster) {
+  if (d.find_database(uid, now)) return;
+  json obj = {{"uid", uid}, {"name", "database-" + std::to_string(uid)}};
+  d.put_database(database_from_object(std::move(obj), now, d, cluster));
+}
+
+bool rule_matches(const plan_rule& rule, std::string_view name, std::string_view object_name) {
+  return (rule.name.empty() || rule.name == name) &&
+         (rule.object_name.empty() || rule.object_name == object_name);
+}
+
+std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
+                                      std::string_view object_name) {
+  const action_template* t = find_template(name);
+  if (!t || t->kind != action_kind::state_machine) return std::nullopt;
+  simulate_plan plan = t->plan;
+  for (auto it = d.plan_rules.begin(); it != d.plan_rules.end(); ++it) {
+    if (!rule_matches(*it, name, object_name)) continue;
+    // A rule that cannot shape this template (fail_at_step past its steps)
+    // does not match it; the next rule may.
+    simulate_plan shaped = plan;
+    if (parse_simulate(it->simulate, shaped)) continue;
+    ++it->hits;
+    if (it->times != 0 && --it->times == 0) d.plan_rules.erase(it);
+    return shaped;
+  }
+  return plan;
+}
+
+std::string begin_operation(registry_data& d, database db, std::string_view name, double now) {
+  const std::string object_name = "bdb:" + std::to_string(db.uid);
+  simulate_plan fallback;
+  fallback.steps = {"init", "done"};  // only reached by a caller's mistake: no template
+  simulate_plan plan = plan_for(d, name, object_name).value_or(std::move(fallback));
+  std::string uid = make_uuid_v4();
+  action a = make_simulated_action(
+      uid, action_kind::state_machine,
+      json{{"action_uid", uid}, {"name", name}, {"object_name", object_name}}, plan);
+  a.started_at = now;
+  a.created_at = now;
+  d.add(std::move(a));
+  db.op = bdb_operation{uid, std::string(name), std::move(plan), now};
+  d.put_database(std::move(db));
+  ++d.cluster_state_id;
+  return uid;
+}
+
+}  // namespace reemu
