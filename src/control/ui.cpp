@@ -31,8 +31,8 @@ reply get_dashboard(const request_context&) {
   reply r = shared_reply(body);
   r.content_type = "text/html; charset=utf-8";
   // The page polls live data: a cached copy would be a stale script.
-  r.headers.emplace_back(http_t::field::cache_control, "no-store");
-  r.headers.emplace_back(http_t::field::x_frame_options, "DENY");
+  r.headers.emplace_back(http_t::to_string(http_t::field::cache_control), "no-store");
+  r.headers.emplace_back(http_t::to_string(http_t::field::x_frame_options), "DENY");
   return r;
 }
 
