@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "reemu/model/database.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/journal.hpp"
 #include "reemu/model/lifecycle.hpp"
@@ -130,12 +131,28 @@ void action_series(std::string& out, const registry_data& data, double now) {
   write(action_kind::state_machine, sm_statuses);
 }
 
-// Databases by status: (label value, count), "" for no status label. A
-// database is a known uid with no status of its own yet, so one unlabelled
-// series; once databases carry a status, group them by it here.
-std::vector<std::pair<std::string, std::uint64_t>> databases_by_status(const registry_data& data,
-                                                                       double /*now*/) {
-  return {{std::string(), data.databases.size()}};
+// Visible databases by the status they show at `now` (model/database.hpp):
+// every status of the vocabulary gets a row, so a series never vanishes.
+constexpr std::array<std::string_view, 5> database_statuses = {
+    "active", "active-change-pending", "creation-failed", "delete-pending", "pending"};
+
+void database_series(std::string& out, const registry_data& data, double now) {
+  std::array<std::uint64_t, database_statuses.size()> counts{};
+  std::uint64_t visible = 0;
+  for (const auto& [uid, db] : data.databases) {
+    const bdb_view v = view_of(*db, now);
+    if (!v.visible) continue;
+    ++visible;
+    for (std::size_t i = 0; i < database_statuses.size(); ++i)
+      if (v.status == database_statuses[i]) ++counts[i];
+  }
+  header(out, "reemu_databases", "gauge", "Databases, as GET /v1/bdbs lists them.");
+  sample(out, "reemu_databases", {}, std::to_string(visible));
+  header(out, "reemu_databases_by_status", "gauge", "Databases by the status they show.");
+  for (std::size_t i = 0; i < database_statuses.size(); ++i) {
+    sample(out, "reemu_databases_by_status", label("status", database_statuses[i]),
+           std::to_string(counts[i]));
+  }
 }
 
 void state_series(std::string& out, const services& svc, const registry_data& data, double now) {
@@ -146,11 +163,7 @@ void state_series(std::string& out, const services& svc, const registry_data& da
            std::to_string(r.hits));
   }
   action_series(out, data, now);
-  header(out, "reemu_databases", "gauge", "Known databases.");
-  for (const auto& [status, n] : databases_by_status(data, now)) {
-    sample(out, "reemu_databases", status.empty() ? std::string() : label("status", status),
-           std::to_string(n));
-  }
+  database_series(out, data, now);
   header(out, "reemu_journal_entries", "gauge", "Requests held in the journal.");
   sample(out, "reemu_journal_entries", {}, std::to_string(svc.journal.size()));
   header(out, "reemu_journal_bytes", "gauge",

@@ -15,6 +15,7 @@
 #include "reemu/control/action_list.hpp"
 #include "reemu/control/ui.hpp"
 #include "reemu/model/clock.hpp"
+#include "reemu/model/database.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/journal.hpp"
 #include "reemu/model/list_bodies.hpp"
@@ -46,7 +47,8 @@ struct parts {
   journal j{100};
   list_cache lists;
   metrics m{{"actions", "control"}};
-  services svc{c, reg, faults, j, lists, m};
+  cluster_settings cluster;
+  services svc{c, reg, faults, j, lists, m, cluster};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {
@@ -95,7 +97,11 @@ TEST(metrics, exposition_of_a_known_sequence) {
   p.j.record(journal_entry{1000, "GET", "/v1/actions", "", 503, 2000, 1});
 
   registry_data d;
-  d.databases = {1, 2, 7};
+  for (const std::uint64_t uid : {1, 2, 7}) {
+    database db;
+    db.uid = uid;  // no operation: active
+    d.databases[uid] = std::make_shared<const database>(std::move(db));
+  }
   d.add(make_static_action("t1", action_kind::task,
                            {{"name", "retry_bdb"}, {"status", "completed"}}));
   d.add(make_static_action("s1", action_kind::state_machine,
@@ -160,9 +166,16 @@ TEST(metrics, exposition_of_a_known_sequence) {
                                 "reemu_actions{kind=\"state-machine\",status=\"failed\"} 0",
                                 "reemu_actions{kind=\"state-machine\",status=\"other\"} 1"}));
   const std::string tail =
-      "# HELP reemu_databases Known databases.\n"
+      "# HELP reemu_databases Databases, as GET /v1/bdbs lists them.\n"
       "# TYPE reemu_databases gauge\n"
       "reemu_databases 3\n"
+      "# HELP reemu_databases_by_status Databases by the status they show.\n"
+      "# TYPE reemu_databases_by_status gauge\n"
+      "reemu_databases_by_status{status=\"active\"} 3\n"
+      "reemu_databases_by_status{status=\"active-change-pending\"} 0\n"
+      "reemu_databases_by_status{status=\"creation-failed\"} 0\n"
+      "reemu_databases_by_status{status=\"delete-pending\"} 0\n"
+      "reemu_databases_by_status{status=\"pending\"} 0\n"
       "# HELP reemu_journal_entries Requests held in the journal.\n"
       "# TYPE reemu_journal_entries gauge\n"
       "reemu_journal_entries 1\n"
@@ -350,7 +363,8 @@ TEST(dashboard, asks_the_browser_for_basic_credentials) {
   EXPECT_EQ(h.reply.status, http_t::status::unauthorized);
   bool challenged = false;
   for (const auto& [field, value] : h.reply.headers)
-    if (field == http_t::field::www_authenticate && value.starts_with("Basic realm="))
+    if (field == http_t::to_string(http_t::field::www_authenticate) &&
+        value.starts_with("Basic realm="))
       challenged = true;
   EXPECT_TRUE(challenged);
   EXPECT_EQ(d.call(http_t::verb::get, "/emulator/ui", false).reply.status,
