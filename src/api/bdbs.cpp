@@ -124,9 +124,10 @@ void follow_endpoints(json& fields, const json& body, const cluster_settings& cl
     (*eps)[0]["port"] = moved["port"];
     (*eps)[0]["dns_name"] = moved["dns_name"];
   }
-  if (auto p = body.find("proxy_policy"); p != body.end())
+  if (auto p = body.find("proxy_policy"); p != body.end()) {
     for (auto& e : *eps)
       if (e.is_object()) e["proxy_policy"] = *p;
+  }
 }
 
 // The database `uid` with `body` merged in; the failure when the database

@@ -270,9 +270,8 @@ reply patch_action(const request_context& ctx) {
     const simulate_plan* plan = current->plan();
     const double keep = retain ? *retain : (plan ? plan->retain_seconds : forever);
     action a = frozen_with(*current, patch, ctx.now, keep);
-    if (a.kind == action_kind::state_machine)
-      if (const auto bdb = bdb_of(a.object_name))
-        ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);  // as on create
+    const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
+    if (bdb) ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
     d.drop_invisible(ctx.now);

@@ -16,14 +16,6 @@ namespace {
 
 using http_t::status;
 
-json rule_body(const plan_rule& r) {
-  json out = {{"id", r.id}, {"simulate", r.simulate}, {"hits", r.hits}};
-  if (!r.name.empty()) out["name"] = r.name;
-  if (!r.object_name.empty()) out["object_name"] = r.object_name;
-  if (r.times != 0) out["times"] = r.times;
-  return out;
-}
-
 // A rule from a POST body, checked whole: the simulate block must shape the
 // template it names (SMCreateBDB's when it names none).
 std::optional<failure> parse_rule(const json& body, plan_rule& out) {
@@ -60,7 +52,7 @@ std::optional<failure> parse_rule(const json& body, plan_rule& out) {
 
 reply get_plans(const request_context& ctx) {
   json out = json::array();
-  for (const auto& r : ctx.state->data().plan_rules) out.push_back(rule_body(r));
+  for (const auto& r : ctx.state->data().plan_rules) out.push_back(to_json(r));
   return json_reply(status::ok, json{{"plans", out}});
 }
 
@@ -75,7 +67,7 @@ reply create_plan(const request_context& ctx) {
     d.plan_rules.push_back(rule);
     return std::nullopt;
   });
-  return f ? error_reply(*f) : json_reply(status::created, rule_body(rule));
+  return f ? error_reply(*f) : json_reply(status::created, to_json(rule));
 }
 
 reply clear_plans(const request_context& ctx) {

@@ -150,6 +150,14 @@ json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
   return e;
 }
 
+json to_json(const plan_rule& rule) {
+  json out = {{"id", rule.id}, {"simulate", rule.simulate}, {"hits", rule.hits}};
+  if (!rule.name.empty()) out["name"] = rule.name;
+  if (!rule.object_name.empty()) out["object_name"] = rule.object_name;
+  if (rule.times != 0) out["times"] = rule.times;
+  return out;
+}
+
 json database_record(const database& db) {
   json r = {{"uid", db.uid},
             {"fields", db.fields},

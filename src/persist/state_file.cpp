@@ -250,6 +250,19 @@ void append_number(std::string& out, double x) {
   }
 }
 
+json databases_json(const registry_data& d, double now) {
+  json out = json::array();
+  for (const auto& [uid, db] : d.databases)
+    if (view_of(*db, now).visible) out.push_back(database_record(*db));  // a deleted one is gone
+  return out;
+}
+
+json plans_json(const registry_data& d) {
+  json out = json::array();
+  for (const auto& p : d.plan_rules) out.push_back(to_json(p));
+  return out;
+}
+
 }  // namespace
 
 void capture_state(const services& svc, std::string& out) {
@@ -295,17 +308,8 @@ void capture_state(const services& svc, std::string& out) {
   }
   json faults = json::array();
   for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
-  json databases = json::array();
-  for (const auto& [uid, db] : d.databases)
-    if (view_of(*db, now).visible) databases.push_back(database_record(*db));
-  json plans = json::array();
-  for (const auto& p : d.plan_rules) {
-    json rule = {{"id", p.id}, {"simulate", p.simulate}, {"hits", p.hits}};
-    if (!p.name.empty()) rule["name"] = p.name;
-    if (!p.object_name.empty()) rule["object_name"] = p.object_name;
-    if (p.times != 0) rule["times"] = p.times;
-    plans.push_back(std::move(rule));
-  }
+  json databases = databases_json(d, now);
+  json plans = plans_json(d);
   const json rest = {{"format", state_format},
                      {"version", state_version},
                      {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},

@@ -296,6 +296,12 @@ TEST_F(bdbs_test, every_route_needs_its_permission) {
                      {{"email", "users@redis.local"}, {"password", "U"}, {"role", "user_manager"}})
                 .status,
             201);
+  ASSERT_EQ(srv.post("/emulator/v1/users", {{"email", "cluster.member@redis.local"},
+                                            {"password", "C"},
+                                            {"role", "cluster_member"}})
+                .status,
+            201);
+  const credentials cluster_member{"cluster.member@redis.local", "C"};
   const credentials member{"member@redis.local", "M"};
   const credentials user_manager{"users@redis.local", "U"};
   const std::string body = R"({"name":"p","memory_size":1})";
@@ -326,6 +332,29 @@ TEST_F(bdbs_test, every_route_needs_its_permission) {
   EXPECT_EQ(srv.call(http::verb::put, target + "/flush", member).status, 200);
   advance(60);
   EXPECT_EQ(srv.del(target, member).status, 200);
+  const auto by_cluster_member = srv.post("/v1/bdbs", json::parse(body), cluster_member);
+  EXPECT_EQ(by_cluster_member.status, 200) << by_cluster_member.body;
+  EXPECT_EQ(srv.get("/v1/bdbs", cluster_member).status, 200);
+}
+
+// A failed SMDeleteBDB made through the control API stays visible as failed
+// too, though a completed one vanishes at once.
+TEST_F(bdbs_test, a_failed_control_api_delete_machine_stays_visible) {
+  const auto failing = srv.post("/emulator/v1/actions", {{"type", "state-machine"},
+                                                         {"name", "SMDeleteBDB"},
+                                                         {"object_name", "bdb:2"},
+                                                         {"simulate", {{"fail_at_step", 1}}}});
+  ASSERT_EQ(failing.status, 201) << failing.body;
+  const auto completing =
+      srv.post("/emulator/v1/actions",
+               {{"type", "state-machine"}, {"name", "SMDeleteBDB"}, {"object_name", "bdb:2"}});
+  ASSERT_EQ(completing.status, 201) << completing.body;
+  advance(60);
+  const json failed = get_json("/v1/actions/" + std::string(failing.json_body()["action_uid"]));
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["state"], "config_security");
+  EXPECT_EQ(srv.get("/v1/actions/" + std::string(completing.json_body()["action_uid"])).status,
+            404);
 }
 
 TEST_F(bdbs_test, bad_bodies_get_400_and_change_nothing) {

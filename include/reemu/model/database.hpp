@@ -60,6 +60,10 @@ struct plan_rule {
   std::uint64_t hits = 0;          // matches so far
 };
 
+// A rule as the control API shows it and the state file keeps it:
+// {"id","simulate","hits"} plus name, object_name and times when set.
+json to_json(const plan_rule& rule);
+
 // What the emulated cluster applies to new databases and to bdb bodies.
 struct cluster_settings {
   std::string name = "docker-cluster";  // endpoints' dns_name: redis-<port>.<name>
