@@ -10,8 +10,8 @@
 #include "reemu/control/health.hpp"
 #include "reemu/control/journal_api.hpp"
 #include "reemu/control/metrics.hpp"
-#include "reemu/control/ui.hpp"
 #include "reemu/control/plans.hpp"
+#include "reemu/control/ui.hpp"
 #include "reemu/control/users.hpp"
 
 namespace reemu {
