@@ -28,3 +28,15 @@ wait_health() {
 }
 
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# release_binary: the binary to measure: $REEMU_BIN when set (say, an older
+# build to compare with), else the release preset's, built first.
+release_binary() {
+  if [ -n "${REEMU_BIN:-}" ]; then
+    echo "$REEMU_BIN"
+    return
+  fi
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target re-actions-emulator | tail -n 3 >&2
+  echo "$PWD/build/release/re-actions-emulator"
+}

@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                 # full run (about 4 minutes)
 #   ROUNDS=1 DURATION=3 bench/run.sh   # quick look
+#   REEMU_BIN=/path/to/older/binary bench/run.sh   # measure another build
 #
 # Prints, per case, req/s, p50 and p99 of both servers over alternating
 # rounds (A B A B ...) and the median of the per-round ratios; then start-up
@@ -28,9 +29,7 @@ cleanup() {
 trap cleanup EXIT
 
 scripts/install-deps.sh --bench
-cmake --preset release >/dev/null
-cmake --build --preset release --target re-actions-emulator | tail -n 3
-bin=$PWD/build/release/re-actions-emulator
+bin=$(release_binary)
 auth="Authorization: Basic $(printf '%s' 'admin@redis.local:Redis123!' | base64)"
 
 # start_emulator CONFIG THREADS -> sets emu_pid, emu_port

@@ -81,9 +81,7 @@ cleanup() {
 trap cleanup EXIT
 
 scripts/install-deps.sh --bench
-cmake --preset release >/dev/null
-cmake --build --preset release --target re-actions-emulator | tail -n 3
-bin=$PWD/build/release/re-actions-emulator
+bin=$(release_binary)
 config=config/default.json
 admin='admin@redis.local:Redis123!'
 auth="Authorization: Basic $(printf '%s' "$admin" | base64)"
