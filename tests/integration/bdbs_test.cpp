@@ -144,8 +144,10 @@ TEST_F(bdbs_test, create_update_delete_workflow_on_the_manual_clock) {
 // the test polls as the tools do, under a deadline.
 TEST(bdbs_real_clock, create_update_delete_workflow) {
   test_server srv{make_config()};
+  // Long enough phases that a poll every 5 ms sees each one even on a
+  // loaded machine under the sanitizers; short enough to end in a second.
   ASSERT_EQ(srv.post("/emulator/v1/plans",
-                     {{"simulate", {{"step_seconds", 0.02}, {"pending_seconds", 0.02}}}})
+                     {{"simulate", {{"step_seconds", 0.05}, {"pending_seconds", 0.3}}}})
                 .status,
             201);
   const auto wait_for = [&](const std::string& uid, int want_status, const std::string& want) {
@@ -165,8 +167,16 @@ TEST(bdbs_real_clock, create_update_delete_workflow) {
   const auto made = srv.post("/v1/bdbs", {{"name", "rt"}, {"memory_size", 1048576}});
   ASSERT_EQ(made.status, 200) << made.body;
   const std::string uid = std::to_string(made.json_body()["uid"].get<int>());
+  // The answer is rendered at creation: the machine has not started yet.
+  EXPECT_EQ(made.json_body()["status"], "pending");
   const auto created = wait_for(made.json_body()["action_uid"], 200, "completed");
-  EXPECT_EQ(created.front(), "pending");
+  // What the polls saw, in order: the walk never goes back.
+  const std::vector<std::string> walk = {"pending", "active", "completed"};
+  auto at = walk.begin();
+  for (const std::string& s : created) {
+    at = std::find(at, walk.end(), s);
+    ASSERT_NE(at, walk.end()) << "unexpected or out-of-order status " << s;
+  }
   EXPECT_NE(std::find(created.begin(), created.end(), "active"), created.end());
   EXPECT_EQ(srv.get("/v1/bdbs/" + uid).json_body()["status"], "active");
 
