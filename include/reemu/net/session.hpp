@@ -29,6 +29,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "reemu/app/app.hpp"
 #include "reemu/config/config.hpp"
@@ -177,7 +178,14 @@ class http_session {
   // before a first byte, an I/O error.
   net::awaitable<beast::error_code> read(parser_type& parser, bool header_only) {
     for (;;) {
-      if (buffer_.size() > 0) {
+      // Beast 1.81 asserts (n >= 5; debug builds only, boostorg/beast#2861)
+      // when handed a chunked body's rest as exactly "0\r\n" and then as one
+      // byte more. Waiting for more bytes changes nothing a client can see:
+      // "0\r\n" alone never ends a message.
+      const bool too_short = !header_only && parser.chunked() &&
+                             std::string_view(static_cast<const char*>(buffer_.data().data()),
+                                              buffer_.size()) == "0\r\n";
+      if (buffer_.size() > 0 && !too_short) {
         beast::error_code ec;
         std::size_t used = 0;
         try {
