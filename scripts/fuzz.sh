@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the "fuzz" preset: clang, ASan + UBSan) and
+# Builds the libFuzzer targets (the asan preset: clang, ASan + UBSan) and
 # runs each one: first its regression inputs (fuzz/regressions/<target>/,
 # each run once), then SECONDS of fuzzing from a copy of its seed corpus
 # (fuzz/corpus/<target>/) in a temporary directory, so new inputs never land
@@ -24,8 +24,8 @@ cd "$root"
 targets=(fuzz_http_request fuzz_basic_auth fuzz_config fuzz_control_api)
 started=$(date +%s)
 
-scripts/install-deps.sh --fuzz
-cmake --preset fuzz >/dev/null
+scripts/install-deps.sh --clang
+cmake --preset asan >/dev/null
 cmake --build --preset fuzz
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/reemu-fuzz.XXXXXX")"
@@ -55,7 +55,7 @@ report_crasher() {
 # Runs one target (regressions, then fuzzing); prints its summary lines.
 # Exit status 0 when it passed.
 run_target() {
-  local target=$1 bin="$root/build/fuzz/fuzz/$1" log="$work/$1.log" f corpus
+  local target=$1 bin="$root/build/asan/fuzz/$1" log="$work/$1.log" f corpus
   local options=("${common[@]}" "-artifact_prefix=$artifacts/$target-")
   [ "$target" = fuzz_http_request ] && options+=("-dict=$root/fuzz/http.dict")
   # fuzz_control_api keeps state between inputs, so most inputs allocate more

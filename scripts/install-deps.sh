@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with, only
 # those that are missing (idempotent; a no-op when everything is there).
-# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--lint] [--ui]
+# Usage: scripts/install-deps.sh [--bench] [--clang] [--lint] [--ui]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkgconf
@@ -10,7 +10,8 @@ packages=(g++ cmake ninja-build pkgconf
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk nginx-light procps) ;;
-    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    # The sanitizer builds (asan, tsan) and the fuzzers: clang and its runtimes.
+    --clang) packages+=(clang libclang-rt-14-dev) ;;
     --lint) packages+=(clang clang-format clang-tidy) ;;
     # The ui step: a browser, its driver and the Python side of both tests.
     --ui) packages+=(chromium chromium-driver python3-selenium python3-prometheus-client) ;;
