@@ -10,21 +10,11 @@ namespace reemu {
 
 namespace {
 
-// docs/openapi.json, pasted by CMake as a raw string literal (see the
-// top-level CMakeLists.txt: it also refuses a document holding the delimiter).
-// The literal is longer than the 65536 characters the standard obliges
-// compilers to accept; GCC and Clang take far more, but Clang's -Wpedantic
-// says so.
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Woverlength-strings"
-#endif
+// docs/openapi.json, pasted by CMake as a raw string literal (reemu_embed in
+// the top-level CMakeLists.txt).
 constexpr std::string_view embedded_document =
 #include "openapi_document.inc"
     ;
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 
 constexpr char hex_digits[] = "0123456789abcdef";
 

@@ -9,18 +9,10 @@ namespace reemu {
 namespace {
 
 // src/control/ui/dashboard.{html,css,js} joined by CMake into one raw string
-// literal (see the top-level CMakeLists.txt, which also refuses a page
-// holding the delimiter).
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Woverlength-strings"
-#endif
+// literal (reemu_embed in the top-level CMakeLists.txt).
 constexpr std::string_view embedded_page =
 #include "dashboard_page.inc"
     ;
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 
 }  // namespace
 

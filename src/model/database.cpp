@@ -16,7 +16,8 @@ namespace reemu {
 
 namespace {
 
-// src/model/bdb_template.json as a raw string literal (CMake file(CONFIGURE)).
+// src/model/bdb_template.json as a raw string literal (reemu_embed in the
+// top-level CMakeLists.txt).
 constexpr std::string_view template_text =
 #include "bdb_template.inc"
     ;
