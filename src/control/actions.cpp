@@ -4,8 +4,8 @@
 // rejected request changes nothing and readers see a change whole.
 #include "reemu/control/actions.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
@@ -23,12 +23,6 @@ namespace reemu {
 namespace {
 
 using http_t::status;
-
-// NOLINTNEXTLINE(cert-err58-cpp): built at start-up; out of memory there ends the process anyway
-const std::set<std::string_view> task_statuses = {
-    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
-// NOLINTNEXTLINE(cert-err58-cpp): as above
-const std::set<std::string_view> sm_statuses = {"pending", "active", "completed", "failed"};
 
 bool is_final(std::string_view s) {
   return s == "completed" || s == "failed" || s == "cancelled" || s == "aborted";
@@ -62,8 +56,8 @@ std::optional<failure> check_status(action_kind kind, const json& fields) {
   if (it == fields.end()) return std::nullopt;
   if (!it->is_string()) return failure{api_error::invalid_type, "'status' must be a string"};
   const auto& s = it->get_ref<const std::string&>();
-  const auto& vocab = kind == action_kind::task ? task_statuses : sm_statuses;
-  if (!vocab.contains(s)) {
+  const auto vocab = statuses_of(kind);
+  if (std::find(vocab.begin(), vocab.end(), s) == vocab.end()) {
     std::string list;
     for (auto v : vocab) list += (list.empty() ? "" : ", ") + std::string(v);
     return failure{api_error::invalid_value, "'status' \"" + s + "\" is not a " +

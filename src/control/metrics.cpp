@@ -18,11 +18,6 @@ namespace reemu {
 
 namespace {
 
-// The v1 status words of each kind, in the order the series are written.
-constexpr std::array<std::string_view, 8> task_statuses = {
-    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
-constexpr std::array<std::string_view, 4> sm_statuses = {"pending", "active", "completed",
-                                                         "failed"};
 constexpr std::string_view other_status = "other";
 
 // Shortest decimal text (no exponent) that reads back as `x`: "0.0001", "5",
@@ -102,12 +97,9 @@ std::string_view status_label(const action& a, double now) {
     if (v1.is_object() && v1.contains("status") && v1["status"].is_string())
       status = v1["status"].get<std::string>();
   }
-  const auto known = [&](const auto& words) -> std::string_view {
-    for (const std::string_view w : words)
-      if (w == status) return w;
-    return other_status;
-  };
-  return a.kind == action_kind::task ? known(task_statuses) : known(sm_statuses);
+  for (const std::string_view w : statuses_of(a.kind))
+    if (w == status) return w;
+  return other_status;
 }
 
 void action_series(std::string& out, const registry_data& data, double now) {
@@ -116,7 +108,7 @@ void action_series(std::string& out, const registry_data& data, double now) {
     if (is_visible(*a, now)) ++counts[{a->kind, status_label(*a, now)}];
   header(out, "reemu_actions", "gauge",
          "Visible actions at the emulator's clock, by kind and v1 status.");
-  const auto write = [&](action_kind kind, const auto& words) {
+  for (const action_kind kind : {action_kind::task, action_kind::state_machine}) {
     const auto row = [&](std::string_view status) {
       const auto it = counts.find({kind, status});
       const std::uint64_t n = it == counts.end() ? 0 : it->second;
@@ -124,11 +116,9 @@ void action_series(std::string& out, const registry_data& data, double now) {
       sample(out, "reemu_actions", label("kind", to_string(kind)) + "," + label("status", status),
              std::to_string(n));
     };
-    for (const std::string_view w : words) row(w);
+    for (const std::string_view w : statuses_of(kind)) row(w);
     row(other_status);
-  };
-  write(action_kind::task, task_statuses);
-  write(action_kind::state_machine, sm_statuses);
+  }
 }
 
 // Visible databases by the status they show at `now` (model/database.hpp):

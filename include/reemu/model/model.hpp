@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -26,6 +27,16 @@ using json = nlohmann::json;
 enum class action_kind : std::uint8_t { task, state_machine };
 
 std::string_view to_string(action_kind k) noexcept;  // "task" | "state-machine"
+
+// The v1 status words of each kind, in lifecycle order.
+inline constexpr std::array<std::string_view, 8> task_statuses = {
+    "queued", "starting", "running", "cancelling", "cancelled", "aborted", "completed", "failed"};
+inline constexpr std::array<std::string_view, 4> state_machine_statuses = {"pending", "active",
+                                                                           "completed", "failed"};
+constexpr std::span<const std::string_view> statuses_of(action_kind k) noexcept {
+  if (k == action_kind::task) return task_statuses;
+  return state_machine_statuses;
+}
 
 inline constexpr double forever = std::numeric_limits<double>::infinity();
 
