@@ -7,7 +7,7 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN scripts/install-deps.sh
 COPY . .
-RUN cmake --preset release -DREEMU_BUILD_TESTS=OFF \
+RUN cmake --preset release -DREEMU_BUILD_TESTS=OFF -DREEMU_UNITY_BUILD=ON \
  && cmake --build --preset release --target re-actions-emulator \
  && strip build/release/re-actions-emulator
 
