@@ -8,7 +8,8 @@
 #
 # Prints, per case, req/s, p50 and p99 of both servers over alternating
 # rounds (A B A B ...) and the median of the per-round ratios; then start-up
-# time, idle RSS and RSS with 100k state machines. Loopback only; every
+# time, idle RSS and RSS with 100k state machines. The seeded databases
+# (GET /v1/bdbs, /v1/bdbs/{uid}) are measured too when the build serves them. Loopback only; every
 # process it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -123,6 +124,13 @@ fetch "$emu_port" /v2/actions "$work/www/v2_actions.json"
 add_location /v1/actions "$work/www/v1_actions.json"
 add_location "/v1/actions/$uid" "$work/www/v1_action.json"
 add_location /v2/actions "$work/www/v2_actions.json"
+# The databases of the default config (a build from before /v1/bdbs has none).
+bdbs=()
+if fetch "$emu_port" /v1/bdbs "$work/www/v1_bdbs.json" && fetch "$emu_port" /v1/bdbs/1 "$work/www/v1_bdb.json"; then
+  add_location /v1/bdbs "$work/www/v1_bdbs.json"
+  add_location /v1/bdbs/1 "$work/www/v1_bdb.json"
+  bdbs=(/v1/bdbs /v1/bdbs/1)
+fi
 idle_rss=$(rss_kib "$emu_pid")
 idle_anon=$(anon_kib "$emu_pid")
 
@@ -142,6 +150,10 @@ start_nginx
 compare "GET /v1/actions (seed)" /v1/actions
 compare "GET /v1/actions/{uid} (seed)" "/v1/actions/$uid"
 compare "GET /v2/actions (seed)" /v2/actions
+if [ ${#bdbs[@]} -gt 0 ]; then
+  compare "GET /v1/bdbs (seed, $(stat -c %s "$work/www/v1_bdbs.json") B)" /v1/bdbs
+  compare "GET /v1/bdbs/{uid} (seed)" /v1/bdbs/1
+fi
 stop_pid "$nginx_pid"; stop_pid "$emu_pid"
 
 for n in 10000 100000; do
