@@ -5,6 +5,7 @@
 // appear together.
 #include "reemu/api/bdbs.hpp"
 
+#include "reemu/api/bdb_request.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
@@ -18,40 +19,6 @@ namespace reemu {
 namespace {
 
 using http_t::status;
-
-std::optional<std::uint64_t> path_uid(const request_context& ctx) {
-  const auto uid = parse_number<std::uint64_t>(ctx.param("uid"));
-  if (!uid || *uid == 0) return std::nullopt;
-  return uid;
-}
-
-failure no_such_bdb(const request_context& ctx) {
-  return {api_error::db_not_exist, "Database " + ctx.param("uid") + " does not exist"};
-}
-
-// `?dry_run`, `?dry_run=true` and `?dry_run=1` ask for a dry run; `=false`
-// and `=0` do not.
-bool dry_run(const request_context& ctx) {
-  const auto it = ctx.query.find("dry_run");
-  if (it == ctx.query.end()) return false;
-  const auto p = *it;
-  return !p.has_value || (p.value != "false" && p.value != "0");
-}
-
-// The body as a JSON object; a real cluster answers malformed JSON as a
-// schema violation.
-std::optional<json> read_bdb_body(const request_context& ctx, failure& error) {
-  failure parse_error;
-  auto j = ctx.body.empty() ? std::nullopt : parse_untrusted_json(ctx.body, parse_error);
-  if (!j || !j->is_object()) {
-    error = {api_error::invalid_schema,
-             ctx.body.empty() ? "The request body must be a JSON object (it is empty)"
-             : j              ? "The request body must be a JSON object"
-                              : "The request body is not valid JSON: " + parse_error.description};
-    return std::nullopt;
-  }
-  return j;
-}
 
 // `?fields=a,b`: only those keys of each object.
 json select_fields(json full, const request_context& ctx) {
@@ -89,15 +56,6 @@ std::optional<failure> check_state_id(const request_context& ctx, const registry
                                                           std::to_string(d.cluster_state_id) + ")"};
   }
   return std::nullopt;
-}
-
-// Update and flush need a database that serves: one whose create failed
-// only takes a delete.
-std::optional<failure> check_active(const database& db, double now) {
-  const bdb_view v = view_of(db, now);
-  if (v.status == "active") return std::nullopt;
-  return failure{api_error::busy, "Database " + std::to_string(db.uid) + " is not active (" +
-                                      std::string(v.status) + ")"};
 }
 
 // Read-only fields a client sends back must hold what the database shows.
@@ -226,35 +184,16 @@ reply update_bdb(const request_context& ctx) {
 }
 
 reply delete_bdb(const request_context& ctx) {
-  const auto uid = path_uid(ctx);
-  if (!uid) return error_reply(no_such_bdb(ctx));
-  database deleting;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
-    failure err;
-    const database* db = writable_database(d, *uid, ctx.now, err);
-    if (!db) return err;
-    begin_operation(d, *db, "SMDeleteBDB", ctx.now);
-    deleting = *d.databases.at(*uid);
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : bdb_reply(deleting, ctx.now);
+  started_operation started;
+  if (auto f = start_operation(ctx, "SMDeleteBDB", {}, started)) return error_reply(*f);
+  return bdb_reply(started.db, ctx.now);
 }
 
 reply flush_bdb(const request_context& ctx) {
-  const auto uid = path_uid(ctx);
-  if (!uid) return error_reply(no_such_bdb(ctx));
-  std::string action_uid;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
-    failure err;
-    const database* db = writable_database(d, *uid, ctx.now, err);
-    if (!db) return err;
-    if (auto af = check_active(*db, ctx.now)) return af;
-    action_uid = begin_operation(d, *db, "SMFlushBDB", ctx.now);
-    return std::nullopt;
-  });
-  return f ? error_reply(*f) : json_reply(status::ok, json{{"action_uid", action_uid}});
+  started_operation started;
+  if (auto f = start_operation(ctx, "SMFlushBDB", needs_active(ctx), started))
+    return error_reply(*f);
+  return action_uid_reply(started.action_uid);
 }
 
 std::vector<route> bdbs_routes() {

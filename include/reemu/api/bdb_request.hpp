@@ -1,0 +1,83 @@
+// What the database routes (api/bdbs, api/bdb_actions) share: reading the
+// database uid in the path, the dry_run flag and a JSON body, and starting
+// an operation on a database in one registry::update, so a refused request
+// changes nothing and a reader sees the database and its action change
+// together.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reemu/http/context.hpp"
+#include "reemu/model/database.hpp"
+#include "reemu/model/registry.hpp"
+
+namespace reemu {
+
+// The {uid} of the path when it is a whole number >= 1.
+std::optional<std::uint64_t> path_uid(const request_context& ctx);
+
+// 404 db_not_exist for the {uid} of the path.
+failure no_such_bdb(const request_context& ctx);
+
+// `?dry_run`, `?dry_run=true` and `?dry_run=1` ask for a dry run; `=false`
+// and `=0` do not.
+bool dry_run(const request_context& ctx);
+
+// The body as a JSON object; invalid_schema otherwise (a real cluster
+// answers malformed JSON as a schema violation). With `empty_is_object` an
+// empty body reads as {} (clients send action routes no body, or `{}`).
+std::optional<json> read_bdb_body(const request_context& ctx, failure& error,
+                                  bool empty_is_object = false);
+
+// The JSON types a body field of an action route may have.
+enum class body_type : std::uint8_t { boolean, whole, string, array, object };
+struct body_field {
+  std::string_view key;
+  body_type type;
+};
+
+// invalid_schema for a key of `body` outside `fields` (the reference's
+// "other attributes are not allowed") or of another type; nullopt when the
+// body fits.
+std::optional<failure> check_body_fields(const json& body,
+                                         std::initializer_list<body_field> fields);
+
+// busy unless the database is active: most operations need one that serves;
+// one whose create failed only takes a delete or a recover.
+std::optional<failure> check_active(const database& db, double now);
+
+// Checks the database may take an operation and edits the copy stored with
+// it (fields, changed_at); the failure refuses the request.
+using operation_check = std::function<std::optional<failure>(const registry_data&, database&)>;
+
+// The check of operations that need an active database (check_active).
+operation_check needs_active(const request_context& ctx);
+
+struct started_operation {
+  std::string action_uid;
+  database db;  // as stored, with the operation attached
+};
+
+// Starts operation `name` (model/templates) on the database of the path:
+// one registry::update drops what is gone, takes the database when a write
+// may start on it (404 db_not_exist, 409 busy), runs `check` (may be empty)
+// on a copy, then begin_operation. Returns the failure, or nullopt with
+// `out` filled.
+std::optional<failure> start_operation(const request_context& ctx, std::string_view name,
+                                       const operation_check& check, started_operation& out);
+
+// What `check` would make of the database of the path, on the request's
+// snapshot, for a dry run: the same refusals as start_operation, nothing
+// changed. Returns the failure, or nullopt with `out` the edited copy.
+std::optional<failure> dry_run_operation(const request_context& ctx, const operation_check& check,
+                                         database& out);
+
+// {"action_uid":…}, the answer of the action routes.
+reply action_uid_reply(const std::string& action_uid);
+
+}  // namespace reemu
