@@ -123,8 +123,9 @@ void action_series(std::string& out, const registry_data& data, double now) {
 
 // Visible databases by the status they show at `now` (model/database.hpp):
 // every status of the vocabulary gets a row, so a series never vanishes.
-constexpr std::array<std::string_view, 5> database_statuses = {
-    "active", "active-change-pending", "creation-failed", "delete-pending", "pending"};
+constexpr std::array<std::string_view, 6> database_statuses = {
+    "active",         "active-change-pending", "creation-failed",
+    "delete-pending", "import-pending",        "pending"};
 
 void database_series(std::string& out, const registry_data& data, double now) {
   std::array<std::uint64_t, database_statuses.size()> counts{};

@@ -27,7 +27,32 @@ bool starts(const bdb_operation& op, std::string_view name) { return op.name == 
 std::string_view running_status(const bdb_operation& op) {
   if (starts(op, "SMCreateBDB")) return "pending";
   if (starts(op, "SMDeleteBDB")) return "delete-pending";
+  if (starts(op, "import_bdb")) return "import-pending";
+  if (starts(op, "export_bdb")) return "active";  // an export changes nothing of the database
   return "active-change-pending";
+}
+
+// The prefix of the fields an export or import reports in ("export",
+// "import"); empty for any other operation.
+std::string_view transfer_of(const bdb_operation& op) {
+  if (starts(op, "export_bdb")) return "export";
+  if (starts(op, "import_bdb")) return "import";
+  return {};
+}
+
+// The <prefix>_status, _progress and _failure_reason of an export or import
+// at `now`: initializing while queued, then exporting/importing with its
+// progress, succeeded at 100, or failed with the plan's error.
+void put_transfer_fields(json& out, const bdb_operation& op, const live_state& live) {
+  const std::string prefix(transfer_of(op));
+  if (prefix.empty()) return;
+  std::string status = prefix + "ing";
+  if (live.phase == phase::waiting || live.phase == phase::starting) status = "initializing";
+  if (live.phase == phase::completed) status = "succeeded";
+  if (live.phase == phase::failed) status = "failed";
+  out[prefix + "_status"] = status;
+  out[prefix + "_progress"] = live.phase == phase::completed ? 100.0 : live.progress;
+  out[prefix + "_failure_reason"] = live.phase == phase::failed ? op.plan.error : std::string();
 }
 
 }  // namespace
@@ -76,6 +101,7 @@ json render_bdb(const database& db, double now) {
   out["last_changed_time"] = rfc3339(db.changed_at);
   const bdb_view v = view_of(db, now);
   out["status"] = v.status;
+  if (db.op) put_transfer_fields(out, *db.op, v.live);
   if (v.busy) {
     out["action_uid"] = db.op->action_uid;
     out["background_op"] =
@@ -87,6 +113,11 @@ json render_bdb(const database& db, double now) {
     out["background_op"] = json::array({{{"status", "idle"}}});
   }
   return out;
+}
+
+void settle_transfer(database& db, double now) {
+  if (!db.op || transfer_of(*db.op).empty()) return;
+  put_transfer_fields(db.fields, *db.op, evaluate(db.op->plan, db.op->started_at, now));
 }
 
 std::string rfc3339(double t) {

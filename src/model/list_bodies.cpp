@@ -12,7 +12,7 @@ void append_v1(std::string& out, const registry_data& d, action_kind kind, doubl
                validity& v) {
   bool first = true;
   for (const auto& a : d.actions) {
-    if (a->kind != kind || !is_visible(*a, now, &v)) continue;
+    if (a->kind != kind || !listed_in_v1(*a) || !is_visible(*a, now, &v)) continue;
     if (!first) out.push_back(',');
     first = false;
     if (const auto* text = a->static_v1()) {

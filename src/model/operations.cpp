@@ -133,7 +133,7 @@ bool rule_matches(const plan_rule& rule, std::string_view name, std::string_view
 std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
                                       std::string_view object_name) {
   const action_template* t = find_template(name);
-  if (!t || t->kind != action_kind::state_machine) return std::nullopt;
+  if (!t) return std::nullopt;
   simulate_plan plan = t->plan;
   for (auto it = d.plan_rules.begin(); it != d.plan_rules.end(); ++it) {
     if (!rule_matches(*it, name, object_name)) continue;
@@ -153,13 +153,16 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   simulate_plan fallback;
   fallback.steps = {"init", "done"};  // only reached by a caller's mistake: no template
   simulate_plan plan = plan_for(d, name, object_name).value_or(std::move(fallback));
+  const action_template* t = find_template(name);
+  const action_kind kind = t ? t->kind : action_kind::state_machine;
   std::string uid = make_uuid_v4();
-  action a = make_simulated_action(
-      uid, action_kind::state_machine,
-      json{{"action_uid", uid}, {"name", name}, {"object_name", object_name}}, plan);
+  json fields = {{"action_uid", uid}, {"name", name}, {"object_name", object_name}};
+  if (kind == action_kind::task) fields["action_type"] = "other";
+  action a = make_simulated_action(uid, kind, std::move(fields), plan);
   a.started_at = now;
   a.created_at = now;
   d.add(std::move(a));
+  settle_transfer(db, now);
   db.op = bdb_operation{uid, std::string(name), std::move(plan), now};
   d.put_database(std::move(db));
   ++d.cluster_state_id;

@@ -42,6 +42,20 @@ const std::vector<action_template>& templates() {
       // emulator's (docs/compatibility.md).
       {"SMFlushBDB", action_kind::state_machine,
        plan({"init", "flush_shards", "flushed"}, 1, 1, 0, 3600)},
+      // The machines behind stop_traffic, resume_traffic and recover; their
+      // names are the emulator's (docs/compatibility.md).
+      {"SMStopTrafficBDB", action_kind::state_machine,
+       plan({"init", "stop_proxy_traffic", "traffic_stopped"}, 1, 1, 0, 3600)},
+      {"SMResumeTrafficBDB", action_kind::state_machine,
+       plan({"init", "resume_proxy_traffic", "traffic_resumed"}, 1, 1, 0, 3600)},
+      {"SMRecoverBDB", action_kind::state_machine,
+       plan({"init", "recover_shards", "bind_endpoint", "update_dmc", "recovered"}, 2, 1, 0, 3600)},
+      // Export and import are not state machines: /v2/actions lists them as
+      // `other` and the database reports their progress in export_* and
+      // import_* (model/operations.hpp).
+      {"export_bdb", action_kind::task, plan({"export_shards", "upload"}, 2, 1, 1, 3600)},
+      {"import_bdb", action_kind::task,
+       plan({"download", "import_shards", "verify"}, 2, 1, 1, 3600)},
       {"SMUpgradeBDB", action_kind::state_machine,
        plan({"init", "check_versions", "upgrade_replicas", "failover", "upgrade_masters",
              "update_dmc", "upgraded"},

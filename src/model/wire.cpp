@@ -82,6 +82,13 @@ json number_value(double x) {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+bool listed_in_v1(const action& a) noexcept {
+  const auto* sim = std::get_if<simulated_body>(&a.body);
+  if (!sim) return true;
+  const auto it = sim->fields.find("action_type");
+  return it == sim->fields.end() || *it != "other";
+}
+
 bool is_visible(const action& a, double now, validity* v) noexcept {
   if (const simulate_plan* plan = a.plan()) {
     const live_state s = evaluate(*plan, a.started_at, now);

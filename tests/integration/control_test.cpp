@@ -687,7 +687,7 @@ TEST_F(control_test, control_api_is_for_admins_only) {
       403);
   EXPECT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", 5}}, viewer).status, 403);
   EXPECT_EQ(observable_state(), before);
-  EXPECT_EQ(get_json("/emulator/v1/templates")["templates"].size(), 10u);
+  EXPECT_EQ(get_json("/emulator/v1/templates")["templates"].size(), 15u);
 }
 
 TEST(control_disabled, control_api_is_absent_when_turned_off) {

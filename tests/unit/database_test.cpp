@@ -12,6 +12,7 @@
 
 #include "captures.hpp"
 #include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/list_bodies.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
@@ -141,6 +142,54 @@ TEST(database, update_then_delete_change_status_and_delete_removes) {
   EXPECT_EQ(next.uid, uid + 1);
 }
 
+// An export is a task typed `other`: the v1 lists leave it out, v2 lists
+// it; its progress shows in export_* and outlives it.
+TEST(database, export_reports_in_its_fields_and_is_typed_other) {
+  std::uint64_t uid = 0;
+  registry_data d = created({{"name", "cache"}, {"memory_size", 1 << 20}}, uid);
+  double t = t0 + walk("SMCreateBDB");
+  const std::string exp = begin_operation(d, *d.databases.at(uid), "export_bdb", t);
+  const auto a = d.find(exp);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->kind, action_kind::task);
+  EXPECT_FALSE(listed_in_v1(*a));
+  EXPECT_EQ(render_v2(*a, t)["action_type"], "other");
+  validity v;
+  EXPECT_EQ(v1_list(d, t, v).find(exp), std::string::npos);
+  EXPECT_NE(v2_list(d, t, v).find(exp), std::string::npos);
+
+  json bdb = render_bdb(*d.databases.at(uid), t);
+  EXPECT_EQ(bdb["status"], "active");
+  EXPECT_EQ(bdb["export_status"], "initializing");
+  EXPECT_TRUE(view_of(*d.databases.at(uid), t).busy);
+  bdb = render_bdb(*d.databases.at(uid), t + walk("export_bdb") - 1);
+  EXPECT_EQ(bdb["export_status"], "exporting");
+  EXPECT_GT(bdb["export_progress"].get<double>(), 0);
+  t += walk("export_bdb");
+  bdb = render_bdb(*d.databases.at(uid), t);
+  EXPECT_EQ(bdb["export_status"], "succeeded");
+  EXPECT_EQ(bdb["export_progress"], 100.0);
+  EXPECT_EQ(bdb["import_status"], "");
+
+  // The next operation keeps what the export reported.
+  begin_operation(d, *d.databases.at(uid), "SMUpdateBDB", t);
+  EXPECT_EQ(render_bdb(*d.databases.at(uid), t)["export_status"], "succeeded");
+}
+
+TEST(database, import_is_import_pending_and_a_failure_gives_its_reason) {
+  std::uint64_t uid = 0;
+  registry_data d = created({{"name", "cache"}, {"memory_size", 1 << 20}}, uid);
+  double t = t0 + walk("SMCreateBDB");
+  d.plan_rules.push_back({1, "import_bdb", "", {{"fail_at_step", 1}, {"error", "no such file"}}});
+  begin_operation(d, *d.databases.at(uid), "import_bdb", t);
+  EXPECT_EQ(view_of(*d.databases.at(uid), t).status, "import-pending");
+  t += walk("import_bdb");
+  const json bdb = render_bdb(*d.databases.at(uid), t);
+  EXPECT_EQ(bdb["status"], "active");
+  EXPECT_EQ(bdb["import_status"], "failed");
+  EXPECT_EQ(bdb["import_failure_reason"], "no such file");
+}
+
 TEST(database, plan_rules_steer_the_next_machine_and_run_out) {
   registry_data d;
   d.plan_rules.push_back(
@@ -156,7 +205,9 @@ TEST(database, plan_rules_steer_the_next_machine_and_run_out) {
   EXPECT_EQ(plan_for(d, "SMUpdateBDB", "bdb:2")->step_seconds, 5);
   EXPECT_EQ(plan_for(d, "SMDeleteBDB", "bdb:2")->step_seconds, 5);
   EXPECT_EQ(d.plan_rules[0].hits, 2u);
-  EXPECT_EQ(plan_for(d, "retry_bdb", "bdb:2"), std::nullopt);  // a task, not a machine
+  // Tasks too (export_bdb, import_bdb); a name without a template has none.
+  EXPECT_EQ(plan_for(d, "import_bdb", "bdb:2")->step_seconds, 5);
+  EXPECT_EQ(plan_for(d, "no_such_template", "bdb:2"), std::nullopt);
 }
 
 TEST(database, failed_create_is_creation_failed_and_its_action_stays) {

@@ -175,6 +175,7 @@ TEST(metrics, exposition_of_a_known_sequence) {
       "reemu_databases_by_status{status=\"active-change-pending\"} 0\n"
       "reemu_databases_by_status{status=\"creation-failed\"} 0\n"
       "reemu_databases_by_status{status=\"delete-pending\"} 0\n"
+      "reemu_databases_by_status{status=\"import-pending\"} 0\n"
       "reemu_databases_by_status{status=\"pending\"} 0\n"
       "# HELP reemu_journal_entries Requests held in the journal.\n"
       "# TYPE reemu_journal_entries gauge\n"

@@ -78,6 +78,8 @@ bool is_live_key(std::string_view key) noexcept;
 // Where a database stands at `now`, from its operation:
 //   SMCreateBDB running -> pending, completed -> active, failed -> creation-failed
 //   SMDeleteBDB running -> delete-pending, completed -> gone, failed -> active
+//   import_bdb  running -> import-pending, then active (failed too)
+//   export_bdb  running -> active (busy all the same), then active
 //   any other   running -> active-change-pending, then active (failed too)
 struct bdb_view {
   bool visible = true;  // false once its SMDeleteBDB completed
@@ -92,9 +94,15 @@ bdb_view view_of(const database& db, double now) noexcept;
 const json& bdb_template();
 
 // The wire object at `now`: the template, the stored fields on top, then uid,
-// created_time, last_changed_time, status, background_op and, while an
-// operation runs, action_uid. Call only for a visible database.
+// created_time, last_changed_time, status, background_op, the export_* or
+// import_* fields of an export or import operation, and, while an operation
+// runs, action_uid. Call only for a visible database.
 json render_bdb(const database& db, double now);
+
+// Writes the export_* or import_* fields `db`'s operation shows at `now`
+// into its stored fields, so they outlive the operation when the next one
+// replaces it. No change for any other operation.
+void settle_transfer(database& db, double now);
 
 // `t` (epoch seconds) as "2025-10-14T00:01:22Z" (whole seconds, UTC).
 std::string rfc3339(double t);

@@ -27,17 +27,21 @@ namespace reemu {
 const database* writable_database(const registry_data& d, std::uint64_t uid, double now,
                                   failure& error);
 
-// The plan a state machine named `name` on `object_name` follows when the
+// The plan an operation named `name` on `object_name` follows when the
 // emulated API starts it now: its template's, under the first plan rule that
 // matches. The rule's use is counted, and a rule whose `times` ran out is
-// removed. nullopt when `name` has no state-machine template.
+// removed. nullopt when `name` has no template.
 std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
                                       std::string_view object_name);
 
-// Starts state machine `name` on `db` at `now`: adds the simulated action
+// Starts operation `name` on `db` at `now`: adds the simulated action
 // (object_name "bdb:<uid>", pollable at once), stores `db` with the
-// operation attached, and counts one change of the cluster's state. `name`
-// must have a state-machine template. Returns the new action's uid.
+// operation attached (the export or import the previous one made is kept in
+// its fields, settle_transfer), and counts one change of the cluster's
+// state. `name` must have a template: a state machine's makes a state
+// machine; a task's (export_bdb, import_bdb) makes a task with action_type
+// "other", which /v2/actions lists and the v1 lists leave out. Returns the
+// new action's uid.
 std::string begin_operation(registry_data& d, database db, std::string_view name, double now);
 
 // True when a visible database other than `except_uid` holds `port`, or the

@@ -29,6 +29,10 @@ action make_static_action(std::string uid, action_kind kind, json fields);
 // time) walking `plan`. Timestamps are left at 0 for the caller to set.
 action make_simulated_action(std::string uid, action_kind kind, json fields, simulate_plan plan);
 
+// False for a simulated action whose action_type is "other" (a database's
+// export or import): GET /v1/actions leaves it out, /v2/actions lists it.
+bool listed_in_v1(const action& a) noexcept;
+
 // True when `a` is visible at `now` (not past its retention). Narrows `v`.
 bool is_visible(const action& a, double now, validity* v = nullptr) noexcept;
 
