@@ -2,6 +2,7 @@
 #include "reemu/app/families.hpp"
 
 #include "reemu/api/actions.hpp"
+#include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
@@ -23,9 +24,10 @@ bool control_api_on(const config& cfg) { return cfg.emulator.control_api; }
 
 const std::vector<route_family>& route_families() {
   static const std::vector<route_family> families = {
-      {"actions", &actions_routes, &always},  // /v1/actions…, /v2/actions…
-      {"bdbs", &bdbs_routes, &always},        // /v1/bdbs…
-      {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
+      {"actions", &actions_routes, &always},         // /v1/actions…, /v2/actions…
+      {"bdbs", &bdbs_routes, &always},               // /v1/bdbs…
+      {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
+      {"health", &health_routes, &always},           // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset

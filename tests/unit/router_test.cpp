@@ -198,6 +198,17 @@ TEST(router, route_permissions) {
           {"PUT /v1/bdbs/{uid}", "update_bdb"},
           {"DELETE /v1/bdbs/{uid}", "delete_bdb"},
           {"PUT /v1/bdbs/{uid}/flush", "update_bdb_with_action"},
+          {"PUT /v1/bdbs/{uid}/actions/rebalance", "update_bdb_with_action"},
+          {"PUT /v1/bdbs/{uid}/actions/revamp", "update_bdb_with_action"},
+          {"GET /v1/bdbs/{uid}/actions/optimize_shards_placement", "view_bdb_info"},
+          {"POST /v1/bdbs/{uid}/upgrade", "update_bdb_with_action"},
+          {"POST /v1/bdbs/{uid}/actions/stop_traffic", "update_bdb_with_action"},
+          {"POST /v1/bdbs/{uid}/actions/resume_traffic", "update_bdb_with_action"},
+          {"GET /v1/bdbs/{uid}/actions/recover", "view_bdb_recovery_plan"},
+          {"POST /v1/bdbs/{uid}/actions/recover", "start_bdb_recovery"},
+          {"POST /v1/bdbs/{uid}/actions/export", "start_bdb_export"},
+          {"POST /v1/bdbs/{uid}/actions/import", "start_bdb_import"},
+          {"POST /v1/bdbs/{uid}/command", "update_bdb_with_action"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -1,0 +1,277 @@
+// The per-database action routes. Each write reads and checks its whole
+// request first, then starts its operation through start_operation (one
+// registry::update), so a refused request changes nothing; a dry run
+// answers from the request's snapshot and changes nothing either.
+#include "reemu/api/bdb_actions.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "reemu/api/bdb_request.hpp"
+#include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/blueprint.hpp"
+#include "reemu/util/number.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+// Starts `name` on an active database and answers its action_uid.
+reply start_on_active(const request_context& ctx, std::string_view name) {
+  started_operation started;
+  if (auto f = start_operation(ctx, name, needs_active(ctx), started)) return error_reply(*f);
+  return action_uid_reply(started.action_uid);
+}
+
+// A blueprint answer: the array, with the cluster-state-id header every
+// answer carries.
+reply blueprint_reply(const database& db) {
+  return json_reply(status::ok, shards_blueprint_of(db.fields));
+}
+
+// The revamp body: the placement subset of a bdb; shards_count >= 1.
+std::optional<failure> check_revamp_body(const json& body) {
+  if (auto f = check_body_fields(body, {{"avoid_nodes", body_type::array},
+                                        {"bigstore_ram_size", body_type::whole},
+                                        {"memory_size", body_type::whole},
+                                        {"replication", body_type::boolean},
+                                        {"shards_count", body_type::whole},
+                                        {"shards_placement", body_type::string}}))
+    return f;
+  if (auto f = check_bdb_body(body, bdb_body_kind::update, false)) return f;
+  if (auto it = body.find("shards_count"); it != body.end() && *it == 0)
+    return failure{api_error::invalid_schema, "Field 'shards_count' must be >= 1"};
+  return std::nullopt;
+}
+
+// Applies a checked revamp body to an active database: the placement
+// fields change at once, avoid_nodes is a request, not a field.
+operation_check revamp_check(const request_context& ctx, const json& body) {
+  return [&ctx, &body](const registry_data&, database& db) -> std::optional<failure> {
+    if (auto f = check_active(db, ctx.now)) return f;
+    for (const auto& [key, value] : body.items())
+      if (key != "avoid_nodes") db.fields[key] = value;
+    db.changed_at = ctx.now;
+    return std::nullopt;
+  };
+}
+
+// The optimize query's shards_count and replication over the database's.
+std::optional<failure> apply_placement_query(const request_context& ctx, json& fields) {
+  if (auto it = ctx.query.find("shards_count"); it != ctx.query.end()) {
+    const auto count = parse_number<std::uint64_t>((*it).value);
+    if (!count || *count == 0)
+      return failure{api_error::invalid_schema, "Parameter shards_count must be a number >= 1"};
+    fields["shards_count"] = *count;
+  }
+  if (auto it = ctx.query.find("replication"); it != ctx.query.end()) {
+    const std::string value = (*it).value;
+    if (value != "true" && value != "false")
+      return failure{api_error::invalid_schema, "Parameter replication must be true or false"};
+    fields["replication"] = value == "true";
+  }
+  return std::nullopt;
+}
+
+// The upgrade body of the reference; redis_version among the known ones.
+std::optional<failure> check_upgrade_body(const json& body) {
+  if (auto f = check_body_fields(body, {{"force_discard", body_type::boolean},
+                                        {"force_restart", body_type::boolean},
+                                        {"keep_crdt_protocol_version", body_type::boolean},
+                                        {"keep_redis_version", body_type::boolean},
+                                        {"latest_with_modules", body_type::boolean},
+                                        {"may_discard_data", body_type::boolean},
+                                        {"modules", body_type::array},
+                                        {"parallel_shards_upgrade", body_type::whole},
+                                        {"preserve_roles", body_type::boolean},
+                                        {"redis_version", body_type::string},
+                                        {"swap_roles", body_type::boolean}}))
+    return f;
+  if (auto it = body.find("redis_version");
+      it != body.end() && !full_redis_version(it->get_ref<const std::string&>())) {
+    return failure{api_error::invalid_version,
+                   "Redis version " + it->get<std::string>() + " is not available"};
+  }
+  return std::nullopt;
+}
+
+// Every element of array `key` is an object with a string `type`: the
+// export location and import sources.
+std::optional<failure> check_locations(const json& body, const std::string& key) {
+  const auto it = body.find(key);
+  const bool many = key == "dataset_import_sources";
+  if (it == body.end() || (many && it->empty()))
+    return failure{api_error::invalid_schema, "Field '" + key + "' is required"};
+  for (const json& location : many ? *it : json::array({*it})) {
+    const auto type = location.is_object() ? location.find("type") : location.end();
+    if (!location.is_object() || type == location.end() || !type->is_string()) {
+      return failure{api_error::invalid_schema,
+                     "Field '" + key + "' must hold objects with a string 'type'"};
+    }
+  }
+  return std::nullopt;
+}
+
+// Starts an export or import (`name`) on an active database once `body`
+// passed `check`.
+reply start_transfer(const request_context& ctx, std::string_view name,
+                     std::initializer_list<body_field> fields, const std::string& location_key) {
+  failure err;
+  auto body = read_bdb_body(ctx, err);
+  if (!body) return error_reply(err);
+  if (auto f = check_body_fields(*body, fields)) return error_reply(*f);
+  if (auto f = check_locations(*body, location_key)) return error_reply(*f);
+  return start_on_active(ctx, name);
+}
+
+}  // namespace
+
+reply rebalance_bdb(const request_context& ctx) {
+  // The body, if any, is not read: sre sends none, rs sends {}.
+  if (!dry_run(ctx)) return start_on_active(ctx, "SMUpdateBDB");
+  database db;
+  if (auto f = dry_run_operation(ctx, needs_active(ctx), db)) return error_reply(*f);
+  return blueprint_reply(db);
+}
+
+reply revamp_bdb(const request_context& ctx) {
+  failure err;
+  auto body = read_bdb_body(ctx, err, true);
+  if (!body) return error_reply(err);
+  if (auto f = check_revamp_body(*body)) return error_reply(*f);
+  const operation_check check = revamp_check(ctx, *body);
+  if (dry_run(ctx)) {
+    database db;
+    if (auto f = dry_run_operation(ctx, check, db)) return error_reply(*f);
+    return blueprint_reply(db);
+  }
+  started_operation started;
+  if (auto f = start_operation(ctx, "SMUpdateBDB", check, started)) return error_reply(*f);
+  return action_uid_reply(started.action_uid);
+}
+
+reply optimize_placement(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
+  if (!db) return error_reply(no_such_bdb(ctx));
+  json fields = db->fields;
+  if (auto f = apply_placement_query(ctx, fields)) return error_reply(*f);
+  return json_reply(status::ok, shards_blueprint_of(fields));
+}
+
+reply upgrade_bdb(const request_context& ctx) {
+  failure err;
+  auto body = read_bdb_body(ctx, err, true);
+  if (!body) return error_reply(err);
+  if (auto f = check_upgrade_body(*body)) return error_reply(*f);
+  const operation_check check = [&](const registry_data&, database& db) -> std::optional<failure> {
+    if (auto f = check_active(db, ctx.now)) return f;
+    if (auto v = body->find("redis_version"); v != body->end()) {
+      db.fields["redis_version"] = *v;
+      db.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
+    }
+    db.changed_at = ctx.now;
+    return std::nullopt;
+  };
+  started_operation started;
+  if (auto f = start_operation(ctx, "SMUpgradeBDB", check, started)) return error_reply(*f);
+  return json_reply(status::ok, render_bdb(started.db, ctx.now));
+}
+
+reply stop_traffic(const request_context& ctx) { return start_on_active(ctx, "SMStopTrafficBDB"); }
+
+reply resume_traffic(const request_context& ctx) {
+  return start_on_active(ctx, "SMResumeTrafficBDB");
+}
+
+reply get_recovery_plan(const request_context& ctx) {
+  const auto uid = path_uid(ctx);
+  if (!uid || !ctx.state->data().find_database(*uid, ctx.now)) return error_reply(no_such_bdb(ctx));
+  // No shard keeps persistence files here, so the plan has none to list.
+  return json_reply(status::ok, json{{"data_files", json::array()}, {"status", "ready"}});
+}
+
+reply recover_bdb(const request_context& ctx) {
+  failure err;
+  auto body = read_bdb_body(ctx, err, true);
+  if (!body) return error_reply(err);
+  if (auto f = check_body_fields(*body, {{"data_files", body_type::array},
+                                         {"ignore_errors", body_type::boolean},
+                                         {"recover_without_data", body_type::boolean}}))
+    return error_reply(*f);
+  // Any database that is not busy: recovery is how one whose create failed
+  // becomes active.
+  started_operation started;
+  if (auto f = start_operation(ctx, "SMRecoverBDB", {}, started)) return error_reply(*f);
+  return action_uid_reply(started.action_uid);
+}
+
+reply export_bdb(const request_context& ctx) {
+  return start_transfer(
+      ctx, "export_bdb",
+      {{"export_location", body_type::object}, {"email_notification", body_type::boolean}},
+      "export_location");
+}
+
+reply import_bdb(const request_context& ctx) {
+  return start_transfer(
+      ctx, "import_bdb",
+      {{"dataset_import_sources", body_type::array}, {"email_notification", body_type::boolean}},
+      "dataset_import_sources");
+}
+
+reply bdb_command(const request_context& ctx) {
+  failure err;
+  auto body = read_bdb_body(ctx, err);
+  if (!body) return error_reply(err);
+  if (auto f =
+          check_body_fields(*body, {{"command", body_type::string}, {"args", body_type::array}}))
+    return error_reply(*f);
+  if (!body->contains("command"))
+    return error_reply(api_error::invalid_schema, "Field 'command' is required");
+  const auto uid = path_uid(ctx);
+  const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
+  if (!db) return error_reply(no_such_bdb(ctx));
+  // The database serves while it is active, changes included; before its
+  // create completes, after it failed, while it is deleted or imports, not.
+  const std::string_view state = view_of(*db, ctx.now).status;
+  if (state != "active" && state != "active-change-pending") {
+    return error_reply(api_error::busy, "Database " + std::to_string(*uid) +
+                                            " is not ready for commands (" + std::string(state) +
+                                            ")");
+  }
+  std::string command = (*body)["command"].get<std::string>();
+  std::transform(command.begin(), command.end(), command.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (command != "PING") {
+    return error_reply(
+        api_error::invalid_schema,
+        "Command '" + (*body)["command"].get<std::string>() + "' is not emulated (only PING is)");
+  }
+  return json_reply(status::ok, json{{"response", true}});
+}
+
+std::vector<route> bdb_action_routes() {
+  using http_t::verb;
+  constexpr auto with_action = access::needs("update_bdb_with_action");
+  return {
+      {verb::put, "/v1/bdbs/{uid}/actions/rebalance", with_action, &rebalance_bdb},
+      {verb::put, "/v1/bdbs/{uid}/actions/revamp", with_action, &revamp_bdb},
+      {verb::get, "/v1/bdbs/{uid}/actions/optimize_shards_placement",
+       access::needs("view_bdb_info"), &optimize_placement},
+      {verb::post, "/v1/bdbs/{uid}/upgrade", with_action, &upgrade_bdb},
+      {verb::post, "/v1/bdbs/{uid}/actions/stop_traffic", with_action, &stop_traffic},
+      {verb::post, "/v1/bdbs/{uid}/actions/resume_traffic", with_action, &resume_traffic},
+      {verb::get, "/v1/bdbs/{uid}/actions/recover", access::needs("view_bdb_recovery_plan"),
+       &get_recovery_plan},
+      {verb::post, "/v1/bdbs/{uid}/actions/recover", access::needs("start_bdb_recovery"),
+       &recover_bdb},
+      {verb::post, "/v1/bdbs/{uid}/actions/export", access::needs("start_bdb_export"), &export_bdb},
+      {verb::post, "/v1/bdbs/{uid}/actions/import", access::needs("start_bdb_import"), &import_bdb},
+      {verb::post, "/v1/bdbs/{uid}/command", with_action, &bdb_command},
+  };
+}
+
+}  // namespace reemu
