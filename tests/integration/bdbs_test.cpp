@@ -13,42 +13,13 @@
 #include <vector>
 
 #include "captures.hpp"
-#include "test_server.hpp"
+#include "manual_clock_test.hpp"
 
 namespace reemu::test {
 namespace {
 
-constexpr double t0 = 1760000000;
-
-class bdbs_test : public ::testing::Test {
+class bdbs_test : public manual_clock_test {
  protected:
-  test_server srv{manual_clock_config(t0)};
-
-  void advance(double seconds) {
-    const auto r = srv.post("/emulator/v1/clock/advance", {{"seconds", seconds}});
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-
-  response put(const std::string& target, const json& body,
-               std::optional<credentials> who = admin) {
-    return srv.call(http::verb::put, target, who, body.dump());
-  }
-
-  json get_json(const std::string& target) {
-    const auto r = srv.get(target);
-    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-    return r.json_body();
-  }
-
-  static std::uint64_t state_id(const response& r) {
-    const auto it = r.headers.find("cluster-state-id");
-    if (it == r.headers.end()) {
-      ADD_FAILURE() << "no cluster-state-id header";
-      return 0;
-    }
-    return std::stoull(std::string(it->value()));
-  }
-
   // POST /v1/bdbs; the answer's body.
   json create(const json& body) {
     const auto r = srv.post("/v1/bdbs", body);
@@ -368,47 +339,32 @@ TEST_F(bdbs_test, a_failed_control_api_delete_machine_stays_visible) {
 }
 
 TEST_F(bdbs_test, bad_bodies_get_400_and_change_nothing) {
-  struct row {
-    http::verb method;
-    std::string target;
-    std::string body;
-    unsigned status;
-    std::string code;
-  };
-  const std::vector<row> rows = {
-      {http::verb::post, "/v1/bdbs", "", 400, "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", "{", 400, "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", "[]", 400, "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", R"({"memory_size":1})", 400, "missing_db_name"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a"})", 400, "missing_memory_size"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"persistence":"aof"})", 400,
-       "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":"1GB"})", 400, "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"data_persistence":"x"})", 400,
-       "invalid_schema"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"uid":1})", 409, "uid_exists"},
-      {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"port":14968})", 409,
-       "port_unavailable"},
-      {http::verb::put, "/v1/bdbs/1", R"({"shards_count":"2"})", 400, "invalid_schema"},
-      {http::verb::put, "/v1/bdbs/1", R"({"uid":7})", 400, "invalid_schema"},
-      {http::verb::put, "/v1/bdbs/1", R"({"version":"7.4.2"})", 400, "invalid_schema"},
-      {http::verb::put, "/v1/bdbs/1", R"({"port":12000})", 409, "port_unavailable"},
-      {http::verb::put, "/v1/bdbs/9", R"({"name":"a"})", 404, "db_not_exist"},
-      {http::verb::delete_, "/v1/bdbs/9", "", 404, "db_not_exist"},
-      {http::verb::put, "/v1/bdbs/x/flush", "", 404, "db_not_exist"},
-  };
-  const auto before = srv.get("/v1/bdbs");
-  const auto actions = srv.get("/v1/actions").body;
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.body);
-    const auto got = srv.call(r.method, r.target, admin, r.body);
-    EXPECT_EQ(got.status, r.status) << got.body;
-    EXPECT_EQ(got.json_body()["error_code"], r.code) << got.body;
-  }
-  const auto after = srv.get("/v1/bdbs");
-  EXPECT_EQ(after.body, before.body);
-  EXPECT_EQ(state_id(after), state_id(before));
-  EXPECT_EQ(srv.get("/v1/actions").body, actions);
+  expect_refused_changing_nothing(
+      {
+          {http::verb::post, "/v1/bdbs", "", 400, "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", "{", 400, "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", "[]", 400, "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", R"({"memory_size":1})", 400, "missing_db_name"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a"})", 400, "missing_memory_size"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"persistence":"aof"})", 400,
+           "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":"1GB"})", 400,
+           "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"data_persistence":"x"})",
+           400, "invalid_schema"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"uid":1})", 409,
+           "uid_exists"},
+          {http::verb::post, "/v1/bdbs", R"({"name":"a","memory_size":1,"port":14968})", 409,
+           "port_unavailable"},
+          {http::verb::put, "/v1/bdbs/1", R"({"shards_count":"2"})", 400, "invalid_schema"},
+          {http::verb::put, "/v1/bdbs/1", R"({"uid":7})", 400, "invalid_schema"},
+          {http::verb::put, "/v1/bdbs/1", R"({"version":"7.4.2"})", 400, "invalid_schema"},
+          {http::verb::put, "/v1/bdbs/1", R"({"port":12000})", 409, "port_unavailable"},
+          {http::verb::put, "/v1/bdbs/9", R"({"name":"a"})", 404, "db_not_exist"},
+          {http::verb::delete_, "/v1/bdbs/9", "", 404, "db_not_exist"},
+          {http::verb::put, "/v1/bdbs/x/flush", "", 404, "db_not_exist"},
+      },
+      {"/v1/actions"});
 }
 
 TEST_F(bdbs_test, real_client_bodies_are_accepted) {

@@ -9,35 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "manual_clock_test.hpp"
 #include "reemu/auth/auth.hpp"
-#include "test_server.hpp"
 
 namespace reemu::test {
 namespace {
 
-constexpr double t0 = 1760000000;
 constexpr long long t0_int = 1760000000;
 constexpr const char* delete_uid = "5a42fabf-c603-4950-88d9-3a3148a5d763";
 
 json progress_of(const json& j) { return j.contains("progress") ? j["progress"] : json(); }
 
-class control_test : public ::testing::Test {
+class control_test : public manual_clock_test {
  protected:
-  test_server srv{manual_clock_config(t0)};
-
-  // Moves the manual clock; fails the test unless the server agrees.
-  void advance(double seconds) {
-    const auto r = srv.post("/emulator/v1/clock/advance", {{"seconds", seconds}});
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-
-  // GET as admin, the answer parsed; a failure unless 200.
-  json get_json(const std::string& target) {
-    const auto r = srv.get(target);
-    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-    return r.json_body();
-  }
-
   // Creates an action through the control API and returns its uid.
   std::string create(const json& body) {
     const auto r = srv.post("/emulator/v1/actions", body);
