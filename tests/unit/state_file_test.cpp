@@ -19,6 +19,8 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/model/node.hpp"
+#include "reemu/model/registry.hpp"
 
 using namespace reemu;
 namespace fs = std::filesystem;
@@ -547,7 +549,7 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = json::parse(read_all(path_));
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high"}) doc.erase(key);
+  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes"}) doc.erase(key);
   write_all(path_, doc.dump());
   start();
   EXPECT_EQ(get("/emulator/v1/databases"), R"({"databases":[1,7]})");
@@ -555,4 +557,37 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/1").status,
             http_t::status::no_content);
   EXPECT_EQ(json::parse(read_all(path_))["version"], state_version);  // saved as version 3
+}
+
+// Nodes are saved with their fields and start time; a version 3 file saved
+// before nodes were kept takes them from the config.
+TEST_F(state_file_test, nodes_survive_a_restart_and_an_older_file_keeps_the_configs) {
+  start();
+  app_.reset();
+  json doc = json::parse(read_all(path_));
+  ASSERT_EQ(doc["nodes"].size(), 1u);  // the config has no "nodes": the captured node 1
+  EXPECT_EQ(doc["nodes"][0]["uid"], 1);
+  doc["nodes"] = json::array({{{"uid", 1}, {"fields", {{"addr", "10.9.9.1"}}}, {"started_at", 5}},
+                              {{"uid", 4}, {"fields", json::object()}, {"started_at", 6}}});
+  write_all(path_, doc.dump());
+  start();
+  const auto nodes = [&] { return app_->svc().registry.snapshot()->data().nodes; };
+  ASSERT_EQ(nodes().size(), 2u);
+  EXPECT_EQ(render_node(*nodes().at(1), 10)["addr"], "10.9.9.1");
+  EXPECT_EQ(render_node(*nodes().at(4), 10)["uptime"], 4);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/clock/advance", R"({"seconds":1})").status,
+            http_t::status::ok);  // a change: the state is saved
+  EXPECT_EQ(json::parse(read_all(path_))["nodes"], doc["nodes"]);
+
+  app_.reset();
+  doc.erase("nodes");
+  write_all(path_, doc.dump());
+  start();
+  ASSERT_EQ(nodes().size(), 1u);
+  EXPECT_EQ(render_node(*nodes().at(1), 10)["addr"], "192.168.16.2");
+
+  app_.reset();
+  doc["nodes"] = json::array({{{"uid", 1}, {"fields", json::object()}}});
+  write_all(path_, doc.dump());
+  EXPECT_THROW(start(), state_file_error);
 }

@@ -1,0 +1,66 @@
+// Nodes: what the registry keeps of each, and how its wire object is
+// rendered at a clock time. Plain values; no locking, no clock reads.
+//
+// A node stores only what the config (or a state file) gave of it: the
+// fields that differ from the template, the real GET /v1/nodes/1 capture
+// compiled into the binary. Its uid and uptime are computed when rendered.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/model.hpp"
+
+namespace reemu {
+
+struct node {
+  std::uint64_t uid = 0;
+  // The node fields the config gave, without the keys computed at render
+  // time (node_live_keys). Always an object.
+  json fields = json::object();
+  double started_at = 0;  // clock time the node came up: its uptime counts from it
+};
+
+// Nodes by uid. Values are shared and immutable, as databases are.
+using node_map = std::map<std::uint64_t, std::shared_ptr<const node>>;
+
+// The keys render_node computes; never stored in `fields`.
+inline constexpr std::string_view node_live_keys[] = {"uid", "uptime"};
+
+// The template every node is rendered from: the real GET /v1/nodes/1 capture
+// (src/model/node_template.json), parsed once. Thread-safe.
+const json& node_template();
+
+// The wire object at `now`: the template, the stored fields on top, then uid
+// and uptime (whole seconds since started_at). shard_list and shard_count are
+// the template's or the fields'.
+json render_node(const node& n, double now);
+
+// The same with the node's shards given: shard_list is `shard_uids` (sorted
+// as given), shard_count and ram_shard_count its size, flash_shard_count 0.
+json render_node(const node& n, double now, const std::vector<std::uint64_t>& shard_uids);
+
+// A node from a config entry (an object with a uid, template keys only, each
+// of the template's JSON type; "uptime", the template's when absent, sets
+// started_at to now - uptime).
+// The failure names `where` ("nodes[1]").
+std::optional<failure> node_from_object(const json& obj, double now, const std::string& where,
+                                        node& out);
+
+// The node of a config without "nodes": uid 1, the capture as it is.
+node default_node(double now);
+
+// The node as the state file keeps it: {"uid","fields","started_at"}.
+// Round-trips through node_from_record.
+json node_record(const node& n);
+
+// Reads a record back; the failure names `where` ("nodes[2]").
+std::optional<failure> node_from_record(const json& record, const std::string& where, node& out);
+
+}  // namespace reemu
