@@ -16,7 +16,7 @@ namespace {
 
 // src/model/node_template.json as a raw string literal (reemu_embed in the
 // top-level CMakeLists.txt).
-constexpr std::string_view template_text =
+constexpr std::string_view node_template_text =
 #include "node_template.inc"
     ;
 
@@ -45,14 +45,40 @@ bool same_type(const json& a, const json& b) {
 const json& node_template() {
   // Parsed once; the text is the project's own file, so a parse failure is
   // a build defect the unit tests catch.
-  static const json parsed = json::parse(template_text, nullptr, false);
+  static const json parsed = json::parse(node_template_text, nullptr, false);
   return parsed;
+}
+
+node_view view_of(const node& n, double now) {
+  node_view v;
+  double latest = n.settled_at;  // the maintenance effect that ended last wins
+  for (const auto& [name, t] : n.actions) {
+    const live_state s = task_state(t, now);
+    if (name == "remove_node") {
+      if (is_running(s.phase)) v.status = "decommissioning";
+      if (s.phase == phase::completed) v.visible = false;
+    }
+    const bool maintenance = name == "maintenance_on" || name == "maintenance_off";
+    if (maintenance && s.phase == phase::completed && s.ended_at > latest) {
+      latest = s.ended_at;
+      v.accept_servers = name == "maintenance_off";
+    }
+  }
+  return v;
+}
+
+void settle_node(node& n, double now) {
+  if (const auto accept = view_of(n, now).accept_servers) n.fields["accept_servers"] = *accept;
+  n.settled_at = now;
 }
 
 json render_node(const node& n, double now) {
   json out = node_template();
   for (const auto& [key, value] : n.fields.items()) out[key] = value;
   out["uid"] = n.uid;
+  const node_view v = view_of(n, now);
+  out["status"] = v.status;
+  if (v.accept_servers) out["accept_servers"] = *v.accept_servers;
   const double up = std::isfinite(now - n.started_at) ? std::max(0.0, now - n.started_at) : 0.0;
   out["uptime"] = static_cast<std::uint64_t>(std::min(std::floor(up), 9e15));
   return out;
@@ -104,20 +130,41 @@ node default_node(double now) {
 }
 
 json node_record(const node& n) {
-  return {{"uid", n.uid}, {"fields", n.fields}, {"started_at", number_value(n.started_at)}};
+  json r = {{"uid", n.uid}, {"fields", n.fields}, {"started_at", number_value(n.started_at)}};
+  if (!n.actions.empty()) {
+    json actions = json::array();
+    for (const auto& [name, t] : n.actions) actions.push_back(task_record(t));
+    r["actions"] = std::move(actions);
+  }
+  if (std::isfinite(n.settled_at)) r["settled_at"] = number_value(n.settled_at);
+  return r;
 }
 
 std::optional<failure> node_from_record(const json& record, const std::string& where, node& out) {
   constexpr double lowest = std::numeric_limits<double>::lowest();
   constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
-  r.only({"uid", "fields", "started_at"});
+  r.only({"uid", "fields", "started_at", "actions", "settled_at"});
   const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
   const json* fields = r.object("fields", true);
   const auto started = r.number("started_at", lowest, highest, true);
+  const auto settled = r.number("settled_at", lowest, highest);
+  const auto actions = record.find("actions");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
-  node n{*uid, *fields, *started};
+  node n{*uid, *fields, *started, {}, settled.value_or(-forever)};
+  if (actions != record.end()) {
+    if (!actions->is_array())
+      return failure{api_error::invalid_type, "'" + where + ".actions' must be an array"};
+    for (std::size_t i = 0; i < actions->size(); ++i) {
+      object_task t;
+      const std::string at = where + ".actions[" + std::to_string(i) + "]";
+      if (auto f = task_from_record((*actions)[i], at, t)) return f;
+      const std::string name = t.name;
+      if (!n.actions.emplace(name, std::move(t)).second)
+        return failure{api_error::invalid_value, "'" + at + "' repeats action " + name};
+    }
+  }
   for (auto key : node_live_keys) n.fields.erase(std::string(key));
   out = std::move(n);
   return std::nullopt;

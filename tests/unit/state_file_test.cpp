@@ -549,7 +549,8 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = json::parse(read_all(path_));
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes"}) doc.erase(key);
+  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions"})
+    doc.erase(key);
   write_all(path_, doc.dump());
   start();
   EXPECT_EQ(get("/emulator/v1/databases"), R"({"databases":[1,7]})");
@@ -590,4 +591,30 @@ TEST_F(state_file_test, nodes_survive_a_restart_and_an_older_file_keeps_the_conf
   doc["nodes"] = json::array({{{"uid", 1}, {"fields", json::object()}}});
   write_all(path_, doc.dump());
   EXPECT_THROW(start(), state_file_error);
+}
+
+// A node action mid-run and a cluster action survive a restart: the node
+// goes into maintenance when the task completes, after the restart.
+TEST_F(state_file_test, a_running_node_task_survives_a_restart) {
+  start();
+  using v = http_t::verb;
+  const reply started = call(v::post, "/v1/nodes/1/actions/maintenance_on", "{}");
+  ASSERT_EQ(started.status, http_t::status::ok) << *started.body;
+  ASSERT_EQ(call(v::post, "/v1/cluster/actions/change_master", R"({"node_uid":"1"})").status,
+            http_t::status::ok);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":4})").status,
+            http_t::status::ok);
+  const std::string task_id = json::parse(*started.body)["task_id"];
+  const std::string action = get("/v1/nodes/1/actions/maintenance_on");
+  const std::string cluster = get("/v1/cluster/actions");
+  EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"running")"), std::string::npos);
+
+  start();
+  EXPECT_EQ(get("/v1/nodes/1/actions/maintenance_on"), action);
+  EXPECT_EQ(get("/v1/cluster/actions"), cluster);
+  EXPECT_NE(get("/v1/nodes/1").find(R"("accept_servers":true)"), std::string::npos);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":60})").status,
+            http_t::status::ok);
+  EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"completed")"), std::string::npos);
+  EXPECT_NE(get("/v1/nodes/1").find(R"("accept_servers":false)"), std::string::npos);
 }
