@@ -75,6 +75,9 @@ app::app(config cfg)
   // double the memory of a large seed.
   config_.actions.clear();
   config_.actions.shrink_to_fit();
+  // GET /v1/cluster shows the ports the server was configured with.
+  config_.cluster.http_port = config_.server.http_port;
+  config_.cluster.https_port = config_.server.https_port;
 
   if (!config_.emulator.state_file.empty()) {
     state_ = std::make_unique<state_file>(config_.emulator.state_file, services_);

@@ -7,6 +7,7 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/node.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -135,6 +136,25 @@ void parse_databases(const json& j, std::vector<json>& dbs, const std::string& s
   }
 }
 
+// Each entry is a node as GET /v1/nodes shows it (a pasted answer, or only
+// what differs from the template), or a bare uid for the template's node.
+void parse_nodes(const json& j, std::vector<json>& nodes, const std::string& source) {
+  if (!j.is_array() || j.empty()) {
+    throw config_error(source +
+                       ": 'nodes' must be a non-empty array of nodes (node objects or uids)");
+  }
+  std::set<std::uint64_t> uids;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = "nodes[" + std::to_string(i) + "]";
+    json obj = j[i].is_number() ? json{{"uid", j[i]}} : j[i];
+    node probe;
+    if (auto f = node_from_object(obj, 0, where, probe)) throw_failure(source, *f);
+    if (!uids.insert(probe.uid).second)
+      throw config_error(source + ": '" + where + ".uid' repeats " + dump(obj["uid"]));
+    nodes.push_back(std::move(obj));
+  }
+}
+
 }  // namespace
 
 config parse_config(json doc, const std::string& source) {
@@ -152,6 +172,8 @@ config parse_config(json doc, const std::string& source) {
       parse_users(value, c.users, source);
     } else if (key == "databases") {
       parse_databases(value, c.databases, source);
+    } else if (key == "nodes") {
+      parse_nodes(value, c.nodes, source);
     } else if (key == "actions" || key == "state-machines") {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
@@ -166,7 +188,7 @@ config parse_config(json doc, const std::string& source) {
       // "_comment", "$schema": allowed so config files can carry notes.
     } else {
       throw config_error(source + ": unknown key '" + key +
-                         "' (known: server, emulator, log, users, databases, actions, "
+                         "' (known: server, emulator, log, users, databases, nodes, actions, "
                          "state-machines)");
     }
   }

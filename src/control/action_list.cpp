@@ -103,8 +103,7 @@ reply list_actions(const request_context& ctx) {
     rows.push_back({a.get(), action_group(*a)});
     if (const simulate_plan* plan = a->plan()) {
       const live_state s = evaluate(*plan, a->started_at, ctx.now);
-      if (s.phase != phase::completed && s.phase != phase::failed)
-        running_until = std::max(running_until, s.ended_at);
+      if (is_running(s.phase)) running_until = std::max(running_until, s.ended_at);
     }
   }
   // Stable: within a group, creation order.

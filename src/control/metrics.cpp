@@ -146,6 +146,31 @@ void database_series(std::string& out, const registry_data& data, double now) {
   }
 }
 
+// Nodes as GET /v1/nodes lists them, by status, and those in maintenance.
+void node_series(std::string& out, const registry_data& data, double now) {
+  std::uint64_t active = 0;
+  std::uint64_t decommissioning = 0;
+  std::uint64_t maintenance = 0;
+  for (const auto& [uid, n] : data.nodes) {
+    const node_view v = view_of(*n, now);
+    if (!v.visible) continue;
+    if (v.status == "decommissioning") {
+      ++decommissioning;
+    } else {
+      ++active;
+    }
+    const auto it = n->fields.find("accept_servers");
+    const bool stored = it == n->fields.end() || !it->is_boolean() || it->get<bool>();
+    if (!v.accept_servers.value_or(stored)) ++maintenance;
+  }
+  header(out, "reemu_nodes", "gauge", "Nodes, as GET /v1/nodes lists them, by status.");
+  sample(out, "reemu_nodes", label("status", "active"), std::to_string(active));
+  sample(out, "reemu_nodes", label("status", "decommissioning"), std::to_string(decommissioning));
+  header(out, "reemu_nodes_in_maintenance", "gauge",
+         "Nodes whose accept_servers is false (maintenance_on completed).");
+  sample(out, "reemu_nodes_in_maintenance", {}, std::to_string(maintenance));
+}
+
 void state_series(std::string& out, const services& svc, const registry_data& data, double now) {
   header(out, "reemu_fault_hits_total", "counter",
          "Requests each fault rule of the table has delayed, failed or dropped, by rule id.");
@@ -155,6 +180,7 @@ void state_series(std::string& out, const services& svc, const registry_data& da
   }
   action_series(out, data, now);
   database_series(out, data, now);
+  node_series(out, data, now);
   header(out, "reemu_journal_entries", "gauge", "Requests held in the journal.");
   sample(out, "reemu_journal_entries", {}, std::to_string(svc.journal.size()));
   header(out, "reemu_journal_bytes", "gauge",

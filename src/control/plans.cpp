@@ -17,7 +17,8 @@ namespace {
 using http_t::status;
 
 // A rule from a POST body, checked whole: the simulate block must shape the
-// template it names (SMCreateBDB's when it names none).
+// template it names (SMCreateBDB's when it names none): a state machine's, or
+// a task's the emulated API starts (export, import, node and cluster actions).
 std::optional<failure> parse_rule(const json& body, plan_rule& out) {
   object_reader r(body);
   r.only({"name", "object_name", "simulate", "times"});
@@ -28,9 +29,9 @@ std::optional<failure> parse_rule(const json& body, plan_rule& out) {
   if (r.failed()) return r.error();
   const std::string template_name = name ? *name : "SMCreateBDB";
   const action_template* t = find_template(template_name);
-  if (!t || t->kind != action_kind::state_machine) {
+  if (!t) {
     return failure{api_error::unknown_template,
-                   "'name' must name a state-machine template, got \"" + template_name + "\""};
+                   "'name' must name a template, got \"" + template_name + "\""};
   }
   if (times && *times == 0)
     return failure{api_error::invalid_value, "'times' must be >= 1 (leave it out for every match)"};

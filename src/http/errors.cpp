@@ -23,6 +23,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::not_found, "action_not_found"};
     case api_error::db_not_exist:
       return {status::not_found, "db_not_exist"};
+    case api_error::node_not_found:
+      return {status::not_found, "node_not_found"};
     case api_error::not_found:
       return {status::not_found, "not_found"};
     case api_error::method_not_allowed:
@@ -45,6 +47,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::conflict, "port_unavailable"};
     case api_error::busy:
       return {status::conflict, "busy"};
+    case api_error::action_in_progress:
+      return {status::conflict, "action_in_progress"};
     case api_error::wrong_cluster_state_id:
       return {status::conflict, "wrong_cluster_state_id"};
     case api_error::header_too_large:

@@ -49,10 +49,12 @@ void put_transfer_fields(json& out, const bdb_operation& op, const live_state& l
   std::string status = prefix + "ing";
   if (live.phase == phase::waiting || live.phase == phase::starting) status = "initializing";
   if (live.phase == phase::completed) status = "succeeded";
-  if (live.phase == phase::failed) status = "failed";
+  if (live.phase == phase::failed || live.phase == phase::cancelled) status = "failed";
   out[prefix + "_status"] = status;
   out[prefix + "_progress"] = live.phase == phase::completed ? 100.0 : live.progress;
-  out[prefix + "_failure_reason"] = live.phase == phase::failed ? op.plan.error : std::string();
+  out[prefix + "_failure_reason"] = live.phase == phase::failed      ? op.plan.error
+                                    : live.phase == phase::cancelled ? std::string("cancelled")
+                                                                     : std::string();
 }
 
 }  // namespace
@@ -71,6 +73,7 @@ bdb_view view_of(const database& db, double now) noexcept {
     case phase::waiting:
     case phase::starting:
     case phase::running:
+    case phase::cancelling:
       v.busy = true;
       v.status = running_status(op);
       break;
@@ -78,7 +81,8 @@ bdb_view view_of(const database& db, double now) noexcept {
       v.visible = !starts(op, "SMDeleteBDB");
       break;
     case phase::failed:
-      // A failed create leaves a database that never served; any other
+    case phase::cancelled:
+      // A failed (or cancelled) create leaves a database that never served; any other
       // failed machine leaves the database as it was, active.
       if (starts(op, "SMCreateBDB")) v.status = "creation-failed";
       break;

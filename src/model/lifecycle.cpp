@@ -6,8 +6,13 @@
 //   end               completed (R + n*d) or failed (R + (k+1)*d at step k)
 //   [end, end+retain) still visible; invisible from end+retain on (retain is
 //                     retain_failed_seconds after a failure)
+//
+// A cancel asked at C = start + cancel_after, before the end: the walk as
+// above until C, cancelling from C to B, the end of the phase or step C falls
+// in, cancelled from B on (B is then the end, with retain_failed_seconds).
 #include "reemu/model/lifecycle.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace reemu {
@@ -30,6 +35,10 @@ std::string_view status_name(action_kind kind, reemu::phase p) noexcept {
       return "completed";
     case phase::failed:
       return "failed";
+    case phase::cancelling:
+      return sm ? "active" : "cancelling";
+    case phase::cancelled:
+      return sm ? "failed" : "cancelled";
   }
   return "unknown";
 }
@@ -45,6 +54,7 @@ std::string validate_plan(const simulate_plan& plan) {
   if (!(plan.retain_seconds >= 0)) return "simulate.retain_seconds must be a number >= 0";
   if (!(plan.retain_failed_seconds >= 0))
     return "simulate.retain_failed_seconds must be a number >= 0";
+  if (!(plan.cancel_after >= 0)) return "simulate.cancel_after_seconds must be a number >= 0";
   if (plan.fails && plan.fail_at_step >= plan.steps.size()) {
     return "simulate.fail_at_step must be an index into simulate.steps (0.." +
            std::to_string(plan.steps.size() - 1) + ")";
@@ -52,7 +62,10 @@ std::string validate_plan(const simulate_plan& plan) {
   return {};
 }
 
-live_state evaluate(const simulate_plan& plan, double started_at, double now) noexcept {
+namespace {
+
+// The walk without a cancel.
+live_state walk(const simulate_plan& plan, double started_at, double now) noexcept {
   live_state s;
   const std::size_t n = plan.steps.size();
   const double d = plan.step_seconds;
@@ -109,6 +122,54 @@ live_state evaluate(const simulate_plan& plan, double started_at, double now) no
     s.valid_from = gone;
   }
   return s;
+}
+
+// The end of the phase or step the clock time `c` falls in, at most `end`.
+double cancel_boundary(const simulate_plan& plan, double started_at, double c,
+                       double end) noexcept {
+  const double queued_until = started_at + plan.pending_seconds;
+  const double run_start = queued_until + plan.starting_seconds;
+  double b = end;
+  if (c < queued_until) {
+    b = queued_until;
+  } else if (c < run_start) {
+    b = run_start;
+  } else {
+    const double i = std::floor((c - run_start) / plan.step_seconds);
+    b = run_start + (i + 1) * plan.step_seconds;
+  }
+  return std::min(std::max(b, c), end);
+}
+
+}  // namespace
+
+live_state evaluate(const simulate_plan& plan, double started_at, double now) noexcept {
+  live_state s = walk(plan, started_at, now);
+  if (!std::isfinite(plan.cancel_after)) return s;
+  const double c = started_at + plan.cancel_after;
+  const double end = s.ended_at;
+  if (c >= end) return s;  // asked once it had ended: nothing to cancel
+  if (now < c) {
+    s.valid_until = std::min(s.valid_until, c);
+    return s;
+  }
+  live_state at = walk(plan, started_at, c);  // where the cancel found it
+  const double b = cancel_boundary(plan, started_at, c, end);
+  at.ended_at = b;
+  at.heartbeat = c;
+  if (now < b) {
+    at.phase = phase::cancelling;
+    at.valid_from = c;
+    at.valid_until = b;
+    return at;
+  }
+  at.phase = phase::cancelled;
+  at.heartbeat = b;
+  const double gone = b + plan.retain_failed_seconds;
+  at.visible = now < gone;
+  at.valid_from = at.visible ? b : gone;
+  at.valid_until = at.visible ? gone : forever;
+  return at;
 }
 
 }  // namespace reemu

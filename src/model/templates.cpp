@@ -67,6 +67,16 @@ const std::vector<action_template>& templates() {
        plan({"drain_shards", "migrate_endpoints", "stop_services", "done"}, 3, 1, 1, 3600)},
       {"maintenance_off", action_kind::task,
        plan({"start_services", "restore_shards", "done"}, 3, 1, 1, 3600)},
+      // The other node actions (POST /v1/nodes/{uid}/actions/remove and
+      // enslave_node) and the cluster's change_master; their step names are
+      // the emulator's (tasks do not show them).
+      {"remove_node", action_kind::task,
+       plan({"migrate_shards", "migrate_endpoints", "stop_services", "leave_cluster"}, 3, 1, 1,
+            3600)},
+      {"enslave_node", action_kind::task,
+       plan({"failover_masters", "update_endpoints", "done"}, 2, 1, 1, 3600)},
+      {"change_master", action_kind::task,
+       plan({"elect_master", "update_ccs", "done"}, 2, 1, 1, 3600)},
       {"module_installation", action_kind::task,
        plan({"download", "validate", "install", "register"}, 2, 1, 1, 3600)},
   };

@@ -191,7 +191,8 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
                                       std::string_view where) {
   object_reader r(block, std::string(where));
   r.only({"steps", "step_seconds", "pending_seconds", "starting_seconds", "outcome", "fail_at_step",
-          "error", "error_code", "retain_seconds", "retain_failed_seconds"});
+          "error", "error_code", "retain_seconds", "retain_failed_seconds",
+          "cancel_after_seconds"});
   constexpr double max_seconds = 10.0 * 365 * 24 * 3600;
   simulate_plan p = plan;
   if (auto v = r.string_list("steps")) p.steps = std::move(*v);
@@ -200,6 +201,7 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
   if (auto v = r.number("starting_seconds", 0, max_seconds)) p.starting_seconds = *v;
   if (auto v = r.number("retain_seconds", 0, max_seconds)) p.retain_seconds = *v;
   if (auto v = r.number("retain_failed_seconds", 0, max_seconds)) p.retain_failed_seconds = *v;
+  if (auto v = r.number("cancel_after_seconds", 0, max_seconds)) p.cancel_after = *v;
   if (auto v = r.string("error")) p.error = *v;
   if (auto v = r.string("error_code")) p.error_code = *v;
   const auto outcome = r.string("outcome");
@@ -255,6 +257,7 @@ json to_simulate_block(const simulate_plan& plan) {
             {"error", plan.error},
             {"error_code", plan.error_code}};
   if (plan.fails) j["fail_at_step"] = plan.fail_at_step;
+  if (std::isfinite(plan.cancel_after)) j["cancel_after_seconds"] = number_value(plan.cancel_after);
   return j;
 }
 

@@ -128,8 +128,8 @@ json render_v1(const action& a, double now, validity* v) {
       out["progress"] = number_value(s.progress);
       out["state"] = plan.steps[s.step];
     }
-    if (s.phase == phase::failed) {
-      out["error"] = plan.error;
+    if (s.phase == phase::failed || s.phase == phase::cancelled) {
+      out["error"] = s.phase == phase::failed ? plan.error : std::string("cancelled");
     } else {
       out.erase("error");
     }

@@ -143,6 +143,32 @@ void read_databases(const json& list, int version, double now, const cluster_set
   }
 }
 
+// Nodes (node_record each), from version 3 on; a file without them keeps
+// the config's nodes.
+void read_nodes(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "nodes[" + std::to_string(i) + "]";
+    node n;
+    if (auto f = node_from_record(list[i], where, n)) fail(source, f->description);
+    const std::uint64_t uid = n.uid;
+    if (!d.nodes.emplace(uid, std::make_shared<const node>(std::move(n))).second)
+      fail(source, "'" + where + "' repeats node uid " + std::to_string(uid));
+  }
+  if (d.nodes.empty()) fail(source, "'nodes' must hold at least one node");
+}
+
+// The cluster's actions (task_record each), from version 3 on.
+void read_cluster_tasks(const json& list, registry_data& d, const std::string& source) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "cluster_actions[" + std::to_string(i) + "]";
+    object_task t;
+    if (auto f = task_from_record(list[i], where, t)) fail(source, f->description);
+    const std::string name = t.name;
+    if (!d.cluster_tasks.emplace(name, std::move(t)).second)
+      fail(source, "'" + where + "' repeats action " + name);
+  }
+}
+
 void read_plans(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "plans[" + std::to_string(i) + "]";
@@ -257,6 +283,19 @@ json databases_json(const registry_data& d, double now) {
   return out;
 }
 
+json nodes_json(const registry_data& d, double now) {
+  json out = json::array();
+  for (const auto& [uid, n] : d.nodes)
+    if (view_of(*n, now).visible) out.push_back(node_record(*n));  // a removed one is gone
+  return out;
+}
+
+json cluster_tasks_json(const registry_data& d) {
+  json out = json::array();
+  for (const auto& [name, t] : d.cluster_tasks) out.push_back(task_record(t));
+  return out;
+}
+
 json plans_json(const registry_data& d) {
   json out = json::array();
   for (const auto& p : d.plan_rules) out.push_back(to_json(p));
@@ -315,6 +354,8 @@ void capture_state(const services& svc, std::string& out) {
                      {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
                      {"users", std::move(users)},
                      {"databases", std::move(databases)},
+                     {"nodes", nodes_json(d, now)},
+                     {"cluster_actions", cluster_tasks_json(d)},
                      {"plans", std::move(plans)},
                      {"cluster_state_id", d.cluster_state_id},
                      {"bdb_uid_high", d.bdb_uid_high},
@@ -350,7 +391,7 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
     top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
   } else {
     top.only({"format", "version", "clock", "users", "databases", "actions", "faults", "plans",
-              "cluster_state_id", "bdb_uid_high"});
+              "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions"});
   }
   const json* clock_block = top.object("clock", true);
   if (top.failed()) fail(source, top.error()->description);
@@ -369,6 +410,12 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
     read_plans(array_at(doc, "plans", source), d, source);
     read_counters(doc, d, source);
   }
+  if (v != 2 && doc.contains("nodes"))
+    read_nodes(array_at(doc, "nodes", source), d, source);
+  else
+    d.nodes = svc.registry.snapshot()->data().nodes;  // an older file: the config's nodes
+  if (v != 2 && doc.contains("cluster_actions"))
+    read_cluster_tasks(array_at(doc, "cluster_actions", source), d, source);
   read_actions(array_at(doc, "actions", source), d, source);
   auto rules = read_faults(array_at(doc, "faults", source), source);
 

@@ -177,6 +177,12 @@ TEST(config, bad_documents_name_the_key_and_value) {
       row{R"({"databases": [1, {"uid": 1}]})", {"databases[1].uid", "repeats 1"}},
       row{R"({"databases": [{"name": "x"}]})", {"databases[0]", "'uid' is required"}},
       row{R"({"databases": [{"uid": 3, "memory_size": "1G"}]})", {"databases[0]", "memory_size"}},
+      row{R"({"nodes": []})", {"nodes", "non-empty"}},
+      row{R"({"nodes": {}})", {"nodes", "array"}},
+      row{R"({"nodes": [1, {"uid": 1}]})", {"nodes[1].uid", "repeats 1"}},
+      row{R"({"nodes": [0]})", {"nodes[0].uid", "1"}},
+      row{R"({"nodes": [{"uid": 2, "adr": "x"}]})", {"nodes[0].adr", "not a node field"}},
+      row{R"({"nodes": [{"uid": 2, "cores": "14"}]})", {"nodes[0].cores", "14"}},
       row{R"({"emulator": {"cluster_name": ""}})", {"cluster_name"}},
       row{R"({"actions": [{"action_uid": "x", "name": "a"}, {"action_uid": "x", "name": "b"}]})",
           {"action_uid", "\"x\""}},
@@ -381,4 +387,25 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
   // The database the delete capture works on is known, so /v1/actions/bdb/2 answers.
   EXPECT_TRUE(state->data().databases.contains(2));
   EXPECT_TRUE(state->data().databases.contains(1));
+  // The seed actions name nodes 1 and 2: the default file has three nodes.
+  ASSERT_EQ(state->data().nodes.size(), 3u);
+  EXPECT_EQ(render_node(*state->data().nodes.at(2), 1'800'000'000)["addr"], "192.168.16.3");
+}
+
+TEST(config, without_nodes_the_cluster_has_the_captured_node) {
+  const config c = parse_config(json::object(), "t.json");
+  const registry_data d = make_seed(c, 1'800'000'000);
+  ASSERT_EQ(d.nodes.size(), 1u);
+  EXPECT_EQ(render_node(*d.nodes.at(1), 1'800'000'000),
+            json::parse(reemu::test::capture("node_single.json")));
+}
+
+TEST(config, nodes_are_seeded_as_given) {
+  const config c = parse_config(
+      json::parse(R"({"nodes": [{"uid": 4, "addr": "10.1.1.4", "uptime": 5}, 7]})"), "t.json");
+  const registry_data d = make_seed(c, 100);
+  ASSERT_EQ(d.nodes.size(), 2u);
+  EXPECT_EQ(render_node(*d.nodes.at(4), 110)["uptime"], 15);
+  EXPECT_EQ(render_node(*d.nodes.at(4), 110)["addr"], "10.1.1.4");
+  EXPECT_EQ(render_node(*d.nodes.at(7), 110)["addr"], "192.168.16.2");
 }

@@ -435,3 +435,62 @@ TEST(lifecycle, parse_simulate_uses_the_where_prefix) {
   ASSERT_TRUE(f.has_value());
   EXPECT_NE(f->description.find("actions[3].simulate.bogus"), std::string::npos) << f->description;
 }
+
+// A cancel: the walk until it is asked, cancelling until the end of the
+// step it came in, then cancelled and kept as long as a failure.
+TEST(lifecycle, a_cancel_ends_the_walk_at_the_end_of_its_step) {
+  simulate_plan p = simple_plan(4, 10);
+  p.pending_seconds = 1;
+  p.starting_seconds = 1;
+  p.retain_failed_seconds = 100;
+  p.cancel_after = 2 + 15;  // in step 1 (run start t0+2, step 1 from t0+12 to t0+22)
+  EXPECT_EQ(evaluate(p, t0, t0 + 16).phase, phase::running);
+  const live_state cancelling = evaluate(p, t0, t0 + 17);
+  EXPECT_EQ(cancelling.phase, phase::cancelling);
+  EXPECT_EQ(cancelling.step, 1u);
+  EXPECT_EQ(cancelling.progress, 25);
+  EXPECT_EQ(cancelling.ended_at, t0 + 22);
+  EXPECT_EQ(evaluate(p, t0, just_before(t0 + 22)).phase, phase::cancelling);
+  const live_state cancelled = evaluate(p, t0, t0 + 22);
+  EXPECT_EQ(cancelled.phase, phase::cancelled);
+  EXPECT_EQ(cancelled.progress, 25);
+  EXPECT_TRUE(cancelled.visible);
+  EXPECT_FALSE(evaluate(p, t0, t0 + 122).visible);
+  EXPECT_EQ(status_name(action_kind::task, phase::cancelling), "cancelling");
+  EXPECT_EQ(status_name(action_kind::task, phase::cancelled), "cancelled");
+  EXPECT_FALSE(is_running(phase::cancelled));
+  EXPECT_TRUE(is_running(phase::cancelling));
+  for (double now : {t0, t0 + 1.5, t0 + 16.0, t0 + 17.0, t0 + 21.0, t0 + 22.0, t0 + 200.0})
+    expect_valid_interval(p, now);
+}
+
+TEST(lifecycle, a_cancel_while_queued_ends_when_the_queue_would_have) {
+  simulate_plan p = simple_plan(2, 10);
+  p.pending_seconds = 4;
+  p.cancel_after = 1;
+  EXPECT_EQ(evaluate(p, t0, t0 + 2).phase, phase::cancelling);
+  EXPECT_EQ(evaluate(p, t0, t0 + 4).phase, phase::cancelled);
+  EXPECT_EQ(evaluate(p, t0, t0 + 4).progress, 0);
+}
+
+TEST(lifecycle, a_cancel_after_the_end_changes_nothing) {
+  simulate_plan p = simple_plan(2, 10);
+  p.cancel_after = 20;  // the walk ends at t0+20
+  EXPECT_EQ(evaluate(p, t0, t0 + 25).phase, phase::completed);
+  p.fails = true;
+  p.fail_at_step = 0;
+  p.cancel_after = 15;  // failed at t0+10
+  EXPECT_EQ(evaluate(p, t0, t0 + 25).phase, phase::failed);
+}
+
+TEST(lifecycle, cancel_after_round_trips_through_the_simulate_block) {
+  simulate_plan p = simple_plan(2, 10);
+  EXPECT_FALSE(to_simulate_block(p).contains("cancel_after_seconds"));
+  p.cancel_after = 3.5;
+  const json block = to_simulate_block(p);
+  EXPECT_EQ(block["cancel_after_seconds"], 3.5);
+  simulate_plan back;
+  ASSERT_FALSE(parse_simulate(block, back));
+  EXPECT_EQ(back.cancel_after, 3.5);
+  EXPECT_TRUE(parse_simulate(json{{"steps", {"a"}}, {"cancel_after_seconds", -1}}, back));
+}

@@ -102,6 +102,12 @@ TEST(metrics, exposition_of_a_known_sequence) {
     db.uid = uid;  // no operation: active
     d.databases[uid] = std::make_shared<const database>(std::move(db));
   }
+  for (const std::uint64_t uid : {1, 2}) {
+    node n;
+    n.uid = uid;
+    if (uid == 2) n.fields["accept_servers"] = false;  // in maintenance
+    d.nodes[uid] = std::make_shared<const node>(std::move(n));
+  }
   d.add(make_static_action("t1", action_kind::task,
                            {{"name", "retry_bdb"}, {"status", "completed"}}));
   d.add(make_static_action("s1", action_kind::state_machine,
@@ -177,6 +183,14 @@ TEST(metrics, exposition_of_a_known_sequence) {
       "reemu_databases_by_status{status=\"delete-pending\"} 0\n"
       "reemu_databases_by_status{status=\"import-pending\"} 0\n"
       "reemu_databases_by_status{status=\"pending\"} 0\n"
+      "# HELP reemu_nodes Nodes, as GET /v1/nodes lists them, by status.\n"
+      "# TYPE reemu_nodes gauge\n"
+      "reemu_nodes{status=\"active\"} 2\n"
+      "reemu_nodes{status=\"decommissioning\"} 0\n"
+      "# HELP reemu_nodes_in_maintenance Nodes whose accept_servers is false (maintenance_on "
+      "completed).\n"
+      "# TYPE reemu_nodes_in_maintenance gauge\n"
+      "reemu_nodes_in_maintenance 1\n"
       "# HELP reemu_journal_entries Requests held in the journal.\n"
       "# TYPE reemu_journal_entries gauge\n"
       "reemu_journal_entries 1\n"

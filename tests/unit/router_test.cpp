@@ -174,7 +174,7 @@ TEST(router, captures_are_decoded_parameters) {
 // control API is off (container health checks, the API description).
 bool is_public(std::string_view p) {
   return p == "/emulator/v1/health" || p == "/emulator/v1/openapi.json" ||
-         p == "/emulator/v1/openapi.yaml";
+         p == "/emulator/v1/openapi.yaml" || p == "/v1/bootstrap";
 }
 
 TEST(router, route_permissions) {
@@ -209,6 +209,25 @@ TEST(router, route_permissions) {
           {"POST /v1/bdbs/{uid}/actions/export", "start_bdb_export"},
           {"POST /v1/bdbs/{uid}/actions/import", "start_bdb_import"},
           {"POST /v1/bdbs/{uid}/command", "update_bdb_with_action"},
+      };
+      ASSERT_TRUE(expected.contains(key)) << key;
+      EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
+    } else if (p.starts_with("/v1/nodes") || p.starts_with("/v1/cluster")) {
+      // The reference's permission for each node and cluster route.
+      const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
+      const std::map<std::string, std::string_view> expected = {
+          {"GET /v1/nodes", "view_all_nodes_info"},
+          {"GET /v1/nodes/actions", "view_status_of_all_node_actions"},
+          {"GET /v1/nodes/{uid}", "view_node_info"},
+          {"GET /v1/nodes/{uid}/actions", "view_status_of_node_action"},
+          {"GET /v1/nodes/{uid}/actions/{action}", "view_status_of_node_action"},
+          {"POST /v1/nodes/{uid}/actions/{action}", "start_node_action"},
+          {"DELETE /v1/nodes/{uid}/actions/{action}", "cancel_node_action"},
+          {"GET /v1/cluster", "view_cluster_info"},
+          {"GET /v1/cluster/actions", "view_status_of_cluster_action"},
+          {"GET /v1/cluster/actions/{action}", "view_status_of_cluster_action"},
+          {"POST /v1/cluster/actions/{action}", "start_cluster_action"},
+          {"DELETE /v1/cluster/actions/{action}", "cancel_cluster_action"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -19,6 +19,8 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/model/node.hpp"
+#include "reemu/model/registry.hpp"
 
 using namespace reemu;
 namespace fs = std::filesystem;
@@ -547,7 +549,8 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = json::parse(read_all(path_));
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high"}) doc.erase(key);
+  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions"})
+    doc.erase(key);
   write_all(path_, doc.dump());
   start();
   EXPECT_EQ(get("/emulator/v1/databases"), R"({"databases":[1,7]})");
@@ -555,4 +558,63 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/1").status,
             http_t::status::no_content);
   EXPECT_EQ(json::parse(read_all(path_))["version"], state_version);  // saved as version 3
+}
+
+// Nodes are saved with their fields and start time; a version 3 file saved
+// before nodes were kept takes them from the config.
+TEST_F(state_file_test, nodes_survive_a_restart_and_an_older_file_keeps_the_configs) {
+  start();
+  app_.reset();
+  json doc = json::parse(read_all(path_));
+  ASSERT_EQ(doc["nodes"].size(), 1u);  // the config has no "nodes": the captured node 1
+  EXPECT_EQ(doc["nodes"][0]["uid"], 1);
+  doc["nodes"] = json::array({{{"uid", 1}, {"fields", {{"addr", "10.9.9.1"}}}, {"started_at", 5}},
+                              {{"uid", 4}, {"fields", json::object()}, {"started_at", 6}}});
+  write_all(path_, doc.dump());
+  start();
+  const auto nodes = [&] { return app_->svc().registry.snapshot()->data().nodes; };
+  ASSERT_EQ(nodes().size(), 2u);
+  EXPECT_EQ(render_node(*nodes().at(1), 10)["addr"], "10.9.9.1");
+  EXPECT_EQ(render_node(*nodes().at(4), 10)["uptime"], 4);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/clock/advance", R"({"seconds":1})").status,
+            http_t::status::ok);  // a change: the state is saved
+  EXPECT_EQ(json::parse(read_all(path_))["nodes"], doc["nodes"]);
+
+  app_.reset();
+  doc.erase("nodes");
+  write_all(path_, doc.dump());
+  start();
+  ASSERT_EQ(nodes().size(), 1u);
+  EXPECT_EQ(render_node(*nodes().at(1), 10)["addr"], "192.168.16.2");
+
+  app_.reset();
+  doc["nodes"] = json::array({{{"uid", 1}, {"fields", json::object()}}});
+  write_all(path_, doc.dump());
+  EXPECT_THROW(start(), state_file_error);
+}
+
+// A node action mid-run and a cluster action survive a restart: the node
+// goes into maintenance when the task completes, after the restart.
+TEST_F(state_file_test, a_running_node_task_survives_a_restart) {
+  start();
+  using v = http_t::verb;
+  const reply started = call(v::post, "/v1/nodes/1/actions/maintenance_on", "{}");
+  ASSERT_EQ(started.status, http_t::status::ok) << *started.body;
+  ASSERT_EQ(call(v::post, "/v1/cluster/actions/change_master", R"({"node_uid":"1"})").status,
+            http_t::status::ok);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":4})").status,
+            http_t::status::ok);
+  const std::string task_id = json::parse(*started.body)["task_id"];
+  const std::string action = get("/v1/nodes/1/actions/maintenance_on");
+  const std::string cluster = get("/v1/cluster/actions");
+  EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"running")"), std::string::npos);
+
+  start();
+  EXPECT_EQ(get("/v1/nodes/1/actions/maintenance_on"), action);
+  EXPECT_EQ(get("/v1/cluster/actions"), cluster);
+  EXPECT_NE(get("/v1/nodes/1").find(R"("accept_servers":true)"), std::string::npos);
+  ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":60})").status,
+            http_t::status::ok);
+  EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"completed")"), std::string::npos);
+  EXPECT_NE(get("/v1/nodes/1").find(R"("accept_servers":false)"), std::string::npos);
 }

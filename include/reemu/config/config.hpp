@@ -64,6 +64,8 @@ struct config {
   std::vector<seed_user> users;
   reemu::cluster_settings cluster;  // emulator.cluster_name, emulator.accept_unknown_fields
   std::vector<json> databases;      // bdb objects (a bare uid becomes {"uid":N}), checked
+  std::vector<json> nodes;          // node objects (a bare uid becomes {"uid":N}), checked;
+                                    // empty: the key was absent (one node, uid 1)
   std::vector<wire_entry> actions;  // tasks and state machines, in file order
   std::string source;               // the file it came from, for messages
 };

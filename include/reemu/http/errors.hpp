@@ -16,6 +16,7 @@ enum class api_error {
   insufficient_permissions,  // 403
   action_not_found,          // 404
   db_not_exist,              // 404
+  node_not_found,            // 404: no node with that uid (the emulator's code)
   not_found,                 // 404, unknown route
   method_not_allowed,        // 405
   bad_request,               // 400, malformed target or request
@@ -29,6 +30,7 @@ enum class api_error {
   uid_exists,              // 409
   port_unavailable,        // 409
   busy,                    // 409: the database's state machine runs
+  action_in_progress,      // 409: a node or cluster action of that kind runs
   wrong_cluster_state_id,  // 409
   body_too_large,          // 413
   service_unavailable,     // 503, connection cap reached

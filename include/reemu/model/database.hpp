@@ -68,6 +68,8 @@ json to_json(const plan_rule& rule);
 struct cluster_settings {
   std::string name = "docker-cluster";  // endpoints' dns_name: redis-<port>.<name>
   bool accept_unknown_fields = false;   // bodies with unknown bdb fields are accepted
+  std::uint16_t http_port = 8080;       // GET /v1/cluster's cnm_http_port: the server's
+  std::uint16_t https_port = 9443;      // and cnm_https_port (0: the capture's)
 };
 
 // The keys render_bdb computes; never stored in `fields`.

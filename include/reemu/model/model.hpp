@@ -56,6 +56,11 @@ struct simulate_plan {
   // from a success, so even a machine that vanishes on success (SMDeleteBDB)
   // stays visible as failed.
   double retain_failed_seconds = 3600;
+  // A cancel asked this many seconds after the start (forever: none). A task
+  // then shows cancelling until the end of the phase or step it is in, and
+  // is cancelled from then on (kept retain_failed_seconds); a cancel asked
+  // at or after the natural end changes nothing.
+  double cancel_after = forever;
 };
 
 // A static action's body: its v1 wire object as text, serialised once when

@@ -21,6 +21,7 @@
 #include "reemu/http/errors.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/node.hpp"
 
 namespace reemu {
 
@@ -38,6 +39,8 @@ struct registry_data {
       by_uid;
   user_map users;
   database_map databases;
+  node_map nodes;                     // the cluster's nodes, from the config
+  task_slots cluster_tasks;           // the latest cluster action of each name (change_master)
   std::vector<plan_rule> plan_rules;  // in the order they were added
   std::uint64_t next_plan_rule_id = 1;
   // The cluster-wide counter a real cluster sends as the cluster-state-id

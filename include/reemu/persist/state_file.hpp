@@ -36,7 +36,8 @@ class state_file_error : public std::runtime_error {
 inline constexpr std::string_view state_format = "re-actions-emulator-state";
 // Version 3 keeps each database whole (its fields, times and running state
 // machine), the plan rules, the cluster-state-id and the highest database
-// uid. Version 2 (databases as uids) is still read: its databases come back
+// uid, and (since nodes came) the nodes; a version 3 file without "nodes"
+// keeps the config's. Version 2 (databases as uids) is still read: its databases come back
 // with the template's fields. Both store each password as
 // "pbkdf2-sha256$ITERATIONS$SALT$HASH"; version 1 held unsalted SHA-256
 // digests and is refused with a message.
