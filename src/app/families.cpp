@@ -4,6 +4,8 @@
 #include "reemu/api/actions.hpp"
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
+#include "reemu/api/modules.hpp"
+#include "reemu/api/shards.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
@@ -27,6 +29,8 @@ const std::vector<route_family>& route_families() {
       {"actions", &actions_routes, &always},         // /v1/actions…, /v2/actions…
       {"bdbs", &bdbs_routes, &always},               // /v1/bdbs…
       {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
+      {"shards", &shards_routes, &always},           // /v1/shards…
+      {"modules", &modules_routes, &always},         // /v1/modules…
       {"health", &health_routes, &always},           // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
