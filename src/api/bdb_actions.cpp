@@ -26,9 +26,10 @@ reply start_on_active(const request_context& ctx, std::string_view name) {
 }
 
 // A blueprint answer: the array, with the cluster-state-id header every
-// answer carries.
-reply blueprint_reply(const database& db) {
-  return json_reply(status::ok, shards_blueprint_of(db.fields));
+// answer carries. The shards are placed as a fresh placement would put them
+// on the cluster's nodes.
+reply blueprint_reply(const request_context& ctx, const database& db) {
+  return json_reply(status::ok, shards_blueprint_of(db.fields, db.uid, ctx.state->data().nodes));
 }
 
 // The revamp body: the placement subset of a bdb; shards_count >= 1.
@@ -133,7 +134,7 @@ reply rebalance_bdb(const request_context& ctx) {
   if (!dry_run(ctx)) return start_on_active(ctx, "SMUpdateBDB");
   database db;
   if (auto f = dry_run_operation(ctx, needs_active(ctx), db)) return error_reply(*f);
-  return blueprint_reply(db);
+  return blueprint_reply(ctx, db);
 }
 
 reply revamp_bdb(const request_context& ctx) {
@@ -145,7 +146,7 @@ reply revamp_bdb(const request_context& ctx) {
   if (dry_run(ctx)) {
     database db;
     if (auto f = dry_run_operation(ctx, check, db)) return error_reply(*f);
-    return blueprint_reply(db);
+    return blueprint_reply(ctx, db);
   }
   started_operation started;
   if (auto f = start_operation(ctx, "SMUpdateBDB", check, started)) return error_reply(*f);
@@ -158,7 +159,7 @@ reply optimize_placement(const request_context& ctx) {
   if (!db) return error_reply(no_such_bdb(ctx));
   json fields = db->fields;
   if (auto f = apply_placement_query(ctx, fields)) return error_reply(*f);
-  return json_reply(status::ok, shards_blueprint_of(fields));
+  return json_reply(status::ok, shards_blueprint_of(fields, db->uid, ctx.state->data().nodes));
 }
 
 reply upgrade_bdb(const request_context& ctx) {

@@ -129,7 +129,8 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
 // The target is parsed once here; the later stages read the path (faults,
 // messages) and the query from the same parse. Stops with 400 for a target
 // that is no path, 404 for an unknown path, 405 with an Allow header for a
-// known path and another method.
+// known path and another method, and 200 with that Allow header and no body
+// for OPTIONS on a known path.
 // ---------------------------------------------------------------------------
 std::optional<reply> app::route_request(exchange& x) const {
   x.url = parse_target(x.req.target);
@@ -139,6 +140,14 @@ std::optional<reply> app::route_request(exchange& x) const {
   const std::string path(x.url->encoded_path());
   if (match.result == route_match::kind::not_found)
     return error_reply(api_error::not_found, "Route " + path + " does not exist");
+  if (match.result == route_match::kind::method_not_allowed &&
+      x.req.method == http_t::verb::options) {
+    // A real cluster answers OPTIONS on a registered path with the methods
+    // it takes, before authentication (docs/compatibility.md).
+    reply r;
+    r.headers.emplace_back(http_t::to_string(http_t::field::allow), std::move(match.allow));
+    return r;
+  }
   if (match.result == route_match::kind::method_not_allowed) {
     reply r =
         error_reply(api_error::method_not_allowed,

@@ -5,7 +5,9 @@
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/api/shards.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
@@ -31,6 +33,8 @@ const std::vector<route_family>& route_families() {
       {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
       {"nodes", &node_routes, &always},              // /v1/nodes…, node actions
       {"cluster", &cluster_routes, &always},  // /v1/cluster…, cluster actions, /v1/bootstrap
+      {"shards", &shards_routes, &always},    // /v1/shards…
+      {"modules", &modules_routes, &always},  // /v1/modules…
       {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates

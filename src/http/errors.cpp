@@ -51,6 +51,20 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::conflict, "action_in_progress"};
     case api_error::wrong_cluster_state_id:
       return {status::conflict, "wrong_cluster_state_id"};
+    case api_error::db_busy:
+      return {status::conflict, "db_busy"};
+    case api_error::shard_not_exist:
+      return {status::not_found, "shard_not_exist"};
+    case api_error::shard_uids_required:
+      return {status::not_found, "shard_uids_required"};
+    case api_error::failover_shards_different_bdb:
+      return {status::bad_request, "failover_shards_different_bdb"};
+    case api_error::shard_is_slave:
+      return {status::bad_request, "shard_is_slave"};
+    case api_error::node_not_exist:
+      return {status::not_found, "node_not_exist"};
+    case api_error::module_not_exist:
+      return {status::not_found, "module_not_exist"};
     case api_error::header_too_large:
       return {status::request_header_fields_too_large, "header_too_large"};
     case api_error::body_too_large:

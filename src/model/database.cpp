@@ -194,6 +194,34 @@ json to_json(const plan_rule& rule) {
   return out;
 }
 
+namespace {
+
+json placement_record(const std::vector<shard_spot>& spots) {
+  json out = json::array();
+  for (const shard_spot& s : spots)
+    out.push_back({{"node_uid", s.node_uid}, {"role", s.master ? "master" : "slave"}});
+  return out;
+}
+
+std::optional<failure> placement_from_record(const json& list, const std::string& where,
+                                             std::vector<shard_spot>& out) {
+  if (!list.is_array()) return failure{api_error::invalid_type, "'" + where + "' must be an array"};
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    object_reader r(list[i], at);
+    r.only({"node_uid", "role"});
+    const auto node_uid = r.unsigned_integer("node_uid", UINT32_MAX, true);
+    const auto role = r.string("role", true);
+    if (r.failed()) return r.error();
+    if (*role != "master" && *role != "slave")
+      return failure{api_error::invalid_value, "'" + at + ".role' must be master or slave"};
+    out.push_back({*node_uid, *role == "master"});
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 json database_record(const database& db) {
   json r = {{"uid", db.uid},
             {"fields", db.fields},
@@ -204,7 +232,9 @@ json database_record(const database& db) {
                       {"name", db.op->name},
                       {"started_at", number_value(db.op->started_at)},
                       {"simulate", to_simulate_block(db.op->plan)}};
+    if (!db.op->placement.empty()) r["operation"]["placement"] = placement_record(db.op->placement);
   }
+  if (!db.placement.empty()) r["placement"] = placement_record(db.placement);
   return r;
 }
 
@@ -213,7 +243,7 @@ std::optional<failure> database_from_record(const json& record, const std::strin
   constexpr double lowest = std::numeric_limits<double>::lowest();
   constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
-  r.only({"uid", "fields", "created_at", "changed_at", "operation"});
+  r.only({"uid", "fields", "created_at", "changed_at", "operation", "placement"});
   const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
   const json* fields = r.object("fields", true);
   const auto created = r.number("created_at", lowest, highest, true);
@@ -221,10 +251,12 @@ std::optional<failure> database_from_record(const json& record, const std::strin
   const json* op = r.object("operation");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
-  database db{*uid, *fields, *created, *changed, std::nullopt};
+  database db{*uid, *fields, *created, *changed, std::nullopt, {}};
+  if (auto p = record.find("placement"); p != record.end())
+    if (auto f = placement_from_record(*p, where + ".placement", db.placement)) return f;
   if (op) {
     object_reader o(*op, where + ".operation");
-    o.only({"action_uid", "name", "started_at", "simulate"});
+    o.only({"action_uid", "name", "started_at", "simulate", "placement"});
     auto action_uid = o.string("action_uid", true);
     auto name = o.string("name", true);
     const auto started = o.number("started_at", lowest, highest, true);
@@ -232,7 +264,11 @@ std::optional<failure> database_from_record(const json& record, const std::strin
     if (o.failed()) return o.error();
     simulate_plan plan;
     if (auto f = parse_simulate(*simulate, plan, where + ".operation.simulate")) return f;
-    db.op = bdb_operation{std::move(*action_uid), std::move(*name), std::move(plan), *started};
+    db.op = bdb_operation{std::move(*action_uid), std::move(*name), std::move(plan), *started, {}};
+    if (auto p = op->find("placement"); p != op->end()) {
+      if (auto f = placement_from_record(*p, where + ".operation.placement", db.op->placement))
+        return f;
+    }
   }
   for (auto key : bdb_live_keys) db.fields.erase(std::string(key));
   out = std::move(db);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/number.hpp"
@@ -91,6 +92,10 @@ json render_node(const node& n, double now, const std::vector<std::uint64_t>& sh
   out["ram_shard_count"] = shard_uids.size();
   out["flash_shard_count"] = 0;
   return out;
+}
+
+json render_node(const node& n, const registry_data& d, double now) {
+  return render_node(n, now, shard_uids_on_node(d, n.uid, now));
 }
 
 std::optional<failure> node_from_object(const json& obj, double now, const std::string& where,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/shards.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -93,7 +94,7 @@ std::optional<failure> new_database(const registry_data& d, const json& body, do
   }
   const std::uint64_t endpoint_port = port != 0 ? port : free_port(d, now);
   fields["endpoints"] = json::array({make_endpoint(uid, endpoint_port, fields, cluster)});
-  out = database{uid, std::move(fields), now, now, std::nullopt};
+  out = database{uid, std::move(fields), now, now, std::nullopt, {}};
   return std::nullopt;
 }
 
@@ -115,6 +116,7 @@ database database_from_object(json obj, double now, const registry_data& d,
         json::array({make_endpoint(db.uid, port != 0 ? port : free_port(d, now), obj, cluster)});
   }
   db.fields = std::move(obj);
+  assign_shard_uids(d, db);
   return db;
 }
 
@@ -148,7 +150,8 @@ std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
   return plan;
 }
 
-std::string begin_operation(registry_data& d, database db, std::string_view name, double now) {
+std::string begin_operation(registry_data& d, database db, std::string_view name, double now,
+                            std::vector<shard_spot> placement) {
   const std::string object_name = "bdb:" + std::to_string(db.uid);
   simulate_plan fallback;
   fallback.steps = {"init", "done"};  // only reached by a caller's mistake: no template
@@ -163,7 +166,11 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   a.created_at = now;
   d.add(std::move(a));
   settle_transfer(db, now);
-  db.op = bdb_operation{uid, std::string(name), std::move(plan), now};
+  settle_placement(db, now);
+  db.op = bdb_operation{uid, std::string(name), std::move(plan), now, std::move(placement)};
+  // A reshaped database (shards_count, replication) gets new shards; the
+  // placement of the old ones is dropped with them.
+  assign_shard_uids(d, db);
   d.put_database(std::move(db));
   ++d.cluster_state_id;
   return uid;

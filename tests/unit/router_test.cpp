@@ -188,8 +188,10 @@ TEST(router, route_permissions) {
     } else if (p.starts_with("/emulator/")) {
       EXPECT_EQ(r.access, control_api_access);
       EXPECT_EQ(r.access.kind, access_kind::admin);
-    } else if (p.starts_with("/v1/bdbs")) {
-      // The Redis Software reference's permission for each database route.
+    } else if (p.starts_with("/v1/bdbs") || p.starts_with("/v1/shards") ||
+               p.starts_with("/v1/modules")) {
+      // The Redis Software reference's permission for each database, shard
+      // and module route.
       const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
       const std::map<std::string, std::string_view> expected = {
           {"GET /v1/bdbs", "view_all_bdbs_info"},
@@ -209,6 +211,14 @@ TEST(router, route_permissions) {
           {"POST /v1/bdbs/{uid}/actions/export", "start_bdb_export"},
           {"POST /v1/bdbs/{uid}/actions/import", "start_bdb_import"},
           {"POST /v1/bdbs/{uid}/command", "update_bdb_with_action"},
+          {"GET /v1/shards", "view_all_shard_stats"},
+          {"GET /v1/shards/{uid}", "view_shard_stats"},
+          {"POST /v1/shards/actions/migrate", "migrate_shard"},
+          {"POST /v1/shards/actions/failover", "failover_shard"},
+          {"POST /v1/shards/{uid}/actions/migrate", "migrate_shard"},
+          {"POST /v1/shards/{uid}/actions/failover", "failover_shard"},
+          {"GET /v1/modules", "view_cluster_modules"},
+          {"GET /v1/modules/{uid}", "view_cluster_modules"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

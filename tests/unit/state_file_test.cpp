@@ -618,3 +618,34 @@ TEST_F(state_file_test, a_running_node_task_survives_a_restart) {
   EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"completed")"), std::string::npos);
   EXPECT_NE(get("/v1/nodes/1").find(R"("accept_servers":false)"), std::string::npos);
 }
+
+// A migrate pending at a restart completes after it; once the next operation
+// settled it into the database, the placement is kept on its own.
+TEST_F(state_file_test, a_migrated_shard_placement_survives_a_restart) {
+  json doc = json::parse(config_document);
+  doc["emulator"]["state_file"] = path_.string();
+  doc["nodes"] = {1, 2};
+  const auto restart = [&] {
+    app_.reset();
+    app_ = std::make_unique<app>(parse_config(doc, "state_file_test.json"));
+  };
+  const auto node_of_shard_1 = [&] { return json::parse(get("/v1/shards/1"))["node_uid"]; };
+  const auto advance = [&] {
+    ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/clock/advance", R"({"seconds":60})").status,
+              http_t::status::ok);
+  };
+  using v = http_t::verb;
+  restart();
+  ASSERT_EQ(node_of_shard_1(), "1");
+  ASSERT_EQ(call(v::post, "/v1/shards/1/actions/migrate", R"({"target_node_uid":2})").status,
+            http_t::status::ok);
+  restart();
+  EXPECT_EQ(node_of_shard_1(), "1");  // its machine still runs
+  advance();
+  EXPECT_EQ(node_of_shard_1(), "2");
+  ASSERT_EQ(call(v::put, "/v1/bdbs/1", R"({"name":"moved"})").status, http_t::status::ok);
+  EXPECT_NE(read_all(path_).find(R"("placement")"), std::string::npos);
+  restart();
+  advance();
+  EXPECT_EQ(node_of_shard_1(), "2");
+}

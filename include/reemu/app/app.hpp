@@ -5,7 +5,8 @@
 // handle() runs the request through named stages (src/app/app.cpp), each a
 // short function that passes the request on or stops it with its answer:
 //
-//   route         target -> route and path parameters; or 400, 404, 405
+//   route         target -> route and path parameters; or 400, 404, 405, or
+//                 the 200 + Allow of OPTIONS on a known path
 //   fault         a matching fault rule delays, fails or drops the request
 //   authenticate  Basic credentials -> a user; or 401
 //   authorize     may_call(user's role, route's access); or 403

@@ -32,8 +32,16 @@ enum class api_error {
   busy,                    // 409: the database's state machine runs
   action_in_progress,      // 409: a node or cluster action of that kind runs
   wrong_cluster_state_id,  // 409
-  body_too_large,          // 413
-  service_unavailable,     // 503, connection cap reached
+  // Shard and module routes.
+  db_busy,                        // 409: a shard's database runs a state machine
+  shard_not_exist,                // 404
+  shard_uids_required,            // 404: a multi-shard action without shard_uids
+  failover_shards_different_bdb,  // 400
+  shard_is_slave,                 // 400: failover of a replica
+  node_not_exist,                 // 404: a migrate's target_node_uid missing or unknown
+  module_not_exist,               // 404
+  body_too_large,                 // 413
+  service_unavailable,            // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

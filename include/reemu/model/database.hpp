@@ -23,6 +23,14 @@
 
 namespace reemu {
 
+// Where one shard of a database runs, by its place in the database's
+// shard_list: the node and whether it is the master of its slot range.
+struct shard_spot {
+  std::uint64_t node_uid = 0;
+  bool master = true;
+  bool operator==(const shard_spot&) const = default;
+};
+
 // The state machine a database runs, or last ran. The plan is kept with the
 // database, so its status does not depend on the action's retention or on
 // what the control API later does to the action.
@@ -31,6 +39,9 @@ struct bdb_operation {
   std::string name;  // SMCreateBDB, SMUpdateBDB, SMDeleteBDB, …
   simulate_plan plan;
   double started_at = 0;
+  // The shard placement the machine leaves once it completes (a migrate or
+  // a failover); empty: it does not move shards (model/shards.hpp).
+  std::vector<shard_spot> placement;
 };
 
 struct database {
@@ -41,6 +52,9 @@ struct database {
   double created_at = 0;  // clock times, rendered as RFC 3339
   double changed_at = 0;
   std::optional<bdb_operation> op;
+  // Where its shards run when that differs from the default placement
+  // (after a migrate or a failover completed); empty: the default.
+  std::vector<shard_spot> placement;
 };
 
 // Databases by uid. Values are shared and immutable: a registry write copies
@@ -122,7 +136,9 @@ json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
 
 // The database as the state file keeps it and the control API shows it:
 // {"uid","fields","created_at","changed_at"} plus, when it has one,
-// "operation": {"action_uid","name","started_at","simulate"}. Round-trips
+// "operation": {"action_uid","name","started_at","simulate"} (and the
+// pending "placement"), and "placement" when it is not the default: a list
+// of {"node_uid","role"}. Round-trips
 // through database_from_record.
 json database_record(const database& db);
 

@@ -72,6 +72,13 @@ json render_node(const node& n, double now);
 // as given), shard_count and ram_shard_count its size, flash_shard_count 0.
 json render_node(const node& n, double now, const std::vector<std::uint64_t>& shard_uids);
 
+struct registry_data;
+
+// The node as the cluster `d` runs it at `now`: its shard_list, shard_count
+// and ram_shard_count are the shards the databases of `d` place on it
+// (shard_uids_on_node, model/shards.hpp).
+json render_node(const node& n, const registry_data& d, double now);
+
 // A node from a config entry (an object with a uid, template keys only, each
 // of the template's JSON type; "uptime", the template's when absent, sets
 // started_at to now - uptime).

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reemu/http/errors.hpp"
 #include "reemu/model/registry.hpp"
@@ -41,8 +42,12 @@ std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
 // state. `name` must have a template: a state machine's makes a state
 // machine; a task's (export_bdb, import_bdb) makes a task with action_type
 // "other", which /v2/actions lists and the v1 lists leave out. Returns the
-// new action's uid.
-std::string begin_operation(registry_data& d, database db, std::string_view name, double now);
+// new action's uid. A machine that moves shards (migrate, failover) gives
+// the `placement` it leaves once completed (model/shards.hpp); the placement
+// a completed one left is kept, and a database whose shape changed gets new
+// shard uids (assign_shard_uids).
+std::string begin_operation(registry_data& d, database db, std::string_view name, double now,
+                            std::vector<shard_spot> placement = {});
 
 // True when a visible database other than `except_uid` holds `port`, or the
 // cluster reserves it (its system_reserved_ports).

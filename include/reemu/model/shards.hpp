@@ -1,0 +1,73 @@
+// Shards: derived from the databases, never stored on their own. A database
+// with shards_count n and replication has n master shards (and n replicas);
+// their uids are its shard_list, given when it is created or reshaped
+// (assign_shard_uids), unique cluster-wide. Where they run is the default
+// placement (model/blueprint.hpp) unless a migrate or failover moved them:
+// then the database keeps its placement, and an operation that moves shards
+// carries the placement it leaves, applied at read time once its plan
+// completed. Plain values; no locking, no clock reads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reemu/model/blueprint.hpp"
+#include "reemu/model/registry.hpp"
+
+namespace reemu {
+
+// One shard as GET /v1/shards shows it.
+struct shard_info {
+  std::uint64_t uid = 0;
+  std::uint64_t bdb_uid = 0;
+  std::size_t index = 0;  // its place in the database's shard_list
+  shard_spot spot;
+  std::string slots;  // assigned_slots, "a-b"
+};
+
+// The database's shard uids (its shard_list) when they fit its shape;
+// empty otherwise.
+std::vector<std::uint64_t> shard_uids_of(const database& db);
+
+// Gives `db` a shard_list that fits its shape and holds no uid another
+// database of `d` holds: kept when it does, else new uids counting on from
+// the highest any database holds. New uids drop the stored placement (it was
+// for the shards that were). Used when a database is created, seeded or
+// starts an operation that may reshape it.
+void assign_shard_uids(const registry_data& d, database& db);
+
+// Where `db`'s shards run at `now`, one spot per place in its shard_list:
+// the placement its operation leaves once completed, else its stored
+// placement, else the default. A placement that no longer fits the shape
+// is stale and ignored.
+std::vector<shard_spot> placement_at(const database& db, const node_map& nodes, double now);
+
+// Moves the placement `db`'s completed operation leaves into `db` itself,
+// before a new operation replaces it. No change otherwise.
+void settle_placement(database& db, double now);
+
+// The shards of `db` at `now`, in shard_list order.
+std::vector<shard_info> shards_of(const database& db, const node_map& nodes, double now);
+
+// Every shard of the visible databases at `now`, by database uid then
+// shard_list order.
+std::vector<shard_info> all_shards(const registry_data& d, double now);
+
+// The shard `uid` of a visible database at `now`.
+std::optional<shard_info> find_shard(const registry_data& d, std::uint64_t uid, double now);
+
+// The uids of the shards node `node_uid` runs at `now`, ascending: a node's
+// shard_list.
+std::vector<std::uint64_t> shard_uids_on_node(const registry_data& d, std::uint64_t node_uid,
+                                              double now);
+
+// The wire object of shard `s` of `db` at `now` (tests/data/shards_list.json's
+// keys). Its status follows the database: active, except while the database
+// is created (inactive, busy), after a failed create (inactive, down) and
+// while it is deleted (inactive, down); an import shows detailed_status
+// importing.
+json render_shard(const shard_info& s, const database& db, double now);
+
+}  // namespace reemu
