@@ -4,6 +4,7 @@
 #include "reemu/api/actions.hpp"
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
+#include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
@@ -27,6 +28,7 @@ const std::vector<route_family>& route_families() {
       {"actions", &actions_routes, &always},         // /v1/actions…, /v2/actions…
       {"bdbs", &bdbs_routes, &always},               // /v1/bdbs…
       {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
+      {"users", &user_routes, &always},              // /v1/users/authorize, refresh_jwt
       {"health", &health_routes, &always},           // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
