@@ -65,14 +65,11 @@ struct app::exchange {
 namespace {
 
 // A refused token: the description is the cluster's ("The token is invalid
-// or password has expired") with the reason, and the challenge names Bearer
-// too (RFC 6750) besides the Basic every 401 carries.
+// or password has expired") with the reason. The challenge stays the Basic
+// one every 401 carries: the session sends one WWW-Authenticate, and Basic
+// credentials are what a client can always fall back to.
 reply token_refused(std::string_view reason) {
-  reply r =
-      unauthorized_reply("The token is invalid or password has expired: " + std::string(reason));
-  r.headers.emplace_back(http_t::to_string(http_t::field::www_authenticate),
-                         "Bearer realm=\"re-actions-emulator\", error=\"invalid_token\"");
-  return r;
+  return unauthorized_reply("The token is invalid or password has expired: " + std::string(reason));
 }
 
 double start_time(const config& cfg) {
