@@ -24,7 +24,7 @@ namespace {
 struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
-      state_file;
+      state_file, jwt_secret;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
@@ -73,6 +73,11 @@ void define_flags(CLI::App& cli, flags& f) {
                  "Keep what the control API sets up in this file across restarts "
                  "(config: emulator.state_file; default: none)")
       ->envname("REEMU_STATE_FILE");
+  cli.add_option("--jwt-secret", f.jwt_secret,
+                 "HS256 key of the tokens /v1/users/authorize issues, at least 32 bytes "
+                 "(config: emulator.jwt_secret; default: random at each start). Prefer the "
+                 "environment variable: a flag shows in the process list")
+      ->envname("REEMU_JWT_SECRET");
   cli.add_flag("--no-control-api", f.no_control, "Turn the /emulator/v1 control API off")
       ->envname("REEMU_NO_CONTROL_API");
   cli.add_flag("--accept-unknown-fields", f.accept_unknown_fields,
@@ -109,6 +114,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.no_control) cfg.emulator.control_api = false;
   if (f.accept_unknown_fields) cfg.cluster.accept_unknown_fields = true;
   if (f.state_file) cfg.emulator.state_file = *f.state_file;
+  if (f.jwt_secret) cfg.emulator.jwt_secret = *f.jwt_secret;
   if (f.log_level) cfg.log.level = *f.log_level;
   if (f.log_format) cfg.log.format = *f.log_format;
 }

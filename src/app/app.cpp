@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/auth/jwt.hpp"
 #include "reemu/util/logging.hpp"
 
 namespace reemu {
@@ -26,28 +27,49 @@ struct app::exchange {
   request_context ctx;
   std::chrono::milliseconds delay{0};  // a fault's, applied to whatever is answered
 
-  // The credentials the Authorization header claims, decoded on first use:
-  // the fault stage matches on the claimed user, authentication checks it.
-  const std::optional<basic_credentials>& claimed() {
+  // Who the caller claims to be, decoded on first use: the fault stage
+  // matches on the claimed user, authentication checks the same claim.
+  struct claim {
+    std::optional<basic_credentials> basic;  // Basic, or authorize's body credentials
+    std::optional<std::string_view> token;   // JWT <token> or Bearer <token>
+  };
+  const claim& claimed() {
     if (!decoded_) {
-      credentials_ = parse_basic_authorization(req.authorization);
       decoded_ = true;
+      if (auto basic = parse_basic_authorization(req.authorization)) {
+        claim_.basic = std::move(basic);
+      } else if (auto token = parse_token_authorization(req.authorization)) {
+        claim_.token = token;
+      } else if (req.authorization.empty() && route && route->credentials_in_body) {
+        claim_.basic = parse_body_credentials(req.body);
+      }
     }
-    return credentials_;
+    return claim_;
+  }
+
+  // The user name claimed, for fault rules: Basic's, or a token's "sub"
+  // read without checking the token (decoded only when asked).
+  std::string_view claimed_user() {
+    const claim& c = claimed();
+    if (c.basic) return c.basic->username;
+    if (c.token && !token_user_) token_user_ = claimed_token_user(*c.token).value_or("");
+    return token_user_ ? std::string_view(*token_user_) : std::string_view();
   }
 
  private:
   bool decoded_ = false;
-  std::optional<basic_credentials> credentials_;
+  claim claim_;
+  std::optional<std::string> token_user_;
 };
 
 namespace {
 
-reply unauthorized(const std::string& description) {
-  reply r = error_reply(api_error::unauthorized, description);
-  r.headers.emplace_back(http_t::to_string(http_t::field::www_authenticate),
-                         "Basic realm=\"re-actions-emulator\"");
-  return r;
+// A refused token: the description is the cluster's ("The token is invalid
+// or password has expired") with the reason. The challenge stays the Basic
+// one every 401 carries: the session sends one WWW-Authenticate, and Basic
+// credentials are what a client can always fall back to.
+reply token_refused(std::string_view reason) {
+  return unauthorized_reply("The token is invalid or password has expired: " + std::string(reason));
 }
 
 double start_time(const config& cfg) {
@@ -68,9 +90,11 @@ app::app(config cfg)
       faults_(config_.emulator.seed),
       journal_(config_.emulator.journal_size, config_.emulator.journal_max_bytes),
       router_(all_routes(config_)),
+      tokens_(config_.emulator.jwt_secret.empty() ? token_signer::with_random_secret()
+                                                  : token_signer(config_.emulator.jwt_secret)),
       route_family_(route_family_indices(config_)),
       metrics_(family_names()),
-      services_{clock_, registry_, faults_, journal_, lists_, metrics_, config_.cluster} {
+      services_{clock_, registry_, faults_, journal_, lists_, metrics_, config_.cluster, tokens_} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();
@@ -180,12 +204,12 @@ std::optional<reply> app::route_request(exchange& x) const {
 // alone lets the request go on; the delay applies to whatever it answers.
 // ---------------------------------------------------------------------------
 std::optional<reply> app::apply_fault(exchange& x) {
-  if (x.route->access.kind != access_kind::permission) return std::nullopt;
+  const access_kind kind = x.route->access.kind;
+  if (kind != access_kind::permission && kind != access_kind::any_user) return std::nullopt;
   // HEAD is GET without the body: a rule for GET covers it.
   const http_t::verb method = x.req.method == http_t::verb::head ? http_t::verb::get : x.req.method;
-  const auto& claimed = x.claimed();
-  const auto f = faults_.match(http_t::to_string(method), x.url->encoded_path(),
-                               claimed ? claimed->username : "");
+  if (!faults_.has_rules()) return std::nullopt;
+  const auto f = faults_.match(http_t::to_string(method), x.url->encoded_path(), x.claimed_user());
   if (!f) return std::nullopt;
   // A counted rule has one match fewer left: that is state too, saved in
   // the background so the request does not wait for it.
@@ -204,34 +228,56 @@ std::optional<reply> app::apply_fault(exchange& x) {
 }
 
 // ---------------------------------------------------------------------------
-// Stage "authenticate": the caller is a known user with the right password.
+// Stage "authenticate": the caller is a known user with the right password,
+// or with a valid token.
 //
 // The request's registry snapshot is taken here, so the users that admit the
-// caller are those of the state the handler then reads. A keep-alive
-// connection repeating the header that last authenticated, against an
-// unchanged registry, is not hashed again. Public routes skip the check.
-// Stops with 401 and a WWW-Authenticate challenge.
+// caller are those of the state the handler then reads. Basic credentials
+// (or authorize's body credentials) are checked against the password digest;
+// a token (JWT or Bearer) by its signature and its times at `now`, and its
+// user must still exist: the role is the user's today, not the token's day.
+// A keep-alive connection repeating the header that last authenticated,
+// against an unchanged registry and, for a token, within its [iat, exp), is
+// not hashed again. Public routes skip the check. Stops with 401 and a
+// WWW-Authenticate challenge.
 // ---------------------------------------------------------------------------
 std::optional<reply> app::authenticate_caller(exchange& x) const {
   x.ctx.state = registry_.snapshot();
   if (x.route->access.kind == access_kind::public_route) return std::nullopt;
   const auto& users = x.ctx.state->data().users;
   const std::uint64_t version = x.ctx.state->version();
-  const auto& credentials = x.claimed();
+  const auto& claim = x.claimed();
+  const double now = x.ctx.now;
+  const auto find_user = [&](std::string_view email) -> const user* {
+    const auto it = users.find(email);
+    return it == users.end() ? nullptr : &it->second;
+  };
+  const auto remember = [&](const user& u, double from, double until) {
+    if (x.cache && !x.req.authorization.empty())
+      *x.cache = {std::string(x.req.authorization), version, u.email, from, until};
+  };
   const user* u = nullptr;
+  std::string_view token_problem;
   if (x.cache && x.cache->version == version && !x.req.authorization.empty() &&
-      x.cache->authorization == x.req.authorization) {
-    const auto it = users.find(std::string_view(x.cache->email));
-    u = it == users.end() ? nullptr : &it->second;
-  } else if (credentials) {
-    u = authenticate(users, *credentials);
-    if (u && x.cache) *x.cache = {std::string(x.req.authorization), version, u->email};
+      x.cache->authorization == x.req.authorization && now >= x.cache->valid_from &&
+      now < x.cache->valid_until) {
+    u = find_user(x.cache->email);
+  } else if (claim.basic) {
+    u = authenticate(users, *claim.basic);
+    if (u) remember(*u, -HUGE_VAL, HUGE_VAL);
+  } else if (claim.token) {
+    const token_check check = tokens_.verify(*claim.token, now);
+    if (check.claims) u = find_user(check.claims->user);
+    if (u)
+      remember(*u, static_cast<double>(check.claims->iat), static_cast<double>(check.claims->exp));
+    token_problem = !check.claims ? check.problem : "its user no longer exists";
   }
-  if (!credentials) {
-    return unauthorized(x.req.authorization.empty() ? "Authentication required"
-                                                    : "Malformed Authorization header");
+  if (!claim.basic && !claim.token) {
+    return unauthorized_reply(x.req.authorization.empty() ? "Authentication required"
+                                                          : "Malformed Authorization header");
   }
-  if (!u) return unauthorized("Invalid username or password");
+  if (!u && claim.token) return token_refused(token_problem);
+  if (!u) return unauthorized_reply("Invalid username or password");
   x.ctx.user = u;
   x.out.user = u->email;
   return std::nullopt;

@@ -8,6 +8,7 @@
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
 #include "reemu/api/shards.hpp"
+#include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
@@ -35,6 +36,7 @@ const std::vector<route_family>& route_families() {
       {"cluster", &cluster_routes, &always},  // /v1/cluster…, cluster actions, /v1/bootstrap
       {"shards", &shards_routes, &always},    // /v1/shards…
       {"modules", &modules_routes, &always},  // /v1/modules…
+      {"users", &user_routes, &always},       // /v1/users/authorize, refresh_jwt
       {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates

@@ -9,6 +9,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "reemu/model/validation.hpp"
+
 namespace reemu {
 
 namespace {
@@ -118,6 +120,22 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view valu
   if (colon == std::string::npos) return std::nullopt;
   try {
     return basic_credentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::optional<basic_credentials> parse_body_credentials(std::string_view body) noexcept {
+  try {
+    if (body.empty()) return std::nullopt;
+    failure error;
+    const auto j = parse_untrusted_json(body, error);
+    if (!j || !j->is_object()) return std::nullopt;
+    const auto user = j->find("username");
+    const auto password = j->find("password");
+    if (user == j->end() || password == j->end() || !user->is_string() || !password->is_string())
+      return std::nullopt;
+    return basic_credentials{user->get<std::string>(), password->get<std::string>()};
   } catch (...) {
     return std::nullopt;
   }

@@ -216,6 +216,7 @@ bool has_permission(role r, std::string_view permission) noexcept {
 bool may_call(role r, const access& a) noexcept {
   switch (a.kind) {
     case access_kind::public_route:
+    case access_kind::any_user:
       return true;
     case access_kind::permission:
       return has_permission(r, a.permission);
@@ -231,6 +232,8 @@ std::string_view requirement(const access& a) noexcept {
       return {};
     case access_kind::permission:
       return a.permission;
+    case access_kind::any_user:
+      return "any authenticated user";
     case access_kind::admin:
       return "admin (control API)";
   }

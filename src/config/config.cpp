@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/auth/jwt.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/templates.hpp"
@@ -56,7 +57,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
                     const std::string& source) {
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
-          "state_file", "cluster_name", "accept_unknown_fields"});
+          "state_file", "cluster_name", "accept_unknown_fields", "jwt_secret"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -66,6 +67,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   if (auto v = r.string("state_file")) e.state_file = *v;
   if (auto v = r.string("cluster_name")) cluster.name = *v;
   if (auto v = r.boolean("accept_unknown_fields")) cluster.accept_unknown_fields = *v;
+  if (auto v = r.string("jwt_secret")) e.jwt_secret = *v;
   if (r.failed()) throw_failure(source, *r.error());
   if (cluster.name.empty() || cluster.name.size() > 253)
     throw config_error(source + ": 'emulator.cluster_name' must be 1 to 253 characters");
@@ -237,6 +239,13 @@ void validate(const config& c) {
     throw config_error(
         "header limit must be at most 65535 bytes (the HTTP parser's largest header field); got " +
         std::to_string(s.header_limit));
+  }
+  // The secret itself never goes into a message: only its length.
+  const std::size_t secret = c.emulator.jwt_secret.size();
+  if (secret != 0 && (secret < token_secret_bytes || secret > 4096)) {
+    throw config_error("the JWT secret (emulator.jwt_secret, --jwt-secret) must be " +
+                       std::to_string(token_secret_bytes) + " to 4096 bytes; it has " +
+                       std::to_string(secret));
   }
 }
 

@@ -33,6 +33,13 @@ reply error_reply(api_error e, const std::string& description) {
 
 reply error_reply(const failure& f) { return error_reply(f.error, f.description); }
 
+reply unauthorized_reply(const std::string& description) {
+  reply r = error_reply(api_error::unauthorized, description);
+  r.headers.emplace_back(http_t::to_string(http_t::field::www_authenticate),
+                         "Basic realm=\"re-actions-emulator\"");
+  return r;
+}
+
 reply no_content() {
   reply r;
   r.status = http_t::status::no_content;

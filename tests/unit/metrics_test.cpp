@@ -12,6 +12,7 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
+#include "reemu/auth/jwt.hpp"
 #include "reemu/control/action_list.hpp"
 #include "reemu/control/ui.hpp"
 #include "reemu/model/clock.hpp"
@@ -48,7 +49,8 @@ struct parts {
   list_cache lists;
   metrics m{{"actions", "control"}};
   cluster_settings cluster;
-  services svc{c, reg, faults, j, lists, m, cluster};
+  token_signer tokens = token_signer::with_random_secret();
+  services svc{c, reg, faults, j, lists, m, cluster, tokens};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {

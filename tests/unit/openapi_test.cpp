@@ -91,7 +91,10 @@ TEST(openapi, document_is_openapi_3_1_with_basic_auth_and_both_listeners) {
   EXPECT_EQ(servers, (std::set<std::string>{"https://localhost:9443", "http://localhost:8080"}));
   EXPECT_EQ(doc["components"]["securitySchemes"]["basic"]["type"], "http");
   EXPECT_EQ(doc["components"]["securitySchemes"]["basic"]["scheme"], "basic");
-  EXPECT_EQ(doc["security"], json::parse(R"([{"basic":[]}])"));
+  // Every route takes Basic credentials or a token (JWT or Bearer).
+  EXPECT_EQ(doc["components"]["securitySchemes"]["jwt"]["type"], "apiKey");
+  EXPECT_EQ(doc["components"]["securitySchemes"]["jwt"]["name"], "Authorization");
+  EXPECT_EQ(doc["security"], json::parse(R"([{"basic":[]},{"jwt":[]}])"));
 }
 
 TEST(openapi, embedded_text_is_docs_openapi_json) {

@@ -271,6 +271,13 @@ TEST(access, requirement_names_what_a_403_lacks) {
   EXPECT_EQ(requirement(access::needs("update_bdb")), "update_bdb");
   EXPECT_EQ(requirement(control_api_access), "admin (control API)");
   EXPECT_EQ(requirement(access::public_route()), "");
+  EXPECT_EQ(requirement(access::any_user()), "any authenticated user");
+}
+
+// The JWT routes admit every role, `none` included: the reference gives them
+// no permission.
+TEST(access, any_user_admits_every_role) {
+  for (const role r : all_roles()) EXPECT_TRUE(may_call(r, access::any_user())) << to_string(r);
 }
 
 // Every permission a route names is a row of the table: a typo would

@@ -241,6 +241,10 @@ TEST(router, route_permissions) {
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
+    } else if (p.starts_with("/v1/users/")) {
+      // The JWT routes: no permission in the reference, any authenticated user.
+      EXPECT_EQ(r.access, access::any_user());
+      EXPECT_EQ(r.method, verb::post);
     } else {
       EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);

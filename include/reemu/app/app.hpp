@@ -8,7 +8,7 @@
 //   route         target -> route and path parameters; or 400, 404, 405, or
 //                 the 200 + Allow of OPTIONS on a known path
 //   fault         a matching fault rule delays, fails or drops the request
-//   authenticate  Basic credentials -> a user; or 401
+//   authenticate  Basic credentials or a token (JWT, Bearer) -> a user; or 401
 //   authorize     may_call(user's role, route's access); or 403
 //   dispatch      the route's handler -> the reply
 //   persist       a successful write is saved to the state file
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "reemu/app/families.hpp"
+#include "reemu/auth/jwt.hpp"
 #include "reemu/config/config.hpp"
 #include "reemu/config/seed.hpp"
 #include "reemu/http/context.hpp"
@@ -63,11 +64,14 @@ struct incoming_request {
 
 // Per-connection memory of the last successful authentication: a client that
 // sends the same Authorization header on a keep-alive connection is not
-// re-hashed while the registry (users included) is unchanged.
+// re-hashed (Basic) or re-verified (a token) while the registry (users
+// included) is unchanged and the clock is within the interval it holds for.
 struct auth_cache {
   std::string authorization;  // the header value that authenticated
   std::uint64_t version = 0;  // registry version it was checked against
   std::string email;
+  double valid_from = 0;   // clock interval it holds for: a token's [iat, exp);
+  double valid_until = 0;  // unbounded for Basic
 };
 
 struct handled {
@@ -125,6 +129,7 @@ class app {
   reemu::journal journal_;
   list_cache lists_;
   reemu::router router_;
+  token_signer tokens_;                    // the JWT key: emulator.jwt_secret, or random per start
   std::vector<std::size_t> route_family_;  // family index of each of router_'s routes
   reemu::metrics metrics_;
   reemu::services services_;

@@ -15,7 +15,7 @@
 
 namespace reemu {
 
-enum class access_kind : std::uint8_t { public_route, permission, admin };
+enum class access_kind : std::uint8_t { public_route, permission, any_user, admin };
 
 struct access {
   access_kind kind = access_kind::admin;  // the default locks a route down, never opens it
@@ -27,6 +27,8 @@ struct access {
   static constexpr access needs(std::string_view name) noexcept {
     return {access_kind::permission, name};
   }
+  // Any authenticated user, whatever its role (`none` included).
+  static constexpr access any_user() noexcept { return {access_kind::any_user, {}}; }
   // An authenticated user with the admin role, whatever the table grants.
   static constexpr access admin() noexcept { return {access_kind::admin, {}}; }
 
@@ -38,8 +40,8 @@ struct access {
 // could move the clock or inject faults would break every other client's test.
 inline constexpr access control_api_access = access::admin();
 
-// True when a user of role `r` may call a route with rule `a`. Public routes
-// admit every role; a permission absent from the table admits none. Pure and
+// True when a user of role `r` may call a route with rule `a`. Public and
+// any_user routes admit every role; a permission absent from the table admits none. Pure and
 // thread-safe.
 bool may_call(role r, const access& a) noexcept;
 

@@ -27,6 +27,11 @@ struct basic_credentials {
 // base64, no ':' in the decoded text, an over-long value. Never throws.
 std::optional<basic_credentials> parse_basic_authorization(std::string_view value) noexcept;
 
+// The credentials of a JSON body {"username":…,"password":…, …} (other
+// keys ignored here; the handler checks them): nullopt when the body is not
+// a JSON object with both as strings. Never throws.
+std::optional<basic_credentials> parse_body_credentials(std::string_view body) noexcept;
+
 // Standard base64 decoding; nullopt on any character or padding error.
 std::optional<std::string> base64_decode(std::string_view in) noexcept;
 

@@ -43,6 +43,10 @@ reply error_reply(api_error e, const std::string& description);
 // injected fault's), in the same body shape.
 reply error_reply(http_t::status status, std::string_view error_code, std::string_view description);
 reply error_reply(const failure& f);
+
+// 401 unauthorized with the Basic challenge (WWW-Authenticate) every 401
+// carries.
+reply unauthorized_reply(const std::string& description);
 reply no_content();
 
 // Path parameters by name, percent-decoded ("uid" -> "5a42…").

@@ -24,6 +24,9 @@ struct route {
   // metrics a scraper polls, the dashboard page): like health, they would
   // drown the requests a test wants to read back in the journal.
   bool journal = true;
+  // True for POST /v1/users/authorize: with no Authorization header, the
+  // credentials may come as {"username","password"} in the JSON body.
+  bool credentials_in_body = false;
 };
 
 struct route_match {

@@ -69,6 +69,10 @@ class fault_table {
   std::optional<fault_effect> match(std::string_view method, std::string_view path,
                                     std::string_view user);
 
+  // True when at least one rule exists (a relaxed read: a hint for callers
+  // that would otherwise compute match()'s arguments for nothing).
+  bool has_rules() const noexcept { return count_.load(std::memory_order_relaxed) != 0; }
+
  private:
   std::uint64_t seed_;
   mutable std::mutex mutex_;

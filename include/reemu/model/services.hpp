@@ -11,6 +11,7 @@ class journal;
 class list_cache;
 class metrics;
 struct cluster_settings;
+class token_signer;
 
 struct services {
   reemu::clock& clock;
@@ -20,6 +21,7 @@ struct services {
   list_cache& lists;                // rendered list bodies (model/list_bodies.hpp)
   reemu::metrics& metrics;          // counters for GET /emulator/v1/metrics (model/metrics.hpp)
   const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
+  const token_signer& tokens;       // issues and checks JWTs (auth/jwt.hpp)
 };
 
 }  // namespace reemu
