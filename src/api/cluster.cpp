@@ -33,9 +33,10 @@ reply get_cluster(const request_context& ctx) {
 reply get_bootstrap(const request_context& ctx) {
   // The local node: the lowest uid the cluster still has.
   const registry_data& d = ctx.state->data();
-  for (const auto& [uid, n] : d.nodes)
+  for (const auto& [uid, n] : d.nodes) {
     if (find_node(d, uid, ctx.now))
       return json_reply(status::ok, render_bootstrap(node_object(d, *n, ctx.now)));
+  }
   return json_reply(status::ok, bootstrap_template());
 }
 
@@ -106,9 +107,10 @@ reply cancel_cluster_action(const request_context& ctx) {
   json answer;
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
     const auto it = d.cluster_tasks.find(action);
-    if (it == d.cluster_tasks.end() || !task_runs(it->second, ctx.now))
+    if (it == d.cluster_tasks.end() || !task_runs(it->second, ctx.now)) {
       return failure{api_error::action_not_found,
                      "Action " + action + " is unknown or not running"};
+    }
     if (task_state(it->second, ctx.now).phase != phase::cancelling)
       cancel_task(d, it->second, ctx.now);
     answer = render_task(it->second, ctx.now);

@@ -66,9 +66,10 @@ std::optional<failure> check_node_action_body(std::string_view task, const json&
                                           {"evict_dbs", body_type::array},
                                           {"keep_slave_shards", body_type::boolean}}))
       return f;
-    if (auto it = body.find("evict_dbs"); it != body.end() && !is_uid_list(*it))
+    if (auto it = body.find("evict_dbs"); it != body.end() && !is_uid_list(*it)) {
       return failure{api_error::invalid_schema,
                      "Field 'evict_dbs' must be a list of database uids"};
+    }
     return std::nullopt;
   }
   if (task == "maintenance_off") {
@@ -99,8 +100,8 @@ void drop_removed_nodes(registry_data& d, double now) {
 
 }  // namespace
 
-json node_object(const registry_data& /*d*/, const node& n, double now) {
-  return render_node(n, now);
+json node_object(const registry_data& d, const node& n, double now) {
+  return render_node(n, d, now);
 }
 
 const node* find_node(const registry_data& d, std::uint64_t uid, double now) {

@@ -166,9 +166,14 @@ live_state evaluate(const simulate_plan& plan, double started_at, double now) no
   at.phase = phase::cancelled;
   at.heartbeat = b;
   const double gone = b + plan.retain_failed_seconds;
-  at.visible = now < gone;
-  at.valid_from = at.visible ? b : gone;
-  at.valid_until = at.visible ? gone : forever;
+  if (now < gone) {
+    at.valid_from = b;
+    at.valid_until = gone;
+  } else {
+    at.visible = false;
+    at.valid_from = gone;
+    at.valid_until = forever;
+  }
   return at;
 }
 
