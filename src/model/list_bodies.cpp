@@ -84,21 +84,21 @@ std::string render_list(const registry_data& d, list_kind kind, double now, vali
   const auto render = kind == list_kind::v1 ? &render_v1_piece : &render_v2_piece;
   std::vector<std::shared_ptr<const list_piece>> owned;
   std::vector<const list_piece*> pieces;
-  d.actions.for_each_chunk([&](const std::shared_ptr<const action_store::chunk>& c,
-                               const action_store::chunk& values) {
-    std::shared_ptr<const list_piece> p;
-    if (c && reuse) {
-      const auto it = reuse->find(c.get());
-      if (it != reuse->end() && same_object(it->second.of, c) &&
-          now >= it->second.piece->valid.from && now < it->second.piece->valid.until)
-        p = it->second.piece;
-    }
-    if (!p) p = std::make_shared<const list_piece>(render(values, now));
-    v.narrow(p->valid.from, p->valid.until);
-    if (c && keep) keep->emplace(c.get(), piece_entry{c, p});
-    pieces.push_back(p.get());
-    owned.push_back(std::move(p));
-  });
+  d.actions.for_each_chunk(
+      [&](const std::shared_ptr<const action_store::chunk>& c, const action_store::chunk& values) {
+        std::shared_ptr<const list_piece> p;
+        if (c && reuse) {
+          const auto it = reuse->find(c.get());
+          if (it != reuse->end() && same_object(it->second.of, c) &&
+              now >= it->second.piece->valid.from && now < it->second.piece->valid.until)
+            p = it->second.piece;
+        }
+        if (!p) p = std::make_shared<const list_piece>(render(values, now));
+        v.narrow(p->valid.from, p->valid.until);
+        if (c && keep) keep->emplace(c.get(), piece_entry{c, p});
+        pieces.push_back(p.get());
+        owned.push_back(std::move(p));
+      });
   return join(pieces, kind);
 }
 

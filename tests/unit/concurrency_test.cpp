@@ -194,7 +194,8 @@ TEST(concurrency, registry_snapshots_stay_consistent_while_written) {
       reg.update([&](registry_data& d) -> std::optional<failure> {
         d.add(make_static_action(uid_of(i), action_kind::task, json::object()));
         if (i % 7 == 3) d.remove(uid_of(i - 3));
-        if (i % 5 == 1) d.replace(make_static_action(uid_of(i - 1), action_kind::task, json{{"x", i}}));
+        if (i % 5 == 1)
+          d.replace(make_static_action(uid_of(i - 1), action_kind::task, json{{"x", i}}));
         return std::nullopt;
       });
     }

@@ -87,8 +87,8 @@ TEST(KeyedSequence, ReplaceKeepsThePlaceAndEraseClosesTheGap) {
     s.push_back(make("k" + std::to_string(i), i));
     m.push_back({"k" + std::to_string(i), i});
   }
-  for (const int i : {0, static_cast<int>(chunk) - 1, static_cast<int>(chunk),
-                      static_cast<int>(2 * chunk + 9)}) {
+  for (const int i :
+       {0, static_cast<int>(chunk) - 1, static_cast<int>(chunk), static_cast<int>(2 * chunk + 9)}) {
     const std::string k = "k" + std::to_string(i);
     ASSERT_TRUE(s.replace(make(k, -i)));
     find_in(m, k)->payload = -i;

@@ -461,7 +461,9 @@ TEST(wire, list_cache_never_serves_another_snapshot) {
 TEST(wire, list_cache_after_changes_equals_a_full_render) {
   list_cache lists;
   registry_data d;
-  const auto uid = [](int i) { return "00000000-0000-4000-8000-" + std::to_string(100000000000 + i); };
+  const auto uid = [](int i) {
+    return "00000000-0000-4000-8000-" + std::to_string(100000000000 + i);
+  };
   for (int i = 0; i < 700; ++i) {
     const auto kind = i % 3 == 0 ? action_kind::task : action_kind::state_machine;
     ASSERT_TRUE(d.add(make_static_action(uid(i), kind, json{{"name", "n" + std::to_string(i)}})));
