@@ -14,7 +14,8 @@ namespace {
 double gone_time(const action& a) noexcept {
   if (const simulate_plan* plan = a.plan()) {
     const live_state s = evaluate(*plan, a.started_at, forever);
-    return s.visible ? forever : s.valid_from;
+    if (s.visible) return forever;
+    return s.valid_from;
   }
   return a.gone_at;
 }

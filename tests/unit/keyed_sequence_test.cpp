@@ -59,14 +59,14 @@ model::iterator find_in(model& m, std::string_view key) {
 
 }  // namespace
 
-TEST(KeyedSequence, EmptyIteratesNothing) {
+TEST(keyed_sequence, empty_iterates_nothing) {
   const seq s;
   EXPECT_EQ(s.begin(), s.end());
   EXPECT_EQ(s.size(), 0u);
   EXPECT_EQ(s.find("x"), nullptr);
 }
 
-TEST(KeyedSequence, AppendsInOrderAcrossChunkBoundaries) {
+TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
   for (const std::size_t n : {chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 7}) {
     seq s;
     model m;
@@ -80,7 +80,7 @@ TEST(KeyedSequence, AppendsInOrderAcrossChunkBoundaries) {
   }
 }
 
-TEST(KeyedSequence, ReplaceKeepsThePlaceAndEraseClosesTheGap) {
+TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
   seq s;
   model m;
   for (int i = 0; i < static_cast<int>(2 * chunk + 10); ++i) {
@@ -104,7 +104,7 @@ TEST(KeyedSequence, ReplaceKeepsThePlaceAndEraseClosesTheGap) {
   expect_same(s, m);
 }
 
-TEST(KeyedSequence, ErasingEverythingEmptiesIt) {
+TEST(keyed_sequence, erasing_everything_empties_it) {
   seq s;
   for (int i = 0; i < static_cast<int>(3 * chunk); ++i) s.push_back(make(std::to_string(i), i));
   for (int i = 0; i < static_cast<int>(3 * chunk); ++i) ASSERT_TRUE(s.erase(std::to_string(i)));
@@ -115,7 +115,7 @@ TEST(KeyedSequence, ErasingEverythingEmptiesIt) {
   EXPECT_EQ(s.size(), 1u);
 }
 
-TEST(KeyedSequence, EraseIfRemovesWhatThePredicateHolds) {
+TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
   seq s;
   model m;
   for (int i = 0; i < static_cast<int>(5 * chunk); ++i) {
@@ -131,7 +131,7 @@ TEST(KeyedSequence, EraseIfRemovesWhatThePredicateHolds) {
   expect_same(s, m);
 }
 
-TEST(KeyedSequence, CopiesDoNotSeeEachOthersEdits) {
+TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
   seq a;
   model ma;
   for (int i = 0; i < static_cast<int>(2 * chunk + 3); ++i) {
@@ -154,7 +154,7 @@ TEST(KeyedSequence, CopiesDoNotSeeEachOthersEdits) {
 
 // Random operations on the sequence and the model, with copies taken along
 // the way and checked again at the end: every version stays as it was.
-TEST(KeyedSequence, RandomisedAgainstAVectorModel) {
+TEST(keyed_sequence, randomised_against_a_vector_model) {
   std::mt19937 rng(20261130);
   for (int round = 0; round < 4; ++round) {
     seq s;
