@@ -147,7 +147,8 @@ class keyed_sequence {
     bucket& b = editable_bucket(h);
     std::erase_if(b, [&](const entry& e) { return e.seq == seq; });
     if (b.empty()) buckets_[h % bucket_count] = nullptr;
-    edit_slot(seq, [](chunk& c, std::size_t i) { c.erase(c.begin() + static_cast<std::ptrdiff_t>(i)); });
+    edit_slot(seq,
+              [](chunk& c, std::size_t i) { c.erase(c.begin() + static_cast<std::ptrdiff_t>(i)); });
     --size_;
     if (size_ == 0) clear();
     return true;
