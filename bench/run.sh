@@ -5,6 +5,7 @@
 #   bench/run.sh                 # full run (about 4 minutes)
 #   ROUNDS=1 DURATION=3 bench/run.sh   # quick look
 #   REEMU_BIN=/path/to/older/binary bench/run.sh   # measure another build
+#   SECTIONS=write bench/run.sh  # only the write section (WRITES=200 per kind, BULK=100000)
 #
 # Prints, per case, req/s, p50 and p99 of both servers over alternating
 # rounds (A B A B ...) and the median of the per-round ratios; then start-up
@@ -112,6 +113,95 @@ compare() {
     "$(printf '%s\n' "${ratios[@]}" | median)" "$bad"
 }
 
+# Big registries: N state machines in wire form.
+make_config() {  # make_config N FILE
+  awk -v n="$1" 'BEGIN {
+    printf "{\"server\":{},\"users\":[{\"email\":\"admin@redis.local\",\"password\":\"Redis123!\",\"role\":\"admin\"}],\"databases\":[1],\"state-machines\":["
+    for (i = 0; i < n; i++) {
+      printf "%s{\"action_uid\":\"00000000-0000-4000-8000-%012d\",\"heartbeat\":1760400082,\"name\":\"SMCreateBDB\",\"object_name\":\"bdb:%d\",\"progress\":100,\"status\":\"completed\"}", (i ? "," : ""), i, i % 1000 + 1
+    }
+    printf "]}\n" }' > "$2"
+}
+
+# --- write: the cost of a change, and reads while writing --------------------
+# Figures next to the targets of docs/performance.md ("Writes"). Server-side
+# times come from the emulator's own request journal (duration_us).
+WRITES=${WRITES:-200}
+BULK=${BULK:-100000}
+write_section() {
+  local n kind med p90 lines=() base
+  declare -A cost
+  make_config 100 "$work/w100.json"
+  for n in 10000 100000; do [ -f "$work/sm$n.json" ] || make_config "$n" "$work/sm$n.json"; done
+  cp "$work/w100.json" "$work/sm100.json"
+  for n in 100 10000 100000; do
+    start_emulator "$work/sm$n.json" 1
+    python3 bench/write_load.py percost "$emu_port" "$WRITES" > "$work/cost.out"
+    while read -r kind med p90; do cost[$kind,$n]=$med; cost[$kind,$n,p90]=$p90; done < "$work/cost.out"
+    stop_pid "$emu_pid"
+  done
+  for kind in create patch bdb; do
+    base=${cost[$kind,100]}
+    lines+=("$(printf '%-44s %7s %7s %7s us (p90 at 100k %s us); 100k/100 %s; target <= 1000 us and <= 2.0' \
+      "$(case $kind in create) echo "write: POST /emulator/v1/actions";; patch) echo "write: PATCH /emulator/v1/actions/{uid}";; bdb) echo "write: POST /v1/bdbs";; esac) median at 100/10k/100k:" \
+      "$base" "${cost[$kind,10000]}" "${cost[$kind,100000]}" "${cost[$kind,100000,p90]}" \
+      "$(awk -v a="${cost[$kind,100000]}" -v b="$base" 'BEGIN {printf "%.2f", a / b}')")")
+  done
+
+  start_emulator "$seed" 1
+  lines+=("$(printf 'write: %s creates one at a time, one keep-alive connection: %s s (target <= 60 s)' \
+    "$BULK" "$(python3 bench/write_load.py bulk "$emu_port" "$BULK")")")
+  stop_pid "$emu_pid"
+
+  # The first list after one change at 100k, against nginx for the same bytes.
+  start_emulator "$work/sm100000.json" 1
+  : > "$work/locations"
+  fetch "$emu_port" /v1/actions "$work/www/w_v1.json"; add_location /v1/actions "$work/www/w_v1.json"
+  fetch "$emu_port" /v2/actions "$work/www/w_v2.json"; add_location /v2/actions "$work/www/w_v2.json"
+  start_nginx
+  local target e ng size
+  for target in /v1/actions /v2/actions; do
+    read -r e ng size _ <<<"$(python3 bench/write_load.py listafter "$emu_port" "$nginx_port" "$target" 5)"
+    lines+=("$(printf 'write: GET %s right after one change at 100k: %s ms vs nginx %s ms (%s B); ratio %s, target <= 2.0' \
+      "$target" "$e" "$ng" "$size" "$(awk -v a="$e" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')")")
+  done
+  stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+
+  # Mixed: 50 pollers on one action and one database while a client creates
+  # an action every 5 ms, at 10k actions.
+  start_emulator "$work/sm10000.json" 1
+  cat > "$work/mixed.lua" <<'LUA'
+local paths = {"/v1/actions/00000000-0000-4000-8000-000000000007", "/v1/bdbs/1"}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[i % 2 + 1])
+end
+LUA
+  local out sent acked
+  python3 bench/write_load.py writer "$emu_port" 10 5 > "$work/writer.out" &
+  local writer=$!
+  out=$(wrk -t1 -c50 -d10s --latency -s "$work/mixed.lua" -H "$auth" "http://127.0.0.1:$emu_port")
+  wait "$writer"
+  read -r sent acked < "$work/writer.out"
+  lines+=("$(awk -v sent="$sent" -v acked="$acked" '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad += $NF }
+    /Socket errors/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+    END { printf "write: mixed, 50 pollers at 10k actions + a create every 5 ms: read p99 %.2f ms (target <= 2), %d read errors (target 0), %.0f req/s; writes acknowledged %d of %d (target all)", p99, bad, rps, acked, sent }' <<<"$out")")
+  stop_pid "$emu_pid"
+  printf '%s\n' "${lines[@]}"
+}
+
+if [ "${SECTIONS:-all}" = write ]; then
+  seed=config/default.json
+  mkdir -p "$work/www"
+  write_section
+  exit 0
+fi
+
 # --- seed data ---------------------------------------------------------------
 seed=config/default.json
 mkdir -p "$work/www"
@@ -134,15 +224,6 @@ fi
 idle_rss=$(rss_kib "$emu_pid")
 idle_anon=$(anon_kib "$emu_pid")
 
-# Big registries: N state machines in wire form.
-make_config() {  # make_config N FILE
-  awk -v n="$1" 'BEGIN {
-    printf "{\"server\":{},\"users\":[{\"email\":\"admin@redis.local\",\"password\":\"Redis123!\",\"role\":\"admin\"}],\"databases\":[1],\"state-machines\":["
-    for (i = 0; i < n; i++) {
-      printf "%s{\"action_uid\":\"00000000-0000-4000-8000-%012d\",\"heartbeat\":1760400082,\"name\":\"SMCreateBDB\",\"object_name\":\"bdb:%d\",\"progress\":100,\"status\":\"completed\"}", (i ? "," : ""), i, i % 1000 + 1
-    }
-    printf "]}\n" }' > "$2"
-}
 big_lines=()
 for n in 10000 100000; do make_config "$n" "$work/sm$n.json"; done
 
@@ -213,4 +294,5 @@ printf 'threads: --threads 1 %s req/s, --threads 2 %s req/s, ratio %s (wrk -t2 -
 printf 'start-up to first answer (HTTPS with a generated certificate included): median %s ms of 5\n' \
   "$(printf '%s\n' "${starts[@]}" | median)"
 printf 'idle RSS: %s KiB (anonymous %s KiB, the rest mapped code of the binary and shared libraries); RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$idle_anon" "$rss_big"
+write_section
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"

@@ -178,7 +178,7 @@ reply upgrade_bdb(const request_context& ctx) {
   };
   started_operation started;
   if (auto f = start_operation(ctx, "SMUpgradeBDB", check, started)) return error_reply(*f);
-  return json_reply(status::ok, render_bdb(started.db, ctx.now));
+  return json_reply(status::ok, render_bdb(*started.db, ctx.now));
 }
 
 reply stop_traffic(const request_context& ctx) { return start_on_active(ctx, "SMStopTrafficBDB"); }

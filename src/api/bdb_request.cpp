@@ -114,7 +114,7 @@ std::optional<failure> start_operation(const request_context& ctx, std::string_v
     if (check)
       if (auto f = check(d, next)) return f;
     out.action_uid = begin_operation(d, std::move(next), name, ctx.now);
-    out.db = *d.databases.at(*uid);
+    out.db = d.databases.at(*uid);
     return std::nullopt;
   });
 }

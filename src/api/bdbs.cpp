@@ -140,6 +140,7 @@ reply create_bdb(const request_context& ctx) {
   if (auto f = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields))
     return error_reply(*f);
   database made;
+  std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
     if (auto f = new_database(ctx.state->data(), *body, ctx.now, cluster, made))
       return error_reply(*f);
@@ -150,10 +151,10 @@ reply create_bdb(const request_context& ctx) {
     if (auto nf = new_database(d, *body, ctx.now, cluster, made)) return nf;
     const std::uint64_t uid = made.uid;
     begin_operation(d, std::move(made), "SMCreateBDB", ctx.now);
-    made = *d.databases.at(uid);
+    stored = d.databases.at(uid);
     return std::nullopt;
   });
-  return f ? error_reply(*f) : bdb_reply(made, ctx.now);
+  return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
 }
 
 reply update_bdb(const request_context& ctx) {
@@ -166,6 +167,7 @@ reply update_bdb(const request_context& ctx) {
   if (auto f = check_bdb_body(*body, bdb_body_kind::update, cluster.accept_unknown_fields))
     return error_reply(*f);
   database merged;
+  std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
     const registry_data& d = ctx.state->data();
     if (auto f = check_state_id(ctx, d)) return error_reply(*f);
@@ -177,16 +179,16 @@ reply update_bdb(const request_context& ctx) {
     if (auto sf = check_state_id(ctx, d)) return sf;
     if (auto mf = merged_database(d, *uid, *body, ctx, merged)) return mf;
     begin_operation(d, std::move(merged), "SMUpdateBDB", ctx.now);
-    merged = *d.databases.at(*uid);
+    stored = d.databases.at(*uid);
     return std::nullopt;
   });
-  return f ? error_reply(*f) : bdb_reply(merged, ctx.now);
+  return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
 }
 
 reply delete_bdb(const request_context& ctx) {
   started_operation started;
   if (auto f = start_operation(ctx, "SMDeleteBDB", {}, started)) return error_reply(*f);
-  return bdb_reply(started.db, ctx.now);
+  return bdb_reply(*started.db, ctx.now);
 }
 
 reply flush_bdb(const request_context& ctx) {

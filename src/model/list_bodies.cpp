@@ -5,81 +5,140 @@ namespace reemu {
 
 namespace {
 
-// Appends each visible action of `kind` to `out`, comma-separated. Bodies
-// are concatenated rather than built as one JSON tree: no transient copy of
-// the whole registry, and static actions cost one memcpy each.
-void append_v1(std::string& out, const registry_data& d, action_kind kind, double now,
-               validity& v) {
-  bool first = true;
-  for (const auto& a : d.actions) {
-    if (a->kind != kind || !listed_in_v1(*a) || !is_visible(*a, now, &v)) continue;
-    if (!first) out.push_back(',');
-    first = false;
-    if (const auto* text = a->static_v1()) {
-      out += **text;
-    } else {
-      out += dump(render_v1(*a, now, &v));
-    }
-  }
+// Appends `text` to `out`, after a comma unless `out` is empty.
+void append_item(std::string& out, std::string_view text) {
+  if (!out.empty()) out.push_back(',');
+  out += text;
 }
 
-// The same snapshot: weak_ptr keeps the control block alive, so a later
-// snapshot can never reuse its address and pass for the cached one.
-bool same_snapshot(const std::weak_ptr<const registry_state>& cached, const snapshot_ptr& snap) {
-  return !cached.owner_before(snap) && !snap.owner_before(cached);
+// One chunk's share of the v1 list: its tasks and its state machines, each
+// comma-joined without brackets. Static actions cost one memcpy each.
+list_piece render_v1_piece(const action_store::chunk& c, double now) {
+  list_piece p;
+  for (const auto& s : c) {
+    const action& a = *s.value;
+    if (!listed_in_v1(a) || !is_visible(a, now, &p.valid)) continue;
+    std::string& out = a.kind == action_kind::task ? p.first : p.second;
+    if (const auto* text = a.static_v1()) {
+      append_item(out, **text);
+    } else {
+      append_item(out, dump(render_v1(a, now, &p.valid)));
+    }
+  }
+  return p;
+}
+
+// One chunk's share of the v2 list, in `first`.
+list_piece render_v2_piece(const action_store::chunk& c, double now) {
+  list_piece p;
+  for (const auto& s : c) {
+    const action& a = *s.value;
+    if (!is_visible(a, now, &p.valid)) continue;
+    append_item(p.first, dump(render_v2(a, now, &p.valid)));
+  }
+  return p;
+}
+
+// The same snapshot (or chunk): weak_ptr keeps the control block alive, so a
+// later one can never reuse its address and pass for the cached one.
+template <class T>
+bool same_object(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
+  return !cached.owner_before(p) && !p.owner_before(cached);
+}
+
+// `pieces` joined into one list: v1 as {"actions":[firsts],"state-machines":[seconds]},
+// v2 as [firsts].
+std::string join(const std::vector<const list_piece*>& pieces, list_kind kind) {
+  std::size_t size = 64;
+  for (const list_piece* p : pieces) size += p->first.size() + p->second.size() + 2;
+  std::string out;
+  out.reserve(size);  // one allocation, not a doubling chain, for a large registry
+  const auto section = [&](std::string list_piece::*part) {
+    bool first = true;
+    for (const list_piece* p : pieces) {
+      const std::string& text = p->*part;
+      if (text.empty()) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out += text;
+    }
+  };
+  if (kind == list_kind::v1) {
+    out += R"({"actions":[)";
+    section(&list_piece::first);
+    out += R"(],"state-machines":[)";
+    section(&list_piece::second);
+    out += "]}";
+  } else {
+    out.push_back('[');
+    section(&list_piece::first);
+    out.push_back(']');
+  }
+  return out;
 }
 
 }  // namespace
 
+std::string render_list(const registry_data& d, list_kind kind, double now, validity& v,
+                        const piece_map* reuse, piece_map* keep) {
+  const auto render = kind == list_kind::v1 ? &render_v1_piece : &render_v2_piece;
+  std::vector<std::shared_ptr<const list_piece>> owned;
+  std::vector<const list_piece*> pieces;
+  d.actions.for_each_chunk(
+      [&](const std::shared_ptr<const action_store::chunk>& c, const action_store::chunk& values) {
+        std::shared_ptr<const list_piece> p;
+        if (c && reuse) {
+          const auto it = reuse->find(c.get());
+          if (it != reuse->end() && same_object(it->second.of, c) &&
+              now >= it->second.piece->valid.from && now < it->second.piece->valid.until)
+            p = it->second.piece;
+        }
+        if (!p) p = std::make_shared<const list_piece>(render(values, now));
+        v.narrow(p->valid.from, p->valid.until);
+        if (c && keep) keep->emplace(c.get(), piece_entry{c, p});
+        pieces.push_back(p.get());
+        owned.push_back(std::move(p));
+      });
+  return join(pieces, kind);
+}
+
 std::string v1_list(const registry_data& d, double now, validity& v) {
-  std::string out;
-  std::size_t estimate = 64;
-  for (const auto& a : d.actions) {
-    const auto* text = a->static_v1();
-    estimate += (text ? (*text)->size() : 256) + 1;
-  }
-  out.reserve(estimate);  // one allocation, not a doubling chain, for a large registry
-  out += R"({"actions":[)";
-  append_v1(out, d, action_kind::task, now, v);
-  out += R"(],"state-machines":[)";
-  append_v1(out, d, action_kind::state_machine, now, v);
-  out += "]}";
-  return out;
+  return render_list(d, list_kind::v1, now, v, nullptr, nullptr);
 }
 
 std::string v2_list(const registry_data& d, double now, validity& v) {
-  std::string out = "[";
-  for (const auto& a : d.actions) {
-    if (!is_visible(*a, now, &v)) continue;
-    if (out.size() > 1) out.push_back(',');
-    out += dump(render_v2(*a, now, &v));
-  }
-  out.push_back(']');
-  return out;
+  return render_list(d, list_kind::v2, now, v, nullptr, nullptr);
 }
 
 std::shared_ptr<const std::string> list_cache::get(slot& s, const snapshot_ptr& snap, double now,
-                                                   build_fn build) {
+                                                   list_kind kind) {
+  std::shared_ptr<const piece_map> reuse;
   {
     std::lock_guard lock(mutex_);
-    if (s.body && same_snapshot(s.of, snap) && now >= s.valid.from && now < s.valid.until)
+    if (s.body && same_object(s.of, snap) && now >= s.valid.from && now < s.valid.until)
       return s.body;
+    reuse = s.pieces;
   }
   // Built outside the lock: two threads may build the same body once each,
-  // which is cheaper than making every reader wait on one builder.
+  // which is cheaper than making every reader wait on one builder. Chunks the
+  // last build saw, and whose pieces still hold at `now`, are not rendered
+  // again: after one change only its chunk (and the tail) is.
   validity v;
-  auto body = std::make_shared<const std::string>(build(snap->data(), now, v));
+  auto keep = std::make_shared<piece_map>();
+  auto body = std::make_shared<const std::string>(
+      render_list(snap->data(), kind, now, v, reuse.get(), keep.get()));
+  reuse.reset();
   std::lock_guard lock(mutex_);
-  s = {snap, body, v};
+  s = {snap, body, v, std::move(keep)};
   return body;
 }
 
 std::shared_ptr<const std::string> list_cache::v1(const snapshot_ptr& snap, double now) {
-  return get(v1_, snap, now, &v1_list);
+  return get(v1_, snap, now, list_kind::v1);
 }
 
 std::shared_ptr<const std::string> list_cache::v2(const snapshot_ptr& snap, double now) {
-  return get(v2_, snap, now, &v2_list);
+  return get(v2_, snap, now, list_kind::v2);
 }
 
 }  // namespace reemu

@@ -3,47 +3,67 @@
 
 #include <algorithm>
 
+#include "reemu/model/lifecycle.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
 
+namespace {
+
+// The clock time from which `a` is invisible (forever when it never is).
+double gone_time(const action& a) noexcept {
+  if (const simulate_plan* plan = a.plan()) {
+    const live_state s = evaluate(*plan, a.started_at, forever);
+    if (s.visible) return forever;
+    return s.valid_from;
+  }
+  return a.gone_at;
+}
+
+}  // namespace
+
 std::shared_ptr<const action> registry_data::find(std::string_view uid) const {
-  const auto it = by_uid.find(uid);
-  return it == by_uid.end() ? nullptr : it->second;
+  return actions.find(uid);
 }
 
 bool registry_data::add(action a) {
-  if (by_uid.contains(std::string_view(a.uid))) return false;
-  auto p = std::make_shared<const action>(std::move(a));
-  by_uid.emplace(p->uid, p);
-  actions.push_back(std::move(p));
+  if (actions.contains(a.uid)) return false;
+  const double gone = gone_time(a);
+  actions.push_back(std::make_shared<const action>(std::move(a)));
+  actions_expire_at = std::min(actions_expire_at, gone);
   return true;
 }
 
 bool registry_data::replace(action a) {
-  const auto it = by_uid.find(std::string_view(a.uid));
-  if (it == by_uid.end()) return false;
-  auto p = std::make_shared<const action>(std::move(a));
-  const auto pos = std::find(actions.begin(), actions.end(), it->second);
-  if (pos != actions.end()) *pos = p;
-  it->second = std::move(p);
+  const double gone = gone_time(a);
+  if (!actions.replace(std::make_shared<const action>(std::move(a)))) return false;
+  actions_expire_at = std::min(actions_expire_at, gone);
   return true;
 }
 
-bool registry_data::remove(std::string_view uid) {
-  const auto it = by_uid.find(uid);
-  if (it == by_uid.end()) return false;
-  std::erase(actions, it->second);
-  by_uid.erase(it);
-  return true;
-}
+bool registry_data::remove(std::string_view uid) { return actions.erase(uid); }
 
 void registry_data::drop_invisible(double now) {
-  std::erase_if(actions, [&](const std::shared_ptr<const action>& a) {
-    if (is_visible(*a, now)) return false;
-    by_uid.erase(a->uid);
-    return true;
-  });
+  if (now >= actions_expire_at) {
+    // One read-only pass finds the expired and the next expiry; a few are
+    // erased one by one (copying a chunk each), many by one rebuild.
+    std::vector<std::string> gone;
+    double next = forever;
+    for (const auto& a : actions) {
+      const double t = gone_time(*a);
+      if (now >= t) {
+        gone.push_back(a->uid);
+      } else {
+        next = std::min(next, t);
+      }
+    }
+    if (gone.size() * action_store::chunk_size < actions.size()) {
+      for (const auto& uid : gone) actions.erase(uid);
+    } else {
+      actions.erase_if([&](const action& a) { return now >= gone_time(a); });
+    }
+    actions_expire_at = next;
+  }
   std::erase_if(databases, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
 }
 
@@ -93,14 +113,14 @@ void registry::replace_all(registry_data data) {
 
 void registry::reset(double now) {
   registry_data fresh = seed_;
-  for (auto& p : fresh.actions) {
+  std::vector<action> restarted;
+  for (const auto& p : seed_.actions) {
     if (!p->plan()) continue;
-    action restarted = *p;
-    restarted.started_at = now;
-    restarted.created_at = now;
-    p = std::make_shared<const action>(std::move(restarted));
-    fresh.by_uid[p->uid] = p;
+    restarted.push_back(*p);
+    restarted.back().started_at = now;
+    restarted.back().created_at = now;
   }
+  for (action& a : restarted) fresh.replace(std::move(a));
   replace_all(std::move(fresh));
 }
 

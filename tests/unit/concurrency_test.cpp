@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
+#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 
 using namespace reemu;
@@ -173,4 +175,59 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
   // The clock moved exactly as often as it was told.
   const json clock = parse_body(c.get("/emulator/v1/clock"));
   EXPECT_EQ(clock["now"], 1700000000 + rounds);
+}
+
+// The registry's structure-sharing storage under concurrent use: one writer
+// appends, replaces and removes (every change through registry::update) while
+// readers iterate and look up in the snapshots they hold. Each snapshot must
+// be internally consistent: iteration in creation order (uids carry their
+// creation number), as many values as size(), each found by its uid, and a
+// held snapshot unchanged by later writes.
+TEST(concurrency, registry_snapshots_stay_consistent_while_written) {
+  registry reg{registry_data{}};
+  const auto uid_of = [](int i) { return "u" + std::to_string(1000000 + i); };
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+
+  std::thread writer([&] {
+    for (int i = 0; i < 3000; ++i) {
+      reg.update([&](registry_data& d) -> std::optional<failure> {
+        d.add(make_static_action(uid_of(i), action_kind::task, json::object()));
+        if (i % 7 == 3) d.remove(uid_of(i - 3));
+        if (i % 5 == 1)
+          d.replace(make_static_action(uid_of(i - 1), action_kind::task, json{{"x", i}}));
+        return std::nullopt;
+      });
+    }
+    done = true;
+  });
+
+  const auto check = [&](const registry_data& d) {
+    std::size_t count = 0;
+    std::string previous;
+    for (const auto& a : d.actions) {
+      if (!previous.empty() && !(previous < a->uid)) ++failures;
+      if (d.find(a->uid) != a) ++failures;
+      previous = a->uid;
+      ++count;
+    }
+    if (count != d.actions.size()) ++failures;
+    return count;
+  };
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!done) {
+        const snapshot_ptr held = reg.snapshot();
+        const std::size_t first = check(held->data());
+        if (check(held->data()) != first) ++failures;  // later writes left it alone
+      }
+    });
+  }
+  writer.join();
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::size_t removed = 0;
+  for (int i = 0; i < 3000; ++i) removed += i % 7 == 3 ? 1 : 0;
+  EXPECT_EQ(check(reg.snapshot()->data()), 3000u - removed);
 }

@@ -455,6 +455,46 @@ TEST(wire, list_cache_never_serves_another_snapshot) {
   EXPECT_NE(*cached_first, R"({"actions":[],"state-machines":[]})");
 }
 
+// Bodies built from the pieces of an earlier build equal bodies rendered
+// from nothing: after appends, replacements and removals across many chunks,
+// and when time crosses a step of a simulated action held in a reused chunk.
+TEST(wire, list_cache_after_changes_equals_a_full_render) {
+  list_cache lists;
+  registry_data d;
+  const auto uid = [](int i) {
+    return "00000000-0000-4000-8000-" + std::to_string(100000000000 + i);
+  };
+  for (int i = 0; i < 700; ++i) {
+    const auto kind = i % 3 == 0 ? action_kind::task : action_kind::state_machine;
+    ASSERT_TRUE(d.add(make_static_action(uid(i), kind, json{{"name", "n" + std::to_string(i)}})));
+  }
+  action sim = simulated("SMCreateBDB", 1000);
+  sim.uid = uid(5000);
+  ASSERT_TRUE(d.add(std::move(sim)));  // lands in the tail; sealed below
+  for (int i = 700; i < 1000; ++i)
+    ASSERT_TRUE(d.add(make_static_action(uid(i), action_kind::task, json::object())));
+  std::uint64_t version = 1;
+  const auto check = [&](const registry_data& data, double now) {
+    const auto state = std::make_shared<const registry_state>(data, ++version);
+    validity v1v;
+    validity v2v;
+    EXPECT_EQ(*lists.v1(state, now), v1_list(data, now, v1v));
+    EXPECT_EQ(*lists.v2(state, now), v2_list(data, now, v2v));
+  };
+  check(d, 1000);
+  d.replace(make_static_action(uid(3), action_kind::task, json{{"name", "changed"}}));
+  check(d, 1000);
+  d.remove(uid(0));
+  d.remove(uid(400));
+  check(d, 1000);
+  for (int i = 0; i < 300; ++i) d.remove(uid(256 + i));  // empties a chunk or more
+  check(d, 1000);
+  ASSERT_TRUE(d.add(make_static_action(uid(9000), action_kind::state_machine, json::object())));
+  check(d, 1000);
+  check(d, 1004);  // the simulated action moved a step; its chunk is rendered again
+  check(d, 1000 + 24 * 3600.0);
+}
+
 TEST(wire, parse_number_reads_whole_strings_only) {
   EXPECT_EQ(parse_number<std::uint64_t>("12"), 12u);
   EXPECT_EQ(parse_number<long long>("-3"), -3);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,7 @@ operation_check needs_active(const request_context& ctx);
 
 struct started_operation {
   std::string action_uid;
-  database db;  // as stored, with the operation attached
+  std::shared_ptr<const database> db;  // as stored, with the operation attached
 };
 
 // Starts operation `name` (model/templates) on the database of the path:

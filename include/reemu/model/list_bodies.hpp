@@ -3,14 +3,41 @@
 // emulator's hottest and largest answer. The registry stores; this renders.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
+
+enum class list_kind : std::uint8_t { v1, v2 };
+
+// What one chunk of the action store contributes to a list: for v1 its
+// tasks (first) and state machines (second), for v2 everything (first),
+// comma-joined; valid over `valid`.
+struct list_piece {
+  std::string first;
+  std::string second;
+  validity valid;
+};
+
+// Pieces by the chunk they were rendered from; weak, so a cache never keeps
+// a chunk alive and a new chunk at a freed one's address is not taken for it.
+struct piece_entry {
+  std::weak_ptr<const action_store::chunk> of;
+  std::shared_ptr<const list_piece> piece;
+};
+using piece_map = std::unordered_map<const void*, piece_entry>;
+
+// The list of `kind` at `now`, narrowing `v`. Takes the pieces of `reuse`
+// (may be null) for chunks it holds that are still valid, and records every
+// chunk's piece in `keep` (may be null).
+std::string render_list(const registry_data& d, list_kind kind, double now, validity& v,
+                        const piece_map* reuse, piece_map* keep);
 
 // {"actions":[task…],"state-machines":[sm…]} of the actions visible at `now`.
 // Narrows `v` to the interval over which the body stays the same.
@@ -21,7 +48,8 @@ std::string v2_list(const registry_data& d, double now, validity& v);
 
 // One rendered body per list, reused while the snapshot is the same and the
 // clock stays inside the body's validity interval: between changes and
-// lifecycle steps every request shares the same bytes. Thread-safe; the lock
+// lifecycle steps every request shares the same bytes, and after a change
+// only the changed chunks are rendered again. Thread-safe; the lock
 // is held for pointer copies only, never while rendering.
 class list_cache {
  public:
@@ -33,10 +61,10 @@ class list_cache {
     std::weak_ptr<const registry_state> of;  // weak: a cache never keeps a snapshot alive
     std::shared_ptr<const std::string> body;
     validity valid;
+    std::shared_ptr<const piece_map> pieces;  // of the chunks `body` was built from
   };
-  using build_fn = std::string (*)(const registry_data&, double, validity&);
   std::shared_ptr<const std::string> get(slot& s, const snapshot_ptr& snap, double now,
-                                         build_fn build);
+                                         list_kind kind);
 
   std::mutex mutex_;
   slot v1_;

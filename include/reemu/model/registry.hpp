@@ -20,6 +20,7 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/model/database.hpp"
+#include "reemu/model/keyed_sequence.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
 
@@ -32,11 +33,16 @@ struct string_hash {
   }
 };
 
-// The registry's contents. A value type: writers copy and edit it.
+inline std::string_view action_uid_of(const action& a) { return a.uid; }
+
+// The actions in creation order, indexed by uid; copied in O(sqrt n).
+using action_store = keyed_sequence<action, &action_uid_of>;
+
+// The registry's contents. A value type: writers copy and edit it. Copying
+// shares the actions (action_store) and the databases' bodies, so a write
+// costs about the same at 100 and at 100k actions.
 struct registry_data {
-  std::vector<std::shared_ptr<const action>> actions;  // creation order
-  std::unordered_map<std::string, std::shared_ptr<const action>, string_hash, std::equal_to<>>
-      by_uid;
+  action_store actions;  // creation order; edit through add/replace/remove
   user_map users;
   database_map databases;
   node_map nodes;                     // the cluster's nodes, from the config
@@ -49,6 +55,9 @@ struct registry_data {
   // The highest database uid ever known: new databases count on from it, so
   // a deleted database's uid (and its actions' object_name) is not reused.
   std::uint64_t bdb_uid_high = 0;
+  // No action turns invisible before this clock time: drop_invisible
+  // scans the actions only once the clock reaches it.
+  double actions_expire_at = forever;
 
   // The action with `uid`, or nullptr.
   std::shared_ptr<const action> find(std::string_view uid) const;
@@ -59,7 +68,8 @@ struct registry_data {
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
   // Forgets actions whose retention ran out before `now`, and databases
-  // whose SMDeleteBDB completed.
+  // whose SMDeleteBDB completed. Scans the actions only when one can have
+  // expired since the last scan (actions_expire_at).
   void drop_invisible(double now);
 
   // The database `uid` when it exists and is visible at `now`, else nullptr.

@@ -1,0 +1,196 @@
+// keyed_sequence: a randomised differential test against a plain vector as
+// the model (insertion order, lookups, replace, erase, erase_if, chunk
+// boundaries), and the persistence property: a copy never sees the edits of
+// another.
+#include "reemu/model/keyed_sequence.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+struct item {
+  std::string key;
+  int payload = 0;
+};
+
+std::string_view key_of(const item& i) { return i.key; }
+
+using seq = reemu::keyed_sequence<item, &key_of>;
+constexpr std::size_t chunk = seq::chunk_size;
+
+// The model: (key, payload) in insertion order.
+using model = std::vector<item>;
+
+std::shared_ptr<const item> make(std::string key, int payload) {
+  return std::make_shared<const item>(item{std::move(key), payload});
+}
+
+void expect_same(const seq& s, const model& m) {
+  ASSERT_EQ(s.size(), m.size());
+  ASSERT_EQ(s.empty(), m.empty());
+  std::size_t i = 0;
+  for (const auto& p : s) {
+    ASSERT_LT(i, m.size());
+    EXPECT_EQ(p->key, m[i].key) << "at " << i;
+    EXPECT_EQ(p->payload, m[i].payload) << "at " << i;
+    ++i;
+  }
+  EXPECT_EQ(i, m.size());
+  for (const item& it : m) {
+    const auto found = s.find(it.key);
+    ASSERT_NE(found, nullptr) << it.key;
+    EXPECT_EQ(found->payload, it.payload);
+  }
+  // At most about two chunks per chunk_size values, plus the tail.
+  EXPECT_LE(s.chunk_count(), 2 * m.size() / chunk + 2);
+}
+
+model::iterator find_in(model& m, std::string_view key) {
+  return std::find_if(m.begin(), m.end(), [&](const item& i) { return i.key == key; });
+}
+
+}  // namespace
+
+TEST(keyed_sequence, empty_iterates_nothing) {
+  const seq s;
+  EXPECT_EQ(s.begin(), s.end());
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_EQ(s.find("x"), nullptr);
+}
+
+TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
+  for (const std::size_t n : {chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 7}) {
+    seq s;
+    model m;
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(s.push_back(make("k" + std::to_string(i), static_cast<int>(i))));
+      m.push_back({"k" + std::to_string(i), static_cast<int>(i)});
+    }
+    expect_same(s, m);
+    EXPECT_FALSE(s.push_back(make("k0", -1)));  // a taken key adds nothing
+    expect_same(s, m);
+  }
+}
+
+TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
+  seq s;
+  model m;
+  for (int i = 0; i < static_cast<int>(2 * chunk + 10); ++i) {
+    s.push_back(make("k" + std::to_string(i), i));
+    m.push_back({"k" + std::to_string(i), i});
+  }
+  for (const int i :
+       {0, static_cast<int>(chunk) - 1, static_cast<int>(chunk), static_cast<int>(2 * chunk + 9)}) {
+    const std::string k = "k" + std::to_string(i);
+    ASSERT_TRUE(s.replace(make(k, -i)));
+    find_in(m, k)->payload = -i;
+  }
+  EXPECT_FALSE(s.replace(make("absent", 1)));
+  expect_same(s, m);
+  for (const int i : {static_cast<int>(chunk), 0, static_cast<int>(2 * chunk + 9)}) {
+    const std::string k = "k" + std::to_string(i);
+    ASSERT_TRUE(s.erase(k));
+    m.erase(find_in(m, k));
+    EXPECT_FALSE(s.erase(k));
+  }
+  expect_same(s, m);
+}
+
+TEST(keyed_sequence, erasing_everything_empties_it) {
+  seq s;
+  for (int i = 0; i < static_cast<int>(3 * chunk); ++i) s.push_back(make(std::to_string(i), i));
+  for (int i = 0; i < static_cast<int>(3 * chunk); ++i) ASSERT_TRUE(s.erase(std::to_string(i)));
+  EXPECT_TRUE(s.empty());
+  EXPECT_EQ(s.begin(), s.end());
+  EXPECT_EQ(s.chunk_count(), 0u);
+  EXPECT_TRUE(s.push_back(make("0", 1)));  // a key erased is free again
+  EXPECT_EQ(s.size(), 1u);
+}
+
+TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
+  seq s;
+  model m;
+  for (int i = 0; i < static_cast<int>(5 * chunk); ++i) {
+    s.push_back(make(std::to_string(i), i));
+    m.push_back({std::to_string(i), i});
+  }
+  EXPECT_EQ(s.erase_if([](const item& i) { return i.payload % 3 == 0; }),
+            static_cast<std::size_t>(std::count_if(
+                m.begin(), m.end(), [](const item& i) { return i.payload % 3 == 0; })));
+  std::erase_if(m, [](const item& i) { return i.payload % 3 == 0; });
+  expect_same(s, m);
+  EXPECT_EQ(s.erase_if([](const item&) { return false; }), 0u);
+  expect_same(s, m);
+}
+
+TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
+  seq a;
+  model ma;
+  for (int i = 0; i < static_cast<int>(2 * chunk + 3); ++i) {
+    a.push_back(make(std::to_string(i), i));
+    ma.push_back({std::to_string(i), i});
+  }
+  seq b = a;
+  model mb = ma;
+  b.erase("0");
+  mb.erase(mb.begin());
+  b.replace(make("300", -1));
+  find_in(mb, "300")->payload = -1;
+  b.push_back(make("new", 7));
+  mb.push_back({"new", 7});
+  a.erase("5");
+  ma.erase(find_in(ma, "5"));
+  expect_same(a, ma);
+  expect_same(b, mb);
+}
+
+// Random operations on the sequence and the model, with copies taken along
+// the way and checked again at the end: every version stays as it was.
+TEST(keyed_sequence, randomised_against_a_vector_model) {
+  std::mt19937 rng(20261130);
+  for (int round = 0; round < 4; ++round) {
+    seq s;
+    model m;
+    std::vector<std::pair<seq, model>> versions;
+    int counter = 0;
+    for (int step = 0; step < 6000; ++step) {
+      const int op = static_cast<int>(rng() % 100);
+      if (op < 50 || m.empty()) {
+        const std::string k = "u" + std::to_string(counter++);
+        ASSERT_TRUE(s.push_back(make(k, counter)));
+        m.push_back({k, counter});
+      } else if (op < 70) {
+        const item& target = m[rng() % m.size()];
+        const int p = static_cast<int>(rng());
+        const std::string k = target.key;
+        ASSERT_TRUE(s.replace(make(k, p)));
+        find_in(m, k)->payload = p;
+      } else if (op < 97) {
+        // Erase mostly near one end or the other, to empty chunks often.
+        const std::size_t at = op < 80 ? rng() % m.size() : (op < 90 ? 0 : m.size() - 1);
+        const std::string k = m[at].key;
+        ASSERT_TRUE(s.erase(k));
+        m.erase(m.begin() + static_cast<std::ptrdiff_t>(at));
+      } else if (op < 98) {
+        const int mod = 2 + static_cast<int>(rng() % 5);
+        const auto pred = [&](const item& i) { return i.payload % mod == 0; };
+        s.erase_if(pred);
+        std::erase_if(m, pred);
+      } else {
+        ASSERT_FALSE(s.push_back(make(m[rng() % m.size()].key, 0)));
+      }
+      if (step % 500 == 0) versions.emplace_back(s, m);
+      if (step % 250 == 0) expect_same(s, m);
+    }
+    expect_same(s, m);
+    for (const auto& [vs, vm] : versions) expect_same(vs, vm);
+  }
+}
