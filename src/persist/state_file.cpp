@@ -410,12 +410,14 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
     read_plans(array_at(doc, "plans", source), d, source);
     read_counters(doc, d, source);
   }
-  if (v != 2 && doc.contains("nodes"))
+  if (v != 2 && doc.contains("nodes")) {
     read_nodes(array_at(doc, "nodes", source), d, source);
-  else
+  } else {
     d.nodes = svc.registry.snapshot()->data().nodes;  // an older file: the config's nodes
-  if (v != 2 && doc.contains("cluster_actions"))
+  }
+  if (v != 2 && doc.contains("cluster_actions")) {
     read_cluster_tasks(array_at(doc, "cluster_actions", source), d, source);
+  }
   read_actions(array_at(doc, "actions", source), d, source);
   auto rules = read_faults(array_at(doc, "faults", source), source);
 
