@@ -45,17 +45,6 @@ class bdb_actions_test : public manual_clock_test {
                  std::optional<credentials> who = admin) {
     return srv.call(a.method, "/v1/bdbs/" + uid + a.path, who, a.body);
   }
-
-  // Polls the action one manual second a poll until it is final; its last answer.
-  json poll(const std::string& action_uid) {
-    json a;
-    for (int i = 0; i < 60; ++i) {
-      a = get_json("/v1/actions/" + action_uid);
-      if (a["status"] == "completed" || a["status"] == "failed") break;
-      advance(1);
-    }
-    return a;
-  }
 };
 
 TEST_F(bdb_actions_test, each_action_runs_to_completed_and_is_busy_meanwhile) {

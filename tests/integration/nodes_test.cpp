@@ -14,18 +14,6 @@ namespace {
 
 class nodes_test : public manual_clock_test {
  protected:
-  // Polls the task one manual second a poll until it is final; its last answer.
-  json poll(const std::string& task_id) {
-    json a;
-    for (int i = 0; i < 120; ++i) {
-      a = get_json("/v1/actions/" + task_id);
-      if (a["status"] == "completed" || a["status"] == "failed" || a["status"] == "cancelled")
-        break;
-      advance(1);
-    }
-    return a;
-  }
-
   // Starts a node action; its task_id.
   std::string start(const std::string& uid, const std::string& action, const json& body = {}) {
     const auto r =

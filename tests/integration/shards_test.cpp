@@ -23,17 +23,6 @@ class shards_test : public manual_clock_test {
     return srv.call(http::verb::post, target, who, body);
   }
 
-  // Polls the action one manual second a poll until it is final; its last answer.
-  json poll(const std::string& action_uid) {
-    json a;
-    for (int i = 0; i < 60; ++i) {
-      a = get_json("/v1/actions/" + action_uid);
-      if (a["status"] == "completed" || a["status"] == "failed") break;
-      advance(1);
-    }
-    return a;
-  }
-
   // A new active database with `body` over a name and a size; its uid.
   int make_database(json body) {
     body["name"] = "sharded";

@@ -33,6 +33,19 @@ class manual_clock_test : public ::testing::Test {
     return r.json_body();
   }
 
+  // Polls /v1/actions/{uid} one manual second a poll until the action is
+  // final (completed, failed, cancelled), at most 120 polls; its last answer.
+  json poll(const std::string& action_uid) {
+    json a;
+    for (int i = 0; i < 120; ++i) {
+      a = get_json("/v1/actions/" + action_uid);
+      if (a["status"] == "completed" || a["status"] == "failed" || a["status"] == "cancelled")
+        break;
+      advance(1);
+    }
+    return a;
+  }
+
   response put(const std::string& target, const json& body,
                std::optional<credentials> who = admin) {
     return srv.call(http::verb::put, target, who, body.dump());

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app_request.hpp"
 #include "captures.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
@@ -54,14 +55,7 @@ class nodes_test : public ::testing::Test {
               std::string_view role = "admin") {
     const std::string auth =
         role.empty() ? std::string() : "Basic " + base64_encode(std::string(role) + "@x.local:pw");
-    incoming_request req;
-    req.method = method;
-    req.method_text = http_t::to_string(method);
-    req.target = target;
-    req.authorization = auth;
-    req.content_type = "application/json";
-    req.body = body;
-    const reply r = app_->handle(req).reply;
+    const reply r = app_->handle(test::json_request(method, target, body, auth)).reply;
     return {static_cast<unsigned>(r.status),
             r.body ? json::parse(*r.body, nullptr, false) : json()};
   }

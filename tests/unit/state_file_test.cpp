@@ -16,6 +16,7 @@
 #include <string_view>
 #include <thread>
 
+#include "app_request.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
@@ -81,14 +82,7 @@ class state_file_test : public ::testing::Test {
     const std::string auth = authorization.empty()
                                  ? "Basic " + base64_encode("admin@redis.local:Redis123!")
                                  : std::string(authorization);
-    incoming_request req;
-    req.method = method;
-    req.method_text = http_t::to_string(method);
-    req.target = target;
-    req.authorization = auth;
-    req.content_type = "application/json";
-    req.body = body;
-    return app_->handle(req).reply;
+    return app_->handle(test::json_request(method, target, body, auth)).reply;
   }
 
   std::string get(std::string_view target) {
