@@ -1,7 +1,8 @@
-# reemu_gtest_suites(<target> [TIMEOUT <seconds>] [LABELS <label>...])
+# reemu_gtest_suites(<target> PREFIX <prefix> [TIMEOUT <seconds>] [LABELS <label>...])
 #
-# Registers one CTest test per GoogleTest suite of <target>, named after the
-# suite and run as `<target> --gtest_filter=<suite>.*`. The suites are listed
+# Registers one CTest test per GoogleTest suite of <target>, named
+# <prefix><suite> (a unit and an integration suite may share a name) and run
+# as `<target> --gtest_filter=<suite>.*`. The suites are listed
 # by running the built executable (--gtest_list_tests) after each build, as
 # gtest_discover_tests does, so a new TEST needs no CMake change.
 #
@@ -12,7 +13,7 @@
 set(REEMU_GTEST_SUITES_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/gtest_suites_list.cmake")
 
 function(reemu_gtest_suites target)
-  cmake_parse_arguments(arg "" "TIMEOUT" "LABELS" ${ARGN})
+  cmake_parse_arguments(arg "" "PREFIX;TIMEOUT" "LABELS" ${ARGN})
   if(NOT arg_TIMEOUT)
     set(arg_TIMEOUT 300)
   endif()
@@ -21,7 +22,7 @@ function(reemu_gtest_suites target)
     BYPRODUCTS "${tests_file}"
     COMMAND "${CMAKE_COMMAND}"
             -D "EXE=$<TARGET_FILE:${target}>" -D "OUT=${tests_file}"
-            -D "TIMEOUT=${arg_TIMEOUT}" -D "LABELS=${arg_LABELS}"
+            -D "PREFIX=${arg_PREFIX}" -D "TIMEOUT=${arg_TIMEOUT}" -D "LABELS=${arg_LABELS}"
             -D "WORKDIR=${CMAKE_CURRENT_BINARY_DIR}"
             -P "${REEMU_GTEST_SUITES_SCRIPT}"
     VERBATIM)

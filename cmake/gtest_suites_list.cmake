@@ -1,6 +1,6 @@
 # Run by reemu_gtest_suites (GTestSuites.cmake) after a test executable is
 # built: lists its suites and writes one add_test per suite to OUT.
-# Inputs: EXE, OUT, TIMEOUT, LABELS, WORKDIR.
+# Inputs: EXE, OUT, PREFIX, TIMEOUT, LABELS, WORKDIR.
 execute_process(COMMAND "${EXE}" --gtest_list_tests
   WORKING_DIRECTORY "${WORKDIR}"
   OUTPUT_VARIABLE listing ERROR_VARIABLE errors RESULT_VARIABLE status TIMEOUT 60)
@@ -21,8 +21,8 @@ foreach(line IN LISTS lines)
   if(line MATCHES "^([A-Za-z0-9_/]+)\\.")
     set(suite "${CMAKE_MATCH_1}")
     string(APPEND script
-      "add_test([==[${suite}]==] [==[${EXE}]==] [==[--gtest_filter=${suite}.*]==])\n"
-      "set_tests_properties([==[${suite}]==] PROPERTIES WORKING_DIRECTORY [==[${WORKDIR}]==]"
+      "add_test([==[${PREFIX}${suite}]==] [==[${EXE}]==] [==[--gtest_filter=${suite}.*]==])\n"
+      "set_tests_properties([==[${PREFIX}${suite}]==] PROPERTIES WORKING_DIRECTORY [==[${WORKDIR}]==]"
       " TIMEOUT ${TIMEOUT}${labels})\n")
     math(EXPR count "${count} + 1")
   endif()
