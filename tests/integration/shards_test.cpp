@@ -76,7 +76,9 @@ TEST_F(shards_test, modules_are_the_capture) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.body, capture("modules_list.json"));
   // The default database's modules are in the list.
-  for (const json& m : get_json("/v1/bdbs/1")["module_list"]) {
+  const json modules = get_json("/v1/bdbs/1")["module_list"];
+  ASSERT_FALSE(modules.empty());
+  for (const json& m : modules) {
     const json one = get_json("/v1/modules/" + m["module_id"].get<std::string>());
     EXPECT_EQ(one["module_name"], m["module_name"]);
     EXPECT_EQ(one["semantic_version"], m["semantic_version"]);
