@@ -194,3 +194,77 @@ TEST(keyed_sequence, randomised_against_a_vector_model) {
     for (const auto& [vs, vm] : versions) expect_same(vs, vm);
   }
 }
+
+// Replaying diff(older) on older's model gives the newer model: erasures
+// first, then each put replaces in place or appends, as the state log's
+// replay does.
+TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
+  std::mt19937 rng(20261201);
+  seq s;
+  model m;
+  int counter = 0;
+  for (int step = 0; step < 700; ++step) {
+    const seq older = s;
+    const model older_model = m;
+    const int edits = 1 + static_cast<int>(rng() % (step % 10 == 0 ? 300 : 3));
+    for (int e = 0; e < edits; ++e) {
+      const int op = static_cast<int>(rng() % 100);
+      if (op < 55 || m.empty()) {
+        const std::string k = "u" + std::to_string(counter++);
+        s.push_back(make(k, counter));
+        m.push_back({k, counter});
+      } else if (op < 75) {
+        const std::string k = m[rng() % m.size()].key;
+        const int p = static_cast<int>(rng());
+        s.replace(make(k, p));
+        find_in(m, k)->payload = p;
+      } else if (op < 99) {
+        const std::size_t at = rng() % m.size();
+        const std::string k = m[at].key;
+        s.erase(k);
+        m.erase(m.begin() + static_cast<std::ptrdiff_t>(at));
+      } else {
+        const auto pred = [](const item& i) { return i.payload % 3 == 0; };
+        s.erase_if(pred);
+        std::erase_if(m, pred);
+      }
+    }
+    model replayed = older_model;
+    std::vector<item> puts;
+    std::size_t named = 0;
+    s.diff(
+        older,
+        [&](const item& gone) {
+          ++named;
+          const auto it = find_in(replayed, gone.key);
+          ASSERT_NE(it, replayed.end()) << gone.key;
+          replayed.erase(it);
+        },
+        [&](const item& put) {
+          ++named;
+          puts.push_back(put);
+        });
+    for (const item& p : puts) {
+      const auto it = find_in(replayed, p.key);
+      if (it == replayed.end()) {
+        replayed.push_back(p);
+      } else {
+        it->payload = p.payload;
+      }
+    }
+    ASSERT_EQ(replayed.size(), m.size()) << "step " << step;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      ASSERT_EQ(replayed[i].key, m[i].key) << "step " << step << " at " << i;
+      ASSERT_EQ(replayed[i].payload, m[i].payload) << "step " << step << " at " << i;
+    }
+    // A diff names only what the edits touched: at most one value per edit,
+    // plus every value an erase_if removed.
+    const std::size_t shrunk = older_model.size() > m.size() ? older_model.size() - m.size() : 0;
+    EXPECT_LE(named, 2 * static_cast<std::size_t>(edits) + shrunk) << "step " << step;
+  }
+  std::size_t calls = 0;
+  const seq copy = s;
+  copy.diff(
+      s, [&](const item&) { ++calls; }, [&](const item&) { ++calls; });
+  EXPECT_EQ(calls, 0u) << "a copy differs from nothing";
+}

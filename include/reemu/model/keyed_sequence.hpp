@@ -154,18 +154,59 @@ class keyed_sequence {
     return true;
   }
 
-  // Removes every value `pred` holds for; returns how many. O(n): rebuilds.
+  // Removes every value `pred` holds for; returns how many. O(n): rebuilds,
+  // keeping each remaining value's insertion number (so diff() against an
+  // older copy names only the removed values).
   template <class Pred>
   std::size_t erase_if(Pred pred) {
-    std::vector<value_ptr> kept;
+    std::vector<slot> kept;
     kept.reserve(size_);
-    for (const value_ptr& v : *this)
-      if (!pred(*v)) kept.push_back(v);
+    for_each_chunk([&](const auto&, const chunk& c) {
+      for (const slot& s : c)
+        if (!pred(*s.value)) kept.push_back(s);
+    });
     const std::size_t removed = size_ - kept.size();
     if (removed == 0) return 0;
     clear();
-    for (value_ptr& v : kept) push_back(std::move(v));
+    for (slot& s : kept) {
+      const std::size_t h = hash_of(Key(*s.value));
+      editable_bucket(h).push_back(entry{h, s.seq, s.value});
+      tail_.push_back(std::move(s));
+      if (tail_.size() == chunk_size) {
+        sealed_.push_back(std::make_shared<const chunk>(std::move(tail_)));
+        tail_ = chunk();
+      }
+      ++size_;
+    }
     return removed;
+  }
+
+  // What changed from `older` (an earlier copy of this sequence) to this
+  // one, in insertion order: erased(value) for each value `older` holds and
+  // this one does not, put(value) for each value this one holds that is new
+  // or replaced. Chunks both copies share are skipped whole, so after a few
+  // edits this costs O(n / chunk_size + chunk_size).
+  template <class Erased, class Put>
+  void diff(const keyed_sequence& older, Erased erased, Put put) const {
+    cursor a(older);
+    cursor b(*this);
+    while (!a.done() || !b.done()) {
+      if (a.at_chunk_start() && b.at_chunk_start() && a.shared_chunk() &&
+          a.shared_chunk() == b.shared_chunk()) {
+        a.skip_chunk();
+        b.skip_chunk();
+      } else if (b.done() || (!a.done() && a.get().seq < b.get().seq)) {
+        erased(*a.get().value);
+        a.next();
+      } else if (a.done() || b.get().seq < a.get().seq) {
+        put(*b.get().value);
+        b.next();
+      } else {
+        if (a.get().value != b.get().value) put(*b.get().value);
+        a.next();
+        b.next();
+      }
+    }
   }
 
   void clear() {
@@ -188,6 +229,42 @@ class keyed_sequence {
   std::size_t chunk_count() const noexcept { return sealed_.size() + (tail_.empty() ? 0 : 1); }
 
  private:
+  // A position in a sequence's slots, chunk by chunk (the tail last).
+  class cursor {
+   public:
+    explicit cursor(const keyed_sequence& s) : s_(s) { settle(); }
+    bool done() const { return chunk_ > s_.sealed_.size(); }
+    bool at_chunk_start() const { return offset_ == 0; }
+    // The sealed chunk under the cursor, or nullptr (the tail, or done).
+    const chunk* shared_chunk() const {
+      return chunk_ < s_.sealed_.size() ? s_.sealed_[chunk_].get() : nullptr;
+    }
+    const slot& get() const { return current()[offset_]; }
+    void next() {
+      ++offset_;
+      settle();
+    }
+    void skip_chunk() {
+      offset_ = current().size();
+      settle();
+    }
+
+   private:
+    const chunk& current() const {
+      return chunk_ < s_.sealed_.size() ? *s_.sealed_[chunk_] : s_.tail_;
+    }
+    // Moves past the end of the current chunk (and an empty tail).
+    void settle() {
+      while (!done() && offset_ >= current().size()) {
+        ++chunk_;
+        offset_ = 0;
+      }
+    }
+    const keyed_sequence& s_;
+    std::size_t chunk_ = 0;
+    std::size_t offset_ = 0;
+  };
+
   static std::size_t hash_of(std::string_view key) noexcept {
     return std::hash<std::string_view>{}(key);
   }
