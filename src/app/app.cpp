@@ -104,7 +104,8 @@ app::app(config cfg)
   config_.cluster.https_port = config_.server.https_port;
 
   if (!config_.emulator.state_file.empty()) {
-    state_ = std::make_unique<state_file>(config_.emulator.state_file, services_);
+    state_ = std::make_unique<state_file>(config_.emulator.state_file, services_,
+                                          config_.emulator.state_compact_bytes);
     if (state_->load()) {
       const auto snap = registry_.snapshot();
       spdlog::info("state restored from {}: {} actions, {} users, {} databases, {} fault rules",

@@ -57,7 +57,8 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
                     const std::string& source) {
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
-          "state_file", "cluster_name", "accept_unknown_fields", "jwt_secret"});
+          "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
+          "jwt_secret"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -65,6 +66,10 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
   if (auto v = r.unsigned_integer("journal_max_bytes", 1ull << 32)) e.journal_max_bytes = *v;
   if (auto v = r.string("state_file")) e.state_file = *v;
+  if (auto v = r.unsigned_integer("state_compact_bytes", 1ull << 40)) {
+    if (*v < 1024) throw config_error(source + ": 'emulator.state_compact_bytes' must be >= 1024");
+    e.state_compact_bytes = *v;
+  }
   if (auto v = r.string("cluster_name")) cluster.name = *v;
   if (auto v = r.boolean("accept_unknown_fields")) cluster.accept_unknown_fields = *v;
   if (auto v = r.string("jwt_secret")) e.jwt_secret = *v;

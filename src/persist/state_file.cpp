@@ -7,13 +7,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <set>
+#include <sstream>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -302,65 +306,198 @@ json plans_json(const registry_data& d) {
   return out;
 }
 
+json users_json(const registry_data& d) {
+  json users = json::array();
+  for (const auto& [email, u] : d.users) {
+    users.push_back(
+        {{"email", email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}});
+  }
+  return users;
+}
+
+// One action as the document keeps it. Written as text: a static action's
+// fields are already serialised (static_v1), and copying those bytes keeps
+// a save of 100k actions to a few milliseconds. Keys in sorted order, as
+// dump() writes them, so the document reads the same as one built as a
+// JSON tree.
+void append_action_record(std::string& out, const action& a) {
+  out += "{\"created_at\":";
+  append_number(out, a.created_at);
+  out += ",\"fields\":";
+  const auto* sim = std::get_if<simulated_body>(&a.body);
+  out += sim ? dump(sim->fields) : **a.static_v1();
+  if (a.gone_at != forever) {
+    out += ",\"gone_at\":";
+    append_number(out, a.gone_at);
+  }
+  if (sim) {
+    out += ",\"simulate\":";
+    out += dump(to_simulate_block(sim->plan));
+  }
+  out += ",\"started_at\":";
+  append_number(out, a.started_at);
+  out += ",\"type\":\"";
+  out += to_string(a.kind);
+  out += "\"}";
+}
+
+// The parts of the state kept whole (in the document and, when they
+// changed, in a log record), as JSON text, in the document's key order.
+enum section : std::uint8_t {
+  bdb_uid_high,
+  clock_section,
+  cluster_actions,
+  cluster_state_id,
+  faults_section,
+  nodes_section,
+  plans,
+  users,
+  section_count
+};
+constexpr std::array<std::string_view, section_count> section_names = {
+    "bdb_uid_high", "clock", "cluster_actions", "cluster_state_id",
+    "faults",       "nodes", "plans",           "users"};
+
 }  // namespace
 
-void capture_state(const services& svc, std::string& out) {
-  const double now = svc.clock.now();
-  const auto snap = svc.registry.snapshot();
-  const registry_data& d = snap->data();
+struct state_file::sections {
+  std::array<std::string, section_count> text;
+  bool manual_clock = false;
+};
 
-  // The actions are written as text: a static action's fields are already
-  // serialised (static_v1), and copying those bytes keeps a save of 100k
-  // actions to a few milliseconds. Keys in sorted order, as dump() writes
-  // them, so the document reads the same as one built as a JSON tree.
+namespace {
+
+state_file::sections sections_of(const registry_data& d, const services& svc, double now) {
+  state_file::sections s;
+  s.manual_clock = svc.clock.mode() == clock_mode::manual;
+  json faults = json::array();
+  for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
+  s.text[bdb_uid_high] = std::to_string(d.bdb_uid_high);
+  s.text[clock_section] =
+      dump(json{{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}});
+  s.text[cluster_actions] = dump(cluster_tasks_json(d));
+  s.text[cluster_state_id] = std::to_string(d.cluster_state_id);
+  s.text[faults_section] = dump(faults);
+  s.text[nodes_section] = dump(nodes_json(d, now));
+  s.text[plans] = dump(plans_json(d));
+  s.text[users] = dump(users_json(d));
+  return s;
+}
+
+// The whole document: the actions and databases visible at `now`, and the
+// sections. Compact, keys sorted: the text dump() gives the same document.
+void capture_document(const registry_data& d, const state_file::sections& s, double now,
+                      std::string& out) {
   out += "{\"actions\":[";
   bool first = true;
   for (const auto& a : d.actions) {
     if (!is_visible(*a, now)) continue;  // gone for good: the registry drops it lazily
     if (!first) out.push_back(',');
     first = false;
-    out += "{\"created_at\":";
-    append_number(out, a->created_at);
-    out += ",\"fields\":";
-    const auto* sim = std::get_if<simulated_body>(&a->body);
-    out += sim ? dump(sim->fields) : **a->static_v1();
-    if (a->gone_at != forever) {
-      out += ",\"gone_at\":";
-      append_number(out, a->gone_at);
-    }
-    if (sim) {
-      out += ",\"simulate\":";
-      out += dump(to_simulate_block(sim->plan));
-    }
-    out += ",\"started_at\":";
-    append_number(out, a->started_at);
-    out += ",\"type\":\"";
-    out += to_string(a->kind);
-    out += "\"}";
+    append_action_record(out, *a);
   }
-  out += "],";
+  out += "]";
+  const auto put = [&](std::string_view key, std::string_view text) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    out += text;
+  };
+  put("bdb_uid_high", s.text[bdb_uid_high]);
+  put("clock", s.text[clock_section]);
+  put("cluster_actions", s.text[cluster_actions]);
+  put("cluster_state_id", s.text[cluster_state_id]);
+  put("databases", dump(databases_json(d, now)));
+  put("faults", s.text[faults_section]);
+  put("format", dump(json(state_format)));
+  put("nodes", s.text[nodes_section]);
+  put("plans", s.text[plans]);
+  put("users", s.text[users]);
+  put("version", std::to_string(state_version));
+  out += "}";
+}
 
-  json users = json::array();
-  for (const auto& [email, u] : d.users) {
-    users.push_back(
-        {{"email", email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}});
+// One log record: what changed from (`before`, `was`) to (`after`, `is`),
+// as one line of JSON without the newline; empty when nothing a restart
+// keeps changed. Actions and databases by entry (erased by uid, put whole;
+// a put replaces the entry with its uid or comes last), the sections whole
+// when their text changed. A real clock's time is not a change: only a
+// manual clock resumes where it stood.
+std::string record_text(const registry_data& before, const state_file::sections& was,
+                        const registry_data& after, const state_file::sections& is) {
+  std::string erased;
+  std::string put;
+  after.actions.diff(
+      before.actions,
+      [&](const action& a) {
+        erased += erased.empty() ? "[" : ",";
+        erased += dump(json(a.uid));
+      },
+      [&](const action& a) {
+        put += put.empty() ? "[" : ",";
+        append_action_record(put, a);
+      });
+  std::string out;
+  const auto begin_key = [&](std::string_view key) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += key;
+    out += "\":";
+  };
+  const auto entries = [&](std::string_view key) {
+    if (erased.empty() && put.empty()) return;
+    begin_key(key);
+    out += '{';
+    if (!erased.empty()) out += "\"erase\":" + erased + "]";
+    if (!put.empty()) out += std::string(erased.empty() ? "" : ",") + "\"put\":" + put + "]";
+    out += '}';
+  };
+  entries("actions");
+  const auto section_changed = [&](section k) {
+    if (k == clock_section)
+      return is.manual_clock != was.manual_clock || (is.manual_clock && is.text[k] != was.text[k]);
+    return is.text[k] != was.text[k];
+  };
+  for (const section k : {bdb_uid_high, clock_section, cluster_actions, cluster_state_id}) {
+    if (!section_changed(k)) continue;
+    begin_key(section_names[k]);
+    out += is.text[k];
   }
-  json faults = json::array();
-  for (const auto& r : svc.faults.list()) faults.push_back(to_json(r));
-  json databases = databases_json(d, now);
-  json plans = plans_json(d);
-  const json rest = {{"format", state_format},
-                     {"version", state_version},
-                     {"clock", {{"mode", to_string(svc.clock.mode())}, {"now", number_value(now)}}},
-                     {"users", std::move(users)},
-                     {"databases", std::move(databases)},
-                     {"nodes", nodes_json(d, now)},
-                     {"cluster_actions", cluster_tasks_json(d)},
-                     {"plans", std::move(plans)},
-                     {"cluster_state_id", d.cluster_state_id},
-                     {"bdb_uid_high", d.bdb_uid_high},
-                     {"faults", std::move(faults)}};
-  out += std::string_view(dump(rest)).substr(1);  // "{" dropped: it continues the object
+  erased.clear();
+  put.clear();
+  // Both maps in uid order: one merge walk.
+  auto b = before.databases.begin();
+  auto a = after.databases.begin();
+  while (b != before.databases.end() || a != after.databases.end()) {
+    if (a == after.databases.end() || (b != before.databases.end() && b->first < a->first)) {
+      erased += erased.empty() ? "[" : ",";
+      erased += std::to_string(b->first);
+      ++b;
+    } else {
+      const bool same_uid = b != before.databases.end() && b->first == a->first;
+      if (!same_uid || b->second != a->second) {
+        put += put.empty() ? "[" : ",";
+        put += dump(database_record(*a->second));
+      }
+      if (same_uid) ++b;
+      ++a;
+    }
+  }
+  entries("databases");
+  for (const section k : {faults_section, nodes_section, plans, users}) {
+    if (!section_changed(k)) continue;
+    begin_key(section_names[k]);
+    out += is.text[k];
+  }
+  if (!out.empty()) out += '}';
+  return out;
+}
+
+}  // namespace
+
+void capture_state(const services& svc, std::string& out) {
+  const double now = svc.clock.now();
+  const auto snap = svc.registry.snapshot();
+  capture_document(snap->data(), sections_of(snap->data(), svc, now), now, out);
 }
 
 std::string capture_state(const services& svc) {
@@ -381,9 +518,10 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
          "longer reads; move the file away to start from the config's seed (users come back "
          "from the config, with salted hashes)");
   }
-  if (version == doc.end() || (*version != state_version && *version != 2)) {
+  if (version == doc.end() || !version->is_number_unsigned() || *version < 2 ||
+      *version > state_version) {
     fail(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
-                     ", this build reads versions 2 and " + std::to_string(state_version));
+                     ", this build reads versions 2 to " + std::to_string(state_version));
   }
   const int v = version->get<int>();
   object_reader top(doc);
@@ -429,11 +567,179 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   svc.faults.restore(std::move(rules));
 }
 
-state_file::state_file(std::string path, services& svc) : path_(std::move(path)), svc_(svc) {
+namespace {
+
+// Applies log records to a state document, at the level of its JSON: an
+// entry erased or put by uid, a section replaced whole. restore_state then
+// checks the result as it checks any document.
+class replay {
+ public:
+  explicit replay(json& doc) : doc_(doc) {
+    index(doc_["actions"], actions_, action_uid_of_json);
+    index(doc_["databases"], databases_, database_key);
+  }
+
+  // Throws state_file_error (prefixed with `where`) for a record of the wrong shape.
+  void apply(const json& record, const std::string& where) {
+    if (!record.is_object()) fail(where, "a log record must be a JSON object");
+    for (const auto& [key, value] : record.items()) {
+      if (key == "actions") {
+        entries(value, where + ".actions", doc_["actions"], actions_, action_uid_of_json,
+                [](const json& uid) -> std::optional<std::string> {
+                  if (!uid.is_string()) return std::nullopt;
+                  return uid.get<std::string>();
+                });
+      } else if (key == "databases") {
+        entries(value, where + ".databases", doc_["databases"], databases_, database_key,
+                database_key);
+      } else if (std::find(section_names.begin(), section_names.end(), key) !=
+                 section_names.end()) {
+        doc_[key] = value;
+      } else {
+        fail(where, "'" + key + "' is not a part of the state");
+      }
+    }
+  }
+
+  // Closes the gaps erased entries left. Once, after the last record.
+  void finish() {
+    for (const char* key : {"actions", "databases"}) {
+      json& list = doc_[key];
+      json kept = json::array();
+      kept.get_ref<json::array_t&>().reserve(list.size());
+      for (json& e : list)
+        if (!e.is_null()) kept.push_back(std::move(e));
+      list = std::move(kept);
+    }
+  }
+
+ private:
+  using positions = std::unordered_map<std::string, std::size_t>;
+  using key_fn = std::optional<std::string> (*)(const json&);
+
+  static std::optional<std::string> action_uid_of_json(const json& a) {
+    if (!a.is_object()) return std::nullopt;
+    const auto f = a.find("fields");
+    if (f == a.end() || !f->is_object()) return std::nullopt;
+    const auto uid = f->find("action_uid");
+    if (uid == f->end() || !uid->is_string()) return std::nullopt;
+    return uid->get<std::string>();
+  }
+  // A database record's uid, or a bare uid (an erase, a version 2 entry).
+  static std::optional<std::string> database_key(const json& d) {
+    const json& uid = d.is_object() && d.contains("uid") ? d["uid"] : d;
+    if (!uid.is_number_unsigned()) return std::nullopt;
+    return std::to_string(uid.get<std::uint64_t>());
+  }
+
+  template <class Key>
+  static void index(const json& list, positions& out, Key key) {
+    if (!list.is_array()) return;  // restore_state names the problem
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (auto k = key(list[i])) out.emplace(std::move(*k), i);
+  }
+
+  static void entries(const json& change, const std::string& where, json& list, positions& at,
+                      key_fn put_key, key_fn erase_key) {
+    if (!list.is_array()) fail(where, "the document has no list to change");
+    object_reader r(change, where);
+    r.only({"erase", "put"});
+    if (r.failed()) fail(where, r.error()->description);
+    if (const auto e = change.find("erase"); e != change.end()) {
+      if (!e->is_array()) fail(where, "'erase' must be an array");
+      for (const json& uid : *e) {
+        const auto k = erase_key(uid);
+        if (!k) fail(where, "'erase' holds " + dump(uid) + ", not a uid");
+        // Absent: an entry the document left out because it was no longer visible.
+        if (const auto it = at.find(*k); it != at.end()) {
+          list[it->second] = nullptr;
+          at.erase(it);
+        }
+      }
+    }
+    if (const auto p = change.find("put"); p != change.end()) {
+      if (!p->is_array()) fail(where, "'put' must be an array");
+      for (const json& entry : *p) {
+        auto k = put_key(entry);
+        if (!k) fail(where, "'put' holds an entry without its uid");
+        if (const auto it = at.find(*k); it != at.end()) {
+          list[it->second] = entry;
+        } else {
+          at.emplace(std::move(*k), list.size());
+          list.push_back(entry);
+        }
+      }
+    }
+  }
+
+  json& doc_;
+  positions actions_;
+  positions databases_;
+};
+
+}  // namespace
+
+// A record at least this large (and half the document) is written as a
+// whole document instead.
+constexpr std::size_t whole_write_floor = std::size_t{64} << 10;
+
+state_text read_state_text(const std::string& text, const std::string& source) {
+  // The document is the first line (as this build writes it), or the whole
+  // text (a file written by hand, or by a build before the log).
+  state_text out;
+  failure f;
+  const std::size_t first_end = text.find('\n');
+  std::optional<json> doc;
+  if (first_end != std::string::npos) doc = parse_untrusted_json(text.substr(0, first_end), f);
+  out.one_line = doc.has_value();
+  out.document_bytes = doc ? first_end + 1 : text.size();
+  if (!doc) {
+    doc = parse_untrusted_json(text, f);
+    if (!doc) {
+      try {
+        const json strict = json::parse(text);
+      } catch (const json::parse_error& e) {
+        fail(source, std::string("not valid JSON: ") + e.what());
+      }
+      fail(source, f.description);
+    }
+  }
+  out.document = std::move(*doc);
+  // The records: one per line. A last line without its newline is a record
+  // torn by a kill: it was never acknowledged, and is left out.
+  out.valid_bytes = out.document_bytes;
+  if (out.document_bytes == text.size()) return out;
+  const auto version = out.document.is_object() ? out.document.find("version") : out.document.end();
+  if (version == out.document.end() || *version != state_version) {
+    fail(source, "only a version " + std::to_string(state_version) +
+                     " document is followed by log records");
+  }
+  replay log(out.document);
+  std::size_t line = 2;
+  for (std::size_t at = out.document_bytes; at < text.size(); ++line) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) break;  // torn
+    const std::string_view record(text.data() + at, end - at);
+    at = end + 1;
+    if (!record.empty()) {
+      const std::string where = source + " line " + std::to_string(line);
+      auto parsed = parse_untrusted_json(record, f);
+      if (!parsed) throw state_file_error(where + ": " + f.description);
+      log.apply(*parsed, where);
+      ++out.records;
+    }
+    out.valid_bytes = at;
+  }
+  log.finish();
+  return out;
+}
+
+state_file::state_file(std::string path, services& svc, std::size_t compact_after)
+    : path_(std::move(path)), svc_(svc), compact_after_(compact_after) {
   // Two servers on one file would each save their own state over the
   // other's, silently losing acknowledged writes. The lock is on a separate
-  // file because every save replaces the state file's inode. flock (not
-  // fcntl) locks conflict within one process too, and the kernel drops
+  // file because every compaction replaces the state file's inode. flock
+  // (not fcntl) locks conflict within one process too, and the kernel drops
   // the lock when the process dies, so a kill -9 leaves nothing to clean.
   const std::string lock_path = path_ + ".lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -450,8 +756,13 @@ state_file::state_file(std::string path, services& svc) : path_(std::move(path))
 }
 
 bool state_file::load() {
-  services& svc = svc_;
   std::lock_guard lock(mutex_);
+  // Temporaries a killed writer left: ours alone now that we hold the lock.
+  for (const char* suffix : {".tmp", ".compact"}) {
+    const std::string temp = path_ + suffix;
+    if (::unlink(temp.c_str()) != 0 && errno != ENOENT && errno != EISDIR)
+      spdlog::warn("cannot remove leftover '{}': {}", temp, os_error(errno));
+  }
   std::error_code ec;
   const auto st = std::filesystem::status(path_, ec);
   if (st.type() == std::filesystem::file_type::not_found) return false;
@@ -461,17 +772,50 @@ bool state_file::load() {
   if (ec) throw state_file_error("cannot read " + source + ": " + ec.message());
   if (st.type() != std::filesystem::file_type::regular)
     throw state_file_error(source + " is not a regular file");
-  if (std::filesystem::file_size(path_, ec) == 0 && !ec)
-    throw state_file_error(source + " is empty" + keep);
-  std::string error;
-  auto doc = read_json_file(path_, "state file", error);
-  if (!doc) throw state_file_error(error + keep);
+  std::string text;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (!in || in.bad()) throw state_file_error("cannot read " + source);
+    text = std::move(buffer).str();
+  }
+  if (text.empty()) throw state_file_error(source + " is empty" + keep);
+
+  state_text state;
   try {
-    restore_state(*doc, svc, source);
+    state = read_state_text(text, source);
+    restore_state(state.document, svc_, source);
   } catch (const state_file_error& e) {
     throw state_file_error(e.what() + keep);
   }
+  version_ = state.document.value("version", 0);
+  snapshot_bytes_ = state.document_bytes;
+  log_bytes_ = state.valid_bytes - state.document_bytes;
+  if (state.valid_bytes < text.size()) {
+    // Appending after the torn bytes would glue the next record to them.
+    spdlog::warn("{}: dropped a torn last log record ({} bytes, never acknowledged)", source,
+                 text.size() - state.valid_bytes);
+    if (::truncate(path_.c_str(), static_cast<off_t>(state.valid_bytes)) != 0)
+      throw state_file_error("cannot truncate " + source + ": " + os_error(errno));
+  }
+  const std::size_t records = state.records;
+  one_line_ = state.one_line;
+  if (records > 0) spdlog::info("{}: replayed {} log records", source, records);
+  start_log();
   return true;
+}
+
+void state_file::start_log() {
+  const double now = svc_.clock.now();
+  base_ = svc_.registry.snapshot();
+  base_sections_ = std::make_unique<sections>(sections_of(base_->data(), svc_, now));
+  // An older version, or a document on several lines or without its
+  // newline (written by hand), is rewritten whole before anything is
+  // appended to it.
+  if (version_ == state_version && one_line_)
+    log_fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  rewrite_ = log_fd_ < 0;
 }
 
 std::optional<std::string> state_file::save() {
@@ -487,25 +831,9 @@ std::optional<std::string> state_file::save_locked() {
     saving_ = true;
   }
   // Whatever the outcome, waiters learn that this save is over.
-  struct saved_notice {
-    state_file& s;
-    ~saved_notice() {
-      {
-        std::lock_guard wake_lock(s.wake_mutex_);
-        s.saving_ = false;
-      }
-      s.saved_.notify_all();
-    }
-  } notice{*this};
-  // One buffer for every save: a large state is not reallocated (and the
-  // heap not fragmented) on each control-API write.
+  const saved_notice notice{*this};
   const auto started = std::chrono::steady_clock::now();
-  buffer_.clear();
-  buffer_.reserve(last_size_ + last_size_ / 8);
-  capture_state(svc_, buffer_);
-  buffer_.push_back('\n');
-  last_size_ = buffer_.size();
-  auto err = write_file_atomically(path_, buffer_);
+  auto err = rewrite_ ? write_whole_locked() : append_locked();
   svc_.metrics.count_save(
       !err, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                            std::chrono::steady_clock::now() - started)
@@ -514,34 +842,191 @@ std::optional<std::string> state_file::save_locked() {
   return std::nullopt;
 }
 
+state_file::saved_notice::~saved_notice() {
+  {
+    std::lock_guard wake_lock(s.wake_mutex_);
+    s.saving_ = false;
+  }
+  s.saved_.notify_all();
+}
+
+std::optional<std::string> state_file::append_locked() {
+  const double now = svc_.clock.now();
+  const snapshot_ptr snap = svc_.registry.snapshot();
+  auto now_sections = std::make_unique<sections>(sections_of(snap->data(), svc_, now));
+  std::string record = record_text(base_->data(), *base_sections_, snap->data(), *now_sections);
+  if (record.empty()) {
+    // Nothing a restart keeps (or another save wrote it already).
+    base_ = snap;
+    base_sections_ = std::move(now_sections);
+    return std::nullopt;
+  }
+  // A change of most of the state: a new document is as cheap.
+  if (record.size() > std::max(snapshot_bytes_ / 2, whole_write_floor)) return write_whole_locked();
+  record.push_back('\n');
+  const auto size_before = static_cast<off_t>(snapshot_bytes_ + log_bytes_);
+  int err = std::exchange(injected_error_, 0);
+  if (err == 0) err = write_fully(log_fd_, record);
+  if (err == 0 && ::fdatasync(log_fd_) != 0) err = errno;
+  if (err != 0) {
+    // Take back what part of the record got in; whatever happened, the
+    // next save writes the whole document.
+    (void)::ftruncate(log_fd_, size_before);
+    rewrite_ = true;
+    return step_failed("append to " + path_, err);
+  }
+  log_bytes_ += record.size();
+  if (compacting_) compaction_tail_ += record;
+  base_ = snap;
+  base_sections_ = std::move(now_sections);
+  if (!compacting_ && log_bytes_ > std::max(snapshot_bytes_, compact_after_) &&
+      log_bytes_ >= compact_retry_at_) {
+    std::lock_guard wake_lock(wake_mutex_);
+    compaction_wanted_ = true;
+    start_saver_locked();
+    wake_.notify_one();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> state_file::write_whole_locked() {
+  const double now = svc_.clock.now();
+  const snapshot_ptr snap = svc_.registry.snapshot();
+  auto now_sections = std::make_unique<sections>(sections_of(snap->data(), svc_, now));
+  // One buffer for every whole write: a large state is not reallocated
+  // (and the heap not fragmented) each time.
+  buffer_.clear();
+  buffer_.reserve(snapshot_bytes_ + snapshot_bytes_ / 8);
+  capture_document(snap->data(), *now_sections, now, buffer_);
+  buffer_.push_back('\n');
+  pending_file file;
+  auto err = file.open(path_, ".tmp");
+  if (!err && injected_error_ != 0) err = step_failed("write " + path_ + ".tmp", injected_error_);
+  injected_error_ = 0;
+  if (!err) err = file.append(buffer_);
+  if (!err) err = file.commit();
+  if (err) return err;
+  if (log_fd_ >= 0) ::close(log_fd_);
+  log_fd_ = file.release_fd();
+  version_ = state_version;
+  one_line_ = true;
+  snapshot_bytes_ = buffer_.size();
+  log_bytes_ = 0;
+  compact_retry_at_ = 0;
+  rewrite_ = false;
+  ++generation_;  // a compaction under way is of an older file
+  base_ = snap;
+  base_sections_ = std::move(now_sections);
+  return std::nullopt;
+}
+
+std::optional<std::string> state_file::compact() {
+  snapshot_ptr snap;
+  std::unique_ptr<sections> secs;
+  std::uint64_t generation = 0;
+  std::size_t expected_size = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto err = save_locked()) return err;  // what waits is in the file first
+    if (compacting_) return std::nullopt;
+    expected_size = snapshot_bytes_ + snapshot_bytes_ / 8;
+    snap = base_;
+    secs = std::make_unique<sections>(*base_sections_);
+    generation = generation_;
+    compacting_ = true;
+    compaction_tail_.clear();
+  }
+  // The bulk is written without the lock: saves go on appending to the
+  // current file meanwhile, and are copied into the new one below.
+  std::string doc;
+  doc.reserve(expected_size);
+  capture_document(snap->data(), *secs, svc_.clock.now(), doc);
+  doc.push_back('\n');
+  pending_file file;
+  auto err = file.open(path_, ".compact");
+  if (!err) err = file.append(doc);
+  std::lock_guard lock(mutex_);
+  compacting_ = false;
+  if (generation != generation_) return std::nullopt;  // the file was rewritten whole meanwhile
+  if (!err) err = file.append(compaction_tail_);
+  if (!err) err = file.commit();
+  if (err) {
+    compact_retry_at_ = log_bytes_ + std::max(snapshot_bytes_, compact_after_);
+    return "cannot compact state file '" + path_ + "': " + *err;
+  }
+  ::close(log_fd_);
+  log_fd_ = file.release_fd();
+  snapshot_bytes_ = doc.size();
+  log_bytes_ = compaction_tail_.size();
+  compaction_tail_.clear();
+  compact_retry_at_ = 0;
+  ++generation_;
+  return std::nullopt;
+}
+
 bool state_file::wait_saved(std::chrono::milliseconds timeout) {
   std::unique_lock wake_lock(wake_mutex_);
-  return saved_.wait_for(wake_lock, timeout, [&] { return !pending_ && !saving_; });
+  return saved_.wait_for(wake_lock, timeout,
+                         [&] { return !pending_ && !saving_ && !compaction_wanted_; });
 }
 
 void state_file::save_soon() {
   std::lock_guard wake_lock(wake_mutex_);  // never mutex_: a save may be running
   if (pending_) return;                    // the saver is already on its way
   pending_ = true;
+  start_saver_locked();
+  wake_.notify_one();
+}
+
+void state_file::start_saver_locked() {
   if (!saver_.joinable())
     saver_ = std::jthread([this](const std::stop_token& stop) { run_saver(stop); });
-  wake_.notify_one();
+}
+
+void state_file::inject_write_error(int err) {
+  std::lock_guard lock(mutex_);
+  injected_error_ = err;
+}
+
+std::size_t state_file::log_bytes() {
+  std::lock_guard lock(mutex_);
+  return log_bytes_;
 }
 
 void state_file::run_saver(const std::stop_token& stop) {
   std::unique_lock wake_lock(wake_mutex_);
   while (!stop.stop_requested()) {
-    wake_.wait(wake_lock, stop, [&] { return pending_; });
+    wake_.wait(wake_lock, stop, [&] { return pending_ || compaction_wanted_; });
     if (stop.stop_requested()) return;  // the destructor saves what waits
-    // Let the burst of changes that woke us gather into one save.
-    wake_.wait_for(wake_lock, stop, coalesce, [] { return false; });
-    if (!pending_) continue;  // a synchronous save came first
-    wake_lock.unlock();       // save_soon() must not wait for the save
-    {
-      std::lock_guard lock(mutex_);
-      if (auto err = save_locked()) spdlog::error("{}", *err);
+    if (pending_) {
+      // Let the burst of changes that woke us gather into one save.
+      wake_.wait_for(wake_lock, stop, coalesce, [] { return false; });
+      if (pending_) {
+        wake_lock.unlock();  // save_soon() must not wait for the save
+        {
+          std::lock_guard lock(mutex_);
+          if (auto err = save_locked()) spdlog::error("{}", *err);
+        }
+        wake_lock.lock();
+      }
     }
-    wake_lock.lock();
+    if (compaction_wanted_ && !stop.stop_requested()) {
+      saving_ = true;
+      wake_lock.unlock();
+      const auto started = std::chrono::steady_clock::now();
+      if (auto err = compact()) {
+        spdlog::error("{}", *err);
+      } else {
+        spdlog::info("state file {} compacted in {} ms", path_,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count());
+      }
+      wake_lock.lock();
+      compaction_wanted_ = false;
+      saving_ = false;
+      saved_.notify_all();
+    }
   }
 }
 
@@ -550,14 +1035,17 @@ state_file::~state_file() {
     saver_.request_stop();
     saver_.join();
   }
-  std::lock_guard lock(mutex_);
-  bool waiting = false;
   {
-    std::lock_guard wake_lock(wake_mutex_);
-    waiting = pending_;
+    std::lock_guard lock(mutex_);
+    bool waiting = false;
+    {
+      std::lock_guard wake_lock(wake_mutex_);
+      waiting = pending_;
+    }
+    if (waiting)
+      if (auto err = save_locked()) spdlog::error("{}", *err);
+    if (log_fd_ >= 0) ::close(log_fd_);
   }
-  if (waiting)
-    if (auto err = save_locked()) spdlog::error("{}", *err);
   ::close(lock_fd_);  // releases the flock
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -68,6 +69,7 @@ class state_file_test : public ::testing::Test {
   config make_config() const {
     json doc = json::parse(config_document);
     doc["emulator"]["state_file"] = path_.string();
+    if (compact_bytes_) doc["emulator"]["state_compact_bytes"] = compact_bytes_;
     return parse_config(doc, "state_file_test.json");
   }
 
@@ -98,8 +100,33 @@ class state_file_test : public ::testing::Test {
            get("/emulator/v1/clock");
   }
 
+  // Makes the next save write the whole document (through FILE.tmp): an
+  // append fails, as on a full disk, and the save after it starts afresh.
+  void write_whole_next() {
+    app_->state()->inject_write_error(ENOSPC);
+    ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":20})").status,
+              http_t::status::internal_server_error);
+  }
+
+  // The state the file holds: its document with every record applied.
+  json saved_document() const { return read_state_text(read_all(path_), "test").document; }
+
+  // Creates an action; its uid is `uid`.
+  void create_action(const std::string& uid) {
+    ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/actions",
+                   R"({"type":"task","name":"retry_bdb","action_uid":")" + uid + R"("})")
+                  .status,
+              http_t::status::created);
+  }
+
+  std::size_t lines() const {
+    const std::string text = read_all(path_);
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+
   fs::path dir_;
   fs::path path_;
+  std::size_t compact_bytes_ = 0;  // state_compact_bytes; 0: the default
   std::unique_ptr<app> app_;
 };
 
@@ -107,7 +134,7 @@ TEST_F(state_file_test, missing_file_is_created_from_the_seed_at_start_up) {
   ASSERT_FALSE(fs::exists(path_));
   start();
   ASSERT_TRUE(fs::exists(path_));
-  const json doc = json::parse(read_all(path_));
+  const json doc = saved_document();
   EXPECT_EQ(doc["format"], state_format);
   EXPECT_EQ(doc["version"], state_version);
   EXPECT_EQ(doc["actions"].size(), 3u);
@@ -220,8 +247,7 @@ TEST_F(state_file_test, a_fault_used_up_is_saved_in_the_background) {
   // The background saver coalesces for 100 ms: wait on its hook, not on
   // the file.
   ASSERT_TRUE(app_->wait_state_saved(std::chrono::seconds(10)));
-  const json saved = json::parse(read_all(path_), nullptr, false);
-  ASSERT_FALSE(saved.is_discarded());
+  const json saved = saved_document();
   ASSERT_EQ(saved["faults"].size(), 1u);
   EXPECT_EQ(saved["faults"][0]["times"], 2);
   EXPECT_EQ(saved["faults"][0]["hits"], 3);
@@ -278,18 +304,22 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
   app_.reset();
   const std::string good = read_all(path_);
   ASSERT_GT(good.size(), 100u);
+  // The document (first line) damaged at any point; a log record is
+  // damaged in the tests below.
+  const std::size_t document_end = good.find('\n');
+  ASSERT_NE(document_end, std::string::npos);
 
   std::vector<std::string> broken;
-  for (std::size_t cut = 0; cut + 1 < good.size(); cut += good.size() / 23 + 1)
+  for (std::size_t cut = 0; cut < document_end; cut += document_end / 23 + 1)
     broken.push_back(good.substr(0, cut));  // a torn write
-  json doc = json::parse(good);
+  json doc = saved_document();
   const auto edited = [&](auto&& edit) {
     json d = doc;
     edit(d);
     return d.dump();
   };
   broken.push_back(edited([](json& d) { d["format"] = "something else"; }));
-  broken.push_back(edited([](json& d) { d["version"] = 4; }));
+  broken.push_back(edited([](json& d) { d["version"] = state_version + 1; }));
   broken.push_back(edited([](json& d) { d["databases"][0]["fields"] = 1; }));
   broken.push_back(edited([](json& d) { d["databases"].push_back(d["databases"][0]); }));
   broken.push_back(edited([](json& d) {
@@ -366,14 +396,16 @@ TEST_F(state_file_test, interrupted_save_leaves_the_previous_state_whole) {
   EXPECT_EQ(observable(), before);
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
-  EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(path_.string() + ".tmp")) << "start-up removes a leftover temporary";
   EXPECT_NE(read_all(path_), saved);
 }
 
 TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_good_state) {
   start();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":8})").status,
+            http_t::status::created);
   const std::string saved = read_all(path_);
-  fs::create_directory(path_.string() + ".tmp");  // the next save cannot open its temporary file
+  app_->state()->inject_write_error(ENOSPC);  // the next append fails, as on a full disk
   const reply r = call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})");
   EXPECT_EQ(r.status, http_t::status::internal_server_error);
   ASSERT_NE(r.body, nullptr);
@@ -381,7 +413,18 @@ TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_go
   EXPECT_EQ(body["error_code"], "internal_error");
   EXPECT_NE(body["description"].get<std::string>().find("not saved"), std::string::npos) << *r.body;
   EXPECT_EQ(read_all(path_), saved);
+  // The next save writes the whole document, the unsaved change with it.
+  fs::create_directory(path_.string() + ".tmp");  // and when that fails too, nothing changes
+  EXPECT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":10})").status,
+            http_t::status::internal_server_error);
+  EXPECT_EQ(read_all(path_), saved);
   fs::remove(path_.string() + ".tmp");
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":11})").status,
+            http_t::status::created);
+  EXPECT_EQ(read_all(path_).find('\n'), read_all(path_).size() - 1) << "one document, no records";
+  const std::string shown = observable();
+  start();
+  EXPECT_EQ(observable(), shown);
 }
 
 TEST_F(state_file_test, unwritable_path_is_a_start_up_error) {
@@ -419,12 +462,20 @@ TEST_F(state_file_test, symlink_planted_at_the_temporary_is_not_followed) {
   const fs::path victim = dir_ / "victim.txt";
   write_all(victim, "precious");
   fs::create_symlink(victim, path_.string() + ".tmp");
+  fs::create_symlink(victim, path_.string() + ".compact");
+  write_whole_next();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
   EXPECT_EQ(read_all(victim), "precious");
   EXPECT_FALSE(fs::is_symlink(path_));
   EXPECT_NE(read_all(path_).find("9"), std::string::npos);
   EXPECT_FALSE(fs::exists(fs::symlink_status(path_.string() + ".tmp")));
+  // The compaction's temporary likewise.
+  ASSERT_EQ(app_->state()->compact(), std::nullopt);
+  EXPECT_EQ(read_all(victim), "precious");
+  EXPECT_FALSE(fs::is_symlink(path_));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(path_.string() + ".compact")));
+  EXPECT_EQ(saved_document()["databases"].size(), 4u);
 }
 
 // Item 8: a leftover FILE.tmp kept its mode (0666), and the state file came
@@ -436,8 +487,10 @@ TEST_F(state_file_test, leftover_temporary_does_not_lend_its_mode) {
   fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                             fs::perms::group_write | fs::perms::others_read |
                             fs::perms::others_write);
+  write_whole_next();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
+  EXPECT_FALSE(fs::exists(temp));
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_NE(read_all(path_).find("9"), std::string::npos);
@@ -470,7 +523,7 @@ TEST_F(state_file_test, passwords_are_saved_salted_and_sign_in_after_a_restart) 
                  R"({"email":"twin@redis.local","password":"Redis123!","role":"db_viewer"})")
                 .status,
             http_t::status::created);
-  const json doc = json::parse(read_all(path_));
+  const json doc = saved_document();
   ASSERT_EQ(doc["users"].size(), 2u);
   const std::string a = doc["users"][0]["password"], b = doc["users"][1]["password"];
   EXPECT_TRUE(a.starts_with("pbkdf2-sha256$1000$")) << a;
@@ -486,7 +539,7 @@ TEST_F(state_file_test, passwords_are_saved_salted_and_sign_in_after_a_restart) 
 TEST_F(state_file_test, a_version1_file_is_refused_with_the_reason) {
   start();
   app_.reset();
-  json doc = json::parse(read_all(path_));
+  json doc = saved_document();
   doc["version"] = 1;
   doc["users"][0].erase("password");
   doc["users"][0]["password_sha256"] = std::string(64, 'a');
@@ -540,7 +593,7 @@ TEST_F(state_file_test, databases_their_machines_plans_and_counters_survive_a_re
 TEST_F(state_file_test, a_version2_file_is_read) {
   start();
   app_.reset();
-  json doc = json::parse(read_all(path_));
+  json doc = saved_document();
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
   for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions"})
@@ -551,7 +604,7 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   EXPECT_NE(get("/v1/bdbs/7").find(R"("uid":7)"), std::string::npos);
   ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/1").status,
             http_t::status::no_content);
-  EXPECT_EQ(json::parse(read_all(path_))["version"], state_version);  // saved as version 3
+  EXPECT_EQ(saved_document()["version"], state_version);  // saved as the current version
 }
 
 // Nodes are saved with their fields and start time; a version 3 file saved
@@ -559,7 +612,7 @@ TEST_F(state_file_test, a_version2_file_is_read) {
 TEST_F(state_file_test, nodes_survive_a_restart_and_an_older_file_keeps_the_configs) {
   start();
   app_.reset();
-  json doc = json::parse(read_all(path_));
+  json doc = saved_document();
   ASSERT_EQ(doc["nodes"].size(), 1u);  // the config has no "nodes": the captured node 1
   EXPECT_EQ(doc["nodes"][0]["uid"], 1);
   doc["nodes"] = json::array({{{"uid", 1}, {"fields", {{"addr", "10.9.9.1"}}}, {"started_at", 5}},
@@ -572,7 +625,7 @@ TEST_F(state_file_test, nodes_survive_a_restart_and_an_older_file_keeps_the_conf
   EXPECT_EQ(render_node(*nodes().at(4), 10)["uptime"], 4);
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/clock/advance", R"({"seconds":1})").status,
             http_t::status::ok);  // a change: the state is saved
-  EXPECT_EQ(json::parse(read_all(path_))["nodes"], doc["nodes"]);
+  EXPECT_EQ(saved_document()["nodes"], doc["nodes"]);
 
   app_.reset();
   doc.erase("nodes");
@@ -642,4 +695,144 @@ TEST_F(state_file_test, a_migrated_shard_placement_survives_a_restart) {
   restart();
   advance();
   EXPECT_EQ(node_of_shard_1(), "2");
+}
+
+// Each change appends one small record; a restart replays them in order:
+// creations, a replacement in place, erasures, whole sections.
+TEST_F(state_file_test, changes_are_appended_as_records_and_replayed_at_start_up) {
+  start();
+  const std::size_t document = read_all(path_).size();
+  ASSERT_EQ(lines(), 1u);
+  for (int i = 0; i < 5; ++i) create_action("log-" + std::to_string(i));
+  ASSERT_EQ(
+      call(http_t::verb::patch, "/emulator/v1/actions/log-1", R"({"status":"failed"})").status,
+      http_t::status::ok);
+  ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/actions/log-3").status,
+            http_t::status::no_content);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
+            http_t::status::created);
+  ASSERT_EQ(call(http_t::verb::delete_, "/emulator/v1/databases/1").status,
+            http_t::status::no_content);
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/clock/advance", R"({"seconds":30})").status,
+            http_t::status::ok);
+  create_action("log-3");  // an erased uid again: it comes last now
+  EXPECT_EQ(lines(), 12u) << "one record per change";
+  const std::string text = read_all(path_);
+  const std::size_t last_line = text.rfind('\n', text.size() - 2) + 1;
+  EXPECT_LT(text.size() - last_line, 1024u) << "a record holds the change, not the state";
+  EXPECT_EQ(text.find('\n') + 1, document) << "the document is left as it was";
+
+  const std::string shown = observable();
+  start();
+  EXPECT_EQ(observable(), shown);
+  const json doc = saved_document();
+  EXPECT_EQ(doc["actions"].back()["fields"]["action_uid"], "log-3");
+}
+
+// A kill in the middle of an append leaves a torn last line: it was never
+// acknowledged, start-up drops it (and cuts it off, so the next record
+// starts on a line of its own), whatever the point it was torn at.
+TEST_F(state_file_test, a_torn_last_record_is_dropped_at_any_byte) {
+  start();
+  create_action("before");
+  const std::string acknowledged = observable();
+  const std::string kept = read_all(path_);
+  create_action("torn");
+  const std::string full = read_all(path_);
+  ASSERT_GT(full.size(), kept.size());
+  app_.reset();
+  for (std::size_t cut = kept.size(); cut < full.size(); cut += 7) {
+    write_all(path_, full.substr(0, cut));
+    start();
+    EXPECT_EQ(observable(), acknowledged) << "cut at " << cut;
+    EXPECT_EQ(read_all(path_), kept) << "cut at " << cut;
+    app_.reset();
+  }
+  start();
+  create_action("after");
+  const std::string shown = observable();
+  start();
+  EXPECT_EQ(observable(), shown);
+}
+
+// A complete record that is damaged is not a torn write: start-up stops,
+// naming the file and the line, and leaves the file as it is.
+TEST_F(state_file_test, a_damaged_record_stops_start_up_and_names_its_line) {
+  start();
+  create_action("one");
+  create_action("two");
+  app_.reset();
+  const std::string good = read_all(path_);
+  const std::size_t second = good.find('\n') + 1;
+  const std::size_t third = good.find('\n', second) + 1;
+  const std::vector<std::string> records = {
+      "not json",
+      "[]",
+      R"({"actions":[]})",
+      R"({"actions":{"put":{}}})",
+      R"({"actions":{"put":[{"fields":{}}]}})",
+      R"({"actions":{"erase":[1]}})",
+      R"({"databases":{"put":[{"uid":"x"}]}})",
+      R"({"unknown":1})",
+      R"({"users":[{"email":"x"}]})",
+      R"({"actions":{"put":[{"fields":{"action_uid":"z"}}]}})"};
+  for (const auto& record : records) {
+    const std::string text = good.substr(0, third) + record + "\n" + good.substr(third);
+    write_all(path_, text);
+    try {
+      app a(make_config());
+      ADD_FAILURE() << "started with the record " << record;
+    } catch (const state_file_error& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(path_.string()), std::string::npos) << message;
+      EXPECT_NE(message.find("left as it is"), std::string::npos) << message;
+    }
+    EXPECT_EQ(read_all(path_), text) << "the broken file was changed";
+  }
+  // The shape errors name the line.
+  write_all(path_, good.substr(0, third) + "[]\n" + good.substr(third));
+  try {
+    app a(make_config());
+  } catch (const state_file_error& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3"), std::string::npos) << e.what();
+  }
+}
+
+// Once the records outgrow the document (and state_compact_bytes), the
+// background thread compacts: one document again, the same state, and the
+// records appended while it wrote kept after it.
+TEST_F(state_file_test, the_log_is_compacted_in_the_background) {
+  compact_bytes_ = 1024;
+  start();
+  for (int i = 0; i < 40; ++i) create_action("c-" + std::to_string(i));
+  ASSERT_TRUE(app_->wait_state_saved(std::chrono::seconds(10)));
+  EXPECT_LT(lines(), 40u) << "compacted at least once";
+  EXPECT_LE(app_->state()->log_bytes(), std::max<std::size_t>(read_all(path_).size(), 1024));
+  EXPECT_FALSE(fs::exists(path_.string() + ".compact"));
+  const std::string shown = observable();
+  start();
+  EXPECT_EQ(observable(), shown);
+  // A compaction asked for directly, between writes.
+  create_action("c-40");
+  ASSERT_EQ(app_->state()->compact(), std::nullopt);
+  EXPECT_EQ(lines(), 1u);
+  EXPECT_EQ(app_->state()->log_bytes(), 0u);
+  create_action("c-41");
+  EXPECT_EQ(lines(), 2u);
+  const std::string later = observable();
+  start();
+  EXPECT_EQ(observable(), later);
+}
+
+// A reset erases every action created since the seed in one record; the
+// replay gives the seed back.
+TEST_F(state_file_test, a_reset_is_one_record_and_replays_to_the_seed) {
+  start();
+  const std::string seed = observable();
+  for (int i = 0; i < 50; ++i) create_action("r-" + std::to_string(i));
+  const std::size_t before = lines();
+  ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/reset").status, http_t::status::ok);
+  EXPECT_EQ(lines(), before + 1);
+  start();
+  EXPECT_EQ(observable(), seed);
 }

@@ -105,6 +105,8 @@ class app {
   bool wait_state_saved(std::chrono::milliseconds timeout) {
     return !state_ || state_->wait_saved(timeout);
   }
+  // The state file, or nullptr without one (tests).
+  state_file* state() noexcept { return state_.get(); }
   reemu::services& svc() noexcept { return services_; }
   reemu::metrics& metrics() noexcept { return metrics_; }
   const reemu::router& routes() const noexcept { return router_; }

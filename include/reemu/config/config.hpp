@@ -44,6 +44,9 @@ struct emulator_config {
   std::size_t journal_size = 10000;
   std::size_t journal_max_bytes = 16u << 20;  // the journal's byte bound (journal.hpp)
   std::string state_file;                     // empty: nothing survives a restart
+  // The state file is compacted once its log records exceed both this and
+  // the size of its document.
+  std::size_t state_compact_bytes = 1u << 20;
   // The HS256 key of /v1/users/authorize's tokens; empty: token_secret_bytes
   // random bytes drawn at start-up (no token survives a restart).
   std::string jwt_secret;

@@ -1,19 +1,30 @@
 // The state file (--state-file): what a developer set up through the control
-// API survives a restart. One JSON document holds the registry (every action
-// with its plan and timeline, users, databases, plan rules, counters), the fault rules with
-// their remaining counts, and a manual clock's time.
+// API survives a restart. It holds the registry (every action with its plan
+// and timeline, users, databases, nodes, plan rules, counters), the fault
+// rules with their remaining counts, and a manual clock's time.
 //
-// Saving writes a temporary file next to the target, fsyncs it, renames it
-// over the target and fsyncs the directory, so the target is always either
-// the previous complete state or the new one, even when the process is
-// killed mid-write (util/atomic_file.hpp). One server per file: the
-// state_file holds an exclusive flock on FILE.lock for its lifetime, and a
-// second server on the same file stops at start-up. Loading never writes: a file that cannot be
-// read back whole stops start-up with an error naming it, and is left as it is.
+// The file is a log: its first line is the whole state as one JSON document,
+// and each change appends one line, a record of what changed (actions and
+// databases by entry, the small parts whole), fsynced before the client
+// hears of the change. A write costs the size of the change, not of the
+// state. Once the records outgrow the document, a background thread
+// compacts the file: it writes the current state as a new document under a
+// temporary name, copies the records appended meanwhile after it, fsyncs and
+// renames it over the file. Whole-document writes go through a temporary file,
+// fsync and rename too (util/atomic_file.hpp), so a kill -9 at any moment
+// leaves the previous file or the new one, plus at most one torn last record,
+// which was never acknowledged and is dropped at start-up. One server per
+// file: the state_file holds an exclusive flock on FILE.lock for its
+// lifetime, and a second server on the same file stops at start-up. A file
+// that cannot be read back whole stops start-up with an error naming it, and
+// is left as it is.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -21,6 +32,7 @@
 #include <thread>
 
 #include "reemu/model/model.hpp"
+#include "reemu/model/registry.hpp"
 #include "reemu/model/services.hpp"
 #include "reemu/util/atomic_file.hpp"
 
@@ -34,14 +46,16 @@ class state_file_error : public std::runtime_error {
 
 // Identifies the document and its layout; a file with another version is refused.
 inline constexpr std::string_view state_format = "re-actions-emulator-state";
-// Version 3 keeps each database whole (its fields, times and running state
+// Version 4 is version 3's document followed by log records (one per line);
+// a version 2 or 3 file is read and rewritten as version 4 at the first
+// change. Version 3 keeps each database whole (its fields, times and running state
 // machine), the plan rules, the cluster-state-id and the highest database
 // uid, and (since nodes came) the nodes; a version 3 file without "nodes"
 // keeps the config's. Version 2 (databases as uids) is still read: its databases come back
 // with the template's fields. Both store each password as
 // "pbkdf2-sha256$ITERATIONS$SALT$HASH"; version 1 held unsalted SHA-256
 // digests and is refused with a message.
-inline constexpr int state_version = 3;
+inline constexpr int state_version = 4;
 
 // Everything a restart must keep, as the text of one JSON document (compact,
 // keys sorted: the same text for the same state). Thread-safe (reads a
@@ -56,13 +70,34 @@ void capture_state(const services& svc, std::string& out);
 // prefixed with `source`, before changing anything.
 void restore_state(const json& doc, services& svc, const std::string& source);
 
+// A state file's text read as one document.
+struct state_text {
+  json document;                   // the first line, with every complete record applied
+  std::size_t document_bytes = 0;  // of the first line, its newline included
+  std::size_t valid_bytes = 0;     // up to the end of the last complete record
+  std::size_t records = 0;         // complete records applied
+  // The document is the first line, ended by its newline: records can follow.
+  bool one_line = false;
+};
+
+// Reads a state file's text: its document (the first line, or the whole text
+// of a file without records), then each complete record on the lines after
+// it, applied to the document. A torn last line is left out. Throws
+// state_file_error, prefixed with `source`, for a document or record that
+// is not JSON or a record of the wrong shape; the document's contents are
+// checked by restore_state.
+state_text read_state_text(const std::string& text, const std::string& source);
+
 class state_file {
  public:
+  // Compacting starts once the records exceed both the document and this.
+  static constexpr std::size_t default_compact_after = 1 << 20;
+
   // Takes the exclusive lock on `path` + ".lock" (created 0600 when
   // missing; never through a symlink). Throws state_file_error when another
   // server (or another state_file in this process) holds it, or the lock
   // file cannot be opened. `svc` must outlive the state_file.
-  state_file(std::string path, services& svc);
+  state_file(std::string path, services& svc, std::size_t compact_after = default_compact_after);
   // Stops the background saver, saves a change still waiting, then
   // releases the lock.
   ~state_file();
@@ -71,49 +106,92 @@ class state_file {
 
   const std::string& path() const noexcept { return path_; }
 
-  // Restores the saved state when the file exists and returns true; false
-  // when there is no file. Throws state_file_error for an unreadable,
-  // truncated, malformed or invalid file.
+  // Restores the saved state (the document, then each record) when the file
+  // exists and returns true; false when there is no file. Throws
+  // state_file_error for an unreadable, truncated, malformed or invalid
+  // file; the only write is cutting off a torn last record.
   bool load();
 
-  // Writes the current state atomically, now. Returns the error (naming the
-  // file and the failed step) instead of throwing. Thread-safe: saves are
-  // serialised and each one captures the state after taking the lock, so
-  // the last save to finish holds the latest state.
+  // Puts every change since the last save in the file, now: one appended,
+  // fsynced record, or the whole document when there is no log to append to
+  // yet (a new file, an older version, a failed append) or the change is
+  // most of the state. Returns the error (naming the file and the failed
+  // step) instead of throwing. Thread-safe: saves are serialised, and each
+  // records the state it finds, so a change saved by another thread's save
+  // costs nothing.
   std::optional<std::string> save();
 
   // For changes that come with emulated-API requests (a fault rule's
-  // `times` used up), where a save per request would put a whole-state write
-  // on the I/O threads: a background thread saves within `coalesce` of the
-  // first change, one save for all changes made meanwhile. Errors are logged.
+  // `times` used up), where a save per request would put a write on the
+  // I/O threads: a background thread saves within `coalesce` of the first
+  // change, one save for all changes made meanwhile. Errors are logged.
   // Thread-safe; never blocks on a save.
   void save_soon();
 
   static constexpr std::chrono::milliseconds coalesce{100};
 
-  // Waits until no change waits for the background saver and no save runs
-  // (the hook tests wait on instead of polling the file); false when
-  // `timeout` passed first. Thread-safe.
+  // Writes the current state as a new document followed by the records
+  // appended while it was written, and puts it in place of the file. The
+  // background thread calls it when the records outgrow the document.
+  // Thread-safe; saves go on meanwhile.
+  std::optional<std::string> compact();
+
+  // Waits until no change waits for the background saver and no save or
+  // compaction runs (the hook tests wait on instead of polling the file);
+  // false when `timeout` passed first. Thread-safe.
   bool wait_saved(std::chrono::milliseconds timeout);
 
+  // Bytes of log records after the document. Thread-safe.
+  std::size_t log_bytes();
+
+  // Tests only: the next write fails with `err`, as a full disk would.
+  void inject_write_error(int err);
+
+  // The parts of the state kept whole, as text (state_file.cpp).
+  struct sections;
+
  private:
-  std::optional<std::string> save_locked();  // mutex_ held, wake_mutex_ not
+  // Notifies waiters when a save ends, whatever its outcome.
+  struct saved_notice {
+    state_file& s;
+    ~saved_notice();
+  };
+  std::optional<std::string> save_locked();         // mutex_ held, wake_mutex_ not
+  std::optional<std::string> append_locked();       // mutex_ held
+  std::optional<std::string> write_whole_locked();  // mutex_ held
+  void start_log();                                 // after load(); mutex_ held
+  void start_saver_locked();                        // wake_mutex_ held
   void run_saver(const std::stop_token& stop);
 
   std::string path_;
   services& svc_;
+  std::size_t compact_after_;
   int lock_fd_ = -1;  // holds the flock on path_ + ".lock" while open
   // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
-  // while it takes mutex_.
-  std::mutex mutex_;                   // serialises saves; guards buffer_ and last_size_
-  std::string buffer_;                 // the document being saved
-  std::size_t last_size_ = 0;          // of the previous save, to reserve the next
-  std::mutex wake_mutex_;              // guards pending_ and saver_'s start
+  // while it takes mutex_. Guarded by mutex_ from here to wake_mutex_:
+  std::mutex mutex_;
+  int log_fd_ = -1;                          // the file, open for appending; -1: none yet
+  bool rewrite_ = true;                      // the next save writes the whole document
+  int version_ = 0;                          // of the document in the file
+  bool one_line_ = false;                    // the document is the file's first line
+  snapshot_ptr base_;                        // the registry as the file holds it
+  std::unique_ptr<sections> base_sections_;  // and the rest of the state
+  std::size_t snapshot_bytes_ = 0;           // the document's line
+  std::size_t log_bytes_ = 0;                // the records after it
+  std::size_t compact_retry_at_ = 0;         // after a failed compaction: not before this
+  std::uint64_t generation_ = 0;             // one more for each new file put in place
+  bool compacting_ = false;                  // compact() is writing the new document
+  std::string compaction_tail_;              // records appended meanwhile
+  int injected_error_ = 0;
+  std::string buffer_;  // the document of whole writes, reused
+  // Guarded by wake_mutex_:
+  std::mutex wake_mutex_;
   bool pending_ = false;               // a change waits for the saver
-  bool saving_ = false;                // a save is writing; guarded by wake_mutex_
+  bool compaction_wanted_ = false;     // the records outgrew the document
+  bool saving_ = false;                // a save or compaction is writing
   std::condition_variable_any saved_;  // notified when a save ends
   std::condition_variable_any wake_;
-  std::jthread saver_;  // started by the first save_soon(); last member: joined first
+  std::jthread saver_;  // started on first need; last member: joined first
 };
 
 }  // namespace reemu
