@@ -251,7 +251,7 @@ std::optional<failure> database_from_record(const json& record, const std::strin
   const json* op = r.object("operation");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
-  database db{*uid, *fields, *created, *changed, std::nullopt, {}};
+  database db{*uid, *fields, *created, *changed, std::nullopt, {}, {}, {}};
   if (auto p = record.find("placement"); p != record.end())
     if (auto f = placement_from_record(*p, where + ".placement", db.placement)) return f;
   if (op) {

@@ -45,12 +45,10 @@ bool port_taken(const registry_data& d, std::uint64_t port, double now, std::uin
   if (std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
       std::end(reserved_ports))
     return true;
-  std::vector<std::uint64_t> ports;
   for (const auto& [uid, db] : d.databases) {
     if (uid == except_uid || !view_of(*db, now).visible) continue;
-    ports.clear();
-    ports_of(*db, ports);
-    if (std::find(ports.begin(), ports.end(), port) != ports.end()) return true;
+    if (std::find(db->stored_ports.begin(), db->stored_ports.end(), port) != db->stored_ports.end())
+      return true;
   }
   return false;
 }
@@ -58,7 +56,8 @@ bool port_taken(const registry_data& d, std::uint64_t port, double now, std::uin
 std::uint64_t free_port(const registry_data& d, double now) {
   std::vector<std::uint64_t> used;
   for (const auto& [uid, db] : d.databases)
-    if (view_of(*db, now).visible) ports_of(*db, used);
+    if (view_of(*db, now).visible)
+      used.insert(used.end(), db->stored_ports.begin(), db->stored_ports.end());
   std::sort(used.begin(), used.end());
   std::uint64_t port = first_auto_port;
   while (std::binary_search(used.begin(), used.end(), port) ||
@@ -94,7 +93,7 @@ std::optional<failure> new_database(const registry_data& d, const json& body, do
   }
   const std::uint64_t endpoint_port = port != 0 ? port : free_port(d, now);
   fields["endpoints"] = json::array({make_endpoint(uid, endpoint_port, fields, cluster)});
-  out = database{uid, std::move(fields), now, now, std::nullopt, {}};
+  out = database{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}};
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/shards.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
@@ -75,6 +76,9 @@ const database* registry_data::find_database(std::uint64_t uid, double now) cons
 
 void registry_data::put_database(database db) {
   bdb_uid_high = std::max(bdb_uid_high, db.uid);
+  db.stored_ports.clear();
+  ports_of(db, db.stored_ports);
+  db.stored_shard_uids = shard_uids_of(db);
   const std::uint64_t uid = db.uid;
   databases[uid] = std::make_shared<const database>(std::move(db));
 }

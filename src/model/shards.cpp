@@ -32,15 +32,19 @@ std::vector<std::uint64_t> shard_uids_of(const database& db) {
 }
 
 void assign_shard_uids(const registry_data& d, database& db) {
+  std::vector<std::uint64_t> mine = shard_uids_of(db);
+  // Unchanged since it was stored (assigned then): nothing to check.
+  if (const auto stored = d.databases.find(db.uid);
+      !mine.empty() && stored != d.databases.end() && stored->second->stored_shard_uids == mine)
+    return;
   std::vector<std::uint64_t> taken;
   std::uint64_t high = 0;
   for (const auto& [uid, other] : d.databases) {
-    for (std::uint64_t s : shard_uids_of(*other)) {
+    for (std::uint64_t s : other->stored_shard_uids) {
       high = std::max(high, s);
       if (uid != db.uid) taken.push_back(s);
     }
   }
-  std::vector<std::uint64_t> mine = shard_uids_of(db);
   const bool fits = !mine.empty() && std::none_of(mine.begin(), mine.end(), [&](std::uint64_t s) {
     return std::find(taken.begin(), taken.end(), s) != taken.end();
   });
@@ -94,7 +98,7 @@ std::vector<shard_info> all_shards(const registry_data& d, double now) {
 
 std::optional<shard_info> find_shard(const registry_data& d, std::uint64_t uid, double now) {
   for (const auto& [bdb_uid, db] : d.databases) {
-    const std::vector<std::uint64_t> uids = shard_uids_of(*db);
+    const std::vector<std::uint64_t>& uids = db->stored_shard_uids;
     if (std::find(uids.begin(), uids.end(), uid) == uids.end()) continue;
     if (!view_of(*db, now).visible) return std::nullopt;
     for (shard_info& s : shards_of(*db, d.nodes, now))

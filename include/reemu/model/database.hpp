@@ -55,6 +55,12 @@ struct database {
   // Where its shards run when that differs from the default placement
   // (after a migrate or a failover completed); empty: the default.
   std::vector<shard_spot> placement;
+  // Derived from `fields` when the database is stored
+  // (registry_data::put_database), for the scans over every database a
+  // create or an update makes: its ports (ports_of) and its shard uids
+  // (shard_uids_of), without reading JSON again.
+  std::vector<std::uint64_t> stored_ports;
+  std::vector<std::uint64_t> stored_shard_uids;
 };
 
 // Databases by uid. Values are shared and immutable: a registry write copies
