@@ -237,40 +237,49 @@ std::optional<reply> app::apply_fault(exchange& x) {
 // (or authorize's body credentials) are checked against the password digest;
 // a token (JWT or Bearer) by its signature and its times at `now`, and its
 // user must still exist: the role is the user's today, not the token's day.
-// A keep-alive connection repeating the header that last authenticated,
-// against an unchanged registry and, for a token, within its [iat, exp), is
-// not hashed again. Public routes skip the check. Stops with 401 and a
-// WWW-Authenticate challenge.
+// A keep-alive connection repeating the header that last authenticated is
+// not hashed again while its user exists with the same password digest (a
+// new password is salted anew) and, for a token, within its [iat, exp). Public routes skip the
+// check. Stops with 401 and a WWW-Authenticate challenge.
 // ---------------------------------------------------------------------------
 std::optional<reply> app::authenticate_caller(exchange& x) const {
   x.ctx.state = registry_.snapshot();
   if (x.route->access.kind == access_kind::public_route) return std::nullopt;
   const auto& users = x.ctx.state->data().users;
-  const std::uint64_t version = x.ctx.state->version();
   const auto& claim = x.claimed();
   const double now = x.ctx.now;
   const auto find_user = [&](std::string_view email) -> const user* {
     const auto it = users.find(email);
     return it == users.end() ? nullptr : &it->second;
   };
-  const auto remember = [&](const user& u, double from, double until) {
+  const auto remember = [&](const user& u, std::optional<password_digest> digest, double from,
+                            double until) {
     if (x.cache && !x.req.authorization.empty())
-      *x.cache = {std::string(x.req.authorization), version, u.email, from, until};
+      *x.cache = {std::string(x.req.authorization), u.email, digest, from, until};
   };
+  // A cached caller still stands when the user exists and, for Basic, keeps
+  // the digest it matched: writes that leave the users alone (most) do not
+  // cost a password hash on the next request.
+  const user* cached = nullptr;
+  if (x.cache && !x.req.authorization.empty() && x.cache->authorization == x.req.authorization &&
+      now >= x.cache->valid_from && now < x.cache->valid_until) {
+    cached = find_user(x.cache->email);
+    if (cached && x.cache->digest && cached->digest != *x.cache->digest) cached = nullptr;
+  }
   const user* u = nullptr;
   std::string_view token_problem;
-  if (x.cache && x.cache->version == version && !x.req.authorization.empty() &&
-      x.cache->authorization == x.req.authorization && now >= x.cache->valid_from &&
-      now < x.cache->valid_until) {
-    u = find_user(x.cache->email);
+  if (cached) {
+    u = cached;
   } else if (claim.basic) {
     u = authenticate(users, *claim.basic);
-    if (u) remember(*u, -HUGE_VAL, HUGE_VAL);
+    if (u) remember(*u, u->digest, -HUGE_VAL, HUGE_VAL);
   } else if (claim.token) {
     const token_check check = tokens_.verify(*claim.token, now);
     if (check.claims) u = find_user(check.claims->user);
-    if (u)
-      remember(*u, static_cast<double>(check.claims->iat), static_cast<double>(check.claims->exp));
+    if (u) {
+      remember(*u, std::nullopt, static_cast<double>(check.claims->iat),
+               static_cast<double>(check.claims->exp));
+    }
     token_problem = !check.claims ? check.problem : "its user no longer exists";
   }
   if (!claim.basic && !claim.token) {

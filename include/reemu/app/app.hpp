@@ -68,8 +68,10 @@ struct incoming_request {
 // included) is unchanged and the clock is within the interval it holds for.
 struct auth_cache {
   std::string authorization;  // the header value that authenticated
-  std::uint64_t version = 0;  // registry version it was checked against
   std::string email;
+  // Basic: the password digest it matched; the cache holds only while the
+  // user keeps that digest (a password change salts anew). Tokens: none.
+  std::optional<password_digest> digest;
   double valid_from = 0;   // clock interval it holds for: a token's [iat, exp);
   double valid_until = 0;  // unbounded for Basic
 };
