@@ -38,7 +38,7 @@ auth="Authorization: Basic $(printf '%s' 'admin@redis.local:Redis123!' | base64)
 start_emulator() {
   emu_port=$(free_port)
   "$bin" --config "$1" --bind 127.0.0.1 --http-port "$emu_port" --no-https \
-    --threads "$2" --log-level warn &
+    --threads "$2" --log-level warn "${@:3}" &
   emu_pid=$!
   pids+=("$emu_pid")
   wait_health "$emu_port"
@@ -147,6 +147,20 @@ write_section() {
       "$base" "${cost[$kind,10000]}" "${cost[$kind,100000]}" "${cost[$kind,100000,p90]}" \
       "$(awk -v a="${cost[$kind,100000]}" -v b="$base" 'BEGIN {printf "%.2f", a / b}')")")
   done
+
+  # The same writes with --state-file on tmpfs at 100k: each appends and
+  # fdatasyncs one log record (the first save, at start-up, writes the document).
+  local state_dir
+  state_dir=$(mktemp -d /dev/shm/reemu-bench.XXXXXX)
+  start_emulator "$work/sm100000.json" 1 --state-file "$state_dir/state.json"
+  python3 bench/write_load.py percost "$emu_port" "$WRITES" > "$work/cost.out"
+  stop_pid "$emu_pid"
+  while read -r kind med p90; do
+    lines+=("$(printf '%-44s %7s us (p90 %s us); target <= 2000 us' \
+      "write with --state-file on tmpfs at 100k, $kind: median" "$med" "$p90")")
+  done < "$work/cost.out"
+  lines+=("$(printf 'write: state file after those writes: %s bytes' "$(stat -c %s "$state_dir/state.json")")")
+  rm -rf "$state_dir"
 
   start_emulator "$seed" 1
   lines+=("$(printf 'write: %s creates one at a time, one keep-alive connection: %s s (target <= 60 s)' \

@@ -4,7 +4,10 @@
 // A document with a "format" key is read as a state file instead (the other
 // file the emulator loads at start-up): restore_state either refuses it with
 // a state_file_error, changing nothing, or installs it, and then a capture
-// loads back to itself and the lists answer.
+// loads back to itself and the lists answer. A document followed by more
+// lines is read as a state file with log records (read_state_text): a record
+// of the wrong shape is a state_file_error, the result goes through the same
+// checks.
 #include <exception>
 
 #include "fuzz_support.hpp"
@@ -56,6 +59,20 @@ void fuzz_state(const reemu::json& document) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   reemu::failure error;
+  if (const std::size_t first_end = text.find('\n');
+      first_end != std::string_view::npos && first_end + 1 < text.size()) {
+    const auto first = reemu::parse_untrusted_json(text.substr(0, first_end), error);
+    if (first && first->is_object() && first->contains("format")) {
+      reemu::state_text state;
+      try {
+        state = reemu::read_state_text(std::string(text), "fuzz state");
+      } catch (const reemu::state_file_error&) {
+        return 0;  // refused with a message
+      }
+      fuzz_state(state.document);
+      return 0;
+    }
+  }
   auto document = reemu::parse_untrusted_json(text, error);
   if (!document) return 0;
   if (document->is_object() && document->contains("format")) {
