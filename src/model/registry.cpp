@@ -65,7 +65,8 @@ void registry_data::drop_invisible(double now) {
     }
     actions_expire_at = next;
   }
-  std::erase_if(databases, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+  if (databases.deleting() > 0)
+    databases.erase_if([&](const auto& entry) { return !view_of(*entry.second, now).visible; });
 }
 
 const database* registry_data::find_database(std::uint64_t uid, double now) const {
@@ -80,7 +81,7 @@ void registry_data::put_database(database db) {
   ports_of(db, db.stored_ports);
   db.stored_shard_uids = shard_uids_of(db);
   const std::uint64_t uid = db.uid;
-  databases[uid] = std::make_shared<const database>(std::move(db));
+  databases.put(uid, std::make_shared<const database>(std::move(db)));
 }
 
 registry_state::registry_state(registry_data data, std::uint64_t version)

@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -355,4 +360,77 @@ TEST(bdb_schema, bad_bodies_name_the_field) {
                            bdb_body_kind::create, true),
             std::nullopt)
       << "known fields keep their types";
+}
+
+// database_map against a std::map under random puts and erasures: the same
+// entries in uid order, and a copy unchanged by the edits of another.
+TEST(database_map, randomised_against_std_map) {
+  std::mt19937 rng(20261130);
+  reemu::database_map m;
+  std::map<std::uint64_t, std::shared_ptr<const reemu::database>> model;
+  std::vector<std::pair<reemu::database_map, decltype(model)>> versions;
+  const auto same = [](const reemu::database_map& a, const decltype(model)& b) {
+    ASSERT_EQ(a.size(), b.size());
+    ASSERT_EQ(a.empty(), b.empty());
+    auto it = b.begin();
+    for (const auto& [uid, db] : a) {
+      ASSERT_NE(it, b.end());
+      EXPECT_EQ(uid, it->first);
+      EXPECT_EQ(db, it->second);
+      ++it;
+    }
+    EXPECT_EQ(it, b.end());
+    for (const auto& [uid, db] : b) {
+      ASSERT_TRUE(a.contains(uid)) << uid;
+      EXPECT_EQ(a.at(uid), db);
+    }
+  };
+  for (int step = 0; step < 3000; ++step) {
+    const std::uint64_t uid = 1 + rng() % 500;
+    const int op = static_cast<int>(rng() % 10);
+    if (op < 6) {
+      reemu::database fresh;
+      fresh.uid = uid;
+      auto db = std::make_shared<const reemu::database>(std::move(fresh));
+      m.put(uid, db);
+      model[uid] = db;
+    } else if (op < 9) {
+      EXPECT_EQ(m.erase(uid), model.erase(uid));
+    } else {
+      const std::uint64_t mod = 2 + rng() % 7;
+      const auto pred = [&](const auto& e) { return e.first % mod == 0; };
+      EXPECT_EQ(m.erase_if(pred), std::erase_if(model, pred));
+    }
+    if (step % 300 == 0) versions.emplace_back(m, model);
+  }
+  same(m, model);
+  for (const auto& [vm, vmodel] : versions) same(vm, vmodel);
+  EXPECT_FALSE(m.contains(100000));
+  EXPECT_THROW((void)m.at(100000), std::out_of_range);
+}
+
+// The count of databases whose operation is a delete follows puts and
+// erasures (drop_invisible scans only while it is not 0).
+TEST(database_map, counts_the_databases_being_deleted) {
+  const auto with_op = [](std::uint64_t uid, const char* name) {
+    database db;
+    db.uid = uid;
+    if (name) db.op = bdb_operation{"a", name, {}, 0, {}};
+    return std::make_shared<const database>(std::move(db));
+  };
+  database_map m;
+  m.put(1, with_op(1, "SMDeleteBDB"));
+  m.put(2, with_op(2, "SMUpdateBDB"));
+  m.put(3, with_op(3, nullptr));
+  EXPECT_EQ(m.deleting(), 1u);
+  m.put(2, with_op(2, "SMDeleteBDB"));
+  EXPECT_EQ(m.deleting(), 2u);
+  m.put(1, with_op(1, "SMCreateBDB"));
+  EXPECT_EQ(m.deleting(), 1u);
+  const database_map copy = m;
+  EXPECT_EQ(m.erase(2), 1u);
+  EXPECT_EQ(m.deleting(), 0u);
+  EXPECT_EQ(copy.deleting(), 1u);
+  EXPECT_EQ(m.erase_if([](const auto&) { return true; }), 2u);
+  EXPECT_TRUE(m.empty());
 }

@@ -102,7 +102,7 @@ TEST(metrics, exposition_of_a_known_sequence) {
   for (const std::uint64_t uid : {1, 2, 7}) {
     database db;
     db.uid = uid;  // no operation: active
-    d.databases[uid] = std::make_shared<const database>(std::move(db));
+    d.databases.put(uid, std::make_shared<const database>(std::move(db)));
   }
   for (const std::uint64_t uid : {1, 2}) {
     node n;
