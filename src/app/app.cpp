@@ -368,7 +368,7 @@ void app::record(const incoming_request& req, const handled& h, const route* mat
   // Level-gated before any formatting: the hot path pays nothing when off.
   if (!spdlog::should_log(spdlog::level::info)) return;
   const std::uint64_t bytes =
-      h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body->size();
+      h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body.size();
   spdlog::info("access method=\"{}\" target=\"{}\" user=\"{}\" status={} bytes={} duration_us={}",
                log_escape(req.method_text), log_escape(req.target), log_escape(h.user), status,
                bytes, us);

@@ -50,7 +50,7 @@ struct client {
 
 json parse_body(const handled& h) {
   if (!h.reply.body) return json();
-  return json::parse(*h.reply.body, nullptr, false);
+  return json::parse(h.reply.body.str(), nullptr, false);
 }
 
 }  // namespace
@@ -95,7 +95,7 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
           const handled p =
               c.call(http_t::verb::patch, "PATCH", "/emulator/v1/actions/" + mine.back(),
                      sm ? R"({"progress":50,"state":"provision"})" : R"({"progress":"50"})");
-          if (p.reply.status != http_t::status::ok) fail("patch failed: " + *p.reply.body);
+          if (p.reply.status != http_t::status::ok) fail("patch failed: " + p.reply.body.str());
         }
         if (i % 5 == 4) {  // delete the oldest one
           const handled d =
@@ -231,3 +231,4 @@ TEST(concurrency, registry_snapshots_stay_consistent_while_written) {
   for (int i = 0; i < 3000; ++i) removed += i % 7 == 3 ? 1 : 0;
   EXPECT_EQ(check(reg.snapshot()->data()), 3000u - removed);
 }
+
