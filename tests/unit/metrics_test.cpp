@@ -47,10 +47,11 @@ struct parts {
   fault_table faults{1};
   journal j{100};
   list_cache lists;
+  bdb_cache bdbs;
   metrics m{{"actions", "control"}};
   cluster_settings cluster;
   token_signer tokens = token_signer::with_random_secret();
-  services svc{c, reg, faults, j, lists, m, cluster, tokens};
+  services svc{c, reg, faults, j, lists, bdbs, m, cluster, tokens};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {
