@@ -6,6 +6,8 @@
 #   ROUNDS=1 DURATION=3 bench/run.sh   # quick look
 #   REEMU_BIN=/path/to/older/binary bench/run.sh   # measure another build
 #   SECTIONS=write bench/run.sh  # only the write section (WRITES=200 per kind, BULK=100000)
+#   SECTIONS=lists bench/run.sh  # only the first lists after one change at 100k (part of write)
+#   SECTIONS=memory bench/run.sh # only RSS with 100k state machines and 1 000 databases
 #
 # Prints, per case, req/s, p50 and p99 of both servers over alternating
 # rounds (A B A B ...) and the median of the per-round ratios; then start-up
@@ -114,9 +116,11 @@ compare() {
 }
 
 # Big registries: N state machines in wire form.
-make_config() {  # make_config N FILE
-  awk -v n="$1" 'BEGIN {
-    printf "{\"server\":{},\"users\":[{\"email\":\"admin@redis.local\",\"password\":\"Redis123!\",\"role\":\"admin\"}],\"databases\":[1],\"state-machines\":["
+make_config() {  # make_config N FILE [DATABASES]: databases 1..DATABASES (default 1)
+  awk -v n="$1" -v dbs="${3:-1}" 'BEGIN {
+    printf "{\"server\":{},\"users\":[{\"email\":\"admin@redis.local\",\"password\":\"Redis123!\",\"role\":\"admin\"}],\"databases\":["
+    for (i = 1; i <= dbs; i++) printf "%s%d", (i > 1 ? "," : ""), i
+    printf "],\"state-machines\":["
     for (i = 0; i < n; i++) {
       printf "%s{\"action_uid\":\"00000000-0000-4000-8000-%012d\",\"heartbeat\":1760400082,\"name\":\"SMCreateBDB\",\"object_name\":\"bdb:%d\",\"progress\":100,\"status\":\"completed\"}", (i ? "," : ""), i, i % 1000 + 1
     }
@@ -167,19 +171,7 @@ write_section() {
     "$BULK" "$(python3 bench/write_load.py bulk "$emu_port" "$BULK")")")
   stop_pid "$emu_pid"
 
-  # The first list after one change at 100k, against nginx for the same bytes.
-  start_emulator "$work/sm100000.json" 1
-  : > "$work/locations"
-  fetch "$emu_port" /v1/actions "$work/www/w_v1.json"; add_location /v1/actions "$work/www/w_v1.json"
-  fetch "$emu_port" /v2/actions "$work/www/w_v2.json"; add_location /v2/actions "$work/www/w_v2.json"
-  start_nginx
-  local target e ng size
-  for target in /v1/actions /v2/actions; do
-    read -r e ng size _ <<<"$(python3 bench/write_load.py listafter "$emu_port" "$nginx_port" "$target" 5)"
-    lines+=("$(printf 'write: GET %s right after one change at 100k: %s ms vs nginx %s ms (%s B); ratio %s, target <= 2.0' \
-      "$target" "$e" "$ng" "$size" "$(awk -v a="$e" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')")")
-  done
-  stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+  while IFS= read -r line; do lines+=("$line"); done < <(lists_section)
 
   # Mixed: 50 pollers on one action and one database while a client creates
   # an action every 5 ms, at 10k actions.
@@ -209,10 +201,54 @@ LUA
   printf '%s\n' "${lines[@]}"
 }
 
-if [ "${SECTIONS:-all}" = write ]; then
+# The first list after one change at 100k, against nginx for the same bytes.
+lists_section() {
+  [ -f "$work/sm100000.json" ] || make_config 100000 "$work/sm100000.json"
+  start_emulator "$work/sm100000.json" 1
+  : > "$work/locations"
+  fetch "$emu_port" /v1/actions "$work/www/w_v1.json"; add_location /v1/actions "$work/www/w_v1.json"
+  fetch "$emu_port" /v2/actions "$work/www/w_v2.json"; add_location /v2/actions "$work/www/w_v2.json"
+  start_nginx
+  local target e ng size
+  for target in /v1/actions /v2/actions; do
+    read -r e ng size _ <<<"$(python3 bench/write_load.py listafter "$emu_port" "$nginx_port" "$target" 5)"
+    printf 'write: GET %s right after one change at 100k: %s ms vs nginx %s ms (%s B); ratio %s, target <= 2.0\n' \
+      "$target" "$e" "$ng" "$size" "$(awk -v a="$e" -v b="$ng" 'BEGIN {printf "%.2f", a / b}')"
+  done
+  stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+}
+
+# --- memory: RSS with 100k state machines and 1 000 databases ----------------
+# RSS after loading, after each list, after one change and both lists again,
+# and after the database list; target < 150 MiB (docs/performance.md).
+memory_section() {
+  make_config 100000 "$work/mem.json" 1000
+  start_emulator "$work/mem.json" 1
+  local loaded v1 v2 changed bdbs
+  loaded=$(rss_kib "$emu_pid")
+  fetch "$emu_port" /v1/actions /dev/null; v1=$(rss_kib "$emu_pid")
+  fetch "$emu_port" /v2/actions /dev/null; v2=$(rss_kib "$emu_pid")
+  curl -sf -o /dev/null -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"type":"state-machine","name":"SMUpdateBDB","object_name":"bdb:1"}' \
+    "http://127.0.0.1:$emu_port/emulator/v1/actions"
+  fetch "$emu_port" /v1/actions /dev/null; fetch "$emu_port" /v2/actions /dev/null
+  changed=$(rss_kib "$emu_pid")
+  fetch "$emu_port" /v1/bdbs /dev/null; fetch "$emu_port" /v1/bdbs/1000 /dev/null
+  bdbs=$(rss_kib "$emu_pid")
+  stop_pid "$emu_pid"
+  printf 'memory (KiB RSS, 100k SMs, 1000 databases): loaded %s; after GET /v1/actions %s; after GET /v2/actions %s; after one create and both lists again %s; after GET /v1/bdbs %s (target < 153600)\n' \
+    "$loaded" "$v1" "$v2" "$changed" "$bdbs"
+}
+
+if [ "${SECTIONS:-all}" != all ]; then
   seed=config/default.json
   mkdir -p "$work/www"
-  write_section
+  case $SECTIONS in
+    write) write_section ;;
+    lists) lists_section ;;
+    memory) memory_section ;;
+    *) echo "SECTIONS: write, lists or memory" >&2; exit 2 ;;
+  esac
   exit 0
 fi
 
@@ -309,4 +345,5 @@ printf 'start-up to first answer (HTTPS with a generated certificate included): 
   "$(printf '%s\n' "${starts[@]}" | median)"
 printf 'idle RSS: %s KiB (anonymous %s KiB, the rest mapped code of the binary and shared libraries); RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$idle_anon" "$rss_big"
 write_section
+memory_section
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"

@@ -124,12 +124,12 @@ bool check_list(reemu::app& a, const char* target, bool v1) {
       h.reply.status == reemu::http_t::status::forbidden)
     return false;
   if (h.reply.drop || h.reply.status != reemu::http_t::status::ok) return true;  // injected
-  const reemu::json body = reemu::json::parse(*h.reply.body, nullptr, false);
+  const reemu::json body = reemu::json::parse(h.reply.body.str(), nullptr, false);
   const bool shaped = v1 ? body.is_object() && body.contains("actions") &&
                                body["actions"].is_array() && body.contains("state-machines") &&
                                body["state-machines"].is_array()
                          : body.is_array();
-  if (!shaped) reemu::fuzz::fail("list body of the wrong shape", *h.reply.body);
+  if (!shaped) reemu::fuzz::fail("list body of the wrong shape", h.reply.body.str());
   return true;
 }
 

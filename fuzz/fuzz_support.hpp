@@ -92,24 +92,24 @@ inline incoming_request to_incoming(const request_text& r) {
 inline json check_reply(const handled& h, std::string_view context) {
   const unsigned status = static_cast<unsigned>(h.reply.status);
   if (status < 100 || status > 599) fail("status outside 1xx-5xx", context);
-  if (!h.reply.body || h.reply.body->empty()) {
+  if (!h.reply.body || h.reply.body.empty()) {
     if (status >= 400 && !h.reply.drop) fail("error reply without a body", context);
     return json();
   }
-  json body = json::parse(*h.reply.body, nullptr, false);
-  if (body.is_discarded()) fail("reply body is not JSON", *h.reply.body);
+  json body = json::parse(h.reply.body.str(), nullptr, false);
+  if (body.is_discarded()) fail("reply body is not JSON", h.reply.body.str());
   if (status >= 400) {
     const auto code = body.find("error_code");
     const auto description = body.find("description");
     if (!body.is_object() || code == body.end() || !code->is_string() ||
         description == body.end() || !description->is_string())
-      fail("error body without string error_code and description", *h.reply.body);
+      fail("error body without string error_code and description", h.reply.body.str());
     // app::handle turns an exception out of a handler into this 500: a bug
     // (handlers return errors as values), not an answer. An injected fault
     // could mimic it only by choosing this exact description.
     if (status == 500 && *code == "internal_error" &&
         description->get_ref<const std::string&>().starts_with("Request failed: "))
-      fail("a handler threw", *h.reply.body);
+      fail("a handler threw", h.reply.body.str());
   }
   return body;
 }

@@ -6,6 +6,7 @@
 #include "reemu/api/bdbs.hpp"
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/bdb_bodies.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
@@ -20,10 +21,17 @@ namespace {
 
 using http_t::status;
 
+// True when the request asks for `?fields=a,b`: answered by rendering, not
+// from the cache of whole databases.
+bool selects_fields(const request_context& ctx) {
+  const auto it = ctx.query.find("fields");
+  return it != ctx.query.end() && (*it).has_value;
+}
+
 // `?fields=a,b`: only those keys of each object.
 json select_fields(json full, const request_context& ctx) {
+  if (!selects_fields(ctx)) return full;
   const auto it = ctx.query.find("fields");
-  if (it == ctx.query.end() || !(*it).has_value) return full;
   json out = json::object();
   const std::string list = (*it).value;  // *it is a temporary: keep a copy
   for (std::size_t at = 0; at <= list.size();) {
@@ -117,6 +125,7 @@ std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid
 }  // namespace
 
 reply get_bdbs(const request_context& ctx) {
+  if (!selects_fields(ctx)) return shared_reply(ctx.svc->bdbs.list(ctx.state, ctx.now));
   json out = json::array();
   for (const auto& [uid, db] : ctx.state->data().databases) {
     if (!view_of(*db, ctx.now).visible) continue;
@@ -127,6 +136,11 @@ reply get_bdbs(const request_context& ctx) {
 
 reply get_bdb(const request_context& ctx) {
   const auto uid = path_uid(ctx);
+  if (uid && !selects_fields(ctx)) {
+    if (auto text = ctx.svc->bdbs.one(ctx.state, *uid, ctx.now))
+      return shared_reply(std::move(text));
+    return error_reply(no_such_bdb(ctx));
+  }
   const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
   if (!db) return error_reply(no_such_bdb(ctx));
   return json_reply(status::ok, select_fields(render_bdb(*db, ctx.now), ctx));

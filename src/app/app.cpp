@@ -94,7 +94,8 @@ app::app(config cfg)
                                                   : token_signer(config_.emulator.jwt_secret)),
       route_family_(route_family_indices(config_)),
       metrics_(family_names()),
-      services_{clock_, registry_, faults_, journal_, lists_, metrics_, config_.cluster, tokens_} {
+      services_{clock_, registry_, faults_,         journal_, lists_,
+                bdbs_,  metrics_,  config_.cluster, tokens_} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();
@@ -378,7 +379,7 @@ void app::record(const incoming_request& req, const handled& h, const route* mat
   // Level-gated before any formatting: the hot path pays nothing when off.
   if (!spdlog::should_log(spdlog::level::info)) return;
   const std::uint64_t bytes =
-      h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body->size();
+      h.reply.drop || req.method == http_t::verb::head || !h.reply.body ? 0 : h.reply.body.size();
   spdlog::info("access method=\"{}\" target=\"{}\" user=\"{}\" status={} bytes={} duration_us={}",
                log_escape(req.method_text), log_escape(req.target), log_escape(h.user), status,
                bytes, us);

@@ -13,7 +13,7 @@ reply json_reply(http_t::status status, const json& body) {
   return r;
 }
 
-reply shared_reply(std::shared_ptr<const std::string> body) {
+reply shared_reply(shared_bytes body) {
   reply r;
   r.body = std::move(body);
   return r;

@@ -1,4 +1,4 @@
-// List bodies, built by concatenation, and their cache.
+// List bodies, made of per-chunk pieces, and their cache.
 #include "reemu/model/list_bodies.hpp"
 
 namespace reemu {
@@ -46,44 +46,51 @@ bool same_object(const std::weak_ptr<const T>& cached, const std::shared_ptr<con
   return !cached.owner_before(p) && !p.owner_before(cached);
 }
 
-// `pieces` joined into one list: v1 as {"actions":[firsts],"state-machines":[seconds]},
-// v2 as [firsts].
-std::string join(const std::vector<const list_piece*>& pieces, list_kind kind) {
-  std::size_t size = 64;
-  for (const list_piece* p : pieces) size += p->first.size() + p->second.size() + 2;
-  std::string out;
-  out.reserve(size);  // one allocation, not a doubling chain, for a large registry
+// A list body: the pieces it shows and the runs of bytes that make it, in
+// order (views into the pieces and into static separators).
+struct list_parts {
+  std::vector<std::shared_ptr<const list_piece>> pieces;
+  std::vector<std::string_view> runs;
+};
+
+// `pieces` as one list: v1 as {"actions":[firsts],"state-machines":[seconds]},
+// v2 as [firsts]. Views the pieces' texts, which the result keeps alive.
+shared_bytes join(std::vector<std::shared_ptr<const list_piece>> pieces, list_kind kind) {
+  auto parts = std::make_shared<list_parts>();
+  parts->pieces = std::move(pieces);
+  auto& runs = parts->runs;
+  runs.reserve(parts->pieces.size() * (kind == list_kind::v1 ? 4 : 2) + 3);
   const auto section = [&](std::string list_piece::*part) {
     bool first = true;
-    for (const list_piece* p : pieces) {
-      const std::string& text = p->*part;
+    for (const auto& p : parts->pieces) {
+      const std::string& text = (*p).*part;
       if (text.empty()) continue;
-      if (!first) out.push_back(',');
+      if (!first) runs.emplace_back(",");
       first = false;
-      out += text;
+      runs.emplace_back(text);
     }
   };
   if (kind == list_kind::v1) {
-    out += R"({"actions":[)";
+    runs.emplace_back(R"({"actions":[)");
     section(&list_piece::first);
-    out += R"(],"state-machines":[)";
+    runs.emplace_back(R"(],"state-machines":[)");
     section(&list_piece::second);
-    out += "]}";
+    runs.emplace_back("]}");
   } else {
-    out.push_back('[');
+    runs.emplace_back("[");
     section(&list_piece::first);
-    out.push_back(']');
+    runs.emplace_back("]");
   }
-  return out;
+  const auto* view = &parts->runs;
+  return shared_bytes(std::shared_ptr<const std::vector<std::string_view>>(std::move(parts), view));
 }
 
 }  // namespace
 
-std::string render_list(const registry_data& d, list_kind kind, double now, validity& v,
-                        const piece_map* reuse, piece_map* keep) {
+shared_bytes render_list(const registry_data& d, list_kind kind, double now, validity& v,
+                         const piece_map* reuse, piece_map* keep) {
   const auto render = kind == list_kind::v1 ? &render_v1_piece : &render_v2_piece;
-  std::vector<std::shared_ptr<const list_piece>> owned;
-  std::vector<const list_piece*> pieces;
+  std::vector<std::shared_ptr<const list_piece>> pieces;
   d.actions.for_each_chunk(
       [&](const std::shared_ptr<const action_store::chunk>& c, const action_store::chunk& values) {
         std::shared_ptr<const list_piece> p;
@@ -96,22 +103,20 @@ std::string render_list(const registry_data& d, list_kind kind, double now, vali
         if (!p) p = std::make_shared<const list_piece>(render(values, now));
         v.narrow(p->valid.from, p->valid.until);
         if (c && keep) keep->emplace(c.get(), piece_entry{c, p});
-        pieces.push_back(p.get());
-        owned.push_back(std::move(p));
+        pieces.push_back(std::move(p));
       });
-  return join(pieces, kind);
+  return join(std::move(pieces), kind);
 }
 
 std::string v1_list(const registry_data& d, double now, validity& v) {
-  return render_list(d, list_kind::v1, now, v, nullptr, nullptr);
+  return render_list(d, list_kind::v1, now, v, nullptr, nullptr).str();
 }
 
 std::string v2_list(const registry_data& d, double now, validity& v) {
-  return render_list(d, list_kind::v2, now, v, nullptr, nullptr);
+  return render_list(d, list_kind::v2, now, v, nullptr, nullptr).str();
 }
 
-std::shared_ptr<const std::string> list_cache::get(slot& s, const snapshot_ptr& snap, double now,
-                                                   list_kind kind) {
+shared_bytes list_cache::get(slot& s, const snapshot_ptr& snap, double now, list_kind kind) {
   std::shared_ptr<const piece_map> reuse;
   {
     std::lock_guard lock(mutex_);
@@ -125,19 +130,18 @@ std::shared_ptr<const std::string> list_cache::get(slot& s, const snapshot_ptr& 
   // again: after one change only its chunk (and the tail) is.
   validity v;
   auto keep = std::make_shared<piece_map>();
-  auto body = std::make_shared<const std::string>(
-      render_list(snap->data(), kind, now, v, reuse.get(), keep.get()));
+  shared_bytes body = render_list(snap->data(), kind, now, v, reuse.get(), keep.get());
   reuse.reset();
   std::lock_guard lock(mutex_);
   s = {snap, body, v, std::move(keep)};
   return body;
 }
 
-std::shared_ptr<const std::string> list_cache::v1(const snapshot_ptr& snap, double now) {
+shared_bytes list_cache::v1(const snapshot_ptr& snap, double now) {
   return get(v1_, snap, now, list_kind::v1);
 }
 
-std::shared_ptr<const std::string> list_cache::v2(const snapshot_ptr& snap, double now) {
+shared_bytes list_cache::v2(const snapshot_ptr& snap, double now) {
   return get(v2_, snap, now, list_kind::v2);
 }
 

@@ -240,6 +240,41 @@ TEST(tls, both_listeners_serve_the_same_bytes) {
   EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").body, seed_list_body());
 }
 
+// A list of many chunks goes out as a gather write of its pieces (more runs
+// than one writev takes, and more than one TLS record): both listeners send
+// every byte, HEAD announces the same length, and the connection stays usable.
+TEST(tls, a_list_of_many_pieces_arrives_whole_on_both_listeners) {
+  constexpr int count = 20000;  // about 80 chunks of the action store: some 160 runs
+  test_server srv{https_config([](json& doc) {
+    json sms = json::array();
+    for (int i = 0; i < count; ++i) {
+      sms.push_back({{"action_uid", "sm-" + std::to_string(i)},
+                     {"name", "SMCreateBDB"},
+                     {"object_name", "bdb:1"},
+                     {"heartbeat", 1760400082},
+                     {"progress", 100},
+                     {"status", "completed"}});
+    }
+    doc["state-machines"] = std::move(sms);
+  })};
+  const auto plain = srv.get("/v1/actions");
+  ASSERT_EQ(plain.status, 200);
+  const json list = plain.json_body();
+  EXPECT_EQ(list["state-machines"].size(), static_cast<std::size_t>(count));
+  client c(srv.https_port(), tls_client_options{});
+  for (int round = 0; round < 2; ++round) {  // the second from the cache, same connection
+    const auto secure = c.send(make_request(http::verb::get, "/v1/actions", admin));
+    EXPECT_EQ(secure.status, 200);
+    EXPECT_EQ(secure.body, plain.body);
+  }
+  const auto head = c.send(make_request(http::verb::head, "/v2/actions", admin));
+  const auto v2 = c.send(make_request(http::verb::get, "/v2/actions", admin));
+  EXPECT_EQ(head.header(http::field::content_length), std::to_string(v2.body.size()));
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(v2.body, srv.get("/v2/actions").body);
+  EXPECT_EQ(json::parse(v2.body).size(), count + list["actions"].size());
+}
+
 // --- Hostile clients -----------------------------------------------------------------
 
 TEST(tls, plain_http_on_the_https_port_gets_400) {

@@ -50,7 +50,7 @@ struct client {
 
 json parse_body(const handled& h) {
   if (!h.reply.body) return json();
-  return json::parse(*h.reply.body, nullptr, false);
+  return json::parse(h.reply.body.str(), nullptr, false);
 }
 
 }  // namespace
@@ -95,7 +95,7 @@ TEST(concurrency, writers_and_readers_see_consistent_snapshots) {
           const handled p =
               c.call(http_t::verb::patch, "PATCH", "/emulator/v1/actions/" + mine.back(),
                      sm ? R"({"progress":50,"state":"provision"})" : R"({"progress":"50"})");
-          if (p.reply.status != http_t::status::ok) fail("patch failed: " + *p.reply.body);
+          if (p.reply.status != http_t::status::ok) fail("patch failed: " + p.reply.body.str());
         }
         if (i % 5 == 4) {  // delete the oldest one
           const handled d =
@@ -230,4 +230,74 @@ TEST(concurrency, registry_snapshots_stay_consistent_while_written) {
   std::size_t removed = 0;
   for (int i = 0; i < 3000; ++i) removed += i % 7 == 3 ? 1 : 0;
   EXPECT_EQ(check(reg.snapshot()->data()), 3000u - removed);
+}
+
+// The cache of rendered databases under concurrent use: a writer updates and
+// creates databases and a clock thread walks their state machines while
+// readers poll the list and single databases. Every answer must be valid
+// JSON of the right shape; the list of a snapshot holds each uid once.
+TEST(concurrency, database_polls_while_databases_change) {
+  app a(parse_config(json::parse(config_text), "concurrency.json"));
+  constexpr int rounds = 120;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  const auto fail = [&](const std::string& what) {
+    if (failures.fetch_add(1) < 10) ADD_FAILURE() << what;
+  };
+  spdlog::default_logger();  // see above
+
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {  // updates database 1 whenever it is idle, creates others
+    client c{a, {}};
+    for (int i = 0; i < rounds; ++i) {
+      const handled put = c.call(http_t::verb::put, "PUT", "/v1/bdbs/1",
+                                 R"({"memory_size":)" + std::to_string(1000000 + i) + "}");
+      if (put.reply.status != http_t::status::ok && put.reply.status != http_t::status::conflict)
+        fail("update answered " + std::to_string(static_cast<int>(put.reply.status)));
+      if (i % 10 == 0) {
+        const handled made =
+            c.call(http_t::verb::post, "POST", "/v1/bdbs",
+                   R"({"name":"db)" + std::to_string(i) + R"(","memory_size":1048576})");
+        if (made.reply.status != http_t::status::ok)
+          fail("create failed: " + made.reply.body.str());
+      }
+    }
+  });
+  threads.emplace_back([&] {  // the clock, in steps that cross the machines' steps
+    client c{a, {}};
+    for (int i = 0; i < rounds; ++i) {
+      const handled h =
+          c.call(http_t::verb::post, "POST", "/emulator/v1/clock/advance", R"({"seconds":0.7})");
+      if (h.reply.status != http_t::status::ok) fail("advance failed");
+    }
+  });
+  for (int r = 0; r < 3; ++r) {
+    threads.emplace_back([&, r] {
+      client c{a, {}};
+      while (!done) {
+        const handled list = c.get("/v1/bdbs");
+        const json j = parse_body(list);
+        if (list.reply.status != http_t::status::ok || !j.is_array() || j.empty()) {
+          fail("list is not a JSON array");
+          continue;
+        }
+        std::set<std::uint64_t> uids;
+        for (const auto& db : j)
+          if (!uids.insert(db.value("uid", 0ULL)).second) fail("uid listed twice");
+        const handled one =
+            c.get(r == 0 ? "/v1/bdbs/1" : "/v1/bdbs/" + std::to_string(*uids.rbegin()));
+        const json o = parse_body(one);
+        if (one.reply.status != http_t::status::ok || !o.is_object() || !o.contains("status"))
+          fail("lookup answered " + std::to_string(static_cast<int>(one.reply.status)));
+      }
+    });
+  }
+  threads[0].join();
+  threads[1].join();
+  done = true;
+  for (auto& t : threads)
+    if (t.joinable()) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  client c{a, {}};
+  EXPECT_EQ(parse_body(c.get("/v1/bdbs")).size(), 1u + rounds / 10);
 }

@@ -369,7 +369,7 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
 
   const auto state = std::make_shared<const registry_state>(make_seed(c, 1'800'000'000), 1);
   list_cache lists;
-  const json list = json::parse(*lists.v1(state, 1'800'000'000));
+  const json list = json::parse(lists.v1(state, 1'800'000'000).str());
   ASSERT_TRUE(list.contains("actions"));
   ASSERT_TRUE(list.contains("state-machines"));
 

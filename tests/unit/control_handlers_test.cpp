@@ -50,7 +50,7 @@ config manual_config() { return parse_config(json::parse(seed_document), "contro
 
 json body_of(const reply& r) {
   if (!r.body) return json();
-  return json::parse(*r.body);
+  return json::parse(r.body.str());
 }
 
 bool is_uuid_v4(const std::string& s) {
@@ -61,11 +61,11 @@ bool is_uuid_v4(const std::string& s) {
 
 void expect_error(const reply& r, status st, std::string_view code) {
   EXPECT_EQ(r.status, st);
-  ASSERT_NE(r.body, nullptr);
-  const json b = json::parse(*r.body);
-  EXPECT_EQ(b.value("error_code", ""), code) << *r.body;
-  EXPECT_TRUE(b.contains("description") && b["description"].is_string()) << *r.body;
-  EXPECT_EQ(b.size(), 2u) << *r.body;
+  ASSERT_TRUE(r.body);
+  const json b = json::parse(r.body.str());
+  EXPECT_EQ(b.value("error_code", ""), code) << r.body.str();
+  EXPECT_TRUE(b.contains("description") && b["description"].is_string()) << r.body.str();
+  EXPECT_EQ(b.size(), 2u) << r.body.str();
 }
 
 class control_handlers : public ::testing::Test {
@@ -115,7 +115,7 @@ class control_handlers : public ::testing::Test {
   // Creates an action and returns its uid (asserting 201).
   std::string create(std::string_view body) {
     const reply r = call(&create_action, body);
-    EXPECT_EQ(r.status, status::created) << (r.body ? *r.body : "");
+    EXPECT_EQ(r.status, status::created) << (r.body ? r.body.str() : "");
     return body_of(r).value("action_uid", "");
   }
 
@@ -129,7 +129,7 @@ TEST_F(control_handlers, create_from_template_name_only) {
   EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(3));
   const reply r = call(&create_action,
                        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
-  ASSERT_EQ(r.status, status::created) << *r.body;
+  ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
   const std::string uid = b["action_uid"];
   EXPECT_TRUE(is_uuid_v4(uid)) << uid;
@@ -186,7 +186,7 @@ TEST_F(control_handlers, create_with_simulate_overrides) {
   const reply r =
       call(&create_action, R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:4",
       "simulate":{"step_seconds":10,"pending_seconds":0,"outcome":"failed","fail_at_step":2,"error":"no memory"}})");
-  ASSERT_EQ(r.status, status::created) << *r.body;
+  ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
   EXPECT_EQ(b["status"], "active");
   const auto a = find(b["action_uid"].get<std::string>());
@@ -223,7 +223,7 @@ TEST_F(control_handlers, create_explicit_static_task) {
   const reply r = call(
       &create_action,
       R"({"type":"task","name":"custom","status":"running","progress":50,"node_uid":2,"module_uid":"m1"})");
-  ASSERT_EQ(r.status, status::created) << *r.body;
+  ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
   EXPECT_EQ(b["status"], "running");
   EXPECT_EQ(b["progress"], "50");
@@ -241,7 +241,7 @@ TEST_F(control_handlers, create_explicit_static_state_machine) {
   const reply r =
       call(&create_action, R"({"type":"state-machine","name":"SMCustom","action_uid":"my-uid",
       "status":"active","progress":25,"state":"x","object_name":"bdb:9"})");
-  ASSERT_EQ(r.status, status::created) << *r.body;
+  ASSERT_EQ(r.status, status::created) << r.body.str();
   EXPECT_EQ(
       dump(body_of(r)),
       R"({"action_uid":"my-uid","heartbeat":1700000000,"name":"SMCustom","object_name":"bdb:9","progress":25,"state":"x","status":"active"})");
@@ -365,7 +365,7 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   advance(4.5);  // step 1 (provision), heartbeat t0+3
   const auto v0 = version();
   const reply r = call_uid(&patch_action, uid, R"({"progress":50})");
-  ASSERT_EQ(r.status, status::ok) << *r.body;
+  ASSERT_EQ(r.status, status::ok) << r.body.str();
   json b = body_of(r);
   EXPECT_EQ(b["status"], "active");
   EXPECT_EQ(b["state"], "provision");
@@ -377,7 +377,7 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->plan(), nullptr);  // frozen
   {
-    const json list = json::parse(*svc().lists.v1(svc().registry.snapshot(), now() + 50));
+    const json list = json::parse(svc().lists.v1(svc().registry.snapshot(), now() + 50).str());
     bool seen = false;
     for (const auto& sm : list["state-machines"])
       if (sm["action_uid"] == uid) {
@@ -413,7 +413,7 @@ TEST_F(control_handlers, patch_to_terminal_with_retain_zero_vanishes) {
       create(R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
   advance(2);
   const reply r = call_uid(&patch_action, uid, R"({"status":"completed","retain_seconds":0})");
-  ASSERT_EQ(r.status, status::ok) << *r.body;
+  ASSERT_EQ(r.status, status::ok) << r.body.str();
   EXPECT_EQ(body_of(r)["status"], "completed");
   EXPECT_EQ(find(uid), nullptr);
   expect_error(call_uid(&patch_action, uid, R"({"progress":1})"), status::not_found,
@@ -430,7 +430,7 @@ TEST_F(control_handlers, patch_terminal_keeps_it_for_retain_seconds) {
   ASSERT_NE(a, nullptr);
   EXPECT_TRUE(is_visible(*a, now()));
   const auto listed = [&] {
-    return svc().lists.v1(svc().registry.snapshot(), now())->find(uid) != std::string::npos;
+    return svc().lists.v1(svc().registry.snapshot(), now()).str().find(uid) != std::string::npos;
   };
   EXPECT_TRUE(listed());
   advance(0.5);
@@ -514,7 +514,7 @@ TEST_F(control_handlers, delete_action_then_404) {
   const auto v0 = version();
   const reply r = call_uid(&delete_action, uid);
   EXPECT_EQ(r.status, status::no_content);
-  EXPECT_EQ(r.body, nullptr);
+  EXPECT_FALSE(r.body);
   EXPECT_EQ(find(uid), nullptr);
   EXPECT_EQ(version(), v0 + 1);
   const reply again = call_uid(&delete_action, uid);
@@ -583,7 +583,7 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
   EXPECT_EQ(render_v1(*find("sim-1"), now())["status"], "completed");
 
   const reply r = call(&reset_all);
-  ASSERT_EQ(r.status, status::ok) << *r.body;
+  ASSERT_EQ(r.status, status::ok) << r.body.str();
   EXPECT_EQ(dump(body_of(r)),
             R"({"actions":4,"clock":{"mode":"manual","now":1700000000},"databases":2,"users":1})");
   const auto snap = svc().registry.snapshot();
@@ -637,7 +637,7 @@ TEST_F(control_handlers, templates_listing) {
 TEST_F(control_handlers, users_create_patch_delete) {
   const reply created =
       call(&create_user, R"({"email":"dev@x","password":"pw","role":"db_viewer"})");
-  ASSERT_EQ(created.status, status::created) << *created.body;
+  ASSERT_EQ(created.status, status::created) << created.body.str();
   EXPECT_EQ(dump(body_of(created)), R"({"email":"dev@x","role":"db_viewer"})");
   {
     const auto snap = svc().registry.snapshot();
@@ -651,7 +651,7 @@ TEST_F(control_handlers, users_create_patch_delete) {
 
   const reply patched =
       call(&patch_user, R"({"role":"admin","password":"new"})", {{"email", "dev@x"}});
-  ASSERT_EQ(patched.status, status::ok) << *patched.body;
+  ASSERT_EQ(patched.status, status::ok) << patched.body.str();
   EXPECT_EQ(dump(body_of(patched)), R"({"email":"dev@x","role":"admin"})");
   {
     const auto snap = svc().registry.snapshot();
@@ -777,11 +777,11 @@ TEST_F(control_handlers, faults_create_list_delete) {
   const reply first =
       call(&create_fault,
            R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":2})");
-  ASSERT_EQ(first.status, status::created) << *first.body;
+  ASSERT_EQ(first.status, status::created) << first.body.str();
   EXPECT_EQ(dump(body_of(first)), R"({"id":1})");
   const reply second = call(
       &create_fault, R"({"path":"/v2/actions","delay_ms":100,"probability":0.5,"user":"a@x"})");
-  ASSERT_EQ(second.status, status::created) << *second.body;
+  ASSERT_EQ(second.status, status::created) << second.body.str();
   EXPECT_EQ(body_of(second)["id"], 2);
   ASSERT_EQ(call(&create_fault, R"({"path":"/v1/actions","drop":true})").status, status::created);
 

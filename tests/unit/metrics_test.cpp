@@ -47,10 +47,11 @@ struct parts {
   fault_table faults{1};
   journal j{100};
   list_cache lists;
+  bdb_cache bdbs;
   metrics m{{"actions", "control"}};
   cluster_settings cluster;
   token_signer tokens = token_signer::with_random_secret();
-  services svc{c, reg, faults, j, lists, m, cluster, tokens};
+  services svc{c, reg, faults, j, lists, bdbs, m, cluster, tokens};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {
@@ -255,7 +256,7 @@ struct driven {
     const handled h = call(http_t::verb::get, "/emulator/v1/metrics");
     EXPECT_EQ(h.reply.status, http_t::status::ok);
     EXPECT_EQ(h.reply.content_type, metrics_content_type);
-    return h.reply.body ? *h.reply.body : "";
+    return h.reply.body ? h.reply.body.str() : "";
   }
 
   std::vector<std::string> journal_targets() {
@@ -356,7 +357,7 @@ TEST(dashboard, served_to_the_admin_as_one_self_contained_page) {
   ASSERT_EQ(h.reply.status, http_t::status::ok);
   EXPECT_EQ(h.reply.content_type, "text/html; charset=utf-8");
   ASSERT_TRUE(h.reply.body);
-  const std::string& page = *h.reply.body;
+  const std::string& page = h.reply.body.str();
   EXPECT_EQ(page, dashboard_page());
   EXPECT_TRUE(page.starts_with("<!doctype html>"));
   // The stylesheet and the script were pasted in at build time.
@@ -407,7 +408,7 @@ TEST(action_list, groups_pages_and_plans) {
   ASSERT_EQ(created.reply.status, http_t::status::created);
   const handled h = d.call(http_t::verb::get, "/emulator/v1/actions");
   ASSERT_EQ(h.reply.status, http_t::status::ok);
-  const json body = json::parse(*h.reply.body);
+  const json body = json::parse(h.reply.body.str());
   EXPECT_EQ(body["total"], 7);
   EXPECT_EQ(body["offset"], 0);
   std::vector<std::string> groups;
@@ -427,14 +428,15 @@ TEST(action_list, groups_pages_and_plans) {
   EXPECT_EQ(body["running_until"], number_value(start + 15));
   EXPECT_FALSE(body["actions"][0].contains("steps")) << "a static action has no plan";
 
-  const json page =
-      json::parse(*d.call(http_t::verb::get, "/emulator/v1/actions?offset=5&limit=1").reply.body);
+  const json page = json::parse(
+      d.call(http_t::verb::get, "/emulator/v1/actions?offset=5&limit=1").reply.body.str());
   EXPECT_EQ(page["total"], 7);
   ASSERT_EQ(page["actions"].size(), 1u);
   EXPECT_EQ(page["actions"][0]["group"], "node:1");
 
   d.call(http_t::verb::post, "/emulator/v1/clock/advance", true, R"({"seconds":15})");
-  const json ended = json::parse(*d.call(http_t::verb::get, "/emulator/v1/actions").reply.body);
+  const json ended =
+      json::parse(d.call(http_t::verb::get, "/emulator/v1/actions").reply.body.str());
   EXPECT_FALSE(ended.contains("running_until"));
   EXPECT_EQ(ended["actions"][3]["action"]["status"], "completed");
 }
@@ -447,9 +449,9 @@ TEST(action_list, bad_paging_is_refused) {
             http_t::status::bad_request);
   const handled unknown = d.call(http_t::verb::get, "/emulator/v1/actions?page=2");
   EXPECT_EQ(unknown.reply.status, http_t::status::bad_request);
-  EXPECT_NE(unknown.reply.body->find("unknown_field"), std::string::npos);
+  EXPECT_NE(unknown.reply.body.str().find("unknown_field"), std::string::npos);
   const json past =
-      json::parse(*d.call(http_t::verb::get, "/emulator/v1/actions?offset=100").reply.body);
+      json::parse(d.call(http_t::verb::get, "/emulator/v1/actions?offset=100").reply.body.str());
   EXPECT_EQ(past["total"], 6);
   EXPECT_TRUE(past["actions"].empty());
 }

@@ -57,7 +57,7 @@ class nodes_test : public ::testing::Test {
         role.empty() ? std::string() : "Basic " + base64_encode(std::string(role) + "@x.local:pw");
     const reply r = app_->handle(test::json_request(method, target, body, auth)).reply;
     return {static_cast<unsigned>(r.status),
-            r.body ? json::parse(*r.body, nullptr, false) : json()};
+            r.body ? json::parse(r.body.str(), nullptr, false) : json()};
   }
   json get(std::string_view target) {
     const result r = call(http_t::verb::get, target);

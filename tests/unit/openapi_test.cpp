@@ -492,7 +492,7 @@ class live {
     handled h = app_.handle(in);
     answer a;
     a.status = static_cast<int>(h.reply.status);
-    a.body = h.reply.body ? *h.reply.body : "";
+    a.body = h.reply.body ? h.reply.body.str() : "";
     a.reply = h.reply;
     const std::string what =
         std::string(in.method_text) + " " + target + " -> " + std::to_string(a.status);

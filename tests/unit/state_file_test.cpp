@@ -90,7 +90,7 @@ class state_file_test : public ::testing::Test {
   std::string get(std::string_view target) {
     const reply r = call(http_t::verb::get, target);
     EXPECT_EQ(r.status, http_t::status::ok) << target;
-    return r.body ? *r.body : std::string();
+    return r.body ? r.body.str() : std::string();
   }
 
   // Everything a client can observe of the state, for before/after comparisons.
@@ -181,7 +181,7 @@ TEST_F(state_file_test, everything_the_control_api_sets_up_survives_a_restart) {
             http_t::status::created);
   // (bdb:9 is known already: creating its action registered it)
   const reply db = call(v::post, "/emulator/v1/databases", R"({"uid":11})");
-  ASSERT_EQ(db.status, http_t::status::created) << (db.body ? *db.body : "");
+  ASSERT_EQ(db.status, http_t::status::created) << (db.body ? db.body.str() : "");
   ASSERT_EQ(
       call(
           v::post, "/emulator/v1/faults",
@@ -206,8 +206,8 @@ TEST_F(state_file_test, everything_the_control_api_sets_up_survives_a_restart) {
   EXPECT_EQ(call(v::get, "/v1/actions", {}, ops).status, http_t::status::ok);
   const reply faulted = call(v::get, "/v1/actions/made-1", {}, ops);
   EXPECT_EQ(faulted.status, http_t::status::service_unavailable);
-  ASSERT_NE(faulted.body, nullptr);
-  EXPECT_EQ(json::parse(*faulted.body)["error_code"], "busy");
+  ASSERT_TRUE(faulted.body);
+  EXPECT_EQ(json::parse(faulted.body.str())["error_code"], "busy");
 }
 
 TEST_F(state_file_test, a_fault_used_up_by_requests_is_saved) {
@@ -225,8 +225,8 @@ TEST_F(state_file_test, a_fault_used_up_by_requests_is_saved) {
   // New rules are numbered after the restored ones.
   const reply added =
       call(http_t::verb::post, "/emulator/v1/faults", R"({"path":"/v2/actions","delay_ms":1})");
-  ASSERT_NE(added.body, nullptr);
-  EXPECT_EQ(json::parse(*added.body)["id"], faults[0]["id"].get<int>() + 1);
+  ASSERT_TRUE(added.body);
+  EXPECT_EQ(json::parse(added.body.str())["id"], faults[0]["id"].get<int>() + 1);
   EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
   EXPECT_EQ(call(http_t::verb::get, "/v1/actions").status, http_t::status::service_unavailable);
   start();
@@ -408,10 +408,11 @@ TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_go
   app_->state()->inject_write_error(ENOSPC);  // the next append fails, as on a full disk
   const reply r = call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})");
   EXPECT_EQ(r.status, http_t::status::internal_server_error);
-  ASSERT_NE(r.body, nullptr);
-  const json body = json::parse(*r.body);
+  ASSERT_TRUE(r.body);
+  const json body = json::parse(r.body.str());
   EXPECT_EQ(body["error_code"], "internal_error");
-  EXPECT_NE(body["description"].get<std::string>().find("not saved"), std::string::npos) << *r.body;
+  EXPECT_NE(body["description"].get<std::string>().find("not saved"), std::string::npos)
+      << r.body.str();
   EXPECT_EQ(read_all(path_), saved);
   // The next save writes the whole document, the unsaved change with it.
   fs::create_directory(path_.string() + ".tmp");  // and when that fails too, nothing changes
@@ -585,7 +586,7 @@ TEST_F(state_file_test, databases_their_machines_plans_and_counters_survive_a_re
             http_t::status::ok);
   EXPECT_NE(get("/v1/bdbs/3").find(R"("status":"active")"), std::string::npos);
   const reply next = call(v::post, "/v1/bdbs", R"({"name":"next","memory_size":1})");
-  EXPECT_NE(next.body->find(R"("uid":4)"), std::string::npos);
+  EXPECT_NE(next.body.str().find(R"("uid":4)"), std::string::npos);
 }
 
 // Version 2 kept database uids only: they come back with the template's
@@ -646,12 +647,12 @@ TEST_F(state_file_test, a_running_node_task_survives_a_restart) {
   start();
   using v = http_t::verb;
   const reply started = call(v::post, "/v1/nodes/1/actions/maintenance_on", "{}");
-  ASSERT_EQ(started.status, http_t::status::ok) << *started.body;
+  ASSERT_EQ(started.status, http_t::status::ok) << started.body.str();
   ASSERT_EQ(call(v::post, "/v1/cluster/actions/change_master", R"({"node_uid":"1"})").status,
             http_t::status::ok);
   ASSERT_EQ(call(v::post, "/emulator/v1/clock/advance", R"({"seconds":4})").status,
             http_t::status::ok);
-  const std::string task_id = json::parse(*started.body)["task_id"];
+  const std::string task_id = json::parse(started.body.str())["task_id"];
   const std::string action = get("/v1/nodes/1/actions/maintenance_on");
   const std::string cluster = get("/v1/cluster/actions");
   EXPECT_NE(get("/v1/actions/" + task_id).find(R"("status":"running")"), std::string::npos);

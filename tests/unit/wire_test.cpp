@@ -73,10 +73,10 @@ TEST(wire, list_capture_is_reproduced_byte_for_byte) {
   const auto state = std::make_shared<const registry_state>(seed_from(doc), 1);
   list_cache lists;
   const auto body = lists.v1(state, seed_now);
-  ASSERT_NE(body, nullptr);
-  EXPECT_EQ(*body, capture_list());
+  ASSERT_TRUE(body);
+  EXPECT_EQ(body.str(), capture_list());
   // Static seeds do not change with time: a year later the bytes are the same.
-  EXPECT_EQ(*lists.v1(state, seed_now + 365 * 24 * 3600.0), capture_list());
+  EXPECT_EQ(lists.v1(state, seed_now + 365 * 24 * 3600.0).str(), capture_list());
 }
 
 TEST(wire, list_body_is_cached_per_validity_interval) {
@@ -84,7 +84,7 @@ TEST(wire, list_body_is_cached_per_validity_interval) {
   list_cache lists;
   const auto first = lists.v1(state, seed_now);
   const auto second = lists.v1(state, seed_now + 10);
-  EXPECT_EQ(first.get(), second.get());
+  EXPECT_EQ(first.id(), second.id());
 }
 
 TEST(wire, delete_capture_is_reproduced_byte_for_byte) {
@@ -112,8 +112,8 @@ TEST(wire, error_body_is_the_capture) {
                               "Action 5a42fabf-c603-4950-88d9-3a3148a5d763 does not exist");
   EXPECT_EQ(r.status, http_t::status::not_found);
   EXPECT_EQ(r.content_type, "application/json");
-  ASSERT_NE(r.body, nullptr);
-  EXPECT_EQ(*r.body, capture_error());
+  ASSERT_TRUE(r.body);
+  EXPECT_EQ(r.body.str(), capture_error());
 }
 
 TEST(wire, error_bodies_of_other_codes_have_the_same_shape) {
@@ -134,7 +134,7 @@ TEST(wire, error_bodies_of_other_codes_have_the_same_shape) {
     SCOPED_TRACE(r.code);
     const reply rep = error_reply(r.e, "x");
     EXPECT_EQ(rep.status, r.status);
-    EXPECT_EQ(*rep.body, R"({"description":"x","error_code":")" + std::string(r.code) + "\"}");
+    EXPECT_EQ(rep.body.str(), R"({"description":"x","error_code":")" + std::string(r.code) + "\"}");
   }
 }
 
@@ -166,7 +166,7 @@ TEST(wire, v2_objects_of_the_captures) {
 TEST(wire, v2_list_holds_tasks_and_state_machines_together) {
   const auto state = std::make_shared<const registry_state>(seed_from(capture_document()), 1);
   list_cache lists;
-  const json list = json::parse(*lists.v2(state, seed_now));
+  const json list = json::parse(lists.v2(state, seed_now).str());
   ASSERT_TRUE(list.is_array());
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0]["action_type"], "task");
@@ -395,21 +395,21 @@ TEST(wire, list_body_follows_the_lifecycle_of_simulated_seeds) {
   list_cache lists;
   const auto at = [&](double offset) { return lists.v1(state, seed_now + offset); };
   const auto pending = at(0);
-  EXPECT_EQ(at(0.5).get(), pending.get());  // same interval: the cached body
-  EXPECT_EQ(json::parse(*pending)["state-machines"][0]["status"], "pending");
+  EXPECT_EQ(at(0.5).id(), pending.id());  // same interval: the cached body
+  EXPECT_EQ(json::parse(pending.str())["state-machines"][0]["status"], "pending");
   const auto active = at(3);  // pending 1 s, then step 1 from 3 s on
-  EXPECT_NE(active.get(), pending.get());
-  const json sm = json::parse(*active)["state-machines"][0];
+  EXPECT_NE(active.id(), pending.id());
+  const json sm = json::parse(active.str())["state-machines"][0];
   EXPECT_EQ(sm["status"], "active");
   EXPECT_EQ(sm["state"], "config_security");
   EXPECT_EQ(sm["progress"], 14.29);
   EXPECT_EQ(sm["heartbeat"], static_cast<long long>(seed_now + 3));
   // Going back in time is answered correctly too, not from the newer cache.
-  EXPECT_EQ(json::parse(*at(0.5))["state-machines"][0]["status"], "pending");
+  EXPECT_EQ(json::parse(at(0.5).str())["state-machines"][0]["status"], "pending");
   // SMDeleteBDB retains nothing: gone the instant it completes (1 + 7 * 2 s).
-  EXPECT_EQ(json::parse(*at(14.999))["state-machines"].size(), 1u);
-  EXPECT_EQ(*at(15), R"({"actions":[],"state-machines":[]})");
-  EXPECT_EQ(*lists.v2(state, seed_now + 15), "[]");
+  EXPECT_EQ(json::parse(at(14.999).str())["state-machines"].size(), 1u);
+  EXPECT_EQ(at(15).str(), R"({"actions":[],"state-machines":[]})");
+  EXPECT_EQ(lists.v2(state, seed_now + 15).str(), "[]");
 }
 
 TEST(wire, a_static_action_is_its_wire_bytes) {
@@ -439,20 +439,20 @@ TEST(wire, list_cache_never_serves_another_snapshot) {
   const json doc = json::parse(capture_list());
   auto first = std::make_shared<const registry_state>(seed_from(doc), 1);
   const auto body = lists.v1(first, seed_now);
-  EXPECT_EQ(lists.v1(first, seed_now).get(), body.get());  // same snapshot, same interval
+  EXPECT_EQ(lists.v1(first, seed_now).id(), body.id());  // same snapshot, same interval
   registry_data changed = first->data();
   changed.remove("8fc32a11-4688-4057-9237-cd77fccd726f");
   const auto second = std::make_shared<const registry_state>(std::move(changed), 2);
   const auto after = lists.v1(second, seed_now);
-  EXPECT_NE(after.get(), body.get());
-  EXPECT_EQ(json::parse(*after)["actions"].size(), 0u);
+  EXPECT_NE(after.id(), body.id());
+  EXPECT_EQ(json::parse(after.str())["actions"].size(), 0u);
   // Another app's registry (or a reset one) counts versions from 1 again: the
   // cache tells snapshots apart by identity, not by version.
   const auto cached_first = lists.v1(first, seed_now);
   first.reset();
   const auto third = std::make_shared<const registry_state>(registry_data{}, 1);
-  EXPECT_EQ(*lists.v1(third, seed_now), R"({"actions":[],"state-machines":[]})");
-  EXPECT_NE(*cached_first, R"({"actions":[],"state-machines":[]})");
+  EXPECT_EQ(lists.v1(third, seed_now).str(), R"({"actions":[],"state-machines":[]})");
+  EXPECT_NE(cached_first.str(), R"({"actions":[],"state-machines":[]})");
 }
 
 // Bodies built from the pieces of an earlier build equal bodies rendered
@@ -478,8 +478,8 @@ TEST(wire, list_cache_after_changes_equals_a_full_render) {
     const auto state = std::make_shared<const registry_state>(data, ++version);
     validity v1v;
     validity v2v;
-    EXPECT_EQ(*lists.v1(state, now), v1_list(data, now, v1v));
-    EXPECT_EQ(*lists.v2(state, now), v2_list(data, now, v2v));
+    EXPECT_EQ(lists.v1(state, now).str(), v1_list(data, now, v1v));
+    EXPECT_EQ(lists.v2(state, now).str(), v2_list(data, now, v2v));
   };
   check(d, 1000);
   d.replace(make_static_action(uid(3), action_kind::task, json{{"name", "changed"}}));

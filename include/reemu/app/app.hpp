@@ -33,6 +33,7 @@
 #include "reemu/config/seed.hpp"
 #include "reemu/http/context.hpp"
 #include "reemu/http/router.hpp"
+#include "reemu/model/bdb_bodies.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/journal.hpp"
@@ -132,6 +133,7 @@ class app {
   fault_table faults_;
   reemu::journal journal_;
   list_cache lists_;
+  bdb_cache bdbs_;
   reemu::router router_;
   token_signer tokens_;                    // the JWT key: emulator.jwt_secret, or random per start
   std::vector<std::size_t> route_family_;  // family index of each of router_'s routes

@@ -18,6 +18,7 @@
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/services.hpp"
+#include "reemu/model/shared_bytes.hpp"
 
 namespace reemu {
 
@@ -27,7 +28,7 @@ class registry_state;
 
 struct reply {
   http_t::status status = http_t::status::ok;
-  std::shared_ptr<const std::string> body;  // null: no body
+  shared_bytes body;  // empty (false): no body; may be several pieces
   std::string_view content_type = "application/json";
   // Extra response headers. Names are static strings (literals or
   // http_t::to_string(field)), so a reply never allocates for a name.
@@ -37,7 +38,7 @@ struct reply {
 };
 
 reply json_reply(http_t::status status, const json& body);
-reply shared_reply(std::shared_ptr<const std::string> body);
+reply shared_reply(shared_bytes body);
 reply error_reply(api_error e, const std::string& description);
 // An error answer with a status and code of the caller's choosing (an
 // injected fault's), in the same body shape.

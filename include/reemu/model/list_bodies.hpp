@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "reemu/model/registry.hpp"
+#include "reemu/model/shared_bytes.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
@@ -33,14 +34,17 @@ struct piece_entry {
 };
 using piece_map = std::unordered_map<const void*, piece_entry>;
 
-// The list of `kind` at `now`, narrowing `v`. Takes the pieces of `reuse`
-// (may be null) for chunks it holds that are still valid, and records every
-// chunk's piece in `keep` (may be null).
-std::string render_list(const registry_data& d, list_kind kind, double now, validity& v,
-                        const piece_map* reuse, piece_map* keep);
+// The list of `kind` at `now`, narrowing `v`: the chunks' pieces with the
+// brackets and commas between them, never joined (the body shares the
+// pieces). Takes the pieces of `reuse` (may be null) for chunks it holds
+// that are still valid, and records every chunk's piece in `keep` (may be
+// null).
+shared_bytes render_list(const registry_data& d, list_kind kind, double now, validity& v,
+                         const piece_map* reuse, piece_map* keep);
 
-// {"actions":[task…],"state-machines":[sm…]} of the actions visible at `now`.
-// Narrows `v` to the interval over which the body stays the same.
+// {"actions":[task…],"state-machines":[sm…]} of the actions visible at `now`,
+// joined (tests compare the cache with it). Narrows `v` to the interval over
+// which the body stays the same.
 std::string v1_list(const registry_data& d, double now, validity& v);
 
 // [v2 action…] of the actions visible at `now`. Narrows `v` likewise.
@@ -49,22 +53,22 @@ std::string v2_list(const registry_data& d, double now, validity& v);
 // One rendered body per list, reused while the snapshot is the same and the
 // clock stays inside the body's validity interval: between changes and
 // lifecycle steps every request shares the same bytes, and after a change
-// only the changed chunks are rendered again. Thread-safe; the lock
+// only the changed chunks are rendered again. The pieces are the only copy
+// of the bytes: a body is a sequence of them (shared_bytes). Thread-safe; the lock
 // is held for pointer copies only, never while rendering.
 class list_cache {
  public:
-  std::shared_ptr<const std::string> v1(const snapshot_ptr& snap, double now);
-  std::shared_ptr<const std::string> v2(const snapshot_ptr& snap, double now);
+  shared_bytes v1(const snapshot_ptr& snap, double now);
+  shared_bytes v2(const snapshot_ptr& snap, double now);
 
  private:
   struct slot {
     std::weak_ptr<const registry_state> of;  // weak: a cache never keeps a snapshot alive
-    std::shared_ptr<const std::string> body;
+    shared_bytes body;
     validity valid;
     std::shared_ptr<const piece_map> pieces;  // of the chunks `body` was built from
   };
-  std::shared_ptr<const std::string> get(slot& s, const snapshot_ptr& snap, double now,
-                                         list_kind kind);
+  shared_bytes get(slot& s, const snapshot_ptr& snap, double now, list_kind kind);
 
   std::mutex mutex_;
   slot v1_;

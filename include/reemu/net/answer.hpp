@@ -15,10 +15,14 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "reemu/http/errors.hpp"
+#include "reemu/model/shared_bytes.hpp"
 #include "reemu/net/net.hpp"
 
 namespace reemu {
@@ -29,27 +33,42 @@ inline constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 // How long one answer may take to go out to a client that reads slowly.
 inline constexpr std::chrono::seconds write_timeout{30};
 
-// A response body that shares an immutable string: cached list bodies go out
-// without a copy per request.
+// A response body that shares immutable bytes (shared_bytes): cached bodies
+// go out without a copy per request, and a body made of pieces (the action
+// lists) goes out as one gather write of its pieces, never joined.
 struct shared_body {
-  using value_type = std::shared_ptr<const std::string>;
+  using value_type = shared_bytes;
 
-  static std::uint64_t size(const value_type& v) noexcept { return v ? v->size() : 0; }
+  static std::uint64_t size(const value_type& v) noexcept { return v.size(); }
 
   class writer {
    public:
-    using const_buffers_type = net::const_buffer;
+    using const_buffers_type = std::span<const net::const_buffer>;
     template <bool is_request, class Fields>
     writer(const http::header<is_request, Fields>&, const value_type& body) : body_(body) {}
-    void init(beast::error_code& ec) { ec = {}; }
+    void init(beast::error_code& ec) {
+      ec = {};
+      const auto as_buffer = [](std::string_view run) {
+        return net::const_buffer(run.data(), run.size());
+      };
+      if (body_.runs() > 1) {
+        many_.reserve(body_.runs());
+        body_.for_each([&](std::string_view run) { many_.push_back(as_buffer(run)); });
+      } else {
+        body_.for_each([&](std::string_view run) { one_ = as_buffer(run); });
+      }
+    }
     boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
       ec = {};
-      if (!body_ || body_->empty()) return boost::none;
-      return {{net::const_buffer(body_->data(), body_->size()), false}};
+      if (body_.empty()) return boost::none;
+      if (many_.empty()) return {{const_buffers_type(&one_, 1), false}};
+      return {{const_buffers_type(many_), false}};
     }
 
    private:
     const value_type& body_;
+    net::const_buffer one_;                // a body of one run: no allocation
+    std::vector<net::const_buffer> many_;  // a body of pieces
   };
 };
 
