@@ -55,9 +55,10 @@ bool port_taken(const registry_data& d, std::uint64_t port, double now, std::uin
 
 std::uint64_t free_port(const registry_data& d, double now) {
   std::vector<std::uint64_t> used;
-  for (const auto& [uid, db] : d.databases)
+  for (const auto& [uid, db] : d.databases) {
     if (view_of(*db, now).visible)
       used.insert(used.end(), db->stored_ports.begin(), db->stored_ports.end());
+  }
   std::sort(used.begin(), used.end());
   std::uint64_t port = first_auto_port;
   while (std::binary_search(used.begin(), used.end(), port) ||
