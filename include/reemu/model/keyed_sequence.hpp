@@ -39,6 +39,7 @@ class keyed_sequence {
     value_ptr value;
   };
   using chunk = std::vector<slot>;
+  using chunk_list = std::vector<std::shared_ptr<const chunk>>;
 
  private:
   struct entry {
@@ -83,12 +84,12 @@ class keyed_sequence {
     const_iterator(const keyed_sequence* s, std::size_t c) : seq_(s), chunk_(c) { skip_empty(); }
     // Chunk i: the sealed ones, then the tail as chunk sealed_.size().
     const chunk& chunk_at(std::size_t i) const {
-      return i < seq_->sealed_.size() ? *seq_->sealed_[i] : seq_->tail_;
+      return i < seq_->sealed().size() ? *seq_->sealed()[i] : seq_->tail_;
     }
     const slot& current() const { return chunk_at(chunk_)[offset_]; }
     void skip_empty() {
       // Sealed chunks are never empty; only the tail can be.
-      if (chunk_ == seq_->sealed_.size() && seq_->tail_.empty()) ++chunk_;
+      if (chunk_ == seq_->sealed().size() && seq_->tail_.empty()) ++chunk_;
     }
 
     const keyed_sequence* seq_ = nullptr;
@@ -97,7 +98,7 @@ class keyed_sequence {
   };
 
   const_iterator begin() const { return const_iterator(this, 0); }
-  const_iterator end() const { return const_iterator(this, sealed_.size() + 1); }
+  const_iterator end() const { return const_iterator(this, sealed().size() + 1); }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
 
@@ -117,7 +118,7 @@ class keyed_sequence {
     editable_bucket(h).push_back(entry{h, seq, v});
     tail_.push_back(slot{seq, std::move(v)});
     if (tail_.size() == chunk_size) {
-      sealed_.push_back(std::make_shared<const chunk>(std::move(tail_)));
+      editable_sealed().push_back(std::make_shared<const chunk>(std::move(tail_)));
       tail_ = chunk();
       tail_.reserve(chunk_size);
     }
@@ -173,7 +174,7 @@ class keyed_sequence {
       editable_bucket(h).push_back(entry{h, s.seq, s.value});
       tail_.push_back(std::move(s));
       if (tail_.size() == chunk_size) {
-        sealed_.push_back(std::make_shared<const chunk>(std::move(tail_)));
+        editable_sealed().push_back(std::make_shared<const chunk>(std::move(tail_)));
         tail_ = chunk();
       }
       ++size_;
@@ -210,7 +211,7 @@ class keyed_sequence {
   }
 
   void clear() {
-    sealed_.clear();
+    sealed_.reset();
     tail_.clear();
     buckets_.clear();
     size_ = 0;
@@ -221,23 +222,23 @@ class keyed_sequence {
   // it) or nullptr for the tail, which belongs to this copy alone.
   template <class Fn>
   void for_each_chunk(Fn fn) const {
-    for (const auto& c : sealed_) fn(c, *c);
+    for (const auto& c : sealed()) fn(c, *c);
     if (!tail_.empty()) fn(std::shared_ptr<const chunk>(), tail_);
   }
 
   // Chunks in the sequence (sealed ones plus a non-empty tail): for tests.
-  std::size_t chunk_count() const noexcept { return sealed_.size() + (tail_.empty() ? 0 : 1); }
+  std::size_t chunk_count() const noexcept { return sealed().size() + (tail_.empty() ? 0 : 1); }
 
  private:
   // A position in a sequence's slots, chunk by chunk (the tail last).
   class cursor {
    public:
     explicit cursor(const keyed_sequence& s) : s_(s) { settle(); }
-    bool done() const { return chunk_ > s_.sealed_.size(); }
+    bool done() const { return chunk_ > s_.sealed().size(); }
     bool at_chunk_start() const { return offset_ == 0; }
     // The sealed chunk under the cursor, or nullptr (the tail, or done).
     const chunk* shared_chunk() const {
-      return chunk_ < s_.sealed_.size() ? s_.sealed_[chunk_].get() : nullptr;
+      return chunk_ < s_.sealed().size() ? s_.sealed()[chunk_].get() : nullptr;
     }
     const slot& get() const { return current()[offset_]; }
     void next() {
@@ -251,7 +252,7 @@ class keyed_sequence {
 
    private:
     const chunk& current() const {
-      return chunk_ < s_.sealed_.size() ? *s_.sealed_[chunk_] : s_.tail_;
+      return chunk_ < s_.sealed().size() ? *s_.sealed()[chunk_] : s_.tail_;
     }
     // Moves past the end of the current chunk (and an empty tail).
     void settle() {
@@ -299,41 +300,60 @@ class keyed_sequence {
       edit(tail_, static_cast<std::size_t>(it - tail_.begin()));
       return;
     }
+    chunk_list& sealed = editable_sealed();
     const auto c = std::partition_point(
-        sealed_.begin(), sealed_.end(),
+        sealed.begin(), sealed.end(),
         [&](const std::shared_ptr<const chunk>& ch) { return ch->back().seq < seq; });
     chunk copy = **c;
     const auto it = std::lower_bound(copy.begin(), copy.end(), seq, by_seq);
     edit(copy, static_cast<std::size_t>(it - copy.begin()));
-    const auto at = static_cast<std::size_t>(c - sealed_.begin());
+    const auto at = static_cast<std::size_t>(c - sealed.begin());
     if (copy.empty()) {
-      sealed_.erase(c);
+      sealed.erase(c);
       // Its neighbours are now adjacent: they may fit in one chunk.
-      if (at < sealed_.size()) merge_small(at);
+      if (at < sealed.size()) merge_small(sealed, at);
       return;
     }
-    sealed_[at] = std::make_shared<const chunk>(std::move(copy));
-    merge_small(at);
+    sealed[at] = std::make_shared<const chunk>(std::move(copy));
+    merge_small(sealed, at);
   }
 
   // Joins chunk `at` with its next (or previous) sealed neighbour when the
   // two fit in one chunk.
-  void merge_small(std::size_t at) {
-    if (at + 1 < sealed_.size() && sealed_[at]->size() + sealed_[at + 1]->size() <= chunk_size) {
-      join(at);
-    } else if (at > 0 && sealed_[at - 1]->size() + sealed_[at]->size() <= chunk_size) {
-      join(at - 1);
+  static void merge_small(chunk_list& sealed, std::size_t at) {
+    if (at + 1 < sealed.size() && sealed[at]->size() + sealed[at + 1]->size() <= chunk_size) {
+      join(sealed, at);
+    } else if (at > 0 && sealed[at - 1]->size() + sealed[at]->size() <= chunk_size) {
+      join(sealed, at - 1);
     }
   }
-  void join(std::size_t first) {
-    chunk both = *sealed_[first];
-    both.insert(both.end(), sealed_[first + 1]->begin(), sealed_[first + 1]->end());
-    sealed_[first] = std::make_shared<const chunk>(std::move(both));
-    sealed_.erase(sealed_.begin() + static_cast<std::ptrdiff_t>(first + 1));
+  static void join(chunk_list& sealed, std::size_t first) {
+    chunk both = *sealed[first];
+    both.insert(both.end(), sealed[first + 1]->begin(), sealed[first + 1]->end());
+    sealed[first] = std::make_shared<const chunk>(std::move(both));
+    sealed.erase(sealed.begin() + static_cast<std::ptrdiff_t>(first + 1));
   }
 
-  std::vector<std::shared_ptr<const chunk>> sealed_;  // full or merged chunks, never empty
-  chunk tail_;                                        // newest values, by value
+  // The sealed chunks, in order.
+  const chunk_list& sealed() const {
+    static const chunk_list none;
+    return sealed_ ? *sealed_ : none;
+  }
+  // The list of sealed chunks, made this copy's own first when another copy
+  // shares it (copies share the list until one of them changes it).
+  chunk_list& editable_sealed() {
+    if (!sealed_) {
+      sealed_ = std::make_shared<chunk_list>();
+    } else if (sealed_.use_count() > 1) {
+      sealed_ = std::make_shared<chunk_list>(*sealed_);
+    }
+    return *sealed_;
+  }
+
+  // Full or merged chunks, never empty; shared between copies (one pointer
+  // to copy) and copied by the first edit of a copy that shares it. null: none.
+  std::shared_ptr<chunk_list> sealed_;
+  chunk tail_;  // newest values, by value
   // The index, by hash % bucket_count; empty until the first value, a null
   // bucket holds nothing.
   std::vector<std::shared_ptr<const bucket>> buckets_;
