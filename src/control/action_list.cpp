@@ -57,7 +57,7 @@ std::string action_group(const action& a) {
   if (a.kind != action_kind::task) return {};
   json parsed;
   const json* fields = nullptr;
-  if (const auto* sim = std::get_if<simulated_body>(&a.body)) {
+  if (const simulated_body* sim = a.simulated()) {
     fields = &sim->fields;
   } else if (const auto* text = a.static_v1()) {
     parsed = json::parse(**text, nullptr, false);

@@ -33,7 +33,7 @@ void cancel_task(registry_data& d, object_task& t, double now) {
   t.plan.cancel_after = now - t.started_at;
   if (const auto existing = d.find(t.task_id)) {
     action a = *existing;
-    if (auto* sim = std::get_if<simulated_body>(&a.body)) {
+    if (simulated_body* sim = a.edit_simulated()) {
       sim->plan.cancel_after = now - a.started_at;
       d.replace(std::move(a));
     }

@@ -68,7 +68,8 @@ action make_static_action(std::string uid, action_kind kind, json fields) {
 action make_simulated_action(std::string uid, action_kind kind, json fields, simulate_plan plan) {
   action a;
   a.object_name = object_name_of(fields);
-  a.body = simulated_body{std::move(fields), std::move(plan)};
+  a.body =
+      std::make_shared<const simulated_body>(simulated_body{std::move(fields), std::move(plan)});
   a.uid = std::move(uid);
   a.kind = kind;
   return a;
@@ -83,7 +84,7 @@ json number_value(double x) {
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 bool listed_in_v1(const action& a) noexcept {
-  const auto* sim = std::get_if<simulated_body>(&a.body);
+  const simulated_body* sim = a.simulated();
   if (!sim) return true;
   const auto it = sim->fields.find("action_type");
   return it == sim->fields.end() || *it != "other";
@@ -104,7 +105,7 @@ bool is_visible(const action& a, double now, validity* v) noexcept {
 }
 
 json render_v1(const action& a, double now, validity* v) {
-  const auto* sim = std::get_if<simulated_body>(&a.body);
+  const simulated_body* sim = a.simulated();
   if (!sim) {
     if (v) v->narrow(-forever, a.gone_at);
     return json::parse(**a.static_v1(), nullptr, false);

@@ -324,7 +324,7 @@ void append_action_record(std::string& out, const action& a) {
   out += "{\"created_at\":";
   append_number(out, a.created_at);
   out += ",\"fields\":";
-  const auto* sim = std::get_if<simulated_body>(&a.body);
+  const simulated_body* sim = a.simulated();
   out += sim ? dump(sim->fields) : **a.static_v1();
   if (a.gone_at != forever) {
     out += ",\"gone_at\":";

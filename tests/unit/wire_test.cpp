@@ -51,7 +51,7 @@ std::shared_ptr<const action> seeded(const registry_data& d, std::string_view ui
 }
 
 // The body of a simulated action, for a test to edit its fields or plan.
-simulated_body& sim(action& a) { return std::get<simulated_body>(a.body); }
+simulated_body& sim(action& a) { return *a.edit_simulated(); }
 
 action simulated(std::string_view template_name, double started_at) {
   const action_template* t = find_template(template_name);
