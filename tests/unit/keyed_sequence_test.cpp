@@ -23,8 +23,10 @@ struct item {
 
 std::string_view key_of(const item& i) { return i.key; }
 
-using seq = reemu::keyed_sequence<item, &key_of>;
-constexpr std::size_t chunk = seq::chunk_size;
+// The registry's shape, and a tiny one whose few values fill many chunks
+// and groups, so every level is split, merged and shared.
+using full_seq = reemu::keyed_sequence<item, &key_of>;
+using tiny_seq = reemu::keyed_sequence<item, &key_of, 4, 3>;
 
 // The model: (key, payload) in insertion order.
 using model = std::vector<item>;
@@ -33,7 +35,8 @@ std::shared_ptr<const item> make(std::string key, int payload) {
   return std::make_shared<const item>(item{std::move(key), payload});
 }
 
-void expect_same(const seq& s, const model& m) {
+template <class S>
+void expect_same(const S& s, const model& m) {
   ASSERT_EQ(s.size(), m.size());
   ASSERT_EQ(s.empty(), m.empty());
   std::size_t i = 0;
@@ -49,24 +52,35 @@ void expect_same(const seq& s, const model& m) {
     ASSERT_NE(found, nullptr) << it.key;
     EXPECT_EQ(found->payload, it.payload);
   }
-  // At most about two chunks per chunk_size values, plus the tail.
-  EXPECT_LE(s.chunk_count(), 2 * m.size() / chunk + 2);
+  // At most about two chunks per chunk_size values, and two groups per
+  // group_chunks chunks, plus the tail and the ends of the groups.
+  EXPECT_LE(s.chunk_count(), 2 * m.size() / S::chunk_size + 2 * s.group_count() + 2);
+  EXPECT_LE(s.group_count(), 2 * s.chunk_count() / S::group_chunks + 2);
 }
 
 model::iterator find_in(model& m, std::string_view key) {
   return std::find_if(m.begin(), m.end(), [&](const item& i) { return i.key == key; });
 }
 
+template <class S>
+class keyed_sequence : public ::testing::Test {};
+using shapes = ::testing::Types<full_seq, tiny_seq>;
+TYPED_TEST_SUITE(keyed_sequence, shapes);
+
 }  // namespace
 
-TEST(keyed_sequence, empty_iterates_nothing) {
+TYPED_TEST(keyed_sequence, empty_iterates_nothing) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   const seq s;
   EXPECT_EQ(s.begin(), s.end());
   EXPECT_EQ(s.size(), 0u);
   EXPECT_EQ(s.find("x"), nullptr);
 }
 
-TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
+TYPED_TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   for (const std::size_t n : {chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 7}) {
     seq s;
     model m;
@@ -80,7 +94,9 @@ TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
   }
 }
 
-TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
+TYPED_TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
   model m;
   for (int i = 0; i < static_cast<int>(2 * chunk + 10); ++i) {
@@ -104,7 +120,9 @@ TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
   expect_same(s, m);
 }
 
-TEST(keyed_sequence, erasing_everything_empties_it) {
+TYPED_TEST(keyed_sequence, erasing_everything_empties_it) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
   for (int i = 0; i < static_cast<int>(3 * chunk); ++i) s.push_back(make(std::to_string(i), i));
   for (int i = 0; i < static_cast<int>(3 * chunk); ++i) ASSERT_TRUE(s.erase(std::to_string(i)));
@@ -115,7 +133,9 @@ TEST(keyed_sequence, erasing_everything_empties_it) {
   EXPECT_EQ(s.size(), 1u);
 }
 
-TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
+TYPED_TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
   model m;
   for (int i = 0; i < static_cast<int>(5 * chunk); ++i) {
@@ -131,7 +151,9 @@ TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
   expect_same(s, m);
 }
 
-TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
+TYPED_TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq a;
   model ma;
   for (int i = 0; i < static_cast<int>(2 * chunk + 3); ++i) {
@@ -142,8 +164,9 @@ TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
   model mb = ma;
   b.erase("0");
   mb.erase(mb.begin());
-  b.replace(make("300", -1));
-  find_in(mb, "300")->payload = -1;
+  const std::string replaced = std::to_string(chunk + 1);  // in a sealed chunk
+  ASSERT_TRUE(b.replace(make(replaced, -1)));
+  find_in(mb, replaced)->payload = -1;
   b.push_back(make("new", 7));
   mb.push_back({"new", 7});
   a.erase("5");
@@ -154,7 +177,9 @@ TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
 
 // Random operations on the sequence and the model, with copies taken along
 // the way and checked again at the end: every version stays as it was.
-TEST(keyed_sequence, randomised_against_a_vector_model) {
+TYPED_TEST(keyed_sequence, randomised_against_a_vector_model) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   std::mt19937 rng(20261130);
   for (int round = 0; round < 4; ++round) {
     seq s;
@@ -198,7 +223,9 @@ TEST(keyed_sequence, randomised_against_a_vector_model) {
 // Replaying diff(older) on older's model gives the newer model: erasures
 // first, then each put replaces in place or appends, as the state log's
 // replay does.
-TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
+TYPED_TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   std::mt19937 rng(20261201);
   seq s;
   model m;
