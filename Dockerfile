@@ -14,7 +14,7 @@ RUN cmake --preset release -DREEMU_BUILD_TESTS=OFF -DREEMU_UNITY_BUILD=ON \
 # Run stage: the binary, its shared libraries and the default config.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libspdlog1.10 libfmt9 libboost-url1.81.0 \
+ && apt-get install -y --no-install-recommends libssl3 libspdlog1.10 libfmt9 libboost-url1.81.0 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin reemu \
  && install -d -o reemu -g reemu /var/lib/re-actions-emulator /var/lib/re-actions-emulator/state

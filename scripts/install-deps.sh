@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkgconf
   libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
-  libssl-dev libcpp-jwt-dev libgtest-dev googletest curl ca-certificates python3-yaml)
+  libssl-dev libcpp-jwt-dev libjemalloc-dev libgtest-dev googletest curl ca-certificates python3-yaml)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk nginx-light procps) ;;

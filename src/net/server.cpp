@@ -197,7 +197,9 @@ int run(config cfg) {
       cfg.server.threads ? cfg.server.threads : std::max(1u, std::thread::hardware_concurrency());
   app a(std::move(cfg));
   // Parsing a large seed leaves freed heap behind; hand it back to the OS so
-  // the resident size reflects what the registry holds.
+  // the resident size reflects what the registry holds. (This is glibc's
+  // heap: with jemalloc, which the server links, it is nearly empty, and
+  // jemalloc returns its own unused pages by itself within seconds.)
   ::malloc_trim(0);
   server s(a);
   s.start();
