@@ -83,10 +83,10 @@ add_location() {  # add_location TARGET FILE
   printf '    location = %s { default_type application/json; alias %s; }\n' "$1" "$2" >> "$work/locations"
 }
 
-# wrk_run PORT TARGET -> "rps p50_ms p99_ms non2xx"
+# wrk_run PORT TARGET -> "rps p50_ms p99_ms non2xx" (with $wrk_auth, when set, instead of $auth)
 wrk_run() {
   local out
-  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$auth" "http://127.0.0.1:$1$2")
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "${wrk_auth:-$auth}" "http://127.0.0.1:$1$2")
   awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec:/ { rps = $2 }
@@ -190,15 +190,33 @@ LUA
   out=$(wrk -t1 -c50 -d10s --latency -s "$work/mixed.lua" -H "$auth" "http://127.0.0.1:$emu_port")
   wait "$writer"
   read -r sent acked < "$work/writer.out"
-  lines+=("$(awk -v sent="$sent" -v acked="$acked" '
+  lines+=("$(mixed_summary <<<"$out" | awk -v sent="$sent" -v acked="$acked" '{
+    printf "write: mixed, 50 pollers at 10k actions + a create every 5 ms: read p99 %.2f ms (target <= 2), %d read errors (target 0), %.0f req/s; writes acknowledged %d of %d (target all)", $1, $2, $3, acked, sent }')")
+  # The same pollers against nginx (one worker) serving the same two bodies:
+  # the p99 this machine gives 50 connections to one serving thread.
+  : > "$work/locations"
+  fetch "$emu_port" /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/m_action.json"
+  fetch "$emu_port" /v1/bdbs/1 "$work/www/m_bdb.json"
+  add_location /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/m_action.json"
+  add_location /v1/bdbs/1 "$work/www/m_bdb.json"
+  stop_pid "$emu_pid"
+  start_nginx
+  out=$(wrk -t1 -c50 -d10s --latency -s "$work/mixed.lua" -H "$auth" "http://127.0.0.1:$nginx_port")
+  stop_pid "$nginx_pid"
+  lines+=("$(mixed_summary <<<"$out" | awk '{
+    printf "write: mixed, the same 50 pollers against nginx (no writes): read p99 %.2f ms, %d errors, %.0f req/s", $1, $2, $3 }')")
+  printf '%s\n' "${lines[@]}"
+}
+
+# mixed_summary < WRK_OUTPUT -> "p99_ms errors rps" of a wrk --latency run
+mixed_summary() {
+  awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec:/ { rps = $2 }
     /^ +99%/ { p99 = ms($2) }
     /Non-2xx/ { bad += $NF }
     /Socket errors/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
-    END { printf "write: mixed, 50 pollers at 10k actions + a create every 5 ms: read p99 %.2f ms (target <= 2), %d read errors (target 0), %.0f req/s; writes acknowledged %d of %d (target all)", p99, bad, rps, acked, sent }' <<<"$out")")
-  stop_pid "$emu_pid"
-  printf '%s\n' "${lines[@]}"
+    END { printf "%.3f %d %.0f\n", p99, bad, rps }'
 }
 
 # The first list after one change at 100k, against nginx for the same bytes.
@@ -284,6 +302,16 @@ compare "GET /v2/actions (seed)" /v2/actions
 if [ ${#bdbs[@]} -gt 0 ]; then
   compare "GET /v1/bdbs (seed, $(stat -c %s "$work/www/v1_bdbs.json") B)" /v1/bdbs
   compare "GET /v1/bdbs/{uid} (seed)" /v1/bdbs/1
+fi
+# The same reads with a JWT (POST /v1/users/authorize) instead of Basic.
+if token=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{"ttl":86400}'     "http://127.0.0.1:$emu_port/v1/users/authorize" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'); then
+  wrk_auth="Authorization: Bearer $token"
+  compare "GET /v1/actions (seed, JWT)" /v1/actions
+  compare "GET /v1/actions/{uid} (seed, JWT)" "/v1/actions/$uid"
+  compare "GET /v2/actions (seed, JWT)" /v2/actions
+  compare "GET /v1/bdbs (seed, JWT)" /v1/bdbs
+  compare "GET /v1/bdbs/{uid} (seed, JWT)" /v1/bdbs/1
+  unset wrk_auth
 fi
 stop_pid "$nginx_pid"; stop_pid "$emu_pid"
 
