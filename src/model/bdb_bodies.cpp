@@ -25,8 +25,27 @@ struct list_parts {
   std::vector<std::string_view> runs;
 };
 
-// [text,text,…], viewing the texts, which the result keeps alive.
+// Up to this size a list body is one string: sending a few dozen small
+// runs costs more per request (buffer-sequence walks) than copying them
+// once per change.
+constexpr std::size_t joined_list_bytes = 64 * 1024;
+
+// [text,text,…]: one string when small, else runs viewing the texts, which
+// the result keeps alive.
 shared_bytes join(std::vector<std::shared_ptr<const std::string>> texts) {
+  std::size_t total = 2 + (texts.empty() ? 0 : texts.size() - 1);
+  for (const auto& t : texts) total += t->size();
+  if (total <= joined_list_bytes) {
+    auto whole = std::make_shared<std::string>();
+    whole->reserve(total);
+    *whole += '[';
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (i > 0) *whole += ',';
+      *whole += *texts[i];
+    }
+    *whole += ']';
+    return shared_bytes(std::shared_ptr<const std::string>(std::move(whole)));
+  }
   auto parts = std::make_shared<list_parts>();
   parts->texts = std::move(texts);
   auto& runs = parts->runs;

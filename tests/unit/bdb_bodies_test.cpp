@@ -127,3 +127,20 @@ TEST(bdb_bodies, an_empty_registry_lists_an_empty_array) {
   const auto snap = std::make_shared<const registry_state>(registry_data{}, 1);
   EXPECT_EQ(cache.list(snap, t0).str(), "[]");
 }
+
+TEST(bdb_bodies, a_small_list_is_one_run_and_a_large_one_is_not_joined) {
+  registry_data d;
+  create(d, "a", t0);
+  create(d, "b", t0);
+  bdb_cache cache;
+  const double active = t0 + walk("SMCreateBDB") + 1;
+  auto snap = std::make_shared<const registry_state>(d, 1);
+  EXPECT_EQ(cache.list(snap, active).runs(), 1u);
+  // Each rendered database is a few hundred bytes: 200 make well over 64 KiB.
+  for (int i = 0; i < 200; ++i) create(d, "db" + std::to_string(i), t0);
+  snap = std::make_shared<const registry_state>(d, 2);
+  const shared_bytes big = cache.list(snap, active);
+  EXPECT_GT(big.size(), 64u * 1024);
+  EXPECT_GT(big.runs(), 1u);
+  EXPECT_EQ(big.str(), fresh_list(d, active));
+}
