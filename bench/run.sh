@@ -192,19 +192,25 @@ LUA
   read -r sent acked < "$work/writer.out"
   lines+=("$(mixed_summary <<<"$out" | awk -v sent="$sent" -v acked="$acked" '{
     printf "write: mixed, 50 pollers at 10k actions + a create every 5 ms: read p99 %.2f ms (target <= 2), %d read errors (target 0), %.0f req/s; writes acknowledged %d of %d (target all)", $1, $2, $3, acked, sent }')")
-  # The same pollers against nginx (one worker) serving the same two bodies:
-  # the p99 this machine gives 50 connections to one serving thread.
+  # The control: the same pollers against nginx (one worker) serving the
+  # same two bodies while the same writer runs, its creates going to the
+  # emulator (now a bystander): the p99 this 2-core machine gives 50
+  # connections to one serving thread when wrk, the writer and a server
+  # that handles the writes share its cores.
   : > "$work/locations"
   fetch "$emu_port" /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/m_action.json"
   fetch "$emu_port" /v1/bdbs/1 "$work/www/m_bdb.json"
   add_location /v1/actions/00000000-0000-4000-8000-000000000007 "$work/www/m_action.json"
   add_location /v1/bdbs/1 "$work/www/m_bdb.json"
-  stop_pid "$emu_pid"
   start_nginx
+  python3 bench/write_load.py writer "$emu_port" 10 5 > "$work/writer.out" &
+  writer=$!
   out=$(wrk -t1 -c50 -d10s --latency -s "$work/mixed.lua" -H "$auth" "http://127.0.0.1:$nginx_port")
+  wait "$writer"
   stop_pid "$nginx_pid"
+  stop_pid "$emu_pid"
   lines+=("$(mixed_summary <<<"$out" | awk '{
-    printf "write: mixed, the same 50 pollers against nginx (no writes): read p99 %.2f ms, %d errors, %.0f req/s", $1, $2, $3 }')")
+    printf "write: mixed control, the same pollers against nginx while the writer writes to the emulator: read p99 %.2f ms, %d errors, %.0f req/s", $1, $2, $3 }')")
   printf '%s\n' "${lines[@]}"
 }
 
