@@ -16,7 +16,8 @@
 #include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -690,7 +691,8 @@ state_text read_state_text(const std::string& text, const std::string& source) {
   failure f;
   const std::size_t first_end = text.find('\n');
   std::optional<json> doc;
-  if (first_end != std::string::npos) doc = parse_untrusted_json(text.substr(0, first_end), f);
+  if (first_end != std::string::npos)
+    doc = parse_untrusted_json(std::string_view(text).substr(0, first_end), f);
   out.one_line = doc.has_value();
   out.document_bytes = doc ? first_end + 1 : text.size();
   if (!doc) {
@@ -772,13 +774,16 @@ bool state_file::load() {
   if (ec) throw state_file_error("cannot read " + source + ": " + ec.message());
   if (st.type() != std::filesystem::file_type::regular)
     throw state_file_error(source + " is not a regular file");
+  // Read at its size in one piece (no stream buffer doubling its way up to
+  // a file of tens of MB, and no copy out of one).
   std::string text;
   {
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    if (!in || in.bad()) throw state_file_error("cannot read " + source);
-    text = std::move(buffer).str();
+    std::ifstream in(path_, std::ios::binary | std::ios::ate);
+    const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+    if (size < 0) throw state_file_error("cannot read " + source);
+    text.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    if (!in.read(text.data(), size)) throw state_file_error("cannot read " + source);
   }
   if (text.empty()) throw state_file_error(source + " is empty" + keep);
 
