@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "model_fixtures.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
@@ -18,19 +19,9 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'800'000'000;
-
-const cluster_settings& cluster() {
-  static const cluster_settings c;
-  return c;
-}
-
-// The end of a template's walk, from its start.
-double walk(std::string_view name) {
-  const simulate_plan& p = find_template(name)->plan;
-  return p.pending_seconds + p.starting_seconds +
-         p.step_seconds * static_cast<double>(p.steps.size());
-}
+using test::cluster;
+using test::t0;
+using test::walk;
 
 // Adds a database created by POST /v1/bdbs at `t`; returns its uid.
 std::uint64_t create(registry_data& d, const std::string& name, double t) {

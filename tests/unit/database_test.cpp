@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "model_fixtures.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/list_bodies.hpp"
 #include "reemu/model/operations.hpp"
@@ -28,12 +29,9 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'800'000'000;
-
-const cluster_settings& cluster() {
-  static const cluster_settings c;
-  return c;
-}
+using test::cluster;
+using test::t0;
+using test::walk;
 
 database seeded_capture() {
   registry_data d;
@@ -48,13 +46,6 @@ registry_data created(const json& body, std::uint64_t& uid) {
   uid = db.uid;
   begin_operation(d, std::move(db), "SMCreateBDB", t0);
   return d;
-}
-
-// The end of a template's walk, from its start.
-double walk(std::string_view name) {
-  const simulate_plan& p = find_template(name)->plan;
-  return p.pending_seconds + p.starting_seconds +
-         p.step_seconds * static_cast<double>(p.steps.size());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "captures.hpp"
+#include "model_fixtures.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/templates.hpp"
@@ -15,7 +16,8 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'800'000'000;
+using test::t0;
+using test::walk;
 
 // A registry with nodes 1 to 3 and the databases `fields`, seeded at t0.
 registry_data cluster_of(const std::vector<json>& dbs) {
@@ -27,12 +29,6 @@ registry_data cluster_of(const std::vector<json>& dbs) {
   }
   for (const json& obj : dbs) d.put_database(database_from_object(obj, t0, d, cluster_settings{}));
   return d;
-}
-
-double walk(std::string_view name) {
-  const simulate_plan& p = find_template(name)->plan;
-  return p.pending_seconds + p.starting_seconds +
-         p.step_seconds * static_cast<double>(p.steps.size());
 }
 
 // Starts `name` on database `uid` leaving `placement`.
