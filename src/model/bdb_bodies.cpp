@@ -28,7 +28,7 @@ struct list_parts {
 // Up to this size a list body is one string: sending a few dozen small
 // runs costs more per request (buffer-sequence walks) than copying them
 // once per change.
-constexpr std::size_t joined_list_bytes = 64 * 1024;
+constexpr std::size_t joined_list_bytes = std::size_t{64} << 10;
 
 // [text,text,…]: one string when small, else runs viewing the texts, which
 // the result keeps alive.

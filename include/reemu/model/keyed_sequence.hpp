@@ -20,6 +20,7 @@
 #include <iterator>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -330,20 +331,21 @@ class keyed_sequence {
       grp[at] = std::make_shared<const chunk>(std::move(copy));
     }
     // An emptied chunk's neighbours are now adjacent: they may fit in one.
-    if (at < grp.size())
-      merge_small(
-          grp, at, chunk_size, [](const chunk_ptr& ch) -> auto& { return *ch; });
+    if (at < grp.size()) {
+      merge_small(grp, at, chunk_size, chunk_items);
+    }
     const auto gat = static_cast<std::size_t>(g - gl.begin());
     if (grp.empty()) {
       gl.erase(g);
-      if (gat < gl.size())
-        merge_small(
-            gl, gat, group_chunks, [](auto& p) -> auto& { return *p; });
-      return;
     }
-    merge_small(
-        gl, gat, group_chunks, [](auto& p) -> auto& { return *p; });
+    if (gat < gl.size()) {
+      merge_small(gl, gat, group_chunks, group_items);
+    }
   }
+
+  // What a chunk pointer and a group pointer hold: for merge_small.
+  static const chunk& chunk_items(const chunk_ptr& c) { return *c; }
+  static chunk_group& group_items(const std::shared_ptr<chunk_group>& g) { return *g; }
 
   // Joins item `at` of `list` with its next (or previous) neighbour when
   // the two hold at most `cap` elements together; `items(p)` is what p holds.
