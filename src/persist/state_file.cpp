@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -736,13 +738,34 @@ state_text read_state_text(const std::string& text, const std::string& source) {
   return out;
 }
 
+namespace {
+
+// The file `path` names, its symlinks resolved (a path that does not exist
+// yet keeps its last components as written). Two names of one file, a
+// symlink and its target, give one lock and one log; the server writes
+// through to the target instead of replacing the link with a file of its own.
+std::string resolved_path(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  return ec || p.empty() ? path : p.string();
+}
+
+}  // namespace
+
 state_file::state_file(std::string path, services& svc, std::size_t compact_after)
-    : path_(std::move(path)), svc_(svc), compact_after_(compact_after) {
+    : path_(resolved_path(path)), svc_(svc), compact_after_(compact_after) {
+  if (path_ != path) spdlog::info("state file '{}' is '{}'", path, path_);
+  // A save past `ulimit -f` would otherwise kill the server with SIGXFSZ;
+  // ignored, the write fails with EFBIG and the request answers 500 like a
+  // full disk (PostgreSQL does the same).
+  (void)::signal(SIGXFSZ, SIG_IGN);
   // Two servers on one file would each save their own state over the
   // other's, silently losing acknowledged writes. The lock is on a separate
-  // file because every compaction replaces the state file's inode. flock
-  // (not fcntl) locks conflict within one process too, and the kernel drops
-  // the lock when the process dies, so a kill -9 leaves nothing to clean.
+  // file, named after the resolved path (so a symlink to the file finds the
+  // same lock), because every compaction replaces the state file's inode.
+  // A second hard link is refused at load(). flock (not fcntl) locks
+  // conflict within one process too, and the kernel drops the lock when the
+  // process dies, so a kill -9 leaves nothing to clean.
   const std::string lock_path = path_ + ".lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (lock_fd_ < 0)
@@ -774,6 +797,13 @@ bool state_file::load() {
   if (ec) throw state_file_error("cannot read " + source + ": " + ec.message());
   if (st.type() != std::filesystem::file_type::regular)
     throw state_file_error(source + " is not a regular file");
+  // Another name of the same file would let a second server append to it
+  // under another lock: refused (a server replaces the file at its first
+  // whole write anyway, which would cut a hard link off).
+  if (const auto links = std::filesystem::hard_link_count(path_, ec); !ec && links > 1) {
+    throw state_file_error(source + " has " + std::to_string(links) +
+                           " hard links; give the server a file of its own (a copy)");
+  }
   // Read at its size in one piece (no stream buffer doubling its way up to
   // a file of tens of MB, and no copy out of one).
   std::string text;
@@ -880,6 +910,13 @@ std::optional<std::string> state_file::append_locked() {
     rewrite_ = true;
     return step_failed("append to " + path_, err);
   }
+  if (auto moved = moved_away_locked()) {
+    // The record went into a file nobody will read again: write the whole
+    // state where the path says, so what this save acknowledges is found
+    // at the next start.
+    spdlog::warn("{}; writing the whole state to '{}' again", *moved, path_);
+    return write_whole_locked();
+  }
   log_bytes_ += record.size();
   if (compacting_) compaction_tail_ += record;
   base_ = snap;
@@ -891,6 +928,19 @@ std::optional<std::string> state_file::append_locked() {
     start_saver_locked();
     wake_.notify_one();
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> state_file::moved_away_locked() const {
+  struct stat open {};
+  struct stat named {};
+  if (::fstat(log_fd_, &open) != 0) return step_failed("fstat " + path_, errno);
+  if (::stat(path_.c_str(), &named) != 0) {
+    return errno == ENOENT ? "state file '" + path_ + "' was removed or renamed while in use"
+                           : step_failed("stat " + path_, errno);
+  }
+  if (open.st_dev != named.st_dev || open.st_ino != named.st_ino || open.st_nlink == 0)
+    return "state file '" + path_ + "' was replaced while in use";
   return std::nullopt;
 }
 

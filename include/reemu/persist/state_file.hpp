@@ -13,9 +13,14 @@
 // renames it over the file. Whole-document writes go through a temporary file,
 // fsync and rename too (util/atomic_file.hpp), so a kill -9 at any moment
 // leaves the previous file or the new one, plus at most one torn last record,
-// which was never acknowledged and is dropped at start-up. One server per
-// file: the state_file holds an exclusive flock on FILE.lock for its
-// lifetime, and a second server on the same file stops at start-up. A file
+// which was never acknowledged and is dropped at start-up. After each
+// append the file at the path must still be the one appended to; when it was
+// removed, renamed or replaced, the whole state is written there again, and
+// a save that cannot be made durable answers an error, never a success.
+// One server per file: the state_file holds an exclusive flock on FILE.lock
+// (FILE with its symlinks resolved) for its lifetime, a file with a second
+// hard link is refused, and a second server on the same file stops at
+// start-up. A file
 // that cannot be read back whole stops start-up with an error naming it, and
 // is left as it is.
 #pragma once
@@ -93,10 +98,12 @@ class state_file {
   // Compacting starts once the records exceed both the document and this.
   static constexpr std::size_t default_compact_after = 1 << 20;
 
-  // Takes the exclusive lock on `path` + ".lock" (created 0600 when
-  // missing; never through a symlink). Throws state_file_error when another
-  // server (or another state_file in this process) holds it, or the lock
-  // file cannot be opened. `svc` must outlive the state_file.
+  // Resolves `path`'s symlinks (path() is the file itself) and takes the
+  // exclusive lock on its ".lock" (created 0600 when missing; never through
+  // a symlink). Ignores SIGXFSZ for the process, so a save past `ulimit -f`
+  // fails with EFBIG instead of killing it. Throws state_file_error when
+  // another server (or another state_file in this process) holds the lock,
+  // or the lock file cannot be opened. `svc` must outlive the state_file.
   state_file(std::string path, services& svc, std::size_t compact_after = default_compact_after);
   // Stops the background saver, saves a change still waiting, then
   // releases the lock.
@@ -109,14 +116,16 @@ class state_file {
   // Restores the saved state (the document, then each record) when the file
   // exists and returns true; false when there is no file. Throws
   // state_file_error for an unreadable, truncated, malformed or invalid
-  // file; the only write is cutting off a torn last record.
+  // file, or one with a second hard link (another name a second server
+  // could lock); the only write is cutting off a torn last record.
   bool load();
 
   // Puts every change since the last save in the file, now: one appended,
   // fsynced record, or the whole document when there is no log to append to
-  // yet (a new file, an older version, a failed append) or the change is
-  // most of the state. Returns the error (naming the file and the failed
-  // step) instead of throwing. Thread-safe: saves are serialised, and each
+  // yet (a new file, an older version, a failed append), the change is
+  // most of the state, or the file was removed, renamed or replaced behind
+  // the server's back (the record went to a file no start-up reads). Returns the error (naming the
+  // file and the failed step) instead of throwing. Thread-safe: saves are serialised, and each
   // records the state it finds, so a change saved by another thread's save
   // costs nothing.
   std::optional<std::string> save();
@@ -159,8 +168,11 @@ class state_file {
   std::optional<std::string> save_locked();         // mutex_ held, wake_mutex_ not
   std::optional<std::string> append_locked();       // mutex_ held
   std::optional<std::string> write_whole_locked();  // mutex_ held
-  void start_log();                                 // after load(); mutex_ held
-  void start_saver_locked();                        // wake_mutex_ held
+  // Why log_fd_ is no longer the file at path_ (removed, renamed, replaced
+  // by another file), or nullopt when it still is. mutex_ held.
+  std::optional<std::string> moved_away_locked() const;
+  void start_log();           // after load(); mutex_ held
+  void start_saver_locked();  // wake_mutex_ held
   void run_saver(const std::stop_token& stop);
 
   std::string path_;
