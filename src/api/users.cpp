@@ -9,6 +9,7 @@
 #include <string>
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/auth/auth.hpp"
 #include "reemu/auth/jwt.hpp"
 
 namespace reemu {
@@ -43,8 +44,10 @@ std::optional<std::uint32_t> read_ttl(const request_context& ctx,
 }
 
 reply token_reply(const request_context& ctx, std::uint32_t ttl) {
-  return json_reply(status::ok,
-                    json{{"access_token", ctx.svc->tokens.issue(ctx.user->email, ctx.now, ttl)}});
+  return json_reply(
+      status::ok,
+      json{{"access_token", ctx.svc->tokens.issue(ctx.user->email, credential_tag(ctx.user->digest),
+                                                  ctx.now, ttl)}});
 }
 
 }  // namespace

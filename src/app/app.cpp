@@ -237,7 +237,9 @@ std::optional<reply> app::apply_fault(exchange& x) {
 // caller are those of the state the handler then reads. Basic credentials
 // (or authorize's body credentials) are checked against the password digest;
 // a token (JWT or Bearer) by its signature and its times at `now`, and its
-// user must still exist: the role is the user's today, not the token's day.
+// user must still exist with the credentials the token was issued for (a
+// user deleted and created again, or given a new password, has other ones):
+// the role is the user's today, not the token's day.
 // A keep-alive connection repeating the header that last authenticated is
 // not hashed again while its user exists with the same password digest (a
 // new password is salted anew) and, for a token, within its [iat, exp). Public routes skip the
@@ -277,11 +279,16 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
   } else if (claim.token) {
     const token_check check = tokens_.verify(*claim.token, now);
     if (check.claims) u = find_user(check.claims->user);
+    // The user must be the one the token was issued to: same email and the
+    // same credentials (a user deleted and created again, or given a new
+    // password, has another tag).
+    if (u && credential_tag(u->digest) != check.claims->credential) u = nullptr;
     if (u) {
-      remember(*u, std::nullopt, static_cast<double>(check.claims->iat),
+      remember(*u, u->digest, static_cast<double>(check.claims->iat),
                static_cast<double>(check.claims->exp));
     }
-    token_problem = !check.claims ? check.problem : "its user no longer exists";
+    token_problem =
+        !check.claims ? check.problem : "its user no longer exists or has new credentials";
   }
   if (!claim.basic && !claim.token) {
     return unauthorized_reply(x.req.authorization.empty() ? "Authentication required"

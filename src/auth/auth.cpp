@@ -4,12 +4,15 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <stdexcept>
 
 #include "reemu/model/validation.hpp"
+#include "reemu/util/hex.hpp"
 
 namespace reemu {
 
@@ -158,9 +161,41 @@ password_digest digest_password(std::string_view password) {
   return rehash_password(password, d);
 }
 
+password_digest seed_digest(std::string_view email, std::string_view password) {
+  std::string material = "re-actions-emulator seed user";
+  material.push_back('\0');
+  material += email;
+  material.push_back('\0');
+  material += password;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> sum{};
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), sum.data());
+  password_digest d;
+  d.iterations = pbkdf2_iterations;
+  std::copy_n(sum.begin(), d.salt.size(), d.salt.begin());
+  return rehash_password(password, d);
+}
+
 bool verify_password(const password_digest& d, std::string_view password) {
   const password_digest given = rehash_password(password, d);
-  return CRYPTO_memcmp(given.hash.data(), d.hash.data(), d.hash.size()) == 0;
+  const bool same = CRYPTO_memcmp(given.hash.data(), d.hash.data(), d.hash.size()) == 0;
+  return same && password.find('\0') == std::string_view::npos;
+}
+
+std::optional<std::string> password_problem(std::string_view password, std::string_view field) {
+  if (password.find('\0') != std::string_view::npos)
+    return "'" + std::string(field) + "' must not contain NUL bytes";
+  return std::nullopt;
+}
+
+std::string credential_tag(const password_digest& d) {
+  std::array<unsigned char, sizeof d.salt + sizeof d.hash> both{};
+  std::copy(d.salt.begin(), d.salt.end(), both.begin());
+  std::copy(d.hash.begin(), d.hash.end(), both.begin() + d.salt.size());
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> sum{};
+  SHA256(both.data(), both.size(), sum.data());
+  std::string tag;
+  append_hex(tag, sum.data(), 8);
+  return tag;
 }
 
 std::optional<std::string> email_problem(std::string_view email, std::string_view field) {

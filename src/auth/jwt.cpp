@@ -1,8 +1,12 @@
 // HS256 tokens: issued and signature-checked by cpp-jwt, shaped and timed here.
 #include "reemu/auth/jwt.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <jwt/jwt.hpp>
@@ -62,6 +66,20 @@ std::optional<std::string> decode_part(std::string_view part) {
   if (standard.size() % 4 == 1) return std::nullopt;
   while (standard.size() % 4 != 0) standard.push_back('=');
   return base64_decode(standard);
+}
+
+// True when `signature` (base64url) is the HMAC-SHA256 of `signed_part`
+// under `secret`, compared in constant time.
+bool signature_matches(const std::string& secret, std::string_view signed_part,
+                       std::string_view signature) {
+  const auto given = decode_part(signature);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int mac_size = 0;
+  if (!given || HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+                     reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(),
+                     mac.data(), &mac_size) == nullptr)
+    return false;
+  return given->size() == mac_size && CRYPTO_memcmp(given->data(), mac.data(), mac_size) == 0;
 }
 
 // A claim that must be a whole number of seconds within the int64 range.
@@ -125,10 +143,12 @@ token_signer token_signer::with_random_secret() {
   return token_signer(std::move(secret));
 }
 
-std::string token_signer::issue(std::string_view user, double now, std::uint32_t ttl) const {
+std::string token_signer::issue(std::string_view user, std::string_view credential, double now,
+                                std::uint32_t ttl) const {
   const auto iat = static_cast<std::int64_t>(std::floor(now));
   jwt::jwt_object token{jwt::params::algorithm("HS256"), jwt::params::secret(secret_)};
   token.add_claim("sub", std::string(user));
+  token.add_claim("cred", std::string(credential));
   token.add_claim("iat", iat);
   token.add_claim("exp", iat + static_cast<std::int64_t>(ttl));
   std::error_code ec;
@@ -142,8 +162,13 @@ std::string token_signer::issue(std::string_view user, double now, std::uint32_t
 //
 // 1. The shape, here: cpp-jwt's decoder trusts its input more than a server
 //    may (see has_token_shape), so nothing else reaches it.
-// 2. The algorithm and the signature, by cpp-jwt: only HS256 is listed, so
-//    alg "none" and every other algorithm come back as an error code.
+// 2. The signature, here, in constant time (HMAC-SHA256 by OpenSSL,
+//    CRYPTO_memcmp): cpp-jwt compares signatures with ==, so its own check
+//    runs only on tokens that passed this one. A header with "crit" is
+//    refused here too: cpp-jwt ignores it, RFC 7515 4.1.11 does not.
+//    Then the algorithm and the signature again, by cpp-jwt: only HS256 is
+//    listed, so alg "none" and every other algorithm come back as an error
+//    code.
 //    cpp-jwt compares "exp" with the system clock, which the emulator's
 //    manual clock does not steer; the largest leeway makes that comparison
 //    pass for any plausible exp, and step 3 decides instead. (It also reads
@@ -155,6 +180,17 @@ std::string token_signer::issue(std::string_view user, double now, std::uint32_t
 token_check token_signer::verify(std::string_view token, double now) const noexcept {
   try {
     if (!has_token_shape(token)) return {std::nullopt, "the token is malformed"};
+    const auto first = token.find('.');
+    const auto second = token.find('.', first + 1);
+    const auto header = decode_part(token.substr(0, first));
+    if (!header) return {std::nullopt, "the token is malformed"};
+    const json header_json = json::parse(*header, nullptr, false);
+    if (!header_json.is_object()) return {std::nullopt, "the token is malformed"};
+    if (header_json.contains("crit"))
+      return {std::nullopt, "the token names critical header extensions this server does not know"};
+    if (header_json.value("alg", "") == "HS256" &&
+        !signature_matches(secret_, token.substr(0, second), token.substr(second + 1)))
+      return {std::nullopt, "the token's signature is wrong"};
     std::error_code ec;
     const jwt::jwt_object decoded = jwt::decode(
         jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}), ec,
@@ -168,13 +204,15 @@ token_check token_signer::verify(std::string_view token, double now) const noexc
     if (ec) return {std::nullopt, "the token is malformed"};
     const json& payload = decoded.payload().create_json_obj();
     const auto sub = payload.find("sub");
+    const auto cred = payload.find("cred");
     const auto iat = whole_seconds(payload, "iat");
     const auto exp = whole_seconds(payload, "exp");
-    if (sub == payload.end() || !sub->is_string() || !iat || !exp)
+    if (sub == payload.end() || !sub->is_string() || cred == payload.end() || !cred->is_string() ||
+        !iat || !exp)
       return {std::nullopt, "the token lacks its claims"};
     if (now < static_cast<double>(*iat)) return {std::nullopt, "the token is not valid yet"};
     if (now >= static_cast<double>(*exp)) return {std::nullopt, "the token has expired"};
-    return {token_claims{sub->get<std::string>(), *iat, *exp}, {}};
+    return {token_claims{sub->get<std::string>(), cred->get<std::string>(), *iat, *exp}, {}};
   } catch (...) {
     return {std::nullopt, "the token is malformed"};
   }

@@ -107,6 +107,8 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     if (r.failed()) throw_failure(source, *r.error());
     if (auto problem = email_problem(*email, where + ".email"))
       throw config_error(source + ": " + *problem);
+    if (auto problem = password_problem(*password, where + ".password"))
+      throw config_error(source + ": " + *problem);
     auto role = parse_role(*role_name);
     if (!role) {
       throw config_error(source + ": '" + where + ".role' is not a role: \"" + *role_name +

@@ -34,7 +34,7 @@ registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, c
 registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, double now) {
   registry_data d;
   for (const auto& u : cfg.users)
-    d.users.emplace(u.email, user{u.email, u.role, digest_password(u.password)});
+    d.users.emplace(u.email, user{u.email, u.role, seed_digest(u.email, u.password)});
   for (const json& obj : cfg.databases)
     d.put_database(database_from_object(obj, now, d, cfg.cluster));
   for (std::size_t i = 0; i < cfg.nodes.size(); ++i) {

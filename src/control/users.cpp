@@ -44,6 +44,7 @@ reply create_user(const request_context& ctx) {
   auto role_name = r.string("role", true);
   if (r.failed()) return error_reply(*r.error());
   if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
+  if (auto m = password_problem(*password)) return error_reply(api_error::invalid_value, *m);
   const auto role = parse_role(*role_name);
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
@@ -65,6 +66,12 @@ reply patch_user(const request_context& ctx) {
   auto password = r.string("password");
   auto role_name = r.string("role");
   if (r.failed()) return error_reply(*r.error());
+  if (password) {
+    if (auto m = password_problem(*password)) return error_reply(api_error::invalid_value, *m);
+  }
+  // Derived before the registry's lock: PBKDF2 is the slow part.
+  const std::optional<password_digest> digest =
+      password ? std::optional(digest_password(*password)) : std::nullopt;
   std::optional<role> new_role;
   if (role_name) {
     new_role = parse_role(*role_name);
@@ -82,7 +89,7 @@ reply patch_user(const request_context& ctx) {
                      "user " + email + " is the last admin: the control API needs one"};
     }
     if (new_role) it->second.role = *new_role;
-    if (password) it->second.digest = digest_password(*password);
+    if (digest) it->second.digest = *digest;
     out = user_body(it->second);
     return std::nullopt;
   });

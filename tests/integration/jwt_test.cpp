@@ -182,7 +182,37 @@ TEST_F(jwt_test, a_deleted_or_changed_user_is_what_counts) {
   const auto gone = with_token(http::verb::get, "/v1/actions", "JWT", t);
   EXPECT_EQ(gone.status, 401);
   EXPECT_EQ(gone.json_body()["description"],
-            "The token is invalid or password has expired: its user no longer exists");
+            "The token is invalid or password has expired: its user no longer exists or has new "
+            "credentials");
+}
+
+// A token named its user by email alone: a viewer's token, kept after the
+// user was deleted, acted as the admin created later under the same email.
+// It is bound to the credentials it was issued for, on a new connection and
+// on a keep-alive one that cached it.
+TEST_F(jwt_test, a_token_does_not_outlive_its_user) {
+  const json viewer = {{"email", "twin@x"}, {"password", "Viewer123!"}, {"role", "db_viewer"}};
+  ASSERT_EQ(srv.post("/emulator/v1/users", viewer).status, 201);
+  const std::string t = token("", credentials{"twin@x", "Viewer123!"});
+  client c(srv.http_port());
+  request r = make_request(http::verb::get, "/emulator/v1/clock");
+  r.headers.emplace_back("Authorization", "JWT " + t);
+  EXPECT_EQ(c.send(r).status, 403);  // a viewer: known, not allowed
+  for (const char* password : {"Admin1234!", "Viewer123!"}) {
+    SCOPED_TRACE(password);
+    ASSERT_EQ(srv.del("/emulator/v1/users/twin@x").status, 204);
+    ASSERT_EQ(srv.post("/emulator/v1/users",
+                       {{"email", "twin@x"}, {"password", password}, {"role", "admin"}})
+                  .status,
+              201);
+    EXPECT_EQ(with_token(http::verb::get, "/emulator/v1/clock", "JWT", t).status, 401);
+    EXPECT_EQ(c.send(r).status, 401);
+  }
+  // A new password ends the tokens issued before it too.
+  const std::string admin_token = token("", credentials{"twin@x", "Viewer123!"});
+  EXPECT_EQ(with_token(http::verb::get, "/emulator/v1/clock", "JWT", admin_token).status, 200);
+  ASSERT_EQ(srv.patch("/emulator/v1/users/twin@x", {{"password", "Changed123!"}}).status, 200);
+  EXPECT_EQ(with_token(http::verb::get, "/emulator/v1/clock", "JWT", admin_token).status, 401);
 }
 
 TEST_F(jwt_test, faults_match_the_token_user) {

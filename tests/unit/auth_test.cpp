@@ -211,6 +211,39 @@ TEST(auth, digest_is_salted_pbkdf2_sha256) {
   EXPECT_TRUE(verify_password(digest_password(""), ""));
 }
 
+// HMAC pads a key shorter than its block with zeros, so PBKDF2 derives the
+// same hash for "Redis123!" and "Redis123!\0\0": a password with a NUL byte
+// never matches, and none can be set.
+TEST(auth, trailing_nul_bytes_do_not_match_and_cannot_be_set) {
+  user_map users;
+  users.emplace("admin@redis.local", make_user("admin@redis.local", role::admin, "Redis123!"));
+  using namespace std::string_literals;
+  for (const std::string& given : {"Redis123!\0"s, "Redis123!\0\0\0"s, "\0"s}) {
+    EXPECT_EQ(authenticate(users, {"admin@redis.local", given}), nullptr) << given.size();
+    EXPECT_FALSE(verify_password(users.at("admin@redis.local").digest, given));
+  }
+  ASSERT_NE(authenticate(users, {"admin@redis.local", "Redis123!"}), nullptr);
+  EXPECT_EQ(password_problem("Redis123!\0"s), "'password' must not contain NUL bytes");
+  EXPECT_FALSE(password_problem("Redis123!"));
+}
+
+// Tokens carry a tag of the credentials they were issued for: another salt
+// (a new password, a user created again) is another tag.
+TEST(auth, credential_tag_changes_with_every_new_digest) {
+  const password_digest a = digest_password("same");
+  const password_digest b = digest_password("same");
+  EXPECT_EQ(credential_tag(a), credential_tag(a));
+  EXPECT_EQ(credential_tag(a).size(), 16u);
+  EXPECT_NE(credential_tag(a), credential_tag(b));
+  // A seeded user's digest is the same at every start and reset, so its
+  // tokens outlive them; another email or password is another digest.
+  const password_digest s = seed_digest("admin@redis.local", "Redis123!");
+  EXPECT_EQ(s, seed_digest("admin@redis.local", "Redis123!"));
+  EXPECT_TRUE(verify_password(s, "Redis123!"));
+  EXPECT_NE(s.salt, seed_digest("other@redis.local", "Redis123!").salt);
+  EXPECT_NE(s.salt, seed_digest("admin@redis.local", "Redis124!").salt);
+}
+
 TEST(auth, email_problems) {
   EXPECT_EQ(email_problem("admin@redis.local"), std::nullopt);
   EXPECT_EQ(email_problem("x\" status=999 y=\"@x"), std::nullopt);  // quotes: escaped in logs

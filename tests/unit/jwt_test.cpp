@@ -67,7 +67,7 @@ json payload_of(const std::string& token) {
 
 TEST(jwt, issued_token_is_hs256_with_sub_iat_exp) {
   const token_signer s(secret_a);
-  const std::string t = s.issue("admin@redis.local", 1000.7, 300);
+  const std::string t = s.issue("admin@redis.local", "c0ffee", 1000.7, 300);
   const json header = [&] {
     std::string h = split(t).header;
     while (h.size() % 4 != 0) h.push_back('=');
@@ -87,7 +87,7 @@ TEST(jwt, issued_token_is_hs256_with_sub_iat_exp) {
 
 TEST(jwt, expires_at_exactly_exp_on_the_given_clock) {
   const token_signer s(secret_a);
-  const std::string t = s.issue("u@x", 1000, 1);
+  const std::string t = s.issue("u@x", "c0ffee", 1000, 1);
   EXPECT_TRUE(s.verify(t, 1000).claims);
   EXPECT_TRUE(s.verify(t, 1000.999).claims);
   const token_check at_exp = s.verify(t, 1001);
@@ -96,13 +96,13 @@ TEST(jwt, expires_at_exactly_exp_on_the_given_clock) {
   EXPECT_FALSE(s.verify(t, 5e9).claims);
   // The system clock does not matter: a token of the emulator's year 2001
   // is valid at its own time.
-  const std::string old = s.issue("u@x", 1e9, token_max_ttl);
+  const std::string old = s.issue("u@x", "c0ffee", 1e9, token_max_ttl);
   EXPECT_TRUE(s.verify(old, 1e9 + token_max_ttl - 1).claims);
 }
 
 TEST(jwt, refused_before_its_iat) {
   const token_signer s(secret_a);
-  const std::string t = s.issue("u@x", 2000, 300);
+  const std::string t = s.issue("u@x", "c0ffee", 2000, 300);
   const token_check c = s.verify(t, 1999.5);
   EXPECT_FALSE(c.claims);
   EXPECT_EQ(c.problem, "the token is not valid yet");
@@ -111,7 +111,7 @@ TEST(jwt, refused_before_its_iat) {
 TEST(jwt, wrong_secret_or_tampered_payload_is_a_wrong_signature) {
   const token_signer a(secret_a);
   const token_signer b(secret_b);
-  const std::string t = a.issue("u@x", 1000, 300);
+  const std::string t = a.issue("u@x", "c0ffee", 1000, 300);
   EXPECT_EQ(b.verify(t, 1000).problem, "the token's signature is wrong");
 
   parts p = split(t);
@@ -141,7 +141,7 @@ TEST(jwt, alg_none_and_other_algorithms_are_refused) {
 
 TEST(jwt, malformed_tokens_are_refused_without_throwing) {
   const token_signer s(secret_a);
-  const parts good = split(s.issue("u@x", 1000, 300));
+  const parts good = split(s.issue("u@x", "c0ffee", 1000, 300));
   const std::string bad_payload = b64url("not json");
   const std::array<std::string, 16> rows = {
       "",
@@ -172,9 +172,13 @@ TEST(jwt, malformed_tokens_are_refused_without_throwing) {
 TEST(jwt, claims_must_be_a_string_sub_and_whole_iat_exp) {
   const token_signer s(secret_a);
   const std::string hs256 = R"({"alg":"HS256","typ":"JWT"})";
-  ASSERT_TRUE(s.verify(sign(secret_a, hs256, R"({"exp":2000,"iat":1000,"sub":"u@x"})"), 1500)
-                  .claims);  // the helper signs as the signer does
-  const std::array<std::string, 7> payloads = {
+  ASSERT_TRUE(
+      s.verify(sign(secret_a, hs256, R"({"cred":"c0ffee","exp":2000,"iat":1000,"sub":"u@x"})"),
+               1500)
+          .claims);  // the helper signs as the signer does
+  const std::array<std::string, 9> payloads = {
+      R"({"exp":2000,"iat":1000,"sub":"u@x"})",  // no "cred": issued before tokens carried it
+      R"({"cred":7,"exp":2000,"iat":1000,"sub":"u@x"})",
       R"({"exp":2000,"iat":1000})",
       R"({"exp":2000,"iat":1000,"sub":7})",
       R"({"exp":"2000","iat":1000,"sub":"u@x"})",
@@ -195,11 +199,33 @@ TEST(jwt, claims_must_be_a_string_sub_and_whole_iat_exp) {
           .claims);
 }
 
+// RFC 7515 4.1.11: a header naming critical extensions the server does not
+// understand is refused, however well signed (cpp-jwt ignored "crit").
+TEST(jwt, a_crit_header_is_refused) {
+  const token_signer s(secret_a);
+  const std::string payload = R"({"cred":"c0ffee","exp":2000,"iat":1000,"sub":"u@x"})";
+  ASSERT_TRUE(s.verify(sign(secret_a, R"({"alg":"HS256"})", payload), 1500).claims);
+  for (const std::string h : {R"({"alg":"HS256","crit":["exp"],"exp":1})",
+                              R"({"alg":"HS256","crit":[]})", R"({"alg":"HS256","crit":"b64"})"}) {
+    SCOPED_TRACE(h);
+    const token_check c = s.verify(sign(secret_a, h, payload), 1500);
+    EXPECT_FALSE(c.claims);
+    EXPECT_EQ(c.problem, "the token names critical header extensions this server does not know");
+  }
+}
+
+TEST(jwt, the_credential_tag_is_carried_and_read_back) {
+  const token_signer s(secret_a);
+  const token_check c = s.verify(s.issue("u@x", "0123456789abcdef", 1000, 300), 1000);
+  ASSERT_TRUE(c.claims) << c.problem;
+  EXPECT_EQ(c.claims->credential, "0123456789abcdef");
+}
+
 TEST(jwt, huge_tokens_are_refused_early) {
   const token_signer s(secret_a);
   const std::string huge(max_authorization_length + 1, 'A');
   EXPECT_FALSE(s.verify(huge, 1000).claims);
-  const parts good = split(s.issue("u@x", 1000, 300));
+  const parts good = split(s.issue("u@x", "c0ffee", 1000, 300));
   const std::string long_payload = b64url(std::string(3000, ' ') + "{}");
   EXPECT_FALSE(s.verify(good.header + "." + long_payload + "." + good.signature, 1000).claims);
   EXPECT_FALSE(parse_token_authorization("Bearer " + huge));
@@ -211,8 +237,8 @@ TEST(jwt, a_configured_secret_must_be_long_enough) {
   // Random secrets differ from one start to the next.
   const token_signer a = token_signer::with_random_secret();
   const token_signer b = token_signer::with_random_secret();
-  EXPECT_FALSE(b.verify(a.issue("u@x", 1000, 300), 1000).claims);
-  EXPECT_TRUE(a.verify(a.issue("u@x", 1000, 300), 1000).claims);
+  EXPECT_FALSE(b.verify(a.issue("u@x", "c0ffee", 1000, 300), 1000).claims);
+  EXPECT_TRUE(a.verify(a.issue("u@x", "c0ffee", 1000, 300), 1000).claims);
 }
 
 TEST(jwt, authorization_header_schemes) {
@@ -229,9 +255,9 @@ TEST(jwt, authorization_header_schemes) {
 
 TEST(jwt, claimed_user_is_read_without_the_signature) {
   const token_signer s(secret_a);
-  EXPECT_EQ(claimed_token_user(s.issue("u@x", 1000, 1)), "u@x");
+  EXPECT_EQ(claimed_token_user(s.issue("u@x", "c0ffee", 1000, 1)), "u@x");
   // Expired or signed with another key: still the user the client claims.
-  EXPECT_EQ(claimed_token_user(token_signer(secret_b).issue("v@x", 1, 1)), "v@x");
+  EXPECT_EQ(claimed_token_user(token_signer(secret_b).issue("v@x", "c0ffee", 1, 1)), "v@x");
   EXPECT_FALSE(claimed_token_user("a.b.c"));
   EXPECT_FALSE(claimed_token_user("not a token"));
   EXPECT_FALSE(claimed_token_user("e30.e30.e30"));  // {} has no sub

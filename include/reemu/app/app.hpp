@@ -70,8 +70,9 @@ struct incoming_request {
 struct auth_cache {
   std::string authorization;  // the header value that authenticated
   std::string email;
-  // Basic: the password digest it matched; the cache holds only while the
-  // user keeps that digest (a password change salts anew). Tokens: none.
+  // The password digest the user had (Basic: the one it matched); the cache
+  // holds only while the user keeps that digest (a password change, or a
+  // user deleted and created again, salts anew).
   std::optional<password_digest> digest;
   double valid_from = 0;   // clock interval it holds for: a token's [iat, exp);
   double valid_until = 0;  // unbounded for Basic

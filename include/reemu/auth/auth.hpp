@@ -48,12 +48,33 @@ inline constexpr std::uint32_t pbkdf2_iterations = 1000;
 // pbkdf2_iterations rounds. Throws std::runtime_error when OpenSSL fails.
 password_digest digest_password(std::string_view password);
 
+// The digest of a user the config seeds: the salt is derived from the email
+// and the password (SHA-256), so every start and every reset gives the same
+// digest, and a token issued to a seeded user (its credential_tag) outlives
+// a restart with a configured jwt_secret and a reset. The config holds the
+// password in clear already, so a derived salt hides nothing less. Throws
+// std::runtime_error when OpenSSL fails.
+password_digest seed_digest(std::string_view email, std::string_view password);
+
 // The same salt and iterations as `like`, applied to `password`: what a
 // check compares against. Throws std::runtime_error when OpenSSL fails.
 password_digest rehash_password(std::string_view password, const password_digest& like);
 
-// True when `password` hashes to `d` (constant-time comparison).
+// True when `password` hashes to `d` (constant-time comparison). A password
+// with a NUL byte never matches: HMAC pads a short key with zeros, so
+// "secret" and "secret\0" would derive the same hash (and no password with
+// a NUL can be set).
 bool verify_password(const password_digest& d, std::string_view password);
+
+// Why `password` cannot be set (a NUL byte: see verify_password), or
+// nullopt. `field` names it in the message.
+std::optional<std::string> password_problem(std::string_view password,
+                                            std::string_view field = "password");
+
+// A short tag of `d` for tokens to carry (16 hex digits of SHA-256 over its
+// salt and hash): every new password, and every user created again, draws
+// a new salt and so a new tag. Reveals nothing usable about the password.
+std::string credential_tag(const password_digest& d);
 
 // Longest email (and other identifier) the control API accepts; longer ones
 // could not be named in a URL within the header limit.

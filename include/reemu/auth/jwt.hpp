@@ -25,9 +25,10 @@ inline constexpr std::size_t token_secret_bytes = 32;
 
 // What a verified token says.
 struct token_claims {
-  std::string user;      // "sub": the user's email
-  std::int64_t iat = 0;  // issued at, emulator clock, whole seconds
-  std::int64_t exp = 0;  // refused from this second on
+  std::string user;        // "sub": the user's email
+  std::string credential;  // "cred": credential_tag() of the user's password when issued
+  std::int64_t iat = 0;    // issued at, emulator clock, whole seconds
+  std::int64_t exp = 0;    // refused from this second on
 };
 
 // The outcome of a check: the claims, or why the token is refused.
@@ -58,14 +59,22 @@ class token_signer {
   // std::runtime_error when RAND_bytes fails.
   static token_signer with_random_secret();
 
-  // A token for `user`: iat = floor(now), exp = iat + ttl, alg HS256.
-  // Throws std::runtime_error when signing fails (OpenSSL).
-  std::string issue(std::string_view user, double now, std::uint32_t ttl) const;
+  // A token for `user` whose password has credential_tag `credential`
+  // (auth.hpp): iat = floor(now), exp = iat + ttl, alg HS256. The tag ties
+  // the token to that user's credentials: a user deleted and created again
+  // under the same email, or given a new password, has another one, and
+  // the token no longer admits anyone. Throws std::runtime_error when
+  // signing fails (OpenSSL).
+  std::string issue(std::string_view user, std::string_view credential, double now,
+                    std::uint32_t ttl) const;
 
   // Checks `token` at emulator time `now`: three base64url parts, header
-  // {"alg":"HS256"} (alg none and every other algorithm refused), a valid
-  // signature, string "sub", whole-number "iat" and "exp", iat <= now < exp.
-  // Never throws.
+  // {"alg":"HS256"} (alg none and every other algorithm refused, and a
+  // "crit" header naming extensions, which RFC 7515 4.1.11 says to refuse
+  // when not understood), a valid signature (compared in constant time),
+  // string "sub" and "cred", whole-number "iat" and "exp", iat <= now < exp.
+  // Whether "cred" still matches the user is the caller's check. Never
+  // throws.
   token_check verify(std::string_view token, double now) const noexcept;
 
  private:
