@@ -130,6 +130,7 @@ handled app::handle(const incoming_request& req, auth_cache* cache) {
     exchange x{req, cache, h};
     std::optional<reply> stop = route_request(x);
     matched = x.route;
+    if (!stop) stop = check_origin(x);
     if (!stop) stop = apply_fault(x);
     if (!stop) stop = authenticate_caller(x);
     if (!stop) stop = authorize_caller(x);
@@ -193,6 +194,51 @@ std::optional<reply> app::route_request(exchange& x) const {
   x.ctx.cluster_state_id = x.req.cluster_state_id;
   x.ctx.now = x.out.arrival;
   if (x.url->has_query()) x.ctx.query = x.url->params();
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Stage "origin": no write on behalf of another site.
+//
+// A page elsewhere can make a browser send a form POST (text/plain or
+// form-encoded, no preflight) with the credentials it cached for the
+// dashboard. Browsers say where a request comes from: Sec-Fetch-Site
+// (anything but same-origin, or none for a typed URL, is refused) and, on
+// a cross-origin POST, Origin (refused unless it names the Host the request
+// was sent to). Tools that are not browsers send neither and pass. The
+// control API takes JSON bodies only (415 otherwise), which a form cannot
+// send without a preflight; the emulated API reads the body as JSON
+// whatever its type, as clients expect.
+// ---------------------------------------------------------------------------
+std::optional<reply> app::check_origin(const exchange& x) const {
+  if (!is_write(x.req.method)) return std::nullopt;
+  const std::string_view site = x.req.sec_fetch_site;
+  if (!site.empty() && !boost::beast::iequals(site, "same-origin") &&
+      !boost::beast::iequals(site, "none")) {
+    return error_reply(api_error::cross_site_request,
+                       "Refused a " + std::string(site) +
+                           " request: writes come from this "
+                           "server's own pages or from tools, not from other sites");
+  }
+  if (!x.req.origin.empty()) {
+    const auto scheme_end = x.req.origin.find("://");
+    const std::string_view authority = scheme_end == std::string_view::npos
+                                           ? std::string_view{}
+                                           : x.req.origin.substr(scheme_end + 3);
+    if (authority.empty() || !boost::beast::iequals(authority, x.req.host)) {
+      return error_reply(api_error::cross_site_request,
+                         "Refused a request from origin " + std::string(x.req.origin) +
+                             ": writes come from this server's own pages or from tools");
+    }
+  }
+  if (x.route->access.kind == access_kind::admin && !x.req.body.empty()) {
+    std::string_view media = x.req.content_type.substr(0, x.req.content_type.find(';'));
+    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+    if (!boost::beast::iequals(media, "application/json")) {
+      return error_reply(api_error::unsupported_media_type,
+                         "The control API takes JSON bodies: send Content-Type: application/json");
+    }
+  }
   return std::nullopt;
 }
 

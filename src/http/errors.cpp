@@ -99,6 +99,10 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::not_found, "plan_not_found"};
     case api_error::clock_not_manual:
       return {status::conflict, "clock_not_manual"};
+    case api_error::cross_site_request:
+      return {status::forbidden, "cross_site_request"};
+    case api_error::unsupported_media_type:
+      return {status::unsupported_media_type, "unsupported_media_type"};
     case api_error::internal_error:
       return {status::internal_server_error, "internal_error"};
   }

@@ -48,7 +48,7 @@ write_actions() {
     n=$((n + 1))
     code=$(curl -s -o /dev/null -w '%{http_code}' -u "$auth" -X POST \
       "http://127.0.0.1:$port/emulator/v1/actions" \
-      -d "{\"type\":\"task\",\"name\":\"retry_bdb\",\"action_uid\":\"r$round-$n\"}" || true)
+      -H 'Content-Type: application/json' -d "{\"type\":\"task\",\"name\":\"retry_bdb\",\"action_uid\":\"r$round-$n\"}" || true)
     [ "$code" = 201 ] && echo "r$round-$n" >> "$acked"
   done
 }

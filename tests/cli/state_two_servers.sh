@@ -28,7 +28,7 @@ grep -q "is in use by another server" "$work/second.log" || {
   echo "no clear message from the second server:"; cat "$work/second.log"; exit 1; }
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -u "$auth" -X POST \
-  "http://127.0.0.1:$port/emulator/v1/databases" -d '{"uid":77}')
+  "http://127.0.0.1:$port/emulator/v1/databases" -H 'Content-Type: application/json' -d '{"uid":77}')
 [ "$code" = 201 ] || { echo "the first server stopped saving: $code"; exit 1; }
 [ "$(stat -c %a "$state")" = 600 ] || { echo "state file mode $(stat -c %a "$state")"; exit 1; }
 

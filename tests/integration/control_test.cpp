@@ -784,18 +784,23 @@ TEST_F(control_test, bad_input_is_400_and_changes_nothing) {
   }
 }
 
-// The Content-Type is not checked (`curl -d` sends form-urlencoded): a body
-// that parses as JSON is what counts.
-TEST_F(control_test, json_body_is_read_whatever_its_content_type) {
-  for (const char* type : {"application/x-www-form-urlencoded", "text/plain"}) {
+// Control-API bodies are JSON: another Content-Type (what `curl -d` sends,
+// and what a cross-site form can send) or none answers 415 and changes
+// nothing; parameters of application/json are fine.
+TEST_F(control_test, bodies_must_be_sent_as_json) {
+  const auto before = observable_state();
+  for (const char* type : {"application/x-www-form-urlencoded", "text/plain", ""}) {
     request r = make_request(http::verb::post, "/emulator/v1/actions", admin);
-    r.headers.emplace_back("Content-Type", type);
+    if (*type != '\0') r.headers.emplace_back("Content-Type", type);
     r.body = R"({"type":"task","name":"retry_bdb"})";
-    const auto created = srv.call(r);
-    EXPECT_EQ(created.status, 201) << type << ": " << created.body;
+    const auto refused = srv.call(r);
+    EXPECT_EQ(refused.status, 415) << type << ": " << refused.body;
+    EXPECT_EQ(refused.json_body()["error_code"], "unsupported_media_type") << type;
   }
+  EXPECT_EQ(observable_state(), before);
   request r = make_request(http::verb::post, "/emulator/v1/clock/advance", admin);
-  r.body = R"({"seconds":3})";  // no Content-Type at all
+  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  r.body = R"({"seconds":3})";
   EXPECT_EQ(srv.call(r).status, 200);
   EXPECT_EQ(get_json("/emulator/v1/clock")["now"], t0_int + 3);
 }

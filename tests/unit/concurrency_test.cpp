@@ -43,6 +43,7 @@ struct client {
     in.target = target;
     in.authorization = authorization;
     in.body = body;
+    if (!body.empty()) in.content_type = "application/json";
     return a.handle(in, &cache);
   }
   handled get(const std::string& target) { return call(http_t::verb::get, "GET", target); }

@@ -9,7 +9,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app_request.hpp"
 #include "reemu/app/app.hpp"
 #include "reemu/app/families.hpp"
 #include "reemu/auth/auth.hpp"
@@ -342,10 +344,11 @@ TEST_F(control_handlers, deeply_nested_body_is_malformed) {
   EXPECT_EQ(version(), v0);
 }
 
-TEST_F(control_handlers, content_type_is_not_checked) {
-  // `curl -d '{…}'` sends application/x-www-form-urlencoded: the body is what counts.
-  for (std::string_view ct : {"", "application/json", "application/json; charset=utf-8",
-                              "application/x-www-form-urlencoded", "text/plain"}) {
+// The handlers read the body as JSON whatever its type; the app's "origin"
+// stage is what refuses a control-API body that is not application/json
+// (below), before any handler runs.
+TEST_F(control_handlers, handlers_read_the_body_whatever_its_type) {
+  for (std::string_view ct : {"", "application/json", "text/plain"}) {
     SCOPED_TRACE(ct);
     EXPECT_EQ(call(&create_action, R"({"type":"task","name":"retry_bdb"})", {}, ct).status,
               status::created);
@@ -355,6 +358,79 @@ TEST_F(control_handlers, content_type_is_not_checked) {
       call(&create_action, "type=task&name=retry_bdb", {}, "application/x-www-form-urlencoded"),
       status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
+}
+
+// A page on another site could make a browser POST a text/plain form to the
+// control API with the credentials it cached for the dashboard, and create
+// an admin. Now a browser's cross-site write is refused (403) on every
+// route, and a control-API body must be application/json (415), which no
+// form can send without a CORS preflight the server never grants.
+TEST_F(control_handlers, cross_site_writes_and_bodies_that_are_not_json_are_refused) {
+  const std::string admin = "Basic " + base64_encode("admin@redis.local:Redis123!");
+  const std::string body = R"({"email":"evil@x","password":"Evil1234!","role":"admin"})";
+  struct row {
+    std::string_view content_type, host, origin, site;
+    unsigned status;
+    std::string_view code;
+  };
+  const std::vector<row> rows = {
+      {"text/plain", "", "", "", 415, "unsupported_media_type"},
+      {"application/x-www-form-urlencoded", "", "", "", 415, "unsupported_media_type"},
+      {"", "", "", "", 415, "unsupported_media_type"},
+      {"application/json", "127.0.0.1:8080", "http://evil.example", "", 403, "cross_site_request"},
+      {"application/json", "127.0.0.1:8080", "null", "", 403, "cross_site_request"},
+      {"application/json", "127.0.0.1:8080", "", "cross-site", 403, "cross_site_request"},
+      {"application/json", "127.0.0.1:8080", "", "same-site", 403, "cross_site_request"},
+      {"text/plain", "127.0.0.1:8080", "http://127.0.0.1:8080", "cross-site", 403,
+       "cross_site_request"},
+  };
+  const auto v0 = version();
+  for (const row& r : rows) {
+    SCOPED_TRACE(std::string(r.content_type) + " | " + std::string(r.origin) + " | " +
+                 std::string(r.site));
+    incoming_request req =
+        test::json_request(http_t::verb::post, "/emulator/v1/users", body, admin);
+    req.content_type = r.content_type;
+    req.host = r.host;
+    req.origin = r.origin;
+    req.sec_fetch_site = r.site;
+    const reply out = app_->handle(req).reply;
+    EXPECT_EQ(static_cast<unsigned>(out.status), r.status);
+    ASSERT_TRUE(out.body);
+    EXPECT_EQ(json::parse(out.body.str())["error_code"], r.code);
+  }
+  EXPECT_EQ(version(), v0) << "a refused write changed the registry";
+  // A cross-site write to the emulated API is refused the same way.
+  incoming_request bdb = test::json_request(http_t::verb::post, "/v1/bdbs",
+                                            R"({"name":"x","memory_size":1048576})", admin);
+  bdb.content_type = "text/plain";
+  bdb.host = "127.0.0.1:8080";
+  bdb.origin = "http://evil.example";
+  EXPECT_EQ(app_->handle(bdb).reply.status, status::forbidden);
+  EXPECT_EQ(version(), v0);
+  // The dashboard's own requests (same origin, JSON), tools (no Origin, no
+  // Sec-Fetch-Site, any JSON media type) and reads from anywhere pass.
+  const std::vector<row> passing = {
+      {"application/json", "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", 201, ""},
+      {"application/json; charset=utf-8", "", "", "", 201, ""},
+      {"Application/JSON", "LOCALHOST:9443", "https://localhost:9443", "none", 201, ""},
+  };
+  int n = 0;
+  for (const row& r : passing) {
+    const std::string user_body = R"({"email":"user)" + std::to_string(++n) +
+                                  R"(@x","password":"User1234!","role":"db_viewer"})";
+    incoming_request req =
+        test::json_request(http_t::verb::post, "/emulator/v1/users", user_body, admin);
+    req.content_type = r.content_type;
+    req.host = r.host;
+    req.origin = r.origin;
+    req.sec_fetch_site = r.site;
+    EXPECT_EQ(app_->handle(req).reply.status, status::created) << r.content_type;
+  }
+  incoming_request read = test::json_request(http_t::verb::get, "/emulator/v1/users", {}, admin);
+  read.origin = "http://evil.example";
+  read.sec_fetch_site = "cross-site";
+  EXPECT_EQ(app_->handle(read).reply.status, status::ok);
 }
 
 // ---- patch and delete -------------------------------------------------------

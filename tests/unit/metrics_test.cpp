@@ -248,6 +248,7 @@ struct driven {
     in.target = target;
     in.authorization = authorization;
     in.body = body;
+    if (!body.empty()) in.content_type = "application/json";
     in.journal_mode = journal_mode;
     return a.handle(in);
   }

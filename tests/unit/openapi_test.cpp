@@ -489,6 +489,7 @@ class live {
     in.target = target;
     in.authorization = authorization;
     in.body = body;
+    if (!body.empty()) in.content_type = "application/json";
     handled h = app_.handle(in);
     answer a;
     a.status = static_cast<int>(h.reply.status);

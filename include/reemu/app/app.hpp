@@ -7,6 +7,8 @@
 //
 //   route         target -> route and path parameters; or 400, 404, 405, or
 //                 the 200 + Allow of OPTIONS on a known path
+//   origin        a write a browser sends from another site: 403; a
+//                 control-API body that is not JSON: 415
 //   fault         a matching fault rule delays, fails or drops the request
 //   authenticate  Basic credentials or a token (JWT, Bearer) -> a user; or 401
 //   authorize     may_call(user's role, route's access); or 403
@@ -61,6 +63,13 @@ struct incoming_request {
   // The X-Emulator-Journal header: "off" keeps an admin's control-API
   // request out of the journal (the dashboard's polling), never another's.
   std::string_view journal_mode;
+  // What a browser says of where a request comes from (empty when absent,
+  // as from every tool that is not a browser): the Host it was sent to, the
+  // page's Origin and Sec-Fetch-Site (same-origin, same-site, cross-site,
+  // none).
+  std::string_view host;
+  std::string_view origin;
+  std::string_view sec_fetch_site;
 };
 
 // Per-connection memory of the last successful authentication: a client that
@@ -119,6 +128,7 @@ class app {
   struct exchange;  // one request between the stages (src/app/app.cpp)
 
   std::optional<reply> route_request(exchange& x) const;
+  std::optional<reply> check_origin(const exchange& x) const;
   std::optional<reply> apply_fault(exchange& x);
   std::optional<reply> authenticate_caller(exchange& x) const;
   std::optional<reply> authorize_caller(const exchange& x) const;

@@ -57,7 +57,10 @@ enum class api_error {
   fault_not_found,   // 404
   plan_not_found,    // 404
   clock_not_manual,  // 409
-  internal_error,    // 500: a bug, reported instead of crashing
+  // Requests a browser may have been made to send (cross-site writes).
+  cross_site_request,      // 403: Origin or Sec-Fetch-Site names another site
+  unsupported_media_type,  // 415: a control-API body that is not application/json
+  internal_error,          // 500: a bug, reported instead of crashing
 };
 
 // Returns the HTTP status of `e`.
