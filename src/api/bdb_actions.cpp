@@ -10,6 +10,7 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/blueprint.hpp"
+#include "reemu/model/shards.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -29,7 +30,8 @@ reply start_on_active(const request_context& ctx, std::string_view name) {
 // answer carries. The shards are placed as a fresh placement would put them
 // on the cluster's nodes.
 reply blueprint_reply(const request_context& ctx, const database& db) {
-  return json_reply(status::ok, shards_blueprint_of(db.fields, db.uid, ctx.state->data().nodes));
+  return json_reply(status::ok, shards_blueprint_of(db.fields, db.uid,
+                                                    nodes_at(ctx.state->data().nodes, ctx.now)));
 }
 
 // The revamp body: the placement subset of a bdb; shards_count >= 1.
@@ -50,12 +52,12 @@ std::optional<failure> check_revamp_body(const json& body) {
 // Applies a checked revamp body to an active database: the placement
 // fields change at once, avoid_nodes is a request, not a field.
 operation_check revamp_check(const request_context& ctx, const json& body) {
-  return [&ctx, &body](const registry_data&, database& db) -> std::optional<failure> {
+  return [&ctx, &body](const registry_data& d, database& db) -> std::optional<failure> {
     if (auto f = check_active(db, ctx.now)) return f;
     for (const auto& [key, value] : body.items())
       if (key != "avoid_nodes") db.fields[key] = value;
     db.changed_at = ctx.now;
-    return std::nullopt;
+    return check_shard_room(d, db, ctx.svc->cluster);
   };
 }
 
@@ -63,8 +65,11 @@ operation_check revamp_check(const request_context& ctx, const json& body) {
 std::optional<failure> apply_placement_query(const request_context& ctx, json& fields) {
   if (auto it = ctx.query.find("shards_count"); it != ctx.query.end()) {
     const auto count = parse_number<std::uint64_t>((*it).value);
-    if (!count || *count == 0)
-      return failure{api_error::invalid_schema, "Parameter shards_count must be a number >= 1"};
+    if (!count || *count == 0 || *count > max_shards_count) {
+      return failure{
+          api_error::invalid_schema,
+          "Parameter shards_count must be a number from 1 to " + std::to_string(max_shards_count)};
+    }
     fields["shards_count"] = *count;
   }
   if (auto it = ctx.query.find("replication"); it != ctx.query.end()) {
@@ -159,7 +164,8 @@ reply optimize_placement(const request_context& ctx) {
   if (!db) return error_reply(no_such_bdb(ctx));
   json fields = db->fields;
   if (auto f = apply_placement_query(ctx, fields)) return error_reply(*f);
-  return json_reply(status::ok, shards_blueprint_of(fields, db->uid, ctx.state->data().nodes));
+  return json_reply(
+      status::ok, shards_blueprint_of(fields, db->uid, nodes_at(ctx.state->data().nodes, ctx.now)));
 }
 
 reply upgrade_bdb(const request_context& ctx) {

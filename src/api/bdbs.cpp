@@ -11,6 +11,7 @@
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
+#include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/number.hpp"
@@ -107,19 +108,30 @@ std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid
   if (auto f = check_active(*db, ctx.now)) return f;
   if (auto f = check_read_only(body, render_bdb(*db, ctx.now))) return f;
   if (auto p = body.find("port");
-      p != body.end() && *p != 0 && port_taken(d, p->get<std::uint64_t>(), ctx.now, uid)) {
+      p != body.end() && *p != 0 && port_taken(d, p->get<std::uint64_t>(), uid)) {
     return failure{api_error::port_unavailable, "Port " + dump(*p) + " is not available"};
   }
-  out = *db;
+  database next = *db;
   for (const auto& [key, value] : body.items()) {
     if (is_read_only_bdb_field(key) || key == "shards_blueprint") continue;
-    out.fields[key] = value;
+    next.fields[key] = value;
   }
   if (auto v = body.find("redis_version"); v != body.end())
-    out.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
-  follow_endpoints(out.fields, body, ctx.svc->cluster, uid);
-  out.changed_at = ctx.now;
+    next.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
+  follow_endpoints(next.fields, body, ctx.svc->cluster, uid);
+  next.changed_at = ctx.now;
+  if (auto f = check_shard_room(d, next, ctx.svc->cluster)) return f;
+  out = std::move(next);
   return std::nullopt;
+}
+
+// The request's snapshot as a write would see it: without the databases
+// and actions that are gone at `now` (drop_invisible), so a dry run checks
+// ports and uids as the write would. Copying shares the values.
+registry_data settled(const request_context& ctx) {
+  registry_data d = ctx.state->data();
+  d.drop_invisible(ctx.now);
+  return d;
 }
 
 }  // namespace
@@ -156,8 +168,7 @@ reply create_bdb(const request_context& ctx) {
   database made;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    if (auto f = new_database(ctx.state->data(), *body, ctx.now, cluster, made))
-      return error_reply(*f);
+    if (auto f = new_database(settled(ctx), *body, ctx.now, cluster, made)) return error_reply(*f);
     return bdb_reply(made, ctx.now);
   }
   auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
@@ -183,7 +194,7 @@ reply update_bdb(const request_context& ctx) {
   database merged;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    const registry_data& d = ctx.state->data();
+    const registry_data d = settled(ctx);
     if (auto f = check_state_id(ctx, d)) return error_reply(*f);
     if (auto f = merged_database(d, *uid, *body, ctx, merged)) return error_reply(*f);
     return bdb_reply(merged, ctx.now);

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/invariants.hpp"
 #include "reemu/model/task_operations.hpp"
 #include "reemu/util/number.hpp"
 
@@ -180,6 +181,9 @@ reply start_node_action(const request_context& ctx) {
                        "time (" +
                            name + " " + t.task_id + " runs on node " + std::to_string(*uid) + ")"};
       }
+    }
+    if (*task == "remove_node") {
+      if (auto last = check_node_removal(d.nodes, *uid, ctx.now)) return last;
     }
     node next = *current;
     settle_node(next, ctx.now);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/invariants.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
 #include "reemu/model/shards.hpp"
@@ -44,17 +45,12 @@ failure no_such_shard(std::string_view uid) {
   return {api_error::shard_not_exist, "Shard " + std::string(uid) + " does not exist"};
 }
 
-// A shard uid as the body gives it: "2" (the reference's form) or 2.
-std::optional<std::uint64_t> shard_uid_of(const json& v) {
-  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_string()) return parse_number<std::uint64_t>(v.get_ref<const std::string&>());
-  return std::nullopt;
-}
-
 // Reads the body of a migrate or failover: `multi` for the routes that name
 // their shards in shard_uids. Unknown keys and wrong types are
 // invalid_schema; no shard_uids on a multi route is shard_uids_required; a
-// migrate without target_node_uid is node_not_exist.
+// migrate without target_node_uid is node_not_exist. The list comes out
+// sorted, without repeats and bounded (read_shard_uids), before the request
+// takes the registry's writer.
 std::optional<failure> read_shard_request(const request_context& ctx, bool multi,
                                           shard_request& out) {
   failure err;
@@ -90,14 +86,7 @@ std::optional<failure> read_shard_request(const request_context& ctx, bool multi
     const auto it = body->find("shard_uids");
     if (it == body->end() || it->empty())
       return failure{api_error::shard_uids_required, "A list of shard UIDs is required"};
-    for (const json& v : *it) {
-      const auto uid = shard_uid_of(v);
-      if (!uid) {
-        return failure{api_error::invalid_schema,
-                       "Field 'shard_uids' must hold shard uids (\"2\"), got " + v.dump()};
-      }
-      out.shard_uids.push_back(*uid);
-    }
+    if (auto f = read_shard_uids(*it, out.shard_uids)) return f;
   } else {
     const auto uid = parse_number<std::uint64_t>(ctx.param("uid"));
     if (!uid) return no_such_shard(ctx.param("uid"));
@@ -118,20 +107,19 @@ using moves = std::map<std::uint64_t, std::vector<shard_spot>>;
 std::size_t partner_of(std::size_t index) { return index % 2 == 0 ? index + 1 : index - 1; }
 
 // Checks the request against `d` at `now` (every shard known, the target
-// node known, a failover's shards masters of one database, each database
-// free and active) and computes the placement each database leaves.
+// node in the cluster and staying, a failover's shards masters of one
+// database, each database free and active) and computes the placement each
+// database leaves. Linear in the cluster's shards (find_shards), plus the
+// shards of the databases the request names.
 std::optional<failure> plan_moves(const registry_data& d, const shard_request& req, double now,
                                   moves& out) {
   std::vector<shard_info> shards;
-  for (std::uint64_t uid : req.shard_uids) {
-    auto s = find_shard(d, uid, now);
-    if (!s) return no_such_shard(std::to_string(uid));
-    shards.push_back(std::move(*s));
+  if (const auto missing = find_shards(d, req.shard_uids, now, shards))
+    return no_such_shard(std::to_string(*missing));
+  if (req.target_node_uid) {
+    if (auto f = check_shard_target(d.nodes, *req.target_node_uid, now)) return f;
   }
-  if (req.target_node_uid && !d.nodes.contains(*req.target_node_uid)) {
-    return failure{api_error::node_not_exist,
-                   "Node " + std::to_string(*req.target_node_uid) + " does not exist"};
-  }
+  const node_map nodes = nodes_at(d.nodes, now);
   if (req.kind == shard_action::failover) {
     for (const shard_info& s : shards) {
       if (s.bdb_uid != shards.front().bdb_uid) {
@@ -154,7 +142,7 @@ std::optional<failure> plan_moves(const registry_data& d, const shard_request& r
                                                std::to_string(s.uid) +
                                                " is currently busy; try again later"};
       }
-      out[s.bdb_uid] = placement_at(db, d.nodes, now);
+      out[s.bdb_uid] = placement_at(db, nodes, now);
     }
     std::vector<shard_spot>& spots = out[s.bdb_uid];
     if (req.kind == shard_action::migrate) {

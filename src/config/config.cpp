@@ -58,7 +58,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
           "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
-          "jwt_secret"});
+          "jwt_secret", "shards_limit"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -73,6 +73,10 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   if (auto v = r.string("cluster_name")) cluster.name = *v;
   if (auto v = r.boolean("accept_unknown_fields")) cluster.accept_unknown_fields = *v;
   if (auto v = r.string("jwt_secret")) e.jwt_secret = *v;
+  if (auto v = r.unsigned_integer("shards_limit", 1u << 20)) {
+    if (*v == 0) throw config_error(source + ": 'emulator.shards_limit' must be >= 1");
+    cluster.shards_limit = *v;
+  }
   if (r.failed()) throw_failure(source, *r.error());
   if (cluster.name.empty() || cluster.name.size() > 253)
     throw config_error(source + ": 'emulator.cluster_name' must be 1 to 253 characters");

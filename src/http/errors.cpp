@@ -51,6 +51,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {status::conflict, "action_in_progress"};
     case api_error::wrong_cluster_state_id:
       return {status::conflict, "wrong_cluster_state_id"};
+    case api_error::insufficient_resources:
+      return {status::not_acceptable, "insufficient_resources"};
     case api_error::db_busy:
       return {status::conflict, "db_busy"};
     case api_error::shard_not_exist:

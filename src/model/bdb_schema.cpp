@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "reemu/model/blueprint.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -171,8 +172,10 @@ std::optional<failure> check_special(std::string_view key, const json& v) {
   if (key == "name") return check_name(v);
   if (key == "memory_size") return check_integer(key, v, 1, INT64_MAX);
   if (key == "port") return check_integer(key, v, 0, 65535);
-  if (key == "shards_count") return check_integer(key, v, 1, 4096);
-  if (key == "uid") return check_integer(key, v, 1, UINT32_MAX);
+  // The documented range of shards_count (the bdb object: 1-512).
+  if (key == "shards_count")
+    return check_integer(key, v, 1, static_cast<std::int64_t>(max_shards_count));
+  if (key == "uid") return check_integer(key, v, 1, static_cast<std::int64_t>(max_bdb_uid));
   if (key == "redis_version") {
     if (!v.is_string()) return schema("Field 'redis_version' must be a string, got " + dump(v));
     if (!full_redis_version(v.get_ref<const std::string&>())) {

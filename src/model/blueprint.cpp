@@ -21,8 +21,8 @@ std::uint64_t last_slot(std::uint64_t i, std::uint64_t n) {
 
 shard_shape shape_of(const json& fields) {
   shard_shape s;
-  // More shards than slots cannot be placed; a cluster refuses them long
-  // before (bdb_schema allows 4096), so the count is only clamped.
+  // More shards than slots cannot be placed; bodies are refused long before
+  // (max_shards_count), so the count of a stored field is only clamped.
   if (auto it = fields.find("shards_count");
       it != fields.end() && it->is_number_integer() && it->get<std::int64_t>() > 0)
     s.count = std::min(it->get<std::uint64_t>(), slot_count);

@@ -244,7 +244,7 @@ std::optional<failure> database_from_record(const json& record, const std::strin
   constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
   r.only({"uid", "fields", "created_at", "changed_at", "operation", "placement"});
-  const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
+  const auto uid = r.unsigned_integer("uid", max_bdb_uid, true);
   const json* fields = r.object("fields", true);
   const auto created = r.number("created_at", lowest, highest, true);
   const auto changed = r.number("changed_at", lowest, highest, true);

@@ -20,7 +20,7 @@ std::optional<std::uint64_t> bdb_of(std::string_view object_name) {
   auto parts = split_object_name(object_name);
   if (!parts || parts->first != "bdb") return std::nullopt;
   const auto uid = parse_number<std::uint64_t>(parts->second);
-  if (!uid || *uid == 0) return std::nullopt;
+  if (!uid || *uid == 0 || *uid > max_bdb_uid) return std::nullopt;
   return uid;
 }
 

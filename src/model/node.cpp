@@ -68,6 +68,13 @@ node_view view_of(const node& n, double now) {
   return v;
 }
 
+node_map nodes_at(const node_map& nodes, double now) {
+  node_map out;
+  for (const auto& [uid, n] : nodes)
+    if (view_of(*n, now).visible) out.emplace_hint(out.end(), uid, n);
+  return out;
+}
+
 void settle_node(node& n, double now) {
   if (const auto accept = view_of(n, now).accept_servers) n.fields["accept_servers"] = *accept;
   n.settled_at = now;

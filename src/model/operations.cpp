@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/invariants.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
@@ -39,49 +40,49 @@ constexpr std::uint64_t reserved_ports[] = {
 
 constexpr std::uint64_t first_auto_port = 10000;
 
-}  // namespace
-
-bool port_taken(const registry_data& d, std::uint64_t port, double now, std::uint64_t except_uid) {
-  if (std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
-      std::end(reserved_ports))
-    return true;
-  for (const auto& [uid, db] : d.databases) {
-    if (uid == except_uid || !view_of(*db, now).visible) continue;
-    if (std::find(db->stored_ports.begin(), db->stored_ports.end(), port) != db->stored_ports.end())
-      return true;
-  }
-  return false;
+bool is_reserved(std::uint64_t port) {
+  return std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
+         std::end(reserved_ports);
 }
 
-std::uint64_t free_port(const registry_data& d, double now) {
-  std::vector<std::uint64_t> used;
-  for (const auto& [uid, db] : d.databases) {
-    if (view_of(*db, now).visible)
-      used.insert(used.end(), db->stored_ports.begin(), db->stored_ports.end());
+}  // namespace
+
+bool port_taken(const registry_data& d, std::uint64_t port, std::uint64_t except_uid) {
+  if (is_reserved(port)) return true;
+  std::uint32_t holders = d.databases.ports().holders(port);
+  if (const auto mine = d.databases.find(except_uid); holders > 0 && mine != d.databases.end()) {
+    const auto& own = mine->second->stored_ports;
+    holders -= static_cast<std::uint32_t>(std::count(own.begin(), own.end(), port));
   }
-  std::sort(used.begin(), used.end());
-  std::uint64_t port = first_auto_port;
-  while (std::binary_search(used.begin(), used.end(), port) ||
-         std::find(std::begin(reserved_ports), std::end(reserved_ports), port) !=
-             std::end(reserved_ports))
-    ++port;
-  return port;
+  return holders > 0;
+}
+
+std::optional<std::uint64_t> free_port(const registry_data& d) {
+  return d.databases.ports().first_free(first_auto_port, &is_reserved);
 }
 
 std::optional<failure> new_database(const registry_data& d, const json& body, double now,
                                     const cluster_settings& cluster, database& out) {
-  std::uint64_t uid = d.bdb_uid_high + 1;
+  std::uint64_t uid = 0;
   if (auto it = body.find("uid"); it != body.end()) {
     uid = it->get<std::uint64_t>();
     if (d.find_database(uid, now)) {
       return failure{api_error::uid_exists,
                      "Database with UID " + std::to_string(uid) + " already exists"};
     }
+  } else if (auto f = next_bdb_uid(d, uid)) {
+    return f;
   }
   std::uint64_t port = body.value("port", std::uint64_t{0});
-  if (port != 0 && port_taken(d, port, now)) {
+  if (port != 0 && port_taken(d, port)) {
     return failure{api_error::port_unavailable,
                    "Port " + std::to_string(port) + " is not available"};
+  }
+  const std::optional<std::uint64_t> endpoint_port = port != 0 ? port : free_port(d);
+  if (!endpoint_port) {
+    return failure{api_error::port_unavailable, "No port is free from " +
+                                                    std::to_string(first_auto_port) +
+                                                    " to 65535; give one in 'port'"};
   }
   json fields = body;
   fields.erase("uid");
@@ -92,9 +93,10 @@ std::optional<failure> new_database(const registry_data& d, const json& body, do
     // The template's default modules are Redis 8's: older versions start bare.
     if (major < "8.0" && !fields.contains("module_list")) fields["module_list"] = json::array();
   }
-  const std::uint64_t endpoint_port = port != 0 ? port : free_port(d, now);
-  fields["endpoints"] = json::array({make_endpoint(uid, endpoint_port, fields, cluster)});
-  out = database{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}};
+  fields["endpoints"] = json::array({make_endpoint(uid, *endpoint_port, fields, cluster)});
+  database made{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}};
+  if (auto f = check_shard_room(d, made, cluster)) return f;
+  out = std::move(made);
   return std::nullopt;
 }
 
@@ -112,8 +114,9 @@ database database_from_object(json obj, double now, const registry_data& d,
   for (auto key : bdb_live_keys) obj.erase(std::string(key));
   if (!obj.contains("endpoints")) {
     const std::uint64_t port = obj.value("port", std::uint64_t{0});
-    obj["endpoints"] =
-        json::array({make_endpoint(db.uid, port != 0 ? port : free_port(d, now), obj, cluster)});
+    // No free port left (65 535 databases): port 0, as the template shows.
+    obj["endpoints"] = json::array(
+        {make_endpoint(db.uid, port != 0 ? port : free_port(d).value_or(0), obj, cluster)});
   }
   db.fields = std::move(obj);
   assign_shard_uids(d, db);

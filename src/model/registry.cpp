@@ -21,6 +21,15 @@ double gone_time(const action& a) noexcept {
   return a.gone_at;
 }
 
+// The clock time from which `db` is invisible: when its SMDeleteBDB
+// completes (forever when it has none, or it fails).
+double gone_time(const database& db) noexcept {
+  if (!db.op || db.op->name != "SMDeleteBDB") return forever;
+  const live_state s = evaluate(db.op->plan, db.op->started_at, forever);
+  if (s.phase != phase::completed) return forever;
+  return s.ended_at;
+}
+
 }  // namespace
 
 std::shared_ptr<const action> registry_data::find(std::string_view uid) const {
@@ -65,8 +74,16 @@ void registry_data::drop_invisible(double now) {
     }
     actions_expire_at = next;
   }
-  if (databases.deleting() > 0)
-    databases.erase_if([&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+  if (now >= databases_expire_at) {
+    double next = forever;
+    databases.erase_if([&](const auto& entry) {
+      const database& db = *entry.second;
+      if (!view_of(db, now).visible) return true;
+      next = std::min(next, gone_time(db));
+      return false;
+    });
+    databases_expire_at = next;
+  }
 }
 
 const database* registry_data::find_database(std::uint64_t uid, double now) const {
@@ -80,6 +97,7 @@ void registry_data::put_database(database db) {
   db.stored_ports.clear();
   ports_of(db, db.stored_ports);
   db.stored_shard_uids = shard_uids_of(db);
+  databases_expire_at = std::min(databases_expire_at, gone_time(db));
   const std::uint64_t uid = db.uid;
   databases.put(uid, std::make_shared<const database>(std::move(db)));
 }

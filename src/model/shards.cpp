@@ -2,8 +2,10 @@
 #include "reemu/model/shards.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -31,25 +33,34 @@ std::vector<std::uint64_t> shard_uids_of(const database& db) {
   return out;
 }
 
-void assign_shard_uids(const registry_data& d, database& db) {
-  std::vector<std::uint64_t> mine = shard_uids_of(db);
-  // Unchanged since it was stored (assigned then): nothing to check.
-  if (const auto stored = d.databases.find(db.uid);
-      !mine.empty() && stored != d.databases.end() && stored->second->stored_shard_uids == mine)
-    return;
-  std::vector<std::uint64_t> taken;
-  std::uint64_t high = 0;
-  for (const auto& [uid, other] : d.databases) {
-    for (std::uint64_t s : other->stored_shard_uids) {
-      high = std::max(high, s);
-      if (uid != db.uid) taken.push_back(s);
-    }
+namespace {
+
+// Whether `mine` (a database's shard_list) holds no uid twice and none that
+// a database other than `uid` holds: one pass over every database's uids.
+bool holds_free_uids(const registry_data& d, std::uint64_t uid, std::vector<std::uint64_t> mine) {
+  std::sort(mine.begin(), mine.end());
+  if (std::adjacent_find(mine.begin(), mine.end()) != mine.end()) return false;
+  for (const auto& [other_uid, other] : d.databases) {
+    if (other_uid == uid) continue;
+    for (const std::uint64_t s : other->stored_shard_uids)
+      if (std::binary_search(mine.begin(), mine.end(), s)) return false;
   }
-  const bool fits = !mine.empty() && std::none_of(mine.begin(), mine.end(), [&](std::uint64_t s) {
-    return std::find(taken.begin(), taken.end(), s) != taken.end();
-  });
-  if (fits) return;
-  for (std::uint64_t s : mine) high = std::max(high, s);
+  return true;
+}
+
+}  // namespace
+
+void assign_shard_uids(const registry_data& d, database& db) {
+  const std::vector<std::uint64_t> mine = shard_uids_of(db);
+  if (!mine.empty()) {
+    // Unchanged since it was stored (assigned then): nothing to check.
+    if (const auto stored = d.databases.find(db.uid);
+        stored != d.databases.end() && stored->second->stored_shard_uids == mine)
+      return;
+    if (holds_free_uids(d, db.uid, mine)) return;
+  }
+  std::uint64_t high = d.databases.shard_high();
+  for (const std::uint64_t s : mine) high = std::max(high, s);
   const std::size_t size = shape_of(db.fields).size();
   json list = json::array();
   for (std::size_t i = 0; i < size; ++i) list.push_back(high + 1 + i);
@@ -58,12 +69,64 @@ void assign_shard_uids(const registry_data& d, database& db) {
   if (db.op) db.op->placement.clear();
 }
 
+std::optional<failure> check_shard_room(const registry_data& d, const database& db,
+                                        const cluster_settings& cluster) {
+  const std::size_t wanted = shape_of(db.fields).size();
+  const auto stored = d.databases.find(db.uid);
+  const std::size_t held =
+      stored == d.databases.end() ? 0 : stored->second->stored_shard_uids.size();
+  if (wanted <= held) return std::nullopt;
+  const std::size_t in_use = d.databases.shard_count();
+  if (in_use - held + wanted <= cluster.shards_limit) return std::nullopt;
+  return failure{api_error::insufficient_resources,
+                 "Not enough shards left in the licence: it allows " +
+                     std::to_string(cluster.shards_limit) + " shards (shards_limit), " +
+                     std::to_string(in_use) + " are in use and database " + std::to_string(db.uid) +
+                     " needs " + std::to_string(wanted - held) +
+                     " more; delete or shrink a database first"};
+}
+
+std::optional<failure> read_shard_uids(const json& list, std::vector<std::uint64_t>& out) {
+  out.clear();
+  for (const json& v : list) {
+    std::optional<std::uint64_t> uid;
+    if (v.is_number_unsigned()) uid = v.get<std::uint64_t>();
+    if (v.is_string()) uid = parse_number<std::uint64_t>(v.get_ref<const std::string&>());
+    if (!uid) {
+      return failure{api_error::invalid_schema,
+                     "Field 'shard_uids' must hold shard uids (\"2\"), got " + v.dump()};
+    }
+    out.push_back(*uid);
+    // Repeats are squeezed out whenever the list reaches twice the bound, so
+    // it never holds more than that: one uid said 40 000 times stays small.
+    if (out.size() == 2 * max_database_shards) {
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      if (out.size() > max_database_shards) break;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > max_database_shards) {
+    return failure{api_error::invalid_schema,
+                   "Field 'shard_uids' names more than " + std::to_string(max_database_shards) +
+                       " shards, the most one database holds; split the request"};
+  }
+  return std::nullopt;
+}
+
 std::vector<shard_spot> placement_at(const database& db, const node_map& nodes, double now) {
   const shard_shape shape = shape_of(db.fields);
-  if (const auto* moved = completed_move(db, now); moved && moved->size() == shape.size())
-    return *moved;
-  if (db.placement.size() == shape.size()) return db.placement;
-  return default_placement(shape, db.uid, nodes);
+  std::vector<shard_spot> fallback = default_placement(shape, db.uid, nodes);
+  const std::vector<shard_spot>* moved = completed_move(db, now);
+  if (!moved || moved->size() != shape.size())
+    moved = db.placement.size() == shape.size() ? &db.placement : nullptr;
+  if (!moved) return fallback;
+  std::vector<shard_spot> out = *moved;
+  // A node removed since the move: its shards went where they go by default.
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!nodes.contains(out[i].node_uid)) out[i].node_uid = fallback[i].node_uid;
+  return out;
 }
 
 void settle_placement(database& db, double now) {
@@ -87,22 +150,56 @@ std::vector<shard_info> shards_of(const database& db, const node_map& nodes, dou
 }
 
 std::vector<shard_info> all_shards(const registry_data& d, double now) {
+  const node_map nodes = nodes_at(d.nodes, now);
   std::vector<shard_info> out;
   for (const auto& [uid, db] : d.databases) {
     if (!view_of(*db, now).visible) continue;
-    std::vector<shard_info> mine = shards_of(*db, d.nodes, now);
+    std::vector<shard_info> mine = shards_of(*db, nodes, now);
     out.insert(out.end(), mine.begin(), mine.end());
   }
   return out;
 }
 
 std::optional<shard_info> find_shard(const registry_data& d, std::uint64_t uid, double now) {
+  std::vector<shard_info> found;
+  if (find_shards(d, {uid}, now, found)) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<std::uint64_t> find_shards(const registry_data& d,
+                                         const std::vector<std::uint64_t>& uids, double now,
+                                         std::vector<shard_info>& out) {
+  out.clear();
+  // Where each asked uid is: the first database (in uid order) holding it
+  // and its place there; one pass over the databases' uids.
+  struct spot_of {
+    const database* db = nullptr;
+    std::size_t index = 0;
+  };
+  std::vector<spot_of> where(uids.size());
   for (const auto& [bdb_uid, db] : d.databases) {
-    const std::vector<std::uint64_t>& uids = db->stored_shard_uids;
-    if (std::find(uids.begin(), uids.end(), uid) == uids.end()) continue;
-    if (!view_of(*db, now).visible) return std::nullopt;
-    for (shard_info& s : shards_of(*db, d.nodes, now))
-      if (s.uid == uid) return std::move(s);
+    const std::vector<std::uint64_t>& mine = db->stored_shard_uids;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      const auto at = std::lower_bound(uids.begin(), uids.end(), mine[i]);
+      if (at == uids.end() || *at != mine[i]) continue;
+      spot_of& w = where[static_cast<std::size_t>(at - uids.begin())];
+      if (!w.db) w = {db.get(), i};
+    }
+  }
+  // Each database's placement is worked out once, however many of its
+  // shards are asked.
+  const node_map nodes = nodes_at(d.nodes, now);
+  std::map<std::uint64_t, std::vector<shard_spot>> spots;
+  for (std::size_t k = 0; k < uids.size(); ++k) {
+    const spot_of& w = where[k];
+    if (!w.db || !view_of(*w.db, now).visible) return uids[k];
+    auto placed = spots.find(w.db->uid);
+    if (placed == spots.end())
+      placed = spots.emplace(w.db->uid, placement_at(*w.db, nodes, now)).first;
+    const shard_shape shape = shape_of(w.db->fields);
+    const std::size_t per_range = shape.replication ? 2 : 1;
+    out.push_back({uids[k], w.db->uid, w.index, placed->second[w.index],
+                   slot_range(w.index / per_range, shape.count)});
   }
   return std::nullopt;
 }

@@ -28,6 +28,7 @@
 #include "reemu/config/config.hpp"
 #include "reemu/model/clock.hpp"
 #include "reemu/model/faults.hpp"
+#include "reemu/model/invariants.hpp"
 #include "reemu/model/metrics.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/registry.hpp"
@@ -561,6 +562,8 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   }
   read_actions(array_at(doc, "actions", source), d, source);
   auto rules = read_faults(array_at(doc, "faults", source), source);
+  // The rules the writes keep (model/invariants.hpp): what they accept loads.
+  if (auto f = check_state(d, *now)) fail(source, f->description);
 
   // A manual clock resumes where it stood, so the saved lifecycles continue
   // from the same instant. Saved under a real clock, or restored into one,

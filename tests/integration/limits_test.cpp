@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reemu/util/logging.hpp"
@@ -249,6 +250,96 @@ TEST(limits, over_long_identifiers_are_refused_at_creation) {
                 .status,
             201u);
   EXPECT_EQ(srv.del("/emulator/v1/actions/" + uid).status, 204u);
+}
+
+// Round three: a migrate naming one shard 40 000 times (240 KB) on a
+// database of 8192 shards held the registry's writer lock for 10.6 s. The
+// list is deduplicated and bounded before the lock is taken, and the shards
+// are found in one pass: the hostile body moves its one shard and answers.
+TEST(limits, shard_lists_are_deduplicated_and_bounded) {
+  test_server srv{manual_clock_config()};
+  // The largest database there is: 512 masters and their replicas.
+  const auto made = srv.post(
+      "/v1/bdbs",
+      {{"name", "big"}, {"memory_size", 1 << 30}, {"shards_count", 512}, {"replication", true}});
+  ASSERT_EQ(made.status, 200u) << made.body;
+  const json shard_list = made.json_body()["shard_list"];
+  ASSERT_EQ(shard_list.size(), 1024u);
+  const std::uint64_t bdb = made.json_body()["uid"];
+  ASSERT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", 600}}).status, 200u);
+  const auto on_node = [&](const std::string& node) {
+    std::size_t n = 0;
+    for (const json& s : srv.get("/v1/shards").json_body())
+      if (s["bdb_uid"] == bdb && s["node_uid"] == node) ++n;
+    return n;
+  };
+  ASSERT_EQ(on_node("2"), 0u);  // dense on node 3, replicas on node 1
+
+  const std::string first = std::to_string(shard_list[0].get<std::uint64_t>());
+  const json same(std::vector<std::string>(40000, first));
+  const auto migrated =
+      srv.post("/v1/shards/actions/migrate", {{"shard_uids", same}, {"target_node_uid", 2}});
+  EXPECT_EQ(migrated.status, 200u) << migrated.body;
+  ASSERT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", 600}}).status, 200u);
+  EXPECT_EQ(on_node("2"), 1u);  // one shard, once
+  EXPECT_EQ(srv.post("/v1/shards/actions/failover", {{"shard_uids", same}}).status, 200u);
+
+  // More distinct shards than one database has: an over-limit array, 400,
+  // before any shard is looked up.
+  json many = json::array();
+  for (const json& uid : shard_list) many.push_back(std::to_string(uid.get<std::uint64_t>()));
+  many.push_back("999999");
+  const std::string before = srv.get("/v1/actions").body;
+  for (const char* action : {"migrate", "failover"}) {
+    SCOPED_TRACE(action);
+    json body = {{"shard_uids", many}};
+    if (std::string_view(action) == "migrate") body["target_node_uid"] = 2;
+    const auto refused = srv.post(std::string("/v1/shards/actions/") + action, body);
+    EXPECT_EQ(refused.status, 400u) << refused.body.substr(0, 300);
+    EXPECT_EQ(refused.json_body()["error_code"], "invalid_schema");
+    EXPECT_NE(refused.body.find("1024"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(srv.get("/v1/actions").body, before);
+}
+
+// Round three: 10 POSTs of 90 bytes made 81 920 shards, and each
+// GET /v1/shards was then 17.6 MB. A database has at most 512 masters (the
+// documented range of shards_count), the cluster at most its licence's
+// shards_limit (emulator.shards_limit).
+TEST(limits, shards_are_capped_per_database_and_per_cluster) {
+  test_server srv{
+      manual_clock_config(1760000000, [](json& doc) { doc["emulator"]["shards_limit"] = 8; })};
+  const auto too_big =
+      srv.post("/v1/bdbs", {{"name", "huge"}, {"memory_size", 1024}, {"shards_count", 513}});
+  EXPECT_EQ(too_big.status, 400u) << too_big.body;
+  EXPECT_EQ(too_big.json_body()["error_code"], "invalid_schema");
+  EXPECT_NE(too_big.body.find("between 1 and 512"), std::string::npos) << too_big.body;
+
+  // The seed's two databases hold one shard each: 6 more fill the licence.
+  const auto six = srv.post(
+      "/v1/bdbs",
+      {{"name", "six"}, {"memory_size", 1024}, {"shards_count", 3}, {"replication", true}});
+  ASSERT_EQ(six.status, 200u) << six.body;
+  const std::string shards = srv.get("/v1/shards").body;
+  const std::string bdbs = srv.get("/v1/bdbs").body;
+  const auto full = srv.post("/v1/bdbs", {{"name", "one-more"}, {"memory_size", 1024}});
+  EXPECT_EQ(full.status, 406u) << full.body;
+  EXPECT_EQ(full.json_body()["error_code"], "insufficient_resources");
+  EXPECT_NE(full.body.find("shards_limit"), std::string::npos) << full.body;
+  EXPECT_NE(full.body.find("allows 8 shards"), std::string::npos) << full.body;
+  EXPECT_EQ(srv.get("/v1/shards").body, shards);  // refused: nothing changed
+  EXPECT_EQ(srv.get("/v1/bdbs").body, bdbs);
+  ASSERT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", 600}}).status, 200u);
+  const auto grow = srv.call(http::verb::put, "/v1/bdbs/2", admin, R"({"shards_count":2})");
+  EXPECT_EQ(grow.status, 406u) << grow.body;
+  EXPECT_EQ(grow.json_body()["error_code"], "insufficient_resources");
+  // Shrinking is always allowed, and frees room.
+  const std::string six_uid = std::to_string(six.json_body()["uid"].get<std::uint64_t>());
+  EXPECT_EQ(
+      srv.call(http::verb::put, "/v1/bdbs/" + six_uid, admin, R"({"replication":false})").status,
+      200u);
+  EXPECT_EQ(srv.get("/v1/shards").json_body().size(), 5u);
+  EXPECT_EQ(srv.post("/v1/bdbs", {{"name", "one-more"}, {"memory_size", 1024}}).status, 200u);
 }
 
 }  // namespace

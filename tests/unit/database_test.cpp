@@ -252,10 +252,10 @@ TEST(database, record_round_trips) {
 TEST(database, ports_are_taken_by_endpoints_and_reserved_ports) {
   registry_data d;
   d.put_database(seeded_capture());  // its endpoint is on 14968
-  EXPECT_TRUE(port_taken(d, 14968, t0));
-  EXPECT_FALSE(port_taken(d, 14968, t0, 1));  // its own port
-  EXPECT_TRUE(port_taken(d, 8080, t0));
-  EXPECT_FALSE(port_taken(d, 12000, t0));
+  EXPECT_TRUE(port_taken(d, 14968));
+  EXPECT_FALSE(port_taken(d, 14968, 1));  // its own port
+  EXPECT_TRUE(port_taken(d, 8080));
+  EXPECT_FALSE(port_taken(d, 12000));
   database db;
   const auto f =
       new_database(d, {{"name", "x"}, {"memory_size", 1}, {"port", 14968}}, t0, cluster(), db);
@@ -400,28 +400,63 @@ TEST(database_map, randomised_against_std_map) {
   EXPECT_THROW((void)m.at(100000), std::out_of_range);
 }
 
-// The count of databases whose operation is a delete follows puts and
-// erasures (drop_invisible scans only while it is not 0).
-TEST(database_map, counts_the_databases_being_deleted) {
-  const auto with_op = [](std::uint64_t uid, const char* name) {
+// What the map keeps of every database for a create (the shards held, the
+// ports held, the highest shard uid) follows puts, replacements and
+// erasures, and a copy keeps what it had.
+TEST(database_map, keeps_shards_ports_and_the_highest_shard_uid) {
+  const auto with = [](std::uint64_t uid, std::vector<std::uint64_t> shards,
+                       std::vector<std::uint64_t> ports) {
     database db;
     db.uid = uid;
-    if (name) db.op = bdb_operation{"a", name, {}, 0, {}};
+    db.stored_shard_uids = std::move(shards);
+    db.stored_ports = std::move(ports);
     return std::make_shared<const database>(std::move(db));
   };
   database_map m;
-  m.put(1, with_op(1, "SMDeleteBDB"));
-  m.put(2, with_op(2, "SMUpdateBDB"));
-  m.put(3, with_op(3, nullptr));
-  EXPECT_EQ(m.deleting(), 1u);
-  m.put(2, with_op(2, "SMDeleteBDB"));
-  EXPECT_EQ(m.deleting(), 2u);
-  m.put(1, with_op(1, "SMCreateBDB"));
-  EXPECT_EQ(m.deleting(), 1u);
+  m.put(1, with(1, {1}, {10000}));
+  m.put(2, with(2, {2, 3}, {10001}));
+  m.put(200, with(200, {9}, {10001, 12000}));  // another group; a shared port
+  EXPECT_EQ(m.shard_count(), 4u);
+  EXPECT_EQ(m.shard_high(), 9u);
+  EXPECT_EQ(m.ports().holders(10001), 2u);
+  EXPECT_EQ(m.ports().holders(12000), 1u);
   const database_map copy = m;
+  m.put(200, with(200, {4}, {12001}));  // the holder of the highest changes
+  EXPECT_EQ(m.shard_high(), 4u);
+  EXPECT_EQ(m.shard_count(), 4u);
+  EXPECT_EQ(m.ports().holders(10001), 1u);
+  EXPECT_EQ(m.ports().holders(12000), 0u);
+  EXPECT_EQ(m.ports().holders(12001), 1u);
   EXPECT_EQ(m.erase(2), 1u);
-  EXPECT_EQ(m.deleting(), 0u);
-  EXPECT_EQ(copy.deleting(), 1u);
+  EXPECT_EQ(m.erase(2), 0u);
+  EXPECT_EQ(m.shard_count(), 2u);
+  EXPECT_EQ(m.ports().holders(10001), 0u);
+  EXPECT_EQ(m.ports().first_free(10000, [](std::uint64_t) { return false; }), 10001u);
   EXPECT_EQ(m.erase_if([](const auto&) { return true; }), 2u);
   EXPECT_TRUE(m.empty());
+  EXPECT_EQ(m.shard_count(), 0u);
+  EXPECT_EQ(m.shard_high(), 0u);
+  // The copy is as it was.
+  EXPECT_EQ(copy.shard_count(), 4u);
+  EXPECT_EQ(copy.shard_high(), 9u);
+  EXPECT_EQ(copy.ports().holders(10001), 2u);
+}
+
+// The first free port skips ports held and ports the caller excludes, and
+// whole chunks of held ports; past 65535 there is none.
+TEST(port_table, first_free_skips_held_and_excluded_ports) {
+  port_table t;
+  const auto none = [](std::uint64_t) { return false; };
+  EXPECT_EQ(t.first_free(10000, none), 10000u);
+  for (std::uint64_t p = 10000; p < 13000; ++p) t.add(p);
+  EXPECT_EQ(t.first_free(10000, none), 13000u);
+  EXPECT_EQ(t.first_free(10000, [](std::uint64_t p) { return p == 13000; }), 13001u);
+  t.remove(10500);
+  EXPECT_EQ(t.first_free(10000, none), 10500u);
+  EXPECT_EQ(t.holders(10500), 0u);
+  EXPECT_EQ(t.holders(70000), 0u);
+  t.add(70000);  // past the port range: not counted
+  EXPECT_EQ(t.holders(70000), 0u);
+  EXPECT_EQ(t.first_free(65535, none), 65535u);
+  EXPECT_EQ(t.first_free(65536, none), std::nullopt);
 }

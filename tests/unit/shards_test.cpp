@@ -147,3 +147,77 @@ TEST(shards, placement_round_trips_through_the_record) {
   bad["placement"][0]["role"] = "primary";
   EXPECT_TRUE(database_from_record(bad, "databases[0]", back));
 }
+
+// A migrate or failover list is read into a sorted set before the writer is
+// taken: one uid said 40 000 times is one uid, and the work stays bounded
+// however long the list (the list never holds more than twice the bound).
+TEST(shards, request_lists_are_deduplicated_and_bounded) {
+  std::vector<std::uint64_t> out;
+  ASSERT_EQ(read_shard_uids(json(std::vector<std::string>(40000, "4")), out), std::nullopt);
+  EXPECT_EQ(out, (std::vector<std::uint64_t>{4}));
+  ASSERT_EQ(read_shard_uids(json::parse(R"(["3", 2, "2", 3])"), out), std::nullopt);
+  EXPECT_EQ(out, (std::vector<std::uint64_t>{2, 3}));
+
+  json most = json::array();
+  for (std::uint64_t i = 1; i <= max_database_shards; ++i) most.push_back(std::to_string(i));
+  ASSERT_EQ(read_shard_uids(most, out), std::nullopt);
+  EXPECT_EQ(out.size(), max_database_shards);
+  most.push_back("99999");
+  const auto over = read_shard_uids(most, out);
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->error, api_error::invalid_schema);
+  EXPECT_NE(over->description.find("1024"), std::string::npos) << over->description;
+
+  json huge = json::array();
+  for (std::uint64_t i = 1; i <= 40000; ++i) huge.push_back(i);
+  EXPECT_TRUE(read_shard_uids(huge, out));
+  EXPECT_LE(out.size(), 2 * max_database_shards);  // stopped early, never grew with the list
+
+  for (const char* bad : {R"([-1])", R"(["x"])", R"([1.5])", R"([null])"}) {
+    const auto f = read_shard_uids(json::parse(bad), out);
+    ASSERT_TRUE(f) << bad;
+    EXPECT_EQ(f->error, api_error::invalid_schema) << bad;
+  }
+}
+
+// Many shards are found in one pass, each database's placement worked out
+// once; the first uid no visible database holds is named.
+TEST(shards, many_shards_are_found_in_one_pass) {
+  const registry_data d = cluster_of({{{"uid", 1}, {"shards_count", 2}, {"replication", true}},
+                                      {{"uid", 2}, {"shards_count", 3}}});
+  std::vector<shard_info> found;
+  ASSERT_EQ(find_shards(d, {2, 5, 7}, t0, found), std::nullopt);
+  ASSERT_EQ(found.size(), 3u);
+  for (const shard_info& s : found) {
+    const auto one = find_shard(d, s.uid, t0);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->bdb_uid, s.bdb_uid);
+    EXPECT_EQ(one->index, s.index);
+    EXPECT_EQ(one->spot, s.spot);
+    EXPECT_EQ(one->slots, s.slots);
+  }
+  EXPECT_EQ(found[0].bdb_uid, 1u);
+  EXPECT_EQ(found[2].bdb_uid, 2u);
+  EXPECT_EQ(find_shards(d, {1, 8, 9}, t0, found), std::optional<std::uint64_t>(8));
+}
+
+// A shard moved to a node that was removed since runs where the default
+// placement puts it, on the nodes left; before the removal completes it
+// stays where it was moved.
+TEST(shards, a_shard_on_a_removed_node_runs_where_the_default_puts_it) {
+  registry_data d = cluster_of({{{"uid", 1}, {"shards_count", 2}}});
+  move(d, 1, "SMUpdateBDB", {{3, true}, {3, true}});
+  const double moved = t0 + walk("SMUpdateBDB");
+  node leaving = *d.nodes.at(3);
+  object_task removal;
+  removal.name = "remove_node";
+  removal.plan = find_template("remove_node")->plan;
+  removal.started_at = moved;
+  leaving.actions["remove_node"] = removal;
+  d.nodes[3] = std::make_shared<const node>(std::move(leaving));
+  const double gone = moved + walk("remove_node");
+  EXPECT_EQ(shard_uids_on_node(d, 3, moved + 1), (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(nodes_at(d.nodes, gone).size(), 2u);
+  EXPECT_EQ(shard_uids_on_node(d, 3, gone), std::vector<std::uint64_t>{});
+  EXPECT_EQ(shard_uids_on_node(d, 1, gone), (std::vector<std::uint64_t>{1, 2}));
+}

@@ -32,6 +32,7 @@ enum class api_error {
   busy,                    // 409: the database's state machine runs
   action_in_progress,      // 409: a node or cluster action of that kind runs
   wrong_cluster_state_id,  // 409
+  insufficient_resources,  // 406: the licence's shards, or the last node of the cluster
   // Shard and module routes.
   db_busy,                        // 409: a shard's database runs a state machine
   shard_not_exist,                // 404

@@ -15,6 +15,11 @@
 
 namespace reemu {
 
+// The most master shards a database has: the bdb object documents
+// shards_count in 1-512. With replication it holds twice as many shards.
+inline constexpr std::uint64_t max_shards_count = 512;
+inline constexpr std::uint64_t max_database_shards = 2 * max_shards_count;
+
 // What the placement of a database's shards depends on.
 struct shard_shape {
   std::uint64_t count = 1;   // master shards, >= 1
@@ -41,7 +46,8 @@ std::string slot_range(std::uint64_t i, std::uint64_t n);
 // cluster: dense puts every master on that node and every replica on the
 // next; sparse puts master i on the i-th node from there and its replica on
 // the one after. With two nodes or more a replica is never on its master's
-// node. No nodes counts as node 1 alone.
+// node. No nodes counts as node 1 alone. `nodes` are the nodes in the
+// cluster: pass nodes_at(...) for a time, not the stored map.
 std::vector<shard_spot> default_placement(const shard_shape& shape, std::uint64_t bdb_uid,
                                           const node_map& nodes);
 

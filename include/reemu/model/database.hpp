@@ -25,6 +25,7 @@
 #include "reemu/http/errors.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/port_table.hpp"
 
 namespace reemu {
 
@@ -75,6 +76,11 @@ struct database {
 // shared between copies: copying the map copies one pointer per group (16
 // at 1k databases) instead of one node per database, and a change copies
 // the one group it touches. Iterates in uid order, like std::map.
+//
+// It also keeps what a create asks of every database, updated as databases
+// are put and erased so that no write reads them all: how many shards they
+// hold, the ports they hold (port_table), and, per group, the highest shard
+// uid (shard_high() reads one number per group).
 class database_map {
  public:
   using value_type = std::pair<const std::uint64_t, std::shared_ptr<const database>>;
@@ -82,7 +88,11 @@ class database_map {
 
  private:
   using group = std::map<std::uint64_t, std::shared_ptr<const database>>;
-  using groups = std::map<std::uint64_t, std::shared_ptr<const group>>;
+  struct group_ref {
+    std::shared_ptr<const group> members;  // never empty
+    std::uint64_t shard_high = 0;          // the highest shard uid its databases hold
+  };
+  using groups = std::map<std::uint64_t, group_ref>;
 
  public:
   class const_iterator {
@@ -97,7 +107,7 @@ class database_map {
     reference operator*() const { return *inner_; }
     pointer operator->() const { return &*inner_; }
     const_iterator& operator++() {
-      if (++inner_ == outer_->second->end()) {
+      if (++inner_ == outer_->second.members->end()) {
         ++outer_;
         settle();
       }
@@ -122,7 +132,7 @@ class database_map {
                    group::const_iterator inner)
         : outer_(outer), end_(end), inner_(inner) {}
     void settle() {
-      if (outer_ != end_) inner_ = outer_->second->begin();  // groups are never empty
+      if (outer_ != end_) inner_ = outer_->second.members->begin();  // groups are never empty
     }
     groups::const_iterator outer_;
     groups::const_iterator end_;
@@ -137,8 +147,8 @@ class database_map {
   const_iterator find(std::uint64_t uid) const {
     const auto g = groups_.find(uid / group_span);
     if (g == groups_.end()) return end();
-    const auto it = g->second->find(uid);
-    if (it == g->second->end()) return end();
+    const auto it = g->second.members->find(uid);
+    if (it == g->second.members->end()) return end();
     return {g, groups_.end(), it};
   }
   bool contains(std::uint64_t uid) const { return find(uid) != end(); }
@@ -154,33 +164,59 @@ class database_map {
     return size_ == o.size_ && std::equal(begin(), end(), o.begin());
   }
 
-  // Databases whose last operation is a delete: only they can turn
-  // invisible, so a scan for the deleted is needed only when this is not 0.
-  std::size_t deleting() const noexcept { return deleting_; }
+  // The shards the stored databases hold (their stored_shard_uids).
+  std::size_t shard_count() const noexcept { return shards_; }
+  // How many stored databases hold each port (their stored_ports).
+  const port_table& ports() const noexcept { return ports_; }
+  // The highest shard uid a stored database holds; 0 when none. Reads one
+  // number per group.
+  std::uint64_t shard_high() const noexcept {
+    std::uint64_t high = 0;
+    for (const auto& [key, g] : groups_) high = std::max(high, g.shard_high);
+    return high;
+  }
 
   // Stores `db` under `uid`, replacing the one there.
   void put(std::uint64_t uid, std::shared_ptr<const database> db) {
     auto& g = groups_[uid / group_span];
-    auto copy = g ? std::make_shared<group>(*g) : std::make_shared<group>();
-    if (const auto old = copy->find(uid); old != copy->end() && is_deleting(*old->second))
-      --deleting_;
-    if (is_deleting(*db)) ++deleting_;
+    auto copy = g.members ? std::make_shared<group>(*g.members) : std::make_shared<group>();
+    const auto old = copy->find(uid);
+    const database* before = old == copy->end() ? nullptr : old->second.get();
+    if (before) {
+      forget(*before);
+      if (before->stored_ports != db->stored_ports) {
+        for (const std::uint64_t p : before->stored_ports) ports_.remove(p);
+        for (const std::uint64_t p : db->stored_ports) ports_.add(p);
+      }
+    } else {
+      for (const std::uint64_t p : db->stored_ports) ports_.add(p);
+    }
+    // The group's highest shard uid: read again only when the database that
+    // held it changes.
+    const bool held_high = before && highest_shard(*before) == g.shard_high;
+    count(*db);
+    const std::uint64_t mine = highest_shard(*db);
     const auto [it, added] = copy->insert_or_assign(uid, std::move(db));
     if (added) ++size_;
-    g = std::move(copy);
+    g.shard_high = held_high ? highest_shard_of(*copy) : std::max(g.shard_high, mine);
+    g.members = std::move(copy);
   }
   // Removes the database `uid`; returns how many were removed (0 or 1).
   std::size_t erase(std::uint64_t uid) {
     const auto g = groups_.find(uid / group_span);
-    const auto found = g == groups_.end() ? group::const_iterator() : g->second->find(uid);
-    if (g == groups_.end() || found == g->second->end()) return 0;
-    if (is_deleting(*found->second)) --deleting_;
-    if (g->second->size() == 1) {
+    const auto found = g == groups_.end() ? group::const_iterator() : g->second.members->find(uid);
+    if (g == groups_.end() || found == g->second.members->end()) return 0;
+    const database& gone = *found->second;
+    forget(gone);
+    for (const std::uint64_t p : gone.stored_ports) ports_.remove(p);
+    if (g->second.members->size() == 1) {
       groups_.erase(g);
     } else {
-      auto copy = std::make_shared<group>(*g->second);
+      const bool held_high = highest_shard(gone) == g->second.shard_high;
+      auto copy = std::make_shared<group>(*g->second.members);
       copy->erase(uid);
-      g->second = std::move(copy);
+      if (held_high) g->second.shard_high = highest_shard_of(*copy);
+      g->second.members = std::move(copy);
     }
     --size_;
     return 1;
@@ -197,11 +233,23 @@ class database_map {
   }
 
  private:
-  static bool is_deleting(const database& db) { return db.op && db.op->name == "SMDeleteBDB"; }
+  static std::uint64_t highest_shard(const database& db) {
+    const auto& uids = db.stored_shard_uids;
+    return uids.empty() ? 0 : *std::max_element(uids.begin(), uids.end());
+  }
+  static std::uint64_t highest_shard_of(const group& members) {
+    std::uint64_t high = 0;
+    for (const auto& [uid, db] : members) high = std::max(high, highest_shard(*db));
+    return high;
+  }
+  // The shards `db` adds to, and takes from, the whole.
+  void count(const database& db) { shards_ += db.stored_shard_uids.size(); }
+  void forget(const database& db) { shards_ -= db.stored_shard_uids.size(); }
 
   groups groups_;  // by uid / group_span; no group is empty
   std::size_t size_ = 0;
-  std::size_t deleting_ = 0;
+  std::size_t shards_ = 0;
+  port_table ports_;
 };
 
 // A test's say over the state machines the emulated API starts next
@@ -227,6 +275,9 @@ struct cluster_settings {
   bool accept_unknown_fields = false;   // bodies with unknown bdb fields are accepted
   std::uint16_t http_port = 8080;       // GET /v1/cluster's cnm_http_port: the server's
   std::uint16_t https_port = 9443;      // and cnm_https_port (0: the capture's)
+  // The licence's shards_limit: the most shards the databases may hold
+  // (emulator.shards_limit); creates and reshapes past it answer 406.
+  std::uint64_t shards_limit = 16384;
 };
 
 // The keys render_bdb computes; never stored in `fields`.

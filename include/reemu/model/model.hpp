@@ -142,8 +142,12 @@ using user_map = std::map<std::string, user, std::less<>>;
 std::optional<std::pair<std::string_view, std::string_view>> split_object_name(
     std::string_view object_name) noexcept;
 
+// Database uids run from 1 to this: the u32 clients decode a bdb's `uid`
+// into, and what the state file loads (model/invariants.hpp).
+inline constexpr std::uint64_t max_bdb_uid = 4294967295;
+
 // The database a state machine works on: "bdb:12" -> 12; nullopt for any
-// other object or a uid that is not a whole number >= 1.
+// other object or a uid outside 1..max_bdb_uid.
 std::optional<std::uint64_t> bdb_of(std::string_view object_name);
 
 }  // namespace reemu

@@ -56,6 +56,11 @@ void settle_node(node& n, double now);
 // Nodes by uid. Values are shared and immutable, as databases are.
 using node_map = std::map<std::uint64_t, std::shared_ptr<const node>>;
 
+// The nodes of `nodes` in the cluster at `now`: a node whose removal
+// completed is gone, even before a write drops it from the stored map.
+// Shares the node values.
+node_map nodes_at(const node_map& nodes, double now);
+
 // The keys render_node computes; never stored in `fields`.
 inline constexpr std::string_view node_live_keys[] = {"uid", "uptime"};
 

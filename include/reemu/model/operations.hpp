@@ -49,19 +49,24 @@ std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
 std::string begin_operation(registry_data& d, database db, std::string_view name, double now,
                             std::vector<shard_spot> placement = {});
 
-// True when a visible database other than `except_uid` holds `port`, or the
-// cluster reserves it (its system_reserved_ports).
-bool port_taken(const registry_data& d, std::uint64_t port, double now,
-                std::uint64_t except_uid = 0);
+// True when a stored database other than `except_uid` holds `port`, or the
+// cluster reserves it (its system_reserved_ports). A database whose delete
+// completed holds its ports until a write drops it (drop_invisible, the
+// first step of every write): call on data that went through it. O(1).
+bool port_taken(const registry_data& d, std::uint64_t port, std::uint64_t except_uid = 0);
 
-// The first port from 10000 up that port_taken() says is free.
-std::uint64_t free_port(const registry_data& d, double now);
+// The first port from 10000 up that port_taken() says is free; nullopt when
+// every one up to 65535 is taken. Reads the port table (database_map::ports),
+// not the databases.
+std::optional<std::uint64_t> free_port(const registry_data& d);
 
 // The database a POST /v1/bdbs body (checked with check_bdb_body) asks for:
-// uid as given (uid_exists when taken) or the next after bdb_uid_high; its
-// port as given (port_unavailable when taken) or 0 with an endpoint on a free
-// port; version from redis_version. Returns the failure, or nullopt with
-// `out` filled (no operation yet).
+// uid as given (uid_exists when taken) or the next after bdb_uid_high
+// (next_bdb_uid: invalid_schema past max_bdb_uid); its port as given
+// (port_unavailable when taken) or 0 with an endpoint on a free port
+// (port_unavailable when none is left); version from redis_version; room
+// for its shards in the licence (check_shard_room). Returns the failure, or
+// nullopt with `out` filled (no operation yet). O(log n) in the databases.
 std::optional<failure> new_database(const registry_data& d, const json& body, double now,
                                     const cluster_settings& cluster, database& out);
 

@@ -58,6 +58,10 @@ struct registry_data {
   // No action turns invisible before this clock time: drop_invisible
   // scans the actions only once the clock reaches it.
   double actions_expire_at = forever;
+  // No database turns invisible (its SMDeleteBDB completes) before this
+  // clock time: drop_invisible scans the databases only once it is reached,
+  // so a write is not linear in the databases while a delete runs.
+  double databases_expire_at = forever;
 
   // The action with `uid`, or nullptr.
   std::shared_ptr<const action> find(std::string_view uid) const;
@@ -68,13 +72,14 @@ struct registry_data {
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
   // Forgets actions whose retention ran out before `now`, and databases
-  // whose SMDeleteBDB completed. Scans the actions only when one can have
-  // expired since the last scan (actions_expire_at).
+  // whose SMDeleteBDB completed. Scans each only when one can have expired
+  // since the last scan (actions_expire_at, databases_expire_at).
   void drop_invisible(double now);
 
   // The database `uid` when it exists and is visible at `now`, else nullptr.
   const database* find_database(std::uint64_t uid, double now) const;
-  // Stores `db` (replacing the one with its uid) and raises bdb_uid_high.
+  // Stores `db` (replacing the one with its uid), raises bdb_uid_high and
+  // lowers databases_expire_at to the time its delete completes.
   void put_database(database db);
 };
 

@@ -1,0 +1,52 @@
+// The rules every state of the cluster keeps, in one place for the two
+// sides that must agree on them: the writes, which refuse a change that
+// would break one, and the state file's loader (restore_state), which
+// refuses a file that breaks one. Whatever a write accepts, a restart loads.
+//
+//   - database uids run from 1 to max_bdb_uid (model.hpp), and so does the
+//     highest uid ever given (bdb_uid_high), from which new ones count on;
+//   - the cluster keeps at least one node that is not being removed: a
+//     removal completes on the clock, so a node being removed counts as
+//     gone already.
+//
+// The writes keep them piece by piece (next_bdb_uid, check_node_removal,
+// check_shard_target), each in O(log n); the loader checks a whole state
+// with check_state, once. Plain functions over values; no locking.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "reemu/http/errors.hpp"
+#include "reemu/model/registry.hpp"
+
+namespace reemu {
+
+// The uid a create that names none gets: the one after bdb_uid_high. The
+// failure (invalid_schema, 400) when that would pass max_bdb_uid: uids are
+// not reused, so the client has to name a free one.
+std::optional<failure> next_bdb_uid(const registry_data& d, std::uint64_t& out);
+
+// Whether node `n` stays in the cluster at `now`: it is visible and no
+// removal of it is running (one that failed or was cancelled left it).
+bool node_stays(const node& n, double now);
+
+// How many nodes of `nodes` stay at `now`.
+std::size_t staying_nodes(const node_map& nodes, double now);
+
+// Whether node `uid` (visible at `now`) may start its removal: the failure
+// (insufficient_resources, 406) when no other node would stay.
+std::optional<failure> check_node_removal(const node_map& nodes, std::uint64_t uid, double now);
+
+// Whether node `uid` may receive shards at `now` (a migrate's target): the
+// failure (node_not_exist, 404) when no node has that uid, or it was
+// removed or is being removed.
+std::optional<failure> check_shard_target(const node_map& nodes, std::uint64_t uid, double now);
+
+// Every rule over a whole state at `now`, as the loader reads it; the
+// failure names the rule and the value that breaks it. Linear in the
+// databases: the loader calls it once, the writes never.
+std::optional<failure> check_state(const registry_data& d, double now);
+
+}  // namespace reemu

@@ -1,0 +1,75 @@
+// The rules every state keeps, for the writes and the state file's loader.
+#include "reemu/model/invariants.hpp"
+
+#include <string>
+
+#include "reemu/model/node.hpp"
+#include "reemu/model/object_task.hpp"
+
+namespace reemu {
+
+std::optional<failure> next_bdb_uid(const registry_data& d, std::uint64_t& out) {
+  if (d.bdb_uid_high >= max_bdb_uid) {
+    return failure{api_error::invalid_schema,
+                   "No database uid is left to give: uids run from 1 to " +
+                       std::to_string(max_bdb_uid) + ", are not reused, and " +
+                       std::to_string(d.bdb_uid_high) + " was given; name a free one in 'uid'"};
+  }
+  out = d.bdb_uid_high + 1;
+  return std::nullopt;
+}
+
+bool node_stays(const node& n, double now) {
+  if (!view_of(n, now).visible) return false;
+  const auto removal = n.actions.find("remove_node");
+  return removal == n.actions.end() || !task_runs(removal->second, now);
+}
+
+std::size_t staying_nodes(const node_map& nodes, double now) {
+  std::size_t n = 0;
+  for (const auto& [uid, one] : nodes)
+    if (node_stays(*one, now)) ++n;
+  return n;
+}
+
+std::optional<failure> check_node_removal(const node_map& nodes, std::uint64_t uid, double now) {
+  const auto it = nodes.find(uid);
+  const bool counted = it != nodes.end() && node_stays(*it->second, now);
+  if (staying_nodes(nodes, now) - (counted ? 1 : 0) > 0) return std::nullopt;
+  return failure{api_error::insufficient_resources,
+                 "Node " + std::to_string(uid) +
+                     " cannot be removed: it is the last node of the cluster that is not being "
+                     "removed, and a cluster keeps at least one"};
+}
+
+std::optional<failure> check_shard_target(const node_map& nodes, std::uint64_t uid, double now) {
+  const auto it = nodes.find(uid);
+  if (it == nodes.end() || !view_of(*it->second, now).visible)
+    return failure{api_error::node_not_exist, "Node " + std::to_string(uid) + " does not exist"};
+  if (!node_stays(*it->second, now)) {
+    return failure{api_error::node_not_exist,
+                   "Node " + std::to_string(uid) + " is being removed and takes no shards"};
+  }
+  return std::nullopt;
+}
+
+std::optional<failure> check_state(const registry_data& d, double now) {
+  if (d.bdb_uid_high > max_bdb_uid) {
+    return failure{api_error::invalid_value, "'bdb_uid_high' must be at most " +
+                                                 std::to_string(max_bdb_uid) + ", got " +
+                                                 std::to_string(d.bdb_uid_high)};
+  }
+  for (const auto& [uid, db] : d.databases) {
+    if (uid == 0 || uid > max_bdb_uid) {
+      return failure{api_error::invalid_value, "database uid " + std::to_string(uid) +
+                                                   " is outside 1.." + std::to_string(max_bdb_uid)};
+    }
+  }
+  if (staying_nodes(d.nodes, now) == 0) {
+    return failure{api_error::invalid_value,
+                   "'nodes' must hold at least one node that is not being removed"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace reemu
