@@ -468,24 +468,17 @@ std::string record_text(const registry_data& before, const state_file::sections&
   }
   erased.clear();
   put.clear();
-  // Both maps in uid order: one merge walk.
-  auto b = before.databases.begin();
-  auto a = after.databases.begin();
-  while (b != before.databases.end() || a != after.databases.end()) {
-    if (a == after.databases.end() || (b != before.databases.end() && b->first < a->first)) {
-      erased += erased.empty() ? "[" : ",";
-      erased += std::to_string(b->first);
-      ++b;
-    } else {
-      const bool same_uid = b != before.databases.end() && b->first == a->first;
-      if (!same_uid || b->second != a->second) {
+  // Groups of databases both states share are skipped unread.
+  database_map::diff(
+      before.databases, after.databases,
+      [&](std::uint64_t uid) {
+        erased += erased.empty() ? "[" : ",";
+        erased += std::to_string(uid);
+      },
+      [&](std::uint64_t, const std::shared_ptr<const database>& db) {
         put += put.empty() ? "[" : ",";
-        put += dump(database_record(*a->second));
-      }
-      if (same_uid) ++b;
-      ++a;
-    }
-  }
+        put += dump(database_record(*db));
+      });
   entries("databases");
   for (const section k : {faults_section, nodes_section, plans, users}) {
     if (!section_changed(k)) continue;

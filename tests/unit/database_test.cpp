@@ -400,6 +400,58 @@ TEST(database_map, randomised_against_std_map) {
   EXPECT_THROW((void)m.at(100000), std::out_of_range);
 }
 
+// diff() names exactly what differs between two versions of a map (against
+// the same comparison done on std::maps), whatever groups they share.
+TEST(database_map, diff_names_what_changed_between_versions) {
+  std::mt19937 rng(20261203);
+  using model_map = std::map<std::uint64_t, std::shared_ptr<const reemu::database>>;
+  reemu::database_map m;
+  model_map model;
+  std::vector<std::pair<reemu::database_map, model_map>> versions;
+  for (int step = 0; step < 2000; ++step) {
+    const std::uint64_t uid = 1 + rng() % 400;
+    if (rng() % 3 != 0) {
+      reemu::database fresh;
+      fresh.uid = uid;
+      auto db = std::make_shared<const reemu::database>(std::move(fresh));
+      m.put(uid, db);
+      model[uid] = db;
+    } else {
+      m.erase(uid);
+      model.erase(uid);
+    }
+    if (step % 97 == 0) versions.emplace_back(m, model);
+  }
+  versions.emplace_back(m, model);
+  for (std::size_t i = 0; i + 1 < versions.size(); ++i) {
+    for (const std::size_t j : {i + 1, versions.size() - 1}) {
+      const auto& [before, before_model] = versions[i];
+      const auto& [after, after_model] = versions[j];
+      std::vector<std::uint64_t> erased, expected_erased, put, expected_put;
+      reemu::database_map::diff(
+          before, after, [&](std::uint64_t uid) { erased.push_back(uid); },
+          [&](std::uint64_t uid, const std::shared_ptr<const reemu::database>& db) {
+            EXPECT_EQ(db, after_model.at(uid));
+            put.push_back(uid);
+          });
+      for (const auto& [uid, db] : before_model)
+        if (!after_model.contains(uid)) expected_erased.push_back(uid);
+      for (const auto& [uid, db] : after_model) {
+        const auto it = before_model.find(uid);
+        if (it == before_model.end() || it->second != db) expected_put.push_back(uid);
+      }
+      EXPECT_EQ(erased, expected_erased) << i << " -> " << j;
+      EXPECT_EQ(put, expected_put) << i << " -> " << j;
+    }
+  }
+  // A copy and itself: nothing to name.
+  bool called = false;
+  reemu::database_map::diff(
+      m, reemu::database_map(m), [&](std::uint64_t) { called = true; },
+      [&](std::uint64_t, const auto&) { called = true; });
+  EXPECT_FALSE(called);
+}
+
 // What the map keeps of every database for a create (the shards held, the
 // ports held, the highest shard uid) follows puts, replacements and
 // erasures, and a copy keeps what it had.

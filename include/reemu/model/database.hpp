@@ -164,6 +164,49 @@ class database_map {
     return size_ == o.size_ && std::equal(begin(), end(), o.begin());
   }
 
+  // What changed from `before` to `after`, in uid order: `erased(uid)` for
+  // each uid only `before` holds, `put(uid, db)` for each database `after`
+  // holds that `before` does not hold as the same shared value. Groups both
+  // share by pointer are skipped unread, so a diff after one write costs
+  // one step per group, not per database (the state log's records).
+  template <class Erased, class Put>
+  static void diff(const database_map& before, const database_map& after, Erased erased, Put put) {
+    auto b = before.groups_.begin();
+    auto a = after.groups_.begin();
+    const auto walk = [&](const group* was, const group* is) {
+      static const group none;
+      const group& old_members = was ? *was : none;
+      const group& new_members = is ? *is : none;
+      auto x = old_members.begin();
+      auto y = new_members.begin();
+      while (x != old_members.end() || y != new_members.end()) {
+        if (y == new_members.end() || (x != old_members.end() && x->first < y->first)) {
+          erased(x->first);
+          ++x;
+        } else {
+          const bool same_uid = x != old_members.end() && x->first == y->first;
+          if (!same_uid || x->second != y->second) put(y->first, y->second);
+          if (same_uid) ++x;
+          ++y;
+        }
+      }
+    };
+    while (b != before.groups_.end() || a != after.groups_.end()) {
+      if (a == after.groups_.end() || (b != before.groups_.end() && b->first < a->first)) {
+        walk(b->second.members.get(), nullptr);
+        ++b;
+      } else if (b == before.groups_.end() || a->first < b->first) {
+        walk(nullptr, a->second.members.get());
+        ++a;
+      } else {
+        if (b->second.members != a->second.members)
+          walk(b->second.members.get(), a->second.members.get());
+        ++b;
+        ++a;
+      }
+    }
+  }
+
   // The shards the stored databases hold (their stored_shard_uids).
   std::size_t shard_count() const noexcept { return shards_; }
   // How many stored databases hold each port (their stored_ports).
