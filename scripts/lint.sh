@@ -14,7 +14,8 @@
 #      check that looks only at a translation unit's main file
 #      (misc-unused-using-decls): a missing #include fails there. So src/
 #      must also compile as one unity source (no name defined in the
-#      anonymous namespaces of two files).
+#      anonymous namespaces of two files). Same findings as file by file, in
+#      about 300 s of CPU instead of 660-750 (2 cores, other builds running).
 #   3. Test names: one style, TEST(suite, lower_snake_case).
 # Usage: scripts/lint.sh [format|tidy|names]...   (default: all three)
 set -euo pipefail
