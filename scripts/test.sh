@@ -29,7 +29,8 @@
 # seconds either way. GCC still builds the product in the docker step.
 # The asan and tsan presets and the Dockerfile compile the core library as a
 # unity build (REEMU_UNITY_BUILD, see CMakeLists.txt): 73 s instead of 120 s
-# for the asan core; the lint step still checks every file on its own.
+# for the asan core; the lint step still compiles every file on its own (and
+# runs clang-tidy's checks once over all of src/ as one unity source).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --lint --clang

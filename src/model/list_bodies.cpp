@@ -42,13 +42,13 @@ list_piece render_v2_piece(const action_store::chunk& c, double now) {
 // The same snapshot (or chunk): weak_ptr keeps the control block alive, so a
 // later one can never reuse its address and pass for the cached one.
 template <class T>
-bool same_object(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
+bool same_snapshot(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
   return !cached.owner_before(p) && !p.owner_before(cached);
 }
 
 // A list body: the pieces it shows and the runs of bytes that make it, in
 // order (views into the pieces and into static separators).
-struct list_parts {
+struct list_body_parts {
   std::vector<std::shared_ptr<const list_piece>> pieces;
   std::vector<std::string_view> runs;
 };
@@ -56,7 +56,7 @@ struct list_parts {
 // `pieces` as one list: v1 as {"actions":[firsts],"state-machines":[seconds]},
 // v2 as [firsts]. Views the pieces' texts, which the result keeps alive.
 shared_bytes join(std::vector<std::shared_ptr<const list_piece>> pieces, list_kind kind) {
-  auto parts = std::make_shared<list_parts>();
+  auto parts = std::make_shared<list_body_parts>();
   parts->pieces = std::move(pieces);
   auto& runs = parts->runs;
   runs.reserve(parts->pieces.size() * (kind == list_kind::v1 ? 4 : 2) + 3);
@@ -96,7 +96,7 @@ shared_bytes render_list(const registry_data& d, list_kind kind, double now, val
         std::shared_ptr<const list_piece> p;
         if (c && reuse) {
           const auto it = reuse->find(c.get());
-          if (it != reuse->end() && same_object(it->second.of, c) &&
+          if (it != reuse->end() && same_snapshot(it->second.of, c) &&
               now >= it->second.piece->valid.from && now < it->second.piece->valid.until)
             p = it->second.piece;
         }
@@ -120,7 +120,7 @@ shared_bytes list_cache::get(slot& s, const snapshot_ptr& snap, double now, list
   std::shared_ptr<const piece_map> reuse;
   {
     std::lock_guard lock(mutex_);
-    if (s.body && same_object(s.of, snap) && now >= s.valid.from && now < s.valid.until)
+    if (s.body && same_snapshot(s.of, snap) && now >= s.valid.from && now < s.valid.until)
       return s.body;
     reuse = s.pieces;
   }

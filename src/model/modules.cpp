@@ -7,7 +7,7 @@ namespace {
 
 // src/model/modules_template.json as a raw string literal (reemu_embed in
 // the top-level CMakeLists.txt).
-constexpr std::string_view template_text =
+constexpr std::string_view modules_template_text =
 #include "modules_template.inc"
     ;
 
@@ -16,7 +16,7 @@ constexpr std::string_view template_text =
 const json& modules_list() {
   // Parsed once; the text is the project's own file, so a parse failure is
   // a build defect the unit tests catch.
-  static const json parsed = json::parse(template_text, nullptr, false);
+  static const json parsed = json::parse(modules_template_text, nullptr, false);
   return parsed;
 }
 
