@@ -119,6 +119,61 @@ TEST(reliability, long_chunk_extension_is_400_and_closed_early) {
   expect_alive(srv);
 }
 
+// A header that never ends: a 126-byte start, then 16 000-byte pieces of
+// 8-byte fields, each piece ending two bytes into a field. Beast checks its
+// header limit per call, not in total, and consumes such pieces field by
+// field, so the server read them all (12.4 MB on one unauthenticated
+// connection, RSS 11 -> 109 MiB, with 10 ms between pieces so that each
+// read took one). Now the answer is 431 once the total passes header_limit.
+// Over HTTPS each piece is one TLS record and each read takes one record,
+// which keeps the pieces whole without pauses; over plain HTTP the reads
+// may merge pieces. The client writes until the server answers or closes.
+TEST(reliability, never_ending_header_in_pieces_is_431_near_the_limit) {
+  for (const bool https : {false, true}) {
+    SCOPED_TRACE(https ? "HTTPS" : "HTTP");
+    test_server srv{make_config([&](json& doc) { doc["server"]["https"] = https; })};
+    const std::size_t limit = srv.application().cfg().server.header_limit;
+    auto c = https ? std::make_unique<client>(srv.https_port(), tls_client_options{})
+                   : std::make_unique<client>(srv.http_port());
+    // A send buffer of its own: Linux would grow it to megabytes, and writes
+    // into it succeed long after the server has closed.
+    c->socket().set_option(tcp::socket::send_buffer_size(16 * 1024));
+    tcp::socket::send_buffer_size sndbuf;
+    tcp::socket::receive_buffer_size rcvbuf;  // a fresh loopback socket's, as the server's
+    c->socket().get_option(sndbuf);
+    c->socket().get_option(rcvbuf);
+    // What may leave the client before its writes fail: what the server
+    // reads (the limit, and one read of at most the limit past it), what its
+    // socket holds unread and what the client's holds unsent (Asio reports
+    // half of what Linux allots to each), and a piece of slack.
+    const auto in_flight = 2 * static_cast<std::size_t>(sndbuf.value() + rcvbuf.value());
+    std::string first = "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Pad: ";
+    first += std::string(126 - first.size() - 2, 'p') + "\r\nX-";
+    std::string piece;
+    while (piece.size() < 16000) piece += "N: v\r\nX-";
+    const std::size_t give_up = 8u << 20;  // far past any limit and buffering
+    std::size_t sent = 0;
+    try {
+      c->write_raw(first);
+      sent = first.size();
+      while (sent < give_up) {
+        c->write_raw(piece);
+        sent += piece.size();
+      }
+    } catch (const std::runtime_error&) {
+      // The server answered and closed: the next write failed.
+    }
+    EXPECT_LT(sent, 2 * limit + in_flight + piece.size()) << "the server kept reading the header";
+    beast::error_code ec;
+    const std::string received = c->read_until_closed(ec);
+    EXPECT_NE(ec, beast::error::timeout) << "connection left open";
+    const auto a = parse_first(received);
+    ASSERT_TRUE(a) << received;
+    EXPECT_EQ(a->status, 431u);
+    EXPECT_FALSE(a->keep_alive);
+  }
+}
+
 // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 request is answered,
 // then the connection closes (it was kept open).
 TEST(reliability, http10_chunked_request_is_closed_after_the_answer) {

@@ -129,6 +129,49 @@ TEST(session, oversized_header_is_431_and_closes) {
   EXPECT_FALSE(out.clean);
 }
 
+// A request of exactly `size` header bytes (request line to the empty line).
+std::string header_of_size(std::size_t size) {
+  const std::string head = "GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+  return head + std::string(size - head.size() - 4, 'a') + "\r\n\r\n";
+}
+
+// Beast checks the header limit against the bytes of one put() call only,
+// and consumes a header field by field when a call's bytes end one or two
+// bytes into a field: a header arriving in such pieces had no limit at all
+// (12 MB of 8-byte fields were accepted on one connection). The session
+// counts the total. A 126-byte start and reads of a multiple of 8 bytes put
+// every piece's end two bytes into a field.
+TEST(session, header_over_the_limit_in_small_pieces_is_431) {
+  const session_limits limits;
+  std::string req = "GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+  req += std::string(126 - req.size() - 2, 'p') + "\r\n";
+  while (req.size() < 4 * limits.header_limit) req += "X-N: v\r\n";
+  req += "\r\n";
+  for (const std::size_t read_size : {128u, 1000u, 4096u}) {
+    const auto out = serve(req + get("/v1/actions"), limits, false, false, read_size);
+    ASSERT_EQ(out.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(out.answers[0].status, 431u) << "read size " << read_size;
+    EXPECT_FALSE(out.answers[0].keep_alive);
+    EXPECT_TRUE(out.ended);
+    EXPECT_LE(out.bytes_read, limits.header_limit + read_size) << "read size " << read_size;
+  }
+}
+
+// The limit is the header's total, whatever the pieces: header_limit bytes
+// are served, one more is 431.
+TEST(session, header_limit_is_exact_whatever_the_read_size) {
+  session_limits limits;
+  limits.header_limit = 1024;
+  for (const std::size_t read_size : {1u, 7u, 64u, 4096u}) {
+    const auto at = serve(header_of_size(1024), limits, false, false, read_size);
+    ASSERT_EQ(at.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(at.answers[0].status, 200u) << "read size " << read_size;
+    const auto over = serve(header_of_size(1025), limits, false, false, read_size);
+    ASSERT_EQ(over.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(over.answers[0].status, 431u) << "read size " << read_size;
+  }
+}
+
 TEST(session, oversized_body_is_413_before_the_body_is_read) {
   session_limits limits;
   limits.body_limit = 100;

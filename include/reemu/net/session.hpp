@@ -176,7 +176,16 @@ class http_session {
   // Returns the error that stopped it: a parse error, a limit, the buffer's
   // cap (http::error::buffer_overflow), end_of_stream when the client closed
   // before a first byte, an I/O error.
+  //
+  // The header limit is counted here. Beast 1.81's put() checks it against
+  // the bytes of one call only, and consumes a header field by field, so a
+  // header arriving in pieces would never reach it (Beast's own read loop
+  // counts the total; this one must too). The parser is handed at most the
+  // header's remaining allowance, and while the header is not done every
+  // buffered byte is header: consumed + buffered over the limit is a 431,
+  // the same answer a header in one piece gets, at the same size.
   net::awaitable<beast::error_code> read(parser_type& parser, bool header_only) {
+    std::size_t header_used = 0;  // header bytes the parser has consumed
     for (;;) {
       // Beast 1.81 asserts (n >= 5; debug builds only, boostorg/beast#2861)
       // when handed a chunked body's rest as exactly "0\r\n" and then as one
@@ -188,8 +197,12 @@ class http_session {
       if (buffer_.size() > 0 && !too_short) {
         beast::error_code ec;
         std::size_t used = 0;
+        auto input = buffer_.data();
+        if (header_only) {
+          input = net::buffer(input, limits_.header_limit - header_used);
+        }
         try {
-          used = parser.put(buffer_.data(), ec);
+          used = parser.put(input, ec);
         } catch (const std::exception& e) {
           // Beast throws for what it cannot store (std::length_error for a
           // field over 64 KiB); the buffer's cap prevents it, this keeps it
@@ -198,6 +211,13 @@ class http_session {
           co_return http::error::bad_field;
         }
         buffer_.consume(used);
+        if (header_only) {
+          header_used += used;
+          const bool parsing = !ec || ec == http::error::need_more;
+          if (parsing && !parser.is_header_done() &&
+              header_used + buffer_.size() > limits_.header_limit)
+            co_return http::error::header_limit;
+        }
         if (!ec && (header_only ? parser.is_header_done() : parser.is_done())) co_return ec;
         if (ec && ec != http::error::need_more) co_return ec;
         if (!ec && used > 0) continue;
