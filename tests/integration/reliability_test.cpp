@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -218,7 +219,9 @@ TEST(reliability, fresh_tls_connection_answers_without_a_nagle_stall) {
 // Stopping with a request inside a fault delay longer than the drain: the
 // loop was stopped with the connection's coroutine suspended, and destroying
 // the server then crashed (a place released into a destroyed strand) or hung.
-TEST(reliability, stop_closes_connections_still_busy_after_the_drain) {
+// Then the request was closed unanswered after the drain. Now its reply goes
+// out when the drain is ending, without the rest of the wait.
+TEST(reliability, stop_answers_a_request_inside_a_long_fault_delay_before_the_drain_ends) {
   test_server srv{make_config()};
   const int id = add_delay_fault(srv, "/v1/actions", 20000);
   client c(srv.http_port());
@@ -227,9 +230,68 @@ TEST(reliability, stop_closes_connections_still_busy_after_the_drain) {
   const auto start = steady_clock::now();
   srv.stop();
   const auto took = steady_clock::now() - start;
-  EXPECT_GE(took, std::chrono::milliseconds(2900));  // the drain was given its time
-  EXPECT_LT(took, std::chrono::seconds(6));
+  EXPECT_GE(took, std::chrono::milliseconds(2400));  // the delay was given the drain's time
+  EXPECT_LT(took, std::chrono::seconds(3));
+  response r;
+  const auto ec = c.try_read(r);
+  ASSERT_FALSE(ec) << "closed without an answer: " << ec.message();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.keep_alive);
   EXPECT_TRUE(c.closed_without_answer());
+}
+
+// A request whose rest never comes was closed unanswered when the drain
+// ended. Now it gets a 503 with Connection: close before that, over HTTP and
+// HTTPS alike.
+TEST(reliability, stop_answers_a_partly_received_request_with_503) {
+  for (const bool https : {false, true}) {
+    SCOPED_TRACE(https ? "HTTPS" : "HTTP");
+    test_server srv{make_config([&](json& doc) { doc["server"]["https"] = https; })};
+    auto c = https ? std::make_unique<client>(srv.https_port(), tls_client_options{})
+                   : std::make_unique<client>(srv.http_port());
+    c->write_raw("GET /v1/actions HTTP/1.1\r\nHost: x\r\n");  // the header never ends
+    const auto start = steady_clock::now();
+    std::thread stopper([&] { srv.stop(); });
+    response r;
+    const auto ec = c->try_read(r);
+    const auto answered = steady_clock::now() - start;
+    stopper.join();
+    ASSERT_FALSE(ec) << "closed without an answer: " << ec.message();
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json_body().value("error_code", ""), "service_unavailable");
+    EXPECT_FALSE(r.keep_alive);
+    EXPECT_LT(answered, std::chrono::seconds(3));  // within the drain
+  }
+}
+
+// A connection made before the stop whose request comes after it began: the
+// server closed it at once (accepted) or reset it with the listening socket
+// (still queued). Its client had connected to send that request, so now the
+// request is read and answered, with Connection: close.
+TEST(reliability, stop_answers_the_first_request_of_a_connection_made_before_it) {
+  test_server srv{make_config()};
+  client c(srv.http_port());
+  std::thread stopper([&] { srv.stop(); });
+  // The stop has begun once the listener refuses new connections.
+  const auto deadline = steady_clock::now() + default_timeout;
+  bool refused = false;
+  while (!refused && steady_clock::now() < deadline) {
+    try {
+      client probe(srv.http_port());
+      std::this_thread::yield();
+    } catch (const std::runtime_error&) {
+      refused = true;
+    }
+  }
+  ASSERT_TRUE(refused);
+  c.write_raw("GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  beast::error_code ec;
+  const std::string received = c.read_until_closed(ec);
+  stopper.join();
+  const auto a = parse_first(received);
+  ASSERT_TRUE(a) << "closed without an answer: " << ec.message();
+  EXPECT_EQ(a->status, 200u);
+  EXPECT_FALSE(a->keep_alive);
 }
 
 // A stopping server shut the read side of every connection: requests

@@ -264,5 +264,35 @@ TEST(session, stopping_answers_received_requests_then_closes) {
   EXPECT_TRUE(out.ended);
 }
 
+// A new connection on a stopping server was closed before its first
+// request arrived. Its client connected to send one: it is read and answered
+// (with Connection: close).
+TEST(session, stopping_reads_a_new_connections_first_request) {
+  net::io_context ioc;
+  test::stream server_side(ioc);
+  test::stream client(ioc);
+  server_side.connect(client);
+  const std::atomic<bool> stopping{true};
+  beast::flat_buffer buffer;
+  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  bool ended = false;
+  net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
+    if (e) std::rethrow_exception(e);
+    ended = true;
+  });
+  // The request arrives after the session has started waiting for it.
+  net::post(ioc, [&] { client.write_some(net::buffer(get("/emulator/v1/health"))); });
+  ioc.run();
+  EXPECT_TRUE(ended);
+  server_side.close();  // what was not written by now never will be
+  http::response<http::string_body> res;
+  beast::flat_buffer got;
+  beast::error_code ec;
+  http::read(client, got, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_FALSE(res.keep_alive());
+}
+
 }  // namespace
 }  // namespace reemu

@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "reemu/app/app.hpp"
 #include "reemu/config/config.hpp"
@@ -91,8 +92,10 @@ class http_session {
   // `Connection: close`. Never throws for anything the peer sends.
   net::awaitable<bool> run() {
     for (;;) {
-      // A stopping server answers what it has received, then closes.
-      if (stopping_ && !has_input()) co_return false;
+      // A stopping server answers what it has received, then closes. A new
+      // connection's first request is still awaited (until expire()): its
+      // client connected to send one, and may have before the stop.
+      if ((expired_ || (stopping_ && served_ > 0)) && !has_input()) co_return false;
       parser_type parser;
       parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
       parser.body_limit(limits_.body_limit);
@@ -104,17 +107,25 @@ class http_session {
   }
 
   // The server is stopping (call on the session's executor): a session
-  // waiting for the next request with no byte of it received stops waiting
-  // and closes; one with a request under way answers it with
-  // `Connection: close`.
+  // waiting between keep-alive requests with no byte of the next one stops
+  // waiting and closes; one with a request under way answers it with
+  // `Connection: close`; one waiting for a new connection's first request
+  // goes on waiting for it, until expire().
   void stop() {
-    if (!idle_ || has_input()) return;
-    auto& lowest = beast::get_lowest_layer(stream_);
-    if constexpr (requires { lowest.cancel(); }) {
-      lowest.cancel();
-    } else {
-      lowest.close();
-    }
+    if (!idle_ || served_ == 0 || has_input()) return;
+    stopped_idle_ = true;
+    cancel_io();
+  }
+
+  // The stop's drain is ending (call on the session's executor), so what is
+  // unfinished is answered now, with `Connection: close`: a request partly
+  // received gets a 503 `service_unavailable`, one inside a fault's wait its
+  // reply without the rest of the wait. A session waiting for a request with
+  // no byte of it closes. A write under way is left to close().
+  void expire() {
+    expired_ = true;
+    if (delay_) delay_->cancel();
+    if (!writing_) cancel_io();
   }
 
   // Ends the connection now, whatever it is doing (the drain deadline has
@@ -129,10 +140,23 @@ class http_session {
  private:
   enum class after { keep_going, closed_cleanly, closed };
 
+  // Ends the pending read (or write) with operation_aborted. A test stream
+  // cannot cancel: it closes.
+  void cancel_io() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (requires { lowest.cancel(); }) {
+      lowest.cancel();
+    } else {
+      lowest.close();
+    }
+  }
+
   // True when bytes of a next request have arrived: in the buffer, or in the
   // socket waiting to be read.
-  bool has_input() {
-    if (buffer_.size() > 0) return true;
+  bool has_input() { return buffer_.size() > 0 || has_unread_input(); }
+
+  // True when bytes are waiting in the socket (or a test stream's input).
+  bool has_unread_input() {
     auto& lowest = beast::get_lowest_layer(stream_);
     if constexpr (requires { lowest.socket().available(); }) {
       beast::error_code ec;
@@ -153,8 +177,7 @@ class http_session {
     if (!ec) {
       // Request smuggling, ambiguous credentials: refused before the body.
       if (const auto refusal = refuse_header(parser.get())) {
-        co_await write_error(stream_, parser.get().version(), api_error::bad_request,
-                             std::string(*refusal));
+        co_await send_error(parser.get().version(), api_error::bad_request, std::string(*refusal));
         co_return after::closed;
       }
       if (parser.is_done()) co_return after::keep_going;
@@ -164,11 +187,26 @@ class http_session {
       if (!ec) co_return after::keep_going;
     }
     if (ec == http::error::end_of_stream) co_return after::closed_cleanly;
+    // The drain ended this read: a request partly received is answered.
+    if (expired_ && ec == net::error::operation_aborted &&
+        (parser.got_some() || buffer_.size() > 0)) {
+      const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+      co_await send_error(version, api_error::service_unavailable,
+                          "The server is shutting down; send the request again later");
+      co_return after::closed;
+    }
     if (auto refusal = refusal_for(ec, parser.is_header_done(), limits_)) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      co_await write_error(stream_, version, refusal->error, std::move(refusal->description));
+      co_await send_error(version, refusal->error, std::move(refusal->description));
     }
     co_return after::closed;
+  }
+
+  // write_error(), marked as a write under way for expire().
+  net::awaitable<void> send_error(unsigned version, api_error e, std::string description) {
+    writing_ = true;
+    co_await write_error(stream_, version, e, std::move(description));
+    writing_ = false;
   }
 
   // Feeds the parser from the buffer, reading more from the stream as it
@@ -223,11 +261,19 @@ class http_session {
         if (!ec && used > 0) continue;
       }
       if (buffer_.size() >= buffer_.max_size()) co_return http::error::buffer_overflow;
+      // Past the drain only what has arrived is read; expire() may have come
+      // while the last read's bytes were on their way to this coroutine.
+      if (expired_ && !has_unread_input()) co_return net::error::operation_aborted;
       const std::size_t room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 16384);
       idle_ = header_only && !parser.got_some() && buffer_.size() == 0;
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(room), use_tuple);
       idle_ = false;
       buffer_.commit(n);
+      // stop() ended the wait for a next request, but its first bytes came
+      // meanwhile: the request is read and answered after all.
+      if (ec == net::error::operation_aborted && std::exchange(stopped_idle_, false) && !expired_ &&
+          !closed_ && has_input())
+        continue;
       if (ec == net::error::eof) {
         if (!parser.got_some() && buffer_.size() == 0) co_return http::error::end_of_stream;
         parser.put_eof(ec);
@@ -244,7 +290,7 @@ class http_session {
     if (h.reply.delay.count() > 0) {
       if (!delay_) delay_.emplace(stream_.get_executor());
       delay_->expires_after(h.reply.delay);
-      co_await delay_->async_wait(use_tuple);
+      co_await delay_->async_wait(use_tuple);  // expire() cuts it short
       if (closed_) co_return after::closed;
     }
     if (h.reply.drop) {
@@ -270,7 +316,10 @@ class http_session {
       res.prepare_payload();
     }
     expire_after(stream_, write_timeout);
+    writing_ = true;
     auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    writing_ = false;
+    ++served_;
     if (ec) co_return after::closed;
     co_return res.keep_alive() ? after::keep_going : after::closed_cleanly;
   }
@@ -293,7 +342,11 @@ class http_session {
   const std::atomic<bool>& stopping_;
   auth_cache auth_;                         // this connection's last authentication
   std::optional<net::steady_timer> delay_;  // a fault's wait
+  std::uint64_t served_ = 0;                // requests answered on this connection
   bool idle_ = false;                       // waiting for the first byte of a request
+  bool stopped_idle_ = false;               // stop() cancelled that wait
+  bool writing_ = false;                    // an answer is being written
+  bool expired_ = false;                    // expire() was called
   bool closed_ = false;                     // close() was called
 };
 
