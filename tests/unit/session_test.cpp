@@ -254,6 +254,27 @@ TEST(session, two_authorization_headers_are_400) {
   EXPECT_TRUE(out.ended);
 }
 
+// RFC 9112 section 3.2: an HTTP/1.1 request without Host, or with two, is
+// 400 (as nginx in front of a cluster answers). It was served. HTTP/1.0
+// needs none; a Host naming another server is served, as the cluster does.
+TEST(session, http11_request_without_host_or_with_two_is_400) {
+  const std::string health = "GET /emulator/v1/health HTTP/1.1\r\n";
+  for (const std::string& req : {health + "\r\n", health + "Host: x\r\nHost: y\r\n\r\n"}) {
+    const auto out = serve(req + get("/emulator/v1/health"));
+    ASSERT_EQ(out.answers.size(), 1u) << req;
+    EXPECT_EQ(out.answers[0].status, 400u) << req;
+    EXPECT_NE(out.answers[0].body.find("Host"), std::string::npos) << out.answers[0].body;
+    EXPECT_FALSE(out.answers[0].keep_alive);
+    EXPECT_TRUE(out.ended);
+  }
+  for (const std::string& req : {std::string("GET /emulator/v1/health HTTP/1.0\r\n\r\n"),
+                                 health + "Host: elsewhere.example:1234\r\n\r\n"}) {
+    const auto out = serve(req);
+    ASSERT_EQ(out.answers.size(), 1u) << req;
+    EXPECT_EQ(out.answers[0].status, 200u) << req;
+  }
+}
+
 // A stopping server answers what it has received, the last answer with
 // Connection: close, and reads no further.
 TEST(session, stopping_answers_received_requests_then_closes) {
