@@ -4,10 +4,11 @@
 // connection_registry (places and shutdown).
 //
 // Stopping: the listeners take in their listen queues and close, idle
-// keep-alive connections close, requests already received are answered (with
-// Connection: close), new connections get their first request read and
-// answered. At answer_deadline what is unfinished is answered now (a partly
-// received request gets a 503, a fault's wait is cut short); after
+// keep-alive connections close (after a 100 ms grace for a request on its
+// way), requests already received are answered (with Connection: close),
+// new connections get their first request read and answered. At
+// answer_deadline what is unfinished is answered now (a partly received
+// request gets a 503, a fault's wait is cut short); after
 // drain_deadline every connection still open (a write a client does not
 // read) is closed; their coroutines end with errors and the io_context runs
 // out of work, so run() returns with nothing left pending.

@@ -315,5 +315,42 @@ TEST(session, stopping_reads_a_new_connections_first_request) {
   EXPECT_FALSE(res.keep_alive());
 }
 
+// An idle keep-alive connection was closed the moment the server began to
+// stop, resetting a request its client had sent before it could know. Now
+// the request gets stop_grace to arrive and is answered with
+// Connection: close.
+TEST(session, stopping_answers_a_keep_alive_request_that_arrives_within_the_grace) {
+  net::io_context ioc;
+  test::stream server_side(ioc);
+  test::stream client(ioc);
+  server_side.connect(client);
+  std::atomic<bool> stopping{false};
+  beast::flat_buffer buffer;
+  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  bool ended = false;
+  net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
+    if (e) std::rethrow_exception(e);
+    ended = true;
+  });
+  client.write_some(net::buffer(get("/emulator/v1/health")));
+  ioc.poll();  // answered; the session waits for a next request
+  ASSERT_FALSE(ended);
+  stopping = true;
+  session.stop();
+  client.write_some(net::buffer(get("/v1/actions")));
+  ioc.run();
+  EXPECT_TRUE(ended);
+  server_side.close();
+  beast::flat_buffer got;
+  for (const bool last : {false, true}) {
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(client, got, res, ec);
+    ASSERT_FALSE(ec) << (last ? "second" : "first") << " answer: " << ec.message();
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res.keep_alive(), !last);
+  }
+}
+
 }  // namespace
 }  // namespace reemu

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,8 +95,10 @@ class http_session {
     for (;;) {
       // A stopping server answers what it has received, then closes. A new
       // connection's first request is still awaited (until expire()): its
-      // client connected to send one, and may have before the stop.
-      if ((expired_ || (stopping_ && served_ > 0)) && !has_input()) co_return false;
+      // client connected to send one, and may have before the stop. Between
+      // keep-alive requests the next one gets stop_grace to arrive.
+      if (expired_ && !has_input()) co_return false;
+      if (stopping_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
       parser_type parser;
       parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
       parser.body_limit(limits_.body_limit);
@@ -106,15 +109,18 @@ class http_session {
     }
   }
 
+  // How long a stopping server's idle keep-alive connection waits for a
+  // next request before it closes: one its client sent before it could
+  // know of the stop, already on its way, is answered instead of reset.
+  static constexpr std::chrono::milliseconds stop_grace{100};
+
   // The server is stopping (call on the session's executor): a session
-  // waiting between keep-alive requests with no byte of the next one stops
-  // waiting and closes; one with a request under way answers it with
-  // `Connection: close`; one waiting for a new connection's first request
-  // goes on waiting for it, until expire().
+  // waiting between keep-alive requests with no byte of the next one closes
+  // unless that request arrives within stop_grace; one with a request under
+  // way answers it with `Connection: close`; one waiting for a new
+  // connection's first request goes on waiting for it, until expire().
   void stop() {
-    if (!idle_ || served_ == 0 || has_input()) return;
-    stopped_idle_ = true;
-    cancel_io();
+    if (idle_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
   }
 
   // The stop's drain is ending (call on the session's executor), so what is
@@ -139,6 +145,22 @@ class http_session {
 
  private:
   enum class after { keep_going, closed_cleanly, closed };
+
+  // After stop_grace, ends the wait for a next request if no byte of it has
+  // come. The handler runs on the session's executor, like the session, and
+  // touches nothing once the session is gone (it may end first).
+  void close_if_still_idle_after_grace() {
+    if (!grace_) {
+      grace_.emplace(stream_.get_executor());
+      alive_ = std::make_shared<char>();
+    }
+    grace_->expires_after(stop_grace);
+    grace_->async_wait([this, alive = std::weak_ptr<char>(alive_)](beast::error_code ec) {
+      if (ec || alive.expired() || !idle_ || has_input()) return;
+      stopped_idle_ = true;
+      cancel_io();
+    });
+  }
 
   // Ends the pending read (or write) with operation_aborted. A test stream
   // cannot cancel: it closes.
@@ -197,15 +219,16 @@ class http_session {
     }
     if (auto refusal = refusal_for(ec, parser.is_header_done(), limits_)) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      co_await send_error(version, refusal->error, std::move(refusal->description));
+      co_await send_error(version, refusal->error, refusal->description);
     }
     co_return after::closed;
   }
 
-  // write_error(), marked as a write under way for expire().
-  net::awaitable<void> send_error(unsigned version, api_error e, std::string description) {
+  // write_error(), marked as a write under way for expire(). `description`
+  // outlives the call: a co_await's temporaries last until it resumes.
+  net::awaitable<void> send_error(unsigned version, api_error e, const std::string& description) {
     writing_ = true;
-    co_await write_error(stream_, version, e, std::move(description));
+    co_await write_error(stream_, version, e, description);
     writing_ = false;
   }
 
@@ -342,6 +365,8 @@ class http_session {
   const std::atomic<bool>& stopping_;
   auth_cache auth_;                         // this connection's last authentication
   std::optional<net::steady_timer> delay_;  // a fault's wait
+  std::optional<net::steady_timer> grace_;  // stop_grace
+  std::shared_ptr<char> alive_;             // while the session lives, for grace_'s handler
   std::uint64_t served_ = 0;                // requests answered on this connection
   bool idle_ = false;                       // waiting for the first byte of a request
   bool stopped_idle_ = false;               // stop() cancelled that wait
