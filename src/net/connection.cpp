@@ -42,9 +42,11 @@ template <class Session, class Stream>
 net::awaitable<bool> run_registered(Session& session, Stream& stream,
                                     connection_registry::member& m) {
   m.get().stop = [&session] { session.stop(); };
+  m.get().expire = [&session] { session.expire(); };
   m.get().close = [&session] { session.close(); };
   const bool clean = co_await session.run();
   m.get().stop = nullptr;
+  m.get().expire = nullptr;
   m.get().close = [&stream] { beast::get_lowest_layer(stream).close(); };
   co_return clean;
 }
@@ -85,12 +87,13 @@ net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& e
 
 }  // namespace
 
-net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls) {
+net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls,
+                                      std::unique_ptr<connection_registry::member> member) {
   // Open connections, for the metrics: from accept to close, refused ones
-  // (over the cap, while stopping) included while they are being refused.
+  // (over the cap) included while they are being refused.
   const counted_connection counted(env.handler.metrics());
   connection_registry::place place(env.registry);
-  connection_registry::member m(env.registry, socket.get_executor());
+  connection_registry::member& m = *member;
   beast::error_code ignored;
   // Small answers go out at once: without it the first answer on a fresh
   // TLS 1.3 connection waits ~40 ms for the ACK of the session tickets.
@@ -98,7 +101,9 @@ net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& 
   beast::tcp_stream stream(std::move(socket));
   closable guard(m, stream);
 
-  if (place.over_cap() || env.stopping) {
+  // A connection accepted while stopping (the listen queue is taken in
+  // when the listeners close) is served: its client may have sent a request.
+  if (place.over_cap()) {
     if (!tls) {
       co_await write_error(stream, 11, api_error::service_unavailable,
                            "Too many connections, try again later");

@@ -23,8 +23,9 @@ connection_registry::member::member(connection_registry& r, boost::asio::any_io_
 }
 
 connection_registry::member::~member() {
-  // Posted stop/close calls may still be queued: they find nothing to call.
+  // Posted calls may still be queued: they find nothing to call.
   control_->stop = nullptr;
+  control_->expire = nullptr;
   control_->close = nullptr;
   bool last = false;
   {
@@ -51,6 +52,8 @@ void connection_registry::post_to_all(std::function<void()> control::*which) {
 }
 
 void connection_registry::stop_all() { post_to_all(&control::stop); }
+
+void connection_registry::expire_all() { post_to_all(&control::expire); }
 
 void connection_registry::close_all() { post_to_all(&control::close); }
 

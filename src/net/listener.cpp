@@ -66,8 +66,15 @@ void listener::start(std::function<void(tcp::socket)> on_accept) {
 
 void listener::close() {
   closed_ = true;
-  beast::error_code ignored;
-  acceptor_.close(ignored);
+  // Closing a listening socket resets the connections in its queue, whose
+  // clients may have sent their requests: they are taken in first.
+  beast::error_code ec;
+  acceptor_.non_blocking(true, ec);
+  while (!ec && on_accept_) {
+    auto socket = acceptor_.accept(net::make_strand(ioc_), ec);
+    if (!ec) on_accept_(std::move(socket));
+  }
+  acceptor_.close(ec);
   backoff_.cancel();
 }
 

@@ -3,10 +3,15 @@
 // (one connection: cap, TLS detection, close), http_session (the requests),
 // connection_registry (places and shutdown).
 //
-// Stopping: the listeners close, idle connections close, requests already
-// received are answered (with Connection: close). After drain_deadline every
-// connection still open is closed; their coroutines end with errors and the
-// io_context runs out of work, so run() returns with nothing left pending.
+// Stopping: the listeners take in their listen queues and close, idle
+// keep-alive connections close (after a 100 ms grace for a request on its
+// way), requests already received are answered (with Connection: close),
+// new connections get their first request read and answered. At
+// answer_deadline what is unfinished is answered now (a partly received
+// request gets a 503, a fault's wait is cut short); after
+// drain_deadline every connection still open (a write a client does not
+// read) is closed; their coroutines end with errors and the io_context runs
+// out of work, so run() returns with nothing left pending.
 #include "reemu/net/server.hpp"
 
 #include <malloc.h>
@@ -37,6 +42,9 @@ namespace {
 
 // How long requests in flight get once a stop begins (docs/reliability.md).
 constexpr auto drain_deadline = std::chrono::seconds(3);
+// When the connections still busy are told to answer what they have at once:
+// the last half second of the drain is for those answers to go out.
+constexpr auto answer_deadline = std::chrono::milliseconds(2500);
 // After the drain deadline the remaining connections are closed; their
 // handlers end at once. Should one not, the loop stops after this.
 constexpr auto close_deadline = std::chrono::seconds(2);
@@ -77,9 +85,13 @@ struct server::impl {
 
   const server_config& cfg() const { return app_.cfg().server; }
 
+  // Serves `socket` on its strand. Its registry entry is made here, on the
+  // control strand, so a stop that begins before the coroutine runs counts
+  // it (and its deadlines reach it).
   void accept(tcp::socket socket, bool tls) {
     auto ex = socket.get_executor();
-    net::co_spawn(ex, serve_connection(std::move(socket), *env_, tls),
+    auto member = std::make_unique<connection_registry::member>(registry_, ex);
+    net::co_spawn(ex, serve_connection(std::move(socket), *env_, tls, std::move(member)),
                   [](const std::exception_ptr& e) {
                     if (!e) return;
                     try {
@@ -99,20 +111,30 @@ struct server::impl {
     if (signals_) signals_->cancel(ignored);
     registry_.stop_all();
     if (registry_.live() == 0) return;
-    drain_timer_.expires_after(drain_deadline);
+    drain_timer_.expires_after(answer_deadline);
     drain_timer_.async_wait([this](beast::error_code ec) {
       if (ec || registry_.live() == 0) return;
-      spdlog::warn("{} connection(s) still busy after {} s: closing them", registry_.live(),
-                   drain_deadline.count());
-      registry_.close_all();
-      drain_timer_.expires_after(close_deadline);
-      drain_timer_.async_wait([this](beast::error_code ec2) {
-        if (ec2 || registry_.live() == 0) return;
-        spdlog::error("{} connection(s) did not end when closed; stopping anyway",
-                      registry_.live());
-        abandoned_ = true;
-        ioc_->stop();
+      registry_.expire_all();
+      drain_timer_.expires_after(drain_deadline - answer_deadline);
+      drain_timer_.async_wait([this](beast::error_code ec1) {
+        if (ec1 || registry_.live() == 0) return;
+        close_the_rest();
       });
+    });
+  }
+
+  // The drain is over: closes the connections still open; should they not
+  // end, stops the loop after close_deadline.
+  void close_the_rest() {
+    spdlog::warn("{} connection(s) still busy after {} s: closing them", registry_.live(),
+                 drain_deadline.count());
+    registry_.close_all();
+    drain_timer_.expires_after(close_deadline);
+    drain_timer_.async_wait([this](beast::error_code ec) {
+      if (ec || registry_.live() == 0) return;
+      spdlog::error("{} connection(s) did not end when closed; stopping anyway", registry_.live());
+      abandoned_ = true;
+      ioc_->stop();
     });
   }
 };

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# SIGTERM while connections are still busy after the 3 s drain: one request
-# waits inside a 20 s fault delay, one client pipelines thousands of requests
-# and never reads the answers (the server's writes block). The server must
-# close them, save its state file (the fault's used-up count) and exit 0
-# within the drain plus a moment. It used to segfault or hang instead.
+# SIGTERM while connections are still busy late in the 3 s drain: one request
+# waits inside a 20 s fault delay (its reply goes out at 2.5 s, the rest of
+# the wait cut short), one client pipelines thousands of requests and never
+# reads the answers (the server's writes block: closed at 3 s). The server
+# must save its state file (the fault's used-up count) and exit 0 within the
+# drain plus a moment. It used to segfault or hang instead.
 # Usage: sigterm_busy.sh BINARY CONFIG
 set -euo pipefail
 bin=$1 config=$2

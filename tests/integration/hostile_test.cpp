@@ -557,6 +557,33 @@ TEST(hostile, ambiguous_body_framing_is_400_and_closed) {
   }
 }
 
+// --- Host ---------------------------------------------------------------------------------
+
+// RFC 9112 section 3.2, as nginx in front of a cluster answers: an HTTP/1.1
+// request without Host, or with two, is 400 and closed. Any one Host value
+// is served (the cluster's proxy serves its API under any name), and
+// HTTP/1.0 needs none.
+TEST(hostile, http11_without_host_or_with_two_is_400) {
+  test_server srv{make_config()};
+  const std::string line = "GET /v1/actions HTTP/1.1\r\n";
+  const std::string auth = admin_auth_line();
+  for (const std::string& bytes :
+       {line + auth + "\r\n", line + "Host: x\r\nHost: x\r\n" + auth + "\r\n",
+        line + "Host: x\r\n" + auth + "Host: y\r\n\r\n"}) {
+    const raw_answer a = exchange_raw(srv.http_port(), bytes);
+    expect_closing_error(a, bytes);
+    EXPECT_EQ(a.status, 400u) << printable(bytes);
+    EXPECT_EQ(a.json_body().value("error_code", ""), "bad_request") << a.body;
+  }
+  for (const std::string& bytes :
+       {line + "Host: cluster.example.com:9443\r\n" + auth + "Connection: close\r\n\r\n",
+        "GET /v1/actions HTTP/1.0\r\n" + auth + "\r\n"}) {
+    const raw_answer a = exchange_raw(srv.http_port(), bytes);
+    EXPECT_EQ(a.status, 200u) << printable(bytes) << ": " << a.body;
+  }
+  expect_alive_and_unchanged(srv);
+}
+
 // --- NUL bytes --------------------------------------------------------------------------
 
 TEST(hostile, nul_bytes_are_4xx_and_the_server_goes_on) {

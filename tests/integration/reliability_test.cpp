@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -119,6 +120,61 @@ TEST(reliability, long_chunk_extension_is_400_and_closed_early) {
   expect_alive(srv);
 }
 
+// A header that never ends: a 126-byte start, then 16 000-byte pieces of
+// 8-byte fields, each piece ending two bytes into a field. Beast checks its
+// header limit per call, not in total, and consumes such pieces field by
+// field, so the server read them all (12.4 MB on one unauthenticated
+// connection, RSS 11 -> 109 MiB, with 10 ms between pieces so that each
+// read took one). Now the answer is 431 once the total passes header_limit.
+// Over HTTPS each piece is one TLS record and each read takes one record,
+// which keeps the pieces whole without pauses; over plain HTTP the reads
+// may merge pieces. The client writes until the server answers or closes.
+TEST(reliability, never_ending_header_in_pieces_is_431_near_the_limit) {
+  for (const bool https : {false, true}) {
+    SCOPED_TRACE(https ? "HTTPS" : "HTTP");
+    test_server srv{make_config([&](json& doc) { doc["server"]["https"] = https; })};
+    const std::size_t limit = srv.application().cfg().server.header_limit;
+    auto c = https ? std::make_unique<client>(srv.https_port(), tls_client_options{})
+                   : std::make_unique<client>(srv.http_port());
+    // A send buffer of its own: Linux would grow it to megabytes, and writes
+    // into it succeed long after the server has closed.
+    c->socket().set_option(tcp::socket::send_buffer_size(16 * 1024));
+    tcp::socket::send_buffer_size sndbuf;
+    tcp::socket::receive_buffer_size rcvbuf;  // a fresh loopback socket's, as the server's
+    c->socket().get_option(sndbuf);
+    c->socket().get_option(rcvbuf);
+    // What may leave the client before its writes fail: what the server
+    // reads (the limit, and one read of at most the limit past it), what its
+    // socket holds unread and what the client's holds unsent (Asio reports
+    // half of what Linux allots to each), and a piece of slack.
+    const auto in_flight = 2 * static_cast<std::size_t>(sndbuf.value() + rcvbuf.value());
+    std::string first = "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Pad: ";
+    first += std::string(126 - first.size() - 2, 'p') + "\r\nX-";
+    std::string piece;
+    while (piece.size() < 16000) piece += "N: v\r\nX-";
+    const std::size_t give_up = 8u << 20;  // far past any limit and buffering
+    std::size_t sent = 0;
+    try {
+      c->write_raw(first);
+      sent = first.size();
+      while (sent < give_up) {
+        c->write_raw(piece);
+        sent += piece.size();
+      }
+    } catch (const std::runtime_error&) {
+      // The server answered and closed: the next write failed.
+    }
+    EXPECT_LT(sent, 2 * limit + in_flight + piece.size()) << "the server kept reading the header";
+    beast::error_code ec;
+    const std::string received = c->read_until_closed(ec);
+    EXPECT_NE(ec, beast::error::timeout) << "connection left open";
+    const auto a = parse_first(received);
+    ASSERT_TRUE(a) << received;
+    EXPECT_EQ(a->status, 431u);
+    EXPECT_FALSE(a->keep_alive);
+  }
+}
+
 // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 request is answered,
 // then the connection closes (it was kept open).
 TEST(reliability, http10_chunked_request_is_closed_after_the_answer) {
@@ -163,7 +219,9 @@ TEST(reliability, fresh_tls_connection_answers_without_a_nagle_stall) {
 // Stopping with a request inside a fault delay longer than the drain: the
 // loop was stopped with the connection's coroutine suspended, and destroying
 // the server then crashed (a place released into a destroyed strand) or hung.
-TEST(reliability, stop_closes_connections_still_busy_after_the_drain) {
+// Then the request was closed unanswered after the drain. Now its reply goes
+// out when the drain is ending, without the rest of the wait.
+TEST(reliability, stop_answers_a_request_inside_a_long_fault_delay_before_the_drain_ends) {
   test_server srv{make_config()};
   const int id = add_delay_fault(srv, "/v1/actions", 20000);
   client c(srv.http_port());
@@ -172,9 +230,68 @@ TEST(reliability, stop_closes_connections_still_busy_after_the_drain) {
   const auto start = steady_clock::now();
   srv.stop();
   const auto took = steady_clock::now() - start;
-  EXPECT_GE(took, std::chrono::milliseconds(2900));  // the drain was given its time
-  EXPECT_LT(took, std::chrono::seconds(6));
+  EXPECT_GE(took, std::chrono::milliseconds(2400));  // the delay was given the drain's time
+  EXPECT_LT(took, std::chrono::seconds(3));
+  response r;
+  const auto ec = c.try_read(r);
+  ASSERT_FALSE(ec) << "closed without an answer: " << ec.message();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.keep_alive);
   EXPECT_TRUE(c.closed_without_answer());
+}
+
+// A request whose rest never comes was closed unanswered when the drain
+// ended. Now it gets a 503 with Connection: close before that, over HTTP and
+// HTTPS alike.
+TEST(reliability, stop_answers_a_partly_received_request_with_503) {
+  for (const bool https : {false, true}) {
+    SCOPED_TRACE(https ? "HTTPS" : "HTTP");
+    test_server srv{make_config([&](json& doc) { doc["server"]["https"] = https; })};
+    auto c = https ? std::make_unique<client>(srv.https_port(), tls_client_options{})
+                   : std::make_unique<client>(srv.http_port());
+    c->write_raw("GET /v1/actions HTTP/1.1\r\nHost: x\r\n");  // the header never ends
+    const auto start = steady_clock::now();
+    std::thread stopper([&] { srv.stop(); });
+    response r;
+    const auto ec = c->try_read(r);
+    const auto answered = steady_clock::now() - start;
+    stopper.join();
+    ASSERT_FALSE(ec) << "closed without an answer: " << ec.message();
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json_body().value("error_code", ""), "service_unavailable");
+    EXPECT_FALSE(r.keep_alive);
+    EXPECT_LT(answered, std::chrono::seconds(3));  // within the drain
+  }
+}
+
+// A connection made before the stop whose request comes after it began: the
+// server closed it at once (accepted) or reset it with the listening socket
+// (still queued). Its client had connected to send that request, so now the
+// request is read and answered, with Connection: close.
+TEST(reliability, stop_answers_the_first_request_of_a_connection_made_before_it) {
+  test_server srv{make_config()};
+  client c(srv.http_port());
+  std::thread stopper([&] { srv.stop(); });
+  // The stop has begun once the listener refuses new connections.
+  const auto deadline = steady_clock::now() + default_timeout;
+  bool refused = false;
+  while (!refused && steady_clock::now() < deadline) {
+    try {
+      client probe(srv.http_port());
+      std::this_thread::yield();
+    } catch (const std::runtime_error&) {
+      refused = true;
+    }
+  }
+  ASSERT_TRUE(refused);
+  c.write_raw("GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  beast::error_code ec;
+  const std::string received = c.read_until_closed(ec);
+  stopper.join();
+  const auto a = parse_first(received);
+  ASSERT_TRUE(a) << "closed without an answer: " << ec.message();
+  EXPECT_EQ(a->status, 200u);
+  EXPECT_FALSE(a->keep_alive);
 }
 
 // A stopping server shut the read side of every connection: requests

@@ -253,10 +253,13 @@ bool client::closed_without_answer() {
 
 void client::close() {
   beast::error_code ignored;
-  auto& socket = tls_ ? beast::get_lowest_layer(*tls_).socket() : plain_->socket();
-  if (!socket.is_open()) return;
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
-  socket.close(ignored);
+  if (!socket().is_open()) return;
+  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
+}
+
+tcp::socket& client::socket() {
+  return tls_ ? beast::get_lowest_layer(*tls_).socket() : plain_->socket();
 }
 
 void client::connect(beast::tcp_stream& stream, std::uint16_t port) {

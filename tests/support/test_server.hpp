@@ -166,6 +166,9 @@ class client {
 
   void close();
 
+  // The TCP socket under the connection (plain or TLS), for socket options.
+  tcp::socket& socket();
+
  private:
   void connect(beast::tcp_stream& stream, std::uint16_t port);
 

@@ -129,6 +129,49 @@ TEST(session, oversized_header_is_431_and_closes) {
   EXPECT_FALSE(out.clean);
 }
 
+// A request of exactly `size` header bytes (request line to the empty line).
+std::string header_of_size(std::size_t size) {
+  const std::string head = "GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+  return head + std::string(size - head.size() - 4, 'a') + "\r\n\r\n";
+}
+
+// Beast checks the header limit against the bytes of one put() call only,
+// and consumes a header field by field when a call's bytes end one or two
+// bytes into a field: a header arriving in such pieces had no limit at all
+// (12 MB of 8-byte fields were accepted on one connection). The session
+// counts the total. A 126-byte start and reads of a multiple of 8 bytes put
+// every piece's end two bytes into a field.
+TEST(session, header_over_the_limit_in_small_pieces_is_431) {
+  const session_limits limits;
+  std::string req = "GET /emulator/v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ";
+  req += std::string(126 - req.size() - 2, 'p') + "\r\n";
+  while (req.size() < 4 * limits.header_limit) req += "X-N: v\r\n";
+  req += "\r\n";
+  for (const std::size_t read_size : {128u, 1000u, 4096u}) {
+    const auto out = serve(req + get("/v1/actions"), limits, false, false, read_size);
+    ASSERT_EQ(out.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(out.answers[0].status, 431u) << "read size " << read_size;
+    EXPECT_FALSE(out.answers[0].keep_alive);
+    EXPECT_TRUE(out.ended);
+    EXPECT_LE(out.bytes_read, limits.header_limit + read_size) << "read size " << read_size;
+  }
+}
+
+// The limit is the header's total, whatever the pieces: header_limit bytes
+// are served, one more is 431.
+TEST(session, header_limit_is_exact_whatever_the_read_size) {
+  session_limits limits;
+  limits.header_limit = 1024;
+  for (const std::size_t read_size : {1u, 7u, 64u, 4096u}) {
+    const auto at = serve(header_of_size(1024), limits, false, false, read_size);
+    ASSERT_EQ(at.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(at.answers[0].status, 200u) << "read size " << read_size;
+    const auto over = serve(header_of_size(1025), limits, false, false, read_size);
+    ASSERT_EQ(over.answers.size(), 1u) << "read size " << read_size;
+    EXPECT_EQ(over.answers[0].status, 431u) << "read size " << read_size;
+  }
+}
+
 TEST(session, oversized_body_is_413_before_the_body_is_read) {
   session_limits limits;
   limits.body_limit = 100;
@@ -211,6 +254,27 @@ TEST(session, two_authorization_headers_are_400) {
   EXPECT_TRUE(out.ended);
 }
 
+// RFC 9112 section 3.2: an HTTP/1.1 request without Host, or with two, is
+// 400 (as nginx in front of a cluster answers). It was served. HTTP/1.0
+// needs none; a Host naming another server is served, as the cluster does.
+TEST(session, http11_request_without_host_or_with_two_is_400) {
+  const std::string health = "GET /emulator/v1/health HTTP/1.1\r\n";
+  for (const std::string& req : {health + "\r\n", health + "Host: x\r\nHost: y\r\n\r\n"}) {
+    const auto out = serve(req + get("/emulator/v1/health"));
+    ASSERT_EQ(out.answers.size(), 1u) << req;
+    EXPECT_EQ(out.answers[0].status, 400u) << req;
+    EXPECT_NE(out.answers[0].body.find("Host"), std::string::npos) << out.answers[0].body;
+    EXPECT_FALSE(out.answers[0].keep_alive);
+    EXPECT_TRUE(out.ended);
+  }
+  for (const std::string& req : {std::string("GET /emulator/v1/health HTTP/1.0\r\n\r\n"),
+                                 health + "Host: elsewhere.example:1234\r\n\r\n"}) {
+    const auto out = serve(req);
+    ASSERT_EQ(out.answers.size(), 1u) << req;
+    EXPECT_EQ(out.answers[0].status, 200u) << req;
+  }
+}
+
 // A stopping server answers what it has received, the last answer with
 // Connection: close, and reads no further.
 TEST(session, stopping_answers_received_requests_then_closes) {
@@ -219,6 +283,73 @@ TEST(session, stopping_answers_received_requests_then_closes) {
   EXPECT_TRUE(out.answers[0].keep_alive);  // another request was already there
   EXPECT_FALSE(out.answers[1].keep_alive);
   EXPECT_TRUE(out.ended);
+}
+
+// A new connection on a stopping server was closed before its first
+// request arrived. Its client connected to send one: it is read and answered
+// (with Connection: close).
+TEST(session, stopping_reads_a_new_connections_first_request) {
+  net::io_context ioc;
+  test::stream server_side(ioc);
+  test::stream client(ioc);
+  server_side.connect(client);
+  const std::atomic<bool> stopping{true};
+  beast::flat_buffer buffer;
+  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  bool ended = false;
+  net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
+    if (e) std::rethrow_exception(e);
+    ended = true;
+  });
+  // The request arrives after the session has started waiting for it.
+  net::post(ioc, [&] { client.write_some(net::buffer(get("/emulator/v1/health"))); });
+  ioc.run();
+  EXPECT_TRUE(ended);
+  server_side.close();  // what was not written by now never will be
+  http::response<http::string_body> res;
+  beast::flat_buffer got;
+  beast::error_code ec;
+  http::read(client, got, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_FALSE(res.keep_alive());
+}
+
+// An idle keep-alive connection was closed the moment the server began to
+// stop, resetting a request its client had sent before it could know. Now
+// the request gets stop_grace to arrive and is answered with
+// Connection: close.
+TEST(session, stopping_answers_a_keep_alive_request_that_arrives_within_the_grace) {
+  net::io_context ioc;
+  test::stream server_side(ioc);
+  test::stream client(ioc);
+  server_side.connect(client);
+  std::atomic<bool> stopping{false};
+  beast::flat_buffer buffer;
+  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  bool ended = false;
+  net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
+    if (e) std::rethrow_exception(e);
+    ended = true;
+  });
+  client.write_some(net::buffer(get("/emulator/v1/health")));
+  ioc.poll();  // answered; the session waits for a next request
+  ASSERT_FALSE(ended);
+  stopping = true;
+  session.stop();
+  client.write_some(net::buffer(get("/v1/actions")));
+  ioc.run();
+  EXPECT_TRUE(ended);
+  server_side.close();
+  beast::flat_buffer got;
+  for (const bool last : {false, true}) {
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(client, got, res, ec);
+    ASSERT_FALSE(ec) << (last ? "second" : "first") << " answer: " << ec.message();
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res.keep_alive(), !last);
+  }
 }
 
 }  // namespace

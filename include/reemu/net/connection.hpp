@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
+#include <memory>
 
 #include "reemu/app/app.hpp"
 #include "reemu/net/connections.hpp"
@@ -26,7 +27,10 @@ struct connection_env {
 
 // Serves `socket` (accepted on its own strand; the coroutine runs there):
 // plain HTTP, or with `tls` the HTTPS port's detection, handshake and
-// session. Past the cap or while stopping: a 503 on HTTP, a close on HTTPS.
-net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls);
+// session. Past the cap: a 503 on HTTP, a close on HTTPS. `member` is the
+// connection's entry in env.registry, made at accept (so a stop that comes
+// before the coroutine runs reaches it); it ends with the coroutine.
+net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& env, bool tls,
+                                      std::unique_ptr<connection_registry::member> member);
 
 }  // namespace reemu

@@ -1,6 +1,7 @@
 // The server's live connections: their places under max_connections, and
 // how to reach each of them when the server stops (stop waiting for a next
-// request; after the drain deadline, close).
+// request; near the end of the drain, answer what is unfinished; at its end,
+// close).
 #pragma once
 
 #include <atomic>
@@ -15,11 +16,12 @@ namespace reemu {
 
 class connection_registry {
  public:
-  // What the server may ask of one connection; both run on the connection's
-  // executor, and only while the connection's coroutine sets them.
+  // What the server may ask of one connection; each runs on the connection's
+  // executor, and only while the connection's coroutine sets it.
   struct control {
-    std::function<void()> stop;   // the server is stopping
-    std::function<void()> close;  // close now
+    std::function<void()> stop;    // the server is stopping
+    std::function<void()> expire;  // the drain is ending: answer what is unfinished
+    std::function<void()> close;   // close now
   };
 
   // `cap`: places under max_connections. `on_last_gone` runs (on the thread
@@ -45,7 +47,7 @@ class connection_registry {
     bool released_ = false;
   };
 
-  // A live connection, from its coroutine's start to its end.
+  // A live connection, from its accept to its coroutine's end.
   class member {
    public:
     member(connection_registry& r, boost::asio::any_io_executor ex);
@@ -65,6 +67,8 @@ class connection_registry {
   std::size_t live() const;
   // Posts `stop` to every live connection; from now on on_last_gone may run.
   void stop_all();
+  // Posts `expire` to every live connection.
+  void expire_all();
   // Posts `close` to every live connection.
   void close_all();
 

@@ -47,14 +47,20 @@ inline bool unsupported_transfer_encoding(const boost::beast::http::fields& head
 }
 
 // Why a request header is refused with 400 and a close, or nothing: an
-// unsupported Transfer-Encoding, or two Authorization fields (which one a
-// proxy in front checked is anyone's guess).
-inline std::optional<std::string_view> refuse_header(const boost::beast::http::fields& header) {
+// unsupported Transfer-Encoding, two Authorization fields (which one a
+// proxy in front checked is anyone's guess), an HTTP/1.1 request without
+// Host or any request with two (RFC 9112 section 3.2; what nginx in front
+// of a cluster answers). The Host value itself is not checked.
+inline std::optional<std::string_view> refuse_header(
+    const boost::beast::http::request_header<>& header) {
   namespace http = boost::beast::http;
   if (unsupported_transfer_encoding(header))
     return "Unsupported Transfer-Encoding: only chunked is accepted";
   if (header.count(http::field::authorization) > 1)
     return "More than one Authorization header: send one";
+  const auto hosts = header.count(http::field::host);
+  if (hosts == 0 && header.version() >= 11) return "HTTP/1.1 request without a Host header";
+  if (hosts > 1) return "More than one Host header: send one";
   return std::nullopt;
 }
 

@@ -35,7 +35,8 @@ class listener {
   // Starts accepting on the control strand; each new socket goes to `on_accept`.
   void start(std::function<void(tcp::socket)> on_accept);
 
-  // Stops accepting (on the control strand): the loop ends.
+  // Stops accepting (on the control strand): the connections already in the
+  // listen queue go to `on_accept`, then the socket closes and the loop ends.
   void close();
 
  private:

@@ -36,10 +36,14 @@ class server {
   // Serves on `threads` threads (the calling one included) until stop().
   void run(unsigned threads);
 
-  // Graceful stop: listeners close, idle connections close, requests already
-  // received are answered with `Connection: close`; after 3 s the connections
-  // still open are closed. run() returns when every connection has ended
-  // (within about 5 s). Thread-safe; may be called before or during run().
+  // Graceful stop: listeners close (the connections in their listen queues
+  // are taken in), idle keep-alive connections close (after 100 ms without
+  // a next request), requests already received (a new connection's first
+  // request included) are answered with `Connection: close`. At 2.5 s what
+  // is unfinished is answered at once (a partly received request with a
+  // 503); after 3 s the connections still open are closed. run() returns
+  // when every connection has ended (within about 5 s). Thread-safe; may be
+  // called before or during run().
   void stop();
 
   // Stops on SIGINT or SIGTERM.

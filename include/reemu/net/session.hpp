@@ -27,9 +27,11 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "reemu/app/app.hpp"
 #include "reemu/config/config.hpp"
@@ -91,8 +93,12 @@ class http_session {
   // `Connection: close`. Never throws for anything the peer sends.
   net::awaitable<bool> run() {
     for (;;) {
-      // A stopping server answers what it has received, then closes.
-      if (stopping_ && !has_input()) co_return false;
+      // A stopping server answers what it has received, then closes. A new
+      // connection's first request is still awaited (until expire()): its
+      // client connected to send one, and may have before the stop. Between
+      // keep-alive requests the next one gets stop_grace to arrive.
+      if (expired_ && !has_input()) co_return false;
+      if (stopping_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
       parser_type parser;
       parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
       parser.body_limit(limits_.body_limit);
@@ -103,18 +109,29 @@ class http_session {
     }
   }
 
+  // How long a stopping server's idle keep-alive connection waits for a
+  // next request before it closes: one its client sent before it could
+  // know of the stop, already on its way, is answered instead of reset.
+  static constexpr std::chrono::milliseconds stop_grace{100};
+
   // The server is stopping (call on the session's executor): a session
-  // waiting for the next request with no byte of it received stops waiting
-  // and closes; one with a request under way answers it with
-  // `Connection: close`.
+  // waiting between keep-alive requests with no byte of the next one closes
+  // unless that request arrives within stop_grace; one with a request under
+  // way answers it with `Connection: close`; one waiting for a new
+  // connection's first request goes on waiting for it, until expire().
   void stop() {
-    if (!idle_ || has_input()) return;
-    auto& lowest = beast::get_lowest_layer(stream_);
-    if constexpr (requires { lowest.cancel(); }) {
-      lowest.cancel();
-    } else {
-      lowest.close();
-    }
+    if (idle_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
+  }
+
+  // The stop's drain is ending (call on the session's executor), so what is
+  // unfinished is answered now, with `Connection: close`: a request partly
+  // received gets a 503 `service_unavailable`, one inside a fault's wait its
+  // reply without the rest of the wait. A session waiting for a request with
+  // no byte of it closes. A write under way is left to close().
+  void expire() {
+    expired_ = true;
+    if (delay_) delay_->cancel();
+    if (!writing_) cancel_io();
   }
 
   // Ends the connection now, whatever it is doing (the drain deadline has
@@ -129,10 +146,39 @@ class http_session {
  private:
   enum class after { keep_going, closed_cleanly, closed };
 
+  // After stop_grace, ends the wait for a next request if no byte of it has
+  // come. The handler runs on the session's executor, like the session, and
+  // touches nothing once the session is gone (it may end first).
+  void close_if_still_idle_after_grace() {
+    if (!grace_) {
+      grace_.emplace(stream_.get_executor());
+      alive_ = std::make_shared<char>();
+    }
+    grace_->expires_after(stop_grace);
+    grace_->async_wait([this, alive = std::weak_ptr<char>(alive_)](beast::error_code ec) {
+      if (ec || alive.expired() || !idle_ || has_input()) return;
+      stopped_idle_ = true;
+      cancel_io();
+    });
+  }
+
+  // Ends the pending read (or write) with operation_aborted. A test stream
+  // cannot cancel: it closes.
+  void cancel_io() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (requires { lowest.cancel(); }) {
+      lowest.cancel();
+    } else {
+      lowest.close();
+    }
+  }
+
   // True when bytes of a next request have arrived: in the buffer, or in the
   // socket waiting to be read.
-  bool has_input() {
-    if (buffer_.size() > 0) return true;
+  bool has_input() { return buffer_.size() > 0 || has_unread_input(); }
+
+  // True when bytes are waiting in the socket (or a test stream's input).
+  bool has_unread_input() {
     auto& lowest = beast::get_lowest_layer(stream_);
     if constexpr (requires { lowest.socket().available(); }) {
       beast::error_code ec;
@@ -153,8 +199,7 @@ class http_session {
     if (!ec) {
       // Request smuggling, ambiguous credentials: refused before the body.
       if (const auto refusal = refuse_header(parser.get())) {
-        co_await write_error(stream_, parser.get().version(), api_error::bad_request,
-                             std::string(*refusal));
+        co_await send_error(parser.get().version(), api_error::bad_request, std::string(*refusal));
         co_return after::closed;
       }
       if (parser.is_done()) co_return after::keep_going;
@@ -164,11 +209,27 @@ class http_session {
       if (!ec) co_return after::keep_going;
     }
     if (ec == http::error::end_of_stream) co_return after::closed_cleanly;
+    // The drain ended this read: a request partly received is answered.
+    if (expired_ && ec == net::error::operation_aborted &&
+        (parser.got_some() || buffer_.size() > 0)) {
+      const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+      co_await send_error(version, api_error::service_unavailable,
+                          "The server is shutting down; send the request again later");
+      co_return after::closed;
+    }
     if (auto refusal = refusal_for(ec, parser.is_header_done(), limits_)) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      co_await write_error(stream_, version, refusal->error, std::move(refusal->description));
+      co_await send_error(version, refusal->error, refusal->description);
     }
     co_return after::closed;
+  }
+
+  // write_error(), marked as a write under way for expire(). `description`
+  // outlives the call: a co_await's temporaries last until it resumes.
+  net::awaitable<void> send_error(unsigned version, api_error e, const std::string& description) {
+    writing_ = true;
+    co_await write_error(stream_, version, e, description);
+    writing_ = false;
   }
 
   // Feeds the parser from the buffer, reading more from the stream as it
@@ -176,7 +237,16 @@ class http_session {
   // Returns the error that stopped it: a parse error, a limit, the buffer's
   // cap (http::error::buffer_overflow), end_of_stream when the client closed
   // before a first byte, an I/O error.
+  //
+  // The header limit is counted here. Beast 1.81's put() checks it against
+  // the bytes of one call only, and consumes a header field by field, so a
+  // header arriving in pieces would never reach it (Beast's own read loop
+  // counts the total; this one must too). The parser is handed at most the
+  // header's remaining allowance, and while the header is not done every
+  // buffered byte is header: consumed + buffered over the limit is a 431,
+  // the same answer a header in one piece gets, at the same size.
   net::awaitable<beast::error_code> read(parser_type& parser, bool header_only) {
+    std::size_t header_used = 0;  // header bytes the parser has consumed
     for (;;) {
       // Beast 1.81 asserts (n >= 5; debug builds only, boostorg/beast#2861)
       // when handed a chunked body's rest as exactly "0\r\n" and then as one
@@ -188,8 +258,12 @@ class http_session {
       if (buffer_.size() > 0 && !too_short) {
         beast::error_code ec;
         std::size_t used = 0;
+        auto input = buffer_.data();
+        if (header_only) {
+          input = net::buffer(input, limits_.header_limit - header_used);
+        }
         try {
-          used = parser.put(buffer_.data(), ec);
+          used = parser.put(input, ec);
         } catch (const std::exception& e) {
           // Beast throws for what it cannot store (std::length_error for a
           // field over 64 KiB); the buffer's cap prevents it, this keeps it
@@ -198,16 +272,31 @@ class http_session {
           co_return http::error::bad_field;
         }
         buffer_.consume(used);
+        if (header_only) {
+          header_used += used;
+          const bool parsing = !ec || ec == http::error::need_more;
+          if (parsing && !parser.is_header_done() &&
+              header_used + buffer_.size() > limits_.header_limit)
+            co_return http::error::header_limit;
+        }
         if (!ec && (header_only ? parser.is_header_done() : parser.is_done())) co_return ec;
         if (ec && ec != http::error::need_more) co_return ec;
         if (!ec && used > 0) continue;
       }
       if (buffer_.size() >= buffer_.max_size()) co_return http::error::buffer_overflow;
+      // Past the drain only what has arrived is read; expire() may have come
+      // while the last read's bytes were on their way to this coroutine.
+      if (expired_ && !has_unread_input()) co_return net::error::operation_aborted;
       const std::size_t room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 16384);
       idle_ = header_only && !parser.got_some() && buffer_.size() == 0;
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(room), use_tuple);
       idle_ = false;
       buffer_.commit(n);
+      // stop() ended the wait for a next request, but its first bytes came
+      // meanwhile: the request is read and answered after all.
+      if (ec == net::error::operation_aborted && std::exchange(stopped_idle_, false) && !expired_ &&
+          !closed_ && has_input())
+        continue;
       if (ec == net::error::eof) {
         if (!parser.got_some() && buffer_.size() == 0) co_return http::error::end_of_stream;
         parser.put_eof(ec);
@@ -224,7 +313,7 @@ class http_session {
     if (h.reply.delay.count() > 0) {
       if (!delay_) delay_.emplace(stream_.get_executor());
       delay_->expires_after(h.reply.delay);
-      co_await delay_->async_wait(use_tuple);
+      co_await delay_->async_wait(use_tuple);  // expire() cuts it short
       if (closed_) co_return after::closed;
     }
     if (h.reply.drop) {
@@ -250,7 +339,10 @@ class http_session {
       res.prepare_payload();
     }
     expire_after(stream_, write_timeout);
+    writing_ = true;
     auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    writing_ = false;
+    ++served_;
     if (ec) co_return after::closed;
     co_return res.keep_alive() ? after::keep_going : after::closed_cleanly;
   }
@@ -273,7 +365,13 @@ class http_session {
   const std::atomic<bool>& stopping_;
   auth_cache auth_;                         // this connection's last authentication
   std::optional<net::steady_timer> delay_;  // a fault's wait
+  std::optional<net::steady_timer> grace_;  // stop_grace
+  std::shared_ptr<char> alive_;             // while the session lives, for grace_'s handler
+  std::uint64_t served_ = 0;                // requests answered on this connection
   bool idle_ = false;                       // waiting for the first byte of a request
+  bool stopped_idle_ = false;               // stop() cancelled that wait
+  bool writing_ = false;                    // an answer is being written
+  bool expired_ = false;                    // expire() was called
   bool closed_ = false;                     // close() was called
 };
 
