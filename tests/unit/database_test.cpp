@@ -425,8 +425,10 @@ TEST(database_map, diff_names_what_changed_between_versions) {
   versions.emplace_back(m, model);
   for (std::size_t i = 0; i + 1 < versions.size(); ++i) {
     for (const std::size_t j : {i + 1, versions.size() - 1}) {
-      const auto& [before, before_model] = versions[i];
-      const auto& [after, after_model] = versions[j];
+      const reemu::database_map& before = versions[i].first;
+      const model_map& before_model = versions[i].second;
+      const reemu::database_map& after = versions[j].first;
+      const model_map& after_model = versions[j].second;
       std::vector<std::uint64_t> erased, expected_erased, put, expected_put;
       reemu::database_map::diff(
           before, after, [&](std::uint64_t uid) { erased.push_back(uid); },
