@@ -384,17 +384,21 @@ TEST_F(control_handlers, cross_site_writes_and_bodies_that_are_not_json_are_refu
       {"text/plain", "127.0.0.1:8080", "http://127.0.0.1:8080", "cross-site", 403,
        "cross_site_request"},
   };
-  const auto v0 = version();
-  for (const row& r : rows) {
-    SCOPED_TRACE(std::string(r.content_type) + " | " + std::string(r.origin) + " | " +
-                 std::string(r.site));
+  // POST /emulator/v1/users with `user` and the browser headers of `r`.
+  const auto post_user = [&](const row& r, const std::string& user) {
     incoming_request req =
-        test::json_request(http_t::verb::post, "/emulator/v1/users", body, admin);
+        test::json_request(http_t::verb::post, "/emulator/v1/users", user, admin);
     req.content_type = r.content_type;
     req.host = r.host;
     req.origin = r.origin;
     req.sec_fetch_site = r.site;
-    const reply out = app_->handle(req).reply;
+    return app_->handle(req).reply;
+  };
+  const auto v0 = version();
+  for (const row& r : rows) {
+    SCOPED_TRACE(std::string(r.content_type) + " | " + std::string(r.origin) + " | " +
+                 std::string(r.site));
+    const reply out = post_user(r, body);
     EXPECT_EQ(static_cast<unsigned>(out.status), r.status);
     ASSERT_TRUE(out.body);
     EXPECT_EQ(json::parse(out.body.str())["error_code"], r.code);
@@ -419,13 +423,7 @@ TEST_F(control_handlers, cross_site_writes_and_bodies_that_are_not_json_are_refu
   for (const row& r : passing) {
     const std::string user_body = R"({"email":"user)" + std::to_string(++n) +
                                   R"(@x","password":"User1234!","role":"db_viewer"})";
-    incoming_request req =
-        test::json_request(http_t::verb::post, "/emulator/v1/users", user_body, admin);
-    req.content_type = r.content_type;
-    req.host = r.host;
-    req.origin = r.origin;
-    req.sec_fetch_site = r.site;
-    EXPECT_EQ(app_->handle(req).reply.status, status::created) << r.content_type;
+    EXPECT_EQ(post_user(r, user_body).status, status::created) << r.content_type;
   }
   incoming_request read = test::json_request(http_t::verb::get, "/emulator/v1/users", {}, admin);
   read.origin = "http://evil.example";
