@@ -26,15 +26,15 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
 #include "reemu/model/invariants.hpp"
-#include "reemu/model/metrics.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/metrics.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/hex.hpp"
 
 namespace reemu {
