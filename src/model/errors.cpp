@@ -1,6 +1,7 @@
 // The one table from api_error to HTTP status and wire error_code.
 #include "reemu/model/errors.hpp"
 
+#include <boost/throw_exception.hpp>
 #include <nlohmann/json.hpp>
 
 namespace reemu {
@@ -120,6 +121,13 @@ std::string error_body(std::string_view error_code, std::string_view description
   body["description"] = description;
   body["error_code"] = error_code;
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void throw_exception_from_error(const failure& f, const boost::source_location& loc) {
+  boost::throw_with_location(
+      bad_result_access("value() of a failed result: " + std::string(code_of(f.error)) + ": " +
+                        f.description),
+      loc);
 }
 
 }  // namespace reemu

@@ -3,9 +3,12 @@
 // cluster's error body {"description":…,"error_code":…} in one place.
 #pragma once
 
+#include <boost/system/result.hpp>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace reemu {
 
@@ -75,10 +78,46 @@ std::string_view code_of(api_error e) noexcept;
 // error_reply(), fault answers and the sessions' canned answers.
 std::string error_body(std::string_view error_code, std::string_view description);
 
-// A request failure carried as a value out of validation code.
+// A request failure carried as a value out of validation code. A default one
+// (what error() of a success gives) is internal_error.
 struct failure {
-  api_error error;
+  // Constructors, not an aggregate: C++20 builds an aggregate from any one
+  // value convertible to its first member (a json converts to api_error),
+  // and result<json> would then take a json for its error.
+  failure() = default;
+  failure(api_error e, std::string text) : error(e), description(std::move(text)) {}
+
+  api_error error = api_error::internal_error;
   std::string description;
 };
+
+// The one shape of a call that can fail with a request failure: the value,
+// or the failure to answer with; result<> when there is no value.
+//
+//   result<json> read_body(const request_context& ctx);
+//   return failure{api_error::invalid_value, "..."};  // fails, in any result<T>
+//   return value;                                     // succeeds
+//   return {};                                        // succeeds, in a result<>
+//
+//   auto body = read_body(ctx);
+//   if (!body) return error_reply(body.error());      // a handler answers it
+//   if (auto ok = check(*body); !ok) return ok.error();  // a check passes it up
+//   use(*body);                                       // or body->at("k")
+//
+// A result<> does not convert to a result<T>, hence `ok.error()`. error()
+// returns a copy (Boost 1.81). value() on a failure throws bad_result_access:
+// a bug, since code tests a result before it takes `*`.
+template <class T = void>
+using result = boost::system::result<T, failure>;
+
+// What result<T>::value() throws when it holds a failure.
+class bad_result_access : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// Found by argument-dependent lookup from result<T>::value(): throws
+// bad_result_access naming the failure and where value() was called.
+[[noreturn]] void throw_exception_from_error(const failure& f, const boost::source_location& loc);
 
 }  // namespace reemu
