@@ -58,10 +58,9 @@ void fuzz_state(const reemu::json& document) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  reemu::failure error;
   if (const std::size_t first_end = text.find('\n');
       first_end != std::string_view::npos && first_end + 1 < text.size()) {
-    const auto first = reemu::parse_untrusted_json(text.substr(0, first_end), error);
+    const auto first = reemu::parse_untrusted_json(text.substr(0, first_end));
     if (first && first->is_object() && first->contains("format")) {
       reemu::state_text state;
       try {
@@ -73,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return 0;
     }
   }
-  auto document = reemu::parse_untrusted_json(text, error);
+  auto document = reemu::parse_untrusted_json(text);
   if (!document) return 0;
   if (document->is_object() && document->contains("format")) {
     fuzz_state(*document);

@@ -61,9 +61,8 @@ inline const std::string& admin_authorization() {
 
 // The app every stateful target shares: built once from config_text.
 inline std::unique_ptr<app> make_app() {
-  failure f;
-  auto doc = parse_untrusted_json(config_text, f);
-  if (!doc) fail("embedded config is not JSON", f.description);
+  auto doc = parse_untrusted_json(config_text);
+  if (!doc) fail("embedded config is not JSON", doc.error().description);
   return std::make_unique<app>(parse_config(std::move(*doc), "fuzz-config"));
 }
 

@@ -21,9 +21,9 @@ using http_t::status;
 
 // Starts `name` on an active database and answers its action_uid.
 reply start_on_active(const request_context& ctx, registry& reg, std::string_view name) {
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, name, needs_active(ctx), started)) return error_reply(*f);
-  return action_uid_reply(started.action_uid);
+  const auto started = start_operation(ctx, reg, name, needs_active(ctx));
+  if (!started) return error_reply(started.error());
+  return action_uid_reply(started->action_uid);
 }
 
 // A blueprint answer: the array, with the cluster-state-id header every
@@ -35,26 +35,27 @@ reply blueprint_reply(const request_context& ctx, const database& db) {
 }
 
 // The revamp body: the placement subset of a bdb; shards_count >= 1.
-std::optional<failure> check_revamp_body(const json& body) {
-  if (auto f = check_body_fields(body, {{"avoid_nodes", body_type::array},
-                                        {"bigstore_ram_size", body_type::whole},
-                                        {"memory_size", body_type::whole},
-                                        {"replication", body_type::boolean},
-                                        {"shards_count", body_type::whole},
-                                        {"shards_placement", body_type::string}}))
-    return f;
-  if (auto f = check_bdb_body(body, bdb_body_kind::update, false)) return f;
+result<> check_revamp_body(const json& body) {
+  if (auto ok = check_body_fields(body, {{"avoid_nodes", body_type::array},
+                                         {"bigstore_ram_size", body_type::whole},
+                                         {"memory_size", body_type::whole},
+                                         {"replication", body_type::boolean},
+                                         {"shards_count", body_type::whole},
+                                         {"shards_placement", body_type::string}});
+      !ok)
+    return ok.error();
+  if (auto ok = check_bdb_body(body, bdb_body_kind::update, false); !ok) return ok.error();
   if (auto it = body.find("shards_count"); it != body.end() && *it == 0)
     return failure{api_error::invalid_schema, "Field 'shards_count' must be >= 1"};
-  return std::nullopt;
+  return {};
 }
 
 // Applies a checked revamp body to an active database: the placement
 // fields change at once, avoid_nodes is a request, not a field.
 operation_check revamp_check(const request_context& ctx, const json& body,
                              const cluster_settings& cluster) {
-  return [&ctx, &body, &cluster](const registry_data& d, database& db) -> std::optional<failure> {
-    if (auto f = check_active(db, ctx.now)) return f;
+  return [&ctx, &body, &cluster](const registry_data& d, database& db) -> result<> {
+    if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
     for (const auto& [key, value] : body.items())
       if (key != "avoid_nodes") db.fields[key] = value;
     db.changed_at = ctx.now;
@@ -63,7 +64,7 @@ operation_check revamp_check(const request_context& ctx, const json& body,
 }
 
 // The optimize query's shards_count and replication over the database's.
-std::optional<failure> apply_placement_query(const request_context& ctx, json& fields) {
+result<> apply_placement_query(const request_context& ctx, json& fields) {
   if (auto it = ctx.query.find("shards_count"); it != ctx.query.end()) {
     const auto count = parse_number<std::uint64_t>((*it).value);
     if (!count || *count == 0 || *count > max_shards_count) {
@@ -79,34 +80,35 @@ std::optional<failure> apply_placement_query(const request_context& ctx, json& f
       return failure{api_error::invalid_schema, "Parameter replication must be true or false"};
     fields["replication"] = value == "true";
   }
-  return std::nullopt;
+  return {};
 }
 
 // The upgrade body of the reference; redis_version among the known ones.
-std::optional<failure> check_upgrade_body(const json& body) {
-  if (auto f = check_body_fields(body, {{"force_discard", body_type::boolean},
-                                        {"force_restart", body_type::boolean},
-                                        {"keep_crdt_protocol_version", body_type::boolean},
-                                        {"keep_redis_version", body_type::boolean},
-                                        {"latest_with_modules", body_type::boolean},
-                                        {"may_discard_data", body_type::boolean},
-                                        {"modules", body_type::array},
-                                        {"parallel_shards_upgrade", body_type::whole},
-                                        {"preserve_roles", body_type::boolean},
-                                        {"redis_version", body_type::string},
-                                        {"swap_roles", body_type::boolean}}))
-    return f;
+result<> check_upgrade_body(const json& body) {
+  if (auto ok = check_body_fields(body, {{"force_discard", body_type::boolean},
+                                         {"force_restart", body_type::boolean},
+                                         {"keep_crdt_protocol_version", body_type::boolean},
+                                         {"keep_redis_version", body_type::boolean},
+                                         {"latest_with_modules", body_type::boolean},
+                                         {"may_discard_data", body_type::boolean},
+                                         {"modules", body_type::array},
+                                         {"parallel_shards_upgrade", body_type::whole},
+                                         {"preserve_roles", body_type::boolean},
+                                         {"redis_version", body_type::string},
+                                         {"swap_roles", body_type::boolean}});
+      !ok)
+    return ok.error();
   if (auto it = body.find("redis_version");
       it != body.end() && !full_redis_version(it->get_ref<const std::string&>())) {
     return failure{api_error::invalid_version,
                    "Redis version " + it->get<std::string>() + " is not available"};
   }
-  return std::nullopt;
+  return {};
 }
 
 // Every element of array `key` is an object with a string `type`: the
 // export location and import sources.
-std::optional<failure> check_locations(const json& body, const std::string& key) {
+result<> check_locations(const json& body, const std::string& key) {
   const auto it = body.find(key);
   const bool many = key == "dataset_import_sources";
   if (it == body.end() || (many && it->empty()))
@@ -118,18 +120,17 @@ std::optional<failure> check_locations(const json& body, const std::string& key)
                      "Field '" + key + "' must hold objects with a string 'type'"};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 // Starts an export or import (`name`) on an active database once `body`
 // passed `check`.
 reply start_transfer(const request_context& ctx, registry& reg, std::string_view name,
                      std::initializer_list<body_field> fields, const std::string& location_key) {
-  failure err;
-  auto body = read_bdb_body(ctx, err);
-  if (!body) return error_reply(err);
-  if (auto f = check_body_fields(*body, fields)) return error_reply(*f);
-  if (auto f = check_locations(*body, location_key)) return error_reply(*f);
+  auto body = read_bdb_body(ctx);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_body_fields(*body, fields); !ok) return error_reply(ok.error());
+  if (auto ok = check_locations(*body, location_key); !ok) return error_reply(ok.error());
   return start_on_active(ctx, reg, name);
 }
 
@@ -138,25 +139,24 @@ reply start_transfer(const request_context& ctx, registry& reg, std::string_view
 reply rebalance_bdb(const request_context& ctx, registry& reg) {
   // The body, if any, is not read: sre sends none, rs sends {}.
   if (!dry_run(ctx)) return start_on_active(ctx, reg, "SMUpdateBDB");
-  database db;
-  if (auto f = dry_run_operation(ctx, needs_active(ctx), db)) return error_reply(*f);
-  return blueprint_reply(ctx, db);
+  const auto db = dry_run_operation(ctx, needs_active(ctx));
+  if (!db) return error_reply(db.error());
+  return blueprint_reply(ctx, *db);
 }
 
 reply revamp_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
-  failure err;
-  auto body = read_bdb_body(ctx, err, true);
-  if (!body) return error_reply(err);
-  if (auto f = check_revamp_body(*body)) return error_reply(*f);
+  auto body = read_bdb_body(ctx, true);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_revamp_body(*body); !ok) return error_reply(ok.error());
   const operation_check check = revamp_check(ctx, *body, cluster);
   if (dry_run(ctx)) {
-    database db;
-    if (auto f = dry_run_operation(ctx, check, db)) return error_reply(*f);
-    return blueprint_reply(ctx, db);
+    const auto db = dry_run_operation(ctx, check);
+    if (!db) return error_reply(db.error());
+    return blueprint_reply(ctx, *db);
   }
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, "SMUpdateBDB", check, started)) return error_reply(*f);
-  return action_uid_reply(started.action_uid);
+  const auto started = start_operation(ctx, reg, "SMUpdateBDB", check);
+  if (!started) return error_reply(started.error());
+  return action_uid_reply(started->action_uid);
 }
 
 reply optimize_placement(const request_context& ctx) {
@@ -164,28 +164,27 @@ reply optimize_placement(const request_context& ctx) {
   const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
   if (!db) return error_reply(no_such_bdb(ctx));
   json fields = db->fields;
-  if (auto f = apply_placement_query(ctx, fields)) return error_reply(*f);
+  if (auto ok = apply_placement_query(ctx, fields); !ok) return error_reply(ok.error());
   return json_reply(
       status::ok, shards_blueprint_of(fields, db->uid, nodes_at(ctx.state->data().nodes, ctx.now)));
 }
 
 reply upgrade_bdb(const request_context& ctx, registry& reg) {
-  failure err;
-  auto body = read_bdb_body(ctx, err, true);
-  if (!body) return error_reply(err);
-  if (auto f = check_upgrade_body(*body)) return error_reply(*f);
-  const operation_check check = [&](const registry_data&, database& db) -> std::optional<failure> {
-    if (auto f = check_active(db, ctx.now)) return f;
+  auto body = read_bdb_body(ctx, true);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_upgrade_body(*body); !ok) return error_reply(ok.error());
+  const operation_check check = [&](const registry_data&, database& db) -> result<> {
+    if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
     if (auto v = body->find("redis_version"); v != body->end()) {
       db.fields["redis_version"] = *v;
       db.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
     }
     db.changed_at = ctx.now;
-    return std::nullopt;
+    return {};
   };
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, "SMUpgradeBDB", check, started)) return error_reply(*f);
-  return json_reply(status::ok, render_bdb(*started.db, ctx.now));
+  const auto started = start_operation(ctx, reg, "SMUpgradeBDB", check);
+  if (!started) return error_reply(started.error());
+  return json_reply(status::ok, render_bdb(*started->db, ctx.now));
 }
 
 reply stop_traffic(const request_context& ctx, registry& reg) {
@@ -204,18 +203,18 @@ reply get_recovery_plan(const request_context& ctx) {
 }
 
 reply recover_bdb(const request_context& ctx, registry& reg) {
-  failure err;
-  auto body = read_bdb_body(ctx, err, true);
-  if (!body) return error_reply(err);
-  if (auto f = check_body_fields(*body, {{"data_files", body_type::array},
-                                         {"ignore_errors", body_type::boolean},
-                                         {"recover_without_data", body_type::boolean}}))
-    return error_reply(*f);
+  auto body = read_bdb_body(ctx, true);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_body_fields(*body, {{"data_files", body_type::array},
+                                          {"ignore_errors", body_type::boolean},
+                                          {"recover_without_data", body_type::boolean}});
+      !ok)
+    return error_reply(ok.error());
   // Any database that is not busy: recovery is how one whose create failed
   // becomes active.
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, "SMRecoverBDB", {}, started)) return error_reply(*f);
-  return action_uid_reply(started.action_uid);
+  const auto started = start_operation(ctx, reg, "SMRecoverBDB", {});
+  if (!started) return error_reply(started.error());
+  return action_uid_reply(started->action_uid);
 }
 
 reply export_bdb(const request_context& ctx, registry& reg) {
@@ -233,12 +232,12 @@ reply import_bdb(const request_context& ctx, registry& reg) {
 }
 
 reply bdb_command(const request_context& ctx) {
-  failure err;
-  auto body = read_bdb_body(ctx, err);
-  if (!body) return error_reply(err);
-  if (auto f =
-          check_body_fields(*body, {{"command", body_type::string}, {"args", body_type::array}}))
-    return error_reply(*f);
+  auto body = read_bdb_body(ctx);
+  if (!body) return error_reply(body.error());
+  if (auto ok =
+          check_body_fields(*body, {{"command", body_type::string}, {"args", body_type::array}});
+      !ok)
+    return error_reply(ok.error());
   if (!body->contains("command"))
     return error_reply(api_error::invalid_schema, "Field 'command' is required");
   const auto uid = path_uid(ctx);

@@ -60,23 +60,23 @@ bool dry_run(const request_context& ctx) {
   return !p.has_value || (p.value != "false" && p.value != "0");
 }
 
-std::optional<json> read_bdb_body(const request_context& ctx, failure& error,
-                                  bool empty_is_object) {
+result<json> read_bdb_body(const request_context& ctx, bool empty_is_object) {
   if (ctx.body.empty() && empty_is_object) return json::object();
-  failure parse_error;
-  auto j = ctx.body.empty() ? std::nullopt : parse_untrusted_json(ctx.body, parse_error);
-  if (!j || !j->is_object()) {
-    error = {api_error::invalid_schema,
-             ctx.body.empty() ? "The request body must be a JSON object (it is empty)"
-             : j              ? "The request body must be a JSON object"
-                              : "The request body is not valid JSON: " + parse_error.description};
-    return std::nullopt;
+  if (ctx.body.empty()) {
+    return failure{api_error::invalid_schema,
+                   "The request body must be a JSON object (it is empty)"};
   }
+  auto j = parse_untrusted_json(ctx.body);
+  if (!j) {
+    return failure{api_error::invalid_schema,
+                   "The request body is not valid JSON: " + j.error().description};
+  }
+  if (!j->is_object())
+    return failure{api_error::invalid_schema, "The request body must be a JSON object"};
   return j;
 }
 
-std::optional<failure> check_body_fields(const json& body,
-                                         std::initializer_list<body_field> fields) {
+result<> check_body_fields(const json& body, std::initializer_list<body_field> fields) {
   for (const auto& [key, value] : body.items()) {
     const body_field* known = nullptr;
     for (const body_field& f : fields)
@@ -87,12 +87,12 @@ std::optional<failure> check_body_fields(const json& body,
                      "Field '" + key + "' must be " + std::string(type_name(known->type))};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<failure> check_active(const database& db, double now) {
+result<> check_active(const database& db, double now) {
   const bdb_view v = view_of(db, now);
-  if (v.status == "active") return std::nullopt;
+  if (v.status == "active") return {};
   return failure{api_error::busy, "Database " + std::to_string(db.uid) + " is not active (" +
                                       std::string(v.status) + ")"};
 }
@@ -101,35 +101,35 @@ operation_check needs_active(const request_context& ctx) {
   return [&ctx](const registry_data&, database& db) { return check_active(db, ctx.now); };
 }
 
-std::optional<failure> start_operation(const request_context& ctx, registry& reg,
-                                       std::string_view name, const operation_check& check,
-                                       started_operation& out) {
+result<started_operation> start_operation(const request_context& ctx, registry& reg,
+                                          std::string_view name, const operation_check& check) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);
-  return reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
-    failure err;
-    const database* db = writable_database(d, *uid, ctx.now, err);
-    if (!db) return err;
-    database next = *db;
+  started_operation out;
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    const auto db = writable_database(d, *uid, ctx.now);
+    if (!db) return db.error();
+    database next = **db;
     if (check)
-      if (auto f = check(d, next)) return f;
+      if (auto ok = check(d, next); !ok) return ok.error();
     out.action_uid = begin_operation(d, std::move(next), name, ctx.now);
     out.db = d.databases.at(*uid);
-    return std::nullopt;
+    return {};
   });
+  if (!written) return written.error();
+  return out;
 }
 
-std::optional<failure> dry_run_operation(const request_context& ctx, const operation_check& check,
-                                         database& out) {
+result<database> dry_run_operation(const request_context& ctx, const operation_check& check) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);
   const registry_data& d = ctx.state->data();
-  failure err;
-  const database* db = writable_database(d, *uid, ctx.now, err);
-  if (!db) return err;
-  out = *db;
-  if (check) return check(d, out);
-  return std::nullopt;
+  const auto db = writable_database(d, *uid, ctx.now);
+  if (!db) return db.error();
+  database out = **db;
+  if (check)
+    if (auto ok = check(d, out); !ok) return ok.error();
+  return out;
 }
 
 reply action_uid_reply(const std::string& action_uid) {

@@ -49,7 +49,7 @@ reply bdb_reply(const database& db, double now) {
 }
 
 // Read-only fields a client sends back must hold what the database shows.
-std::optional<failure> check_read_only(const json& body, const json& current) {
+result<> check_read_only(const json& body, const json& current) {
   for (const auto& [key, value] : body.items()) {
     if (!is_read_only_bdb_field(key)) continue;
     const auto it = current.find(key);
@@ -59,7 +59,7 @@ std::optional<failure> check_read_only(const json& body, const json& current) {
                          (it == current.end() ? std::string() : " (it is " + dump(*it) + ")")};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
 // A new port moves the first endpoint; a new proxy policy applies to every one.
@@ -81,19 +81,18 @@ void follow_endpoints(json& fields, const json& body, const cluster_settings& cl
 // The database `uid` with `body` merged in; the failure when the database
 // cannot take it (unknown, busy, not active, a read-only field changed, a
 // port taken).
-std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid, const json& body,
-                                       const request_context& ctx, const cluster_settings& cluster,
-                                       database& out) {
-  failure err;
-  const database* db = writable_database(d, uid, ctx.now, err);
-  if (!db) return err;
-  if (auto f = check_active(*db, ctx.now)) return f;
-  if (auto f = check_read_only(body, render_bdb(*db, ctx.now))) return f;
+result<database> merged_database(const registry_data& d, std::uint64_t uid, const json& body,
+                                 const request_context& ctx, const cluster_settings& cluster) {
+  const auto writable = writable_database(d, uid, ctx.now);
+  if (!writable) return writable.error();
+  const database& db = **writable;
+  if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
+  if (auto ok = check_read_only(body, render_bdb(db, ctx.now)); !ok) return ok.error();
   if (auto p = body.find("port");
       p != body.end() && *p != 0 && port_taken(d, p->get<std::uint64_t>(), uid)) {
     return failure{api_error::port_unavailable, "Port " + dump(*p) + " is not available"};
   }
-  database next = *db;
+  database next = db;
   for (const auto& [key, value] : body.items()) {
     if (is_read_only_bdb_field(key) || key == "shards_blueprint") continue;
     next.fields[key] = value;
@@ -102,9 +101,8 @@ std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid
     next.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
   follow_endpoints(next.fields, body, cluster, uid);
   next.changed_at = ctx.now;
-  if (auto f = check_shard_room(d, next, cluster)) return f;
-  out = std::move(next);
-  return std::nullopt;
+  if (auto room = check_shard_room(d, next, cluster); !room) return room.error();
+  return next;
 }
 
 }  // namespace
@@ -131,65 +129,63 @@ reply get_bdb(const request_context& ctx, bdb_cache& bdbs) {
 }
 
 reply create_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
-  failure err;
-  auto body = read_bdb_body(ctx, err);
-  if (!body) return error_reply(err);
-  if (auto f = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields))
-    return error_reply(*f);
-  database made;
-  std::shared_ptr<const database> stored;  // as published: shared, not copied
+  const auto body = read_bdb_body(ctx);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields); !ok)
+    return error_reply(ok.error());
   if (dry_run(ctx)) {
-    if (auto f = new_database(ctx.state->data().settled_at(ctx.now), *body, ctx.now, cluster, made))
-      return error_reply(*f);
-    return bdb_reply(made, ctx.now);
+    const auto made = new_database(ctx.state->data().settled_at(ctx.now), *body, ctx.now, cluster);
+    if (!made) return error_reply(made.error());
+    return bdb_reply(*made, ctx.now);
   }
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
-    if (auto nf = new_database(d, *body, ctx.now, cluster, made)) return nf;
-    const std::uint64_t uid = made.uid;
-    begin_operation(d, std::move(made), "SMCreateBDB", ctx.now);
+  std::shared_ptr<const database> stored;  // as published: shared, not copied
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    auto made = new_database(d, *body, ctx.now, cluster);
+    if (!made) return made.error();
+    const std::uint64_t uid = made->uid;
+    begin_operation(d, std::move(*made), "SMCreateBDB", ctx.now);
     stored = d.databases.at(uid);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
+  return written ? bdb_reply(*stored, ctx.now) : error_reply(written.error());
 }
 
 reply update_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_bdb(ctx));
-  failure err;
-  auto body = read_bdb_body(ctx, err);
-  if (!body) return error_reply(err);
-  if (auto f = check_bdb_body(*body, bdb_body_kind::update, cluster.accept_unknown_fields))
-    return error_reply(*f);
-  database merged;
-  std::shared_ptr<const database> stored;  // as published: shared, not copied
+  const auto body = read_bdb_body(ctx);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_bdb_body(*body, bdb_body_kind::update, cluster.accept_unknown_fields); !ok)
+    return error_reply(ok.error());
   if (dry_run(ctx)) {
     const registry_data d = ctx.state->data().settled_at(ctx.now);
-    if (auto f = d.check_state_id(ctx.expected_state_id)) return error_reply(*f);
-    if (auto f = merged_database(d, *uid, *body, ctx, cluster, merged)) return error_reply(*f);
-    return bdb_reply(merged, ctx.now);
+    if (auto ok = d.check_state_id(ctx.expected_state_id); !ok) return error_reply(ok.error());
+    const auto merged = merged_database(d, *uid, *body, ctx, cluster);
+    if (!merged) return error_reply(merged.error());
+    return bdb_reply(*merged, ctx.now);
   }
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
-    if (auto sf = d.check_state_id(ctx.expected_state_id)) return sf;
-    if (auto mf = merged_database(d, *uid, *body, ctx, cluster, merged)) return mf;
-    begin_operation(d, std::move(merged), "SMUpdateBDB", ctx.now);
+  std::shared_ptr<const database> stored;  // as published: shared, not copied
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    if (auto ok = d.check_state_id(ctx.expected_state_id); !ok) return ok.error();
+    auto merged = merged_database(d, *uid, *body, ctx, cluster);
+    if (!merged) return merged.error();
+    begin_operation(d, std::move(*merged), "SMUpdateBDB", ctx.now);
     stored = d.databases.at(*uid);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
+  return written ? bdb_reply(*stored, ctx.now) : error_reply(written.error());
 }
 
 reply delete_bdb(const request_context& ctx, registry& reg) {
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, "SMDeleteBDB", {}, started)) return error_reply(*f);
-  return bdb_reply(*started.db, ctx.now);
+  const auto started = start_operation(ctx, reg, "SMDeleteBDB", {});
+  if (!started) return error_reply(started.error());
+  return bdb_reply(*started->db, ctx.now);
 }
 
 reply flush_bdb(const request_context& ctx, registry& reg) {
-  started_operation started;
-  if (auto f = start_operation(ctx, reg, "SMFlushBDB", needs_active(ctx), started))
-    return error_reply(*f);
-  return action_uid_reply(started.action_uid);
+  const auto started = start_operation(ctx, reg, "SMFlushBDB", needs_active(ctx));
+  if (!started) return error_reply(started.error());
+  return action_uid_reply(started->action_uid);
 }
 
 std::vector<route> bdbs_routes() {

@@ -61,9 +61,8 @@ reply start_cluster_action(const request_context& ctx, registry& reg) {
         api_error::invalid_schema,
         "Bad action or content: unknown cluster action '" + action + "' (change_master)");
   }
-  failure err;
-  const auto body = read_bdb_body(ctx, err, true);
-  if (!body) return error_reply(err);
+  const auto body = read_bdb_body(ctx, true);
+  if (!body) return error_reply(body.error());
   for (auto it = body->begin(); it != body->end(); ++it) {
     if (it.key() != "node_uid") {
       return error_reply(api_error::invalid_schema,
@@ -81,7 +80,7 @@ reply start_cluster_action(const request_context& ctx, registry& reg) {
 
   std::string task_id;
   std::string status_word;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (!find_node(d, *uid, ctx.now))
       return failure{api_error::node_not_found, "Node " + std::to_string(*uid) + " does not exist"};
     for (const auto& [name, t] : d.cluster_tasks) {
@@ -96,16 +95,16 @@ reply start_cluster_action(const request_context& ctx, registry& reg) {
     task_id = t.task_id;
     status_word = status_name(action_kind::task, task_state(t, ctx.now).phase);
     d.cluster_tasks[action] = std::move(t);
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::ok, json{{"status", status_word}, {"task_id", task_id}});
 }
 
 reply cancel_cluster_action(const request_context& ctx, registry& reg) {
   const std::string& action = ctx.param("action");
   json answer;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const auto it = d.cluster_tasks.find(action);
     if (it == d.cluster_tasks.end() || !task_runs(it->second, ctx.now)) {
       return failure{api_error::action_not_found,
@@ -114,9 +113,9 @@ reply cancel_cluster_action(const request_context& ctx, registry& reg) {
     if (task_state(it->second, ctx.now).phase != phase::cancelling)
       cancel_task(d, it->second, ctx.now);
     answer = render_task(it->second, ctx.now);
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::ok, answer);
 }
 

@@ -41,11 +41,12 @@ failure no_such_node(std::string_view uid) {
 
 failure no_such_action() { return {api_error::action_not_found, "Action does not exist"}; }
 
-// The node of the path on the request's snapshot.
-const node* path_node(const request_context& ctx, failure& error) {
+// The node of the path on the request's snapshot (never null), or
+// node_not_found.
+result<const node*> path_node(const request_context& ctx) {
   const auto uid = path_uid(ctx);
   const node* n = uid ? find_node(ctx.state->data(), *uid, ctx.now) : nullptr;
-  if (!n) error = no_such_node(ctx.param("uid"));
+  if (!n) return no_such_node(ctx.param("uid"));
   return n;
 }
 
@@ -59,19 +60,20 @@ bool is_uid_list(const json& v) {
 
 // The body of each action, as the reference gives it; anything else is
 // refused (invalid_schema).
-std::optional<failure> check_node_action_body(std::string_view task, const json& body) {
+result<> check_node_action_body(std::string_view task, const json& body) {
   if (task == "maintenance_on") {
-    if (auto f = check_body_fields(body, {{"overwrite_snapshot", body_type::boolean},
-                                          {"evict_ha_replica", body_type::boolean},
-                                          {"evict_active_active_replica", body_type::boolean},
-                                          {"evict_dbs", body_type::array},
-                                          {"keep_slave_shards", body_type::boolean}}))
-      return f;
+    if (auto ok = check_body_fields(body, {{"overwrite_snapshot", body_type::boolean},
+                                           {"evict_ha_replica", body_type::boolean},
+                                           {"evict_active_active_replica", body_type::boolean},
+                                           {"evict_dbs", body_type::array},
+                                           {"keep_slave_shards", body_type::boolean}});
+        !ok)
+      return ok.error();
     if (auto it = body.find("evict_dbs"); it != body.end() && !is_uid_list(*it)) {
       return failure{api_error::invalid_schema,
                      "Field 'evict_dbs' must be a list of database uids"};
     }
-    return std::nullopt;
+    return {};
   }
   if (task == "maintenance_off") {
     return check_body_fields(
@@ -115,10 +117,10 @@ reply get_nodes(const request_context& ctx) {
 }
 
 reply get_node(const request_context& ctx) {
-  failure err;
-  const node* n = path_node(ctx, err);
-  if (!n) return error_reply(err);
-  return json_reply(status::ok, node_object(ctx.state->data(), *n, ctx.now));
+  const auto found = path_node(ctx);
+  if (!found) return error_reply(found.error());
+  const node& n = **found;
+  return json_reply(status::ok, node_object(ctx.state->data(), n, ctx.now));
 }
 
 reply get_all_node_actions(const request_context& ctx) {
@@ -131,20 +133,20 @@ reply get_all_node_actions(const request_context& ctx) {
 }
 
 reply get_node_actions(const request_context& ctx) {
-  failure err;
-  const node* n = path_node(ctx, err);
-  if (!n) return error_reply(err);
-  return json_reply(status::ok, json{{"actions", actions_of(*n, ctx.now)}});
+  const auto found = path_node(ctx);
+  if (!found) return error_reply(found.error());
+  const node& n = **found;
+  return json_reply(status::ok, json{{"actions", actions_of(n, ctx.now)}});
 }
 
 reply get_node_action(const request_context& ctx) {
-  failure err;
-  const node* n = path_node(ctx, err);
-  if (!n) return error_reply(err);
+  const auto found = path_node(ctx);
+  if (!found) return error_reply(found.error());
+  const node& n = **found;
   const auto task = task_name_of(ctx.param("action"));
-  const auto it = task ? n->actions.find(*task) : n->actions.end();
-  if (it == n->actions.end()) return error_reply(no_such_action());
-  return json_reply(status::ok, node_action_object(*n, it->second, ctx.now));
+  const auto it = task ? n.actions.find(*task) : n.actions.end();
+  if (it == n.actions.end()) return error_reply(no_such_action());
+  return json_reply(status::ok, node_action_object(n, it->second, ctx.now));
 }
 
 reply start_node_action(const request_context& ctx, registry& reg) {
@@ -154,16 +156,15 @@ reply start_node_action(const request_context& ctx, registry& reg) {
                        "Unknown node action '" + ctx.param("action") +
                            "' (maintenance_on, maintenance_off, remove, enslave_node)");
   }
-  failure err;
-  const auto body = read_bdb_body(ctx, err, true);
-  if (!body) return error_reply(err);
-  if (auto f = check_node_action_body(*task, *body)) return error_reply(*f);
+  const auto body = read_bdb_body(ctx, true);
+  if (!body) return error_reply(body.error());
+  if (auto ok = check_node_action_body(*task, *body); !ok) return error_reply(ok.error());
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_node(ctx.param("uid")));
 
   std::string task_id;
   std::string status_word;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     for (const auto& [name, t] : current->actions) {
@@ -177,7 +178,7 @@ reply start_node_action(const request_context& ctx, registry& reg) {
       }
     }
     if (*task == "remove_node") {
-      if (auto last = check_node_removal(d.nodes, *uid, ctx.now)) return last;
+      if (auto ok = check_node_removal(d.nodes, *uid, ctx.now); !ok) return ok.error();
     }
     node next = *current;
     settle_node(next, ctx.now);
@@ -187,9 +188,9 @@ reply start_node_action(const request_context& ctx, registry& reg) {
     status_word = status_name(action_kind::task, task_state(t, ctx.now).phase);
     next.actions[std::string(*task)] = std::move(t);
     d.nodes[*uid] = std::make_shared<const node>(std::move(next));
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::ok, json{{"status", status_word}, {"task_id", task_id}});
 }
 
@@ -198,7 +199,7 @@ reply cancel_node_action(const request_context& ctx, registry& reg) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_node(ctx.param("uid")));
   json answer;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     const auto it = task ? current->actions.find(*task) : current->actions.end();
@@ -212,9 +213,9 @@ reply cancel_node_action(const request_context& ctx, registry& reg) {
     if (task_state(t, ctx.now).phase != phase::cancelling) cancel_task(d, t, ctx.now);
     answer = node_action_object(next, t, ctx.now);
     d.nodes[*uid] = std::make_shared<const node>(std::move(next));
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::ok, answer);
 }
 

@@ -51,42 +51,45 @@ failure no_such_shard(std::string_view uid) {
 // migrate without target_node_uid is node_not_exist. The list comes out
 // sorted, without repeats and bounded (read_shard_uids), before the request
 // takes the registry's writer.
-std::optional<failure> read_shard_request(const request_context& ctx, bool multi,
-                                          shard_request& out) {
-  failure err;
-  auto body = read_bdb_body(ctx, err, true);
-  if (!body) return err;
-  std::optional<failure> bad;
+result<shard_request> read_shard_request(const request_context& ctx, shard_action kind,
+                                         bool multi) {
+  const auto body = read_bdb_body(ctx, true);
+  if (!body) return body.error();
+  shard_request out;
+  out.kind = kind;
+  result<> fits;
   if (out.kind == shard_action::migrate) {
-    bad = multi ? check_body_fields(*body, {{"shard_uids", body_type::array},
-                                            {"target_node_uid", body_type::whole},
-                                            {"override_rack_policy", body_type::boolean},
-                                            {"preserve_roles", body_type::boolean},
-                                            {"max_concurrent_bdb_migrations", body_type::whole},
-                                            {"dry_run", body_type::boolean}})
-                : check_body_fields(*body, {{"target_node_uid", body_type::whole},
-                                            {"override_rack_policy", body_type::boolean},
-                                            {"preserve_roles", body_type::boolean},
-                                            {"dry_run", body_type::boolean}});
+    fits = multi ? check_body_fields(*body, {{"shard_uids", body_type::array},
+                                             {"target_node_uid", body_type::whole},
+                                             {"override_rack_policy", body_type::boolean},
+                                             {"preserve_roles", body_type::boolean},
+                                             {"max_concurrent_bdb_migrations", body_type::whole},
+                                             {"dry_run", body_type::boolean}})
+                 : check_body_fields(*body, {{"target_node_uid", body_type::whole},
+                                             {"override_rack_policy", body_type::boolean},
+                                             {"preserve_roles", body_type::boolean},
+                                             {"dry_run", body_type::boolean}});
   } else {
-    bad = multi ? check_body_fields(*body, {{"shard_uids", body_type::array},
-                                            {"dead_uids", body_type::array},
-                                            {"dead_nodes", body_type::array},
-                                            {"dry_run", body_type::boolean},
-                                            {"force_rebind", body_type::boolean},
-                                            {"redis_version_upgrade", body_type::string}})
-                : check_body_fields(*body, {{"dead_uid", body_type::string},
-                                            {"dead_nodes", body_type::array},
-                                            {"dry_run", body_type::boolean},
-                                            {"force_rebind", body_type::boolean},
-                                            {"redis_version_upgrade", body_type::string}});
+    fits = multi ? check_body_fields(*body, {{"shard_uids", body_type::array},
+                                             {"dead_uids", body_type::array},
+                                             {"dead_nodes", body_type::array},
+                                             {"dry_run", body_type::boolean},
+                                             {"force_rebind", body_type::boolean},
+                                             {"redis_version_upgrade", body_type::string}})
+                 : check_body_fields(*body, {{"dead_uid", body_type::string},
+                                             {"dead_nodes", body_type::array},
+                                             {"dry_run", body_type::boolean},
+                                             {"force_rebind", body_type::boolean},
+                                             {"redis_version_upgrade", body_type::string}});
   }
-  if (bad) return bad;
+  if (!fits) return fits.error();
   if (multi) {
     const auto it = body->find("shard_uids");
     if (it == body->end() || it->empty())
       return failure{api_error::shard_uids_required, "A list of shard UIDs is required"};
-    if (auto f = read_shard_uids(*it, out.shard_uids)) return f;
+    auto uids = read_shard_uids(*it);
+    if (!uids) return uids.error();
+    out.shard_uids = std::move(*uids);
   } else {
     const auto uid = parse_number<std::uint64_t>(ctx.param("uid"));
     if (!uid) return no_such_shard(ctx.param("uid"));
@@ -97,7 +100,7 @@ std::optional<failure> read_shard_request(const request_context& ctx, bool multi
   if (out.kind == shard_action::migrate && !out.target_node_uid)
     return failure{api_error::node_not_exist, "A target node UID (target_node_uid) is required"};
   out.dry_run = body->value("dry_run", false) || dry_run(ctx);
-  return std::nullopt;
+  return out;
 }
 
 // The placement each database of the request leaves, by database uid.
@@ -111,13 +114,13 @@ std::size_t partner_of(std::size_t index) { return index % 2 == 0 ? index + 1 : 
 // database, each database free and active) and computes the placement each
 // database leaves. Linear in the cluster's shards (find_shards), plus the
 // shards of the databases the request names.
-std::optional<failure> plan_moves(const registry_data& d, const shard_request& req, double now,
-                                  moves& out) {
+result<moves> plan_moves(const registry_data& d, const shard_request& req, double now) {
+  moves out;
   std::vector<shard_info> shards;
   if (const auto missing = find_shards(d, req.shard_uids, now, shards))
     return no_such_shard(std::to_string(*missing));
   if (req.target_node_uid) {
-    if (auto f = check_shard_target(d.nodes, *req.target_node_uid, now)) return f;
+    if (auto ok = check_shard_target(d.nodes, *req.target_node_uid, now); !ok) return ok.error();
   }
   const node_map nodes = nodes_at(d.nodes, now);
   if (req.kind == shard_action::failover) {
@@ -136,8 +139,7 @@ std::optional<failure> plan_moves(const registry_data& d, const shard_request& r
   for (const shard_info& s : shards) {
     const database& db = *d.databases.at(s.bdb_uid);
     if (!out.contains(s.bdb_uid)) {
-      failure err;
-      if (!writable_database(d, s.bdb_uid, now, err) || check_active(db, now)) {
+      if (!writable_database(d, s.bdb_uid, now) || !check_active(db, now)) {
         return failure{api_error::db_busy, "Database " + std::to_string(s.bdb_uid) + " of shard " +
                                                std::to_string(s.uid) +
                                                " is currently busy; try again later"};
@@ -153,32 +155,31 @@ std::optional<failure> plan_moves(const registry_data& d, const shard_request& r
       spots[partner_of(s.index)].master = true;
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 reply run_shard_action(const request_context& ctx, registry& reg, shard_action kind, bool multi) {
-  shard_request req;
-  req.kind = kind;
-  if (auto f = read_shard_request(ctx, multi, req)) return error_reply(*f);
+  const auto req = read_shard_request(ctx, kind, multi);
+  if (!req) return error_reply(req.error());
   const std::string word(word_of(kind));
-  if (req.dry_run) {
-    moves planned;
-    if (auto f = plan_moves(ctx.state->data(), req, ctx.now, planned)) return error_reply(*f);
+  if (req->dry_run) {
+    const auto planned = plan_moves(ctx.state->data(), *req, ctx.now);
+    if (!planned) return error_reply(planned.error());
     return json_reply(status::ok, json{{"description", word + " dry run passed"}});
   }
   std::string action_uid;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
-    moves planned;
-    if (auto err = plan_moves(d, req, ctx.now, planned)) return err;
-    for (auto& [bdb_uid, placement] : planned) {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    auto planned = plan_moves(d, *req, ctx.now);
+    if (!planned) return planned.error();
+    for (auto& [bdb_uid, placement] : *planned) {
       database next = *d.databases.at(bdb_uid);
       std::string uid =
           begin_operation(d, std::move(next), machine_of(kind), ctx.now, std::move(placement));
       if (action_uid.empty()) action_uid = std::move(uid);
     }
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::ok,
                     json{{"action_uid", action_uid}, {"description", word + " was triggered"}});
 }

@@ -131,8 +131,7 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view valu
 std::optional<basic_credentials> parse_body_credentials(std::string_view body) noexcept {
   try {
     if (body.empty()) return std::nullopt;
-    failure error;
-    const auto j = parse_untrusted_json(body, error);
+    const auto j = parse_untrusted_json(body);
     if (!j || !j->is_object()) return std::nullopt;
     const auto user = j->find("username");
     const auto password = j->find("password");

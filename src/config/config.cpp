@@ -50,7 +50,7 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
   if (auto v = r.unsigned_integer("handshake_timeout_seconds", 3600))
     s.handshake_timeout_seconds = static_cast<unsigned>(*v);
   if (auto v = r.unsigned_integer("max_connections", 1'000'000)) s.max_connections = *v;
-  if (r.failed()) throw_failure(source, *r.error());
+  if (r.failed()) throw_failure(source, r.error());
 }
 
 void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster,
@@ -77,7 +77,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
     if (*v == 0) throw config_error(source + ": 'emulator.shards_limit' must be >= 1");
     cluster.shards_limit = *v;
   }
-  if (r.failed()) throw_failure(source, *r.error());
+  if (r.failed()) throw_failure(source, r.error());
   if (cluster.name.empty() || cluster.name.size() > 253)
     throw config_error(source + ": 'emulator.cluster_name' must be 1 to 253 characters");
   if (clock) {
@@ -95,7 +95,7 @@ void parse_log(const json& j, logging_config& l, const std::string& source) {
   r.only({"level", "format"});
   if (auto v = r.string("level")) l.level = *v;
   if (auto v = r.string("format")) l.format = *v;
-  if (r.failed()) throw_failure(source, *r.error());
+  if (r.failed()) throw_failure(source, r.error());
 }
 
 void parse_users(const json& j, std::vector<seed_user>& users, const std::string& source) {
@@ -108,7 +108,7 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     auto email = r.string("email", true);
     auto password = r.string("password", true);
     auto role_name = r.string("role", true);
-    if (r.failed()) throw_failure(source, *r.error());
+    if (r.failed()) throw_failure(source, r.error());
     if (auto problem = email_problem(*email, where + ".email"))
       throw config_error(source + ": " + *problem);
     if (auto problem = password_problem(*password, where + ".password"))
@@ -141,8 +141,8 @@ void parse_databases(const json& j, std::vector<json>& dbs, const std::string& s
                          "' must be a database object or a uid (a whole number >= 1), got " +
                          dump(j[i]));
     }
-    if (auto f = check_bdb_body(db, bdb_body_kind::seed, true))
-      throw config_error(source + ": '" + where + "': " + f->description);
+    if (auto ok = check_bdb_body(db, bdb_body_kind::seed, true); !ok)
+      throw config_error(source + ": '" + where + "': " + ok.error().description);
     if (!uids.insert(db["uid"].get<std::uint64_t>()).second)
       throw config_error(source + ": '" + where + ".uid' repeats " + dump(db["uid"]));
     dbs.push_back(std::move(db));
@@ -160,9 +160,9 @@ void parse_nodes(const json& j, std::vector<json>& nodes, const std::string& sou
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string where = "nodes[" + std::to_string(i) + "]";
     json obj = j[i].is_number() ? json{{"uid", j[i]}} : j[i];
-    node probe;
-    if (auto f = node_from_object(obj, 0, where, probe)) throw_failure(source, *f);
-    if (!uids.insert(probe.uid).second)
+    const auto probe = node_from_object(obj, 0, where);
+    if (!probe) throw_failure(source, probe.error());
+    if (!uids.insert(probe->uid).second)
       throw config_error(source + ": '" + where + ".uid' repeats " + dump(obj["uid"]));
     nodes.push_back(std::move(obj));
   }
@@ -191,11 +191,10 @@ config parse_config(json doc, const std::string& source) {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
       for (std::size_t i = 0; i < value.size(); ++i) {
-        wire_entry s;
-        if (auto f =
-                parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]", s))
-          throw_failure(source, *f);
-        c.actions.push_back(std::move(s));
+        auto entry =
+            parse_wire_entry(std::move(value[i]), kind, key + "[" + std::to_string(i) + "]");
+        if (!entry) throw_failure(source, entry.error());
+        c.actions.push_back(std::move(*entry));
       }
     } else if (key.starts_with("_") || key.starts_with("$")) {
       // "_comment", "$schema": allowed so config files can carry notes.
@@ -274,13 +273,12 @@ std::optional<json> read_json_file(const std::string& path, std::string_view wha
     return std::nullopt;
   }
   const std::string text = buffer.str();
-  failure f;
-  auto document = parse_untrusted_json(text, f);
-  if (document) return document;
+  auto document = parse_untrusted_json(text);
+  if (document) return std::move(*document);
   // Parse again with exceptions for the line and column of the error.
   try {
     const json strict = json::parse(text);
-    error = std::string(what) + " '" + path + "': " + f.description;
+    error = std::string(what) + " '" + path + "': " + document.error().description;
   } catch (const json::parse_error& e) {
     error = std::string(what) + " '" + path + "': not valid JSON: " + e.what();
   }

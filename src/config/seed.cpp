@@ -38,11 +38,11 @@ registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, doub
   for (const json& obj : cfg.databases)
     d.put_database(database_from_object(obj, now, d, cfg.cluster));
   for (std::size_t i = 0; i < cfg.nodes.size(); ++i) {
-    node n;
     // Checked when the config was parsed.
-    if (node_from_object(cfg.nodes[i], now, "nodes[" + std::to_string(i) + "]", n)) continue;
-    const std::uint64_t uid = n.uid;
-    d.nodes[uid] = std::make_shared<const node>(std::move(n));
+    auto n = node_from_object(cfg.nodes[i], now, "nodes[" + std::to_string(i) + "]");
+    if (!n) continue;
+    const std::uint64_t uid = n->uid;
+    d.nodes[uid] = std::make_shared<const node>(std::move(*n));
   }
   if (d.nodes.empty()) d.nodes[1] = std::make_shared<const node>(default_node(now));
   for (auto& s : actions) {

@@ -14,8 +14,15 @@ namespace {
 
 using http_t::status;
 
-std::optional<failure> read_page(boost::urls::params_view query, std::size_t& offset,
-                                 std::size_t& limit) {
+// The page a list asks for: offset and limit.
+struct page_request {
+  std::size_t offset = 0;
+  std::size_t limit = default_action_page;
+};
+
+// The ?offset and ?limit of `query`, or the failure naming the parameter.
+result<page_request> read_page(boost::urls::params_view query) {
+  page_request out;
   for (const auto& p : query) {
     const std::string value = p.value;
     if (p.key != "offset" && p.key != "limit") {
@@ -28,17 +35,17 @@ std::optional<failure> read_page(boost::urls::params_view query, std::size_t& of
         return failure{api_error::invalid_value,
                        "query parameter 'offset' must be a whole number, got \"" + value + "\""};
       }
-      offset = *n;
+      out.offset = *n;
     } else {
       if (!n || *n > max_action_page) {
         return failure{api_error::invalid_value,
                        "query parameter 'limit' must be a whole number from 0 to " +
                            std::to_string(max_action_page) + ", got \"" + value + "\""};
       }
-      limit = *n;
+      out.limit = *n;
     }
   }
-  return std::nullopt;
+  return out;
 }
 
 // The fields of a simulated action's plan at `now`.
@@ -89,9 +96,9 @@ bool group_before(std::string_view a, std::string_view b) noexcept {
 }
 
 reply list_actions(const request_context& ctx) {
-  std::size_t offset = 0;
-  std::size_t limit = default_action_page;
-  if (auto f = read_page(ctx.query, offset, limit)) return error_reply(*f);
+  const auto asked = read_page(ctx.query);
+  if (!asked) return error_reply(asked.error());
+  const auto [offset, limit] = *asked;
   struct row {
     const action* a;
     std::string group;

@@ -31,9 +31,9 @@ bool is_final(std::string_view s) {
 std::string epoch_string(double t) { return std::to_string(static_cast<long long>(std::floor(t))); }
 
 // A task's progress given as "50" or 50: 0..100, stored as the wire string.
-std::optional<failure> normalise_task_progress(json& fields, const std::string& where) {
+result<> normalise_task_progress(json& fields, const std::string& where) {
   auto it = fields.find("progress");
-  if (it == fields.end()) return std::nullopt;
+  if (it == fields.end()) return {};
   double x = -1;
   if (it->is_number()) {
     x = it->get<double>();
@@ -48,12 +48,12 @@ std::optional<failure> normalise_task_progress(json& fields, const std::string& 
                    "'" + where + "progress' must be between 0 and 100, got " + dump(*it)};
   }
   *it = dump(number_value(x));  // "50", "1e2" and 50 all become the wire's "50" / "100"
-  return std::nullopt;
+  return {};
 }
 
-std::optional<failure> check_status(action_kind kind, const json& fields) {
+result<> check_status(action_kind kind, const json& fields) {
   auto it = fields.find("status");
-  if (it == fields.end()) return std::nullopt;
+  if (it == fields.end()) return {};
   if (!it->is_string()) return failure{api_error::invalid_type, "'status' must be a string"};
   const auto& s = it->get_ref<const std::string&>();
   const auto vocab = statuses_of(kind);
@@ -64,14 +64,14 @@ std::optional<failure> check_status(action_kind kind, const json& fields) {
                                                  std::string(to_string(kind)) + " status (" + list +
                                                  ")"};
   }
-  return std::nullopt;
+  return {};
 }
 
 // "1" and 1 both name node 1; the wire wants a string.
 // A whole-number id or epoch ("1" or 1; the wire wants the string "1").
-std::optional<failure> stringify(json& fields, const char* key) {
+result<> stringify(json& fields, const char* key) {
   auto it = fields.find(key);
-  if (it == fields.end()) return std::nullopt;
+  if (it == fields.end()) return {};
   if (it->is_number_unsigned()) *it = dump(*it);
   const bool digits =
       it->is_string() && !it->get_ref<const std::string&>().empty() &&
@@ -81,14 +81,14 @@ std::optional<failure> stringify(json& fields, const char* key) {
         api_error::invalid_value,
         std::string("'") + key + "' must be a whole number >= 0 (1 or \"1\"), got " + dump(*it)};
   }
-  return std::nullopt;
+  return {};
 }
 
 // The template a create names, against the type it asks for. Without a
 // template, the body must say how the action behaves: a simulate block, or
 // explicit wire fields with a status.
-std::optional<failure> check_template(const action_template* t, action_kind kind,
-                                      const std::string& name, const json& body) {
+result<> check_template(const action_template* t, action_kind kind, const std::string& name,
+                        const json& body) {
   if (t && t->kind != kind) {
     return failure{api_error::invalid_value,
                    "\"" + name + "\" is a " + std::string(to_string(t->kind)) +
@@ -100,25 +100,25 @@ std::optional<failure> check_template(const action_template* t, action_kind kind
                        "\": give a 'simulate' block with 'steps', or explicit wire fields "
                        "with a 'status'"};
   }
-  return std::nullopt;
+  return {};
 }
 
 // Ids and progress in the wire's types: a task's node_uid, creation_time and
 // progress become strings; a state machine has no task_id.
-std::optional<failure> normalise_ids(json& body, action_kind kind) {
+result<> normalise_ids(json& body, action_kind kind) {
   if (kind == action_kind::state_machine) {
     if (body.contains("task_id"))
       return failure{api_error::invalid_value, "'task_id' belongs to tasks, not state machines"};
-    return std::nullopt;
+    return {};
   }
   for (const char* key : {"node_uid", "creation_time"})
-    if (auto f = stringify(body, key)) return f;
+    if (auto ok = stringify(body, key); !ok) return ok.error();
   return normalise_task_progress(body, "");
 }
 
 // A simulated action computes its live fields; a static one states them, in
 // its kind's vocabulary.
-std::optional<failure> check_live_fields(const wire_entry& e) {
+result<> check_live_fields(const wire_entry& e) {
   if (e.plan) {
     for (const char* live : {"status", "progress", "state", "heartbeat", "error"}) {
       if (e.fields.contains(live)) {
@@ -128,17 +128,17 @@ std::optional<failure> check_live_fields(const wire_entry& e) {
                            "'simulate' and give explicit fields"};
       }
     }
-  } else if (auto f = check_status(e.kind, e.fields)) {
-    return f;
+  } else if (auto ok = check_status(e.kind, e.fields); !ok) {
+    return ok.error();
   }
   if (e.kind == action_kind::state_machine && e.fields.contains("progress") &&
       !e.fields["progress"].is_number())
     return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
-  return std::nullopt;
+  return {};
 }
 
-// A create body, checked whole: `out` is the entry to make, or the failure.
-std::optional<failure> parse_create_body(json body, wire_entry& out) {
+// A create body, checked whole: the entry to make, or the failure.
+result<wire_entry> parse_create_body(json body) {
   object_reader r(body);
   const auto type = r.string("type", true);
   const auto name = r.string("name", true);
@@ -151,12 +151,14 @@ std::optional<failure> parse_create_body(json body, wire_entry& out) {
   if (name->empty()) return failure{api_error::invalid_value, "'name' must not be empty"};
   body.erase("type");
   const action_template* t = find_template(*name);
-  if (auto f = check_template(t, kind, *name, body)) return f;
-  if (auto f = normalise_ids(body, kind)) return f;
+  if (auto ok = check_template(t, kind, *name, body); !ok) return ok.error();
+  if (auto ok = normalise_ids(body, kind); !ok) return ok.error();
   const bool explicit_status = body.contains("status");
-  if (auto f = parse_wire_entry(std::move(body), kind, "body", out)) return f;
-  if (!out.plan && !explicit_status && t) out.plan = t->plan;
-  return check_live_fields(out);
+  auto out = parse_wire_entry(std::move(body), kind, "body");
+  if (!out) return out.error();
+  if (!out->plan && !explicit_status && t) out->plan = t->plan;
+  if (auto ok = check_live_fields(*out); !ok) return ok.error();
+  return out;
 }
 
 // What a real cluster fills in that a create may leave out.
@@ -171,10 +173,10 @@ void fill_defaults(wire_entry& e, double now) {
 
 // A patch's values, checked against the action's kind; a task's node_uid and
 // progress become the wire's strings.
-std::optional<failure> check_patch(json& patch, action_kind kind) {
+result<> check_patch(json& patch, action_kind kind) {
   if (kind == action_kind::task) {
-    if (auto f = stringify(patch, "node_uid")) return f;
-    if (auto f = normalise_task_progress(patch, "")) return f;
+    if (auto ok = stringify(patch, "node_uid"); !ok) return ok.error();
+    if (auto ok = normalise_task_progress(patch, ""); !ok) return ok.error();
   } else if (auto it = patch.find("progress"); it != patch.end()) {
     if (!it->is_number())
       return failure{api_error::invalid_type, "'progress' of a state machine must be a number"};
@@ -184,14 +186,15 @@ std::optional<failure> check_patch(json& patch, action_kind kind) {
                      "'progress' must be between 0 and 100, got " + dump(*it)};
     }
   }
-  if (auto f = check_status(kind, patch)) return f;
+  if (auto ok = check_status(kind, patch); !ok) return ok.error();
   object_reader pr(patch);
   for (const char* key :
        {"state", "error", "error_code", "error_message", "object_name", "description"})
     pr.string(key);
   pr.object("pending_ops");
   pr.unsigned_integer("heartbeat", UINT64_MAX);
-  return pr.error();
+  if (pr.failed()) return pr.error();
+  return {};
 }
 
 // Patching freezes the simulation: the action keeps what it showed at `now`,
@@ -214,73 +217,71 @@ action frozen_with(const action& current, const json& patch, double now, double 
 }  // namespace
 
 reply create_action(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   if (auto m = over_long_field(*body, {{"action_uid"}, {"task_id"}, {"name"}, {"object_name"}}))
     return error_reply(api_error::invalid_value, *m);
-  wire_entry entry;
-  if (auto f = parse_create_body(std::move(*body), entry)) return error_reply(*f);
-  fill_defaults(entry, ctx.now);
-  action a = make_action(std::move(entry));
+  auto entry = parse_create_body(std::move(*body));
+  if (!entry) return error_reply(entry.error());
+  fill_defaults(*entry, ctx.now);
+  action a = make_action(std::move(*entry));
   a.started_at = ctx.now;
   a.created_at = ctx.now;
   const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
   json rendered = render_v1(a, ctx.now);
   const std::string uid = a.uid;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (!d.add(std::move(a)))
       return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
     // A state machine works on a database, so the database exists from now on.
     if (bdb) ensure_database(d, *bdb, ctx.now, cluster);
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
+  if (!written) return error_reply(written.error());
   return json_reply(status::created, rendered);
 }
 
 reply patch_action(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   object_reader r(*body);
   r.only({"status", "progress", "state", "pending_ops", "error", "error_code", "error_message",
           "heartbeat", "object_name", "node_uid", "description", "retain_seconds"});
   const auto retain = r.number("retain_seconds", 0, 10.0 * 365 * 24 * 3600);
-  if (r.failed()) return error_reply(*r.error());
+  if (r.failed()) return error_reply(r.error());
   if (auto m = over_long_field(*body, {{"object_name"}}))
     return error_reply(api_error::invalid_value, *m);
   json patch = std::move(*body);
   patch.erase("retain_seconds");
   const std::string& uid = ctx.param("uid");
 
-  std::optional<json> result;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  std::optional<json> rendered;
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     auto current = d.find(uid);
     if (!current || !is_visible(*current, ctx.now))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
-    if (auto pf = check_patch(patch, current->kind)) return pf;
+    if (auto ok = check_patch(patch, current->kind); !ok) return ok.error();
     const simulate_plan* plan = current->plan();
     const double keep = retain ? *retain : (plan ? plan->retain_seconds : forever);
     action a = frozen_with(*current, patch, ctx.now, keep);
     const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
     if (bdb) ensure_database(d, *bdb, ctx.now, cluster);  // as on create
-    result = render_v1(a, ctx.now);
+    rendered = render_v1(a, ctx.now);
     d.replace(std::move(a));
-    return std::nullopt;
+    return {};
   });
-  if (f) return error_reply(*f);
-  return json_reply(status::ok, *result);
+  if (!written) return error_reply(written.error());
+  return json_reply(status::ok, *rendered);
 }
 
 reply delete_action(const request_context& ctx, registry& reg) {
   const std::string& uid = ctx.param("uid");
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (!d.remove(uid))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : no_content();
+  return written ? no_content() : error_reply(written.error());
 }
 
 reply get_templates(const request_context&) {

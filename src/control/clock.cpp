@@ -25,13 +25,12 @@ reply get_clock(const request_context&, reemu::clock& clk) {
 }
 
 reply advance_clock(const request_context& ctx, reemu::clock& clk) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   object_reader r(*body);
   r.only({"seconds"});
   const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
-  if (r.failed()) return error_reply(*r.error());
+  if (r.failed()) return error_reply(r.error());
   if (clk.mode() != clock_mode::manual) {
     return error_reply(api_error::clock_not_manual,
                        "the clock is real time; start with --clock manual to move it");
@@ -42,12 +41,11 @@ reply advance_clock(const request_context& ctx, reemu::clock& clk) {
 
 reply reset_all(const request_context& ctx, services& all) {
   if (!ctx.body.empty()) {
-    failure err;
-    auto body = read_body(ctx, err);
-    if (!body) return error_reply(err);
+    auto body = read_body(ctx);
+    if (!body) return error_reply(body.error());
     object_reader r(*body);
     r.only({});
-    if (r.failed()) return error_reply(*r.error());
+    if (r.failed()) return error_reply(r.error());
   }
   reset_to_seed(all);
   const auto snap = all.registry.snapshot();

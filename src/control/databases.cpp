@@ -23,19 +23,16 @@ failure no_such_database(const std::string& text) {
 // A body that is a database as GET /v1/bdbs shows it (`{"uid":7}` is one),
 // checked as a seed is: every field the bdb object has must have its type;
 // fields it does not have are kept.
-std::optional<json> read_database_body(const request_context& ctx, failure& error) {
-  auto body = read_body(ctx, error);
-  if (!body) return std::nullopt;
+result<json> read_database_body(const request_context& ctx) {
+  auto body = read_body(ctx);
+  if (!body) return body.error();
   object_reader r(*body);
   r.unsigned_integer("uid", UINT32_MAX, true);
-  if (r.failed()) {
-    error = *r.error();
-    return std::nullopt;
-  }
-  if (auto f = check_bdb_body(*body, bdb_body_kind::seed, true)) {
-    error = {f->error == api_error::invalid_schema ? api_error::invalid_value : f->error,
-             f->description};
-    return std::nullopt;
+  if (r.failed()) return r.error();
+  if (auto ok = check_bdb_body(*body, bdb_body_kind::seed, true); !ok) {
+    const failure f = ok.error();
+    return failure{f.error == api_error::invalid_schema ? api_error::invalid_value : f.error,
+                   f.description};
   }
   return body;
 }
@@ -68,11 +65,10 @@ reply get_database(const request_context& ctx) {
 }
 
 reply create_database(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
-  failure err;
-  auto body = read_database_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_database_body(ctx);
+  if (!body) return error_reply(body.error());
   database made;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const auto uid = (*body)["uid"].get<std::uint64_t>();
     if (d.find_database(uid, ctx.now)) {
       return failure{api_error::database_exists,
@@ -80,9 +76,10 @@ reply create_database(const request_context& ctx, registry& reg, const cluster_s
     }
     made = database_from_object(*body, ctx.now, d, cluster);
     d.put_database(made);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : json_reply(status::created, render_bdb(made, ctx.now));
+  return written ? json_reply(status::created, render_bdb(made, ctx.now))
+                 : error_reply(written.error());
 }
 
 reply put_database(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
@@ -92,31 +89,30 @@ reply put_database(const request_context& ctx, registry& reg, const cluster_sett
     return error_reply(api_error::invalid_value,
                        "'" + text + "' is not a database uid (a whole number >= 1)");
   }
-  failure err;
-  auto in = read_body(ctx, err);
-  if (!in) return error_reply(err);
+  auto in = read_body(ctx);
+  if (!in) return error_reply(in.error());
   if (auto it = in->find("uid"); it != in->end() && *it != *uid)
     return error_reply(api_error::invalid_value, "'uid' " + it->dump() + " is not " + text);
   (*in)["uid"] = *uid;
-  if (auto f = check_bdb_body(*in, bdb_body_kind::seed, true))
-    return error_reply(api_error::invalid_value, f->description);
+  if (auto ok = check_bdb_body(*in, bdb_body_kind::seed, true); !ok)
+    return error_reply(api_error::invalid_value, ok.error().description);
   database made;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     made = database_from_object(*in, ctx.now, d, cluster);
     d.put_database(made);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : json_reply(status::ok, render_bdb(made, ctx.now));
+  return written ? json_reply(status::ok, render_bdb(made, ctx.now)) : error_reply(written.error());
 }
 
 reply delete_database(const request_context& ctx, registry& reg) {
   const std::string& text = ctx.param("uid");
   const auto uid = parse_number<std::uint64_t>(text);
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (!uid || d.databases.erase(*uid) == 0) return no_such_database(text);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : no_content();
+  return written ? no_content() : error_reply(written.error());
 }
 
 std::vector<route> control_database_routes() {

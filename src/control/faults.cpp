@@ -16,17 +16,16 @@ reply get_faults(const request_context&, fault_table& faults) {
 }
 
 reply create_fault(const request_context& ctx, fault_table& faults) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   if (auto m = over_long_field(*body, {{"path", max_pattern_length},
                                        {"user"},
                                        {"error_code"},
                                        {"description", max_pattern_length}}))
     return error_reply(api_error::invalid_value, *m);
-  fault_rule rule;
-  if (auto f = parse_fault_rule(*body, rule)) return error_reply(*f);
-  const auto id = faults.add(std::move(rule));
+  auto rule = parse_fault_rule(*body);
+  if (!rule) return error_reply(rule.error());
+  const auto id = faults.add(std::move(*rule));
   return json_reply(status::created, json{{"id", id}});
 }
 

@@ -24,7 +24,8 @@ failure bad_parameter(std::string_view key, std::string_view wanted, std::string
 
 }  // namespace
 
-std::optional<failure> parse_journal_query(boost::urls::params_view query, journal_filter& filter) {
+result<journal_filter> parse_journal_query(boost::urls::params_view query) {
+  journal_filter filter;
   for (const auto& p : query) {
     const std::string value = p.value;
     if (p.key == "method") {
@@ -63,7 +64,7 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
                          "' (known: method, path, user, status, limit, after)"};
     }
   }
-  return std::nullopt;
+  return filter;
 }
 
 json journal_page_body(const journal_page& page) {
@@ -90,9 +91,9 @@ json journal_page_body(const journal_page& page) {
 using http_t::status;
 
 reply get_requests(const request_context& ctx, reemu::journal& requests) {
-  journal_filter filter;
-  if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
-  return json_reply(status::ok, journal_page_body(requests.query(filter)));
+  const auto filter = parse_journal_query(ctx.query);
+  if (!filter) return error_reply(filter.error());
+  return json_reply(status::ok, journal_page_body(requests.query(*filter)));
 }
 
 reply clear_requests(const request_context&, reemu::journal& requests) {

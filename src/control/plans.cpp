@@ -19,7 +19,7 @@ using http_t::status;
 // A rule from a POST body, checked whole: the simulate block must shape the
 // template it names (SMCreateBDB's when it names none): a state machine's, or
 // a task's the emulated API starts (export, import, node and cluster actions).
-std::optional<failure> parse_rule(const json& body, plan_rule& out) {
+result<plan_rule> parse_rule(const json& body) {
   object_reader r(body);
   r.only({"name", "object_name", "simulate", "times"});
   auto name = r.string("name");
@@ -40,13 +40,13 @@ std::optional<failure> parse_rule(const json& body, plan_rule& out) {
         api_error::invalid_value,
         "'object_name' must be 1 to " + std::to_string(max_identifier_length) + " characters"};
   }
-  simulate_plan plan = t->plan;
-  if (auto f = parse_simulate(*simulate, plan)) return f;
+  if (auto plan = parse_simulate(*simulate, t->plan); !plan) return plan.error();
+  plan_rule out;
   out.name = name.value_or("");
   out.object_name = object_name.value_or("");
   out.simulate = *simulate;
   out.times = times.value_or(0);
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -58,23 +58,23 @@ reply get_plans(const request_context& ctx) {
 }
 
 reply create_plan(const request_context& ctx, registry& reg) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
-  plan_rule rule;
-  if (auto f = parse_rule(*body, rule)) return error_reply(*f);
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
+  auto parsed = parse_rule(*body);
+  if (!parsed) return error_reply(parsed.error());
+  plan_rule& rule = *parsed;
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     rule.id = d.next_plan_rule_id++;
     d.plan_rules.push_back(rule);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : json_reply(status::created, to_json(rule));
+  return written ? json_reply(status::created, to_json(rule)) : error_reply(written.error());
 }
 
 reply clear_plans(const request_context& ctx, registry& reg) {
-  reg.update(ctx.now, [](registry_data& d) -> std::optional<failure> {
+  reg.update(ctx.now, [](registry_data& d) -> result<> {
     d.plan_rules.clear();
-    return std::nullopt;
+    return {};
   });
   return no_content();
 }
@@ -82,13 +82,13 @@ reply clear_plans(const request_context& ctx, registry& reg) {
 reply delete_plan(const request_context& ctx, registry& reg) {
   const std::string& text = ctx.param("id");
   const auto id = parse_number<std::uint64_t>(text);
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const auto n =
         std::erase_if(d.plan_rules, [&](const plan_rule& r) { return id && r.id == *id; });
     if (n == 0) return failure{api_error::plan_not_found, "Plan rule " + text + " does not exist"};
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : no_content();
+  return written ? no_content() : error_reply(written.error());
 }
 
 std::vector<route> control_plan_routes() {

@@ -34,38 +34,36 @@ reply get_users(const request_context& ctx) {
 }
 
 reply create_user(const request_context& ctx, registry& reg) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   object_reader r(*body);
   r.only({"email", "password", "role", "name"});
   auto email = r.string("email", true);
   auto password = r.string("password", true);
   auto role_name = r.string("role", true);
-  if (r.failed()) return error_reply(*r.error());
+  if (r.failed()) return error_reply(r.error());
   if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
   if (auto m = password_problem(*password)) return error_reply(api_error::invalid_value, *m);
   const auto role = parse_role(*role_name);
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
   const json out = user_body(u);
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (!d.users.emplace(u.email, u).second)
       return failure{api_error::user_exists, "user " + u.email + " already exists"};
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : json_reply(status::created, out);
+  return written ? json_reply(status::created, out) : error_reply(written.error());
 }
 
 reply patch_user(const request_context& ctx, registry& reg) {
-  failure err;
-  auto body = read_body(ctx, err);
-  if (!body) return error_reply(err);
+  auto body = read_body(ctx);
+  if (!body) return error_reply(body.error());
   object_reader r(*body);
   r.only({"password", "role"});
   auto password = r.string("password");
   auto role_name = r.string("role");
-  if (r.failed()) return error_reply(*r.error());
+  if (r.failed()) return error_reply(r.error());
   if (password) {
     if (auto m = password_problem(*password)) return error_reply(api_error::invalid_value, *m);
   }
@@ -80,7 +78,7 @@ reply patch_user(const request_context& ctx, registry& reg) {
   }
   const std::string& email = ctx.param("email");
   json out;
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     auto it = d.users.find(std::string_view(email));
     if (it == d.users.end())
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
@@ -91,23 +89,23 @@ reply patch_user(const request_context& ctx, registry& reg) {
     if (new_role) it->second.role = *new_role;
     if (digest) it->second.digest = *digest;
     out = user_body(it->second);
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : json_reply(status::ok, out);
+  return written ? json_reply(status::ok, out) : error_reply(written.error());
 }
 
 reply delete_user(const request_context& ctx, registry& reg) {
   const std::string& email = ctx.param("email");
-  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (is_last_admin(d, email)) {
       return failure{api_error::invalid_value,
                      "user " + email + " is the last admin: the control API needs one"};
     }
     if (d.users.erase(email) == 0)
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
-    return std::nullopt;
+    return {};
   });
-  return f ? error_reply(*f) : no_content();
+  return written ? no_content() : error_reply(written.error());
 }
 
 std::vector<route> control_user_routes() {

@@ -53,16 +53,12 @@ const std::string& request_context::param(std::string_view name) const {
   return empty;
 }
 
-std::optional<json> read_body(const request_context& ctx, failure& error) {
-  if (ctx.body.empty()) {
-    error = {api_error::malformed_json, "request body must be a JSON object"};
-    return std::nullopt;
-  }
-  auto j = parse_untrusted_json(ctx.body, error);
-  if (j && !j->is_object()) {
-    error = {api_error::invalid_type, "request body must be a JSON object"};
-    return std::nullopt;
-  }
+result<json> read_body(const request_context& ctx) {
+  if (ctx.body.empty())
+    return failure{api_error::malformed_json, "request body must be a JSON object"};
+  auto j = parse_untrusted_json(ctx.body);
+  if (j && !j->is_object())
+    return failure{api_error::invalid_type, "request body must be a JSON object"};
   return j;
 }
 

@@ -71,7 +71,7 @@ failure schema(std::string description) {
 
 std::string quoted(std::string_view key) { return "'" + std::string(key) + "'"; }
 
-std::optional<failure> check_enum(std::string_view key, const json& v) {
+result<> check_enum(std::string_view key, const json& v) {
   for (const auto& row : enums) {
     if (row.field != key) continue;
     const std::string& s = v.get_ref<const std::string&>();
@@ -79,18 +79,18 @@ std::optional<failure> check_enum(std::string_view key, const json& v) {
     for (std::size_t at = 0; at <= row.values.size();) {
       const auto bar = std::min(row.values.find('|', at), row.values.size());
       const std::string_view value = row.values.substr(at, bar - at);
-      if (value == s) return std::nullopt;
+      if (value == s) return {};
       list += (list.empty() ? "" : ", ") + std::string(value);
       at = bar + 1;
     }
     return schema("Invalid value " + dump(v) + " for field " + quoted(key) + " (one of: " + list +
                   ")");
   }
-  return std::nullopt;
+  return {};
 }
 
 // `v` has the JSON type of `model`, the template's value for `key`.
-std::optional<failure> check_type(std::string_view key, const json& v, const json& model) {
+result<> check_type(std::string_view key, const json& v, const json& model) {
   bool ok = false;
   std::string_view want;
   if (model.is_string()) {
@@ -114,12 +114,12 @@ std::optional<failure> check_type(std::string_view key, const json& v, const jso
   }
   if (!ok)
     return schema("Field " + quoted(key) + " must be " + std::string(want) + ", got " + dump(v));
-  return std::nullopt;
+  return {};
 }
 
 // Arrays whose elements clients build by hand: objects with string members.
-std::optional<failure> check_objects(std::string_view key, const json& v,
-                                     std::initializer_list<std::string_view> string_members) {
+result<> check_objects(std::string_view key, const json& v,
+                       std::initializer_list<std::string_view> string_members) {
   if (!v.is_array()) return schema("Field " + quoted(key) + " must be an array, got " + dump(v));
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
@@ -130,11 +130,10 @@ std::optional<failure> check_objects(std::string_view key, const json& v,
         return schema("Field '" + where + "." + std::string(m) + "' must be a string");
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<failure> check_integer(std::string_view key, const json& v, std::int64_t min,
-                                     std::int64_t max) {
+result<> check_integer(std::string_view key, const json& v, std::int64_t min, std::int64_t max) {
   if (!v.is_number_integer())
     return schema("Field " + quoted(key) + " must be an integer, got " + dump(v));
   const bool negative =
@@ -147,10 +146,10 @@ std::optional<failure> check_integer(std::string_view key, const json& v, std::i
     return schema("Field " + quoted(key) + " must be between " + std::to_string(min) + " and " +
                   std::to_string(max) + ", got " + dump(v));
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<failure> check_name(const json& v) {
+result<> check_name(const json& v) {
   if (!v.is_string()) return schema("Field 'name' must be a string, got " + dump(v));
   const auto& s = v.get_ref<const std::string&>();
   const auto alnum = [](char c) {
@@ -164,11 +163,11 @@ std::optional<failure> check_name(const json& v) {
                        " is invalid: 1 to 63 letters, digits, '-' or '_', starting with a "
                        "letter or digit"};
   }
-  return std::nullopt;
+  return {};
 }
 
 // The rules of one field beyond its template type.
-std::optional<failure> check_special(std::string_view key, const json& v) {
+result<> check_special(std::string_view key, const json& v) {
   if (key == "name") return check_name(v);
   if (key == "memory_size") return check_integer(key, v, 1, INT64_MAX);
   if (key == "port") return check_integer(key, v, 0, 65535);
@@ -182,7 +181,7 @@ std::optional<failure> check_special(std::string_view key, const json& v) {
       return failure{api_error::invalid_version,
                      "redis_version " + dump(v) + " is not supported (6.2, 7.2, 7.4, 8.0)"};
     }
-    return std::nullopt;
+    return {};
   }
   if (key == "module_list")
     return check_objects(key, v, {"module_args", "module_id", "module_name", "semantic_version"});
@@ -194,29 +193,28 @@ std::optional<failure> check_special(std::string_view key, const json& v) {
         !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); }))
       return schema("Field 'avoid_nodes' must be an array of node uid strings");
   }
-  return std::nullopt;
+  return {};
 }
 
 bool is_request_only(std::string_view key) {
   return key == "shards_blueprint" || key == "tags" || key == "avoid_nodes";
 }
 
-std::optional<failure> check_field(std::string_view key, const json& v, bdb_body_kind kind,
-                                   bool accept_unknown) {
+result<> check_field(std::string_view key, const json& v, bdb_body_kind kind, bool accept_unknown) {
   const json& model = bdb_template();
   if (kind == bdb_body_kind::create && key != "uid" && is_read_only_bdb_field(key))
     return schema("Field " + quoted(key) + " is read-only");
-  if (kind != bdb_body_kind::seed && is_live_key(key) && key != "uid") return std::nullopt;
+  if (kind != bdb_body_kind::seed && is_live_key(key) && key != "uid") return {};
   const auto it = model.find(key);
   if (it == model.end() && !is_request_only(key) && !(key == "uid")) {
-    if (accept_unknown || kind == bdb_body_kind::seed) return std::nullopt;
+    if (accept_unknown || kind == bdb_body_kind::seed) return {};
     return schema("Unknown field " + quoted(key) + ": the bdb object has no such field");
   }
-  if (auto f = check_special(key, v)) return f;
-  if (it == model.end() || is_live_key(key)) return std::nullopt;
-  if (auto f = check_type(key, v, *it)) return f;
+  if (auto ok = check_special(key, v); !ok) return ok.error();
+  if (it == model.end() || is_live_key(key)) return {};
+  if (auto ok = check_type(key, v, *it); !ok) return ok.error();
   if (v.is_string()) return check_enum(key, v);
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
@@ -231,10 +229,10 @@ std::optional<std::string_view> full_redis_version(std::string_view redis_versio
   return std::nullopt;
 }
 
-std::optional<failure> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown) {
+result<> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown) {
   if (!body.is_object()) return schema("The request body must be a JSON object");
   for (const auto& [key, value] : body.items())
-    if (auto f = check_field(key, value, kind, accept_unknown)) return f;
+    if (auto ok = check_field(key, value, kind, accept_unknown); !ok) return ok.error();
   if (kind == bdb_body_kind::create) {
     if (!body.contains("name"))
       return failure{api_error::missing_db_name, "Field 'name' is required"};
@@ -243,7 +241,7 @@ std::optional<failure> check_bdb_body(const json& body, bdb_body_kind kind, bool
   }
   if (kind == bdb_body_kind::seed && !body.contains("uid"))
     return schema("Field 'uid' is required");
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace reemu

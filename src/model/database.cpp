@@ -203,9 +203,9 @@ json placement_record(const std::vector<shard_spot>& spots) {
   return out;
 }
 
-std::optional<failure> placement_from_record(const json& list, const std::string& where,
-                                             std::vector<shard_spot>& out) {
+result<std::vector<shard_spot>> placement_from_record(const json& list, const std::string& where) {
   if (!list.is_array()) return failure{api_error::invalid_type, "'" + where + "' must be an array"};
+  std::vector<shard_spot> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = where + "[" + std::to_string(i) + "]";
     object_reader r(list[i], at);
@@ -217,7 +217,7 @@ std::optional<failure> placement_from_record(const json& list, const std::string
       return failure{api_error::invalid_value, "'" + at + ".role' must be master or slave"};
     out.push_back({*node_uid, *role == "master"});
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -238,8 +238,7 @@ json database_record(const database& db) {
   return r;
 }
 
-std::optional<failure> database_from_record(const json& record, const std::string& where,
-                                            database& out) {
+result<database> database_from_record(const json& record, const std::string& where) {
   constexpr double lowest = std::numeric_limits<double>::lowest();
   constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
@@ -252,8 +251,11 @@ std::optional<failure> database_from_record(const json& record, const std::strin
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
   database db{*uid, *fields, *created, *changed, std::nullopt, {}, {}, {}};
-  if (auto p = record.find("placement"); p != record.end())
-    if (auto f = placement_from_record(*p, where + ".placement", db.placement)) return f;
+  if (auto p = record.find("placement"); p != record.end()) {
+    auto placement = placement_from_record(*p, where + ".placement");
+    if (!placement) return placement.error();
+    db.placement = std::move(*placement);
+  }
   if (op) {
     object_reader o(*op, where + ".operation");
     o.only({"action_uid", "name", "started_at", "simulate", "placement"});
@@ -262,17 +264,17 @@ std::optional<failure> database_from_record(const json& record, const std::strin
     const auto started = o.number("started_at", lowest, highest, true);
     const json* simulate = o.object("simulate", true);
     if (o.failed()) return o.error();
-    simulate_plan plan;
-    if (auto f = parse_simulate(*simulate, plan, where + ".operation.simulate")) return f;
-    db.op = bdb_operation{std::move(*action_uid), std::move(*name), std::move(plan), *started, {}};
+    auto plan = parse_simulate(*simulate, simulate_plan{}, where + ".operation.simulate");
+    if (!plan) return plan.error();
+    db.op = bdb_operation{std::move(*action_uid), std::move(*name), std::move(*plan), *started, {}};
     if (auto p = op->find("placement"); p != op->end()) {
-      if (auto f = placement_from_record(*p, where + ".operation.placement", db.op->placement))
-        return f;
+      auto placement = placement_from_record(*p, where + ".operation.placement");
+      if (!placement) return placement.error();
+      db.op->placement = std::move(*placement);
     }
   }
   for (auto key : bdb_live_keys) db.fields.erase(std::string(key));
-  out = std::move(db);
-  return std::nullopt;
+  return db;
 }
 
 }  // namespace reemu

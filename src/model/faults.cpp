@@ -22,8 +22,7 @@ json to_json(const fault_rule& r) {
   return j;
 }
 
-std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
-                                        const std::string& where) {
+result<fault_rule> parse_fault_rule(const json& body, const std::string& where) {
   object_reader r(body, where);
   r.only({"method", "path", "user", "status", "error_code", "description", "delay_ms", "drop",
           "times", "probability"});
@@ -67,10 +66,7 @@ std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
     return failure{api_error::invalid_value,
                    "a fault needs an effect: 'status', 'delay_ms' or 'drop'"};
   }
-  rule.id = out.id;
-  rule.hits = out.hits;
-  out = std::move(rule);
-  return std::nullopt;
+  return rule;
 }
 
 }  // namespace reemu

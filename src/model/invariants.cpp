@@ -8,15 +8,14 @@
 
 namespace reemu {
 
-std::optional<failure> next_bdb_uid(const registry_data& d, std::uint64_t& out) {
+result<std::uint64_t> next_bdb_uid(const registry_data& d) {
   if (d.bdb_uid_high >= max_bdb_uid) {
     return failure{api_error::invalid_schema,
                    "No database uid is left to give: uids run from 1 to " +
                        std::to_string(max_bdb_uid) + ", are not reused, and " +
                        std::to_string(d.bdb_uid_high) + " was given; name a free one in 'uid'"};
   }
-  out = d.bdb_uid_high + 1;
-  return std::nullopt;
+  return d.bdb_uid_high + 1;
 }
 
 bool node_stays(const node& n, double now) {
@@ -32,17 +31,17 @@ std::size_t staying_nodes(const node_map& nodes, double now) {
   return n;
 }
 
-std::optional<failure> check_node_removal(const node_map& nodes, std::uint64_t uid, double now) {
+result<> check_node_removal(const node_map& nodes, std::uint64_t uid, double now) {
   const auto it = nodes.find(uid);
   const bool counted = it != nodes.end() && node_stays(*it->second, now);
-  if (staying_nodes(nodes, now) - (counted ? 1 : 0) > 0) return std::nullopt;
+  if (staying_nodes(nodes, now) - (counted ? 1 : 0) > 0) return {};
   return failure{api_error::insufficient_resources,
                  "Node " + std::to_string(uid) +
                      " cannot be removed: it is the last node of the cluster that is not being "
                      "removed, and a cluster keeps at least one"};
 }
 
-std::optional<failure> check_shard_target(const node_map& nodes, std::uint64_t uid, double now) {
+result<> check_shard_target(const node_map& nodes, std::uint64_t uid, double now) {
   const auto it = nodes.find(uid);
   if (it == nodes.end() || !view_of(*it->second, now).visible)
     return failure{api_error::node_not_exist, "Node " + std::to_string(uid) + " does not exist"};
@@ -50,10 +49,10 @@ std::optional<failure> check_shard_target(const node_map& nodes, std::uint64_t u
     return failure{api_error::node_not_exist,
                    "Node " + std::to_string(uid) + " is being removed and takes no shards"};
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<failure> check_state(const registry_data& d, double now) {
+result<> check_state(const registry_data& d, double now) {
   if (d.bdb_uid_high > max_bdb_uid) {
     return failure{api_error::invalid_value, "'bdb_uid_high' must be at most " +
                                                  std::to_string(max_bdb_uid) + ", got " +
@@ -69,7 +68,7 @@ std::optional<failure> check_state(const registry_data& d, double now) {
     return failure{api_error::invalid_value,
                    "'nodes' must hold at least one node that is not being removed"};
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace reemu

@@ -105,8 +105,7 @@ json render_node(const node& n, const registry_data& d, double now) {
   return render_node(n, now, shard_uids_on_node(d, n.uid, now));
 }
 
-std::optional<failure> node_from_object(const json& obj, double now, const std::string& where,
-                                        node& out) {
+result<node> node_from_object(const json& obj, double now, const std::string& where) {
   if (!obj.is_object())
     return failure{api_error::invalid_schema, "'" + where + "' must be a node object or a uid"};
   object_reader r(obj, where);
@@ -130,8 +129,7 @@ std::optional<failure> node_from_object(const json& obj, double now, const std::
     }
     if (*it != value) n.fields[key] = value;  // only what differs from the template
   }
-  out = std::move(n);
-  return std::nullopt;
+  return n;
 }
 
 node default_node(double now) {
@@ -152,7 +150,7 @@ json node_record(const node& n) {
   return r;
 }
 
-std::optional<failure> node_from_record(const json& record, const std::string& where, node& out) {
+result<node> node_from_record(const json& record, const std::string& where) {
   constexpr double lowest = std::numeric_limits<double>::lowest();
   constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
@@ -169,17 +167,16 @@ std::optional<failure> node_from_record(const json& record, const std::string& w
     if (!actions->is_array())
       return failure{api_error::invalid_type, "'" + where + ".actions' must be an array"};
     for (std::size_t i = 0; i < actions->size(); ++i) {
-      object_task t;
       const std::string at = where + ".actions[" + std::to_string(i) + "]";
-      if (auto f = task_from_record((*actions)[i], at, t)) return f;
-      const std::string name = t.name;
-      if (!n.actions.emplace(name, std::move(t)).second)
+      auto t = task_from_record((*actions)[i], at);
+      if (!t) return t.error();
+      const std::string name = t->name;
+      if (!n.actions.emplace(name, std::move(*t)).second)
         return failure{api_error::invalid_value, "'" + at + "' repeats action " + name};
     }
   }
   for (auto key : node_live_keys) n.fields.erase(std::string(key));
-  out = std::move(n);
-  return std::nullopt;
+  return n;
 }
 
 }  // namespace reemu

@@ -40,8 +40,7 @@ json task_record(const object_task& t) {
           {"simulate", to_simulate_block(t.plan)}};
 }
 
-std::optional<failure> task_from_record(const json& record, const std::string& where,
-                                        object_task& out) {
+result<object_task> task_from_record(const json& record, const std::string& where) {
   object_reader r(record, where);
   r.only({"name", "task_id", "started_at", "simulate"});
   auto name = r.string("name", true);
@@ -51,12 +50,13 @@ std::optional<failure> task_from_record(const json& record, const std::string& w
   const json* simulate = r.object("simulate", true);
   if (r.failed()) return r.error();
   object_task t;
-  if (auto f = parse_simulate(*simulate, t.plan, where + ".simulate")) return f;
+  auto plan = parse_simulate(*simulate, t.plan, where + ".simulate");
+  if (!plan) return plan.error();
+  t.plan = std::move(*plan);
   t.name = std::move(*name);
   t.task_id = std::move(*task_id);
   t.started_at = *started;
-  out = std::move(t);
-  return std::nullopt;
+  return t;
 }
 
 }  // namespace reemu

@@ -14,18 +14,15 @@
 
 namespace reemu {
 
-const database* writable_database(const registry_data& d, std::uint64_t uid, double now,
-                                  failure& error) {
+result<const database*> writable_database(const registry_data& d, std::uint64_t uid, double now) {
   const database* db = d.find_database(uid, now);
-  if (!db) {
-    error = {api_error::db_not_exist, "Database " + std::to_string(uid) + " does not exist"};
-    return nullptr;
-  }
+  if (!db)
+    return failure{api_error::db_not_exist, "Database " + std::to_string(uid) + " does not exist"};
   if (view_of(*db, now).busy) {
-    error = {api_error::busy, "Database " + std::to_string(uid) +
-                                  " is busy with another configuration change (" + db->op->name +
-                                  ", action " + db->op->action_uid + "); try again later"};
-    return nullptr;
+    return failure{api_error::busy, "Database " + std::to_string(uid) +
+                                        " is busy with another configuration change (" +
+                                        db->op->name + ", action " + db->op->action_uid +
+                                        "); try again later"};
   }
   return db;
 }
@@ -61,8 +58,8 @@ std::optional<std::uint64_t> free_port(const registry_data& d) {
   return d.databases.ports().first_free(first_auto_port, &is_reserved);
 }
 
-std::optional<failure> new_database(const registry_data& d, const json& body, double now,
-                                    const cluster_settings& cluster, database& out) {
+result<database> new_database(const registry_data& d, const json& body, double now,
+                              const cluster_settings& cluster) {
   std::uint64_t uid = 0;
   if (auto it = body.find("uid"); it != body.end()) {
     uid = it->get<std::uint64_t>();
@@ -70,8 +67,10 @@ std::optional<failure> new_database(const registry_data& d, const json& body, do
       return failure{api_error::uid_exists,
                      "Database with UID " + std::to_string(uid) + " already exists"};
     }
-  } else if (auto f = next_bdb_uid(d, uid)) {
-    return f;
+  } else {
+    const auto next = next_bdb_uid(d);
+    if (!next) return next.error();
+    uid = *next;
   }
   std::uint64_t port = body.value("port", std::uint64_t{0});
   if (port != 0 && port_taken(d, port)) {
@@ -95,9 +94,8 @@ std::optional<failure> new_database(const registry_data& d, const json& body, do
   }
   fields["endpoints"] = json::array({make_endpoint(uid, *endpoint_port, fields, cluster)});
   database made{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}};
-  if (auto f = check_shard_room(d, made, cluster)) return f;
-  out = std::move(made);
-  return std::nullopt;
+  if (auto room = check_shard_room(d, made, cluster); !room) return room.error();
+  return made;
 }
 
 database database_from_object(json obj, double now, const registry_data& d,
@@ -144,11 +142,11 @@ std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
     if (!rule_matches(*it, name, object_name)) continue;
     // A rule that cannot shape this template (fail_at_step past its steps)
     // does not match it; the next rule may.
-    simulate_plan shaped = plan;
-    if (parse_simulate(it->simulate, shaped)) continue;
+    auto shaped = parse_simulate(it->simulate, plan);
+    if (!shaped) continue;
     ++it->hits;
     if (it->times != 0 && --it->times == 0) d.plan_rules.erase(it);
-    return shaped;
+    return std::move(*shaped);
   }
   return plan;
 }

@@ -96,8 +96,8 @@ registry_data registry_data::settled_at(double now) const {
 
 // The cluster-state-id request header, when sent, names the state the
 // client last saw; a change made since refuses the update.
-std::optional<failure> registry_data::check_state_id(std::string_view expected) const {
-  if (expected.empty()) return std::nullopt;
+result<> registry_data::check_state_id(std::string_view expected) const {
+  if (expected.empty()) return {};
   const auto id = parse_number<std::uint64_t>(expected);
   if (!id) {
     return failure{
@@ -110,7 +110,7 @@ std::optional<failure> registry_data::check_state_id(std::string_view expected) 
                                                           ") does not match the current one (" +
                                                           std::to_string(cluster_state_id) + ")"};
   }
-  return std::nullopt;
+  return {};
 }
 
 const database* registry_data::find_database(std::uint64_t uid, double now) const {

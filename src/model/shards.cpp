@@ -69,15 +69,15 @@ void assign_shard_uids(const registry_data& d, database& db) {
   if (db.op) db.op->placement.clear();
 }
 
-std::optional<failure> check_shard_room(const registry_data& d, const database& db,
-                                        const cluster_settings& cluster) {
+result<> check_shard_room(const registry_data& d, const database& db,
+                          const cluster_settings& cluster) {
   const std::size_t wanted = shape_of(db.fields).size();
   const auto stored = d.databases.find(db.uid);
   const std::size_t held =
       stored == d.databases.end() ? 0 : stored->second->stored_shard_uids.size();
-  if (wanted <= held) return std::nullopt;
+  if (wanted <= held) return {};
   const std::size_t in_use = d.databases.shard_count();
-  if (in_use - held + wanted <= cluster.shards_limit) return std::nullopt;
+  if (in_use - held + wanted <= cluster.shards_limit) return {};
   return failure{api_error::insufficient_resources,
                  "Not enough shards left in the licence: it allows " +
                      std::to_string(cluster.shards_limit) + " shards (shards_limit), " +
@@ -86,8 +86,8 @@ std::optional<failure> check_shard_room(const registry_data& d, const database& 
                      " more; delete or shrink a database first"};
 }
 
-std::optional<failure> read_shard_uids(const json& list, std::vector<std::uint64_t>& out) {
-  out.clear();
+result<std::vector<std::uint64_t>> read_shard_uids(const json& list) {
+  std::vector<std::uint64_t> out;
   for (const json& v : list) {
     std::optional<std::uint64_t> uid;
     if (v.is_number_unsigned()) uid = v.get<std::uint64_t>();
@@ -112,7 +112,7 @@ std::optional<failure> read_shard_uids(const json& list, std::vector<std::uint64
                    "Field 'shard_uids' names more than " + std::to_string(max_database_shards) +
                        " shards, the most one database holds; split the request"};
   }
-  return std::nullopt;
+  return out;
 }
 
 std::vector<shard_spot> placement_at(const database& db, const node_map& nodes, double now) {

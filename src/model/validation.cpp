@@ -31,7 +31,9 @@ std::string object_reader::name(std::string_view key) const {
 }
 
 void object_reader::fail(api_error e, std::string description) {
-  if (!error_) error_ = failure{e, std::move(description)};
+  if (failed_) return;
+  error_ = failure{e, std::move(description)};
+  failed_ = true;
 }
 
 const json* object_reader::field(std::string_view key, bool required) {
@@ -153,7 +155,7 @@ void object_reader::only(std::initializer_list<std::string_view> known) {
   }
 }
 
-std::optional<json> parse_untrusted_json(std::string_view text, failure& error) {
+result<json> parse_untrusted_json(std::string_view text) {
   // Depth is checked on the text first (brackets outside strings), so a
   // hostile body never builds a deep tree at all.
   std::size_t depth = 0;
@@ -171,9 +173,8 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > max_json_depth) {
-        error = {api_error::malformed_json,
-                 "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
-        return std::nullopt;
+        return failure{api_error::malformed_json,
+                       "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
       }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
@@ -181,20 +182,19 @@ std::optional<json> parse_untrusted_json(std::string_view text, failure& error) 
   }
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) {
-    error = {api_error::malformed_json, "request body is not valid JSON"};
-    return std::nullopt;
+    return failure{api_error::malformed_json, "request body is not valid JSON"};
   }
   return j;
 }
 
-std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
-                                      std::string_view where) {
+result<simulate_plan> parse_simulate(const json& block, simulate_plan base,
+                                     std::string_view where) {
   object_reader r(block, std::string(where));
   r.only({"steps", "step_seconds", "pending_seconds", "starting_seconds", "outcome", "fail_at_step",
           "error", "error_code", "retain_seconds", "retain_failed_seconds",
           "cancel_after_seconds"});
   constexpr double max_seconds = 10.0 * 365 * 24 * 3600;
-  simulate_plan p = plan;
+  simulate_plan p = std::move(base);
   if (auto v = r.string_list("steps")) p.steps = std::move(*v);
   if (auto v = r.number("step_seconds", 0, max_seconds)) p.step_seconds = *v;
   if (auto v = r.number("pending_seconds", 0, max_seconds)) p.pending_seconds = *v;
@@ -242,8 +242,7 @@ std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
                                                  "), got " + std::to_string(p.fail_at_step)};
   }
   if (auto msg = validate_plan(p); !msg.empty()) return failure{api_error::invalid_value, msg};
-  plan = std::move(p);
-  return std::nullopt;
+  return p;
 }
 
 json to_simulate_block(const simulate_plan& plan) {

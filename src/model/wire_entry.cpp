@@ -8,8 +8,7 @@
 
 namespace reemu {
 
-std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
-                                        wire_entry& out) {
+result<wire_entry> parse_wire_entry(json entry, action_kind kind, const std::string& where) {
   object_reader r(entry, where);
   auto uid = r.string("action_uid");
   auto name = r.string("name", true);
@@ -28,12 +27,12 @@ std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std:
   if (uid && uid->empty())
     return failure{api_error::invalid_value, "'" + where + ".action_uid' must not be empty"};
 
+  wire_entry out;
   out.kind = kind;
   const json simulate_block = simulate ? *simulate : json();
   out.fields = std::move(entry);  // moved, not copied: a large seed is held once
   out.fields.erase("simulate");
   out.fields["action_uid"] = uid ? *uid : make_uuid_v4();
-  out.plan.reset();
   if (simulate) {
     const action_template* t = find_template(*name);
     simulate_plan plan = t ? t->plan : simulate_plan{};
@@ -43,10 +42,11 @@ std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std:
                          ".simulate' needs 'steps': there is no built-in template named \"" +
                          *name + "\""};
     }
-    if (auto f = parse_simulate(simulate_block, plan, where + ".simulate")) return f;
-    out.plan = std::move(plan);
+    auto parsed = parse_simulate(simulate_block, std::move(plan), where + ".simulate");
+    if (!parsed) return parsed.error();
+    out.plan = std::move(*parsed);
   }
-  return std::nullopt;
+  return out;
 }
 
 action make_action(wire_entry entry) {

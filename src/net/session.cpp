@@ -28,9 +28,8 @@ bool is_quiet_close(const beast::error_code& ec) {
          ec == net::ssl::error::stream_truncated || ec == http::error::partial_message;
 }
 
-std::optional<failure> refusal_for(const beast::error_code& ec, bool in_body,
-                                   const session_limits& limits) {
-  if (is_quiet_close(ec)) return std::nullopt;
+result<> check_read_end(const beast::error_code& ec, bool in_body, const session_limits& limits) {
+  if (is_quiet_close(ec)) return {};
   const auto bytes = [](std::uint64_t n) { return std::to_string(n) + " bytes"; };
   if (ec == http::error::header_limit || (ec == http::error::buffer_overflow && !in_body)) {
     return failure{api_error::header_too_large,
@@ -53,7 +52,7 @@ std::optional<failure> refusal_for(const beast::error_code& ec, bool in_body,
                                                                : "Malformed HTTP request: ") +
                                                ec.message()};
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace reemu

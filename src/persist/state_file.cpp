@@ -114,7 +114,7 @@ void read_users(const json& list, registry_data& d, const std::string& source) {
     auto email = r.string("email", true);
     auto role_name = r.string("role", true);
     auto digest_text = r.string("password", true);
-    if (r.failed()) fail(source, r.error()->description);
+    if (r.failed()) fail(source, r.error().description);
     const auto role = parse_role(*role_name);
     if (!role) fail(source, "'" + where + ".role' is not a role: \"" + *role_name + "\"");
     const auto digest = parse_password_text(*digest_text);
@@ -142,8 +142,10 @@ void read_databases(const json& list, int version, double now, const cluster_set
           list[i].get<std::uint64_t>() > UINT32_MAX)
         fail(source, "'" + where + "' must be a database uid (a whole number >= 1)");
       db = database_from_object(json{{"uid", list[i]}}, now, d, cluster);
-    } else if (auto f = database_from_record(list[i], where, db)) {
-      fail(source, f->description);
+    } else if (auto read = database_from_record(list[i], where); read) {
+      db = std::move(*read);
+    } else {
+      fail(source, read.error().description);
     }
     if (d.databases.contains(db.uid))
       fail(source, "'" + where + "' repeats database uid " + std::to_string(db.uid));
@@ -156,10 +158,10 @@ void read_databases(const json& list, int version, double now, const cluster_set
 void read_nodes(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "nodes[" + std::to_string(i) + "]";
-    node n;
-    if (auto f = node_from_record(list[i], where, n)) fail(source, f->description);
-    const std::uint64_t uid = n.uid;
-    if (!d.nodes.emplace(uid, std::make_shared<const node>(std::move(n))).second)
+    auto n = node_from_record(list[i], where);
+    if (!n) fail(source, n.error().description);
+    const std::uint64_t uid = n->uid;
+    if (!d.nodes.emplace(uid, std::make_shared<const node>(std::move(*n))).second)
       fail(source, "'" + where + "' repeats node uid " + std::to_string(uid));
   }
   if (d.nodes.empty()) fail(source, "'nodes' must hold at least one node");
@@ -169,10 +171,10 @@ void read_nodes(const json& list, registry_data& d, const std::string& source) {
 void read_cluster_tasks(const json& list, registry_data& d, const std::string& source) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string where = "cluster_actions[" + std::to_string(i) + "]";
-    object_task t;
-    if (auto f = task_from_record(list[i], where, t)) fail(source, f->description);
-    const std::string name = t.name;
-    if (!d.cluster_tasks.emplace(name, std::move(t)).second)
+    auto t = task_from_record(list[i], where);
+    if (!t) fail(source, t.error().description);
+    const std::string name = t->name;
+    if (!d.cluster_tasks.emplace(name, std::move(*t)).second)
       fail(source, "'" + where + "' repeats action " + name);
   }
 }
@@ -189,12 +191,13 @@ void read_plans(const json& list, registry_data& d, const std::string& source) {
     const json* simulate = r.object("simulate", true);
     rule.times = r.unsigned_integer("times", UINT64_MAX).value_or(0);
     rule.hits = r.unsigned_integer("hits", UINT64_MAX).value_or(0);
-    if (r.failed()) fail(source, r.error()->description);
+    if (r.failed()) fail(source, r.error().description);
     simulate_plan probe;
     probe.steps = {"a"};  // the block's own checks; its fit to a template is checked on use
     json block = *simulate;
     block.erase("fail_at_step");
-    if (auto f = parse_simulate(block, probe, where + ".simulate")) fail(source, f->description);
+    if (auto plan = parse_simulate(block, probe, where + ".simulate"); !plan)
+      fail(source, plan.error().description);
     const bool repeated = std::any_of(d.plan_rules.begin(), d.plan_rules.end(),
                                       [&](const plan_rule& p) { return p.id == *id; });
     if (*id == 0 || repeated)
@@ -212,7 +215,7 @@ void read_counters(const json& doc, registry_data& d, const std::string& source)
   if (auto v = r.unsigned_integer("cluster_state_id", UINT64_MAX / 2)) d.cluster_state_id = *v;
   if (auto v = r.unsigned_integer("bdb_uid_high", UINT32_MAX))
     d.bdb_uid_high = std::max(d.bdb_uid_high, *v);
-  if (r.failed()) fail(source, r.error()->description);
+  if (r.failed()) fail(source, r.error().description);
 }
 
 void read_actions(const json& list, registry_data& d, const std::string& source) {
@@ -226,7 +229,7 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
     auto started_at = r.number("started_at", min_time, max_time, true);
     auto created_at = r.number("created_at", min_time, max_time, true);
     auto gone_at = r.number("gone_at", min_time, max_time);
-    if (r.failed()) fail(source, r.error()->description);
+    if (r.failed()) fail(source, r.error().description);
     if (*type != "task" && *type != "state-machine") {
       fail(source,
            "'" + where + ".type' must be \"task\" or \"state-machine\", got \"" + *type + "\"");
@@ -235,12 +238,11 @@ void read_actions(const json& list, registry_data& d, const std::string& source)
 
     json entry = *fields;
     if (simulate) entry["simulate"] = *simulate;
-    wire_entry parsed;
-    if (auto f = parse_wire_entry(std::move(entry),
-                                  *type == "task" ? action_kind::task : action_kind::state_machine,
-                                  where + ".fields", parsed))
-      fail(source, f->description);
-    action a = make_action(std::move(parsed));
+    auto parsed = parse_wire_entry(std::move(entry),
+                                   *type == "task" ? action_kind::task : action_kind::state_machine,
+                                   where + ".fields");
+    if (!parsed) fail(source, parsed.error().description);
+    action a = make_action(std::move(*parsed));
     a.started_at = *started_at;
     a.created_at = *created_at;
     a.gone_at = gone_at.value_or(forever);
@@ -259,16 +261,16 @@ std::vector<fault_rule> read_faults(const json& list, const std::string& source)
     object_reader r(body, where);
     auto id = r.unsigned_integer("id", max_fault_id, true);
     auto hits = r.unsigned_integer("hits", UINT64_MAX, true);
-    if (r.failed()) fail(source, r.error()->description);
+    if (r.failed()) fail(source, r.error().description);
     if (*id == 0 || !ids.insert(*id).second)
       fail(source, "'" + where + ".id' must be unique and >= 1, got " + std::to_string(*id));
     body.erase("id");
     body.erase("hits");
-    fault_rule rule;
-    rule.id = *id;
-    rule.hits = *hits;
-    if (auto f = parse_fault_rule(body, rule, where)) fail(source, f->description);
-    rules.push_back(std::move(rule));
+    auto rule = parse_fault_rule(body, where);
+    if (!rule) fail(source, rule.error().description);
+    rule->id = *id;
+    rule->hits = *hits;
+    rules.push_back(std::move(*rule));
   }
   return rules;
 }
@@ -529,12 +531,12 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
               "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions"});
   }
   const json* clock_block = top.object("clock", true);
-  if (top.failed()) fail(source, top.error()->description);
+  if (top.failed()) fail(source, top.error().description);
   object_reader clock_reader(*clock_block, "clock");
   clock_reader.only({"mode", "now"});
   const auto mode = clock_reader.string("mode", true);
   const auto now = clock_reader.number("now", min_time, max_time, true);
-  if (clock_reader.failed()) fail(source, clock_reader.error()->description);
+  if (clock_reader.failed()) fail(source, clock_reader.error().description);
   if (!parse_clock_mode(*mode)) fail(source, "'clock.mode' must be \"real\" or \"manual\"");
 
   // Everything is read and checked before anything is installed.
@@ -556,7 +558,7 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   read_actions(array_at(doc, "actions", source), d, source);
   auto rules = read_faults(array_at(doc, "faults", source), source);
   // The rules the writes keep (model/invariants.hpp): what they accept loads.
-  if (auto f = check_state(d, *now)) fail(source, f->description);
+  if (auto ok = check_state(d, *now); !ok) fail(source, ok.error().description);
 
   // A manual clock resumes where it stood, so the saved lifecycles continue
   // from the same instant. Saved under a real clock, or restored into one,
@@ -643,7 +645,7 @@ class replay {
     if (!list.is_array()) fail(where, "the document has no list to change");
     object_reader r(change, where);
     r.only({"erase", "put"});
-    if (r.failed()) fail(where, r.error()->description);
+    if (r.failed()) fail(where, r.error().description);
     if (const auto e = change.find("erase"); e != change.end()) {
       if (!e->is_array()) fail(where, "'erase' must be an array");
       for (const json& uid : *e) {
@@ -686,23 +688,25 @@ state_text read_state_text(const std::string& text, const std::string& source) {
   // The document is the first line (as this build writes it), or the whole
   // text (a file written by hand, or by a build before the log).
   state_text out;
-  failure f;
   const std::size_t first_end = text.find('\n');
   std::optional<json> doc;
-  if (first_end != std::string::npos)
-    doc = parse_untrusted_json(std::string_view(text).substr(0, first_end), f);
+  if (first_end != std::string::npos) {
+    if (auto first = parse_untrusted_json(std::string_view(text).substr(0, first_end)))
+      doc = std::move(*first);
+  }
   out.one_line = doc.has_value();
   out.document_bytes = doc ? first_end + 1 : text.size();
   if (!doc) {
-    doc = parse_untrusted_json(text, f);
-    if (!doc) {
+    auto whole = parse_untrusted_json(text);
+    if (!whole) {
       try {
         const json strict = json::parse(text);
       } catch (const json::parse_error& e) {
         fail(source, std::string("not valid JSON: ") + e.what());
       }
-      fail(source, f.description);
+      fail(source, whole.error().description);
     }
+    doc = std::move(*whole);
   }
   out.document = std::move(*doc);
   // The records: one per line. A last line without its newline is a record
@@ -723,8 +727,8 @@ state_text read_state_text(const std::string& text, const std::string& source) {
     at = end + 1;
     if (!record.empty()) {
       const std::string where = source + " line " + std::to_string(line);
-      auto parsed = parse_untrusted_json(record, f);
-      if (!parsed) throw state_file_error(where + ": " + f.description);
+      auto parsed = parse_untrusted_json(record);
+      if (!parsed) throw state_file_error(where + ": " + parsed.error().description);
       log.apply(*parsed, where);
       ++out.records;
     }

@@ -23,21 +23,20 @@ void registry::publish(registry_data data) {
   current_ = std::move(next);
 }
 
-std::optional<failure> registry::update(
-    double now, const std::function<std::optional<failure>(registry_data&)>& change) {
+result<> registry::update(double now, const std::function<result<>(registry_data&)>& change) {
   std::lock_guard writer(writer_mutex_);
   registry_data draft = snapshot()->data();
   draft.drop_invisible(now);
   const std::uint64_t database_edits = draft.databases.edits();
   const node_map nodes = draft.nodes;  // a few shared pointers
   const task_slots cluster_tasks = draft.cluster_tasks;
-  if (auto f = change(draft)) return f;
+  if (auto changed = change(draft); !changed) return changed.error();
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
       draft.cluster_tasks != cluster_tasks)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));
-  return std::nullopt;
+  return {};
 }
 
 void registry::replace_all(registry_data data) {

@@ -25,11 +25,10 @@ using test::walk;
 
 // Adds a database created by POST /v1/bdbs at `t`; returns its uid.
 std::uint64_t create(registry_data& d, const std::string& name, double t) {
-  database db;
-  EXPECT_EQ(new_database(d, {{"name", name}, {"memory_size", 1 << 20}}, t, cluster(), db),
-            std::nullopt);
-  const std::uint64_t uid = db.uid;
-  begin_operation(d, std::move(db), "SMCreateBDB", t);
+  auto db = new_database(d, {{"name", name}, {"memory_size", 1 << 20}}, t, cluster());
+  EXPECT_TRUE(db) << db.error().description;
+  const std::uint64_t uid = db->uid;
+  begin_operation(d, std::move(*db), "SMCreateBDB", t);
   return uid;
 }
 

@@ -289,27 +289,27 @@ TEST(config, validate_checks_what_flags_can_break) {
 }
 
 TEST(config, parse_wire_entry_splits_off_simulate) {
-  wire_entry s;
   const json entry = json::parse(
       R"({"action_uid":"u","name":"SMCreateBDB","object_name":"bdb:3","extra":{"k":1},"simulate":{"step_seconds":5}})");
-  ASSERT_FALSE(parse_wire_entry(entry, action_kind::state_machine, "x", s).has_value());
-  EXPECT_EQ(s.kind, action_kind::state_machine);
-  EXPECT_EQ(dump(s.fields),
+  const auto s = parse_wire_entry(entry, action_kind::state_machine, "x");
+  ASSERT_TRUE(s) << s.error().description;
+  EXPECT_EQ(s->kind, action_kind::state_machine);
+  EXPECT_EQ(dump(s->fields),
             R"({"action_uid":"u","extra":{"k":1},"name":"SMCreateBDB","object_name":"bdb:3"})");
-  ASSERT_TRUE(s.plan.has_value());
-  EXPECT_EQ(s.plan->step_seconds, 5);
-  EXPECT_EQ(s.plan->steps.size(), 7u);
+  ASSERT_TRUE(s->plan.has_value());
+  EXPECT_EQ(s->plan->step_seconds, 5);
+  EXPECT_EQ(s->plan->steps.size(), 7u);
 
-  // Reusing `out` for an entry without simulate clears the old plan.
-  ASSERT_FALSE(
-      parse_wire_entry(json::parse(R"({"name":"n"})"), action_kind::task, "y", s).has_value());
-  EXPECT_FALSE(s.plan.has_value());
-  EXPECT_EQ(s.kind, action_kind::task);
+  // An entry without simulate has no plan.
+  const auto plain = parse_wire_entry(json::parse(R"({"name":"n"})"), action_kind::task, "y");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->plan.has_value());
+  EXPECT_EQ(plain->kind, action_kind::task);
 
-  const auto f = parse_wire_entry(json::parse(R"({"name":7})"), action_kind::task, "body", s);
-  ASSERT_TRUE(f.has_value());
-  EXPECT_EQ(code_of(f->error), "invalid_type");
-  EXPECT_NE(f->description.find("body.name"), std::string::npos) << f->description;
+  const auto f = parse_wire_entry(json::parse(R"({"name":7})"), action_kind::task, "body");
+  ASSERT_FALSE(f);
+  EXPECT_EQ(code_of(f.error().error), "invalid_type");
+  EXPECT_NE(f.error().description.find("body.name"), std::string::npos) << f.error().description;
 }
 
 TEST(config, load_config_missing_file_names_the_path) {

@@ -41,10 +41,10 @@ database seeded_capture() {
 // A registry holding one fresh database created by POST /v1/bdbs at t0.
 registry_data created(const json& body, std::uint64_t& uid) {
   registry_data d;
-  database db;
-  EXPECT_EQ(new_database(d, body, t0, cluster(), db), std::nullopt);
-  uid = db.uid;
-  begin_operation(d, std::move(db), "SMCreateBDB", t0);
+  auto db = new_database(d, body, t0, cluster());
+  EXPECT_TRUE(db) << db.error().description;
+  uid = db->uid;
+  begin_operation(d, std::move(*db), "SMCreateBDB", t0);
   return d;
 }
 
@@ -133,9 +133,9 @@ TEST(database, update_then_delete_change_status_and_delete_removes) {
   EXPECT_EQ(d.actions.size(), 2u);
   for (const auto& a : d.actions) EXPECT_EQ(render_v1(*a, t)["status"], "completed");
   // The uid is not reused.
-  database next;
-  ASSERT_EQ(new_database(d, {{"name", "x"}, {"memory_size", 1}}, t, cluster(), next), std::nullopt);
-  EXPECT_EQ(next.uid, uid + 1);
+  const auto next = new_database(d, {{"name", "x"}, {"memory_size", 1}}, t, cluster());
+  ASSERT_TRUE(next) << next.error().description;
+  EXPECT_EQ(next->uid, uid + 1);
 }
 
 // An export is a task typed `other`: the v1 lists leave it out, v2 lists
@@ -209,9 +209,9 @@ TEST(database, plan_rules_steer_the_next_machine_and_run_out) {
 TEST(database, failed_create_is_creation_failed_and_its_action_stays) {
   registry_data d;
   d.plan_rules.push_back({1, "SMCreateBDB", "", {{"fail_at_step", 2}}, 1, 0});
-  database db;
-  ASSERT_EQ(new_database(d, {{"name", "x"}, {"memory_size", 1}}, t0, cluster(), db), std::nullopt);
-  const std::string a = begin_operation(d, std::move(db), "SMCreateBDB", t0);
+  auto db = new_database(d, {{"name", "x"}, {"memory_size", 1}}, t0, cluster());
+  ASSERT_TRUE(db) << db.error().description;
+  const std::string a = begin_operation(d, std::move(*db), "SMCreateBDB", t0);
   const double later = t0 + 3600;
   EXPECT_EQ(view_of(*d.databases.at(1), later).status, "creation-failed");
   EXPECT_FALSE(view_of(*d.databases.at(1), later).busy);
@@ -238,15 +238,14 @@ TEST(database, record_round_trips) {
   const registry_data d =
       created({{"name", "cache"}, {"memory_size", 1 << 20}, {"port", 12000}}, uid);
   const database& db = *d.databases.at(uid);
-  database back;
-  ASSERT_EQ(database_from_record(json::parse(dump(database_record(db))), "databases[0]", back),
-            std::nullopt);
-  EXPECT_EQ(dump(database_record(back)), dump(database_record(db)));
+  const auto back = database_from_record(json::parse(dump(database_record(db))), "databases[0]");
+  ASSERT_TRUE(back) << back.error().description;
+  EXPECT_EQ(dump(database_record(*back)), dump(database_record(db)));
   for (double t : {t0, t0 + 3, t0 + 100})
-    EXPECT_EQ(dump(render_bdb(back, t)), dump(render_bdb(db, t)));
+    EXPECT_EQ(dump(render_bdb(*back, t)), dump(render_bdb(db, t)));
   json bad = database_record(db);
   bad["operation"]["simulate"]["step_seconds"] = 0;
-  EXPECT_NE(database_from_record(bad, "databases[0]", back), std::nullopt);
+  EXPECT_FALSE(database_from_record(bad, "databases[0]"));
 }
 
 TEST(database, ports_are_taken_by_endpoints_and_reserved_ports) {
@@ -256,15 +255,13 @@ TEST(database, ports_are_taken_by_endpoints_and_reserved_ports) {
   EXPECT_FALSE(port_taken(d, 14968, 1));  // its own port
   EXPECT_TRUE(port_taken(d, 8080));
   EXPECT_FALSE(port_taken(d, 12000));
-  database db;
   const auto f =
-      new_database(d, {{"name", "x"}, {"memory_size", 1}, {"port", 14968}}, t0, cluster(), db);
-  ASSERT_TRUE(f);
-  EXPECT_EQ(f->error, api_error::port_unavailable);
-  const auto g =
-      new_database(d, {{"name", "x"}, {"memory_size", 1}, {"uid", 1}}, t0, cluster(), db);
-  ASSERT_TRUE(g);
-  EXPECT_EQ(g->error, api_error::uid_exists);
+      new_database(d, {{"name", "x"}, {"memory_size", 1}, {"port", 14968}}, t0, cluster());
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.error().error, api_error::port_unavailable);
+  const auto g = new_database(d, {{"name", "x"}, {"memory_size", 1}, {"uid", 1}}, t0, cluster());
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().error, api_error::uid_exists);
 }
 
 // --- the body schema -----------------------------------------------------------
@@ -287,7 +284,8 @@ TEST(bdb_schema, real_client_bodies_are_accepted) {
        R"({"name":"mydb","memory_size":10000000,"replication":true,"eviction_policy":"volatile-lru","sharding":true,"shards_count":2,"rack_aware":false,"type":"redis","oss_cluster":true,"oss_sharding":true,"proxy_policy":"all-master-shards","shards_placement":"sparse","port":12000,"data_persistence":"aof","aof_policy":"appendfsync-always"})"},
   };
   for (const auto& [who, text] : bodies) {
-    EXPECT_EQ(check_bdb_body(json::parse(text), bdb_body_kind::create, false), std::nullopt) << who;
+    const auto ok = check_bdb_body(json::parse(text), bdb_body_kind::create, false);
+    EXPECT_TRUE(ok) << who << ": " << ok.error().description;
   }
   const std::vector<std::pair<std::string_view, std::string_view>> updates = {
       {"docs", R"({"replication": true, "data_persistence": "aof"})"},
@@ -301,7 +299,8 @@ TEST(bdb_schema, real_client_bodies_are_accepted) {
       {"a GET sent back whole", test::capture("bdb_single.json")},
   };
   for (const auto& [who, text] : updates) {
-    EXPECT_EQ(check_bdb_body(json::parse(text), bdb_body_kind::update, false), std::nullopt) << who;
+    const auto ok = check_bdb_body(json::parse(text), bdb_body_kind::update, false);
+    EXPECT_TRUE(ok) << who << ": " << ok.error().description;
   }
 }
 
@@ -338,18 +337,18 @@ TEST(bdb_schema, bad_bodies_name_the_field) {
        "shard_key_regex[0].regex"},
   };
   for (const auto& r : rows) {
-    const auto f = check_bdb_body(json::parse(r.body), bdb_body_kind::create, false);
-    ASSERT_TRUE(f) << r.body;
-    EXPECT_EQ(f->error, r.error) << r.body << ": " << f->description;
-    EXPECT_NE(f->description.find(r.mentions), std::string::npos) << f->description;
+    const auto checked = check_bdb_body(json::parse(r.body), bdb_body_kind::create, false);
+    ASSERT_FALSE(checked) << r.body;
+    const failure f = checked.error();
+    EXPECT_EQ(f.error, r.error) << r.body << ": " << f.description;
+    EXPECT_NE(f.description.find(r.mentions), std::string::npos) << f.description;
   }
-  EXPECT_EQ(check_bdb_body(json::parse(R"({"name":"x","memory_size":1,"persistence":"disabled"})"),
-                           bdb_body_kind::create, true),
-            std::nullopt)
+  EXPECT_TRUE(
+      check_bdb_body(json::parse(R"({"name":"x","memory_size":1,"persistence":"disabled"})"),
+                     bdb_body_kind::create, true))
       << "unknown fields pass when accept_unknown_fields is on";
-  EXPECT_NE(check_bdb_body(json::parse(R"({"name":"x","memory_size":1,"port":"1"})"),
-                           bdb_body_kind::create, true),
-            std::nullopt)
+  EXPECT_FALSE(check_bdb_body(json::parse(R"({"name":"x","memory_size":1,"port":"1"})"),
+                              bdb_body_kind::create, true))
       << "known fields keep their types";
 }
 

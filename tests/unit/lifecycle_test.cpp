@@ -348,41 +348,40 @@ TEST(lifecycle, validate_plan_errors) {
 }
 
 TEST(lifecycle, parse_simulate_applies_overrides) {
-  simulate_plan p = find_template("SMCreateBDB")->plan;
-  ASSERT_EQ(parse_simulate(json::parse(R"({"step_seconds":10,"retain_seconds":0})"), p),
-            std::nullopt);
-  EXPECT_EQ(p.step_seconds, 10);
-  EXPECT_EQ(p.retain_seconds, 0);
-  EXPECT_EQ(p.steps.size(), 7u);  // kept from the base
+  const simulate_plan& base = find_template("SMCreateBDB")->plan;
+  const auto p = parse_simulate(json::parse(R"({"step_seconds":10,"retain_seconds":0})"), base);
+  ASSERT_TRUE(p) << p.error().description;
+  EXPECT_EQ(p->step_seconds, 10);
+  EXPECT_EQ(p->retain_seconds, 0);
+  EXPECT_EQ(p->steps.size(), 7u);  // kept from the base
 
-  simulate_plan q = find_template("SMCreateBDB")->plan;
-  ASSERT_EQ(parse_simulate(json::parse(R"({"outcome":"failed"})"), q), std::nullopt);
-  EXPECT_TRUE(q.fails);
-  EXPECT_EQ(q.fail_at_step, 6u);  // the last step
+  const auto q = parse_simulate(json::parse(R"({"outcome":"failed"})"), base);
+  ASSERT_TRUE(q) << q.error().description;
+  EXPECT_TRUE(q->fails);
+  EXPECT_EQ(q->fail_at_step, 6u);  // the last step
 
-  simulate_plan r;
-  ASSERT_EQ(
-      parse_simulate(
-          json::parse(
-              R"({"steps":["a","b"],"fail_at_step":1,"error":"boom","error_code":"e1","pending_seconds":0.5,"starting_seconds":2})"),
-          r),
-      std::nullopt);
-  EXPECT_EQ(r.steps, (std::vector<std::string>{"a", "b"}));
-  EXPECT_TRUE(r.fails);
-  EXPECT_EQ(r.fail_at_step, 1u);
-  EXPECT_EQ(r.error, "boom");
-  EXPECT_EQ(r.error_code, "e1");
-  EXPECT_EQ(r.pending_seconds, 0.5);
-  EXPECT_EQ(r.starting_seconds, 2);
+  const auto r = parse_simulate(
+      json::parse(
+          R"({"steps":["a","b"],"fail_at_step":1,"error":"boom","error_code":"e1","pending_seconds":0.5,"starting_seconds":2})"),
+      simulate_plan{});
+  ASSERT_TRUE(r) << r.error().description;
+  EXPECT_EQ(r->steps, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(r->fails);
+  EXPECT_EQ(r->fail_at_step, 1u);
+  EXPECT_EQ(r->error, "boom");
+  EXPECT_EQ(r->error_code, "e1");
+  EXPECT_EQ(r->pending_seconds, 0.5);
+  EXPECT_EQ(r->starting_seconds, 2);
 
-  simulate_plan c;
-  c.steps = {"x"};
-  c.fails = true;
-  ASSERT_EQ(parse_simulate(json::parse(R"({"outcome":"completed"})"), c), std::nullopt);
-  EXPECT_FALSE(c.fails);
+  simulate_plan failing;
+  failing.steps = {"x"};
+  failing.fails = true;
+  const auto c = parse_simulate(json::parse(R"({"outcome":"completed"})"), failing);
+  ASSERT_TRUE(c) << c.error().description;
+  EXPECT_FALSE(c->fails);
 }
 
-TEST(lifecycle, parse_simulate_errors_name_the_field_and_change_nothing) {
+TEST(lifecycle, parse_simulate_errors_name_the_field) {
   struct row {
     std::string_view block;
     api_error error;
@@ -416,24 +415,20 @@ TEST(lifecycle, parse_simulate_errors_name_the_field_and_change_nothing) {
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.block);
-    simulate_plan p = find_template("SMCreateBDB")->plan;
-    const simulate_plan before = p;
-    const auto f = parse_simulate(json::parse(r.block), p);
-    ASSERT_TRUE(f.has_value());
-    EXPECT_EQ(code_of(f->error), code_of(r.error)) << f->description;
-    EXPECT_NE(f->description.find(r.mentions), std::string::npos) << f->description;
-    EXPECT_EQ(p.steps, before.steps);
-    EXPECT_EQ(p.step_seconds, before.step_seconds);
-    EXPECT_EQ(p.fails, before.fails);
-    EXPECT_EQ(p.retain_seconds, before.retain_seconds);
+    const auto parsed = parse_simulate(json::parse(r.block), find_template("SMCreateBDB")->plan);
+    ASSERT_FALSE(parsed);
+    const failure f = parsed.error();
+    EXPECT_EQ(code_of(f.error), code_of(r.error)) << f.description;
+    EXPECT_NE(f.description.find(r.mentions), std::string::npos) << f.description;
   }
 }
 
 TEST(lifecycle, parse_simulate_uses_the_where_prefix) {
-  simulate_plan p = simple_plan(1, 1);
-  const auto f = parse_simulate(json::parse(R"({"bogus":1})"), p, "actions[3].simulate");
-  ASSERT_TRUE(f.has_value());
-  EXPECT_NE(f->description.find("actions[3].simulate.bogus"), std::string::npos) << f->description;
+  const auto f =
+      parse_simulate(json::parse(R"({"bogus":1})"), simple_plan(1, 1), "actions[3].simulate");
+  ASSERT_FALSE(f);
+  EXPECT_NE(f.error().description.find("actions[3].simulate.bogus"), std::string::npos)
+      << f.error().description;
 }
 
 // A cancel: the walk until it is asked, cancelling until the end of the
@@ -489,8 +484,9 @@ TEST(lifecycle, cancel_after_round_trips_through_the_simulate_block) {
   p.cancel_after = 3.5;
   const json block = to_simulate_block(p);
   EXPECT_EQ(block["cancel_after_seconds"], 3.5);
-  simulate_plan back;
-  ASSERT_FALSE(parse_simulate(block, back));
-  EXPECT_EQ(back.cancel_after, 3.5);
-  EXPECT_TRUE(parse_simulate(json{{"steps", {"a"}}, {"cancel_after_seconds", -1}}, back));
+  const auto back = parse_simulate(block, simulate_plan{});
+  ASSERT_TRUE(back) << back.error().description;
+  EXPECT_EQ(back->cancel_after, 3.5);
+  EXPECT_FALSE(
+      parse_simulate(json{{"steps", {"a"}}, {"cancel_after_seconds", -1}}, simulate_plan{}));
 }

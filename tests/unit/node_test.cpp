@@ -12,16 +12,14 @@ using namespace reemu;
 namespace {
 
 node from(const json& obj, double now = 1000) {
-  node n;
-  const auto f = node_from_object(obj, now, "nodes[0]", n);
-  EXPECT_FALSE(f) << f->description;
-  return n;
+  auto n = node_from_object(obj, now, "nodes[0]");
+  EXPECT_TRUE(n) << n.error().description;
+  return n ? std::move(*n) : node{};
 }
 
 std::string error_of(const json& obj) {
-  node n;
-  const auto f = node_from_object(obj, 1000, "nodes[0]", n);
-  return f ? f->description : std::string();
+  const auto n = node_from_object(obj, 1000, "nodes[0]");
+  return n ? std::string() : n.error().description;
 }
 
 }  // namespace
@@ -77,21 +75,20 @@ TEST(node, bad_entries_name_the_key) {
 TEST(node, records_round_trip) {
   const node n = from({{"uid", 2}, {"addr", "10.0.0.2"}, {"uptime", 12.5}}, 1000);
   const json record = node_record(n);
-  node back;
-  ASSERT_FALSE(node_from_record(record, "nodes[0]", back));
-  EXPECT_EQ(back.uid, 2u);
-  EXPECT_EQ(back.fields, n.fields);
-  EXPECT_EQ(back.started_at, n.started_at);
-  EXPECT_EQ(node_record(back), record);
+  const auto back = node_from_record(record, "nodes[0]");
+  ASSERT_TRUE(back) << back.error().description;
+  EXPECT_EQ(back->uid, 2u);
+  EXPECT_EQ(back->fields, n.fields);
+  EXPECT_EQ(back->started_at, n.started_at);
+  EXPECT_EQ(node_record(*back), record);
 }
 
 TEST(node, bad_records_are_refused) {
-  node n;
-  EXPECT_TRUE(node_from_record(json{{"uid", 1}, {"fields", json::object()}}, "nodes[0]", n));
-  EXPECT_TRUE(node_from_record(json{{"uid", 0}, {"fields", json::object()}, {"started_at", 1}},
-                               "nodes[0]", n));
-  EXPECT_TRUE(node_from_record(json{{"uid", 1}, {"fields", json::array()}, {"started_at", 1}},
-                               "nodes[0]", n));
-  EXPECT_TRUE(node_from_record(
-      json{{"uid", 1}, {"fields", json::object()}, {"started_at", 1}, {"x", 1}}, "nodes[0]", n));
+  EXPECT_FALSE(node_from_record(json{{"uid", 1}, {"fields", json::object()}}, "nodes[0]"));
+  EXPECT_FALSE(node_from_record(json{{"uid", 0}, {"fields", json::object()}, {"started_at", 1}},
+                                "nodes[0]"));
+  EXPECT_FALSE(
+      node_from_record(json{{"uid", 1}, {"fields", json::array()}, {"started_at", 1}}, "nodes[0]"));
+  EXPECT_FALSE(node_from_record(
+      json{{"uid", 1}, {"fields", json::object()}, {"started_at", 1}, {"x", 1}}, "nodes[0]"));
 }

@@ -35,58 +35,58 @@ std::shared_ptr<const node> removed_node(std::uint64_t uid) {
   return std::make_shared<const node>(std::move(n));
 }
 
-std::optional<failure> nothing(registry_data&) { return std::nullopt; }
+result<> nothing(registry_data&) { return {}; }
 
 TEST(registry, a_database_change_counts_one_cluster_state_id) {
   registry reg{registry_data{}};
   ASSERT_EQ(state_id(reg), 1U);
-  ASSERT_FALSE(reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
     d.put_database(stored_database(3));
     d.put_database(stored_database(4));
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(state_id(reg), 2U);  // one change, however many databases it touched
-  ASSERT_FALSE(reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
     d.databases.erase(3);
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(state_id(reg), 3U);
 }
 
 TEST(registry, node_and_cluster_task_changes_count_too) {
   registry reg{registry_data{}};
-  ASSERT_FALSE(reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
     node n;
     n.uid = 2;
     d.nodes[2] = std::make_shared<const node>(std::move(n));
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(state_id(reg), 2U);
-  ASSERT_FALSE(reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
     d.cluster_tasks["change_master"].task_id = "t1";
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(state_id(reg), 3U);
 }
 
 TEST(registry, other_changes_and_failures_leave_the_cluster_state_id) {
   registry reg{registry_data{}};
-  ASSERT_FALSE(reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
     d.users["a@example.com"] = user{"a@example.com", role::admin, {}};
     d.add(make_static_action("u1", action_kind::task, json::object()));
     ++d.next_plan_rule_id;
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(state_id(reg), 1U);
-  const auto f = reg.update(0, [](registry_data& d) -> std::optional<failure> {
+  const auto f = reg.update(0, [](registry_data& d) -> result<> {
     d.put_database(stored_database(9));
     return failure{api_error::invalid_value, "refused"};
   });
-  ASSERT_TRUE(f);
-  EXPECT_EQ(f->description, "refused");
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.error().description, "refused");
   EXPECT_EQ(state_id(reg), 1U);
   EXPECT_FALSE(reg.snapshot()->data().databases.contains(9));
-  ASSERT_FALSE(reg.update(0, &nothing));
+  ASSERT_TRUE(reg.update(0, &nothing));
   EXPECT_EQ(state_id(reg), 1U);
 }
 
@@ -101,10 +101,10 @@ TEST(registry, a_change_sees_and_publishes_only_what_is_visible_at_now) {
 
   bool saw_old = true;
   bool saw_removed_node = true;
-  ASSERT_FALSE(reg.update(20, [&](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(20, [&](registry_data& d) -> result<> {
     saw_old = d.find("old") != nullptr;
     saw_removed_node = d.nodes.contains(2);
-    return std::nullopt;
+    return {};
   }));
   EXPECT_FALSE(saw_old);
   EXPECT_FALSE(saw_removed_node);
@@ -118,11 +118,11 @@ TEST(registry, a_change_sees_and_publishes_only_what_is_visible_at_now) {
 
 TEST(registry, what_a_change_makes_invisible_is_not_published) {
   registry reg{registry_data{}};
-  ASSERT_FALSE(reg.update(5, [](registry_data& d) -> std::optional<failure> {
+  ASSERT_TRUE(reg.update(5, [](registry_data& d) -> result<> {
     action a = make_static_action("brief", action_kind::task, json::object());
     a.gone_at = 5;  // invisible from the change's own time on
     d.add(std::move(a));
-    return std::nullopt;
+    return {};
   }));
   EXPECT_EQ(reg.snapshot()->data().find("brief"), nullptr);
 }
@@ -140,14 +140,14 @@ TEST(registry, settled_at_is_what_a_write_would_see) {
 TEST(registry, check_state_id_compares_the_header) {
   registry_data d;
   d.cluster_state_id = 7;
-  EXPECT_FALSE(d.check_state_id(""));
-  EXPECT_FALSE(d.check_state_id("7"));
+  EXPECT_TRUE(d.check_state_id(""));
+  EXPECT_TRUE(d.check_state_id("7"));
   const auto wrong = d.check_state_id("6");
-  ASSERT_TRUE(wrong);
-  EXPECT_EQ(wrong->error, api_error::wrong_cluster_state_id);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().error, api_error::wrong_cluster_state_id);
   const auto junk = d.check_state_id("seven");
-  ASSERT_TRUE(junk);
-  EXPECT_EQ(junk->error, api_error::invalid_schema);
+  ASSERT_FALSE(junk);
+  EXPECT_EQ(junk.error().error, api_error::invalid_schema);
 }
 
 }  // namespace

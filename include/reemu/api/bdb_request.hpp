@@ -32,8 +32,7 @@ bool dry_run(const request_context& ctx);
 // The body as a JSON object; invalid_schema otherwise (a real cluster
 // answers malformed JSON as a schema violation). With `empty_is_object` an
 // empty body reads as {} (clients send action routes no body, or `{}`).
-std::optional<json> read_bdb_body(const request_context& ctx, failure& error,
-                                  bool empty_is_object = false);
+result<json> read_bdb_body(const request_context& ctx, bool empty_is_object = false);
 
 // The JSON types a body field of an action route may have.
 enum class body_type : std::uint8_t { boolean, whole, string, array, object };
@@ -43,18 +42,17 @@ struct body_field {
 };
 
 // invalid_schema for a key of `body` outside `fields` (the reference's
-// "other attributes are not allowed") or of another type; nullopt when the
+// "other attributes are not allowed") or of another type; success when the
 // body fits.
-std::optional<failure> check_body_fields(const json& body,
-                                         std::initializer_list<body_field> fields);
+result<> check_body_fields(const json& body, std::initializer_list<body_field> fields);
 
 // busy unless the database is active: most operations need one that serves;
 // one whose create failed only takes a delete or a recover.
-std::optional<failure> check_active(const database& db, double now);
+result<> check_active(const database& db, double now);
 
 // Checks the database may take an operation and edits the copy stored with
 // it (fields, changed_at); the failure refuses the request.
-using operation_check = std::function<std::optional<failure>(const registry_data&, database&)>;
+using operation_check = std::function<result<>(const registry_data&, database&)>;
 
 // The check of operations that need an active database (check_active).
 operation_check needs_active(const request_context& ctx);
@@ -67,17 +65,14 @@ struct started_operation {
 // Starts operation `name` (model/templates) on the database of the path:
 // one registry::update drops what is gone, takes the database when a write
 // may start on it (404 db_not_exist, 409 busy), runs `check` (may be empty)
-// on a copy, then begin_operation. Returns the failure, or nullopt with
-// `out` filled.
-std::optional<failure> start_operation(const request_context& ctx, registry& reg,
-                                       std::string_view name, const operation_check& check,
-                                       started_operation& out);
+// on a copy, then begin_operation. Returns what it started, or the failure.
+result<started_operation> start_operation(const request_context& ctx, registry& reg,
+                                          std::string_view name, const operation_check& check);
 
 // What `check` would make of the database of the path, on the request's
 // snapshot, for a dry run: the same refusals as start_operation, nothing
-// changed. Returns the failure, or nullopt with `out` the edited copy.
-std::optional<failure> dry_run_operation(const request_context& ctx, const operation_check& check,
-                                         database& out);
+// changed. Returns the edited copy, or the failure.
+result<database> dry_run_operation(const request_context& ctx, const operation_check& check);
 
 // {"action_uid":…}, the answer of the action routes.
 reply action_uid_reply(const std::string& action_uid);

@@ -13,11 +13,11 @@
 
 namespace reemu {
 
-// Fills `filter` from method, path, user, status, limit and after. Returns
+// The filter that method, path, user, status, limit and after ask for; or
 // the 400 to answer for an unknown parameter, a malformed number, a status
 // outside 100-599, a limit above max_journal_page, or a path pattern longer
 // than max_pattern_length.
-std::optional<failure> parse_journal_query(boost::urls::params_view query, journal_filter& filter);
+result<journal_filter> parse_journal_query(boost::urls::params_view query);
 
 // {"requests":[…],"more":bool,"next_after":N}; see journal_page.
 json journal_page_body(const journal_page& page);

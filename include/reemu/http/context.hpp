@@ -95,6 +95,6 @@ inline constexpr handler_fn uses = &handler_parts<decltype(Handler)>::template c
 // The request body as a JSON object, or the failure to answer with. The
 // Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a
 // body that parses as JSON is what matters.
-std::optional<json> read_body(const request_context& ctx, failure& error);
+result<json> read_body(const request_context& ctx);
 
 }  // namespace reemu

@@ -23,8 +23,8 @@ enum class bdb_body_kind : std::uint8_t {
 
 // Checks `body` (an object) field by field. `accept_unknown` lets fields
 // outside the bdb object through unchecked (for tools that send extras).
-// Returns the first problem, or nullopt.
-std::optional<failure> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown);
+// Fails with the first problem.
+result<> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown);
 
 // Fields a client may send back unchanged but not change: the live keys and
 // what the cluster computes (version, shard_list, endpoints, …).

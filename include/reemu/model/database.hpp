@@ -387,7 +387,6 @@ json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
 json database_record(const database& db);
 
 // Reads a record back; the failure names `where` ("databases[2]").
-std::optional<failure> database_from_record(const json& record, const std::string& where,
-                                            database& out);
+result<database> database_from_record(const json& record, const std::string& where);
 
 }  // namespace reemu

@@ -43,9 +43,8 @@ struct fault_effect {
 // `id` and `hits` (GET /emulator/v1/faults, the state file).
 json to_json(const fault_rule& rule);
 
-// Reads a POST /emulator/v1/faults body into `out` (id and hits untouched).
-// Returns the failure, naming the field, or nullopt. `where` prefixes names.
-std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
-                                        const std::string& where = {});
+// Reads a POST /emulator/v1/faults body: the rule (id and hits 0, for the
+// caller to give), or the failure naming the field. `where` prefixes names.
+result<fault_rule> parse_fault_rule(const json& body, const std::string& where = {});
 
 }  // namespace reemu

@@ -26,7 +26,7 @@ namespace reemu {
 // The uid a create that names none gets: the one after bdb_uid_high. The
 // failure (invalid_schema, 400) when that would pass max_bdb_uid: uids are
 // not reused, so the client has to name a free one.
-std::optional<failure> next_bdb_uid(const registry_data& d, std::uint64_t& out);
+result<std::uint64_t> next_bdb_uid(const registry_data& d);
 
 // Whether node `n` stays in the cluster at `now`: it is visible and no
 // removal of it is running (one that failed or was cancelled left it).
@@ -37,16 +37,16 @@ std::size_t staying_nodes(const node_map& nodes, double now);
 
 // Whether node `uid` (visible at `now`) may start its removal: the failure
 // (insufficient_resources, 406) when no other node would stay.
-std::optional<failure> check_node_removal(const node_map& nodes, std::uint64_t uid, double now);
+result<> check_node_removal(const node_map& nodes, std::uint64_t uid, double now);
 
 // Whether node `uid` may receive shards at `now` (a migrate's target): the
 // failure (node_not_exist, 404) when no node has that uid, or it was
 // removed or is being removed.
-std::optional<failure> check_shard_target(const node_map& nodes, std::uint64_t uid, double now);
+result<> check_shard_target(const node_map& nodes, std::uint64_t uid, double now);
 
 // Every rule over a whole state at `now`, as the loader reads it; the
 // failure names the rule and the value that breaks it. Linear in the
 // databases: the loader calls it once, the writes never.
-std::optional<failure> check_state(const registry_data& d, double now);
+result<> check_state(const registry_data& d, double now);
 
 }  // namespace reemu

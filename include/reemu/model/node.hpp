@@ -88,8 +88,7 @@ json render_node(const node& n, const registry_data& d, double now);
 // of the template's JSON type; "uptime", the template's when absent, sets
 // started_at to now - uptime).
 // The failure names `where` ("nodes[1]").
-std::optional<failure> node_from_object(const json& obj, double now, const std::string& where,
-                                        node& out);
+result<node> node_from_object(const json& obj, double now, const std::string& where);
 
 // The node of a config without "nodes": uid 1, the capture as it is.
 node default_node(double now);
@@ -100,6 +99,6 @@ node default_node(double now);
 json node_record(const node& n);
 
 // Reads a record back; the failure names `where` ("nodes[2]").
-std::optional<failure> node_from_record(const json& record, const std::string& where, node& out);
+result<node> node_from_record(const json& record, const std::string& where);
 
 }  // namespace reemu

@@ -46,7 +46,6 @@ json render_task(const object_task& t, double now);
 json task_record(const object_task& t);
 
 // Reads a record back; the failure names `where` ("nodes[0].actions[1]").
-std::optional<failure> task_from_record(const json& record, const std::string& where,
-                                        object_task& out);
+result<object_task> task_from_record(const json& record, const std::string& where);
 
 }  // namespace reemu

@@ -22,11 +22,10 @@
 
 namespace reemu {
 
-// The database `uid` when a write may start on it at `now`; nullptr with
-// `error` set otherwise: db_not_exist when it is unknown or deleted, busy
-// while its state machine runs.
-const database* writable_database(const registry_data& d, std::uint64_t uid, double now,
-                                  failure& error);
+// The database `uid` when a write may start on it at `now` (never null);
+// else db_not_exist when it is unknown or deleted, busy while its state
+// machine runs.
+result<const database*> writable_database(const registry_data& d, std::uint64_t uid, double now);
 
 // The plan an operation named `name` on `object_name` follows when the
 // emulated API starts it now: its template's, under the first plan rule that
@@ -65,10 +64,10 @@ std::optional<std::uint64_t> free_port(const registry_data& d);
 // (next_bdb_uid: invalid_schema past max_bdb_uid); its port as given
 // (port_unavailable when taken) or 0 with an endpoint on a free port
 // (port_unavailable when none is left); version from redis_version; room
-// for its shards in the licence (check_shard_room). Returns the failure, or
-// nullopt with `out` filled (no operation yet). O(log n) in the databases.
-std::optional<failure> new_database(const registry_data& d, const json& body, double now,
-                                    const cluster_settings& cluster, database& out);
+// for its shards in the licence (check_shard_room). Returns the database
+// (no operation yet) or the failure. O(log n) in the databases.
+result<database> new_database(const registry_data& d, const json& body, double now,
+                              const cluster_settings& cluster);
 
 // A database given whole, as GET shows it (config seed, control API): `obj`
 // passed check_bdb_body(seed). The live keys are dropped, created_time and

@@ -73,10 +73,10 @@ struct registry_data {
   // A copy as a write at `now` would see it (drop_invisible): what a dry
   // run checks against. Copying shares the values.
   registry_data settled_at(double now) const;
-  // Nullopt when `expected` (a request's cluster-state-id header) is empty
+  // Succeeds when `expected` (a request's cluster-state-id header) is empty
   // or the current cluster_state_id; else 409 wrong_cluster_state_id, or
   // 400 invalid_schema when it is not a whole number.
-  std::optional<failure> check_state_id(std::string_view expected) const;
+  result<> check_state_id(std::string_view expected) const;
 
   // The database `uid` when it exists and is visible at `now`, else nullptr.
   const database* find_database(std::uint64_t uid, double now) const;

@@ -47,15 +47,15 @@ void assign_shard_uids(const registry_data& d, database& db);
 // failure (insufficient_resources, 406) when that adds shards and the total
 // would pass the licence's shards_limit (cluster.shards_limit). A database
 // that keeps or sheds shards always fits. O(1).
-std::optional<failure> check_shard_room(const registry_data& d, const database& db,
-                                        const cluster_settings& cluster);
+result<> check_shard_room(const registry_data& d, const database& db,
+                          const cluster_settings& cluster);
 
 // The shard_uids of a migrate or failover body: each "2" (the reference's
 // form) or 2, as a sorted list without repeats. More distinct uids than the
 // largest database holds (max_database_shards) is an over-limit array:
 // invalid_schema, as is an element that is not a uid. O(k log k) in the
 // list, so it runs before a request takes the registry's writer.
-std::optional<failure> read_shard_uids(const json& list, std::vector<std::uint64_t>& out);
+result<std::vector<std::uint64_t>> read_shard_uids(const json& list);
 
 // Where `db`'s shards run at `now`, one spot per place in its shard_list:
 // the placement its operation leaves once completed, else its stored

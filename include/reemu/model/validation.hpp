@@ -16,14 +16,16 @@ namespace reemu {
 
 // Reads typed fields out of one JSON object. The first problem is kept (later
 // reads after a failure return nullopt and are ignored), so a caller reads
-// everything, then checks failed() once.
+// everything, then checks failed() once and passes error() up:
+//   if (r.failed()) return r.error();
 class object_reader {
  public:
   // `where` prefixes key names in messages ("simulate" -> "simulate.steps").
   object_reader(const json& object, std::string where = {});
 
-  bool failed() const noexcept { return error_.has_value(); }
-  const std::optional<failure>& error() const noexcept { return error_; }
+  bool failed() const noexcept { return failed_; }
+  // The first problem; read it only once failed().
+  const failure& error() const noexcept { return error_; }
 
   std::optional<std::string> string(std::string_view key, bool required = false);
   std::optional<double> number(std::string_view key, double min, double max, bool required = false);
@@ -45,21 +47,22 @@ class object_reader {
   const json* field(std::string_view key, bool required);
   const json& object_;
   std::string where_;
-  std::optional<failure> error_;
+  failure error_;
+  bool failed_ = false;
 };
 
 // Deepest nesting accepted in untrusted JSON: far above any real body, far
 // below what would exhaust the stack when the value is later serialised.
 inline constexpr std::size_t max_json_depth = 64;
 
-// Parses untrusted JSON without exceptions: nullopt with `error` set for
-// malformed text or nesting deeper than max_json_depth.
-std::optional<json> parse_untrusted_json(std::string_view text, failure& error);
+// Parses untrusted JSON without exceptions: malformed_json for malformed
+// text or nesting deeper than max_json_depth.
+result<json> parse_untrusted_json(std::string_view text);
 
-// Parses a `simulate` block over `base` (a template's plan or the defaults).
-// Returns the failure, or nullopt with `plan` updated and validated.
-std::optional<failure> parse_simulate(const json& block, simulate_plan& plan,
-                                      std::string_view where = "simulate");
+// Parses a `simulate` block over `base` (a template's plan or the defaults):
+// the plan, validated, or the failure naming the field.
+result<simulate_plan> parse_simulate(const json& block, simulate_plan base,
+                                     std::string_view where = "simulate");
 
 // The whole of `plan` as a `simulate` block: parse_simulate() reads it back
 // to the same plan whatever the base.

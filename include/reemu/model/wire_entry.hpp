@@ -22,9 +22,8 @@ struct wire_entry {
 // Parses one entry of `kind`: checks the types the wire needs, gives it an
 // action_uid when it has none, and splits off `simulate` (over the template
 // of the entry's name, if there is one). `where` names the entry in messages
-// ("actions[3]", "body"). Returns the failure, or nullopt with `out` filled.
-std::optional<failure> parse_wire_entry(json entry, action_kind kind, const std::string& where,
-                                        wire_entry& out);
+// ("actions[3]", "body"). Returns the entry or the failure.
+result<wire_entry> parse_wire_entry(json entry, action_kind kind, const std::string& where);
 
 // The action `entry` describes: static when it has no plan, simulated_body when it
 // has one. Consumes `entry`; timestamps are left at 0 for the caller to set.

@@ -64,11 +64,11 @@ struct session_limits {
 // client left, went silent or was cut off.
 bool is_quiet_close(const beast::error_code& ec);
 
-// What to answer a read that ended in `ec` (`in_body`: after the header was
-// read): an error and its description, or nothing (is_quiet_close(), or an
-// I/O error: the connection is gone).
-std::optional<failure> refusal_for(const beast::error_code& ec, bool in_body,
-                                   const session_limits& limits);
+// Whether a read that ended in `ec` (`in_body`: after the header was read)
+// is refused with an answer: the failure to answer with (a limit, a
+// malformed request), or success when there is nothing to answer
+// (is_quiet_close(), or an I/O error: the connection is gone).
+result<> check_read_end(const beast::error_code& ec, bool in_body, const session_limits& limits);
 
 // Handler: any type with `handled handle(const incoming_request&,
 // auth_cache*)`, called once per request on the session's executor. The
@@ -217,9 +217,10 @@ class http_session {
                           "The server is shutting down; send the request again later");
       co_return after::closed;
     }
-    if (auto refusal = refusal_for(ec, parser.is_header_done(), limits_)) {
+    if (auto read = check_read_end(ec, parser.is_header_done(), limits_); !read) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      co_await send_error(version, refusal->error, refusal->description);
+      const failure refusal = read.error();
+      co_await send_error(version, refusal.error, refusal.description);
     }
     co_return after::closed;
   }

@@ -50,7 +50,7 @@ class registry {
   snapshot_ptr snapshot() const;
 
   // The one way to write. Runs `change` on a copy of the current data and
-  // publishes the copy when it returns nullopt; discards it and returns the
+  // publishes the copy when it succeeds; discards it and returns the
   // failure otherwise. Writers are serialised; readers are never blocked by
   // `change`, which must not call back into the registry. Keeps the rules
   // every published state holds, so no writer repeats them:
@@ -58,8 +58,7 @@ class registry {
   //   what a reader at `now` sees) and after (drop_invisible);
   // - a change of the cluster's configuration (a database, a node or its
   //   tasks, a cluster task) counts one more cluster_state_id.
-  std::optional<failure> update(
-      double now, const std::function<std::optional<failure>(registry_data&)>& change);
+  result<> update(double now, const std::function<result<>(registry_data&)>& change);
 
   // Replaces everything with `data`.
   void replace_all(registry_data data);
