@@ -19,7 +19,8 @@
 #   3. Test names: one style, TEST(suite, lower_snake_case).
 #   4. Layers: every #include "reemu/…" points down the list of layers
 #      (docs/architecture.md, "File map"): model/ includes nothing above it;
-#      no handler names drop_invisible or cluster_state_id.
+#      no handler names drop_invisible or cluster_state_id; a call that can
+#      fail returns result<T>, never optional<failure> or a failure& out-parameter.
 # Usage: scripts/lint.sh [format|tidy|names|layers]...   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,6 +127,13 @@ PY
       if grep -nE 'drop_invisible|cluster_state_id' $(git ls-files 'src/api/*' 'src/control/*'); then
         echo "lint: handlers never drop invisible entries or count cluster_state_id:" \
              "registry::update does (above)" >&2; exit 1
+      fi
+      # One fallible shape (model/errors.hpp): result<T>, never an optional
+      # failure or a failure filled through a parameter.
+      if grep -nE 'optional<failure>|([(,]|^)[[:space:]]*failure&|^[[:space:]]*failure [a-z]+;' \
+           $(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp'); then
+        echo "lint: a call that can fail returns result<T> (model/errors.hpp), not" \
+             "optional<failure> or a failure& out-parameter (above)" >&2; exit 1
       fi
       echo "lint: layers ok" >&2 ;;
     *) echo "lint.sh: unknown step $step (format tidy names layers)" >&2; exit 2 ;;
