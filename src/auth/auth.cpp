@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <boost/beast/core/string.hpp>
 #include <limits>
 #include <stdexcept>
 
@@ -21,16 +21,6 @@ namespace {
 
 // The longest text OpenSSL's block coders take (their lengths are int).
 constexpr int max_int = std::numeric_limits<int>::max();
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -79,7 +69,7 @@ std::string base64_encode(std::string_view in) {
 std::optional<basic_credentials> parse_basic_authorization(std::string_view value) noexcept {
   if (value.size() > max_authorization_length) return std::nullopt;
   const auto space = value.find(' ');
-  if (space == std::string_view::npos || !iequals(value.substr(0, space), "basic"))
+  if (space == std::string_view::npos || !boost::beast::iequals(value.substr(0, space), "basic"))
     return std::nullopt;
   std::string_view token = value.substr(space + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
