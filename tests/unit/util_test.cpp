@@ -40,6 +40,33 @@ TEST(hex, encodes_and_decodes) {
   for (const char* bad : {"0", "0g", "AB", "0x00", " 00"}) EXPECT_FALSE(from_hex(bad)) << bad;
 }
 
+// Every byte value both ways, in both cases and with a separator: the
+// encoder is Boost's, the rules around it are ours.
+TEST(hex, every_byte_round_trips_and_only_lower_case_decodes) {
+  std::vector<unsigned char> all(256);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<unsigned char>(i);
+  const std::string lower = to_hex(all.data(), all.size());
+  ASSERT_EQ(lower.size(), 512u);
+  EXPECT_EQ(lower.substr(0, 8), "00010203");
+  EXPECT_EQ(lower.substr(504), "fcfdfeff");
+  EXPECT_EQ(lower.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(from_hex(lower), all);
+  const std::string upper = to_hex(all.data(), all.size(), hex_case::upper);
+  EXPECT_EQ(upper.substr(504), "FCFDFEFF");
+  EXPECT_FALSE(from_hex(upper));
+  EXPECT_FALSE(from_hex("0A"));  // one upper-case digit is enough to refuse
+  EXPECT_FALSE(from_hex("00:0f"));
+  EXPECT_FALSE(from_hex(std::string("0\0", 2)));
+  EXPECT_EQ(from_hex(""), std::vector<unsigned char>{});
+
+  const unsigned char one[] = {0xab};
+  EXPECT_EQ(to_hex(one, 1, hex_case::upper, ':'), "AB");  // no separator around a single byte
+  EXPECT_EQ(to_hex(all.data() + 0xfd, 3, hex_case::lower, '-'), "fd-fe-ff");
+  std::string appended = "x=";
+  append_hex(appended, one, 1);
+  EXPECT_EQ(appended, "x=ab");  // appends, keeps what was there
+}
+
 TEST(hex, uuid_keeps_its_shape) {
   const std::string u = make_uuid_v4();
   ASSERT_EQ(u.size(), 36u);
