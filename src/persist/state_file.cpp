@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -36,6 +35,7 @@
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
 #include "reemu/util/hex.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -74,14 +74,10 @@ std::optional<password_digest> parse_password_text(std::string_view s) {
     at = next + 1;
   }
   if (parts.size() != 4 || parts[0] != pbkdf2_scheme) return std::nullopt;
-  std::uint64_t iterations = 0;
-  const auto [end, ec] =
-      std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
-  if (ec != std::errc{} || end != parts[1].data() + parts[1].size() || iterations == 0 ||
-      iterations > max_pbkdf2_iterations)
-    return std::nullopt;
+  const auto iterations = parse_number<std::uint64_t>(parts[1]);
+  if (!iterations || *iterations == 0 || *iterations > max_pbkdf2_iterations) return std::nullopt;
   password_digest d;
-  d.iterations = static_cast<std::uint32_t>(iterations);
+  d.iterations = static_cast<std::uint32_t>(*iterations);
   const auto salt = from_hex(parts[2]);
   const auto hash = from_hex(parts[3]);
   if (!salt || salt->size() != d.salt.size() || !hash || hash->size() != d.hash.size())
