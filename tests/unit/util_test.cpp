@@ -134,6 +134,23 @@ TEST(logging, escapes_control_bytes_quotes_and_invalid_utf8) {
       {"\xed\xa0\x80", R"(\xed\xa0\x80)", R"(\\xed\\xa0\\x80)"},  // a surrogate
       {"\xf4\x90\x80\x80", R"(\xf4\x90\x80\x80)", R"(\\xf4\\x90\\x80\\x80)"},  // > U+10FFFF
       {"\xe2\x82", R"(\xe2\x82)", R"(\\xe2\\x82)"},                            // cut short
+      // The edges of each UTF-8 length: first and last well-formed, and
+      // the overlong and out-of-range forms just beyond.
+      {"\xc2\x80 \xdf\xbf", "\xc2\x80 \xdf\xbf", "\xc2\x80 \xdf\xbf"},
+      {"\xc1\xbf", R"(\xc1\xbf)", R"(\\xc1\\xbf)"},  // overlong U+007F
+      {"\xe0\xa0\x80 \xef\xbf\xbf", "\xe0\xa0\x80 \xef\xbf\xbf", "\xe0\xa0\x80 \xef\xbf\xbf"},
+      {"\xe0\x9f\xbf", R"(\xe0\x9f\xbf)", R"(\\xe0\\x9f\\xbf)"},  // overlong U+07FF
+      {"\xed\x9f\xbf \xee\x80\x80", "\xed\x9f\xbf \xee\x80\x80", "\xed\x9f\xbf \xee\x80\x80"},
+      {"\xed\xbf\xbf", R"(\xed\xbf\xbf)", R"(\\xed\\xbf\\xbf)"},  // last surrogate
+      {"\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf", "\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf",
+       "\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf"},
+      {"\xf0\x8f\xbf\xbf", R"(\xf0\x8f\xbf\xbf)", R"(\\xf0\\x8f\\xbf\\xbf)"},  // overlong
+      {"\xf5\x80\x80\x80", R"(\xf5\x80\x80\x80)", R"(\\xf5\\x80\\x80\\x80)"},
+      {"\x80", R"(\x80)", R"(\\x80)"},                            // a continuation byte alone
+      {"\xe2\x28\xa1", R"(\xe2(\xa1)", R"(\\xe2(\\xa1)"},         // a second byte that is not one
+      {"\xe2\x82\x28", R"(\xe2\x82()", R"(\\xe2\\x82()"},         // a third byte that is not one
+      {"\xf0\x9f\x98", R"(\xf0\x9f\x98)", R"(\\xf0\\x9f\\x98)"},  // four bytes cut at three
+      {std::string("a\0b", 3), R"(a\x00b)", R"(a\u0000b)"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.text);
