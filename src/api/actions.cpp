@@ -1,9 +1,9 @@
 // The emulated actions API.
 #include "reemu/api/actions.hpp"
 
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

@@ -6,14 +6,14 @@
 #include "reemu/api/bdbs.hpp"
 
 #include "reemu/api/bdb_request.hpp"
-#include "reemu/model/bdb_bodies.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/bdb_bodies.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

@@ -10,8 +10,8 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shards.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

@@ -10,11 +10,11 @@
 #include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 

@@ -3,10 +3,10 @@
 #include "reemu/control/clock.hpp"
 
 #include "reemu/config/seed.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

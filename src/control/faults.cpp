@@ -1,7 +1,7 @@
 // The control API's faults room: fault rules to add, list and remove.
 #include "reemu/control/faults.hpp"
 
-#include "reemu/model/faults.hpp"
+#include "reemu/state/fault_table.hpp"
 #include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 

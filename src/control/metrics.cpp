@@ -8,11 +8,11 @@
 #include <utility>
 
 #include "reemu/model/database.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/lifecycle.hpp"
-#include "reemu/model/metrics.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/journal.hpp"
+#include "reemu/state/metrics.hpp"
 
 namespace reemu {
 

@@ -4,9 +4,9 @@
 // emulated routes as they start machines (model/operations.cpp).
 #include "reemu/control/plans.hpp"
 
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 

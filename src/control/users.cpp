@@ -3,8 +3,8 @@
 #include "reemu/control/users.hpp"
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 
 namespace reemu {

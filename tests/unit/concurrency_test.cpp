@@ -15,8 +15,8 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 

@@ -22,8 +22,8 @@
 #include "reemu/control/faults.hpp"
 #include "reemu/control/journal_api.hpp"
 #include "reemu/control/users.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 using http_t::status;

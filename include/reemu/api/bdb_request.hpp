@@ -15,7 +15,7 @@
 
 #include "reemu/http/context.hpp"
 #include "reemu/model/database.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

@@ -8,8 +8,8 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/http/router.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/state/journal.hpp"
 
 namespace reemu {
 

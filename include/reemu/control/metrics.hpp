@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "reemu/http/router.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

@@ -17,8 +17,8 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
-#include "reemu/model/services.hpp"
 #include "reemu/model/shared_bytes.hpp"
+#include "reemu/state/services.hpp"
 
 namespace reemu {
 

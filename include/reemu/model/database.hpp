@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/port_table.hpp"

@@ -17,7 +17,7 @@
 #include <variant>
 #include <vector>
 
-#include "reemu/auth/permissions.hpp"
+#include "reemu/model/role.hpp"
 
 namespace reemu {
 

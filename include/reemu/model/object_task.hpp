@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 

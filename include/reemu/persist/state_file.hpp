@@ -37,8 +37,8 @@
 #include <thread>
 
 #include "reemu/model/model.hpp"
-#include "reemu/model/registry.hpp"
-#include "reemu/model/services.hpp"
+#include "reemu/state/registry.hpp"
+#include "reemu/state/services.hpp"
 #include "reemu/util/atomic_file.hpp"
 
 namespace reemu {
