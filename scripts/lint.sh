@@ -18,7 +18,8 @@
 #      about 300 s of CPU instead of 660-750 (2 cores, other builds running).
 #   3. Test names: one style, TEST(suite, lower_snake_case).
 #   4. Layers: every #include "reemu/…" points down the list of layers
-#      (docs/architecture.md, "File map"): model/ includes nothing above it.
+#      (docs/architecture.md, "File map"): model/ includes nothing above it;
+#      no handler names drop_invisible or cluster_state_id.
 # Usage: scripts/lint.sh [format|tidy|names|layers]...   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,6 +122,11 @@ for path in sys.argv[1:]:
             bad += 1
 sys.exit(1 if bad else 0)
 PY
+      # registry::update keeps these for every write (state/registry.hpp).
+      if grep -nE 'drop_invisible|cluster_state_id' $(git ls-files 'src/api/*' 'src/control/*'); then
+        echo "lint: handlers never drop invisible entries or count cluster_state_id:" \
+             "registry::update does (above)" >&2; exit 1
+      fi
       echo "lint: layers ok" >&2 ;;
     *) echo "lint.sh: unknown step $step (format tidy names layers)" >&2; exit 2 ;;
   esac

@@ -105,8 +105,7 @@ std::optional<failure> start_operation(const request_context& ctx, std::string_v
                                        const operation_check& check, started_operation& out) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);
-  return ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  return ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     failure err;
     const database* db = writable_database(d, *uid, ctx.now, err);
     if (!db) return err;

@@ -48,25 +48,6 @@ reply bdb_reply(const database& db, double now) {
   return json_reply(status::ok, render_bdb(db, now));
 }
 
-// The cluster-state-id request header, when sent, names the state the
-// client last saw; a change made since refuses the update.
-std::optional<failure> check_state_id(const request_context& ctx, const registry_data& d) {
-  if (ctx.cluster_state_id.empty()) return std::nullopt;
-  const auto id = parse_number<std::uint64_t>(ctx.cluster_state_id);
-  if (!id) {
-    return failure{api_error::invalid_schema,
-                   "Header cluster-state-id must be a whole number, got \"" +
-                       std::string(ctx.cluster_state_id) + "\""};
-  }
-  if (*id != d.cluster_state_id) {
-    return failure{api_error::wrong_cluster_state_id, "The given CLUSTER-STATE-ID (" +
-                                                          std::to_string(*id) +
-                                                          ") does not match the current one (" +
-                                                          std::to_string(d.cluster_state_id) + ")"};
-  }
-  return std::nullopt;
-}
-
 // Read-only fields a client sends back must hold what the database shows.
 std::optional<failure> check_read_only(const json& body, const json& current) {
   for (const auto& [key, value] : body.items()) {
@@ -125,15 +106,6 @@ std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid
   return std::nullopt;
 }
 
-// The request's snapshot as a write would see it: without the databases
-// and actions that are gone at `now` (drop_invisible), so a dry run checks
-// ports and uids as the write would. Copying shares the values.
-registry_data settled(const request_context& ctx) {
-  registry_data d = ctx.state->data();
-  d.drop_invisible(ctx.now);
-  return d;
-}
-
 }  // namespace
 
 reply get_bdbs(const request_context& ctx) {
@@ -168,11 +140,11 @@ reply create_bdb(const request_context& ctx) {
   database made;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    if (auto f = new_database(settled(ctx), *body, ctx.now, cluster, made)) return error_reply(*f);
+    if (auto f = new_database(ctx.state->data().settled_at(ctx.now), *body, ctx.now, cluster, made))
+      return error_reply(*f);
     return bdb_reply(made, ctx.now);
   }
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (auto nf = new_database(d, *body, ctx.now, cluster, made)) return nf;
     const std::uint64_t uid = made.uid;
     begin_operation(d, std::move(made), "SMCreateBDB", ctx.now);
@@ -194,14 +166,13 @@ reply update_bdb(const request_context& ctx) {
   database merged;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    const registry_data d = settled(ctx);
-    if (auto f = check_state_id(ctx, d)) return error_reply(*f);
+    const registry_data d = ctx.state->data().settled_at(ctx.now);
+    if (auto f = d.check_state_id(ctx.expected_state_id)) return error_reply(*f);
     if (auto f = merged_database(d, *uid, *body, ctx, merged)) return error_reply(*f);
     return bdb_reply(merged, ctx.now);
   }
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
-    if (auto sf = check_state_id(ctx, d)) return sf;
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+    if (auto sf = d.check_state_id(ctx.expected_state_id)) return sf;
     if (auto mf = merged_database(d, *uid, *body, ctx, merged)) return mf;
     begin_operation(d, std::move(merged), "SMUpdateBDB", ctx.now);
     stored = d.databases.at(*uid);

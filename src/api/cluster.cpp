@@ -81,7 +81,7 @@ reply start_cluster_action(const request_context& ctx) {
 
   std::string task_id;
   std::string status_word;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!find_node(d, *uid, ctx.now))
       return failure{api_error::node_not_found, "Node " + std::to_string(*uid) + " does not exist"};
     for (const auto& [name, t] : d.cluster_tasks) {
@@ -105,7 +105,7 @@ reply start_cluster_action(const request_context& ctx) {
 reply cancel_cluster_action(const request_context& ctx) {
   const std::string& action = ctx.param("action");
   json answer;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto it = d.cluster_tasks.find(action);
     if (it == d.cluster_tasks.end() || !task_runs(it->second, ctx.now)) {
       return failure{api_error::action_not_found,

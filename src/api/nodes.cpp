@@ -94,11 +94,6 @@ json actions_of(const node& n, double now) {
   return list;
 }
 
-// Drops the nodes whose remove completed before `now`.
-void drop_removed_nodes(registry_data& d, double now) {
-  std::erase_if(d.nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
-}
-
 }  // namespace
 
 json node_object(const registry_data& d, const node& n, double now) {
@@ -168,8 +163,7 @@ reply start_node_action(const request_context& ctx) {
 
   std::string task_id;
   std::string status_word;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    drop_removed_nodes(d, ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     for (const auto& [name, t] : current->actions) {
@@ -204,7 +198,7 @@ reply cancel_node_action(const request_context& ctx) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_node(ctx.param("uid")));
   json answer;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     const auto it = task ? current->actions.find(*task) : current->actions.end();

@@ -167,8 +167,7 @@ reply run_shard_action(const request_context& ctx, shard_action kind, bool multi
     return json_reply(status::ok, json{{"description", word + " dry run passed"}});
   }
   std::string action_uid;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     moves planned;
     if (auto err = plan_moves(d, req, ctx.now, planned)) return err;
     for (auto& [bdb_uid, placement] : planned) {

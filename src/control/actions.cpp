@@ -228,8 +228,7 @@ reply create_action(const request_context& ctx) {
   const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
   json rendered = render_v1(a, ctx.now);
   const std::string uid = a.uid;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.add(std::move(a)))
       return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
     // A state machine works on a database, so the database exists from now on.
@@ -256,7 +255,7 @@ reply patch_action(const request_context& ctx) {
   const std::string& uid = ctx.param("uid");
 
   std::optional<json> result;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     auto current = d.find(uid);
     if (!current || !is_visible(*current, ctx.now))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
@@ -268,7 +267,6 @@ reply patch_action(const request_context& ctx) {
     if (bdb) ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
-    d.drop_invisible(ctx.now);
     return std::nullopt;
   });
   if (f) return error_reply(*f);
@@ -277,8 +275,7 @@ reply patch_action(const request_context& ctx) {
 
 reply delete_action(const request_context& ctx) {
   const std::string& uid = ctx.param("uid");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);  // an action past its retention is gone: 404, like GET
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.remove(uid))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
     return std::nullopt;

@@ -72,8 +72,7 @@ reply create_database(const request_context& ctx) {
   auto body = read_database_body(ctx, err);
   if (!body) return error_reply(err);
   database made;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto uid = (*body)["uid"].get<std::uint64_t>();
     if (d.find_database(uid, ctx.now)) {
       return failure{api_error::database_exists,
@@ -81,7 +80,6 @@ reply create_database(const request_context& ctx) {
     }
     made = database_from_object(*body, ctx.now, d, ctx.svc->cluster);
     d.put_database(made);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::created, render_bdb(made, ctx.now));
@@ -103,11 +101,9 @@ reply put_database(const request_context& ctx) {
   if (auto f = check_bdb_body(*in, bdb_body_kind::seed, true))
     return error_reply(api_error::invalid_value, f->description);
   database made;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     made = database_from_object(*in, ctx.now, d, ctx.svc->cluster);
     d.put_database(made);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::ok, render_bdb(made, ctx.now));
@@ -116,10 +112,8 @@ reply put_database(const request_context& ctx) {
 reply delete_database(const request_context& ctx) {
   const std::string& text = ctx.param("uid");
   const auto uid = parse_number<std::uint64_t>(text);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!uid || d.databases.erase(*uid) == 0) return no_such_database(text);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : no_content();

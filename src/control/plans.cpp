@@ -63,7 +63,7 @@ reply create_plan(const request_context& ctx) {
   if (!body) return error_reply(err);
   plan_rule rule;
   if (auto f = parse_rule(*body, rule)) return error_reply(*f);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     rule.id = d.next_plan_rule_id++;
     d.plan_rules.push_back(rule);
     return std::nullopt;
@@ -72,7 +72,7 @@ reply create_plan(const request_context& ctx) {
 }
 
 reply clear_plans(const request_context& ctx) {
-  ctx.svc->registry.update([](registry_data& d) -> std::optional<failure> {
+  ctx.svc->registry.update(ctx.now, [](registry_data& d) -> std::optional<failure> {
     d.plan_rules.clear();
     return std::nullopt;
   });
@@ -82,7 +82,7 @@ reply clear_plans(const request_context& ctx) {
 reply delete_plan(const request_context& ctx) {
   const std::string& text = ctx.param("id");
   const auto id = parse_number<std::uint64_t>(text);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto n =
         std::erase_if(d.plan_rules, [&](const plan_rule& r) { return id && r.id == *id; });
     if (n == 0) return failure{api_error::plan_not_found, "Plan rule " + text + " does not exist"};

@@ -49,7 +49,7 @@ reply create_user(const request_context& ctx) {
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
   const json out = user_body(u);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.users.emplace(u.email, u).second)
       return failure{api_error::user_exists, "user " + u.email + " already exists"};
     return std::nullopt;
@@ -80,7 +80,7 @@ reply patch_user(const request_context& ctx) {
   }
   const std::string& email = ctx.param("email");
   json out;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     auto it = d.users.find(std::string_view(email));
     if (it == d.users.end())
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
@@ -98,7 +98,7 @@ reply patch_user(const request_context& ctx) {
 
 reply delete_user(const request_context& ctx) {
   const std::string& email = ctx.param("email");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = ctx.svc->registry.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (is_last_admin(d, email)) {
       return failure{api_error::invalid_value,
                      "user " + email + " is the last admin: the control API needs one"};

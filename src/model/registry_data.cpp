@@ -6,6 +6,7 @@
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -84,6 +85,32 @@ void registry_data::drop_invisible(double now) {
     });
     databases_expire_at = next;
   }
+  std::erase_if(nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+}
+
+registry_data registry_data::settled_at(double now) const {
+  registry_data d = *this;
+  d.drop_invisible(now);
+  return d;
+}
+
+// The cluster-state-id request header, when sent, names the state the
+// client last saw; a change made since refuses the update.
+std::optional<failure> registry_data::check_state_id(std::string_view expected) const {
+  if (expected.empty()) return std::nullopt;
+  const auto id = parse_number<std::uint64_t>(expected);
+  if (!id) {
+    return failure{
+        api_error::invalid_schema,
+        "Header cluster-state-id must be a whole number, got \"" + std::string(expected) + "\""};
+  }
+  if (*id != cluster_state_id) {
+    return failure{api_error::wrong_cluster_state_id, "The given CLUSTER-STATE-ID (" +
+                                                          std::to_string(*id) +
+                                                          ") does not match the current one (" +
+                                                          std::to_string(cluster_state_id) + ")"};
+  }
+  return std::nullopt;
 }
 
 const database* registry_data::find_database(std::uint64_t uid, double now) const {

@@ -24,10 +24,18 @@ void registry::publish(registry_data data) {
 }
 
 std::optional<failure> registry::update(
-    const std::function<std::optional<failure>(registry_data&)>& change) {
+    double now, const std::function<std::optional<failure>(registry_data&)>& change) {
   std::lock_guard writer(writer_mutex_);
   registry_data draft = snapshot()->data();
+  draft.drop_invisible(now);
+  const std::uint64_t database_edits = draft.databases.edits();
+  const node_map nodes = draft.nodes;  // a few shared pointers
+  const task_slots cluster_tasks = draft.cluster_tasks;
   if (auto f = change(draft)) return f;
+  if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
+      draft.cluster_tasks != cluster_tasks)
+    ++draft.cluster_state_id;
+  draft.drop_invisible(now);
   publish(std::move(draft));
   return std::nullopt;
 }

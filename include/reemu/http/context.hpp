@@ -60,7 +60,7 @@ struct request_context {
   path_params params;
   std::string_view body;
   std::string_view content_type;
-  std::string_view cluster_state_id;            // the request header, may be empty
+  std::string_view expected_state_id;           // the cluster-state-id request header, may be empty
   const reemu::user* user = nullptr;            // authenticated caller
   double now = 0;                               // the clock, read once per request
   std::shared_ptr<const registry_state> state;  // snapshot taken once per request

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "reemu/model/database.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/keyed_sequence.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
@@ -62,10 +64,19 @@ struct registry_data {
   bool replace(action a);
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
-  // Forgets actions whose retention ran out before `now`, and databases
-  // whose SMDeleteBDB completed. Scans each only when one can have expired
-  // since the last scan (actions_expire_at, databases_expire_at).
+  // Forgets actions whose retention ran out before `now`, databases whose
+  // SMDeleteBDB completed and nodes whose remove_node completed. Scans the
+  // actions and databases only when one can have expired since the last
+  // scan (actions_expire_at, databases_expire_at). registry::update calls
+  // it around every write; a handler never does.
   void drop_invisible(double now);
+  // A copy as a write at `now` would see it (drop_invisible): what a dry
+  // run checks against. Copying shares the values.
+  registry_data settled_at(double now) const;
+  // Nullopt when `expected` (a request's cluster-state-id header) is empty
+  // or the current cluster_state_id; else 409 wrong_cluster_state_id, or
+  // 400 invalid_schema when it is not a whole number.
+  std::optional<failure> check_state_id(std::string_view expected) const;
 
   // The database `uid` when it exists and is visible at `now`, else nullptr.
   const database* find_database(std::uint64_t uid, double now) const;

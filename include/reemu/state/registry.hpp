@@ -49,12 +49,17 @@ class registry {
   // The current version. Thread-safe, wait-free in practice (a pointer copy).
   snapshot_ptr snapshot() const;
 
-  // Runs `change` on a copy of the current data; publishes the copy when it
-  // returns nullopt, discards it and returns the failure otherwise. Writers are
-  // serialised; readers are never blocked by `change`. `change` must not call
-  // back into the registry.
+  // The one way to write. Runs `change` on a copy of the current data and
+  // publishes the copy when it returns nullopt; discards it and returns the
+  // failure otherwise. Writers are serialised; readers are never blocked by
+  // `change`, which must not call back into the registry. Keeps the rules
+  // every published state holds, so no writer repeats them:
+  // - what is invisible at `now` is dropped before `change` runs (it sees
+  //   what a reader at `now` sees) and after (drop_invisible);
+  // - a change of the cluster's configuration (a database, a node or its
+  //   tasks, a cluster task) counts one more cluster_state_id.
   std::optional<failure> update(
-      const std::function<std::optional<failure>(registry_data&)>& change);
+      double now, const std::function<std::optional<failure>(registry_data&)>& change);
 
   // Replaces everything with `data`.
   void replace_all(registry_data data);
