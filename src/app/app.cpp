@@ -369,8 +369,7 @@ reply app::dispatch(exchange& x) {
   if (x.route->access.kind == access_kind::admin &&
       boost::beast::iequals(x.req.journal_mode, "off"))
     x.out.journal = false;
-  x.ctx.svc = &services_;
-  return x.route->handler(x.ctx);
+  return x.route->handler(x.ctx, services_);
 }
 
 // ---------------------------------------------------------------------------

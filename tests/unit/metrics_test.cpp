@@ -149,7 +149,7 @@ TEST(metrics, exposition_of_a_known_sequence) {
       "reemu_http_request_duration_seconds_bucket{family=\"actions\",le=\"+Inf\"} 3\n"
       "reemu_http_request_duration_seconds_sum{family=\"actions\"} 0.0024\n"
       "reemu_http_request_duration_seconds_count{family=\"actions\"} 3\n";
-  const std::string text = render_metrics(p.svc, d, 1001);
+  const std::string text = render_metrics(p.svc.metrics, p.svc.faults, p.svc.journal, d, 1001);
   ASSERT_TRUE(text.starts_with(expected)) << text;
 
   EXPECT_EQ(
