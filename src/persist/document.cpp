@@ -176,7 +176,7 @@ void restore_state(const json& doc, services& svc, const std::string& source) {
   // the timeline is the wall clock's and needs nothing.
   if (state.manual_clock) svc.clock.set(state.now);
   svc.registry.replace_all(std::move(state.data));
-  svc.faults.restore(std::move(state.faults));
+  svc.faults.restore(std::move(state.faults), state.next_fault_id);
 }
 
 }  // namespace reemu

@@ -223,7 +223,7 @@ std::optional<failure> read_users(const json* value, restored_state& into, const
   return std::nullopt;
 }
 
-// ---- plans -----------------------------------
+// ---- plans, and the id the next rule gets -----------------------------------
 
 void write_plans(const part_source& from, std::string& out) {
   write_list(
@@ -242,10 +242,25 @@ std::optional<failure> read_plans(const json* value, restored_state& into, const
                     [&](const plan_rule& p) { return p.id == rule.id; }))
       return failure{api_error::invalid_value,
                      "'" + where + ".id' must be unique and >= 1, got " + std::to_string(rule.id)};
+    // Whatever next_plan_rule_id says, a new rule's id is not one of these.
     into.data.next_plan_rule_id = std::max(into.data.next_plan_rule_id, rule.id + 1);
     rules.push_back(std::move(rule));
   }
   return std::nullopt;
+}
+
+void write_next_plan_rule_id(const part_source& from, std::string& out) {
+  write_counter(from.data.next_plan_rule_id, out);
+}
+
+// Absent (a file from before it was kept): the ids count on from the
+// highest rule's.
+std::optional<failure> read_next_plan_rule_id(const json* value, restored_state& into,
+                                              const services&) {
+  std::optional<failure> problem;
+  if (auto v = read_counter(value, "next_plan_rule_id", std::uint64_t{UINT32_MAX} + 1, problem))
+    into.data.next_plan_rule_id = std::max(into.data.next_plan_rule_id, *v);
+  return problem;
 }
 
 // ---- the counters --------------------------------------------------------------
@@ -274,7 +289,7 @@ std::optional<failure> read_bdb_uid_high(const json* value, restored_state& into
   return problem;
 }
 
-// ---- faults ------------------------------------
+// ---- faults, and the id the next rule gets ------------------------------------
 
 void write_faults(const part_source& from, std::string& out) {
   write_list(
@@ -295,6 +310,20 @@ std::optional<failure> read_faults(const json* value, restored_state& into, cons
     into.faults.push_back(std::move(rule));
   }
   return std::nullopt;
+}
+
+void write_next_fault_id(const part_source& from, std::string& out) {
+  write_counter(from.svc.faults.next_id(), out);
+}
+
+// Absent (a file from before it was kept): the ids count on from the
+// highest rule's.
+std::optional<failure> read_next_fault_id(const json* value, restored_state& into,
+                                          const services&) {
+  std::optional<failure> problem;
+  if (auto v = read_counter(value, "next_fault_id", max_fault_id + 1, problem))
+    into.next_fault_id = *v;
+  return problem;
 }
 
 // ---- clock: its mode and time; only a manual clock's time is a change ---------
@@ -372,6 +401,14 @@ const std::vector<persisted_part>& persisted_parts() {
        .put_key = &database_key,
        .erase_key = &database_key},
       {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
+      {.key = "next_fault_id",
+       .logging = whole,
+       .write = &write_next_fault_id,
+       .read = &read_next_fault_id},
+      {.key = "next_plan_rule_id",
+       .logging = whole,
+       .write = &write_next_plan_rule_id,
+       .read = &read_next_plan_rule_id},
       {.key = "nodes", .logging = whole, .write = &write_nodes, .read = &read_nodes},
       {.key = "plans", .logging = whole, .write = &write_plans, .read = &read_plans},
       {.key = "users", .logging = whole, .write = &write_users, .read = &read_users},

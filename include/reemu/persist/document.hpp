@@ -30,9 +30,13 @@ inline constexpr std::string_view state_format = "re-actions-emulator-state";
 // first change. Version 3 keeps each database whole (its fields, times and
 // running state machine), the plan rules, the cluster-state-id and the
 // highest database uid, and (since nodes came) the nodes; a file without
-// "nodes" keeps the config's. Version 2 (databases as uids) is still read: its databases come back
-// with the template's fields. Both store each password as "pbkdf2-sha256$ITERATIONS$SALT$HASH";
-// version 1 held unsalted SHA-256 digests and is refused with a message.
+// "nodes" keeps the config's. A version 4 document may also hold the ids
+// the next plan rule and fault rule get ("next_plan_rule_id",
+// "next_fault_id"); without them the ids count on from the highest rule's.
+// Version 2 (databases as uids) is still read: its databases come back with
+// the template's fields. Both store each password as
+// "pbkdf2-sha256$ITERATIONS$SALT$HASH"; version 1 held unsalted SHA-256
+// digests and is refused with a message.
 inline constexpr int state_version = 4;
 
 // Everything a restart must keep, as the text of one JSON document (compact,

@@ -41,8 +41,9 @@ struct part_source {
 struct restored_state {
   registry_data data;
   std::vector<fault_rule> faults;
-  bool manual_clock = false;  // saved under a manual clock, which resumes at `now`
-  double now = 0;             // the clock's time at the save
+  std::uint64_t next_fault_id = 1;  // at least; the fault table counts on from its rules too
+  bool manual_clock = false;        // saved under a manual clock, which resumes at `now`
+  double now = 0;                   // the clock's time at the save
 };
 
 // How a change of a part goes into a log record.
