@@ -79,9 +79,10 @@ std::optional<failure> read_actions(const json* value, restored_state& into, con
     action a;
     if (auto f = action_from_record((*value)[i], where, a)) return f;
     const std::string uid = a.uid;
-    if (!into.data.add(std::move(a)))
+    if (!into.data.add(std::move(a))) {
       return failure{api_error::invalid_value,
                      "'" + where + "' repeats action_uid \"" + uid + "\""};
+    }
   }
   return std::nullopt;
 }
@@ -239,9 +240,10 @@ std::optional<failure> read_plans(const json* value, restored_state& into, const
     plan_rule rule;
     if (auto f = plan_rule_from_record((*value)[i], where, rule)) return f;
     if (std::any_of(rules.begin(), rules.end(),
-                    [&](const plan_rule& p) { return p.id == rule.id; }))
+                    [&](const plan_rule& p) { return p.id == rule.id; })) {
       return failure{api_error::invalid_value,
                      "'" + where + ".id' must be unique and >= 1, got " + std::to_string(rule.id)};
+    }
     // Whatever next_plan_rule_id says, a new rule's id is not one of these.
     into.data.next_plan_rule_id = std::max(into.data.next_plan_rule_id, rule.id + 1);
     rules.push_back(std::move(rule));
@@ -304,9 +306,10 @@ std::optional<failure> read_faults(const json* value, restored_state& into, cons
     const std::string where = entry_name("faults", i);
     fault_rule rule;
     if (auto f = fault_rule_from_record((*value)[i], where, rule)) return f;
-    if (!ids.insert(rule.id).second)
+    if (!ids.insert(rule.id).second) {
       return failure{api_error::invalid_value,
                      "'" + where + ".id' must be unique and >= 1, got " + std::to_string(rule.id)};
+    }
     into.faults.push_back(std::move(rule));
   }
   return std::nullopt;
