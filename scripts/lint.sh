@@ -17,12 +17,15 @@
 #      anonymous namespaces of two files). Same findings as file by file, in
 #      about 300 s of CPU instead of 660-750 (2 cores, other builds running).
 #   3. Test names: one style, TEST(suite, lower_snake_case).
-# Usage: scripts/lint.sh [format|tidy|names]...   (default: all three)
+#   4. Layers: every #include "reemu/…" points down the list of layers
+#      (docs/architecture.md, "File map"): model/ includes nothing above it;
+#      no handler names drop_invisible or cluster_state_id.
+# Usage: scripts/lint.sh [format|tidy|names|layers]...   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(format tidy names)
+[ ${#steps[@]} -eq 0 ] && steps=(format tidy names layers)
 mapfile -t cxx < <(git ls-files 'src/*.cpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' \
   'fuzz/*.cpp' 'fuzz/*.hpp')
 
@@ -102,6 +105,29 @@ PY
         echo "lint: test names must be lower_snake_case (above)" >&2; exit 1
       fi
       echo "lint: test names ok" >&2 ;;
-    *) echo "lint.sh: unknown step $step (format tidy names)" >&2; exit 2 ;;
+    layers)
+      python3 - $(git ls-files 'src/*.cpp' 'include/*.hpp') <<'PY'
+import re, sys
+order = ["net", "app", "api control", "persist", "config", "http", "auth", "state", "model", "util"]
+rank = {name: i for i, names in enumerate(order) for name in names.split()}
+bad = 0
+for path in sys.argv[1:]:
+    layer = re.match(r"(?:src|include/reemu)/([a-z_]+)/", path)
+    if not layer:
+        continue
+    for n, line in enumerate(open(path), 1):
+        used = re.match(r'#include "reemu/([a-z_]+)/', line)
+        if used and rank.get(used[1], -1) < rank.get(layer[1], len(order)):
+            print(f"{path}:{n}: {layer[1]}/ includes {used[1]}/, a layer above it", file=sys.stderr)
+            bad += 1
+sys.exit(1 if bad else 0)
+PY
+      # registry::update keeps these for every write (state/registry.hpp).
+      if grep -nE 'drop_invisible|cluster_state_id' $(git ls-files 'src/api/*' 'src/control/*'); then
+        echo "lint: handlers never drop invisible entries or count cluster_state_id:" \
+             "registry::update does (above)" >&2; exit 1
+      fi
+      echo "lint: layers ok" >&2 ;;
+    *) echo "lint.sh: unknown step $step (format tidy names layers)" >&2; exit 2 ;;
   esac
 done

@@ -1,9 +1,9 @@
 // The emulated actions API.
 #include "reemu/api/actions.hpp"
 
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -23,8 +23,8 @@ reply not_found_action(const request_context& ctx) {
 
 }  // namespace
 
-reply get_actions(const request_context& ctx) {
-  return shared_reply(ctx.svc->lists.v1(ctx.state, ctx.now));
+reply get_actions(const request_context& ctx, list_cache& lists) {
+  return shared_reply(lists.v1(ctx.state, ctx.now));
 }
 
 reply get_action(const request_context& ctx) {
@@ -49,8 +49,8 @@ reply get_bdb_actions(const request_context& ctx) {
   return json_reply(http_t::status::ok, out);
 }
 
-reply get_v2_actions(const request_context& ctx) {
-  return shared_reply(ctx.svc->lists.v2(ctx.state, ctx.now));
+reply get_v2_actions(const request_context& ctx, list_cache& lists) {
+  return shared_reply(lists.v2(ctx.state, ctx.now));
 }
 
 reply get_v2_action(const request_context& ctx) {
@@ -63,11 +63,11 @@ std::vector<route> actions_routes() {
   using http_t::verb;
   constexpr auto view = access::needs(view_status_of_cluster_action);
   return {
-      {verb::get, "/v1/actions", view, &get_actions},
-      {verb::get, "/v1/actions/bdb/{bdb_uid}", view, &get_bdb_actions},
-      {verb::get, "/v1/actions/{uid}", view, &get_action},
-      {verb::get, "/v2/actions", view, &get_v2_actions},
-      {verb::get, "/v2/actions/{uid}", view, &get_v2_action},
+      {verb::get, "/v1/actions", view, uses<&get_actions>},
+      {verb::get, "/v1/actions/bdb/{bdb_uid}", view, uses<&get_bdb_actions>},
+      {verb::get, "/v1/actions/{uid}", view, uses<&get_action>},
+      {verb::get, "/v2/actions", view, uses<&get_v2_actions>},
+      {verb::get, "/v2/actions/{uid}", view, uses<&get_v2_action>},
   };
 }
 

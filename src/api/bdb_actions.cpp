@@ -20,9 +20,9 @@ namespace {
 using http_t::status;
 
 // Starts `name` on an active database and answers its action_uid.
-reply start_on_active(const request_context& ctx, std::string_view name) {
+reply start_on_active(const request_context& ctx, registry& reg, std::string_view name) {
   started_operation started;
-  if (auto f = start_operation(ctx, name, needs_active(ctx), started)) return error_reply(*f);
+  if (auto f = start_operation(ctx, reg, name, needs_active(ctx), started)) return error_reply(*f);
   return action_uid_reply(started.action_uid);
 }
 
@@ -51,13 +51,14 @@ std::optional<failure> check_revamp_body(const json& body) {
 
 // Applies a checked revamp body to an active database: the placement
 // fields change at once, avoid_nodes is a request, not a field.
-operation_check revamp_check(const request_context& ctx, const json& body) {
-  return [&ctx, &body](const registry_data& d, database& db) -> std::optional<failure> {
+operation_check revamp_check(const request_context& ctx, const json& body,
+                             const cluster_settings& cluster) {
+  return [&ctx, &body, &cluster](const registry_data& d, database& db) -> std::optional<failure> {
     if (auto f = check_active(db, ctx.now)) return f;
     for (const auto& [key, value] : body.items())
       if (key != "avoid_nodes") db.fields[key] = value;
     db.changed_at = ctx.now;
-    return check_shard_room(d, db, ctx.svc->cluster);
+    return check_shard_room(d, db, cluster);
   };
 }
 
@@ -122,39 +123,39 @@ std::optional<failure> check_locations(const json& body, const std::string& key)
 
 // Starts an export or import (`name`) on an active database once `body`
 // passed `check`.
-reply start_transfer(const request_context& ctx, std::string_view name,
+reply start_transfer(const request_context& ctx, registry& reg, std::string_view name,
                      std::initializer_list<body_field> fields, const std::string& location_key) {
   failure err;
   auto body = read_bdb_body(ctx, err);
   if (!body) return error_reply(err);
   if (auto f = check_body_fields(*body, fields)) return error_reply(*f);
   if (auto f = check_locations(*body, location_key)) return error_reply(*f);
-  return start_on_active(ctx, name);
+  return start_on_active(ctx, reg, name);
 }
 
 }  // namespace
 
-reply rebalance_bdb(const request_context& ctx) {
+reply rebalance_bdb(const request_context& ctx, registry& reg) {
   // The body, if any, is not read: sre sends none, rs sends {}.
-  if (!dry_run(ctx)) return start_on_active(ctx, "SMUpdateBDB");
+  if (!dry_run(ctx)) return start_on_active(ctx, reg, "SMUpdateBDB");
   database db;
   if (auto f = dry_run_operation(ctx, needs_active(ctx), db)) return error_reply(*f);
   return blueprint_reply(ctx, db);
 }
 
-reply revamp_bdb(const request_context& ctx) {
+reply revamp_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   failure err;
   auto body = read_bdb_body(ctx, err, true);
   if (!body) return error_reply(err);
   if (auto f = check_revamp_body(*body)) return error_reply(*f);
-  const operation_check check = revamp_check(ctx, *body);
+  const operation_check check = revamp_check(ctx, *body, cluster);
   if (dry_run(ctx)) {
     database db;
     if (auto f = dry_run_operation(ctx, check, db)) return error_reply(*f);
     return blueprint_reply(ctx, db);
   }
   started_operation started;
-  if (auto f = start_operation(ctx, "SMUpdateBDB", check, started)) return error_reply(*f);
+  if (auto f = start_operation(ctx, reg, "SMUpdateBDB", check, started)) return error_reply(*f);
   return action_uid_reply(started.action_uid);
 }
 
@@ -168,7 +169,7 @@ reply optimize_placement(const request_context& ctx) {
       status::ok, shards_blueprint_of(fields, db->uid, nodes_at(ctx.state->data().nodes, ctx.now)));
 }
 
-reply upgrade_bdb(const request_context& ctx) {
+reply upgrade_bdb(const request_context& ctx, registry& reg) {
   failure err;
   auto body = read_bdb_body(ctx, err, true);
   if (!body) return error_reply(err);
@@ -183,14 +184,16 @@ reply upgrade_bdb(const request_context& ctx) {
     return std::nullopt;
   };
   started_operation started;
-  if (auto f = start_operation(ctx, "SMUpgradeBDB", check, started)) return error_reply(*f);
+  if (auto f = start_operation(ctx, reg, "SMUpgradeBDB", check, started)) return error_reply(*f);
   return json_reply(status::ok, render_bdb(*started.db, ctx.now));
 }
 
-reply stop_traffic(const request_context& ctx) { return start_on_active(ctx, "SMStopTrafficBDB"); }
+reply stop_traffic(const request_context& ctx, registry& reg) {
+  return start_on_active(ctx, reg, "SMStopTrafficBDB");
+}
 
-reply resume_traffic(const request_context& ctx) {
-  return start_on_active(ctx, "SMResumeTrafficBDB");
+reply resume_traffic(const request_context& ctx, registry& reg) {
+  return start_on_active(ctx, reg, "SMResumeTrafficBDB");
 }
 
 reply get_recovery_plan(const request_context& ctx) {
@@ -200,7 +203,7 @@ reply get_recovery_plan(const request_context& ctx) {
   return json_reply(status::ok, json{{"data_files", json::array()}, {"status", "ready"}});
 }
 
-reply recover_bdb(const request_context& ctx) {
+reply recover_bdb(const request_context& ctx, registry& reg) {
   failure err;
   auto body = read_bdb_body(ctx, err, true);
   if (!body) return error_reply(err);
@@ -211,20 +214,20 @@ reply recover_bdb(const request_context& ctx) {
   // Any database that is not busy: recovery is how one whose create failed
   // becomes active.
   started_operation started;
-  if (auto f = start_operation(ctx, "SMRecoverBDB", {}, started)) return error_reply(*f);
+  if (auto f = start_operation(ctx, reg, "SMRecoverBDB", {}, started)) return error_reply(*f);
   return action_uid_reply(started.action_uid);
 }
 
-reply export_bdb(const request_context& ctx) {
+reply export_bdb(const request_context& ctx, registry& reg) {
   return start_transfer(
-      ctx, "export_bdb",
+      ctx, reg, "export_bdb",
       {{"export_location", body_type::object}, {"email_notification", body_type::boolean}},
       "export_location");
 }
 
-reply import_bdb(const request_context& ctx) {
+reply import_bdb(const request_context& ctx, registry& reg) {
   return start_transfer(
-      ctx, "import_bdb",
+      ctx, reg, "import_bdb",
       {{"dataset_import_sources", body_type::array}, {"email_notification", body_type::boolean}},
       "dataset_import_sources");
 }
@@ -264,20 +267,22 @@ std::vector<route> bdb_action_routes() {
   using http_t::verb;
   constexpr auto with_action = access::needs("update_bdb_with_action");
   return {
-      {verb::put, "/v1/bdbs/{uid}/actions/rebalance", with_action, &rebalance_bdb},
-      {verb::put, "/v1/bdbs/{uid}/actions/revamp", with_action, &revamp_bdb},
+      {verb::put, "/v1/bdbs/{uid}/actions/rebalance", with_action, uses<&rebalance_bdb>},
+      {verb::put, "/v1/bdbs/{uid}/actions/revamp", with_action, uses<&revamp_bdb>},
       {verb::get, "/v1/bdbs/{uid}/actions/optimize_shards_placement",
-       access::needs("view_bdb_info"), &optimize_placement},
-      {verb::post, "/v1/bdbs/{uid}/upgrade", with_action, &upgrade_bdb},
-      {verb::post, "/v1/bdbs/{uid}/actions/stop_traffic", with_action, &stop_traffic},
-      {verb::post, "/v1/bdbs/{uid}/actions/resume_traffic", with_action, &resume_traffic},
+       access::needs("view_bdb_info"), uses<&optimize_placement>},
+      {verb::post, "/v1/bdbs/{uid}/upgrade", with_action, uses<&upgrade_bdb>},
+      {verb::post, "/v1/bdbs/{uid}/actions/stop_traffic", with_action, uses<&stop_traffic>},
+      {verb::post, "/v1/bdbs/{uid}/actions/resume_traffic", with_action, uses<&resume_traffic>},
       {verb::get, "/v1/bdbs/{uid}/actions/recover", access::needs("view_bdb_recovery_plan"),
-       &get_recovery_plan},
+       uses<&get_recovery_plan>},
       {verb::post, "/v1/bdbs/{uid}/actions/recover", access::needs("start_bdb_recovery"),
-       &recover_bdb},
-      {verb::post, "/v1/bdbs/{uid}/actions/export", access::needs("start_bdb_export"), &export_bdb},
-      {verb::post, "/v1/bdbs/{uid}/actions/import", access::needs("start_bdb_import"), &import_bdb},
-      {verb::post, "/v1/bdbs/{uid}/command", with_action, &bdb_command},
+       uses<&recover_bdb>},
+      {verb::post, "/v1/bdbs/{uid}/actions/export", access::needs("start_bdb_export"),
+       uses<&export_bdb>},
+      {verb::post, "/v1/bdbs/{uid}/actions/import", access::needs("start_bdb_import"),
+       uses<&import_bdb>},
+      {verb::post, "/v1/bdbs/{uid}/command", with_action, uses<&bdb_command>},
   };
 }
 

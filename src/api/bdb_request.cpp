@@ -101,12 +101,12 @@ operation_check needs_active(const request_context& ctx) {
   return [&ctx](const registry_data&, database& db) { return check_active(db, ctx.now); };
 }
 
-std::optional<failure> start_operation(const request_context& ctx, std::string_view name,
-                                       const operation_check& check, started_operation& out) {
+std::optional<failure> start_operation(const request_context& ctx, registry& reg,
+                                       std::string_view name, const operation_check& check,
+                                       started_operation& out) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);
-  return ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  return reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     failure err;
     const database* db = writable_database(d, *uid, ctx.now, err);
     if (!db) return err;

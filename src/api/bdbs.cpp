@@ -6,14 +6,14 @@
 #include "reemu/api/bdbs.hpp"
 
 #include "reemu/api/bdb_request.hpp"
-#include "reemu/model/bdb_bodies.hpp"
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/bdb_bodies.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -46,25 +46,6 @@ json select_fields(json full, const request_context& ctx) {
 
 reply bdb_reply(const database& db, double now) {
   return json_reply(status::ok, render_bdb(db, now));
-}
-
-// The cluster-state-id request header, when sent, names the state the
-// client last saw; a change made since refuses the update.
-std::optional<failure> check_state_id(const request_context& ctx, const registry_data& d) {
-  if (ctx.cluster_state_id.empty()) return std::nullopt;
-  const auto id = parse_number<std::uint64_t>(ctx.cluster_state_id);
-  if (!id) {
-    return failure{api_error::invalid_schema,
-                   "Header cluster-state-id must be a whole number, got \"" +
-                       std::string(ctx.cluster_state_id) + "\""};
-  }
-  if (*id != d.cluster_state_id) {
-    return failure{api_error::wrong_cluster_state_id, "The given CLUSTER-STATE-ID (" +
-                                                          std::to_string(*id) +
-                                                          ") does not match the current one (" +
-                                                          std::to_string(d.cluster_state_id) + ")"};
-  }
-  return std::nullopt;
 }
 
 // Read-only fields a client sends back must hold what the database shows.
@@ -101,7 +82,8 @@ void follow_endpoints(json& fields, const json& body, const cluster_settings& cl
 // cannot take it (unknown, busy, not active, a read-only field changed, a
 // port taken).
 std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid, const json& body,
-                                       const request_context& ctx, database& out) {
+                                       const request_context& ctx, const cluster_settings& cluster,
+                                       database& out) {
   failure err;
   const database* db = writable_database(d, uid, ctx.now, err);
   if (!db) return err;
@@ -118,26 +100,17 @@ std::optional<failure> merged_database(const registry_data& d, std::uint64_t uid
   }
   if (auto v = body.find("redis_version"); v != body.end())
     next.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
-  follow_endpoints(next.fields, body, ctx.svc->cluster, uid);
+  follow_endpoints(next.fields, body, cluster, uid);
   next.changed_at = ctx.now;
-  if (auto f = check_shard_room(d, next, ctx.svc->cluster)) return f;
+  if (auto f = check_shard_room(d, next, cluster)) return f;
   out = std::move(next);
   return std::nullopt;
 }
 
-// The request's snapshot as a write would see it: without the databases
-// and actions that are gone at `now` (drop_invisible), so a dry run checks
-// ports and uids as the write would. Copying shares the values.
-registry_data settled(const request_context& ctx) {
-  registry_data d = ctx.state->data();
-  d.drop_invisible(ctx.now);
-  return d;
-}
-
 }  // namespace
 
-reply get_bdbs(const request_context& ctx) {
-  if (!selects_fields(ctx)) return shared_reply(ctx.svc->bdbs.list(ctx.state, ctx.now));
+reply get_bdbs(const request_context& ctx, bdb_cache& bdbs) {
+  if (!selects_fields(ctx)) return shared_reply(bdbs.list(ctx.state, ctx.now));
   json out = json::array();
   for (const auto& [uid, db] : ctx.state->data().databases) {
     if (!view_of(*db, ctx.now).visible) continue;
@@ -146,11 +119,10 @@ reply get_bdbs(const request_context& ctx) {
   return json_reply(status::ok, out);
 }
 
-reply get_bdb(const request_context& ctx) {
+reply get_bdb(const request_context& ctx, bdb_cache& bdbs) {
   const auto uid = path_uid(ctx);
   if (uid && !selects_fields(ctx)) {
-    if (auto text = ctx.svc->bdbs.one(ctx.state, *uid, ctx.now))
-      return shared_reply(std::move(text));
+    if (auto text = bdbs.one(ctx.state, *uid, ctx.now)) return shared_reply(std::move(text));
     return error_reply(no_such_bdb(ctx));
   }
   const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
@@ -158,21 +130,20 @@ reply get_bdb(const request_context& ctx) {
   return json_reply(status::ok, select_fields(render_bdb(*db, ctx.now), ctx));
 }
 
-reply create_bdb(const request_context& ctx) {
+reply create_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   failure err;
   auto body = read_bdb_body(ctx, err);
   if (!body) return error_reply(err);
-  const cluster_settings& cluster = ctx.svc->cluster;
   if (auto f = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields))
     return error_reply(*f);
   database made;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    if (auto f = new_database(settled(ctx), *body, ctx.now, cluster, made)) return error_reply(*f);
+    if (auto f = new_database(ctx.state->data().settled_at(ctx.now), *body, ctx.now, cluster, made))
+      return error_reply(*f);
     return bdb_reply(made, ctx.now);
   }
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (auto nf = new_database(d, *body, ctx.now, cluster, made)) return nf;
     const std::uint64_t uid = made.uid;
     begin_operation(d, std::move(made), "SMCreateBDB", ctx.now);
@@ -182,27 +153,25 @@ reply create_bdb(const request_context& ctx) {
   return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
 }
 
-reply update_bdb(const request_context& ctx) {
+reply update_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_bdb(ctx));
   failure err;
   auto body = read_bdb_body(ctx, err);
   if (!body) return error_reply(err);
-  const cluster_settings& cluster = ctx.svc->cluster;
   if (auto f = check_bdb_body(*body, bdb_body_kind::update, cluster.accept_unknown_fields))
     return error_reply(*f);
   database merged;
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   if (dry_run(ctx)) {
-    const registry_data d = settled(ctx);
-    if (auto f = check_state_id(ctx, d)) return error_reply(*f);
-    if (auto f = merged_database(d, *uid, *body, ctx, merged)) return error_reply(*f);
+    const registry_data d = ctx.state->data().settled_at(ctx.now);
+    if (auto f = d.check_state_id(ctx.expected_state_id)) return error_reply(*f);
+    if (auto f = merged_database(d, *uid, *body, ctx, cluster, merged)) return error_reply(*f);
     return bdb_reply(merged, ctx.now);
   }
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
-    if (auto sf = check_state_id(ctx, d)) return sf;
-    if (auto mf = merged_database(d, *uid, *body, ctx, merged)) return mf;
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+    if (auto sf = d.check_state_id(ctx.expected_state_id)) return sf;
+    if (auto mf = merged_database(d, *uid, *body, ctx, cluster, merged)) return mf;
     begin_operation(d, std::move(merged), "SMUpdateBDB", ctx.now);
     stored = d.databases.at(*uid);
     return std::nullopt;
@@ -210,15 +179,15 @@ reply update_bdb(const request_context& ctx) {
   return f ? error_reply(*f) : bdb_reply(*stored, ctx.now);
 }
 
-reply delete_bdb(const request_context& ctx) {
+reply delete_bdb(const request_context& ctx, registry& reg) {
   started_operation started;
-  if (auto f = start_operation(ctx, "SMDeleteBDB", {}, started)) return error_reply(*f);
+  if (auto f = start_operation(ctx, reg, "SMDeleteBDB", {}, started)) return error_reply(*f);
   return bdb_reply(*started.db, ctx.now);
 }
 
-reply flush_bdb(const request_context& ctx) {
+reply flush_bdb(const request_context& ctx, registry& reg) {
   started_operation started;
-  if (auto f = start_operation(ctx, "SMFlushBDB", needs_active(ctx), started))
+  if (auto f = start_operation(ctx, reg, "SMFlushBDB", needs_active(ctx), started))
     return error_reply(*f);
   return action_uid_reply(started.action_uid);
 }
@@ -226,12 +195,13 @@ reply flush_bdb(const request_context& ctx) {
 std::vector<route> bdbs_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/v1/bdbs", access::needs("view_all_bdbs_info"), &get_bdbs},
-      {verb::post, "/v1/bdbs", access::needs("create_bdb"), &create_bdb},
-      {verb::get, "/v1/bdbs/{uid}", access::needs("view_bdb_info"), &get_bdb},
-      {verb::put, "/v1/bdbs/{uid}", access::needs("update_bdb"), &update_bdb},
-      {verb::delete_, "/v1/bdbs/{uid}", access::needs("delete_bdb"), &delete_bdb},
-      {verb::put, "/v1/bdbs/{uid}/flush", access::needs("update_bdb_with_action"), &flush_bdb},
+      {verb::get, "/v1/bdbs", access::needs("view_all_bdbs_info"), uses<&get_bdbs>},
+      {verb::post, "/v1/bdbs", access::needs("create_bdb"), uses<&create_bdb>},
+      {verb::get, "/v1/bdbs/{uid}", access::needs("view_bdb_info"), uses<&get_bdb>},
+      {verb::put, "/v1/bdbs/{uid}", access::needs("update_bdb"), uses<&update_bdb>},
+      {verb::delete_, "/v1/bdbs/{uid}", access::needs("delete_bdb"), uses<&delete_bdb>},
+      {verb::put, "/v1/bdbs/{uid}/flush", access::needs("update_bdb_with_action"),
+       uses<&flush_bdb>},
   };
 }
 

@@ -26,8 +26,8 @@ std::optional<std::uint64_t> body_node_uid(const json& v) {
 
 }  // namespace
 
-reply get_cluster(const request_context& ctx) {
-  return json_reply(status::ok, render_cluster(ctx.svc->cluster));
+reply get_cluster(const request_context&, const cluster_settings& cluster) {
+  return json_reply(status::ok, render_cluster(cluster));
 }
 
 reply get_bootstrap(const request_context& ctx) {
@@ -54,7 +54,7 @@ reply get_cluster_action(const request_context& ctx) {
   return json_reply(status::ok, render_task(it->second, ctx.now));
 }
 
-reply start_cluster_action(const request_context& ctx) {
+reply start_cluster_action(const request_context& ctx, registry& reg) {
   const std::string& action = ctx.param("action");
   if (action != "change_master") {
     return error_reply(
@@ -81,7 +81,7 @@ reply start_cluster_action(const request_context& ctx) {
 
   std::string task_id;
   std::string status_word;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!find_node(d, *uid, ctx.now))
       return failure{api_error::node_not_found, "Node " + std::to_string(*uid) + " does not exist"};
     for (const auto& [name, t] : d.cluster_tasks) {
@@ -102,10 +102,10 @@ reply start_cluster_action(const request_context& ctx) {
   return json_reply(status::ok, json{{"status", status_word}, {"task_id", task_id}});
 }
 
-reply cancel_cluster_action(const request_context& ctx) {
+reply cancel_cluster_action(const request_context& ctx, registry& reg) {
   const std::string& action = ctx.param("action");
   json answer;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto it = d.cluster_tasks.find(action);
     if (it == d.cluster_tasks.end() || !task_runs(it->second, ctx.now)) {
       return failure{api_error::action_not_found,
@@ -124,15 +124,15 @@ std::vector<route> cluster_routes() {
   using http_t::verb;
   const access view_action = access::needs("view_status_of_cluster_action");
   return {
-      {verb::get, "/v1/cluster", access::needs("view_cluster_info"), &get_cluster},
-      {verb::get, "/v1/cluster/actions", view_action, &get_cluster_actions},
-      {verb::get, "/v1/cluster/actions/{action}", view_action, &get_cluster_action},
+      {verb::get, "/v1/cluster", access::needs("view_cluster_info"), uses<&get_cluster>},
+      {verb::get, "/v1/cluster/actions", view_action, uses<&get_cluster_actions>},
+      {verb::get, "/v1/cluster/actions/{action}", view_action, uses<&get_cluster_action>},
       {verb::post, "/v1/cluster/actions/{action}", access::needs("start_cluster_action"),
-       &start_cluster_action},
+       uses<&start_cluster_action>},
       {verb::delete_, "/v1/cluster/actions/{action}", access::needs("cancel_cluster_action"),
-       &cancel_cluster_action},
+       uses<&cancel_cluster_action>},
       // Health checks call it without credentials (docs/compatibility.md).
-      {verb::get, "/v1/bootstrap", access::public_route(), &get_bootstrap},
+      {verb::get, "/v1/bootstrap", access::public_route(), uses<&get_bootstrap>},
   };
 }
 

@@ -24,8 +24,8 @@ reply get_module(const request_context& ctx) {
 std::vector<route> modules_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/v1/modules", access::needs("view_cluster_modules"), &get_modules},
-      {verb::get, "/v1/modules/{uid}", access::needs("view_cluster_modules"), &get_module},
+      {verb::get, "/v1/modules", access::needs("view_cluster_modules"), uses<&get_modules>},
+      {verb::get, "/v1/modules/{uid}", access::needs("view_cluster_modules"), uses<&get_module>},
   };
 }
 

@@ -94,11 +94,6 @@ json actions_of(const node& n, double now) {
   return list;
 }
 
-// Drops the nodes whose remove completed before `now`.
-void drop_removed_nodes(registry_data& d, double now) {
-  std::erase_if(d.nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
-}
-
 }  // namespace
 
 json node_object(const registry_data& d, const node& n, double now) {
@@ -152,7 +147,7 @@ reply get_node_action(const request_context& ctx) {
   return json_reply(status::ok, node_action_object(*n, it->second, ctx.now));
 }
 
-reply start_node_action(const request_context& ctx) {
+reply start_node_action(const request_context& ctx, registry& reg) {
   const auto task = task_name_of(ctx.param("action"));
   if (!task) {
     return error_reply(api_error::invalid_schema,
@@ -168,8 +163,7 @@ reply start_node_action(const request_context& ctx) {
 
   std::string task_id;
   std::string status_word;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    drop_removed_nodes(d, ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     for (const auto& [name, t] : current->actions) {
@@ -199,12 +193,12 @@ reply start_node_action(const request_context& ctx) {
   return json_reply(status::ok, json{{"status", status_word}, {"task_id", task_id}});
 }
 
-reply cancel_node_action(const request_context& ctx) {
+reply cancel_node_action(const request_context& ctx, registry& reg) {
   const auto task = task_name_of(ctx.param("action"));
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_node(ctx.param("uid")));
   json answer;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const node* current = find_node(d, *uid, ctx.now);
     if (!current) return no_such_node(std::to_string(*uid));
     const auto it = task ? current->actions.find(*task) : current->actions.end();
@@ -228,17 +222,17 @@ std::vector<route> node_routes() {
   using http_t::verb;
   const access view_action = access::needs("view_status_of_node_action");
   return {
-      {verb::get, "/v1/nodes", access::needs("view_all_nodes_info"), &get_nodes},
+      {verb::get, "/v1/nodes", access::needs("view_all_nodes_info"), uses<&get_nodes>},
       // Before /v1/nodes/{uid}: the earlier row wins.
       {verb::get, "/v1/nodes/actions", access::needs("view_status_of_all_node_actions"),
-       &get_all_node_actions},
-      {verb::get, "/v1/nodes/{uid}", access::needs("view_node_info"), &get_node},
-      {verb::get, "/v1/nodes/{uid}/actions", view_action, &get_node_actions},
-      {verb::get, "/v1/nodes/{uid}/actions/{action}", view_action, &get_node_action},
+       uses<&get_all_node_actions>},
+      {verb::get, "/v1/nodes/{uid}", access::needs("view_node_info"), uses<&get_node>},
+      {verb::get, "/v1/nodes/{uid}/actions", view_action, uses<&get_node_actions>},
+      {verb::get, "/v1/nodes/{uid}/actions/{action}", view_action, uses<&get_node_action>},
       {verb::post, "/v1/nodes/{uid}/actions/{action}", access::needs("start_node_action"),
-       &start_node_action},
+       uses<&start_node_action>},
       {verb::delete_, "/v1/nodes/{uid}/actions/{action}", access::needs("cancel_node_action"),
-       &cancel_node_action},
+       uses<&cancel_node_action>},
   };
 }
 

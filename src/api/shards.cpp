@@ -10,8 +10,8 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shards.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -156,7 +156,7 @@ std::optional<failure> plan_moves(const registry_data& d, const shard_request& r
   return std::nullopt;
 }
 
-reply run_shard_action(const request_context& ctx, shard_action kind, bool multi) {
+reply run_shard_action(const request_context& ctx, registry& reg, shard_action kind, bool multi) {
   shard_request req;
   req.kind = kind;
   if (auto f = read_shard_request(ctx, multi, req)) return error_reply(*f);
@@ -167,8 +167,7 @@ reply run_shard_action(const request_context& ctx, shard_action kind, bool multi
     return json_reply(status::ok, json{{"description", word + " dry run passed"}});
   }
   std::string action_uid;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     moves planned;
     if (auto err = plan_moves(d, req, ctx.now, planned)) return err;
     for (auto& [bdb_uid, placement] : planned) {
@@ -202,34 +201,35 @@ reply get_shard(const request_context& ctx) {
   return json_reply(status::ok, render_shard(*s, *d.databases.at(s->bdb_uid), ctx.now));
 }
 
-reply migrate_shards(const request_context& ctx) {
-  return run_shard_action(ctx, shard_action::migrate, true);
+reply migrate_shards(const request_context& ctx, registry& reg) {
+  return run_shard_action(ctx, reg, shard_action::migrate, true);
 }
 
-reply failover_shards(const request_context& ctx) {
-  return run_shard_action(ctx, shard_action::failover, true);
+reply failover_shards(const request_context& ctx, registry& reg) {
+  return run_shard_action(ctx, reg, shard_action::failover, true);
 }
 
-reply migrate_shard(const request_context& ctx) {
-  return run_shard_action(ctx, shard_action::migrate, false);
+reply migrate_shard(const request_context& ctx, registry& reg) {
+  return run_shard_action(ctx, reg, shard_action::migrate, false);
 }
 
-reply failover_shard(const request_context& ctx) {
-  return run_shard_action(ctx, shard_action::failover, false);
+reply failover_shard(const request_context& ctx, registry& reg) {
+  return run_shard_action(ctx, reg, shard_action::failover, false);
 }
 
 std::vector<route> shards_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/v1/shards", access::needs("view_all_shard_stats"), &get_shards},
-      {verb::post, "/v1/shards/actions/migrate", access::needs("migrate_shard"), &migrate_shards},
+      {verb::get, "/v1/shards", access::needs("view_all_shard_stats"), uses<&get_shards>},
+      {verb::post, "/v1/shards/actions/migrate", access::needs("migrate_shard"),
+       uses<&migrate_shards>},
       {verb::post, "/v1/shards/actions/failover", access::needs("failover_shard"),
-       &failover_shards},
-      {verb::get, "/v1/shards/{uid}", access::needs("view_shard_stats"), &get_shard},
+       uses<&failover_shards>},
+      {verb::get, "/v1/shards/{uid}", access::needs("view_shard_stats"), uses<&get_shard>},
       {verb::post, "/v1/shards/{uid}/actions/migrate", access::needs("migrate_shard"),
-       &migrate_shard},
+       uses<&migrate_shard>},
       {verb::post, "/v1/shards/{uid}/actions/failover", access::needs("failover_shard"),
-       &failover_shard},
+       uses<&failover_shard>},
   };
 }
 

@@ -43,16 +43,16 @@ std::optional<std::uint32_t> read_ttl(const request_context& ctx,
   return static_cast<std::uint32_t>(it->get<std::uint64_t>());
 }
 
-reply token_reply(const request_context& ctx, std::uint32_t ttl) {
+reply token_reply(const request_context& ctx, const token_signer& tokens, std::uint32_t ttl) {
   return json_reply(
       status::ok,
-      json{{"access_token", ctx.svc->tokens.issue(ctx.user->email, credential_tag(ctx.user->digest),
-                                                  ctx.now, ttl)}});
+      json{{"access_token",
+            tokens.issue(ctx.user->email, credential_tag(ctx.user->digest), ctx.now, ttl)}});
 }
 
 }  // namespace
 
-reply authorize_user(const request_context& ctx) {
+reply authorize_user(const request_context& ctx, const token_signer& tokens) {
   failure err;
   json body;
   const auto ttl = read_ttl(
@@ -70,22 +70,22 @@ reply authorize_user(const request_context& ctx) {
     return unauthorized_reply(
         "The user in the body is not the one the Authorization header authenticated");
   }
-  return token_reply(ctx, *ttl);
+  return token_reply(ctx, tokens, *ttl);
 }
 
-reply refresh_jwt(const request_context& ctx) {
+reply refresh_jwt(const request_context& ctx, const token_signer& tokens) {
   failure err;
   json body;
   const auto ttl = read_ttl(ctx, {{"ttl", body_type::whole}}, body, err);
   if (!ttl) return error_reply(err);
-  return token_reply(ctx, *ttl);
+  return token_reply(ctx, tokens, *ttl);
 }
 
 std::vector<route> user_routes() {
   using http_t::verb;
   return {
-      {verb::post, "/v1/users/authorize", access::any_user(), &authorize_user, true, true},
-      {verb::post, "/v1/users/refresh_jwt", access::any_user(), &refresh_jwt},
+      {verb::post, "/v1/users/authorize", access::any_user(), uses<&authorize_user>, true, true},
+      {verb::post, "/v1/users/refresh_jwt", access::any_user(), uses<&refresh_jwt>},
   };
 }
 

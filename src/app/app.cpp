@@ -191,7 +191,7 @@ std::optional<reply> app::route_request(exchange& x) const {
   x.ctx.params = std::move(match.params);
   x.ctx.body = x.req.body;
   x.ctx.content_type = x.req.content_type;
-  x.ctx.cluster_state_id = x.req.cluster_state_id;
+  x.ctx.expected_state_id = x.req.cluster_state_id;
   x.ctx.now = x.out.arrival;
   if (x.url->has_query()) x.ctx.query = x.url->params();
   return std::nullopt;
@@ -369,8 +369,7 @@ reply app::dispatch(exchange& x) {
   if (x.route->access.kind == access_kind::admin &&
       boost::beast::iequals(x.req.journal_mode, "off"))
     x.out.journal = false;
-  x.ctx.svc = &services_;
-  return x.route->handler(x.ctx);
+  return x.route->handler(x.ctx, services_);
 }
 
 // ---------------------------------------------------------------------------

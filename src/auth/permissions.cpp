@@ -13,16 +13,6 @@
 namespace reemu {
 namespace {
 
-constexpr std::array<role, 7> roles = {
-    role::admin,     role::cluster_member, role::cluster_viewer, role::db_member,
-    role::db_viewer, role::user_manager,   role::none,
-};
-
-// Indexed by the enum value.
-constexpr std::array<std::string_view, roles.size()> role_names = {
-    "admin", "cluster_member", "cluster_viewer", "db_member", "db_viewer", "user_manager", "none",
-};
-
 constexpr std::size_t index_of(role r) noexcept { return static_cast<std::size_t>(r); }
 
 template <typename... roles_t>
@@ -174,7 +164,6 @@ constexpr bool grants_none() noexcept {
   });
 }
 
-static_assert(roles.size() == index_of(role::none) + 1);
 static_assert(strictly_sorted());
 static_assert(!grants_none());
 static_assert(find_row(view_status_of_cluster_action) != nullptr &&
@@ -182,32 +171,13 @@ static_assert(find_row(view_status_of_cluster_action) != nullptr &&
 
 }  // namespace
 
-std::optional<role> parse_role(std::string_view name) noexcept {
-  for (const role r : roles) {
-    if (role_names[index_of(r)] == name) {
-      return r;
-    }
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(role r) noexcept {
-  // A value outside the enum is granted nothing, so it reads as "none".
-  if (index_of(r) >= role_names.size()) {
-    return role_names[index_of(role::none)];
-  }
-  return role_names[index_of(r)];
-}
-
-std::span<const role> all_roles() noexcept { return roles; }
-
 std::span<const std::string_view> all_permissions() noexcept { return permission_names; }
 
 bool is_permission(std::string_view permission) noexcept { return find_row(permission) != nullptr; }
 
 bool has_permission(role r, std::string_view permission) noexcept {
   const permission_row* row = find_row(permission);
-  if (row == nullptr || index_of(r) >= roles.size()) {
+  if (row == nullptr || index_of(r) >= all_roles().size()) {
     return false;
   }
   return ((row->role_mask >> index_of(r)) & 1U) != 0;

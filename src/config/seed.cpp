@@ -4,11 +4,11 @@
 #include <cmath>
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/operations.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/journal.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "reemu/model/lifecycle.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {

@@ -10,11 +10,11 @@
 #include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 
@@ -213,7 +213,7 @@ action frozen_with(const action& current, const json& patch, double now, double 
 
 }  // namespace
 
-reply create_action(const request_context& ctx) {
+reply create_action(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
@@ -228,19 +228,18 @@ reply create_action(const request_context& ctx) {
   const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
   json rendered = render_v1(a, ctx.now);
   const std::string uid = a.uid;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.add(std::move(a)))
       return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
     // A state machine works on a database, so the database exists from now on.
-    if (bdb) ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);
+    if (bdb) ensure_database(d, *bdb, ctx.now, cluster);
     return std::nullopt;
   });
   if (f) return error_reply(*f);
   return json_reply(status::created, rendered);
 }
 
-reply patch_action(const request_context& ctx) {
+reply patch_action(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
@@ -256,7 +255,7 @@ reply patch_action(const request_context& ctx) {
   const std::string& uid = ctx.param("uid");
 
   std::optional<json> result;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     auto current = d.find(uid);
     if (!current || !is_visible(*current, ctx.now))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
@@ -265,20 +264,18 @@ reply patch_action(const request_context& ctx) {
     const double keep = retain ? *retain : (plan ? plan->retain_seconds : forever);
     action a = frozen_with(*current, patch, ctx.now, keep);
     const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
-    if (bdb) ensure_database(d, *bdb, ctx.now, ctx.svc->cluster);  // as on create
+    if (bdb) ensure_database(d, *bdb, ctx.now, cluster);  // as on create
     result = render_v1(a, ctx.now);
     d.replace(std::move(a));
-    d.drop_invisible(ctx.now);
     return std::nullopt;
   });
   if (f) return error_reply(*f);
   return json_reply(status::ok, *result);
 }
 
-reply delete_action(const request_context& ctx) {
+reply delete_action(const request_context& ctx, registry& reg) {
   const std::string& uid = ctx.param("uid");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);  // an action past its retention is gone: 404, like GET
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.remove(uid))
       return failure{api_error::action_not_found, "Action " + uid + " does not exist"};
     return std::nullopt;
@@ -303,11 +300,11 @@ std::vector<route> control_action_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/actions", admin, &list_actions},
-      {verb::post, "/emulator/v1/actions", admin, &create_action},
-      {verb::patch, "/emulator/v1/actions/{uid}", admin, &patch_action},
-      {verb::delete_, "/emulator/v1/actions/{uid}", admin, &delete_action},
-      {verb::get, "/emulator/v1/templates", admin, &get_templates},
+      {verb::get, "/emulator/v1/actions", admin, uses<&list_actions>},
+      {verb::post, "/emulator/v1/actions", admin, uses<&create_action>},
+      {verb::patch, "/emulator/v1/actions/{uid}", admin, uses<&patch_action>},
+      {verb::delete_, "/emulator/v1/actions/{uid}", admin, uses<&delete_action>},
+      {verb::get, "/emulator/v1/templates", admin, uses<&get_templates>},
   };
 }
 

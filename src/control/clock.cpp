@@ -3,10 +3,10 @@
 #include "reemu/control/clock.hpp"
 
 #include "reemu/config/seed.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 
@@ -20,11 +20,11 @@ json clock_body(const clock& c) {
 
 }  // namespace
 
-reply get_clock(const request_context& ctx) {
-  return json_reply(status::ok, clock_body(ctx.svc->clock));
+reply get_clock(const request_context&, reemu::clock& clk) {
+  return json_reply(status::ok, clock_body(clk));
 }
 
-reply advance_clock(const request_context& ctx) {
+reply advance_clock(const request_context& ctx, reemu::clock& clk) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
@@ -32,15 +32,15 @@ reply advance_clock(const request_context& ctx) {
   r.only({"seconds"});
   const auto seconds = r.number("seconds", 0, 100.0 * 365 * 24 * 3600, true);
   if (r.failed()) return error_reply(*r.error());
-  if (ctx.svc->clock.mode() != clock_mode::manual) {
+  if (clk.mode() != clock_mode::manual) {
     return error_reply(api_error::clock_not_manual,
                        "the clock is real time; start with --clock manual to move it");
   }
-  ctx.svc->clock.advance(*seconds);
-  return json_reply(status::ok, clock_body(ctx.svc->clock));
+  clk.advance(*seconds);
+  return json_reply(status::ok, clock_body(clk));
 }
 
-reply reset_all(const request_context& ctx) {
+reply reset_all(const request_context& ctx, services& all) {
   if (!ctx.body.empty()) {
     failure err;
     auto body = read_body(ctx, err);
@@ -49,21 +49,21 @@ reply reset_all(const request_context& ctx) {
     r.only({});
     if (r.failed()) return error_reply(*r.error());
   }
-  reset_to_seed(*ctx.svc);
-  const auto snap = ctx.svc->registry.snapshot();
+  reset_to_seed(all);
+  const auto snap = all.registry.snapshot();
   return json_reply(status::ok, json{{"actions", snap->data().actions.size()},
                                      {"users", snap->data().users.size()},
                                      {"databases", snap->data().databases.size()},
-                                     {"clock", clock_body(ctx.svc->clock)}});
+                                     {"clock", clock_body(all.clock)}});
 }
 
 std::vector<route> control_clock_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/clock", admin, &get_clock},
-      {verb::post, "/emulator/v1/clock/advance", admin, &advance_clock},
-      {verb::post, "/emulator/v1/reset", admin, &reset_all},
+      {verb::get, "/emulator/v1/clock", admin, uses<&get_clock>},
+      {verb::post, "/emulator/v1/clock/advance", admin, uses<&advance_clock>},
+      {verb::post, "/emulator/v1/reset", admin, uses<&reset_all>},
   };
 }
 

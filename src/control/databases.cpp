@@ -6,8 +6,8 @@
 
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -67,27 +67,25 @@ reply get_database(const request_context& ctx) {
   return json_reply(status::ok, inspect(*db, ctx.now));
 }
 
-reply create_database(const request_context& ctx) {
+reply create_database(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   failure err;
   auto body = read_database_body(ctx, err);
   if (!body) return error_reply(err);
   database made;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto uid = (*body)["uid"].get<std::uint64_t>();
     if (d.find_database(uid, ctx.now)) {
       return failure{api_error::database_exists,
                      "database " + std::to_string(uid) + " already exists"};
     }
-    made = database_from_object(*body, ctx.now, d, ctx.svc->cluster);
+    made = database_from_object(*body, ctx.now, d, cluster);
     d.put_database(made);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::created, render_bdb(made, ctx.now));
 }
 
-reply put_database(const request_context& ctx) {
+reply put_database(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
   const std::string& text = ctx.param("uid");
   const auto uid = parse_number<std::uint64_t>(text);
   if (!uid || *uid == 0 || *uid > UINT32_MAX) {
@@ -103,23 +101,19 @@ reply put_database(const request_context& ctx) {
   if (auto f = check_bdb_body(*in, bdb_body_kind::seed, true))
     return error_reply(api_error::invalid_value, f->description);
   database made;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
-    made = database_from_object(*in, ctx.now, d, ctx.svc->cluster);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
+    made = database_from_object(*in, ctx.now, d, cluster);
     d.put_database(made);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : json_reply(status::ok, render_bdb(made, ctx.now));
 }
 
-reply delete_database(const request_context& ctx) {
+reply delete_database(const request_context& ctx, registry& reg) {
   const std::string& text = ctx.param("uid");
   const auto uid = parse_number<std::uint64_t>(text);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
-    d.drop_invisible(ctx.now);
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!uid || d.databases.erase(*uid) == 0) return no_such_database(text);
-    ++d.cluster_state_id;
     return std::nullopt;
   });
   return f ? error_reply(*f) : no_content();
@@ -129,11 +123,11 @@ std::vector<route> control_database_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/databases", admin, &get_databases},
-      {verb::post, "/emulator/v1/databases", admin, &create_database},
-      {verb::get, "/emulator/v1/databases/{uid}", admin, &get_database},
-      {verb::put, "/emulator/v1/databases/{uid}", admin, &put_database},
-      {verb::delete_, "/emulator/v1/databases/{uid}", admin, &delete_database},
+      {verb::get, "/emulator/v1/databases", admin, uses<&get_databases>},
+      {verb::post, "/emulator/v1/databases", admin, uses<&create_database>},
+      {verb::get, "/emulator/v1/databases/{uid}", admin, uses<&get_database>},
+      {verb::put, "/emulator/v1/databases/{uid}", admin, uses<&put_database>},
+      {verb::delete_, "/emulator/v1/databases/{uid}", admin, uses<&delete_database>},
   };
 }
 

@@ -15,9 +15,9 @@ std::vector<route> health_routes() {
   using http_t::verb;
   constexpr auto open = access::public_route();
   return {
-      {verb::get, "/emulator/v1/health", open, &get_health},
-      {verb::get, "/emulator/v1/openapi.json", open, &get_openapi_json},
-      {verb::get, "/emulator/v1/openapi.yaml", open, &get_openapi_yaml},
+      {verb::get, "/emulator/v1/health", open, uses<&get_health>},
+      {verb::get, "/emulator/v1/openapi.json", open, uses<&get_openapi_json>},
+      {verb::get, "/emulator/v1/openapi.yaml", open, uses<&get_openapi_yaml>},
   };
 }
 

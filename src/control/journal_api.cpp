@@ -89,14 +89,14 @@ json journal_page_body(const journal_page& page) {
 
 using http_t::status;
 
-reply get_requests(const request_context& ctx) {
+reply get_requests(const request_context& ctx, reemu::journal& requests) {
   journal_filter filter;
   if (auto f = parse_journal_query(ctx.query, filter)) return error_reply(*f);
-  return json_reply(status::ok, journal_page_body(ctx.svc->journal.query(filter)));
+  return json_reply(status::ok, journal_page_body(requests.query(filter)));
 }
 
-reply clear_requests(const request_context& ctx) {
-  ctx.svc->journal.clear();
+reply clear_requests(const request_context&, reemu::journal& requests) {
+  requests.clear();
   return no_content();
 }
 
@@ -104,8 +104,8 @@ std::vector<route> control_journal_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/requests", admin, &get_requests},
-      {verb::delete_, "/emulator/v1/requests", admin, &clear_requests},
+      {verb::get, "/emulator/v1/requests", admin, uses<&get_requests>},
+      {verb::delete_, "/emulator/v1/requests", admin, uses<&clear_requests>},
   };
 }
 

@@ -8,11 +8,11 @@
 #include <utility>
 
 #include "reemu/model/database.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/lifecycle.hpp"
-#include "reemu/model/metrics.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/journal.hpp"
+#include "reemu/state/metrics.hpp"
 
 namespace reemu {
 
@@ -171,10 +171,11 @@ void node_series(std::string& out, const registry_data& data, double now) {
   sample(out, "reemu_nodes_in_maintenance", {}, std::to_string(maintenance));
 }
 
-void state_series(std::string& out, const services& svc, const registry_data& data, double now) {
+void state_series(std::string& out, const fault_table& faults, const reemu::journal& requests,
+                  const registry_data& data, double now) {
   header(out, "reemu_fault_hits_total", "counter",
          "Requests each fault rule of the table has delayed, failed or dropped, by rule id.");
-  for (const fault_rule& r : svc.faults.list()) {
+  for (const fault_rule& r : faults.list()) {
     sample(out, "reemu_fault_hits_total", label("rule", std::to_string(r.id)),
            std::to_string(r.hits));
   }
@@ -182,10 +183,10 @@ void state_series(std::string& out, const services& svc, const registry_data& da
   database_series(out, data, now);
   node_series(out, data, now);
   header(out, "reemu_journal_entries", "gauge", "Requests held in the journal.");
-  sample(out, "reemu_journal_entries", {}, std::to_string(svc.journal.size()));
+  sample(out, "reemu_journal_entries", {}, std::to_string(requests.size()));
   header(out, "reemu_journal_bytes", "gauge",
          "Bytes the journal's entries count against emulator.journal_max_bytes.");
-  sample(out, "reemu_journal_bytes", {}, std::to_string(svc.journal.bytes()));
+  sample(out, "reemu_journal_bytes", {}, std::to_string(requests.bytes()));
 }
 
 void process_series(std::string& out, const metrics& m) {
@@ -218,18 +219,20 @@ std::string escape_label(std::string_view v) {
   return out;
 }
 
-std::string render_metrics(const services& svc, const registry_data& data, double now) {
+std::string render_metrics(const reemu::metrics& counters, const fault_table& faults,
+                           const reemu::journal& requests, const registry_data& data, double now) {
   std::string out;
   out.reserve(8192);
-  request_series(out, svc.metrics);
-  state_series(out, svc, data, now);
-  process_series(out, svc.metrics);
+  request_series(out, counters);
+  state_series(out, faults, requests, data, now);
+  process_series(out, counters);
   return out;
 }
 
-reply get_metrics(const request_context& ctx) {
-  reply r = shared_reply(
-      std::make_shared<const std::string>(render_metrics(*ctx.svc, ctx.state->data(), ctx.now)));
+reply get_metrics(const request_context& ctx, const reemu::metrics& counters,
+                  const fault_table& faults, const reemu::journal& requests) {
+  reply r = shared_reply(std::make_shared<const std::string>(
+      render_metrics(counters, faults, requests, ctx.state->data(), ctx.now)));
   r.content_type = metrics_content_type;
   return r;
 }
@@ -237,7 +240,7 @@ reply get_metrics(const request_context& ctx) {
 std::vector<route> control_metrics_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/emulator/v1/metrics", control_api_access, &get_metrics, false},
+      {verb::get, "/emulator/v1/metrics", control_api_access, uses<&get_metrics>, false},
   };
 }
 

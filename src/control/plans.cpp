@@ -4,9 +4,9 @@
 // emulated routes as they start machines (model/operations.cpp).
 #include "reemu/control/plans.hpp"
 
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 #include "reemu/util/number.hpp"
 
@@ -57,13 +57,13 @@ reply get_plans(const request_context& ctx) {
   return json_reply(status::ok, json{{"plans", out}});
 }
 
-reply create_plan(const request_context& ctx) {
+reply create_plan(const request_context& ctx, registry& reg) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
   plan_rule rule;
   if (auto f = parse_rule(*body, rule)) return error_reply(*f);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     rule.id = d.next_plan_rule_id++;
     d.plan_rules.push_back(rule);
     return std::nullopt;
@@ -71,18 +71,18 @@ reply create_plan(const request_context& ctx) {
   return f ? error_reply(*f) : json_reply(status::created, to_json(rule));
 }
 
-reply clear_plans(const request_context& ctx) {
-  ctx.svc->registry.update([](registry_data& d) -> std::optional<failure> {
+reply clear_plans(const request_context& ctx, registry& reg) {
+  reg.update(ctx.now, [](registry_data& d) -> std::optional<failure> {
     d.plan_rules.clear();
     return std::nullopt;
   });
   return no_content();
 }
 
-reply delete_plan(const request_context& ctx) {
+reply delete_plan(const request_context& ctx, registry& reg) {
   const std::string& text = ctx.param("id");
   const auto id = parse_number<std::uint64_t>(text);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     const auto n =
         std::erase_if(d.plan_rules, [&](const plan_rule& r) { return id && r.id == *id; });
     if (n == 0) return failure{api_error::plan_not_found, "Plan rule " + text + " does not exist"};
@@ -95,10 +95,10 @@ std::vector<route> control_plan_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/plans", admin, &get_plans},
-      {verb::post, "/emulator/v1/plans", admin, &create_plan},
-      {verb::delete_, "/emulator/v1/plans", admin, &clear_plans},
-      {verb::delete_, "/emulator/v1/plans/{id}", admin, &delete_plan},
+      {verb::get, "/emulator/v1/plans", admin, uses<&get_plans>},
+      {verb::post, "/emulator/v1/plans", admin, uses<&create_plan>},
+      {verb::delete_, "/emulator/v1/plans", admin, uses<&clear_plans>},
+      {verb::delete_, "/emulator/v1/plans/{id}", admin, uses<&delete_plan>},
   };
 }
 

@@ -31,7 +31,7 @@ reply get_dashboard(const request_context&) {
 std::vector<route> control_ui_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/emulator/ui", control_api_access, &get_dashboard, false},
+      {verb::get, "/emulator/ui", control_api_access, uses<&get_dashboard>, false},
   };
 }
 

@@ -3,8 +3,8 @@
 #include "reemu/control/users.hpp"
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
 
 namespace reemu {
@@ -33,7 +33,7 @@ reply get_users(const request_context& ctx) {
   return json_reply(status::ok, json{{"users", out}});
 }
 
-reply create_user(const request_context& ctx) {
+reply create_user(const request_context& ctx, registry& reg) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
@@ -49,7 +49,7 @@ reply create_user(const request_context& ctx) {
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
   user u{*email, *role, digest_password(*password)};
   const json out = user_body(u);
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (!d.users.emplace(u.email, u).second)
       return failure{api_error::user_exists, "user " + u.email + " already exists"};
     return std::nullopt;
@@ -57,7 +57,7 @@ reply create_user(const request_context& ctx) {
   return f ? error_reply(*f) : json_reply(status::created, out);
 }
 
-reply patch_user(const request_context& ctx) {
+reply patch_user(const request_context& ctx, registry& reg) {
   failure err;
   auto body = read_body(ctx, err);
   if (!body) return error_reply(err);
@@ -80,7 +80,7 @@ reply patch_user(const request_context& ctx) {
   }
   const std::string& email = ctx.param("email");
   json out;
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     auto it = d.users.find(std::string_view(email));
     if (it == d.users.end())
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
@@ -96,9 +96,9 @@ reply patch_user(const request_context& ctx) {
   return f ? error_reply(*f) : json_reply(status::ok, out);
 }
 
-reply delete_user(const request_context& ctx) {
+reply delete_user(const request_context& ctx, registry& reg) {
   const std::string& email = ctx.param("email");
-  auto f = ctx.svc->registry.update([&](registry_data& d) -> std::optional<failure> {
+  auto f = reg.update(ctx.now, [&](registry_data& d) -> std::optional<failure> {
     if (is_last_admin(d, email)) {
       return failure{api_error::invalid_value,
                      "user " + email + " is the last admin: the control API needs one"};
@@ -114,10 +114,10 @@ std::vector<route> control_user_routes() {
   using http_t::verb;
   constexpr auto admin = control_api_access;
   return {
-      {verb::get, "/emulator/v1/users", admin, &get_users},
-      {verb::post, "/emulator/v1/users", admin, &create_user},
-      {verb::patch, "/emulator/v1/users/{email}", admin, &patch_user},
-      {verb::delete_, "/emulator/v1/users/{email}", admin, &delete_user},
+      {verb::get, "/emulator/v1/users", admin, uses<&get_users>},
+      {verb::post, "/emulator/v1/users", admin, uses<&create_user>},
+      {verb::patch, "/emulator/v1/users/{email}", admin, uses<&patch_user>},
+      {verb::delete_, "/emulator/v1/users/{email}", admin, uses<&delete_user>},
   };
 }
 

@@ -175,7 +175,6 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   // placement of the old ones is dropped with them.
   assign_shard_uids(d, db);
   d.put_database(std::move(db));
-  ++d.cluster_state_id;
   return uid;
 }
 

@@ -25,7 +25,6 @@ object_task begin_task(registry_data& d, std::string_view name, std::string_view
   a.started_at = now;
   a.created_at = now;
   d.add(std::move(a));
-  ++d.cluster_state_id;
   return t;
 }
 
@@ -38,7 +37,6 @@ void cancel_task(registry_data& d, object_task& t, double now) {
       d.replace(std::move(a));
     }
   }
-  ++d.cluster_state_id;
 }
 
 }  // namespace reemu

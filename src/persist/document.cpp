@@ -6,13 +6,13 @@
 #include <string>
 #include <utility>
 
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

@@ -9,13 +9,15 @@
 #include <utility>
 
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/clock.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

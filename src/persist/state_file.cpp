@@ -61,10 +61,10 @@
 #include <string_view>
 #include <utility>
 
-#include "reemu/model/clock.hpp"
-#include "reemu/model/metrics.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/persist/record.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/metrics.hpp"
 
 namespace reemu {
 

@@ -2,7 +2,7 @@
 // what it serves equals a fresh render at every instant of a lifecycle, after
 // a change and after a delete, and it renders nothing again while a database
 // and its operation's interval are unchanged.
-#include "reemu/model/bdb_bodies.hpp"
+#include "reemu/state/bdb_bodies.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@
 
 #include "model_fixtures.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 

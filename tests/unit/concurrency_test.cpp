@@ -15,8 +15,8 @@
 
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 
@@ -192,7 +192,7 @@ TEST(concurrency, registry_snapshots_stay_consistent_while_written) {
 
   std::thread writer([&] {
     for (int i = 0; i < 3000; ++i) {
-      reg.update([&](registry_data& d) -> std::optional<failure> {
+      reg.update(0, [&](registry_data& d) -> std::optional<failure> {
         d.add(make_static_action(uid_of(i), action_kind::task, json::object()));
         if (i % 7 == 3) d.remove(uid_of(i - 3));
         if (i % 5 == 1)

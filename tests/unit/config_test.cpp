@@ -14,9 +14,9 @@
 
 #include "captures.hpp"
 #include "reemu/app/app.hpp"
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 

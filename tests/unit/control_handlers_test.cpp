@@ -22,8 +22,8 @@
 #include "reemu/control/faults.hpp"
 #include "reemu/control/journal_api.hpp"
 #include "reemu/control/users.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 using http_t::status;
@@ -88,8 +88,7 @@ class control_handlers : public ::testing::Test {
     ctx.content_type = content_type;
     ctx.now = now();
     ctx.state = svc().registry.snapshot();
-    ctx.svc = &svc();
-    return h(ctx);
+    return h(ctx, svc());
   }
 
   reply call_uid(handler_fn h, std::string uid, std::string_view body = {}) {
@@ -106,8 +105,7 @@ class control_handlers : public ::testing::Test {
     if (parsed) ctx.query = parsed->params();
     ctx.now = now();
     ctx.state = svc().registry.snapshot();
-    ctx.svc = &svc();
-    return h(ctx);
+    return h(ctx, svc());
   }
 
   std::shared_ptr<const action> find(std::string_view uid) {
@@ -116,7 +114,7 @@ class control_handlers : public ::testing::Test {
 
   // Creates an action and returns its uid (asserting 201).
   std::string create(std::string_view body) {
-    const reply r = call(&create_action, body);
+    const reply r = call(uses<&create_action>, body);
     EXPECT_EQ(r.status, status::created) << (r.body ? r.body.str() : "");
     return body_of(r).value("action_uid", "");
   }
@@ -129,7 +127,7 @@ class control_handlers : public ::testing::Test {
 TEST_F(control_handlers, create_from_template_name_only) {
   const auto v0 = version();
   EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(3));
-  const reply r = call(&create_action,
+  const reply r = call(uses<&create_action>,
                        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
   ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
@@ -174,7 +172,7 @@ TEST_F(control_handlers, create_uids_are_unique) {
 }
 
 TEST_F(control_handlers, create_task_from_template) {
-  const reply r = call(&create_action, R"({"type":"task","name":"retry_bdb"})");
+  const reply r = call(uses<&create_action>, R"({"type":"task","name":"retry_bdb"})");
   ASSERT_EQ(r.status, status::created);
   const json b = body_of(r);
   EXPECT_EQ(b["status"], "queued");
@@ -185,8 +183,8 @@ TEST_F(control_handlers, create_task_from_template) {
 }
 
 TEST_F(control_handlers, create_with_simulate_overrides) {
-  const reply r =
-      call(&create_action, R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:4",
+  const reply r = call(uses<&create_action>,
+                       R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:4",
       "simulate":{"step_seconds":10,"pending_seconds":0,"outcome":"failed","fail_at_step":2,"error":"no memory"}})");
   ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
@@ -223,7 +221,7 @@ TEST_F(control_handlers, create_custom_simulation_with_steps) {
 
 TEST_F(control_handlers, create_explicit_static_task) {
   const reply r = call(
-      &create_action,
+      uses<&create_action>,
       R"({"type":"task","name":"custom","status":"running","progress":50,"node_uid":2,"module_uid":"m1"})");
   ASSERT_EQ(r.status, status::created) << r.body.str();
   const json b = body_of(r);
@@ -241,7 +239,7 @@ TEST_F(control_handlers, create_explicit_static_task) {
 
 TEST_F(control_handlers, create_explicit_static_state_machine) {
   const reply r =
-      call(&create_action, R"({"type":"state-machine","name":"SMCustom","action_uid":"my-uid",
+      call(uses<&create_action>, R"({"type":"state-machine","name":"SMCustom","action_uid":"my-uid",
       "status":"active","progress":25,"state":"x","object_name":"bdb:9"})");
   ASSERT_EQ(r.status, status::created) << r.body.str();
   EXPECT_EQ(
@@ -330,7 +328,7 @@ TEST_F(control_handlers, create_rejects_bad_input_and_changes_nothing) {
     SCOPED_TRACE(r.body);
     const auto v0 = version();
     const auto dbs = svc().registry.snapshot()->data().databases;
-    expect_error(call(&create_action, r.body), r.st, r.code);
+    expect_error(call(uses<&create_action>, r.body), r.st, r.code);
     EXPECT_EQ(version(), v0);
     EXPECT_EQ(svc().registry.snapshot()->data().actions.size(), seed_action_count);
     EXPECT_EQ(svc().registry.snapshot()->data().databases, dbs);
@@ -340,7 +338,7 @@ TEST_F(control_handlers, create_rejects_bad_input_and_changes_nothing) {
 TEST_F(control_handlers, deeply_nested_body_is_malformed) {
   const std::string deep = std::string(100, '[') + std::string(100, ']');
   const auto v0 = version();
-  expect_error(call(&create_action, deep), status::bad_request, "malformed_json");
+  expect_error(call(uses<&create_action>, deep), status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
 }
 
@@ -350,13 +348,13 @@ TEST_F(control_handlers, deeply_nested_body_is_malformed) {
 TEST_F(control_handlers, handlers_read_the_body_whatever_its_type) {
   for (std::string_view ct : {"", "application/json", "text/plain"}) {
     SCOPED_TRACE(ct);
-    EXPECT_EQ(call(&create_action, R"({"type":"task","name":"retry_bdb"})", {}, ct).status,
+    EXPECT_EQ(call(uses<&create_action>, R"({"type":"task","name":"retry_bdb"})", {}, ct).status,
               status::created);
   }
   const auto v0 = version();
-  expect_error(
-      call(&create_action, "type=task&name=retry_bdb", {}, "application/x-www-form-urlencoded"),
-      status::bad_request, "malformed_json");
+  expect_error(call(uses<&create_action>, "type=task&name=retry_bdb", {},
+                    "application/x-www-form-urlencoded"),
+               status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
 }
 
@@ -438,7 +436,7 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
       create(R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
   advance(4.5);  // step 1 (provision), heartbeat t0+3
   const auto v0 = version();
-  const reply r = call_uid(&patch_action, uid, R"({"progress":50})");
+  const reply r = call_uid(uses<&patch_action>, uid, R"({"progress":50})");
   ASSERT_EQ(r.status, status::ok) << r.body.str();
   json b = body_of(r);
   EXPECT_EQ(b["status"], "active");
@@ -465,18 +463,18 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
 
   // Fields that are not progress do not move the heartbeat.
   b = body_of(
-      call_uid(&patch_action, uid, R"({"pending_ops":{"1":{"op_name":"x","progress":3}}})"));
+      call_uid(uses<&patch_action>, uid, R"({"pending_ops":{"1":{"op_name":"x","progress":3}}})"));
   EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 4));
   EXPECT_EQ(b["pending_ops"]["1"]["op_name"], "x");
 
-  b = body_of(call_uid(&patch_action, uid, R"({"state":"create_redis"})"));
+  b = body_of(call_uid(uses<&patch_action>, uid, R"({"state":"create_redis"})"));
   EXPECT_EQ(b["state"], "create_redis");
   EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 104));
 
-  b = body_of(call_uid(&patch_action, uid, R"({"heartbeat":5,"progress":60})"));
+  b = body_of(call_uid(uses<&patch_action>, uid, R"({"heartbeat":5,"progress":60})"));
   EXPECT_EQ(b["heartbeat"], 5);  // an explicit heartbeat wins
 
-  b = body_of(call_uid(&patch_action, uid, R"({"status":"failed","error":"boom"})"));
+  b = body_of(call_uid(uses<&patch_action>, uid, R"({"status":"failed","error":"boom"})"));
   EXPECT_EQ(b["status"], "failed");
   EXPECT_EQ(b["error"], "boom");
   EXPECT_NE(find(uid), nullptr);  // still within the template's retention
@@ -486,19 +484,21 @@ TEST_F(control_handlers, patch_to_terminal_with_retain_zero_vanishes) {
   const std::string uid =
       create(R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
   advance(2);
-  const reply r = call_uid(&patch_action, uid, R"({"status":"completed","retain_seconds":0})");
+  const reply r =
+      call_uid(uses<&patch_action>, uid, R"({"status":"completed","retain_seconds":0})");
   ASSERT_EQ(r.status, status::ok) << r.body.str();
   EXPECT_EQ(body_of(r)["status"], "completed");
   EXPECT_EQ(find(uid), nullptr);
-  expect_error(call_uid(&patch_action, uid, R"({"progress":1})"), status::not_found,
+  expect_error(call_uid(uses<&patch_action>, uid, R"({"progress":1})"), status::not_found,
                "action_not_found");
-  expect_error(call_uid(&delete_action, uid), status::not_found, "action_not_found");
+  expect_error(call_uid(uses<&delete_action>, uid), status::not_found, "action_not_found");
 }
 
 TEST_F(control_handlers, patch_terminal_keeps_it_for_retain_seconds) {
   const std::string uid = create(R"({"type":"task","name":"retry_bdb"})");
-  ASSERT_EQ(call_uid(&patch_action, uid, R"({"status":"aborted","retain_seconds":10})").status,
-            status::ok);
+  ASSERT_EQ(
+      call_uid(uses<&patch_action>, uid, R"({"status":"aborted","retain_seconds":10})").status,
+      status::ok);
   advance(9.5);
   const auto a = find(uid);
   ASSERT_NE(a, nullptr);
@@ -510,29 +510,30 @@ TEST_F(control_handlers, patch_terminal_keeps_it_for_retain_seconds) {
   advance(0.5);
   EXPECT_FALSE(is_visible(*a, now()));
   EXPECT_FALSE(listed());
-  expect_error(call_uid(&patch_action, uid, R"({"progress":1})"), status::not_found,
+  expect_error(call_uid(uses<&patch_action>, uid, R"({"progress":1})"), status::not_found,
                "action_not_found");
-  expect_error(call_uid(&delete_action, uid), status::not_found, "action_not_found");
+  expect_error(call_uid(uses<&delete_action>, uid), status::not_found, "action_not_found");
 }
 
 TEST_F(control_handlers, patch_task_fields) {
   const std::string uid = create(R"({"type":"task","name":"retry_bdb"})");
-  const json b =
-      body_of(call_uid(&patch_action, uid, R"({"progress":70,"node_uid":3,"status":"running"})"));
+  const json b = body_of(
+      call_uid(uses<&patch_action>, uid, R"({"progress":70,"node_uid":3,"status":"running"})"));
   EXPECT_EQ(b["progress"], "70");
   EXPECT_EQ(b["node_uid"], "3");
   EXPECT_EQ(b["status"], "running");
   EXPECT_FALSE(b.contains("heartbeat"));  // tasks have none
   // Numeric strings are normalised to the wire's whole-number string.
-  EXPECT_EQ(body_of(call_uid(&patch_action, uid, R"({"progress":"1e2"})"))["progress"], "100");
-  EXPECT_EQ(body_of(call_uid(&patch_action, uid, R"({"progress":"050"})"))["progress"], "50");
+  EXPECT_EQ(body_of(call_uid(uses<&patch_action>, uid, R"({"progress":"1e2"})"))["progress"],
+            "100");
+  EXPECT_EQ(body_of(call_uid(uses<&patch_action>, uid, R"({"progress":"050"})"))["progress"], "50");
 }
 
 TEST_F(control_handlers, patch_object_name_makes_the_database_known) {
   const std::string uid =
       create(R"({"type":"state-machine","name":"SMUpdateBDB","object_name":"bdb:1"})");
   EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(77));
-  call_uid(&patch_action, uid, R"({"object_name":"bdb:77"})");
+  call_uid(uses<&patch_action>, uid, R"({"object_name":"bdb:77"})");
   EXPECT_TRUE(svc().registry.snapshot()->data().databases.contains(77));
 }
 
@@ -571,13 +572,13 @@ TEST_F(control_handlers, patch_rejects_bad_input_and_changes_nothing) {
     const auto v0 = version();
     const std::string& uid = r.on_task ? task : sm;
     const auto before = find(uid);
-    expect_error(call_uid(&patch_action, uid, r.body), r.st, r.code);
+    expect_error(call_uid(uses<&patch_action>, uid, r.body), r.st, r.code);
     EXPECT_EQ(version(), v0);
     EXPECT_EQ(find(uid), before);
     EXPECT_NE(before->plan(), nullptr);  // still simulated: nothing froze it
   }
   const auto v0 = version();
-  expect_error(call_uid(&patch_action, "no-such-uid", R"({"progress":1})"), status::not_found,
+  expect_error(call_uid(uses<&patch_action>, "no-such-uid", R"({"progress":1})"), status::not_found,
                "action_not_found");
   EXPECT_EQ(version(), v0);
 }
@@ -586,12 +587,12 @@ TEST_F(control_handlers, delete_action_then_404) {
   const std::string uid = "5a42fabf-c603-4950-88d9-3a3148a5d763";
   ASSERT_NE(find(uid), nullptr);
   const auto v0 = version();
-  const reply r = call_uid(&delete_action, uid);
+  const reply r = call_uid(uses<&delete_action>, uid);
   EXPECT_EQ(r.status, status::no_content);
   EXPECT_FALSE(r.body);
   EXPECT_EQ(find(uid), nullptr);
   EXPECT_EQ(version(), v0 + 1);
-  const reply again = call_uid(&delete_action, uid);
+  const reply again = call_uid(uses<&delete_action>, uid);
   expect_error(again, status::not_found, "action_not_found");
   EXPECT_EQ(body_of(again)["description"], "Action " + uid + " does not exist");
   EXPECT_EQ(version(), v0 + 1);
@@ -600,13 +601,13 @@ TEST_F(control_handlers, delete_action_then_404) {
 // ---- clock and reset ---------------------------------------------------------
 
 TEST_F(control_handlers, clock_read_and_advance) {
-  EXPECT_EQ(dump(body_of(call(&get_clock))), R"({"mode":"manual","now":1700000000})");
-  const reply r = call(&advance_clock, R"({"seconds":10})");
+  EXPECT_EQ(dump(body_of(call(uses<&get_clock>))), R"({"mode":"manual","now":1700000000})");
+  const reply r = call(uses<&advance_clock>, R"({"seconds":10})");
   ASSERT_EQ(r.status, status::ok);
   EXPECT_EQ(dump(body_of(r)), R"({"mode":"manual","now":1700000010})");
   EXPECT_EQ(now(), t0 + 10);
-  EXPECT_EQ(body_of(call(&advance_clock, R"({"seconds":0.25})"))["now"], t0 + 10.25);
-  EXPECT_EQ(call(&advance_clock, R"({"seconds":0})").status, status::ok);
+  EXPECT_EQ(body_of(call(uses<&advance_clock>, R"({"seconds":0.25})"))["now"], t0 + 10.25);
+  EXPECT_EQ(call(uses<&advance_clock>, R"({"seconds":0})").status, status::ok);
 
   struct row {
     std::string_view body;
@@ -622,7 +623,7 @@ TEST_F(control_handlers, clock_read_and_advance) {
   };
   for (const auto& c : rows) {
     SCOPED_TRACE(c.body);
-    expect_error(call(&advance_clock, c.body), status::bad_request, c.code);
+    expect_error(call(uses<&advance_clock>, c.body), status::bad_request, c.code);
     EXPECT_EQ(now(), t0 + 10.25);
   }
 }
@@ -637,26 +638,25 @@ TEST(control_handlers_real_clock, advance_is_409_on_a_real_clock) {
   ctx.content_type = "application/json";
   ctx.now = svc.clock.now();
   ctx.state = svc.registry.snapshot();
-  ctx.svc = &svc;
   const double before = svc.clock.now();
-  expect_error(advance_clock(ctx), status::conflict, "clock_not_manual");
+  expect_error(uses<&advance_clock>(ctx, svc), status::conflict, "clock_not_manual");
   EXPECT_LT(svc.clock.now() - before, 5);  // not moved by 10 s
-  EXPECT_EQ(body_of(get_clock(ctx))["mode"], "real");
+  EXPECT_EQ(body_of(uses<&get_clock>(ctx, svc))["mode"], "real");
 }
 
 TEST_F(control_handlers, reset_brings_back_the_seed) {
   const std::string uid = create(R"({"type":"task","name":"retry_bdb"})");
-  ASSERT_EQ(call_uid(&delete_action, "04d7b6ea-f377-4d40-9b23-9a8f291988df").status,
+  ASSERT_EQ(call_uid(uses<&delete_action>, "04d7b6ea-f377-4d40-9b23-9a8f291988df").status,
             status::no_content);
-  ASSERT_EQ(call(&create_user, R"({"email":"x@y","password":"p","role":"none"})").status,
+  ASSERT_EQ(call(uses<&create_user>, R"({"email":"x@y","password":"p","role":"none"})").status,
             status::created);
-  ASSERT_EQ(call(&create_database, R"({"uid":77})").status, status::created);
-  ASSERT_EQ(call(&create_fault, R"({"path":"/v1/*","status":500})").status, status::created);
+  ASSERT_EQ(call(uses<&create_database>, R"({"uid":77})").status, status::created);
+  ASSERT_EQ(call(uses<&create_fault>, R"({"path":"/v1/*","status":500})").status, status::created);
   svc().journal.record({t0, "GET", "/v1/actions", "admin@redis.local", 200, 10});
   advance(1000);
   EXPECT_EQ(render_v1(*find("sim-1"), now())["status"], "completed");
 
-  const reply r = call(&reset_all);
+  const reply r = call(uses<&reset_all>);
   ASSERT_EQ(r.status, status::ok) << r.body.str();
   EXPECT_EQ(dump(body_of(r)),
             R"({"actions":4,"clock":{"mode":"manual","now":1700000000},"databases":2,"users":1})");
@@ -677,23 +677,24 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
   EXPECT_EQ(sim->started_at, t0);
   EXPECT_EQ(render_v1(*sim, now())["status"], "pending");
   // Fault ids start again at 1 after a reset.
-  EXPECT_EQ(body_of(call(&create_fault, R"({"path":"/v1/*","status":500})"))["id"], 1);
+  EXPECT_EQ(body_of(call(uses<&create_fault>, R"({"path":"/v1/*","status":500})"))["id"], 1);
 }
 
 TEST_F(control_handlers, reset_body_must_be_empty_or_an_empty_object) {
   advance(5);
-  EXPECT_EQ(call(&reset_all, "{}").status, status::ok);
+  EXPECT_EQ(call(uses<&reset_all>, "{}").status, status::ok);
   EXPECT_EQ(now(), t0);
   advance(5);
   const auto v0 = version();
-  expect_error(call(&reset_all, R"({"keep_users":true})"), status::bad_request, "unknown_field");
-  expect_error(call(&reset_all, "{"), status::bad_request, "malformed_json");
+  expect_error(call(uses<&reset_all>, R"({"keep_users":true})"), status::bad_request,
+               "unknown_field");
+  expect_error(call(uses<&reset_all>, "{"), status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
   EXPECT_EQ(now(), t0 + 5);
 }
 
 TEST_F(control_handlers, templates_listing) {
-  const json b = body_of(call(&get_templates));
+  const json b = body_of(call(uses<&get_templates>));
   ASSERT_TRUE(b["templates"].is_array());
   bool found = false;
   for (const auto& t : b["templates"]) {
@@ -710,7 +711,7 @@ TEST_F(control_handlers, templates_listing) {
 
 TEST_F(control_handlers, users_create_patch_delete) {
   const reply created =
-      call(&create_user, R"({"email":"dev@x","password":"pw","role":"db_viewer"})");
+      call(uses<&create_user>, R"({"email":"dev@x","password":"pw","role":"db_viewer"})");
   ASSERT_EQ(created.status, status::created) << created.body.str();
   EXPECT_EQ(dump(body_of(created)), R"({"email":"dev@x","role":"db_viewer"})");
   {
@@ -720,11 +721,11 @@ TEST_F(control_handlers, users_create_patch_delete) {
     EXPECT_EQ(u->role, role::db_viewer);
   }
   EXPECT_EQ(
-      dump(body_of(call(&get_users))),
+      dump(body_of(call(uses<&get_users>))),
       R"({"users":[{"email":"admin@redis.local","role":"admin"},{"email":"dev@x","role":"db_viewer"}]})");
 
   const reply patched =
-      call(&patch_user, R"({"role":"admin","password":"new"})", {{"email", "dev@x"}});
+      call(uses<&patch_user>, R"({"role":"admin","password":"new"})", {{"email", "dev@x"}});
   ASSERT_EQ(patched.status, status::ok) << patched.body.str();
   EXPECT_EQ(dump(body_of(patched)), R"({"email":"dev@x","role":"admin"})");
   {
@@ -735,29 +736,33 @@ TEST_F(control_handlers, users_create_patch_delete) {
     EXPECT_EQ(u->role, role::admin);
   }
 
-  EXPECT_EQ(call(&delete_user, {}, {{"email", "dev@x"}}).status, status::no_content);
+  EXPECT_EQ(call(uses<&delete_user>, {}, {{"email", "dev@x"}}).status, status::no_content);
   EXPECT_FALSE(svc().registry.snapshot()->data().users.contains("dev@x"));
-  expect_error(call(&delete_user, {}, {{"email", "dev@x"}}), status::not_found, "user_not_found");
-  expect_error(call(&patch_user, R"({"role":"none"})", {{"email", "dev@x"}}), status::not_found,
+  expect_error(call(uses<&delete_user>, {}, {{"email", "dev@x"}}), status::not_found,
                "user_not_found");
+  expect_error(call(uses<&patch_user>, R"({"role":"none"})", {{"email", "dev@x"}}),
+               status::not_found, "user_not_found");
 }
 
 TEST_F(control_handlers, the_last_admin_stays) {
   const auto v0 = version();
-  expect_error(call(&delete_user, {}, {{"email", "admin@redis.local"}}), status::bad_request,
+  expect_error(call(uses<&delete_user>, {}, {{"email", "admin@redis.local"}}), status::bad_request,
                "invalid_value");
-  expect_error(call(&patch_user, R"({"role":"cluster_viewer"})", {{"email", "admin@redis.local"}}),
-               status::bad_request, "invalid_value");
+  expect_error(
+      call(uses<&patch_user>, R"({"role":"cluster_viewer"})", {{"email", "admin@redis.local"}}),
+      status::bad_request, "invalid_value");
   EXPECT_EQ(version(), v0);
   // A password change is fine, and so is removing an admin when another remains.
-  EXPECT_EQ(call(&patch_user, R"({"password":"changed","role":"admin"})",
+  EXPECT_EQ(call(uses<&patch_user>, R"({"password":"changed","role":"admin"})",
                  {{"email", "admin@redis.local"}})
                 .status,
             status::ok);
-  ASSERT_EQ(call(&create_user, R"({"email":"second@x","password":"p","role":"admin"})").status,
-            status::created);
-  EXPECT_EQ(call(&delete_user, {}, {{"email", "admin@redis.local"}}).status, status::no_content);
-  expect_error(call(&delete_user, {}, {{"email", "second@x"}}), status::bad_request,
+  ASSERT_EQ(
+      call(uses<&create_user>, R"({"email":"second@x","password":"p","role":"admin"})").status,
+      status::created);
+  EXPECT_EQ(call(uses<&delete_user>, {}, {{"email", "admin@redis.local"}}).status,
+            status::no_content);
+  expect_error(call(uses<&delete_user>, {}, {{"email", "second@x"}}), status::bad_request,
                "invalid_value");
 }
 
@@ -770,24 +775,24 @@ TEST_F(control_handlers, users_reject_bad_input_and_change_nothing) {
     std::string_view code;
   };
   const std::array rows = {
-      row{&create_user, R"({"email":"a@x","password":"p","role":"boss"})", "", status::bad_request,
-          "unknown_role"},
-      row{&create_user, R"({"email":"admin@redis.local","password":"p","role":"none"})", "",
+      row{uses<&create_user>, R"({"email":"a@x","password":"p","role":"boss"})", "",
+          status::bad_request, "unknown_role"},
+      row{uses<&create_user>, R"({"email":"admin@redis.local","password":"p","role":"none"})", "",
           status::bad_request, "user_exists"},
-      row{&create_user, R"({"email":"a@x","role":"none"})", "", status::bad_request,
+      row{uses<&create_user>, R"({"email":"a@x","role":"none"})", "", status::bad_request,
           "missing_field"},
-      row{&create_user, R"({"email":"a@x","password":1,"role":"none"})", "", status::bad_request,
-          "invalid_type"},
-      row{&create_user, R"({"email":"","password":"p","role":"none"})", "", status::bad_request,
-          "invalid_value"},
-      row{&create_user, R"({"email":"a@x","password":"p","role":"none","admin":true})", "",
+      row{uses<&create_user>, R"({"email":"a@x","password":1,"role":"none"})", "",
+          status::bad_request, "invalid_type"},
+      row{uses<&create_user>, R"({"email":"","password":"p","role":"none"})", "",
+          status::bad_request, "invalid_value"},
+      row{uses<&create_user>, R"({"email":"a@x","password":"p","role":"none","admin":true})", "",
           status::bad_request, "unknown_field"},
-      row{&create_user, "[]", "", status::bad_request, "invalid_type"},
-      row{&patch_user, R"({"role":"root"})", "admin@redis.local", status::bad_request,
+      row{uses<&create_user>, "[]", "", status::bad_request, "invalid_type"},
+      row{uses<&patch_user>, R"({"role":"root"})", "admin@redis.local", status::bad_request,
           "unknown_role"},
-      row{&patch_user, R"({"email":"b@x"})", "admin@redis.local", status::bad_request,
+      row{uses<&patch_user>, R"({"email":"b@x"})", "admin@redis.local", status::bad_request,
           "unknown_field"},
-      row{&patch_user, R"({"password":5})", "admin@redis.local", status::bad_request,
+      row{uses<&patch_user>, R"({"password":5})", "admin@redis.local", status::bad_request,
           "invalid_type"},
   };
   for (const auto& r : rows) {
@@ -806,13 +811,13 @@ TEST_F(control_handlers, users_reject_bad_input_and_change_nothing) {
 }
 
 TEST_F(control_handlers, databases_create_delete) {
-  EXPECT_EQ(dump(body_of(call(&get_databases))), R"({"databases":[1,2]})");
-  const reply r = call(&create_database, R"({"uid":5})");
+  EXPECT_EQ(dump(body_of(call(uses<&get_databases>))), R"({"databases":[1,2]})");
+  const reply r = call(uses<&create_database>, R"({"uid":5})");
   ASSERT_EQ(r.status, status::created);
   EXPECT_EQ(body_of(r)["uid"], 5);
   EXPECT_EQ(body_of(r)["status"], "active");
   EXPECT_EQ(body_of(r)["name"], "default-db");  // the template's, as nothing else was given
-  EXPECT_EQ(dump(body_of(call(&get_databases))), R"({"databases":[1,2,5]})");
+  EXPECT_EQ(dump(body_of(call(uses<&get_databases>))), R"({"databases":[1,2,5]})");
 
   struct row {
     std::string_view body;
@@ -832,16 +837,16 @@ TEST_F(control_handlers, databases_create_delete) {
   for (const auto& c : rows) {
     SCOPED_TRACE(c.body);
     const auto v0 = version();
-    expect_error(call(&create_database, c.body), status::bad_request, c.code);
+    expect_error(call(uses<&create_database>, c.body), status::bad_request, c.code);
     EXPECT_EQ(version(), v0);
   }
 
-  EXPECT_EQ(call_uid(&delete_database, "5").status, status::no_content);
+  EXPECT_EQ(call_uid(uses<&delete_database>, "5").status, status::no_content);
   EXPECT_FALSE(svc().registry.snapshot()->data().databases.contains(5));
   const auto v0 = version();
-  expect_error(call_uid(&delete_database, "5"), status::not_found, "db_not_exist");
-  expect_error(call_uid(&delete_database, "abc"), status::not_found, "db_not_exist");
-  expect_error(call_uid(&delete_database, "-1"), status::not_found, "db_not_exist");
+  expect_error(call_uid(uses<&delete_database>, "5"), status::not_found, "db_not_exist");
+  expect_error(call_uid(uses<&delete_database>, "abc"), status::not_found, "db_not_exist");
+  expect_error(call_uid(uses<&delete_database>, "-1"), status::not_found, "db_not_exist");
   EXPECT_EQ(version(), v0);
 }
 
@@ -849,18 +854,20 @@ TEST_F(control_handlers, databases_create_delete) {
 
 TEST_F(control_handlers, faults_create_list_delete) {
   const reply first =
-      call(&create_fault,
+      call(uses<&create_fault>,
            R"({"method":"GET","path":"/v1/actions/*","status":503,"error_code":"busy","times":2})");
   ASSERT_EQ(first.status, status::created) << first.body.str();
   EXPECT_EQ(dump(body_of(first)), R"({"id":1})");
-  const reply second = call(
-      &create_fault, R"({"path":"/v2/actions","delay_ms":100,"probability":0.5,"user":"a@x"})");
+  const reply second =
+      call(uses<&create_fault>,
+           R"({"path":"/v2/actions","delay_ms":100,"probability":0.5,"user":"a@x"})");
   ASSERT_EQ(second.status, status::created) << second.body.str();
   EXPECT_EQ(body_of(second)["id"], 2);
-  ASSERT_EQ(call(&create_fault, R"({"path":"/v1/actions","drop":true})").status, status::created);
+  ASSERT_EQ(call(uses<&create_fault>, R"({"path":"/v1/actions","drop":true})").status,
+            status::created);
 
   EXPECT_EQ(
-      dump(body_of(call(&get_faults))),
+      dump(body_of(call(uses<&get_faults>))),
       R"({"faults":[)"
       R"({"error_code":"busy","hits":0,"id":1,"method":"GET","path":"/v1/actions/*","status":503,"times":2},)"
       R"({"delay_ms":100,"hits":0,"id":2,"path":"/v2/actions","probability":0.5,"user":"a@x"},)"
@@ -871,11 +878,11 @@ TEST_F(control_handlers, faults_create_list_delete) {
   EXPECT_EQ(effect->status, 503u);
   EXPECT_EQ(effect->error_code, "busy");
 
-  EXPECT_EQ(call(&delete_fault, {}, {{"id", "2"}}).status, status::no_content);
-  expect_error(call(&delete_fault, {}, {{"id", "2"}}), status::not_found, "fault_not_found");
-  expect_error(call(&delete_fault, {}, {{"id", "x"}}), status::not_found, "fault_not_found");
+  EXPECT_EQ(call(uses<&delete_fault>, {}, {{"id", "2"}}).status, status::no_content);
+  expect_error(call(uses<&delete_fault>, {}, {{"id", "2"}}), status::not_found, "fault_not_found");
+  expect_error(call(uses<&delete_fault>, {}, {{"id", "x"}}), status::not_found, "fault_not_found");
   EXPECT_EQ(svc().faults.list().size(), 2u);
-  EXPECT_EQ(call(&clear_faults).status, status::no_content);
+  EXPECT_EQ(call(uses<&clear_faults>).status, status::no_content);
   EXPECT_TRUE(svc().faults.list().empty());
 }
 
@@ -905,7 +912,7 @@ TEST_F(control_handlers, faults_reject_bad_input) {
   };
   for (const auto& c : rows) {
     SCOPED_TRACE(c.body);
-    expect_error(call(&create_fault, c.body), status::bad_request, c.code);
+    expect_error(call(uses<&create_fault>, c.body), status::bad_request, c.code);
     EXPECT_TRUE(svc().faults.list().empty());
   }
 }
@@ -919,7 +926,7 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   j.record({t0 + 5, "GET", "/v1/actions", "viewer@x", 0, 14});
 
   const auto targets = [&](const std::string& target) {
-    const reply r = call_target(&get_requests, target);
+    const reply r = call_target(uses<&get_requests>, target);
     EXPECT_EQ(r.status, status::ok) << target;
     std::vector<std::string> out;
     const json b = body_of(r);
@@ -942,7 +949,7 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   EXPECT_EQ(targets("/emulator/v1/requests?method=GET&limit=1"), (list{"/v1/actions"}));
   EXPECT_EQ(targets("/emulator/v1/requests?limit=0"), list{});
 
-  const json all = body_of(call_target(&get_requests, "/emulator/v1/requests"))["requests"];
+  const json all = body_of(call_target(uses<&get_requests>, "/emulator/v1/requests"))["requests"];
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(
       dump(all[0]),
@@ -953,14 +960,15 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   for (std::string_view bad :
        {"?status=abc", "?status=99", "?status=600", "?limit=-1", "?limit=x"}) {
     SCOPED_TRACE(bad);
-    expect_error(call_target(&get_requests, "/emulator/v1/requests" + std::string(bad)),
+    expect_error(call_target(uses<&get_requests>, "/emulator/v1/requests" + std::string(bad)),
                  status::bad_request, "invalid_value");
   }
-  expect_error(call_target(&get_requests, "/emulator/v1/requests?bogus=1"), status::bad_request,
-               "unknown_field");
+  expect_error(call_target(uses<&get_requests>, "/emulator/v1/requests?bogus=1"),
+               status::bad_request, "unknown_field");
 
-  EXPECT_EQ(call(&clear_requests).status, status::no_content);
-  EXPECT_TRUE(body_of(call_target(&get_requests, "/emulator/v1/requests"))["requests"].empty());
+  EXPECT_EQ(call(uses<&clear_requests>).status, status::no_content);
+  EXPECT_TRUE(
+      body_of(call_target(uses<&get_requests>, "/emulator/v1/requests"))["requests"].empty());
 }
 
 TEST_F(control_handlers, control_routes_are_admin_only) {
@@ -992,18 +1000,19 @@ TEST_F(control_handlers, wire_ids_must_be_whole_numbers) {
         R"({"type":"task","name":"x","status":"running","creation_time":1e300})",
         R"({"type":"state-machine","name":"SMCreateBDB","task_id":"x"})"}) {
     SCOPED_TRACE(body);
-    expect_error(call(&create_action, body), status::bad_request, "invalid_value");
+    expect_error(call(uses<&create_action>, body), status::bad_request, "invalid_value");
   }
   EXPECT_EQ(svc().registry.snapshot()->version(), before);
   const json ok =
-      body_of(call(&create_action, R"({"type":"task","name":"retry_bdb","node_uid":3})"));
+      body_of(call(uses<&create_action>, R"({"type":"task","name":"retry_bdb","node_uid":3})"));
   EXPECT_EQ(ok["node_uid"], "3");
 }
 
 TEST_F(control_handlers, faults_inject_error_statuses_only) {
-  expect_error(call(&create_fault, R"({"path":"/v1/actions","status":200})"), status::bad_request,
-               "invalid_value");
-  expect_error(call(&create_fault, R"({"path":"/v1/actions","status":302})"), status::bad_request,
-               "invalid_value");
-  EXPECT_EQ(call(&create_fault, R"({"path":"/v1/actions","status":503})").status, status::created);
+  expect_error(call(uses<&create_fault>, R"({"path":"/v1/actions","status":200})"),
+               status::bad_request, "invalid_value");
+  expect_error(call(uses<&create_fault>, R"({"path":"/v1/actions","status":302})"),
+               status::bad_request, "invalid_value");
+  EXPECT_EQ(call(uses<&create_fault>, R"({"path":"/v1/actions","status":503})").status,
+            status::created);
 }

@@ -18,12 +18,12 @@
 #include "captures.hpp"
 #include "model_fixtures.hpp"
 #include "reemu/model/bdb_schema.hpp"
-#include "reemu/model/list_bodies.hpp"
 #include "reemu/model/operations.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 

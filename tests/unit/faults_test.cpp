@@ -1,6 +1,4 @@
 // Unit tests for fault rules (src/faults.cpp): matching, countdown, seeded probability.
-#include "reemu/model/faults.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +6,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "reemu/state/fault_table.hpp"
 
 using namespace reemu;
 

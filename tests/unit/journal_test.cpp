@@ -1,6 +1,6 @@
 // Unit tests for the request journal (src/control/journal.cpp): ring eviction, the byte
 // bound, filters, limit and paging, glob_match and its running time.
-#include "reemu/model/journal.hpp"
+#include "reemu/state/journal.hpp"
 
 #include <gtest/gtest.h>
 

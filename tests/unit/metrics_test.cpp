@@ -15,14 +15,14 @@
 #include "reemu/auth/jwt.hpp"
 #include "reemu/control/action_list.hpp"
 #include "reemu/control/ui.hpp"
-#include "reemu/model/clock.hpp"
 #include "reemu/model/database.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/metrics.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/journal.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/metrics.hpp"
+#include "reemu/state/registry.hpp"
 #include "test_server.hpp"
 
 namespace reemu {
@@ -149,7 +149,7 @@ TEST(metrics, exposition_of_a_known_sequence) {
       "reemu_http_request_duration_seconds_bucket{family=\"actions\",le=\"+Inf\"} 3\n"
       "reemu_http_request_duration_seconds_sum{family=\"actions\"} 0.0024\n"
       "reemu_http_request_duration_seconds_count{family=\"actions\"} 3\n";
-  const std::string text = render_metrics(p.svc, d, 1001);
+  const std::string text = render_metrics(p.svc.metrics, p.svc.faults, p.svc.journal, d, 1001);
   ASSERT_TRUE(text.starts_with(expected)) << text;
 
   EXPECT_EQ(

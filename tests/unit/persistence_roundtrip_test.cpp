@@ -28,13 +28,13 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/wire_entry.hpp"
 #include "reemu/persist/parts.hpp"
 #include "reemu/persist/state_file.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 

@@ -316,7 +316,7 @@ TEST(router, path_segments_table) {
 }
 
 TEST(router, custom_table_first_match_and_allow_without_duplicates) {
-  const auto h = [](const request_context&) { return no_content(); };
+  const auto h = [](const request_context&, services&) { return no_content(); };
   const std::vector<route> routes = {
       {verb::get, "/a/{x}", access::needs("p"), +h},
       {verb::get, "/a/literal", access::needs("p"), +h},

@@ -23,7 +23,7 @@
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
 #include "reemu/model/node.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 using namespace reemu;
 namespace fs = std::filesystem;

@@ -13,9 +13,9 @@
 #include "reemu/config/config.hpp"
 #include "reemu/http/context.hpp"
 #include "reemu/model/lifecycle.hpp"
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
 using namespace reemu;

@@ -12,17 +12,18 @@
 
 namespace reemu {
 
-reply rebalance_bdb(const request_context& ctx);       // PUT  …/actions/rebalance
-reply revamp_bdb(const request_context& ctx);          // PUT  …/actions/revamp
+reply rebalance_bdb(const request_context& ctx, registry& reg);  // PUT  …/actions/rebalance
+reply revamp_bdb(const request_context& ctx, registry& reg,
+                 const cluster_settings& cluster);     // PUT  …/actions/revamp
 reply optimize_placement(const request_context& ctx);  // GET  …/actions/optimize_shards_placement
-reply upgrade_bdb(const request_context& ctx);         // POST …/upgrade
-reply stop_traffic(const request_context& ctx);        // POST …/actions/stop_traffic
-reply resume_traffic(const request_context& ctx);      // POST …/actions/resume_traffic
-reply get_recovery_plan(const request_context& ctx);   // GET  …/actions/recover
-reply recover_bdb(const request_context& ctx);         // POST …/actions/recover
-reply export_bdb(const request_context& ctx);          // POST …/actions/export
-reply import_bdb(const request_context& ctx);          // POST …/actions/import
-reply bdb_command(const request_context& ctx);         // POST …/command
+reply upgrade_bdb(const request_context& ctx, registry& reg);     // POST …/upgrade
+reply stop_traffic(const request_context& ctx, registry& reg);    // POST …/actions/stop_traffic
+reply resume_traffic(const request_context& ctx, registry& reg);  // POST …/actions/resume_traffic
+reply get_recovery_plan(const request_context& ctx);              // GET  …/actions/recover
+reply recover_bdb(const request_context& ctx, registry& reg);     // POST …/actions/recover
+reply export_bdb(const request_context& ctx, registry& reg);      // POST …/actions/export
+reply import_bdb(const request_context& ctx, registry& reg);      // POST …/actions/import
+reply bdb_command(const request_context& ctx);                    // POST …/command
 
 // The family's route table, with the permissions of the Redis Software
 // reference (docs/compatibility.md says where it is uncertain).

@@ -15,7 +15,7 @@
 
 #include "reemu/http/context.hpp"
 #include "reemu/model/database.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 
@@ -69,8 +69,9 @@ struct started_operation {
 // may start on it (404 db_not_exist, 409 busy), runs `check` (may be empty)
 // on a copy, then begin_operation. Returns the failure, or nullopt with
 // `out` filled.
-std::optional<failure> start_operation(const request_context& ctx, std::string_view name,
-                                       const operation_check& check, started_operation& out);
+std::optional<failure> start_operation(const request_context& ctx, registry& reg,
+                                       std::string_view name, const operation_check& check,
+                                       started_operation& out);
 
 // What `check` would make of the database of the path, on the request's
 // snapshot, for a dry run: the same refusals as start_operation, nothing

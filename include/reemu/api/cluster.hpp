@@ -10,12 +10,14 @@
 
 namespace reemu {
 
-reply get_cluster(const request_context& ctx);            // GET /v1/cluster
-reply get_bootstrap(const request_context& ctx);          // GET /v1/bootstrap
-reply get_cluster_actions(const request_context& ctx);    // GET /v1/cluster/actions
-reply get_cluster_action(const request_context& ctx);     // GET /v1/cluster/actions/{action}
-reply start_cluster_action(const request_context& ctx);   // POST /v1/cluster/actions/{action}
-reply cancel_cluster_action(const request_context& ctx);  // DELETE /v1/cluster/actions/{action}
+reply get_cluster(const request_context&, const cluster_settings& cluster);  // GET /v1/cluster
+reply get_bootstrap(const request_context& ctx);                             // GET /v1/bootstrap
+reply get_cluster_actions(const request_context& ctx);  // GET /v1/cluster/actions
+reply get_cluster_action(const request_context& ctx);   // GET /v1/cluster/actions/{action}
+reply start_cluster_action(const request_context& ctx,
+                           registry& reg);  // POST /v1/cluster/actions/{action}
+reply cancel_cluster_action(const request_context& ctx,
+                            registry& reg);  // DELETE /v1/cluster/actions/{action}
 
 // The family's route table: view_cluster_info, view_status_of_cluster_action,
 // start_cluster_action, cancel_cluster_action; /v1/bootstrap needs no

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "reemu/http/router.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 
@@ -24,8 +24,10 @@ reply get_node(const request_context& ctx);              // GET /v1/nodes/{uid}
 reply get_all_node_actions(const request_context& ctx);  // GET /v1/nodes/actions
 reply get_node_actions(const request_context& ctx);      // GET /v1/nodes/{uid}/actions
 reply get_node_action(const request_context& ctx);       // GET /v1/nodes/{uid}/actions/{action}
-reply start_node_action(const request_context& ctx);     // POST /v1/nodes/{uid}/actions/{action}
-reply cancel_node_action(const request_context& ctx);    // DELETE /v1/nodes/{uid}/actions/{action}
+reply start_node_action(const request_context& ctx,
+                        registry& reg);  // POST /v1/nodes/{uid}/actions/{action}
+reply cancel_node_action(const request_context& ctx,
+                         registry& reg);  // DELETE /v1/nodes/{uid}/actions/{action}
 
 // The family's route table, with the permissions of the Redis Software
 // reference (view_all_nodes_info, view_node_info,

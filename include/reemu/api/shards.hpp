@@ -10,12 +10,15 @@
 
 namespace reemu {
 
-reply get_shards(const request_context& ctx);       // GET  /v1/shards
-reply get_shard(const request_context& ctx);        // GET  /v1/shards/{uid}
-reply migrate_shards(const request_context& ctx);   // POST /v1/shards/actions/migrate
-reply failover_shards(const request_context& ctx);  // POST /v1/shards/actions/failover
-reply migrate_shard(const request_context& ctx);    // POST /v1/shards/{uid}/actions/migrate
-reply failover_shard(const request_context& ctx);   // POST /v1/shards/{uid}/actions/failover
+reply get_shards(const request_context& ctx);                     // GET  /v1/shards
+reply get_shard(const request_context& ctx);                      // GET  /v1/shards/{uid}
+reply migrate_shards(const request_context& ctx, registry& reg);  // POST /v1/shards/actions/migrate
+reply failover_shards(const request_context& ctx,
+                      registry& reg);  // POST /v1/shards/actions/failover
+reply migrate_shard(const request_context& ctx,
+                    registry& reg);  // POST /v1/shards/{uid}/actions/migrate
+reply failover_shard(const request_context& ctx,
+                     registry& reg);  // POST /v1/shards/{uid}/actions/failover
 
 // The family's route table, with the permissions of the Redis Software
 // reference.

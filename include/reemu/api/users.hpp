@@ -14,11 +14,11 @@ namespace reemu {
 // Authorization header, {"username","password"} (the authenticate stage
 // checks them; here they must name the caller). 400 invalid_schema for a
 // bad ttl, an unknown key or a username without its password.
-reply authorize_user(const request_context& ctx);
+reply authorize_user(const request_context& ctx, const token_signer& tokens);
 
 // POST /v1/users/refresh_jwt: a new token for the caller (who presented a
 // valid token, or Basic credentials). Body optional: {"ttl": 1..86400}.
-reply refresh_jwt(const request_context& ctx);
+reply refresh_jwt(const request_context& ctx, const token_signer& tokens);
 
 // The family's route table.
 std::vector<route> user_routes();

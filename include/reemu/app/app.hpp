@@ -35,14 +35,14 @@
 #include "reemu/config/seed.hpp"
 #include "reemu/http/context.hpp"
 #include "reemu/http/router.hpp"
-#include "reemu/model/bdb_bodies.hpp"
-#include "reemu/model/clock.hpp"
-#include "reemu/model/faults.hpp"
-#include "reemu/model/journal.hpp"
-#include "reemu/model/list_bodies.hpp"
-#include "reemu/model/metrics.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/persist/state_file.hpp"
+#include "reemu/state/bdb_bodies.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/journal.hpp"
+#include "reemu/state/list_bodies.hpp"
+#include "reemu/state/metrics.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

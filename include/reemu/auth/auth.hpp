@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/util/identifiers.hpp"
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "reemu/model/clock.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/wire_entry.hpp"
+#include "reemu/state/clock.hpp"
 
 namespace reemu {
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "reemu/config/config.hpp"
-#include "reemu/model/registry.hpp"
-#include "reemu/model/services.hpp"
+#include "reemu/state/registry.hpp"
+#include "reemu/state/services.hpp"
 
 namespace reemu {
 

@@ -8,9 +8,10 @@
 
 namespace reemu {
 
-reply get_clock(const request_context& ctx);      // GET    /emulator/v1/clock
-reply advance_clock(const request_context& ctx);  // POST   /emulator/v1/clock/advance
-reply reset_all(const request_context& ctx);      // POST   /emulator/v1/reset
+reply get_clock(const request_context&, reemu::clock& clk);  // GET    /emulator/v1/clock
+reply advance_clock(const request_context& ctx,
+                    reemu::clock& clk);                      // POST   /emulator/v1/clock/advance
+reply reset_all(const request_context& ctx, services& all);  // POST   /emulator/v1/reset
 
 // The room's route table: every route is control_api_access.
 std::vector<route> control_clock_routes();

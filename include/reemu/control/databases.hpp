@@ -8,11 +8,14 @@
 
 namespace reemu {
 
-reply get_databases(const request_context& ctx);    // GET    /emulator/v1/databases
-reply get_database(const request_context& ctx);     // GET    /emulator/v1/databases/{uid}
-reply create_database(const request_context& ctx);  // POST   /emulator/v1/databases
-reply put_database(const request_context& ctx);     // PUT    /emulator/v1/databases/{uid}
-reply delete_database(const request_context& ctx);  // DELETE /emulator/v1/databases/{uid}
+reply get_databases(const request_context& ctx);  // GET    /emulator/v1/databases
+reply get_database(const request_context& ctx);   // GET    /emulator/v1/databases/{uid}
+reply create_database(const request_context& ctx, registry& reg,
+                      const cluster_settings& cluster);  // POST   /emulator/v1/databases
+reply put_database(const request_context& ctx, registry& reg,
+                   const cluster_settings& cluster);  // PUT    /emulator/v1/databases/{uid}
+reply delete_database(const request_context& ctx,
+                      registry& reg);  // DELETE /emulator/v1/databases/{uid}
 
 // The room's route table: every route is control_api_access.
 std::vector<route> control_database_routes();

@@ -8,8 +8,8 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/http/router.hpp"
-#include "reemu/model/journal.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/state/journal.hpp"
 
 namespace reemu {
 
@@ -22,8 +22,10 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
 // {"requests":[…],"more":bool,"next_after":N}; see journal_page.
 json journal_page_body(const journal_page& page);
 
-reply get_requests(const request_context& ctx);    // GET    /emulator/v1/requests
-reply clear_requests(const request_context& ctx);  // DELETE /emulator/v1/requests
+reply get_requests(const request_context& ctx,
+                   reemu::journal& requests);  // GET    /emulator/v1/requests
+reply clear_requests(const request_context&,
+                     reemu::journal& requests);  // DELETE /emulator/v1/requests
 
 // The room's route table: every route is control_api_access.
 std::vector<route> control_journal_routes();

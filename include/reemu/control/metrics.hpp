@@ -14,20 +14,23 @@
 #include <vector>
 
 #include "reemu/http/router.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 
 inline constexpr std::string_view metrics_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 // The whole exposition at clock time `now`, with gauges from `data`.
-std::string render_metrics(const services& svc, const registry_data& data, double now);
+std::string render_metrics(const reemu::metrics& counters, const fault_table& faults,
+                           const reemu::journal& requests, const registry_data& data, double now);
 
 // The label value `v` in the text format: backslash, double quote and
 // newline escaped.
 std::string escape_label(std::string_view v);
 
-reply get_metrics(const request_context& ctx);  // GET /emulator/v1/metrics
+reply get_metrics(const request_context& ctx, const reemu::metrics& counters,
+                  const fault_table& faults,
+                  const reemu::journal& requests);  // GET /emulator/v1/metrics
 
 // The room's route table: admin only, never journalled (scraped constantly).
 std::vector<route> control_metrics_routes();

@@ -10,10 +10,10 @@
 
 namespace reemu {
 
-reply get_plans(const request_context& ctx);    // GET    /emulator/v1/plans
-reply create_plan(const request_context& ctx);  // POST   /emulator/v1/plans
-reply clear_plans(const request_context& ctx);  // DELETE /emulator/v1/plans
-reply delete_plan(const request_context& ctx);  // DELETE /emulator/v1/plans/{id}
+reply get_plans(const request_context& ctx);                   // GET    /emulator/v1/plans
+reply create_plan(const request_context& ctx, registry& reg);  // POST   /emulator/v1/plans
+reply clear_plans(const request_context& ctx, registry& reg);  // DELETE /emulator/v1/plans
+reply delete_plan(const request_context& ctx, registry& reg);  // DELETE /emulator/v1/plans/{id}
 
 // The room's route table: every route is control_api_access.
 std::vector<route> control_plan_routes();

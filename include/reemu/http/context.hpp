@@ -17,8 +17,8 @@
 
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
-#include "reemu/model/services.hpp"
 #include "reemu/model/shared_bytes.hpp"
+#include "reemu/state/services.hpp"
 
 namespace reemu {
 
@@ -60,17 +60,37 @@ struct request_context {
   path_params params;
   std::string_view body;
   std::string_view content_type;
-  std::string_view cluster_state_id;            // the request header, may be empty
+  std::string_view expected_state_id;           // the cluster-state-id request header, may be empty
   const reemu::user* user = nullptr;            // authenticated caller
   double now = 0;                               // the clock, read once per request
   std::shared_ptr<const registry_state> state;  // snapshot taken once per request
-  services* svc = nullptr;
 
   // The decoded parameter `name`; empty when absent.
   const std::string& param(std::string_view name) const;
 };
 
-using handler_fn = reply (*)(const request_context&);
+// What a route calls: the request and the long-lived parts. Routes are
+// not written as one: a handler names the parts it uses as parameters
+// after the request, and the route table lends exactly those (uses<>):
+//   reply create_bdb(const request_context&, registry&, const cluster_settings&);
+//   {verb::post, "/v1/bdbs", access::needs("create_new_bdb"), uses<&create_bdb>},
+// so the signature says what a route can touch, and it can reach nothing
+// else.
+using handler_fn = reply (*)(const request_context&, services&);
+
+template <class Handler>
+struct handler_parts;
+template <class... Parts>
+struct handler_parts<reply (*)(const request_context&, Parts&...)> {
+  template <reply (*Handler)(const request_context&, Parts&...)>
+  static reply call(const request_context& ctx, services& s) {
+    return Handler(ctx, lend<Parts>(s)...);
+  }
+};
+
+// The route table's handler for `Handler`, lending it the parts it names.
+template <auto Handler>
+inline constexpr handler_fn uses = &handler_parts<decltype(Handler)>::template call<Handler>;
 
 // The request body as a JSON object, or the failure to answer with. The
 // Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a

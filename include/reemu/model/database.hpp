@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/port_table.hpp"
@@ -143,6 +143,10 @@ class database_map {
   const_iterator end() const { return {groups_.end(), groups_.end()}; }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
+  // How many puts and erases this map had, counting those of the map it
+  // was copied from: a writer compares two counts to tell whether a change
+  // touched the databases (registry::update).
+  std::uint64_t edits() const noexcept { return edits_; }
 
   const_iterator find(std::uint64_t uid) const {
     const auto g = groups_.find(uid / group_span);
@@ -241,6 +245,7 @@ class database_map {
     const std::uint64_t mine = highest_shard(*db);
     const auto [it, added] = copy->insert_or_assign(uid, std::move(db));
     if (added) ++size_;
+    ++edits_;
     g.shard_high = held_high ? highest_shard_of(*copy) : std::max(g.shard_high, mine);
     g.members = std::move(copy);
   }
@@ -262,6 +267,7 @@ class database_map {
       g->second.members = std::move(copy);
     }
     --size_;
+    ++edits_;
     return 1;
   }
   // Removes every database `pred(entry)` holds for; a group without any
@@ -292,6 +298,7 @@ class database_map {
   groups groups_;  // by uid / group_span; no group is empty
   std::size_t size_ = 0;
   std::size_t shards_ = 0;
+  std::uint64_t edits_ = 0;
   port_table ports_;
 };
 

@@ -18,8 +18,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "reemu/http/errors.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/model/errors.hpp"
+#include "reemu/model/registry_data.hpp"
 
 namespace reemu {
 

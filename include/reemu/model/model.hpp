@@ -17,7 +17,7 @@
 #include <variant>
 #include <vector>
 
-#include "reemu/auth/permissions.hpp"
+#include "reemu/model/role.hpp"
 
 namespace reemu {
 
@@ -61,6 +61,7 @@ struct simulate_plan {
   // is cancelled from then on (kept retain_failed_seconds); a cancel asked
   // at or after the natural end changes nothing.
   double cancel_after = forever;
+  bool operator==(const simulate_plan&) const = default;
 };
 
 // A static action's body: its v1 wire object as text, serialised once when

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/object_task.hpp"
 

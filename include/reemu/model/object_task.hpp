@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 
@@ -21,6 +21,7 @@ struct object_task {
   std::string name;     // maintenance_on, remove_node, change_master…
   simulate_plan plan;
   double started_at = 0;
+  bool operator==(const object_task&) const = default;
 };
 
 // The latest task of each name, by name.

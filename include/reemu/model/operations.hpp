@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/model/errors.hpp"
+#include "reemu/model/registry_data.hpp"
 
 namespace reemu {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "reemu/model/blueprint.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/model/registry_data.hpp"
 
 namespace reemu {
 

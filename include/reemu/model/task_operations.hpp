@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "reemu/model/object_task.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/model/registry_data.hpp"
 
 namespace reemu {
 

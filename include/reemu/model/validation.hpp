@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {

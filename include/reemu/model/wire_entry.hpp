@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "reemu/model/model.hpp"
-#include "reemu/model/services.hpp"
 #include "reemu/persist/parts.hpp"
+#include "reemu/state/services.hpp"
 
 namespace reemu {
 

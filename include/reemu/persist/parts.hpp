@@ -19,11 +19,11 @@
 #include <string_view>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/faults.hpp"
 #include "reemu/model/model.hpp"
-#include "reemu/model/registry.hpp"
-#include "reemu/model/services.hpp"
+#include "reemu/model/registry_data.hpp"
+#include "reemu/state/services.hpp"
 
 namespace reemu {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "reemu/model/model.hpp"
-#include "reemu/model/registry.hpp"
+#include "reemu/model/registry_data.hpp"
 #include "reemu/persist/document.hpp"
 
 namespace reemu {

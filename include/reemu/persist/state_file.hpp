@@ -26,9 +26,9 @@
 #include <thread>
 
 #include "reemu/model/model.hpp"
-#include "reemu/model/registry.hpp"
-#include "reemu/model/services.hpp"
 #include "reemu/persist/document.hpp"
+#include "reemu/state/registry.hpp"
+#include "reemu/state/services.hpp"
 #include "reemu/util/atomic_file.hpp"
 
 namespace reemu {

@@ -1,11 +1,12 @@
-// Copy-on-write registry.
-#include "reemu/model/registry.hpp"
+// The registry's contents: actions, databases and the rest, edited on a copy.
+#include "reemu/model/registry_data.hpp"
 
 #include <algorithm>
 
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -84,6 +85,32 @@ void registry_data::drop_invisible(double now) {
     });
     databases_expire_at = next;
   }
+  std::erase_if(nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+}
+
+registry_data registry_data::settled_at(double now) const {
+  registry_data d = *this;
+  d.drop_invisible(now);
+  return d;
+}
+
+// The cluster-state-id request header, when sent, names the state the
+// client last saw; a change made since refuses the update.
+std::optional<failure> registry_data::check_state_id(std::string_view expected) const {
+  if (expected.empty()) return std::nullopt;
+  const auto id = parse_number<std::uint64_t>(expected);
+  if (!id) {
+    return failure{
+        api_error::invalid_schema,
+        "Header cluster-state-id must be a whole number, got \"" + std::string(expected) + "\""};
+  }
+  if (*id != cluster_state_id) {
+    return failure{api_error::wrong_cluster_state_id, "The given CLUSTER-STATE-ID (" +
+                                                          std::to_string(*id) +
+                                                          ") does not match the current one (" +
+                                                          std::to_string(cluster_state_id) + ")"};
+  }
+  return std::nullopt;
 }
 
 const database* registry_data::find_database(std::uint64_t uid, double now) const {
@@ -100,51 +127,6 @@ void registry_data::put_database(database db) {
   databases_expire_at = std::min(databases_expire_at, gone_time(db));
   const std::uint64_t uid = db.uid;
   databases.put(uid, std::make_shared<const database>(std::move(db)));
-}
-
-registry_state::registry_state(registry_data data, std::uint64_t version)
-    : data_(std::move(data)), version_(version) {}
-
-registry::registry(registry_data seed)
-    : seed_(seed), current_(std::make_shared<const registry_state>(std::move(seed), 1)) {}
-
-snapshot_ptr registry::snapshot() const {
-  std::lock_guard lock(pointer_mutex_);
-  return current_;
-}
-
-void registry::publish(registry_data data) {
-  const std::uint64_t version = snapshot()->version() + 1;
-  auto next = std::make_shared<const registry_state>(std::move(data), version);
-  std::lock_guard lock(pointer_mutex_);
-  current_ = std::move(next);
-}
-
-std::optional<failure> registry::update(
-    const std::function<std::optional<failure>(registry_data&)>& change) {
-  std::lock_guard writer(writer_mutex_);
-  registry_data draft = snapshot()->data();
-  if (auto f = change(draft)) return f;
-  publish(std::move(draft));
-  return std::nullopt;
-}
-
-void registry::replace_all(registry_data data) {
-  std::lock_guard writer(writer_mutex_);
-  publish(std::move(data));
-}
-
-void registry::reset(double now) {
-  registry_data fresh = seed_;
-  std::vector<action> restarted;
-  for (const auto& p : seed_.actions) {
-    if (!p->plan()) continue;
-    restarted.push_back(*p);
-    restarted.back().started_at = now;
-    restarted.back().created_at = now;
-  }
-  for (action& a : restarted) fresh.replace(std::move(a));
-  replace_all(std::move(fresh));
 }
 
 }  // namespace reemu

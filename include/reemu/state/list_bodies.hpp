@@ -9,9 +9,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shared_bytes.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

@@ -1,5 +1,5 @@
-// The metrics counters (include/reemu/model/metrics.hpp).
-#include "reemu/model/metrics.hpp"
+// The metrics counters (include/reemu/state/metrics.hpp).
+#include "reemu/state/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>

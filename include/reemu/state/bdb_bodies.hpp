@@ -11,9 +11,9 @@
 #include <unordered_map>
 
 #include "reemu/model/database.hpp"
-#include "reemu/model/registry.hpp"
 #include "reemu/model/shared_bytes.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/registry.hpp"
 
 namespace reemu {
 

@@ -1,5 +1,5 @@
 // Bounded request journal and the '*' glob matcher.
-#include "reemu/model/journal.hpp"
+#include "reemu/state/journal.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // Rendered databases and the database list, cached.
-#include "reemu/model/bdb_bodies.hpp"
+#include "reemu/state/bdb_bodies.hpp"
 
 #include <algorithm>
 #include <string_view>

@@ -1,25 +1,18 @@
-// The registry: the emulator's only shared mutable state (actions, users,
-// databases, plan rules, the cluster-state-id), published as immutable
-// snapshots.
-//
-// Readers take a snapshot (one pointer copy under a short lock) and render
-// from it without any lock held. Writers are serialised, edit a copy and
-// publish it atomically, so a reader sees either all of a change or none of
-// it, and a failed validation changes nothing.
+// The registry's contents (registry_data): every stored part of the emulated
+// cluster as one value. Writers copy and edit it (state/registry.hpp
+// publishes the copies); copying shares the large parts.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-#include "reemu/http/errors.hpp"
 #include "reemu/model/database.hpp"
+#include "reemu/model/errors.hpp"
 #include "reemu/model/keyed_sequence.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
@@ -71,65 +64,25 @@ struct registry_data {
   bool replace(action a);
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
-  // Forgets actions whose retention ran out before `now`, and databases
-  // whose SMDeleteBDB completed. Scans each only when one can have expired
-  // since the last scan (actions_expire_at, databases_expire_at).
+  // Forgets actions whose retention ran out before `now`, databases whose
+  // SMDeleteBDB completed and nodes whose remove_node completed. Scans the
+  // actions and databases only when one can have expired since the last
+  // scan (actions_expire_at, databases_expire_at). registry::update calls
+  // it around every write; a handler never does.
   void drop_invisible(double now);
+  // A copy as a write at `now` would see it (drop_invisible): what a dry
+  // run checks against. Copying shares the values.
+  registry_data settled_at(double now) const;
+  // Nullopt when `expected` (a request's cluster-state-id header) is empty
+  // or the current cluster_state_id; else 409 wrong_cluster_state_id, or
+  // 400 invalid_schema when it is not a whole number.
+  std::optional<failure> check_state_id(std::string_view expected) const;
 
   // The database `uid` when it exists and is visible at `now`, else nullptr.
   const database* find_database(std::uint64_t uid, double now) const;
   // Stores `db` (replacing the one with its uid), raises bdb_uid_high and
   // lowers databases_expire_at to the time its delete completes.
   void put_database(database db);
-};
-
-// One published version of the registry. Immutable. (Rendered list bodies
-// are cached outside it: model/list_bodies.hpp.)
-class registry_state {
- public:
-  registry_state(registry_data data, std::uint64_t version);
-  registry_state(const registry_state&) = delete;
-  registry_state& operator=(const registry_state&) = delete;
-
-  const registry_data& data() const noexcept { return data_; }
-  std::uint64_t version() const noexcept { return version_; }
-
- private:
-  registry_data data_;
-  std::uint64_t version_;
-};
-
-using snapshot_ptr = std::shared_ptr<const registry_state>;
-
-class registry {
- public:
-  // Publishes `seed` and keeps it for reset().
-  explicit registry(registry_data seed);
-
-  // The current version. Thread-safe, wait-free in practice (a pointer copy).
-  snapshot_ptr snapshot() const;
-
-  // Runs `change` on a copy of the current data; publishes the copy when it
-  // returns nullopt, discards it and returns the failure otherwise. Writers are
-  // serialised; readers are never blocked by `change`. `change` must not call
-  // back into the registry.
-  std::optional<failure> update(
-      const std::function<std::optional<failure>(registry_data&)>& change);
-
-  // Replaces everything with `data`.
-  void replace_all(registry_data data);
-
-  // Back to the seed given at construction; simulated seed actions start
-  // again at `now`. Static ones are shared with the seed, not copied.
-  void reset(double now);
-
- private:
-  registry_data seed_;
-  void publish(registry_data data);
-
-  mutable std::mutex pointer_mutex_;  // guards current_ only: held for a pointer copy
-  std::mutex writer_mutex_;           // serialises writers
-  snapshot_ptr current_;
 };
 
 }  // namespace reemu

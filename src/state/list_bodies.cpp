@@ -1,5 +1,5 @@
 // List bodies, made of per-chunk pieces, and their cache.
-#include "reemu/model/list_bodies.hpp"
+#include "reemu/state/list_bodies.hpp"
 
 namespace reemu {
 

@@ -1,5 +1,5 @@
 // Real and manual clocks.
-#include "reemu/model/clock.hpp"
+#include "reemu/state/clock.hpp"
 
 namespace reemu {
 

@@ -1,0 +1,61 @@
+// Copy-on-write registry: snapshots published under a short lock.
+#include "reemu/state/registry.hpp"
+
+#include <utility>
+
+namespace reemu {
+
+registry_state::registry_state(registry_data data, std::uint64_t version)
+    : data_(std::move(data)), version_(version) {}
+
+registry::registry(registry_data seed)
+    : seed_(seed), current_(std::make_shared<const registry_state>(std::move(seed), 1)) {}
+
+snapshot_ptr registry::snapshot() const {
+  std::lock_guard lock(pointer_mutex_);
+  return current_;
+}
+
+void registry::publish(registry_data data) {
+  const std::uint64_t version = snapshot()->version() + 1;
+  auto next = std::make_shared<const registry_state>(std::move(data), version);
+  std::lock_guard lock(pointer_mutex_);
+  current_ = std::move(next);
+}
+
+std::optional<failure> registry::update(
+    double now, const std::function<std::optional<failure>(registry_data&)>& change) {
+  std::lock_guard writer(writer_mutex_);
+  registry_data draft = snapshot()->data();
+  draft.drop_invisible(now);
+  const std::uint64_t database_edits = draft.databases.edits();
+  const node_map nodes = draft.nodes;  // a few shared pointers
+  const task_slots cluster_tasks = draft.cluster_tasks;
+  if (auto f = change(draft)) return f;
+  if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
+      draft.cluster_tasks != cluster_tasks)
+    ++draft.cluster_state_id;
+  draft.drop_invisible(now);
+  publish(std::move(draft));
+  return std::nullopt;
+}
+
+void registry::replace_all(registry_data data) {
+  std::lock_guard writer(writer_mutex_);
+  publish(std::move(data));
+}
+
+void registry::reset(double now) {
+  registry_data fresh = seed_;
+  std::vector<action> restarted;
+  for (const auto& p : seed_.actions) {
+    if (!p->plan()) continue;
+    restarted.push_back(*p);
+    restarted.back().started_at = now;
+    restarted.back().created_at = now;
+  }
+  for (action& a : restarted) fresh.replace(std::move(a));
+  replace_all(std::move(fresh));
+}
+
+}  // namespace reemu
