@@ -9,11 +9,14 @@
 #include <algorithm>
 #include <array>
 #include <boost/beast/core/string.hpp>
+#include <cctype>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include "reemu/model/validation.hpp"
 #include "reemu/util/hex.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
@@ -154,6 +157,71 @@ std::string credential_tag(const password_digest& d) {
   std::string tag;
   append_hex(tag, sum.data(), 8);
   return tag;
+}
+
+namespace {
+constexpr std::string_view pbkdf2_scheme = "pbkdf2-sha256";
+}  // namespace
+
+std::string password_text(const password_digest& d) {
+  std::string s(pbkdf2_scheme);
+  s += '$' + std::to_string(d.iterations) + '$';
+  append_hex(s, d.salt.data(), d.salt.size());
+  s += '$';
+  append_hex(s, d.hash.data(), d.hash.size());
+  return s;
+}
+
+std::optional<password_digest> parse_password_text(std::string_view text) {
+  std::vector<std::string_view> parts;
+  for (std::size_t at = 0;;) {
+    const auto next = text.find('$', at);
+    parts.push_back(text.substr(at, next == std::string_view::npos ? next : next - at));
+    if (next == std::string_view::npos) break;
+    at = next + 1;
+  }
+  if (parts.size() != 4 || parts[0] != pbkdf2_scheme) return std::nullopt;
+  const auto iterations = parse_number<std::uint64_t>(parts[1]);
+  if (!iterations || *iterations == 0 || *iterations > max_pbkdf2_iterations) return std::nullopt;
+  password_digest d;
+  d.iterations = static_cast<std::uint32_t>(*iterations);
+  const auto salt = from_hex(parts[2]);
+  const auto hash = from_hex(parts[3]);
+  if (!salt || salt->size() != d.salt.size() || !hash || hash->size() != d.hash.size())
+    return std::nullopt;
+  std::copy(salt->begin(), salt->end(), d.salt.begin());
+  std::copy(hash->begin(), hash->end(), d.hash.begin());
+  return d;
+}
+
+json user_record(const user& u) {
+  return {{"email", u.email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}};
+}
+
+std::optional<failure> user_from_record(const json& record, const std::string& where, user& out) {
+  object_reader r(record, where);
+  r.only({"email", "role", "password"});
+  auto email = r.string("email", true);
+  auto role_name = r.string("role", true);
+  auto digest_text = r.string("password", true);
+  if (r.failed()) return r.error();
+  const auto role = parse_role(*role_name);
+  if (!role) {
+    return failure{api_error::invalid_value,
+                   "'" + where + ".role' is not a role: \"" + *role_name + "\""};
+  }
+  const auto digest = parse_password_text(*digest_text);
+  if (!digest) {
+    return failure{api_error::invalid_value,
+                   "'" + where +
+                       ".password' must be \"pbkdf2-sha256$ITERATIONS$SALT$HASH\" (1 to " +
+                       std::to_string(max_pbkdf2_iterations) +
+                       " iterations, 32 and 64 lower-case hex digits)"};
+  }
+  if (auto problem = email_problem(*email, where + ".email"))
+    return failure{api_error::invalid_value, *problem};
+  out = user{std::move(*email), *role, *digest};
+  return std::nullopt;
 }
 
 std::optional<std::string> email_problem(std::string_view email, std::string_view field) {

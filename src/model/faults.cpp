@@ -22,6 +22,27 @@ json to_json(const fault_rule& r) {
   return j;
 }
 
+std::optional<failure> fault_rule_from_record(const json& record, const std::string& where,
+                                              fault_rule& out) {
+  if (!record.is_object())
+    return failure{api_error::invalid_type, "'" + where + "' must be an object"};
+  object_reader r(record, where);
+  const auto id = r.unsigned_integer("id", max_fault_id, true);
+  const auto hits = r.unsigned_integer("hits", UINT64_MAX, true);
+  if (r.failed()) return r.error();
+  if (*id == 0)
+    return failure{api_error::invalid_value, "'" + where + ".id' must be unique and >= 1, got 0"};
+  json body = record;
+  body.erase("id");
+  body.erase("hits");
+  fault_rule rule;
+  rule.id = *id;
+  rule.hits = *hits;
+  if (auto f = parse_fault_rule(body, rule, where)) return f;
+  out = std::move(rule);
+  return std::nullopt;
+}
+
 std::optional<failure> parse_fault_rule(const json& body, fault_rule& out,
                                         const std::string& where) {
   object_reader r(body, where);
