@@ -194,6 +194,29 @@ json to_json(const plan_rule& rule) {
   return out;
 }
 
+result<plan_rule> plan_rule_from_record(const json& record, const std::string& where) {
+  object_reader r(record, where);
+  r.only({"id", "name", "object_name", "simulate", "times", "hits"});
+  plan_rule rule;
+  const auto id = r.unsigned_integer("id", UINT32_MAX, true);
+  rule.name = r.string("name").value_or("");
+  rule.object_name = r.string("object_name").value_or("");
+  const json* simulate = r.object("simulate", true);
+  rule.times = r.unsigned_integer("times", UINT64_MAX).value_or(0);
+  rule.hits = r.unsigned_integer("hits", UINT64_MAX).value_or(0);
+  if (r.failed()) return r.error();
+  simulate_plan probe;
+  probe.steps = {"a"};  // the block's own checks; its fit to a template is checked on use
+  json block = *simulate;
+  block.erase("fail_at_step");
+  if (auto plan = parse_simulate(block, probe, where + ".simulate"); !plan) return plan.error();
+  if (*id == 0)
+    return failure{api_error::invalid_value, "'" + where + ".id' must be unique and >= 1, got 0"};
+  rule.id = *id;
+  rule.simulate = *simulate;
+  return rule;
+}
+
 namespace {
 
 json placement_record(const std::vector<shard_spot>& spots) {

@@ -22,6 +22,25 @@ json to_json(const fault_rule& r) {
   return j;
 }
 
+result<fault_rule> fault_rule_from_record(const json& record, const std::string& where) {
+  if (!record.is_object())
+    return failure{api_error::invalid_type, "'" + where + "' must be an object"};
+  object_reader r(record, where);
+  const auto id = r.unsigned_integer("id", max_fault_id, true);
+  const auto hits = r.unsigned_integer("hits", UINT64_MAX, true);
+  if (r.failed()) return r.error();
+  if (*id == 0)
+    return failure{api_error::invalid_value, "'" + where + ".id' must be unique and >= 1, got 0"};
+  json body = record;
+  body.erase("id");
+  body.erase("hits");
+  auto rule = parse_fault_rule(body, where);
+  if (!rule) return rule.error();
+  rule->id = *id;
+  rule->hits = *hits;
+  return rule;
+}
+
 result<fault_rule> parse_fault_rule(const json& body, const std::string& where) {
   object_reader r(body, where);
   r.only({"method", "path", "user", "status", "error_code", "description", "delay_ms", "drop",

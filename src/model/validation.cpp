@@ -139,6 +139,10 @@ const json* object_reader::object(std::string_view key, bool required) {
 }
 
 void object_reader::only(std::initializer_list<std::string_view> known) {
+  only(std::span<const std::string_view>(known.begin(), known.size()));
+}
+
+void object_reader::only(std::span<const std::string_view> known) {
   if (failed() || !object_.is_object()) return;
   for (const auto& [key, value] : object_.items()) {
     bool ok = false;

@@ -1,6 +1,10 @@
 // The wire-entry parser shared by the config, the control API and the state file.
 #include "reemu/model/wire_entry.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <limits>
+
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -56,6 +60,79 @@ action make_action(wire_entry entry) {
                                  std::move(*entry.plan));
   }
   return make_static_action(std::move(uid), entry.kind, std::move(entry.fields));
+}
+
+namespace {
+
+// dump(number_value(x)), without building a JSON value for the common case.
+void append_record_number(std::string& out, double x) {
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9e15) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(x));
+    out.append(digits, end);
+  } else {
+    out += dump(number_value(x));
+  }
+}
+
+}  // namespace
+
+void append_action_record(std::string& out, const action& a) {
+  out += "{\"created_at\":";
+  append_record_number(out, a.created_at);
+  out += ",\"fields\":";
+  const simulated_body* sim = a.simulated();
+  out += sim ? dump(sim->fields) : **a.static_v1();
+  if (a.gone_at != forever) {
+    out += ",\"gone_at\":";
+    append_record_number(out, a.gone_at);
+  }
+  if (sim) {
+    out += ",\"simulate\":";
+    out += dump(to_simulate_block(sim->plan));
+  }
+  out += ",\"started_at\":";
+  append_record_number(out, a.started_at);
+  out += ",\"type\":\"";
+  out += to_string(a.kind);
+  out += "\"}";
+}
+
+result<action> action_from_record(const json& record, const std::string& where) {
+  // Times are read back as any finite number: a pasted capture may carry
+  // negative or millisecond timestamps, and a manual clock may have been
+  // moved far ahead. What the emulator saved, it must load.
+  constexpr double lowest = std::numeric_limits<double>::lowest();
+  constexpr double highest = std::numeric_limits<double>::max();
+  object_reader r(record, where);
+  r.only({"type", "fields", "simulate", "started_at", "created_at", "gone_at"});
+  auto type = r.string("type", true);
+  const json* fields = r.object("fields", true);
+  const json* simulate = r.object("simulate");
+  auto started_at = r.number("started_at", lowest, highest, true);
+  auto created_at = r.number("created_at", lowest, highest, true);
+  auto gone_at = r.number("gone_at", lowest, highest);
+  if (r.failed()) return r.error();
+  if (*type != "task" && *type != "state-machine") {
+    return failure{api_error::invalid_value, "'" + where +
+                                                 ".type' must be \"task\" or \"state-machine\", "
+                                                 "got \"" +
+                                                 *type + "\""};
+  }
+  if (!fields->contains("action_uid"))
+    return failure{api_error::missing_field, "'" + where + ".fields' has no 'action_uid'"};
+
+  json entry = *fields;
+  if (simulate) entry["simulate"] = *simulate;
+  auto parsed = parse_wire_entry(std::move(entry),
+                                 *type == "task" ? action_kind::task : action_kind::state_machine,
+                                 where + ".fields");
+  if (!parsed) return parsed.error();
+  action out = make_action(std::move(*parsed));
+  out.started_at = *started_at;
+  out.created_at = *created_at;
+  out.gone_at = gone_at.value_or(forever);
+  return out;
 }
 
 }  // namespace reemu

@@ -28,10 +28,15 @@ std::vector<fault_rule> fault_table::list() const {
   return rules_;
 }
 
-void fault_table::restore(std::vector<fault_rule> rules) {
+std::uint64_t fault_table::next_id() const {
+  std::lock_guard lock(mutex_);
+  return next_id_;
+}
+
+void fault_table::restore(std::vector<fault_rule> rules, std::uint64_t next_id) {
   std::lock_guard lock(mutex_);
   rules_ = std::move(rules);
-  next_id_ = 1;
+  next_id_ = std::max<std::uint64_t>(next_id, 1);
   for (const auto& r : rules_) next_id_ = std::max(next_id_, r.id + 1);
   count_.store(rules_.size(), std::memory_order_release);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/util/identifiers.hpp"
 
@@ -32,7 +33,10 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view valu
 // a JSON object with both as strings. Never throws.
 std::optional<basic_credentials> parse_body_credentials(std::string_view body) noexcept;
 
-// Standard base64 decoding; nullopt on any character or padding error.
+// Strict standard base64 decoding (OpenSSL's decoder, checked around):
+// nullopt for a length not a multiple of 4, any character outside the
+// alphabet (blanks and line ends included, anywhere), '=' anywhere but as
+// the last one or two characters, or padding that stands for non-zero bits.
 std::optional<std::string> base64_decode(std::string_view in) noexcept;
 
 // Standard base64 encoding with padding (for clients and tests).
@@ -75,6 +79,27 @@ std::optional<std::string> password_problem(std::string_view password,
 // salt and hash): every new password, and every user created again, draws
 // a new salt and so a new tag. Reveals nothing usable about the password.
 std::string credential_tag(const password_digest& d);
+
+// The most PBKDF2 rounds a stored digest may ask for: enough to read any
+// digest this build writes, bounded so that an edited state file cannot make
+// each sign-in take minutes.
+inline constexpr std::uint64_t max_pbkdf2_iterations = 10'000'000;
+
+// `d` as the state file keeps it: "pbkdf2-sha256$ITERATIONS$SALT$HASH", salt
+// and hash in lower-case hex.
+std::string password_text(const password_digest& d);
+
+// Reads password_text back; nullopt for another scheme, 0 or more than
+// max_pbkdf2_iterations rounds, or a salt or hash of another length.
+std::optional<password_digest> parse_password_text(std::string_view text);
+
+// A user as the state file keeps it: {"email","role","password"}, the
+// password as password_text. Round-trips through user_from_record.
+json user_record(const user& u);
+
+// Reads a record back: a known role, a usable email, a digest that parses.
+// The failure names `where` ("users[2]").
+result<user> user_from_record(const json& record, const std::string& where);
 
 // Longest email (and other identifier) the control API accepts; longer ones
 // could not be named in a URL within the header limit.

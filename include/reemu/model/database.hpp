@@ -319,6 +319,12 @@ struct plan_rule {
 // {"id","simulate","hits"} plus name, object_name and times when set.
 json to_json(const plan_rule& rule);
 
+// Reads a rule back as the state file keeps it (to_json's shape): an id from
+// 1 to UINT32_MAX (ids come from a counter; far below this, the counter
+// cannot wrap) and a simulate block that parses on its own (its fit to a
+// template is checked on use). The failure names `where` ("plans[2]").
+result<plan_rule> plan_rule_from_record(const json& record, const std::string& where);
+
 // What the emulated cluster applies to new databases and to bdb bodies.
 struct cluster_settings {
   std::string name = "docker-cluster";  // endpoints' dns_name: redis-<port>.<name>

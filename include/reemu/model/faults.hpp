@@ -43,6 +43,15 @@ struct fault_effect {
 // `id` and `hits` (GET /emulator/v1/faults, the state file).
 json to_json(const fault_rule& rule);
 
+// Fault ids run from 1 to this: far below UINT64_MAX, so the counter that
+// gives them cannot wrap, whatever a state file holds.
+inline constexpr std::uint64_t max_fault_id = UINT32_MAX;
+
+// Reads a rule back as the state file keeps it (to_json's shape): id (1 to
+// max_fault_id) and hits, then the rest as parse_fault_rule reads a body.
+// The failure names `where` ("faults[2]").
+result<fault_rule> fault_rule_from_record(const json& record, const std::string& where);
+
 // Reads a POST /emulator/v1/faults body: the rule (id and hits 0, for the
 // caller to give), or the failure naming the field. `where` prefixes names.
 result<fault_rule> parse_fault_rule(const json& body, const std::string& where = {});

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@ class object_reader {
 
   // Fails with unknown_field for any key not in `known`.
   void only(std::initializer_list<std::string_view> known);
+  void only(std::span<const std::string_view> known);
 
   // Records a failure (when none is recorded yet).
   void fail(api_error e, std::string description);

@@ -25,6 +25,18 @@ struct wire_entry {
 // ("actions[3]", "body"). Returns the entry or the failure.
 result<wire_entry> parse_wire_entry(json entry, action_kind kind, const std::string& where);
 
+// The action as the state file keeps it, appended to `out` as JSON text:
+// {"created_at","fields","gone_at","simulate","started_at","type"} (gone_at
+// only when it is finite, simulate only for a simulated action), keys in
+// dump()'s sorted order. Written as text because a static action's fields
+// are text already (static_v1): copying those bytes keeps a save of 100k
+// actions to a few milliseconds. Round-trips through action_from_record.
+void append_action_record(std::string& out, const action& a);
+
+// Reads a record back through parse_wire_entry, as a seed entry is read.
+// The failure names `where` ("actions[2]").
+result<action> action_from_record(const json& record, const std::string& where);
+
 // The action `entry` describes: static when it has no plan, simulated_body when it
 // has one. Consumes `entry`; timestamps are left at 0 for the caller to set.
 action make_action(wire_entry entry);

@@ -1,28 +1,17 @@
 // The state file (--state-file): what a developer set up through the control
-// API survives a restart. It holds the registry (every action with its plan
-// and timeline, users, databases, nodes, plan rules, counters), the fault
-// rules with their remaining counts, and a manual clock's time.
+// API survives a restart. What it holds is the table of persisted parts
+// (persist/parts.hpp): the registry, the fault rules, a manual clock's time.
 //
-// The file is a log: its first line is the whole state as one JSON document,
-// and each change appends one line, a record of what changed (actions and
-// databases by entry, the small parts whole), fsynced before the client
-// hears of the change. A write costs the size of the change, not of the
-// state. Once the records outgrow the document, a background thread
-// compacts the file: it writes the current state as a new document under a
-// temporary name, copies the records appended meanwhile after it, fsyncs and
-// renames it over the file. Whole-document writes go through a temporary file,
-// fsync and rename too (util/atomic_file.hpp), so a kill -9 at any moment
-// leaves the previous file or the new one, plus at most one torn last record,
-// which was never acknowledged and is dropped at start-up. After each
-// append the file at the path must still be the one appended to; when it was
-// removed, renamed or replaced, the whole state is written there again, and
-// a save that cannot be made durable answers an error, never a success.
-// One server per file: the state_file holds an exclusive flock on FILE.lock
-// (FILE with its symlinks resolved) for its lifetime, a file with a second
-// hard link is refused, and a second server on the same file stops at
-// start-up. A file
-// that cannot be read back whole stops start-up with an error naming it, and
-// is left as it is.
+// The file is a log: the whole state as one JSON document, then one record
+// per save, fsynced before the client hears of the change, so a write costs
+// the size of the change; a background thread compacts it once the records
+// outgrow the document. Its design (the files, the records, compaction, a
+// torn tail, versions) is the banner of src/persist/state_file.cpp. A kill -9
+// at any moment leaves the previous state or the new one, plus at most one
+// torn record that was never acknowledged; a save that cannot be made
+// durable answers an error, never a success; one server per file. A file
+// that cannot be read back whole stops start-up with an error naming it,
+// and is left as it is.
 #pragma once
 
 #include <chrono>
@@ -37,43 +26,12 @@
 #include <thread>
 
 #include "reemu/model/model.hpp"
+#include "reemu/persist/document.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/state/services.hpp"
 #include "reemu/util/atomic_file.hpp"
 
 namespace reemu {
-
-// Start-up error about the state file; the message names the file.
-class state_file_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Identifies the document and its layout; a file with another version is refused.
-inline constexpr std::string_view state_format = "re-actions-emulator-state";
-// Version 4 is version 3's document followed by log records (one per line);
-// a version 2 or 3 file is read and rewritten as version 4 at the first
-// change. Version 3 keeps each database whole (its fields, times and running state
-// machine), the plan rules, the cluster-state-id and the highest database
-// uid, and (since nodes came) the nodes; a version 3 file without "nodes"
-// keeps the config's. Version 2 (databases as uids) is still read: its databases come back
-// with the template's fields. Both store each password as
-// "pbkdf2-sha256$ITERATIONS$SALT$HASH"; version 1 held unsalted SHA-256
-// digests and is refused with a message.
-inline constexpr int state_version = 4;
-
-// Everything a restart must keep, as the text of one JSON document (compact,
-// keys sorted: the same text for the same state). Thread-safe (reads a
-// registry snapshot, the fault table under its lock, the clock).
-std::string capture_state(const services& svc);
-// The same, appended to `out`.
-void capture_state(const services& svc, std::string& out);
-
-// Validates `doc` whole, then installs it: the registry's contents, the fault
-// rules, and the time of a manual clock (a real clock keeps running). The
-// configured seed stays what reset() returns to. Throws state_file_error,
-// prefixed with `source`, before changing anything.
-void restore_state(const json& doc, services& svc, const std::string& source);
 
 // A state file's text read as one document.
 struct state_text {
@@ -156,9 +114,6 @@ class state_file {
   // Tests only: the next write fails with `err`, as a full disk would.
   void inject_write_error(int err);
 
-  // The parts of the state kept whole, as text (state_file.cpp).
-  struct sections;
-
  private:
   // Notifies waiters when a save ends, whatever its outcome.
   struct saved_notice {
@@ -182,18 +137,18 @@ class state_file {
   // Lock order: mutex_, then wake_mutex_; the saver never holds wake_mutex_
   // while it takes mutex_. Guarded by mutex_ from here to wake_mutex_:
   std::mutex mutex_;
-  int log_fd_ = -1;                          // the file, open for appending; -1: none yet
-  bool rewrite_ = true;                      // the next save writes the whole document
-  int version_ = 0;                          // of the document in the file
-  bool one_line_ = false;                    // the document is the file's first line
-  snapshot_ptr base_;                        // the registry as the file holds it
-  std::unique_ptr<sections> base_sections_;  // and the rest of the state
-  std::size_t snapshot_bytes_ = 0;           // the document's line
-  std::size_t log_bytes_ = 0;                // the records after it
-  std::size_t compact_retry_at_ = 0;         // after a failed compaction: not before this
-  std::uint64_t generation_ = 0;             // one more for each new file put in place
-  bool compacting_ = false;                  // compact() is writing the new document
-  std::string compaction_tail_;              // records appended meanwhile
+  int log_fd_ = -1;                   // the file, open for appending; -1: none yet
+  bool rewrite_ = true;               // the next save writes the whole document
+  int version_ = 0;                   // of the document in the file
+  bool one_line_ = false;             // the document is the file's first line
+  snapshot_ptr base_;                 // the registry as the file holds it
+  part_texts base_parts_;             // and the parts logged whole
+  std::size_t snapshot_bytes_ = 0;    // the document's line
+  std::size_t log_bytes_ = 0;         // the records after it
+  std::size_t compact_retry_at_ = 0;  // after a failed compaction: not before this
+  std::uint64_t generation_ = 0;      // one more for each new file put in place
+  bool compacting_ = false;           // compact() is writing the new document
+  std::string compaction_tail_;       // records appended meanwhile
   int injected_error_ = 0;
   std::string buffer_;  // the document of whole writes, reused
   // Guarded by wake_mutex_:

@@ -24,9 +24,13 @@ class fault_table {
   std::vector<fault_rule> list() const;
   // Removes every rule and reseeds the generator, so a run repeats after reset.
   void clear();
+  // The id the next rule gets: one more than any rule had since the last
+  // clear(), removed ones included. Thread-safe.
+  std::uint64_t next_id() const;
   // Replaces every rule with `rules`, ids and counts as given (state-file
-  // restore); new rules get ids above the highest. Thread-safe.
-  void restore(std::vector<fault_rule> rules);
+  // restore); new rules get ids from `next_id` on, or above the highest of
+  // `rules` if that is more. Thread-safe.
+  void restore(std::vector<fault_rule> rules, std::uint64_t next_id = 1);
 
   // The first rule matching (method, path, user), counted and drawn; nullopt
   // when none fires. Thread-safe.

@@ -1,0 +1,421 @@
+// The table of persisted parts: one row per key of the state document.
+#include "reemu/persist/parts.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "reemu/auth/auth.hpp"
+#include "reemu/model/database.hpp"
+#include "reemu/model/node.hpp"
+#include "reemu/model/object_task.hpp"
+#include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/model/wire_entry.hpp"
+#include "reemu/state/clock.hpp"
+#include "reemu/state/fault_table.hpp"
+#include "reemu/state/registry.hpp"
+
+namespace reemu {
+
+namespace {
+
+// ---- What the rows share ----------------------------------------------------
+
+// A part that must be a list: the failure when it is not (or is absent).
+result<> check_list(const json* value, std::string_view key) {
+  if (value && value->is_array()) return {};
+  return failure{api_error::invalid_type, "'" + std::string(key) + "' must be an array"};
+}
+
+// "users[3]": an entry of a list part, as messages name it.
+std::string entry_name(std::string_view key, std::size_t i) {
+  return std::string(key) + "[" + std::to_string(i) + "]";
+}
+
+// A counter part (absent: an empty optional), read as the document's own
+// reader would read its key, so that the messages name it alike.
+result<std::optional<std::uint64_t>> read_counter(const json* value, std::string_view key,
+                                                  std::uint64_t max) {
+  if (!value) return std::optional<std::uint64_t>();
+  json holder = json::object();
+  holder[std::string(key)] = *value;
+  object_reader r(holder);
+  auto v = r.unsigned_integer(key, max);
+  if (r.failed()) return r.error();
+  return v;
+}
+
+void write_counter(std::uint64_t n, std::string& out) { out += std::to_string(n); }
+
+// A list part written whole: `record(entry)` for each entry `keep`s.
+template <class Range, class Keep, class Record>
+void write_list(const Range& entries, Keep keep, Record record, std::string& out) {
+  json list = json::array();
+  for (const auto& entry : entries)
+    if (keep(entry)) list.push_back(record(entry));
+  out += dump(list);
+}
+
+// ---- actions: every visible action, logged by entry --------------------------
+
+void write_actions(const part_source& from, std::string& out) {
+  out += '[';
+  bool first = true;
+  for (const auto& a : from.data.actions) {
+    if (!is_visible(*a, from.now)) continue;  // gone for good: the registry drops it lazily
+    if (!first) out += ',';
+    first = false;
+    append_action_record(out, *a);
+  }
+  out += ']';
+}
+
+result<> read_actions(const json* value, restored_state& into, const services&) {
+  if (auto ok = check_list(value, "actions"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("actions", i);
+    auto a = action_from_record((*value)[i], where);
+    if (!a) return a.error();
+    const std::string uid = a->uid;
+    if (!into.data.add(std::move(*a))) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats action_uid \"" + uid + "\""};
+    }
+  }
+  return {};
+}
+
+// Only the chunks of actions the two states do not share are visited.
+void diff_actions(const registry_data& before, const registry_data& after, entry_changes& out) {
+  after.actions.diff(
+      before.actions,
+      [&](const action& a) { entry_changes::next(out.erased) += dump(json(a.uid)); },
+      [&](const action& a) { append_action_record(entry_changes::next(out.put), a); });
+}
+
+std::optional<std::string> action_record_key(const json& record) {
+  if (!record.is_object()) return std::nullopt;
+  const auto fields = record.find("fields");
+  if (fields == record.end() || !fields->is_object()) return std::nullopt;
+  const auto uid = fields->find("action_uid");
+  if (uid == fields->end() || !uid->is_string()) return std::nullopt;
+  return uid->get<std::string>();
+}
+
+std::optional<std::string> action_erase_key(const json& uid) {
+  if (!uid.is_string()) return std::nullopt;
+  return uid.get<std::string>();
+}
+
+// ---- databases: every visible database, logged by entry ----------------------
+
+void write_databases(const part_source& from, std::string& out) {
+  write_list(
+      from.data.databases,
+      [&](const auto& entry) { return view_of(*entry.second, from.now).visible; },  // deleted: gone
+      [](const auto& entry) { return database_record(*entry.second); }, out);
+}
+
+result<> read_databases(const json* value, restored_state& into, const services&) {
+  if (auto ok = check_list(value, "databases"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("databases", i);
+    auto db = database_from_record((*value)[i], where);
+    if (!db) return db.error();
+    if (into.data.databases.contains(db->uid)) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats database uid " + std::to_string(db->uid)};
+    }
+    into.data.put_database(std::move(*db));
+  }
+  return {};
+}
+
+// Groups of databases both states share are skipped unread.
+void diff_databases(const registry_data& before, const registry_data& after, entry_changes& out) {
+  database_map::diff(
+      before.databases, after.databases,
+      [&](std::uint64_t uid) { entry_changes::next(out.erased) += std::to_string(uid); },
+      [&](std::uint64_t, const std::shared_ptr<const database>& db) {
+        entry_changes::next(out.put) += dump(database_record(*db));
+      });
+}
+
+// A record's uid, or a bare uid (an erase); either is taken for either.
+std::optional<std::string> database_key(const json& d) {
+  const json& uid = d.is_object() && d.contains("uid") ? d["uid"] : d;
+  if (!uid.is_number_unsigned()) return std::nullopt;
+  return std::to_string(uid.get<std::uint64_t>());
+}
+
+// ---- nodes: the visible nodes; absent (a file from before nodes), the config's
+
+void write_nodes(const part_source& from, std::string& out) {
+  write_list(
+      from.data.nodes,
+      [&](const auto& entry) { return view_of(*entry.second, from.now).visible; },  // removed: gone
+      [](const auto& entry) { return node_record(*entry.second); }, out);
+}
+
+result<> read_nodes(const json* value, restored_state& into, const services& svc) {
+  if (!value) {
+    into.data.nodes = svc.registry.snapshot()->data().nodes;
+    return {};
+  }
+  if (auto ok = check_list(value, "nodes"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("nodes", i);
+    auto n = node_from_record((*value)[i], where);
+    if (!n) return n.error();
+    const std::uint64_t uid = n->uid;
+    if (!into.data.nodes.emplace(uid, std::make_shared<const node>(std::move(*n))).second) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats node uid " + std::to_string(uid)};
+    }
+  }
+  if (into.data.nodes.empty())
+    return failure{api_error::invalid_value, "'nodes' must hold at least one node"};
+  return {};
+}
+
+// ---- cluster_actions: the cluster's latest task of each name -----------------
+
+void write_cluster_actions(const part_source& from, std::string& out) {
+  write_list(
+      from.data.cluster_tasks, [](const auto&) { return true; },
+      [](const auto& entry) { return task_record(entry.second); }, out);
+}
+
+result<> read_cluster_actions(const json* value, restored_state& into, const services&) {
+  if (!value) return {};  // a file from before cluster actions
+  if (auto ok = check_list(value, "cluster_actions"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("cluster_actions", i);
+    auto t = task_from_record((*value)[i], where);
+    if (!t) return t.error();
+    const std::string name = t->name;
+    if (!into.data.cluster_tasks.emplace(name, std::move(*t)).second)
+      return failure{api_error::invalid_value, "'" + where + "' repeats action " + name};
+  }
+  return {};
+}
+
+// ---- users -----------------------------------------------------------------
+
+void write_users(const part_source& from, std::string& out) {
+  write_list(
+      from.data.users, [](const auto&) { return true; },
+      [](const auto& entry) { return user_record(entry.second); }, out);
+}
+
+result<> read_users(const json* value, restored_state& into, const services&) {
+  if (auto ok = check_list(value, "users"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("users", i);
+    auto u = user_from_record((*value)[i], where);
+    if (!u) return u.error();
+    const std::string email = u->email;
+    if (!into.data.users.emplace(email, std::move(*u)).second)
+      return failure{api_error::invalid_value, "'" + where + ".email' repeats \"" + email + "\""};
+  }
+  return {};
+}
+
+// ---- plans, and the id the next rule gets -----------------------------------
+
+void write_plans(const part_source& from, std::string& out) {
+  write_list(
+      from.data.plan_rules, [](const auto&) { return true; },
+      [](const plan_rule& rule) { return to_json(rule); }, out);
+}
+
+result<> read_plans(const json* value, restored_state& into, const services&) {
+  if (auto ok = check_list(value, "plans"); !ok) return ok.error();
+  auto& rules = into.data.plan_rules;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("plans", i);
+    auto rule = plan_rule_from_record((*value)[i], where);
+    if (!rule) return rule.error();
+    const std::uint64_t id = rule->id;
+    if (std::any_of(rules.begin(), rules.end(), [&](const plan_rule& p) { return p.id == id; })) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".id' must be unique and >= 1, got " + std::to_string(id)};
+    }
+    // Whatever next_plan_rule_id says, a new rule's id is not one of these.
+    into.data.next_plan_rule_id = std::max(into.data.next_plan_rule_id, id + 1);
+    rules.push_back(std::move(*rule));
+  }
+  return {};
+}
+
+void write_next_plan_rule_id(const part_source& from, std::string& out) {
+  write_counter(from.data.next_plan_rule_id, out);
+}
+
+// Absent (a file from before it was kept): the ids count on from the
+// highest rule's.
+result<> read_next_plan_rule_id(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "next_plan_rule_id", std::uint64_t{UINT32_MAX} + 1);
+  if (!counter) return counter.error();
+  if (const auto v = *counter)
+    into.data.next_plan_rule_id = std::max(into.data.next_plan_rule_id, *v);
+  return {};
+}
+
+// ---- the counters --------------------------------------------------------------
+
+void write_cluster_state_id(const part_source& from, std::string& out) {
+  write_counter(from.data.cluster_state_id, out);
+}
+
+result<> read_cluster_state_id(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "cluster_state_id", UINT64_MAX / 2);
+  if (!counter) return counter.error();
+  if (const auto v = *counter) into.data.cluster_state_id = *v;
+  return {};
+}
+
+void write_bdb_uid_high(const part_source& from, std::string& out) {
+  write_counter(from.data.bdb_uid_high, out);
+}
+
+// At least the highest uid of the databases (put_database raised it).
+result<> read_bdb_uid_high(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "bdb_uid_high", UINT32_MAX);
+  if (!counter) return counter.error();
+  if (const auto v = *counter) into.data.bdb_uid_high = std::max(into.data.bdb_uid_high, *v);
+  return {};
+}
+
+// ---- faults, and the id the next rule gets ------------------------------------
+
+void write_faults(const part_source& from, std::string& out) {
+  write_list(
+      from.svc.faults.list(), [](const auto&) { return true; },
+      [](const fault_rule& rule) { return to_json(rule); }, out);
+}
+
+result<> read_faults(const json* value, restored_state& into, const services&) {
+  if (auto ok = check_list(value, "faults"); !ok) return ok.error();
+  std::set<std::uint64_t> ids;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("faults", i);
+    auto rule = fault_rule_from_record((*value)[i], where);
+    if (!rule) return rule.error();
+    if (!ids.insert(rule->id).second) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".id' must be unique and >= 1, got " + std::to_string(rule->id)};
+    }
+    into.faults.push_back(std::move(*rule));
+  }
+  return {};
+}
+
+void write_next_fault_id(const part_source& from, std::string& out) {
+  write_counter(from.svc.faults.next_id(), out);
+}
+
+// Absent (a file from before it was kept): the ids count on from the
+// highest rule's.
+result<> read_next_fault_id(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "next_fault_id", max_fault_id + 1);
+  if (!counter) return counter.error();
+  if (const auto v = *counter) into.next_fault_id = *v;
+  return {};
+}
+
+// ---- clock: its mode and time; only a manual clock's time is a change ---------
+
+void write_clock(const part_source& from, std::string& out) {
+  out += dump(json{{"mode", to_string(from.svc.clock.mode())}, {"now", number_value(from.now)}});
+}
+
+// A real clock's time is not a change: only a manual clock resumes where it
+// stood, so only its time is worth a record.
+std::string clock_change_mark(const part_source& from) {
+  if (from.svc.clock.mode() != clock_mode::manual) return "real";
+  std::string text;
+  write_clock(from, text);
+  return text;
+}
+
+result<> read_clock(const json* value, restored_state& into, const services&) {
+  // Times are read back as any finite number: a manual clock may have been
+  // moved far ahead. What the emulator saved, it must load.
+  constexpr double lowest = std::numeric_limits<double>::lowest();
+  constexpr double highest = std::numeric_limits<double>::max();
+  json holder = json::object();
+  if (value) holder["clock"] = *value;
+  object_reader top(holder);
+  const json* block = top.object("clock", true);
+  if (top.failed()) return top.error();
+  object_reader r(*block, "clock");
+  r.only({"mode", "now"});
+  const auto mode = r.string("mode", true);
+  const auto now = r.number("now", lowest, highest, true);
+  if (r.failed()) return r.error();
+  const auto parsed = parse_clock_mode(*mode);
+  if (!parsed)
+    return failure{api_error::invalid_value, "'clock.mode' must be \"real\" or \"manual\""};
+  into.manual_clock = *parsed == clock_mode::manual;
+  into.now = *now;
+  return {};
+}
+
+}  // namespace
+
+const std::vector<persisted_part>& persisted_parts() {
+  using enum part_logging;
+  static const std::vector<persisted_part> parts = {
+      {.key = "actions",
+       .logging = by_entry,
+       .write = &write_actions,
+       .read = &read_actions,
+       .diff = &diff_actions,
+       .put_key = &action_record_key,
+       .erase_key = &action_erase_key},
+      {.key = "bdb_uid_high",
+       .logging = whole,
+       .write = &write_bdb_uid_high,
+       .read = &read_bdb_uid_high},
+      {.key = "clock",
+       .logging = whole,
+       .write = &write_clock,
+       .read = &read_clock,
+       .change_mark = &clock_change_mark},
+      {.key = "cluster_actions",
+       .logging = whole,
+       .write = &write_cluster_actions,
+       .read = &read_cluster_actions},
+      {.key = "cluster_state_id",
+       .logging = whole,
+       .write = &write_cluster_state_id,
+       .read = &read_cluster_state_id},
+      {.key = "databases",
+       .logging = by_entry,
+       .write = &write_databases,
+       .read = &read_databases,
+       .diff = &diff_databases,
+       .put_key = &database_key,
+       .erase_key = &database_key},
+      {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
+      {.key = "next_fault_id",
+       .logging = whole,
+       .write = &write_next_fault_id,
+       .read = &read_next_fault_id},
+      {.key = "next_plan_rule_id",
+       .logging = whole,
+       .write = &write_next_plan_rule_id,
+       .read = &read_next_plan_rule_id},
+      {.key = "nodes", .logging = whole, .write = &write_nodes, .read = &read_nodes},
+      {.key = "plans", .logging = whole, .write = &write_plans, .read = &read_plans},
+      {.key = "users", .logging = whole, .write = &write_users, .read = &read_users},
+  };
+  return parts;
+}
+
+}  // namespace reemu
