@@ -106,7 +106,10 @@ record_replay::record_replay(json& doc) : doc_(doc), at_(persisted_parts().size(
 void record_replay::apply(const json& record, const std::string& where) {
   if (!record.is_object()) bad_record(where, "a log record must be a JSON object");
   const auto& parts = persisted_parts();
-  for (const auto& [key, value] : record.items()) {
+  for (const auto& item : record.items()) {
+    // Named, not bound: clang 14 cannot capture a structured binding.
+    const std::string& key = item.key();
+    const json& value = item.value();
     const auto part = std::find_if(parts.begin(), parts.end(),
                                    [&](const persisted_part& p) { return p.key == key; });
     if (part == parts.end()) bad_record(where, "'" + key + "' is not a part of the state");
