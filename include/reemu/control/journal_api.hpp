@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/url/params_view.hpp>
-#include <optional>
 #include <vector>
 
 #include "reemu/http/errors.hpp"

@@ -8,7 +8,6 @@
 #include <boost/url/params_view.hpp>
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>

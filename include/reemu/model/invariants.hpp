@@ -16,7 +16,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 
 #include "reemu/model/errors.hpp"
 #include "reemu/model/registry_data.hpp"
