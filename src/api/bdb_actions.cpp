@@ -4,8 +4,7 @@
 // answers from the request's snapshot and changes nothing either.
 #include "reemu/api/bdb_actions.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <boost/beast/core/string.hpp>
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/bdb_schema.hpp"
@@ -252,13 +251,10 @@ reply bdb_command(const request_context& ctx) {
                                             " is not ready for commands (" + std::string(state) +
                                             ")");
   }
-  std::string command = (*body)["command"].get<std::string>();
-  std::transform(command.begin(), command.end(), command.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (command != "PING") {
-    return error_reply(
-        api_error::invalid_schema,
-        "Command '" + (*body)["command"].get<std::string>() + "' is not emulated (only PING is)");
+  const auto& command = (*body)["command"].get_ref<const std::string&>();
+  if (!boost::beast::iequals(command, "PING")) {
+    return error_reply(api_error::invalid_schema,
+                       "Command '" + command + "' is not emulated (only PING is)");
   }
   return json_reply(status::ok, json{{"response", true}});
 }

@@ -8,112 +8,71 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <cctype>
-#include <charconv>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
 #include "reemu/model/validation.hpp"
 #include "reemu/util/hex.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
 namespace {
 
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-constexpr std::array<signed char, 256> make_decode_table() {
-  std::array<signed char, 256> t{};
-  for (auto& x : t) x = -1;
-  for (std::size_t i = 0; i < alphabet.size(); ++i)
-    t[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
-  return t;
-}
-constexpr auto decode_table = make_decode_table();
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
+// The longest text OpenSSL's block coders take (their lengths are int).
+constexpr int max_int = std::numeric_limits<int>::max();
 
 }  // namespace
 
+// OpenSSL does the bit work; the checks around it keep decoding strict, because
+// EVP_DecodeBlock is made for PEM bodies: it reads '=' anywhere as zero bits,
+// skips blanks before the text and blanks, line ends and '-' after it, and
+// counts the bytes padding stands for in its result ("YQ==" gives 3).
 std::optional<std::string> base64_decode(std::string_view in) noexcept {
-  if (in.size() % 4 != 0) return std::nullopt;
+  if (in.size() % 4 != 0 || in.size() > std::size_t{max_int}) return std::nullopt;
+  // '=' only as the last one or two characters.
+  const std::size_t data = std::min(in.find('='), in.size());
+  const std::size_t pad = in.size() - data;
+  if (pad > 2 || in.find_first_not_of('=', data) != std::string_view::npos) return std::nullopt;
   std::string out;
   try {
-    out.reserve(in.size() / 4 * 3);
+    out.resize(in.size() / 4 * 3);
   } catch (...) {
     return std::nullopt;
   }
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    const bool last = i + 4 == in.size();
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = in[i + static_cast<std::size_t>(k)];
-      if (c == '=') {
-        // Padding only at the end, only in the last two places, never before data.
-        if (!last || k < 2) return std::nullopt;
-        ++pad;
-        v[k] = 0;
-        continue;
-      }
-      if (pad > 0) return std::nullopt;
-      // The table holds -1 for "not base64": the sign is meant.
-      v[k] = decode_table[static_cast<unsigned char>(c)];  // NOLINT(bugprone-signed-char-misuse)
-      if (v[k] < 0) {
-        return std::nullopt;
-      }
-    }
-    const unsigned triple = (static_cast<unsigned>(v[0]) << 18) |
-                            (static_cast<unsigned>(v[1]) << 12) |
-                            (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-    out.push_back(static_cast<char>((triple >> 16) & 0xFF));
-    // Canonical encodings only: the bits padding stands for must be zero
-    // ("YQ==" is "a"; "YR==" is refused).
-    if ((pad == 2 && (triple & 0xFFFF) != 0) || (pad == 1 && (triple & 0xFF) != 0))
-      return std::nullopt;
-    if (pad < 2) out.push_back(static_cast<char>((triple >> 8) & 0xFF));
-    if (pad < 1) out.push_back(static_cast<char>(triple & 0xFF));
-  }
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  // -1 for a character outside the alphabet; fewer bytes than the groups
+  // hold when OpenSSL skipped blanks at either end, which are refused too.
+  if (n != static_cast<int>(out.size())) return std::nullopt;
+  // Canonical encodings only: the bits padding stands for must be zero
+  // ("YQ==" is "a"; "YR==" is refused). OpenSSL leaves them in the bytes
+  // the padding counts for.
+  if (out.find_first_not_of('\0', out.size() - pad) != std::string::npos) return std::nullopt;
+  out.resize(out.size() - pad);
   return out;
 }
 
 std::string base64_encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    const unsigned t = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out.push_back(alphabet[(t >> 18) & 63]);
-    out.push_back(alphabet[(t >> 12) & 63]);
-    out.push_back(alphabet[(t >> 6) & 63]);
-    out.push_back(alphabet[t & 63]);
-  }
-  if (const std::size_t rest = in.size() - i; rest > 0) {
-    unsigned t = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
-    if (rest == 2) t |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out.push_back(alphabet[(t >> 18) & 63]);
-    out.push_back(alphabet[(t >> 12) & 63]);
-    out.push_back(rest == 2 ? alphabet[(t >> 6) & 63] : '=');
-    out.push_back('=');
-  }
+  if (in.size() > std::size_t{max_int} / 4 * 3)
+    throw std::length_error("base64_encode: input too long for OpenSSL");
+  // EVP_EncodeBlock writes a NUL after the text: one byte more, cut after.
+  std::string out((in.size() + 2) / 3 * 4 + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
   return out;
 }
 
 std::optional<basic_credentials> parse_basic_authorization(std::string_view value) noexcept {
   if (value.size() > max_authorization_length) return std::nullopt;
   const auto space = value.find(' ');
-  if (space == std::string_view::npos || !iequals(value.substr(0, space), "basic"))
+  if (space == std::string_view::npos || !boost::beast::iequals(value.substr(0, space), "basic"))
     return std::nullopt;
   std::string_view token = value.substr(space + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
@@ -222,14 +181,10 @@ std::optional<password_digest> parse_password_text(std::string_view text) {
     at = next + 1;
   }
   if (parts.size() != 4 || parts[0] != pbkdf2_scheme) return std::nullopt;
-  std::uint64_t iterations = 0;
-  const auto [end, ec] =
-      std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
-  if (ec != std::errc{} || end != parts[1].data() + parts[1].size() || iterations == 0 ||
-      iterations > max_pbkdf2_iterations)
-    return std::nullopt;
+  const auto iterations = parse_number<std::uint64_t>(parts[1]);
+  if (!iterations || *iterations == 0 || *iterations > max_pbkdf2_iterations) return std::nullopt;
   password_digest d;
-  d.iterations = static_cast<std::uint32_t>(iterations);
+  d.iterations = static_cast<std::uint32_t>(*iterations);
   const auto salt = from_hex(parts[2]);
   const auto hash = from_hex(parts[3]);
   if (!salt || salt->size() != d.salt.size() || !hash || hash->size() != d.hash.size())

@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <cmath>
 #include <cstdint>
 #include <jwt/jwt.hpp>
@@ -45,15 +46,6 @@ bool has_token_shape(std::string_view token) noexcept {
     previous = c;
   }
   return dots == 2 && previous != '.';
-}
-
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // The base64url text `part` decoded (it has passed has_token_shape).
@@ -103,7 +95,8 @@ std::optional<std::string_view> parse_token_authorization(std::string_view value
   const auto space = value.find(' ');
   if (space == std::string_view::npos) return std::nullopt;
   const std::string_view scheme = value.substr(0, space);
-  if (!ascii_iequals(scheme, "jwt") && !ascii_iequals(scheme, "bearer")) return std::nullopt;
+  if (!boost::beast::iequals(scheme, "jwt") && !boost::beast::iequals(scheme, "bearer"))
+    return std::nullopt;
   std::string_view token = value.substr(space + 1);
   while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);

@@ -1,21 +1,15 @@
 // The journal read-back route's query parsing and wire shape.
 #include "reemu/control/journal_api.hpp"
 
-#include <charconv>
+#include <cstdint>
 
 #include "reemu/model/wire.hpp"
 #include "reemu/util/identifiers.hpp"
+#include "reemu/util/number.hpp"
 
 namespace reemu {
 
 namespace {
-
-std::optional<unsigned long long> whole_number(std::string_view s) {
-  unsigned long long n = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return n;
-}
 
 failure bad_parameter(std::string_view key, std::string_view wanted, std::string_view got) {
   return {api_error::invalid_value, "query parameter '" + std::string(key) + "' must be " +
@@ -38,14 +32,14 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
     } else if (p.key == "user") {
       filter.user = value;
     } else if (p.key == "status") {
-      const auto n = whole_number(value);
+      const auto n = parse_number<std::uint64_t>(value);
       if (!n || *n < 100 || *n > 599)
         return bad_parameter(p.key, "an HTTP status (100-599)", value);
       filter.status = static_cast<unsigned>(*n);
     } else if (p.key == "limit") {
       // A hard maximum: a page is at most ~1000 * 2 KiB of targets, so a
       // read-back never builds a body the size of the whole journal.
-      const auto n = whole_number(value);
+      const auto n = parse_number<std::uint64_t>(value);
       if (!n || *n > max_journal_page) {
         return bad_parameter(p.key,
                              "a whole number from 0 to " + std::to_string(max_journal_page) +
@@ -54,7 +48,7 @@ std::optional<failure> parse_journal_query(boost::urls::params_view query, journ
       }
       filter.limit = static_cast<std::size_t>(*n);
     } else if (p.key == "after") {
-      const auto n = whole_number(value);
+      const auto n = parse_number<std::uint64_t>(value);
       if (!n) return bad_parameter(p.key, "a whole number (an entry's 'seq')", value);
       filter.after = *n;
     } else {

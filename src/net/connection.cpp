@@ -26,9 +26,11 @@ template <class Stream>
 class closable {
  public:
   closable(connection_registry::member& m, Stream& stream) : m_(m) {
-    m_.get().close = [&stream] { beast::get_lowest_layer(stream).close(); };
+    m_.reach({.stop = nullptr, .expire = nullptr, .close = [&stream] {
+                beast::get_lowest_layer(stream).close();
+              }});
   }
-  ~closable() { m_.get().close = nullptr; }
+  ~closable() { m_.reach({}); }
   closable(const closable&) = delete;
   closable& operator=(const closable&) = delete;
 
@@ -37,17 +39,18 @@ class closable {
 };
 
 // Runs `session` with the registry able to reach it; returns run()'s result.
-// Afterwards a close closes the stream again.
+// A stop that has begun reaches the session before it runs (stop, expire
+// and close are safe then). Afterwards a close closes the stream again.
 template <class Session, class Stream>
 net::awaitable<bool> run_registered(Session& session, Stream& stream,
                                     connection_registry::member& m) {
-  m.get().stop = [&session] { session.stop(); };
-  m.get().expire = [&session] { session.expire(); };
-  m.get().close = [&session] { session.close(); };
+  m.reach({.stop = [&session] { session.stop(); },
+           .expire = [&session] { session.expire(); },
+           .close = [&session] { session.close(); }});
   const bool clean = co_await session.run();
-  m.get().stop = nullptr;
-  m.get().expire = nullptr;
-  m.get().close = [&stream] { beast::get_lowest_layer(stream).close(); };
+  m.reach({.stop = nullptr, .expire = nullptr, .close = [&stream] {
+             beast::get_lowest_layer(stream).close();
+           }});
   co_return clean;
 }
 

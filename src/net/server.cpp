@@ -6,12 +6,15 @@
 // Stopping: the listeners take in their listen queues and close, idle
 // keep-alive connections close (after a 100 ms grace for a request on its
 // way), requests already received are answered (with Connection: close),
-// new connections get their first request read and answered. At
-// answer_deadline what is unfinished is answered now (a partly received
-// request gets a 503, a fault's wait is cut short); after
-// drain_deadline every connection still open (a write a client does not
-// read) is closed; their coroutines end with errors and the io_context runs
-// out of work, so run() returns with nothing left pending.
+// new connections get their first request read and answered. At the
+// timetable's expire (2.5 s) what is unfinished is answered now (a partly
+// received request gets a 503, a fault's wait is cut short); at its close
+// (3 s) every connection still open (a write a client does not read) is
+// closed; their coroutines end with errors and the io_context runs out of
+// work, so run() returns with nothing left pending. The registry keeps how
+// far the stop has gone and times it while any connection is live, so a
+// connection accepted after the stop began (the listener's last accept was
+// already under way when it closed) follows the same timetable.
 #include "reemu/net/server.hpp"
 
 #include <malloc.h>
@@ -40,14 +43,13 @@ namespace reemu {
 
 namespace {
 
-// How long requests in flight get once a stop begins (docs/reliability.md).
-constexpr auto drain_deadline = std::chrono::seconds(3);
-// When the connections still busy are told to answer what they have at once:
-// the last half second of the drain is for those answers to go out.
-constexpr auto answer_deadline = std::chrono::milliseconds(2500);
-// After the drain deadline the remaining connections are closed; their
-// handlers end at once. Should one not, the loop stops after this.
-constexpr auto close_deadline = std::chrono::seconds(2);
+// The stop's timetable (docs/reliability.md). Requests in flight get
+// close = 3 s; at expire, the connections still busy are told to answer
+// what they have at once, the last half second being for those answers to
+// go out; after the close their handlers end at once, and should one not,
+// the loop stops give_up later.
+constexpr connection_registry::timetable stop_timetable{
+    std::chrono::milliseconds(2500), std::chrono::seconds(3), std::chrono::seconds(2)};
 
 }  // namespace
 
@@ -56,9 +58,8 @@ struct server::impl {
       : app_(a),
         ioc_(std::make_unique<net::io_context>()),
         control_(net::make_strand(*ioc_)),
-        drain_timer_(control_),
         cap_(connection_cap(cfg().max_connections, raise_open_file_limit())),
-        registry_(cap_, [this] { net::post(control_, [this] { drain_timer_.cancel(); }); }) {}
+        registry_(cap_, control_, stop_timetable) {}
 
   ~impl() {
     // The last resort of the stop sequence left coroutines suspended: their
@@ -72,7 +73,6 @@ struct server::impl {
   // Listeners, signals and the stop sequence share one strand, so closing
   // them never races an accept or a signal on another thread.
   listener::control_executor control_;
-  net::steady_timer drain_timer_;
   const std::size_t cap_;
   connection_registry registry_;
   std::optional<listener> http_;
@@ -87,7 +87,7 @@ struct server::impl {
 
   // Serves `socket` on its strand. Its registry entry is made here, on the
   // control strand, so a stop that begins before the coroutine runs counts
-  // it (and its deadlines reach it).
+  // it; one that began before the accept is caught up with by the registry.
   void accept(tcp::socket socket, bool tls) {
     auto ex = socket.get_executor();
     auto member = std::make_unique<connection_registry::member>(registry_, ex);
@@ -109,29 +109,8 @@ struct server::impl {
     if (https_) https_->close();
     beast::error_code ignored;
     if (signals_) signals_->cancel(ignored);
-    registry_.stop_all();
-    if (registry_.live() == 0) return;
-    drain_timer_.expires_after(answer_deadline);
-    drain_timer_.async_wait([this](beast::error_code ec) {
-      if (ec || registry_.live() == 0) return;
-      registry_.expire_all();
-      drain_timer_.expires_after(drain_deadline - answer_deadline);
-      drain_timer_.async_wait([this](beast::error_code ec1) {
-        if (ec1 || registry_.live() == 0) return;
-        close_the_rest();
-      });
-    });
-  }
-
-  // The drain is over: closes the connections still open; should they not
-  // end, stops the loop after close_deadline.
-  void close_the_rest() {
-    spdlog::warn("{} connection(s) still busy after {} s: closing them", registry_.live(),
-                 drain_deadline.count());
-    registry_.close_all();
-    drain_timer_.expires_after(close_deadline);
-    drain_timer_.async_wait([this](beast::error_code ec) {
-      if (ec || registry_.live() == 0) return;
+    // The registry times the rest: expire, close, and this last resort.
+    registry_.stop([this] {
       spdlog::error("{} connection(s) did not end when closed; stopping anyway", registry_.live());
       abandoned_ = true;
       ioc_->stop();

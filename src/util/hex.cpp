@@ -1,16 +1,29 @@
-// Hex encoding and decoding.
+// Hex encoding and decoding by Boost.Algorithm; this file adds what it lacks:
+// a separator between bytes, and decoding that takes lower case only.
 #include "reemu/util/hex.hpp"
+
+#include <boost/algorithm/hex.hpp>
+#include <iterator>
 
 namespace reemu {
 
 void append_hex(std::string& out, const unsigned char* bytes, std::size_t size, hex_case letters,
                 char separator) {
-  const char* digits = letters == hex_case::lower ? "0123456789abcdef" : "0123456789ABCDEF";
   out.reserve(out.size() + size * (separator == '\0' ? 2 : 3));
+  const auto encode = [&](const unsigned char* first, const unsigned char* last) {
+    if (letters == hex_case::lower) {
+      boost::algorithm::hex_lower(first, last, std::back_inserter(out));
+    } else {
+      boost::algorithm::hex(first, last, std::back_inserter(out));
+    }
+  };
+  if (separator == '\0') {
+    encode(bytes, bytes + size);
+    return;
+  }
   for (std::size_t i = 0; i < size; ++i) {
-    if (i != 0 && separator != '\0') out.push_back(separator);
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0x0F]);
+    if (i != 0) out.push_back(separator);
+    encode(bytes + i, bytes + i + 1);
   }
 }
 
@@ -21,18 +34,13 @@ std::string to_hex(const unsigned char* bytes, std::size_t size, hex_case letter
 }
 
 std::optional<std::vector<unsigned char>> from_hex(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::vector<unsigned char> out(text.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
+  // unhex takes either case and throws on anything else: the text is
+  // checked first, so only lower case gets there and nothing throws.
+  if (text.size() % 2 != 0 || text.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+    return std::nullopt;
+  std::vector<unsigned char> out;
+  out.reserve(text.size() / 2);
+  boost::algorithm::unhex(text.begin(), text.end(), std::back_inserter(out));
   return out;
 }
 

@@ -6,43 +6,28 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
+#include <boost/locale/utf.hpp>
+
+#include "reemu/util/hex.hpp"
 
 namespace reemu {
 
 namespace {
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+// overlong forms, no surrogates, nothing above U+10FFFF), or 0. Boost.Locale's
+// decoder checks all three; its code point is not needed.
 std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b = at(i);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF) {
-    n = 2;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    n = 3;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (b == 0xE0) lo = 0xA0;  // overlong
-  if (b == 0xED) hi = 0x9F;  // surrogates
-  if (b == 0xF0) lo = 0x90;  // overlong
-  if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
-  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
-  return n;
+  namespace utf = boost::locale::utf;
+  const char* const first = s.data() + i;
+  const char* p = first;
+  const utf::code_point c = utf::utf_traits<char>::decode(p, s.data() + s.size());
+  return c == utf::illegal || c == utf::incomplete ? 0 : static_cast<std::size_t>(p - first);
 }
 
-void append_byte_escape(std::string& out, const char* prefix, unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%s%02x", prefix, c);
-  out += buf;
+void append_byte_escape(std::string& out, std::string_view prefix, unsigned char c) {
+  out += prefix;
+  append_hex(out, &c, 1);
 }
 
 // The escaping both formats share. In JSON a control byte is \u00XX; in

@@ -56,7 +56,7 @@ TEST(auth, parses_valid_headers) {
 }
 
 TEST(auth, rejects_malformed_headers) {
-  const std::array<std::string, 22> rows = {
+  const std::array<std::string, 25> rows = {
       "",
       "Basic",
       "Basic ",
@@ -79,6 +79,9 @@ TEST(auth, rejects_malformed_headers) {
       "Basic YW-j",                          // base64url alphabet is not accepted
       "Basic YW_j",
       "Basic " + base64_encode("a:b") + "=",
+      "Basic \t\t\t\t" + base64_encode("a:b"),  // blanks OpenSSL's decoder would skip
+      "Basic " + base64_encode("a:b") + "\r\n\r\n",
+      "Basic " + base64_encode("a:b") + "----",
   };
   for (const auto& h : rows) {
     SCOPED_TRACE("header: '" + h + "'");
@@ -146,12 +149,41 @@ TEST(auth, base64_round_trips_for_lengths_0_to_10) {
 }
 
 TEST(auth, base64_decode_rejects_bad_input) {
-  for (std::string_view bad :
-       {"A", "AB", "ABC", "ABCDE", "AB=C", "A===", "====", "AB==CD==", "AB\nC", "ABC\x80", "AB C",
-        // non-canonical: padding stands for non-zero bits
-        "YR==", "YWJ="}) {
-    SCOPED_TRACE(bad);
+  using namespace std::string_view_literals;
+  for (std::string_view bad : {"A"sv, "AB"sv, "ABC"sv, "ABCDE"sv, "AB=C"sv, "A==="sv, "===="sv,
+                               "AB==CD=="sv, "AB\nC"sv, "ABC\x80"sv, "AB C"sv,
+                               // non-canonical: padding stands for non-zero bits
+                               "YR=="sv, "YWJ="sv,
+                               // '=' where OpenSSL would read it as zero bits
+                               "=YQ="sv, "Y=Q="sv, "YQ=a"sv, "Zm9v=YQ="sv,
+                               // blanks, line ends and '-' that OpenSSL skips at either end of a
+                               // PEM line, in counts that keep the length a multiple of 4
+                               "    Zm9v"sv, "\t\t\t\tZm9v"sv, "Zm9v    "sv, "Zm9v\r\n\r\n"sv,
+                               "Zm9v\n\n\n\n"sv, "Zm9v----"sv, "Zm9vYm\n\n"sv, "  Zm9vYg  "sv,
+                               // the base64url alphabet, NUL bytes, a byte >= 0x80 at the end
+                               "Zm-v"sv, "Zm_v"sv, "Zm9v\0\0\0\0"sv, "\0Zm9"sv, "Zm9\xff"sv}) {
+    SCOPED_TRACE(::testing::PrintToString(std::string(bad)));
     EXPECT_FALSE(base64_decode(bad).has_value());
+  }
+}
+
+TEST(auth, base64_padding_counts_only_the_bytes_it_ends) {
+  // Every length mod 3 with both padding forms, and bytes that are zero:
+  // OpenSSL's decoder counts padded groups as 3 bytes, the result must not.
+  struct row {
+    std::string_view encoded;
+    std::string_view plain;
+  };
+  using namespace std::string_view_literals;
+  for (const auto& r : {row{"AA=="sv, "\0"sv}, row{"AAA="sv, "\0\0"sv}, row{"AAAA"sv, "\0\0\0"sv},
+                        row{"YQ=="sv, "a"sv}, row{"YWE="sv, "aa"sv}, row{"YWFh"sv, "aaa"sv},
+                        row{"YWFhAA=="sv, "aaa\0"sv}, row{"/w=="sv, "\xff"sv},
+                        row{"//8="sv, "\xff\xff"sv}, row{"////"sv, "\xff\xff\xff"sv}}) {
+    SCOPED_TRACE(r.encoded);
+    const auto back = base64_decode(r.encoded);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(*back, r.plain);
+    EXPECT_EQ(base64_encode(r.plain), r.encoded);
   }
 }
 

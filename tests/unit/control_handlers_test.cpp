@@ -957,8 +957,13 @@ TEST_F(control_handlers, journal_query_filters_and_limit) {
   EXPECT_FALSE(all[0].contains("dropped"));
   EXPECT_EQ(all[4]["dropped"], true);
 
+  // Leading zeros spell a number; anything else around the digits does not.
+  EXPECT_EQ(targets("/emulator/v1/requests?status=0404"), (list{"/v1/actions/abc?x=1"}));
+  EXPECT_EQ(targets("/emulator/v1/requests?after=18446744073709551615"), list{});
   for (std::string_view bad :
-       {"?status=abc", "?status=99", "?status=600", "?limit=-1", "?limit=x"}) {
+       {"?status=abc", "?status=99", "?status=600", "?limit=-1", "?limit=x",
+        "?status=", "?status=+200", "?status=%20200", "?status=200%20", "?status=200x",
+        "?status=2e2", "?status=0x1f4", "?limit=1.0", "?after=-1", "?after=18446744073709551616"}) {
     SCOPED_TRACE(bad);
     expect_error(call_target(uses<&get_requests>, "/emulator/v1/requests" + std::string(bad)),
                  status::bad_request, "invalid_value");

@@ -168,6 +168,41 @@ TEST(jwt, malformed_tokens_are_refused_without_throwing) {
   }
 }
 
+// The parts decode strictly: every unpadded length a part can have, and
+// none of the spellings a lenient decoder would also read.
+TEST(jwt, parts_decode_strictly) {
+  const token_signer s(secret_a);
+  // Four user lengths give payloads of every length mod 3, so base64url
+  // parts of every length mod 4 but 1.
+  for (const std::string user : {"u@x", "uu@x", "uuu@x", "uuuu@x"}) {
+    const std::string t = s.issue(user, "c0ffee", 1000, 300);
+    SCOPED_TRACE(t);
+    EXPECT_EQ(claimed_token_user(t), user);
+    const auto c = s.verify(t, 1000);
+    ASSERT_TRUE(c.claims);
+    EXPECT_EQ(c.claims->user, user);
+  }
+  const parts good = split(s.issue("u@x", "c0ffee", 1000, 300));
+  // A 32-byte HMAC is 43 characters: the last carries 2 bits no byte uses.
+  // Setting one spells the same bytes non-canonically.
+  ASSERT_EQ(good.signature.size(), 43u);
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string loose = good.signature;
+  loose.back() = alphabet[alphabet.find(loose.back()) ^ 1];
+  const auto t = s.verify(good.header + "." + good.payload + "." + loose, 1000);
+  EXPECT_FALSE(t.claims);
+  EXPECT_EQ(t.problem, "the token's signature is wrong");
+  // A part of 4n+1 characters spells no bytes.
+  for (const std::string& bad : {good.header + "A." + good.payload + "." + good.signature,
+                                 good.header + "." + good.payload + "A." + good.signature,
+                                 good.header + "." + good.payload + "." + good.signature + "AA"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_FALSE(s.verify(bad, 1000).claims);
+  }
+  EXPECT_FALSE(claimed_token_user(good.header + "." + good.payload + "A." + good.signature));
+}
+
 // Claims of the wrong type, rightly signed: refused all the same.
 TEST(jwt, claims_must_be_a_string_sub_and_whole_iat_exp) {
   const token_signer s(secret_a);

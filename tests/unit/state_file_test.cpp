@@ -336,6 +336,18 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
         "pbkdf2-sha256$99999999999$000102030405060708090a0b0c0d0e0f$"
         "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
         "pbkdf2-sha256$1000$0001$5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        // the iteration count is one whole number, nothing around it
+        "pbkdf2-sha256$+1000$000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        "pbkdf2-sha256$1000 $000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        "pbkdf2-sha256$$000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        "pbkdf2-sha256$18446744073709552616$000102030405060708090a0b0c0d0e0f$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
+        // salt and hash in lower case only
+        "pbkdf2-sha256$1000$000102030405060708090A0B0C0D0E0F$"
+        "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd",
         "sha256$1000$000102030405060708090a0b0c0d0e0f$"
         "5065aef5b1abcd9b103bea555ebd766bb970ddbc94c2d85d37af4b54a5d20edd"})
     broken.push_back(edited([&](json& d) { d["users"][0]["password"] = bad_password; }));

@@ -1,13 +1,18 @@
-// Unit tests for the small helpers in src/util: the hex encoder, log-field
+// Unit tests for the small helpers in src/util: the hex encoder, UUIDs, log-field
 // escaping, the atomic file writer and the identifier caps.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include "reemu/util/atomic_file.hpp"
 #include "reemu/util/hex.hpp"
@@ -40,12 +45,75 @@ TEST(hex, encodes_and_decodes) {
   for (const char* bad : {"0", "0g", "AB", "0x00", " 00"}) EXPECT_FALSE(from_hex(bad)) << bad;
 }
 
-TEST(hex, uuid_keeps_its_shape) {
+// Every byte value both ways, in both cases and with a separator: the
+// encoder is Boost's, the rules around it are ours.
+TEST(hex, every_byte_round_trips_and_only_lower_case_decodes) {
+  std::vector<unsigned char> all(256);
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<unsigned char>(i);
+  const std::string lower = to_hex(all.data(), all.size());
+  ASSERT_EQ(lower.size(), 512u);
+  EXPECT_EQ(lower.substr(0, 8), "00010203");
+  EXPECT_EQ(lower.substr(504), "fcfdfeff");
+  EXPECT_EQ(lower.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(from_hex(lower), all);
+  const std::string upper = to_hex(all.data(), all.size(), hex_case::upper);
+  EXPECT_EQ(upper.substr(504), "FCFDFEFF");
+  EXPECT_FALSE(from_hex(upper));
+  EXPECT_FALSE(from_hex("0A"));  // one upper-case digit is enough to refuse
+  EXPECT_FALSE(from_hex("00:0f"));
+  EXPECT_FALSE(from_hex(std::string("0\0", 2)));
+  EXPECT_EQ(from_hex(""), std::vector<unsigned char>{});
+
+  const unsigned char one[] = {0xab};
+  EXPECT_EQ(to_hex(one, 1, hex_case::upper, ':'), "AB");  // no separator around a single byte
+  EXPECT_EQ(to_hex(all.data() + 0xfd, 3, hex_case::lower, '-'), "fd-fe-ff");
+  std::string appended = "x=";
+  append_hex(appended, one, 1);
+  EXPECT_EQ(appended, "x=ab");  // appends, keeps what was there
+}
+
+TEST(uuid, keeps_its_shape) {
   const std::string u = make_uuid_v4();
   ASSERT_EQ(u.size(), 36u);
   for (const std::size_t dash : {8, 13, 18, 23}) EXPECT_EQ(u[dash], '-') << u;
   EXPECT_EQ(u[14], '4') << u;
   EXPECT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos) << u;
+}
+
+// Version 4 and the RFC 4122 variant on every draw, lower case only, no
+// repeats, and every hex digit seen in the random places over a few hundred
+// draws (a constant or a narrowed source would show).
+TEST(uuid, is_random_version_4_in_lower_case) {
+  std::set<std::string> seen;
+  std::set<char> digits;
+  for (int i = 0; i < 512; ++i) {
+    const std::string u = make_uuid_v4();
+    SCOPED_TRACE(u);
+    ASSERT_EQ(u.size(), 36u);
+    EXPECT_EQ(u.find_first_not_of("0123456789abcdef-"), std::string::npos);
+    EXPECT_EQ(std::count(u.begin(), u.end(), '-'), 4);
+    EXPECT_EQ(u[14], '4');
+    EXPECT_NE(std::string_view("89ab").find(u[19]), std::string_view::npos);
+    EXPECT_TRUE(seen.insert(u).second);
+    digits.insert(u.begin(), u.begin() + 8);
+  }
+  EXPECT_EQ(digits.size(), 16u);
+}
+
+TEST(uuid, threads_draw_apart) {
+  std::vector<std::vector<std::string>> drawn(4);
+  {
+    std::vector<std::thread> threads;
+    for (auto& list : drawn) {
+      threads.emplace_back([&list] {
+        for (int i = 0; i < 200; ++i) list.push_back(make_uuid_v4());
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  std::set<std::string> all;
+  for (const auto& list : drawn) all.insert(list.begin(), list.end());
+  EXPECT_EQ(all.size(), 800u);
 }
 
 // Item 7: log lines a client can neither split nor make invalid.
@@ -66,6 +134,23 @@ TEST(logging, escapes_control_bytes_quotes_and_invalid_utf8) {
       {"\xed\xa0\x80", R"(\xed\xa0\x80)", R"(\\xed\\xa0\\x80)"},  // a surrogate
       {"\xf4\x90\x80\x80", R"(\xf4\x90\x80\x80)", R"(\\xf4\\x90\\x80\\x80)"},  // > U+10FFFF
       {"\xe2\x82", R"(\xe2\x82)", R"(\\xe2\\x82)"},                            // cut short
+      // The edges of each UTF-8 length: first and last well-formed, and
+      // the overlong and out-of-range forms just beyond.
+      {"\xc2\x80 \xdf\xbf", "\xc2\x80 \xdf\xbf", "\xc2\x80 \xdf\xbf"},
+      {"\xc1\xbf", R"(\xc1\xbf)", R"(\\xc1\\xbf)"},  // overlong U+007F
+      {"\xe0\xa0\x80 \xef\xbf\xbf", "\xe0\xa0\x80 \xef\xbf\xbf", "\xe0\xa0\x80 \xef\xbf\xbf"},
+      {"\xe0\x9f\xbf", R"(\xe0\x9f\xbf)", R"(\\xe0\\x9f\\xbf)"},  // overlong U+07FF
+      {"\xed\x9f\xbf \xee\x80\x80", "\xed\x9f\xbf \xee\x80\x80", "\xed\x9f\xbf \xee\x80\x80"},
+      {"\xed\xbf\xbf", R"(\xed\xbf\xbf)", R"(\\xed\\xbf\\xbf)"},  // last surrogate
+      {"\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf", "\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf",
+       "\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf"},
+      {"\xf0\x8f\xbf\xbf", R"(\xf0\x8f\xbf\xbf)", R"(\\xf0\\x8f\\xbf\\xbf)"},  // overlong
+      {"\xf5\x80\x80\x80", R"(\xf5\x80\x80\x80)", R"(\\xf5\\x80\\x80\\x80)"},
+      {"\x80", R"(\x80)", R"(\\x80)"},                            // a continuation byte alone
+      {"\xe2\x28\xa1", R"(\xe2(\xa1)", R"(\\xe2(\\xa1)"},         // a second byte that is not one
+      {"\xe2\x82\x28", R"(\xe2\x82()", R"(\\xe2\\x82()"},         // a third byte that is not one
+      {"\xf0\x9f\x98", R"(\xf0\x9f\x98)", R"(\\xf0\\x9f\\x98)"},  // four bytes cut at three
+      {std::string("a\0b", 3), R"(a\x00b)", R"(a\u0000b)"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.text);

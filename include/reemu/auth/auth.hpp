@@ -33,7 +33,10 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view valu
 // a JSON object with both as strings. Never throws.
 std::optional<basic_credentials> parse_body_credentials(std::string_view body) noexcept;
 
-// Standard base64 decoding; nullopt on any character or padding error.
+// Strict standard base64 decoding (OpenSSL's decoder, checked around):
+// nullopt for a length not a multiple of 4, any character outside the
+// alphabet (blanks and line ends included, anywhere), '=' anywhere but as
+// the last one or two characters, or padding that stands for non-zero bits.
 std::optional<std::string> base64_decode(std::string_view in) noexcept;
 
 // Standard base64 encoding with padding (for clients and tests).

@@ -114,6 +114,10 @@ class http_session {
   // know of the stop, already on its way, is answered instead of reset.
   static constexpr std::chrono::milliseconds stop_grace{100};
 
+  // stop(), expire() and close() may also come before run() (the server's
+  // stop began before the connection reached its session): run() then
+  // starts where they left it.
+
   // The server is stopping (call on the session's executor): a session
   // waiting between keep-alive requests with no byte of the next one closes
   // unless that request arrives within stop_grace; one with a request under

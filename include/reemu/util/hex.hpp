@@ -1,5 +1,6 @@
 // Hexadecimal text for bytes: the one encoder (password hashes and salts in
-// the state file, action uids, the TLS certificate fingerprint).
+// the state file, credential tags, the TLS certificate fingerprint, byte
+// escapes in log lines).
 #pragma once
 
 #include <cstddef>

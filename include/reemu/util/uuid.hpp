@@ -5,7 +5,9 @@
 
 namespace reemu {
 
-// "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", lower-case hex. Thread-safe.
+// "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" (y one of 8, 9, a, b), lower-case
+// hex, from the kernel's CSPRNG. Thread-safe. Throws
+// boost::uuids::entropy_error if the kernel cannot give random bytes.
 std::string make_uuid_v4();
 
 }  // namespace reemu
