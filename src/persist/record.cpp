@@ -2,8 +2,11 @@
 #include "reemu/persist/record.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "reemu/model/validation.hpp"
@@ -65,28 +68,37 @@ std::string record_text(const registry_data& before, const part_texts& was,
                         const registry_data& after, const part_texts& is) {
   const auto& parts = persisted_parts();
   std::string out;
+  const auto begin_key = [&](std::string_view key) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += key;
+    out += "\":";
+  };
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const persisted_part& part = parts[i];
-    std::string value;
     if (part.logging == part_logging::by_entry) {
       entry_changes c;
       part.diff(before, after, c);
       if (c.erased.empty() && c.put.empty()) continue;
-      value = '{';
-      if (!c.erased.empty()) value += "\"erase\":[" + c.erased + "]";
-      if (!c.put.empty())
-        value += std::string(c.erased.empty() ? "" : ",") + "\"put\":[" + c.put + "]";
-      value += '}';
+      begin_key(part.key);
+      out += '{';
+      if (!c.erased.empty()) {
+        out += "\"erase\":[";
+        out += c.erased;
+        out += ']';
+      }
+      if (!c.put.empty()) {
+        out += c.erased.empty() ? "\"put\":[" : ",\"put\":[";
+        out += c.put;
+        out += ']';
+      }
+      out += '}';
     } else {
       const auto& now = part.change_mark ? is.mark : is.text;
       const auto& then = part.change_mark ? was.mark : was.text;
       if (now[i] == then[i]) continue;
-      value = is.text[i];
+      begin_key(part.key);
+      out += is.text[i];
     }
-    out += out.empty() ? "{\"" : ",\"";
-    out += part.key;
-    out += "\":";
-    out += value;
   }
   if (!out.empty()) out += '}';
   return out;
@@ -107,7 +119,6 @@ void record_replay::apply(const json& record, const std::string& where) {
   if (!record.is_object()) bad_record(where, "a log record must be a JSON object");
   const auto& parts = persisted_parts();
   for (const auto& item : record.items()) {
-    // Named, not bound: clang 14 cannot capture a structured binding.
     const std::string& key = item.key();
     const json& value = item.value();
     const auto part = std::find_if(parts.begin(), parts.end(),
