@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -262,14 +261,12 @@ json database_record(const database& db) {
 }
 
 result<database> database_from_record(const json& record, const std::string& where) {
-  constexpr double lowest = std::numeric_limits<double>::lowest();
-  constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
   r.only({"uid", "fields", "created_at", "changed_at", "operation", "placement"});
   const auto uid = r.unsigned_integer("uid", max_bdb_uid, true);
   const json* fields = r.object("fields", true);
-  const auto created = r.number("created_at", lowest, highest, true);
-  const auto changed = r.number("changed_at", lowest, highest, true);
+  const auto created = r.time("created_at", true);
+  const auto changed = r.time("changed_at", true);
   const json* op = r.object("operation");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
@@ -284,7 +281,7 @@ result<database> database_from_record(const json& record, const std::string& whe
     o.only({"action_uid", "name", "started_at", "simulate", "placement"});
     auto action_uid = o.string("action_uid", true);
     auto name = o.string("name", true);
-    const auto started = o.number("started_at", lowest, highest, true);
+    const auto started = o.time("started_at", true);
     const json* simulate = o.object("simulate", true);
     if (o.failed()) return o.error();
     auto plan = parse_simulate(*simulate, simulate_plan{}, where + ".operation.simulate");

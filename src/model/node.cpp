@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
@@ -151,14 +150,12 @@ json node_record(const node& n) {
 }
 
 result<node> node_from_record(const json& record, const std::string& where) {
-  constexpr double lowest = std::numeric_limits<double>::lowest();
-  constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
   r.only({"uid", "fields", "started_at", "actions", "settled_at"});
   const auto uid = r.unsigned_integer("uid", UINT32_MAX, true);
   const json* fields = r.object("fields", true);
-  const auto started = r.number("started_at", lowest, highest, true);
-  const auto settled = r.number("settled_at", lowest, highest);
+  const auto started = r.time("started_at", true);
+  const auto settled = r.time("settled_at");
   const auto actions = record.find("actions");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};

@@ -1,8 +1,6 @@
 // Node and cluster tasks: their state, wire object and record.
 #include "reemu/model/object_task.hpp"
 
-#include <limits>
-
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -45,8 +43,7 @@ result<object_task> task_from_record(const json& record, const std::string& wher
   r.only({"name", "task_id", "started_at", "simulate"});
   auto name = r.string("name", true);
   auto task_id = r.string("task_id", true);
-  const auto started = r.number("started_at", std::numeric_limits<double>::lowest(),
-                                std::numeric_limits<double>::max(), true);
+  const auto started = r.time("started_at", true);
   const json* simulate = r.object("simulate", true);
   if (r.failed()) return r.error();
   object_task t;

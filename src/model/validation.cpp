@@ -2,6 +2,7 @@
 #include "reemu/model/validation.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/wire.hpp"
@@ -72,6 +73,11 @@ std::optional<double> object_reader::number(std::string_view key, double min, do
     return std::nullopt;
   }
   return x;
+}
+
+std::optional<double> object_reader::time(std::string_view key, bool required) {
+  return number(key, std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max(),
+                required);
 }
 
 std::optional<std::uint64_t> object_reader::unsigned_integer(std::string_view key,

@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
@@ -99,19 +98,14 @@ void append_action_record(std::string& out, const action& a) {
 }
 
 result<action> action_from_record(const json& record, const std::string& where) {
-  // Times are read back as any finite number: a pasted capture may carry
-  // negative or millisecond timestamps, and a manual clock may have been
-  // moved far ahead. What the emulator saved, it must load.
-  constexpr double lowest = std::numeric_limits<double>::lowest();
-  constexpr double highest = std::numeric_limits<double>::max();
   object_reader r(record, where);
   r.only({"type", "fields", "simulate", "started_at", "created_at", "gone_at"});
   auto type = r.string("type", true);
   const json* fields = r.object("fields", true);
   const json* simulate = r.object("simulate");
-  auto started_at = r.number("started_at", lowest, highest, true);
-  auto created_at = r.number("created_at", lowest, highest, true);
-  auto gone_at = r.number("gone_at", lowest, highest);
+  auto started_at = r.time("started_at", true);
+  auto created_at = r.time("created_at", true);
+  auto gone_at = r.time("gone_at");
   if (r.failed()) return r.error();
   if (*type != "task" && *type != "state-machine") {
     return failure{api_error::invalid_value, "'" + where +

@@ -2,7 +2,6 @@
 #include "reemu/persist/parts.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -344,10 +343,6 @@ std::string clock_change_mark(const part_source& from) {
 }
 
 result<> read_clock(const json* value, restored_state& into, const services&) {
-  // Times are read back as any finite number: a manual clock may have been
-  // moved far ahead. What the emulator saved, it must load.
-  constexpr double lowest = std::numeric_limits<double>::lowest();
-  constexpr double highest = std::numeric_limits<double>::max();
   json holder = json::object();
   if (value) holder["clock"] = *value;
   object_reader top(holder);
@@ -356,7 +351,7 @@ result<> read_clock(const json* value, restored_state& into, const services&) {
   object_reader r(*block, "clock");
   r.only({"mode", "now"});
   const auto mode = r.string("mode", true);
-  const auto now = r.number("now", lowest, highest, true);
+  const auto now = r.time("now", true);
   if (r.failed()) return r.error();
   const auto parsed = parse_clock_mode(*mode);
   if (!parsed)

@@ -30,6 +30,10 @@ class object_reader {
 
   std::optional<std::string> string(std::string_view key, bool required = false);
   std::optional<double> number(std::string_view key, double min, double max, bool required = false);
+  // A clock time as the state file keeps it: any finite number. A pasted
+  // capture may carry negative or millisecond timestamps, and a manual clock
+  // may have been moved far ahead; what the emulator saved, it must load.
+  std::optional<double> time(std::string_view key, bool required = false);
   std::optional<std::uint64_t> unsigned_integer(std::string_view key, std::uint64_t max,
                                                 bool required = false);
   std::optional<bool> boolean(std::string_view key, bool required = false);
