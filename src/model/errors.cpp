@@ -29,6 +29,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {404, "not_found"};
     case api_error::method_not_allowed:
       return {405, "method_not_allowed"};
+    case api_error::not_emulated:
+      return {501, "not_emulated"};
     case api_error::bad_request:
       return {400, "bad_request"};
     case api_error::invalid_schema:

@@ -23,6 +23,7 @@ enum class api_error {
   method_not_allowed,        // 405
   bad_request,               // 400, malformed target or request
   header_too_large,          // 431
+  not_emulated,  // 501: a documented route the emulator does not emulate (docs/coverage.md)
   // Database routes (the codes the Redis Software reference lists).
   invalid_schema,          // 400: unknown field, wrong type, invalid enum, bad JSON
   missing_db_name,         // 400
