@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "reemu/app/families.hpp"
 #include "reemu/config/config.hpp"
 #include "reemu/net/probe.hpp"
 #include "reemu/net/server.hpp"
@@ -24,12 +25,12 @@ namespace {
 struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
-      state_file, jwt_secret;
+      state_file, jwt_secret, not_emulated;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
   bool no_http = false, no_https = false, no_control = false, health_check = false,
-       accept_unknown_fields = false;
+       accept_unknown_fields = false, list_routes = false;
 };
 
 // Declares every flag, each with its environment variable, writing into `f`.
@@ -78,6 +79,12 @@ void define_flags(CLI::App& cli, flags& f) {
                  "(config: emulator.jwt_secret; default: random at each start). Prefer the "
                  "environment variable: a flag shows in the process list")
       ->envname("REEMU_JWT_SECRET");
+  cli.add_option("--not-emulated", f.not_emulated,
+                 "How a documented route the emulator does not emulate is answered: 501 "
+                 "(not_emulated, after authentication) or 404 (like an unknown path) (config: "
+                 "emulator.not_emulated, default 501; docs/coverage.md lists the routes)")
+      ->envname("REEMU_NOT_EMULATED")
+      ->check(CLI::IsMember({"501", "404"}));
   cli.add_flag("--no-control-api", f.no_control, "Turn the /emulator/v1 control API off")
       ->envname("REEMU_NO_CONTROL_API");
   cli.add_flag("--accept-unknown-fields", f.accept_unknown_fields,
@@ -91,6 +98,9 @@ void define_flags(CLI::App& cli, flags& f) {
       ->envname("REEMU_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
 
+  cli.add_flag("--list-routes", f.list_routes,
+               "Print the route table (method, path, family, access; tab-separated, one route "
+               "a line) of every family, the control API's included, and exit");
   cli.add_flag("--health-check", f.health_check,
                "Probe the server this config describes (GET /emulator/v1/health) and exit 0 "
                "when it answers 200: a container HEALTHCHECK without curl");
@@ -115,6 +125,8 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.accept_unknown_fields) cfg.cluster.accept_unknown_fields = true;
   if (f.state_file) cfg.emulator.state_file = *f.state_file;
   if (f.jwt_secret) cfg.emulator.jwt_secret = *f.jwt_secret;
+  if (f.not_emulated)
+    cfg.emulator.not_emulated = *reemu::parse_not_emulated_answer(*f.not_emulated);
   if (f.log_level) cfg.log.level = *f.log_level;
   if (f.log_format) cfg.log.format = *f.log_format;
 }
@@ -136,6 +148,13 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
+  }
+
+  if (f.list_routes) {
+    // The binary's own table, whatever a config would turn off:
+    // scripts/coverage.py reads it to generate docs/coverage.md.
+    std::cout << reemu::route_listing();
+    return 0;
   }
 
   try {

@@ -78,4 +78,19 @@ std::vector<std::string> family_names() {
   return out;
 }
 
+std::string route_listing() {
+  std::string out;
+  for (const route_family& f : route_families()) {
+    for (const route& r : f.routes()) {
+      std::string_view who = r.access.permission;
+      if (r.access.kind == access_kind::public_route) who = "public";
+      if (r.access.kind == access_kind::any_user) who = "any_user";
+      if (r.access.kind == access_kind::admin) who = "admin";
+      out.append(http_t::to_string(r.method)).append("\t").append(r.pattern).append("\t");
+      out.append(f.name).append("\t").append(who).append("\n");
+    }
+  }
+  return out;
+}
+
 }  // namespace reemu

@@ -58,7 +58,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
           "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
-          "jwt_secret", "shards_limit"});
+          "jwt_secret", "shards_limit", "not_emulated"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -77,7 +77,16 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
     if (*v == 0) throw config_error(source + ": 'emulator.shards_limit' must be >= 1");
     cluster.shards_limit = *v;
   }
+  const auto not_emulated = r.string("not_emulated");
   if (r.failed()) throw_failure(source, r.error());
+  if (not_emulated) {
+    const auto answer = parse_not_emulated_answer(*not_emulated);
+    if (!answer) {
+      throw config_error(source + ": 'emulator.not_emulated' must be \"501\" or \"404\", got \"" +
+                         *not_emulated + "\"");
+    }
+    e.not_emulated = *answer;
+  }
   if (cluster.name.empty() || cluster.name.size() > 253)
     throw config_error(source + ": 'emulator.cluster_name' must be 1 to 253 characters");
   if (clock) {
@@ -223,6 +232,12 @@ config load_config(const std::string& path) {
   auto document = read_json_file(path, "config file", error);
   if (!document) throw config_error(error);
   return parse_config(std::move(*document), path);
+}
+
+std::optional<not_emulated_answer> parse_not_emulated_answer(std::string_view text) {
+  if (text == "501") return not_emulated_answer::not_implemented;
+  if (text == "404") return not_emulated_answer::not_found;
+  return std::nullopt;
 }
 
 void validate(const config& c) {

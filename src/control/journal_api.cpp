@@ -73,6 +73,7 @@ json journal_page_body(const journal_page& page) {
               {"duration_us", e->duration_us}};
     if (e->status == 0) j["dropped"] = true;
     if (e->fault != 0) j["fault"] = e->fault;
+    if (e->not_emulated) j["not_emulated"] = true;
     if (e->truncated) {
       j["truncated"] = true;
       j["target_bytes"] = e->target_bytes;

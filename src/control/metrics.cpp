@@ -86,6 +86,23 @@ void request_series(std::string& out, const metrics& m) {
   }
 }
 
+// The documented routes not emulated that requests named, by template
+// (only those named at least once: the inventory lists about two hundred).
+void not_emulated_series(std::string& out, const metrics& m) {
+  header(out, "reemu_not_emulated_requests_total", "counter",
+         "Requests that named a documented Redis Software route the emulator does not emulate "
+         "(docs/coverage.md), by route template, whatever they were answered.");
+  for (std::size_t i = 0; i < m.not_emulated().size(); ++i) {
+    const std::uint64_t n = m.not_emulated_requests(i);
+    if (n == 0) continue;
+    const route_label& r = m.not_emulated()[i];
+    sample(
+        out, "reemu_not_emulated_requests_total",
+        label("family", r.family) + "," + label("method", r.method) + "," + label("route", r.path),
+        std::to_string(n));
+  }
+}
+
 // The v1 status `a` shows at `now`, as a label: a word of its kind's
 // vocabulary, or "other".
 std::string_view status_label(const action& a, double now) {
@@ -224,6 +241,7 @@ std::string render_metrics(const reemu::metrics& counters, const fault_table& fa
   std::string out;
   out.reserve(8192);
   request_series(out, counters);
+  not_emulated_series(out, counters);
   state_series(out, faults, requests, data, now);
   process_series(out, counters);
   return out;

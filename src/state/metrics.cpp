@@ -37,9 +37,11 @@ histogram::reading histogram::read() const {
   return r;
 }
 
-metrics::metrics(std::vector<std::string> families)
+metrics::metrics(std::vector<std::string> families, std::vector<route_label> not_emulated)
     : families_(std::move(families)),
       rows_(std::make_unique<std::atomic<status_row*>[]>((families_.size() + 1) * max_methods)),
+      not_emulated_(std::move(not_emulated)),
+      not_emulated_counts_(std::make_unique<std::atomic<std::uint64_t>[]>(not_emulated_.size())),
       save_latency_(save_latency_buckets) {
   latency_.reserve(families_.size() + 1);
   for (std::size_t i = 0; i <= families_.size(); ++i)

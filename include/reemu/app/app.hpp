@@ -6,7 +6,9 @@
 // short function that passes the request on or stops it with its answer:
 //
 //   route         target -> route and path parameters; or 400, 404, 405, or
-//                 the 200 + Allow of OPTIONS on a known path
+//                 the 200 + Allow of OPTIONS on a known path; a documented
+//                 route the emulator does not emulate goes on to answer 501
+//                 after authentication (or stops with 404: emulator.not_emulated)
 //   origin        a write a browser sends from another site: 403; a
 //                 control-API body that is not JSON: 415
 //   fault         a matching fault rule delays, fails or drops the request
@@ -34,6 +36,7 @@
 #include "reemu/config/config.hpp"
 #include "reemu/config/seed.hpp"
 #include "reemu/http/context.hpp"
+#include "reemu/http/route_inventory.hpp"
 #include "reemu/http/router.hpp"
 #include "reemu/persist/state_file.hpp"
 #include "reemu/state/bdb_bodies.hpp"
@@ -93,6 +96,9 @@ struct handled {
   double arrival = 0;       // emulator clock when it was handled
   bool journal = true;      // false for public routes (health checks)
   std::uint64_t fault = 0;  // the fault rule that delayed, failed or dropped it; 0: none
+  // The documented route it named that the emulator does not emulate
+  // (docs/coverage.md), whatever it was answered; nullptr: none.
+  const inventory_route* not_emulated = nullptr;
 };
 
 class app {
@@ -128,6 +134,8 @@ class app {
   struct exchange;  // one request between the stages (src/app/app.cpp)
 
   std::optional<reply> route_request(exchange& x) const;
+  std::optional<reply> route_not_emulated(exchange& x, const std::string& path) const;
+  void fill_context(exchange& x) const;
   std::optional<reply> check_origin(const exchange& x) const;
   std::optional<reply> apply_fault(exchange& x);
   std::optional<reply> authenticate_caller(exchange& x) const;
@@ -146,6 +154,7 @@ class app {
   list_cache lists_;
   bdb_cache bdbs_;
   reemu::router router_;
+  not_emulated_routes not_emulated_;       // the inventory's routes router_ lacks
   token_signer tokens_;                    // the JWT key: emulator.jwt_secret, or random per start
   std::vector<std::size_t> route_family_;  // family index of each of router_'s routes
   reemu::metrics metrics_;

@@ -35,4 +35,9 @@ std::vector<std::size_t> route_family_indices(const config& cfg);
 // The name of every family, by index: the metrics' family labels.
 std::vector<std::string> family_names();
 
+// Every route of every family, whatever a config turns off, one a line:
+// "METHOD\tPATH\tFAMILY\tACCESS\n", ACCESS being the permission's name,
+// "any_user", "admin" or "public" (re-actions-emulator --list-routes).
+std::string route_listing();
+
 }  // namespace reemu

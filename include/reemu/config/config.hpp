@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reemu/model/database.hpp"
@@ -36,6 +37,10 @@ struct server_config {
   std::size_t max_connections = 10000;  // past this: 503 and close
 };
 
+// How a documented route the emulator does not emulate is answered
+// (docs/coverage.md): 501 not_emulated, or 404 like an unknown path.
+enum class not_emulated_answer : std::uint8_t { not_implemented, not_found };
+
 struct emulator_config {
   clock_mode clock = clock_mode::real;
   std::optional<double> clock_start;  // manual clock start (epoch s); default: start-up time
@@ -50,7 +55,11 @@ struct emulator_config {
   // The HS256 key of /v1/users/authorize's tokens; empty: token_secret_bytes
   // random bytes drawn at start-up (no token survives a restart).
   std::string jwt_secret;
+  not_emulated_answer not_emulated = not_emulated_answer::not_implemented;  // "501" | "404"
 };
+
+// "501" -> not_implemented, "404" -> not_found; nullopt otherwise.
+std::optional<not_emulated_answer> parse_not_emulated_answer(std::string_view text);
 
 struct logging_config {
   std::string level = "info";   // trace debug info warn error critical off

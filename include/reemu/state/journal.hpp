@@ -32,6 +32,7 @@ struct journal_entry {
   unsigned status = 0;  // 0 when the connection was dropped by a fault
   std::uint64_t duration_us = 0;
   std::uint64_t fault = 0;       // id of the fault rule that delayed, failed or dropped it; 0: none
+  bool not_emulated = false;     // it named a documented route the emulator does not emulate
   std::uint64_t seq = 0;         // set by record(): 1, 2, 3… in arrival order, never reused
   std::size_t target_bytes = 0;  // set by record(): the target's length as sent
   bool truncated = false;        // set by record(): method or target was cut

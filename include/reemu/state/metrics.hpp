@@ -57,6 +57,14 @@ class histogram {
   std::atomic<std::uint64_t> sum_us_{0};
 };
 
+// A documented route the emulator does not emulate, as its series labels it
+// (reemu_not_emulated_requests_total).
+struct route_label {
+  std::string family;
+  std::string method;
+  std::string path;  // the template: "/v1/license", "/v1/bdbs/{uid}/availability"
+};
+
 class metrics {
  public:
   static constexpr std::size_t max_methods = 64;         // above any Beast verb number
@@ -65,7 +73,9 @@ class metrics {
 
   // `families`: the label of each route family, by index. Index
   // families.size() counts the requests no route took (400, 404, 405).
-  explicit metrics(std::vector<std::string> families);
+  // `not_emulated`: the documented routes not emulated, by index, each with
+  // a counter of the requests that named it.
+  explicit metrics(std::vector<std::string> families, std::vector<route_label> not_emulated = {});
   ~metrics();
   metrics(const metrics&) = delete;
   metrics& operator=(const metrics&) = delete;
@@ -77,6 +87,14 @@ class metrics {
   // relaxed adds and a bucket search.
   void count_request(std::size_t family, std::size_t method, unsigned status,
                      std::uint64_t duration_us) noexcept;
+
+  // A request named the documented route `route` (an index of the
+  // not_emulated list) that the emulator does not emulate. One relaxed add;
+  // an index past the list is ignored.
+  void count_not_emulated(std::size_t route) noexcept {
+    if (route < not_emulated_.size())
+      not_emulated_counts_[route].fetch_add(1, std::memory_order_relaxed);
+  }
 
   // A connection was accepted / has ended (net layer).
   void connection_opened() noexcept { open_connections_.fetch_add(1, std::memory_order_relaxed); }
@@ -101,6 +119,11 @@ class metrics {
   // The latency histogram of `family` (0..families().size()).
   const histogram& latency(std::size_t family) const { return *latency_[family]; }
 
+  const std::vector<route_label>& not_emulated() const noexcept { return not_emulated_; }
+  std::uint64_t not_emulated_requests(std::size_t route) const noexcept {
+    return not_emulated_counts_[route].load(std::memory_order_relaxed);
+  }
+
   std::int64_t open_connections() const noexcept {
     return open_connections_.load(std::memory_order_relaxed);
   }
@@ -118,6 +141,8 @@ class metrics {
   std::vector<std::string> families_;
   std::unique_ptr<std::atomic<status_row*>[]> rows_;  // (families + 1) x max_methods
   std::vector<std::unique_ptr<histogram>> latency_;   // families + 1
+  std::vector<route_label> not_emulated_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> not_emulated_counts_;  // one per not_emulated_
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::uint64_t> saves_ok_{0};
   std::atomic<std::uint64_t> saves_failed_{0};
