@@ -21,14 +21,16 @@ failure bdb_not_available(const database& db) {
 // the suffixed codes' descriptions name the reasons, as the docs show them.
 failure marked_unavailable(const database& db) {
   const std::string& code = db.health.unavailable_code;
-  if (code == "bdb_unavailable_shard_unreachable")
+  if (code == "bdb_unavailable_shard_unreachable") {
     return {api_error::bdb_unavailable_shard_unreachable,
             "Endpoint error status: shard unreachable"};
+  }
   if (code == "bdb_unavailable_port_unbound")
     return {api_error::bdb_unavailable_port_unbound, "Endpoint error status: port unbound"};
-  if (code == "bdb_unavailable_shard_unreachable_port_unbound")
+  if (code == "bdb_unavailable_shard_unreachable_port_unbound") {
     return {api_error::bdb_unavailable_shard_unreachable_port_unbound,
             "Endpoint error status: shard unreachable, port unbound"};
+  }
   return bdb_not_available(db);
 }
 
