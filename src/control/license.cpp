@@ -5,6 +5,7 @@
 #include "reemu/control/license.hpp"
 
 #include "reemu/model/database.hpp"
+#include "reemu/model/invariants.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
@@ -75,12 +76,7 @@ result<> apply_terms(const json& body, license& l, double now, const cluster_set
   if (features) l.features = std::move(*features);
   if (body.contains("owner")) l.owner = std::move(owner);
   if (body.contains("cluster_name")) l.cluster_name = std::move(cluster_name);
-  if (l.expiration < l.activation) {
-    return failure{api_error::invalid_value, "the licence would expire (" + rfc3339(l.expiration) +
-                                                 ") before it starts (" + rfc3339(l.activation) +
-                                                 ")"};
-  }
-  return {};
+  return check_license_dates(l);
 }
 
 }  // namespace
