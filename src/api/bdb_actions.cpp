@@ -242,7 +242,7 @@ reply bdb_command(const request_context& ctx) {
   const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
   if (!db) return error_reply(no_such_bdb(ctx));
   // The database serves while it is active, changes included; before its
-  // create completes, after it failed, while it is deleted or imports, not.
+  // create completes, after it failed, while it is recovered, deleted or imports, not.
   const std::string_view state = view_of(*db, ctx.now).status;
   if (state != "active" && state != "active-change-pending") {
     return error_reply(api_error::busy, "Database " + std::to_string(*uid) +
