@@ -7,7 +7,8 @@
 //     highest uid ever given (bdb_uid_high), from which new ones count on;
 //   - the cluster keeps at least one node that is not being removed: a
 //     removal completes on the clock, so a node being removed counts as
-//     gone already.
+//     gone already;
+//   - the licence does not expire before it starts.
 //
 // The writes keep them piece by piece (next_bdb_uid, check_node_removal,
 // check_shard_target), each in O(log n); the loader checks a whole state
@@ -42,6 +43,10 @@ result<> check_node_removal(const node_map& nodes, std::uint64_t uid, double now
 // failure (node_not_exist, 404) when no node has that uid, or it was
 // removed or is being removed.
 result<> check_shard_target(const node_map& nodes, std::uint64_t uid, double now);
+
+// Whether licence `l` expires no earlier than it starts: the failure
+// (invalid_value, 400) names both dates.
+result<> check_license_dates(const license& l);
 
 // Every rule over a whole state at `now`, as the loader reads it; the
 // failure names the rule and the value that breaks it. Linear in the
