@@ -52,6 +52,7 @@ constexpr capture_route routes[] = {
     {"bdbs_list.json", "/v1/bdbs"},
     {"bootstrap_status.json", "/v1/bootstrap"},
     {"cluster.json", "/v1/cluster"},
+    {"license.json", "/v1/license"},
     {"modules_list.json", "/v1/modules"},
     {"node_single.json", "/v1/nodes/1"},
     {"nodes_list.json", "/v1/nodes"},
