@@ -13,8 +13,10 @@
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
 #include "reemu/model/keyed_sequence.hpp"
+#include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
+#include "reemu/model/redis_acl.hpp"
 
 namespace reemu {
 
@@ -41,6 +43,8 @@ struct registry_data {
   task_slots cluster_tasks;           // the latest cluster action of each name (change_master)
   std::vector<plan_rule> plan_rules;  // in the order they were added
   std::uint64_t next_plan_rule_id = 1;
+  redis_acl_map redis_acls = fresh_redis_acls();  // /v1/redis_acls: Full Access, then those made
+  ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;
