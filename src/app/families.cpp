@@ -5,8 +5,10 @@
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/api/redis_acls.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
@@ -38,6 +40,9 @@ const std::vector<route_family>& route_families() {
       {"modules", &modules_routes, &always},  // /v1/modules…
       {"users", &user_routes, &always},       // /v1/users/authorize, refresh_jwt
       {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
+      // /v1/redis_acls…, /v1/ldap_mappings…
+      {"redis acls", &redis_acl_routes, &always},
+      {"ldap mappings", &ldap_mapping_routes, &always},
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset
