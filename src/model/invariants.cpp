@@ -5,6 +5,7 @@
 
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
+#include "reemu/model/redis_acl.hpp"
 
 namespace reemu {
 
@@ -70,6 +71,13 @@ result<> check_state(const registry_data& d, double now) {
       return failure{api_error::invalid_value, "database uid " + std::to_string(uid) +
                                                    " is outside 1.." + std::to_string(max_bdb_uid)};
     }
+  }
+  const auto full_access = d.redis_acls.find(full_access_acl_uid);
+  if (full_access == d.redis_acls.end() ||
+      full_access->second != fresh_redis_acls().at(full_access_acl_uid)) {
+    return failure{api_error::invalid_value,
+                   "'redis_acls' must hold the read-only ACL {\"acl\":\"+@all ~*\",\"name\":"
+                   "\"Full Access\",\"uid\":1} as it is"};
   }
   if (staying_nodes(d.nodes, now) == 0) {
     return failure{api_error::invalid_value,

@@ -165,6 +165,11 @@ void object_reader::only(std::span<const std::string_view> known) {
   }
 }
 
+failure as_schema_violation(failure f) {
+  if (f.error != api_error::missing_field) f.error = api_error::invalid_schema;
+  return f;
+}
+
 result<json> parse_untrusted_json(std::string_view text) {
   // Depth is checked on the text first (brackets outside strings), so a
   // hostile body never builds a deep tree at all.

@@ -707,8 +707,9 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = saved_document();
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-                          "next_plan_rule_id", "next_fault_id", "license"})
+  for (const char* key :
+       {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
+        "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings", "redis_acls"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -967,7 +968,10 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   json replayed = read_state_text(fixture, "fixture").document;
   replayed["next_plan_rule_id"] = 3;
   replayed["next_fault_id"] = 3;
+  // Parts the fixture is older than: what a fresh cluster has.
   replayed["license"] = license_record(trial_license(1700000000, 16384));
+  replayed["ldap_mappings"] = json::array();
+  replayed["redis_acls"] = json::parse(R"([{"acl":"+@all ~*","name":"Full Access","uid":1}])");
   EXPECT_EQ(json::parse(capture_state(app_->svc())), replayed);
   const auto& d = app_->svc().registry.snapshot()->data();
   EXPECT_EQ(app_->svc().clock.now(), 1700000065);

@@ -55,8 +55,18 @@ enum class api_error {
   bdb_unavailable_port_unbound,                    // 503
   bdb_unavailable_shard_unreachable_port_unbound,  // 503
   bdb_endpoint_unavailable,                        // 503: the local route's
-  body_too_large,                                  // 413
-  service_unavailable,                             // 503, connection cap reached
+  // Redis ACL and LDAP mapping routes.
+  invalid_param,            // 400: an ACL's name or rules
+  name_already_exists,      // 409: another object of the kind has the name
+  read_only_object,         // 409: the Full Access ACL
+  redis_acl_not_exist,      // 404
+  redis_acl_in_use,         // 406: a database's roles_permissions binds the ACL
+  ldap_mapping_not_exist,   // 404
+  invalid_dn_param,         // 400
+  invalid_name_param,       // 400
+  invalid_role_uids_param,  // 400
+  body_too_large,           // 413
+  service_unavailable,      // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

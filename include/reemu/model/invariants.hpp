@@ -9,6 +9,9 @@
 //     removal completes on the clock, so a node being removed counts as
 //     gone already;
 //   - the licence does not expire before it starts.
+//   - the read-only Full Access ACL is there as a fresh cluster has it
+//     (uid 1, "+@all ~*"): the Redis ACL routes refuse to change or delete
+//     it (check_redis_acl_removable, updated_redis_acl).
 //
 // The writes keep them piece by piece (next_bdb_uid, check_node_removal,
 // check_shard_target), each in O(log n); the loader checks a whole state

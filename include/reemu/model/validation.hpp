@@ -57,6 +57,11 @@ class object_reader {
   bool failed_ = false;
 };
 
+// An object_reader's failure as the emulated API reports it: a real
+// cluster answers a wrong type, a value out of range and an unknown field
+// alike as a schema violation (invalid_schema); missing_field is kept.
+failure as_schema_violation(failure f);
+
 // Deepest nesting accepted in untrusted JSON: far above any real body, far
 // below what would exhaust the stack when the value is later serialised.
 inline constexpr std::size_t max_json_depth = 64;
