@@ -7,6 +7,7 @@
 #include "reemu/api/cluster.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
@@ -36,7 +37,8 @@ const std::vector<route_family>& route_families() {
       {"cluster", &cluster_routes, &always},  // /v1/cluster…, cluster actions, /v1/bootstrap
       {"shards", &shards_routes, &always},    // /v1/shards…
       {"modules", &modules_routes, &always},  // /v1/modules…
-      {"users", &user_routes, &always},       // /v1/users/authorize, refresh_jwt
+      {"users", &user_routes, &always},       // /v1/users…, authorize, refresh_jwt
+      {"roles", &roles_routes, &always},      // /v1/roles…
       {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates

@@ -19,6 +19,11 @@ std::string type_name(const json& j) {
 }
 }  // namespace
 
+failure as_schema_failure(failure f) {
+  if (f.error != api_error::missing_field) f.error = api_error::invalid_schema;
+  return f;
+}
+
 object_reader::object_reader(const json& object, std::string where)
     : object_(object), where_(std::move(where)) {
   if (!object_.is_object()) {

@@ -25,14 +25,18 @@ void registry::publish(registry_data data) {
 
 result<> registry::update(double now, const std::function<result<>(registry_data&)>& change) {
   std::lock_guard writer(writer_mutex_);
-  registry_data draft = snapshot()->data();
+  const snapshot_ptr before = snapshot();
+  registry_data draft = before->data();
   draft.drop_invisible(now);
   const std::uint64_t database_edits = draft.databases.edits();
   const node_map nodes = draft.nodes;  // a few shared pointers
   const task_slots cluster_tasks = draft.cluster_tasks;
   if (auto changed = change(draft); !changed) return changed.error();
+  // Users, roles and the password rules are few: compared whole.
+  const registry_data& was = before->data();
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
-      draft.cluster_tasks != cluster_tasks)
+      draft.cluster_tasks != cluster_tasks || draft.users != was.users ||
+      draft.roles != was.roles || draft.passwords != was.passwords)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

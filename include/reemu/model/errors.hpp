@@ -44,7 +44,21 @@ enum class api_error {
   node_not_exist,                 // 404: a migrate's target_node_uid missing or unknown
   module_not_exist,               // 404
   body_too_large,                 // 413
-  service_unavailable,            // 503, connection cap reached
+  // Users and roles (/v1/users, /v1/roles).
+  user_not_exist,                      // 404
+  role_not_exist,                      // 404: a role uid or management role in the path
+  request_role_not_exist,              // 400 role_not_exist: a body names a role no one has
+  email_already_exists,                // 409
+  name_already_exists,                 // 409
+  password_not_complex,                // 400
+  new_password_same_as_current,        // 400
+  change_last_admin_role_not_allowed,  // 406
+  role_in_use,                         // 406: a user or a database's roles_permissions holds it
+  unsupported_resource,                // 400: a role resource that is not "db"
+  unauthorized_action,                 // 403: another user's password without admin
+  cannot_delete_last_password,         // 400
+  password_not_exist,                  // 404: DELETE /v1/users/password with another password
+  service_unavailable,                 // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type
