@@ -5,6 +5,7 @@
 #   bench/run.sh                 # full run (about 4 minutes)
 #   ROUNDS=1 DURATION=3 bench/run.sh   # quick look
 #   REEMU_BIN=/path/to/older/binary bench/run.sh   # measure another build
+#   SECTIONS=reads bench/run.sh  # only the seed reads against nginx (Basic and JWT)
 #   SECTIONS=write bench/run.sh  # only the write section (WRITES=200 per kind, BULK=100000)
 #   SECTIONS=lists bench/run.sh  # only the first lists after one change at 100k (part of write)
 #   SECTIONS=memory bench/run.sh # only RSS with 100k state machines and 1 000 databases
@@ -264,14 +265,14 @@ memory_section() {
     "$loaded" "$v1" "$v2" "$changed" "$bdbs"
 }
 
-if [ "${SECTIONS:-all}" != all ]; then
+if [ "${SECTIONS:-all}" != all ] && [ "$SECTIONS" != reads ]; then
   seed=config/default.json
   mkdir -p "$work/www"
   case $SECTIONS in
     write) write_section ;;
     lists) lists_section ;;
     memory) memory_section ;;
-    *) echo "SECTIONS: write, lists or memory" >&2; exit 2 ;;
+    *) echo "SECTIONS: reads, write, lists or memory" >&2; exit 2 ;;
   esac
   exit 0
 fi
@@ -295,6 +296,18 @@ if fetch "$emu_port" /v1/bdbs "$work/www/v1_bdbs.json" && fetch "$emu_port" /v1/
   add_location /v1/bdbs/1 "$work/www/v1_bdb.json"
   bdbs=(/v1/bdbs /v1/bdbs/1)
 fi
+# Users and a database's availability (a build from before those routes has
+# neither). The availability answer is an empty 200, served by nginx as an
+# empty file.
+extra=()
+if fetch "$emu_port" /v1/users "$work/www/v1_users.json"; then
+  add_location /v1/users "$work/www/v1_users.json"
+  extra+=(/v1/users)
+fi
+if fetch "$emu_port" /v1/bdbs/1/availability "$work/www/v1_bdb_availability"; then
+  add_location /v1/bdbs/1/availability "$work/www/v1_bdb_availability"
+  extra+=(/v1/bdbs/1/availability)
+fi
 idle_rss=$(rss_kib "$emu_pid")
 idle_anon=$(anon_kib "$emu_pid")
 
@@ -309,6 +322,7 @@ if [ ${#bdbs[@]} -gt 0 ]; then
   compare "GET /v1/bdbs (seed, $(stat -c %s "$work/www/v1_bdbs.json") B)" /v1/bdbs
   compare "GET /v1/bdbs/{uid} (seed)" /v1/bdbs/1
 fi
+for target in "${extra[@]}"; do compare "GET $target (seed)" "$target"; done
 # The same reads with a JWT (POST /v1/users/authorize) instead of Basic.
 if token=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{"ttl":86400}'     "http://127.0.0.1:$emu_port/v1/users/authorize" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'); then
   wrk_auth="Authorization: Bearer $token"
@@ -320,6 +334,7 @@ if token=$(curl -sf -H "$auth" -H 'Content-Type: application/json' -d '{"ttl":86
   unset wrk_auth
 fi
 stop_pid "$nginx_pid"; stop_pid "$emu_pid"
+[ "${SECTIONS:-all}" = reads ] && exit 0
 
 for n in 10000 100000; do
   start_emulator "$work/sm$n.json" 1

@@ -51,14 +51,13 @@ result<> check_revamp_body(const json& body) {
 
 // Applies a checked revamp body to an active database: the placement
 // fields change at once, avoid_nodes is a request, not a field.
-operation_check revamp_check(const request_context& ctx, const json& body,
-                             const cluster_settings& cluster) {
-  return [&ctx, &body, &cluster](const registry_data& d, database& db) -> result<> {
+operation_check revamp_check(const request_context& ctx, const json& body) {
+  return [&ctx, &body](const registry_data& d, database& db) -> result<> {
     if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
     for (const auto& [key, value] : body.items())
       if (key != "avoid_nodes") db.fields[key] = value;
     db.changed_at = ctx.now;
-    return check_shard_room(d, db, cluster);
+    return check_shard_room(d, db);
   };
 }
 
@@ -143,11 +142,11 @@ reply rebalance_bdb(const request_context& ctx, registry& reg) {
   return blueprint_reply(ctx, *db);
 }
 
-reply revamp_bdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
+reply revamp_bdb(const request_context& ctx, registry& reg) {
   auto body = read_bdb_body(ctx, true);
   if (!body) return error_reply(body.error());
   if (auto ok = check_revamp_body(*body); !ok) return error_reply(ok.error());
-  const operation_check check = revamp_check(ctx, *body, cluster);
+  const operation_check check = revamp_check(ctx, *body);
   if (dry_run(ctx)) {
     const auto db = dry_run_operation(ctx, check);
     if (!db) return error_reply(db.error());
@@ -243,7 +242,7 @@ reply bdb_command(const request_context& ctx) {
   const database* db = uid ? ctx.state->data().find_database(*uid, ctx.now) : nullptr;
   if (!db) return error_reply(no_such_bdb(ctx));
   // The database serves while it is active, changes included; before its
-  // create completes, after it failed, while it is deleted or imports, not.
+  // create completes, after it failed, while it is recovered, deleted or imports, not.
   const std::string_view state = view_of(*db, ctx.now).status;
   if (state != "active" && state != "active-change-pending") {
     return error_reply(api_error::busy, "Database " + std::to_string(*uid) +

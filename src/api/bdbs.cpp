@@ -78,11 +78,12 @@ void follow_endpoints(json& fields, const json& body, const cluster_settings& cl
   }
 }
 
-// The database `uid` with `body` merged in; the failure when the database
-// cannot take it (unknown, busy, not active, a read-only field changed, a
-// port taken).
+// The database `uid` with `body` merged in; the failure when the licence
+// expired or the database cannot take it (unknown, busy, not active, a
+// read-only field changed, a port taken, no shards left in the licence).
 result<database> merged_database(const registry_data& d, std::uint64_t uid, const json& body,
                                  const request_context& ctx, const cluster_settings& cluster) {
+  if (auto ok = check_not_expired(d.license, ctx.now); !ok) return ok.error();
   const auto writable = writable_database(d, uid, ctx.now);
   if (!writable) return writable.error();
   const database& db = **writable;
@@ -101,7 +102,7 @@ result<database> merged_database(const registry_data& d, std::uint64_t uid, cons
     next.fields["version"] = std::string(*full_redis_version(v->get_ref<const std::string&>()));
   follow_endpoints(next.fields, body, cluster, uid);
   next.changed_at = ctx.now;
-  if (auto room = check_shard_room(d, next, cluster); !room) return room.error();
+  if (auto room = check_shard_room(d, next); !room) return room.error();
   return next;
 }
 

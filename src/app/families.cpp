@@ -2,20 +2,24 @@
 #include "reemu/app/families.hpp"
 
 #include "reemu/api/actions.hpp"
+#include "reemu/api/availability.hpp"
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/license.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
 #include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
+#include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/databases.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/health.hpp"
 #include "reemu/control/journal_api.hpp"
+#include "reemu/control/license.hpp"
 #include "reemu/control/metrics.hpp"
 #include "reemu/control/plans.hpp"
 #include "reemu/control/ui.hpp"
@@ -39,17 +43,21 @@ const std::vector<route_family>& route_families() {
       {"modules", &modules_routes, &always},  // /v1/modules…
       {"users", &user_routes, &always},       // /v1/users…, authorize, refresh_jwt
       {"roles", &roles_routes, &always},      // /v1/roles…
-      {"health", &health_routes, &always},    // /emulator/v1/health, openapi.{json,yaml}
+      {"license", &license_routes, &always},  // /v1/license
+      {"availability", &availability_routes, &always},  // /v1/bdbs/{uid}/availability, local
+      {"health", &health_routes, &always},              // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset
       {"control users", &control_user_routes, &control_api_on},          // users
       {"control databases", &control_database_routes, &control_api_on},  // databases
-      {"control plans", &control_plan_routes, &control_api_on},          // plans
-      {"control journal", &control_journal_routes, &control_api_on},     // requests
-      {"control faults", &control_fault_routes, &control_api_on},        // faults
-      {"control metrics", &control_metrics_routes, &control_api_on},     // metrics
-      {"control ui", &control_ui_routes, &control_api_on},               // the dashboard page
+      {"control availability", &control_availability_routes, &control_api_on},  // db health
+      {"control license", &control_license_routes, &control_api_on},  // the licence's terms
+      {"control plans", &control_plan_routes, &control_api_on},       // plans
+      {"control journal", &control_journal_routes, &control_api_on},  // requests
+      {"control faults", &control_fault_routes, &control_api_on},     // faults
+      {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
+      {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
   };
   return families;
 }

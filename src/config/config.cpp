@@ -180,6 +180,37 @@ void parse_nodes(const json& j, std::vector<json>& nodes, const std::string& sou
   }
 }
 
+// Each entry is a licence key PUT /v1/license accepts, with the terms it
+// grants (model/license.hpp): no two with the same text, at most one
+// installed at start-up, and none for another cluster (checked once the
+// cluster's name is known: check_licenses).
+void parse_licenses(const json& j, std::vector<license_offer>& offers, const std::string& source) {
+  if (!j.is_array()) throw config_error(source + ": 'licenses' must be an array of licence keys");
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string where = "licenses[" + std::to_string(i) + "]";
+    auto offer = license_offer_from_config(j[i], where);
+    if (!offer) throw_failure(source, offer.error());
+    if (find_offer(offers, offer->terms.text))
+      throw config_error(source + ": '" + where + ".license' repeats the text of another key");
+    offers.push_back(std::move(*offer));
+  }
+}
+
+void check_licenses(const cluster_settings& cluster, const std::string& source) {
+  std::size_t installed = 0;
+  for (std::size_t i = 0; i < cluster.licenses.size(); ++i) {
+    const license_offer& offer = cluster.licenses[i];
+    const std::string where = "licenses[" + std::to_string(i) + "]";
+    if (offer.terms.cluster_name && *offer.terms.cluster_name != cluster.name) {
+      throw config_error(source + ": '" + where + ".cluster_name' is \"" +
+                         *offer.terms.cluster_name + "\", but the cluster is \"" + cluster.name +
+                         "\" (emulator.cluster_name): it could never be installed");
+    }
+    if (offer.installed && ++installed > 1)
+      throw config_error(source + ": '" + where + ".installed': only one licence can be installed");
+  }
+}
+
 }  // namespace
 
 config parse_config(json doc, const std::string& source) {
@@ -199,6 +230,8 @@ config parse_config(json doc, const std::string& source) {
       parse_databases(value, c.databases, source);
     } else if (key == "nodes") {
       parse_nodes(value, c.nodes, source);
+    } else if (key == "licenses") {
+      parse_licenses(value, c.cluster.licenses, source);
     } else if (key == "actions" || key == "state-machines") {
       if (!value.is_array()) throw config_error(source + ": '" + key + "' must be an array");
       const auto kind = key == "actions" ? action_kind::task : action_kind::state_machine;
@@ -212,10 +245,11 @@ config parse_config(json doc, const std::string& source) {
       // "_comment", "$schema": allowed so config files can carry notes.
     } else {
       throw config_error(source + ": unknown key '" + key +
-                         "' (known: server, emulator, log, users, databases, nodes, actions, "
-                         "state-machines)");
+                         "' (known: server, emulator, log, users, databases, nodes, licenses, "
+                         "actions, state-machines)");
     }
   }
+  check_licenses(c.cluster, source);
   std::set<std::string> uids;
   for (const auto& a : c.actions) {
     const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();

@@ -36,6 +36,11 @@ registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, c
 
 registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, double now) {
   registry_data d;
+  // The licence a fresh cluster runs on: the config's installed key, else
+  // the trial, activated as the cluster is created (now).
+  d.license = trial_license(now, cfg.cluster.shards_limit);
+  for (const license_offer& offer : cfg.cluster.licenses)
+    if (offer.installed) d.license = install(offer, now);
   // A fresh cluster's one role, Admin (uid 1), then one role per other
   // management role the users hold, in the order of the enum, named as
   // older clusters named them (docs/compatibility.md).

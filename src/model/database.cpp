@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "reemu/model/availability.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/number.hpp"
@@ -28,6 +29,7 @@ std::string_view running_status(const bdb_operation& op) {
   if (starts(op, "SMDeleteBDB")) return "delete-pending";
   if (starts(op, "import_bdb")) return "import-pending";
   if (starts(op, "export_bdb")) return "active";  // an export changes nothing of the database
+  if (starts(op, "SMRecoverBDB")) return "recovery";
   return "active-change-pending";
 }
 
@@ -116,6 +118,29 @@ json render_bdb(const database& db, double now) {
     out["background_op"] = json::array({{{"status", "idle"}}});
   }
   return out;
+}
+
+namespace {
+
+// Where a stop or resume of traffic stands at `now`: the traffic state it
+// leaves once completed, nullopt for any other machine or one that has not
+// completed.
+std::optional<bool> completed_traffic_change(const database& db, double now) {
+  if (!db.op) return std::nullopt;
+  const bool stop = starts(*db.op, "SMStopTrafficBDB");
+  if (!stop && !starts(*db.op, "SMResumeTrafficBDB")) return std::nullopt;
+  if (evaluate(db.op->plan, db.op->started_at, now).phase != phase::completed) return std::nullopt;
+  return stop;
+}
+
+}  // namespace
+
+bool traffic_stopped_at(const database& db, double now) noexcept {
+  return completed_traffic_change(db, now).value_or(db.traffic_stopped);
+}
+
+void settle_traffic(database& db, double now) {
+  if (const auto stopped = completed_traffic_change(db, now)) db.traffic_stopped = *stopped;
 }
 
 void settle_transfer(database& db, double now) {
@@ -257,20 +282,44 @@ json database_record(const database& db) {
     if (!db.op->placement.empty()) r["operation"]["placement"] = placement_record(db.op->placement);
   }
   if (!db.placement.empty()) r["placement"] = placement_record(db.placement);
+  if (db.traffic_stopped) r["traffic_stopped"] = true;
+  if (db.health != bdb_health{}) {
+    r["health"] = {{"replica_lag_ms", number_value(db.health.replica_lag_ms)},
+                   {"unavailable_from", number_value(db.health.unavailable_from)},
+                   {"unavailable_until", number_value(db.health.unavailable_until)},
+                   {"unavailable_code", db.health.unavailable_code}};
+  }
   return r;
 }
 
 result<database> database_from_record(const json& record, const std::string& where) {
   object_reader r(record, where);
-  r.only({"uid", "fields", "created_at", "changed_at", "operation", "placement"});
+  r.only({"uid", "fields", "created_at", "changed_at", "operation", "placement", "traffic_stopped",
+          "health"});
   const auto uid = r.unsigned_integer("uid", max_bdb_uid, true);
   const json* fields = r.object("fields", true);
   const auto created = r.time("created_at", true);
   const auto changed = r.time("changed_at", true);
   const json* op = r.object("operation");
+  const bool traffic_stopped = r.boolean("traffic_stopped").value_or(false);
+  const json* health = r.object("health");
   if (r.failed()) return r.error();
   if (*uid == 0) return failure{api_error::invalid_value, "'" + where + ".uid' must be >= 1"};
-  database db{*uid, *fields, *created, *changed, std::nullopt, {}, {}, {}};
+  database db{*uid, *fields, *created, *changed, std::nullopt, {}, {}, {}, traffic_stopped, {}};
+  if (health) {
+    object_reader h(*health, where + ".health");
+    h.only({"replica_lag_ms", "unavailable_from", "unavailable_until", "unavailable_code"});
+    const auto lag = h.number("replica_lag_ms", 0, max_replica_lag_ms, true);
+    const auto from = h.time("unavailable_from", true);
+    const auto until = h.time("unavailable_until", true);
+    auto code = h.string("unavailable_code", true);
+    if (h.failed()) return h.error();
+    if (!code->empty() && !is_unavailable_code(*code)) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".health.unavailable_code' is not a bdb_unavailable code"};
+    }
+    db.health = bdb_health{*lag, *from, *until, std::move(*code)};
+  }
   if (auto p = record.find("placement"); p != record.end()) {
     auto placement = placement_from_record(*p, where + ".placement");
     if (!placement) return placement.error();

@@ -67,6 +67,24 @@ constexpr error_row row_of(api_error e) noexcept {
       return {404, "node_not_exist"};
     case api_error::module_not_exist:
       return {404, "module_not_exist"};
+    case api_error::license_expired:
+      return {403, "license_expired"};
+    case api_error::invalid_license:
+      return {400, "invalid_license"};
+    case api_error::license_violation:
+      return {406, "license_violation"};
+    case api_error::db_not_found:
+      return {404, "db_not_found"};
+    case api_error::bdb_unavailable:
+      return {503, "bdb_unavailable"};
+    case api_error::bdb_unavailable_shard_unreachable:
+      return {503, "bdb_unavailable_shard_unreachable"};
+    case api_error::bdb_unavailable_port_unbound:
+      return {503, "bdb_unavailable_port_unbound"};
+    case api_error::bdb_unavailable_shard_unreachable_port_unbound:
+      return {503, "bdb_unavailable_shard_unreachable_port_unbound"};
+    case api_error::bdb_endpoint_unavailable:
+      return {503, "bdb_endpoint_unavailable"};
     case api_error::header_too_large:
       return {431, "header_too_large"};
     case api_error::body_too_large:

@@ -117,6 +117,13 @@ result<> check_shard_target(const node_map& nodes, std::uint64_t uid, double now
   return {};
 }
 
+result<> check_license_dates(const license& l) {
+  if (l.expiration >= l.activation) return {};
+  return failure{api_error::invalid_value, "the licence would expire (" + rfc3339(l.expiration) +
+                                               ") before it starts (" + rfc3339(l.activation) +
+                                               ")"};
+}
+
 result<> check_state(const registry_data& d, double now) {
   if (d.bdb_uid_high > max_bdb_uid) {
     return failure{api_error::invalid_value, "'bdb_uid_high' must be at most " +
@@ -157,6 +164,8 @@ result<> check_state(const registry_data& d, double now) {
     return failure{api_error::invalid_value,
                    "'nodes' must hold at least one node that is not being removed"};
   }
+  if (auto ok = check_license_dates(d.license); !ok)
+    return failure{api_error::invalid_value, "'license': " + ok.error().description};
   return {};
 }
 

@@ -60,6 +60,7 @@ std::optional<std::uint64_t> free_port(const registry_data& d) {
 
 result<database> new_database(const registry_data& d, const json& body, double now,
                               const cluster_settings& cluster) {
+  if (auto ok = check_not_expired(d.license, now); !ok) return ok.error();
   std::uint64_t uid = 0;
   if (auto it = body.find("uid"); it != body.end()) {
     uid = it->get<std::uint64_t>();
@@ -93,8 +94,8 @@ result<database> new_database(const registry_data& d, const json& body, double n
     if (major < "8.0" && !fields.contains("module_list")) fields["module_list"] = json::array();
   }
   fields["endpoints"] = json::array({make_endpoint(uid, *endpoint_port, fields, cluster)});
-  database made{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}};
-  if (auto room = check_shard_room(d, made, cluster); !room) return room.error();
+  database made{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}, false, {}};
+  if (auto room = check_shard_room(d, made); !room) return room.error();
   return made;
 }
 
@@ -168,6 +169,7 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   d.add(std::move(a));
   settle_transfer(db, now);
   settle_placement(db, now);
+  settle_traffic(db, now);
   db.op = bdb_operation{uid, std::string(name), std::move(plan), now, std::move(placement)};
   // A reshaped database (shards_count, replication) gets new shards; the
   // placement of the old ones is dropped with them.

@@ -69,21 +69,32 @@ void assign_shard_uids(const registry_data& d, database& db) {
   if (db.op) db.op->placement.clear();
 }
 
-result<> check_shard_room(const registry_data& d, const database& db,
-                          const cluster_settings& cluster) {
+result<> check_shard_room(const registry_data& d, const database& db) {
+  const std::uint64_t limit = d.license.shards_limit;
   const std::size_t wanted = shape_of(db.fields).size();
   const auto stored = d.databases.find(db.uid);
   const std::size_t held =
       stored == d.databases.end() ? 0 : stored->second->stored_shard_uids.size();
   if (wanted <= held) return {};
   const std::size_t in_use = d.databases.shard_count();
-  if (in_use - held + wanted <= cluster.shards_limit) return {};
+  if (in_use - held + wanted <= limit) return {};
   return failure{api_error::insufficient_resources,
-                 "Not enough shards left in the licence: it allows " +
-                     std::to_string(cluster.shards_limit) + " shards (shards_limit), " +
-                     std::to_string(in_use) + " are in use and database " + std::to_string(db.uid) +
-                     " needs " + std::to_string(wanted - held) +
-                     " more; delete or shrink a database first"};
+                 "Not enough shards left in the licence: it allows " + std::to_string(limit) +
+                     " shards (shards_limit), " + std::to_string(in_use) +
+                     " are in use and database " + std::to_string(db.uid) + " needs " +
+                     std::to_string(wanted - held) + " more; delete or shrink a database first"};
+}
+
+shard_usage shards_in_use(const registry_data& d, double now) {
+  shard_usage used;
+  for (const auto& [uid, db] : d.databases) {
+    if (!view_of(*db, now).visible) continue;
+    const auto bigstore = db->fields.find("bigstore");
+    const bool flash =
+        bigstore != db->fields.end() && bigstore->is_boolean() && bigstore->get<bool>();
+    (flash ? used.flash : used.ram) += db->stored_shard_uids.size();
+  }
+  return used;
 }
 
 result<std::vector<std::uint64_t>> read_shard_uids(const json& list) {

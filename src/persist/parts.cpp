@@ -10,6 +10,7 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/database.hpp"
+#include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
 #include "reemu/model/roles.hpp"
@@ -181,6 +182,24 @@ result<> read_nodes(const json* value, restored_state& into, const services& svc
   }
   if (into.data.nodes.empty())
     return failure{api_error::invalid_value, "'nodes' must hold at least one node"};
+  return {};
+}
+
+// ---- license: the installed licence; absent (a file from before it was kept),
+// the fresh cluster's (the seed's) ------------------------------------------
+
+void write_license(const part_source& from, std::string& out) {
+  out += dump(license_record(from.data.license));
+}
+
+result<> read_license(const json* value, restored_state& into, const services& svc) {
+  if (!value) {
+    into.data.license = svc.registry.snapshot()->data().license;
+    return {};
+  }
+  auto l = license_from_record(*value, "license");
+  if (!l) return l.error();
+  into.data.license = std::move(*l);
   return {};
 }
 
@@ -502,6 +521,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .put_key = &database_key,
        .erase_key = &database_key},
       {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
+      {.key = "license", .logging = whole, .write = &write_license, .read = &read_license},
       {.key = "next_fault_id",
        .logging = whole,
        .write = &write_next_fault_id,

@@ -31,12 +31,13 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   const std::uint64_t database_edits = draft.databases.edits();
   const node_map nodes = draft.nodes;  // a few shared pointers
   const task_slots cluster_tasks = draft.cluster_tasks;
+  const license installed = draft.license;
   if (auto changed = change(draft); !changed) return changed.error();
   // Users, roles and the password rules are few: compared whole.
   const registry_data& was = before->data();
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
-      draft.cluster_tasks != cluster_tasks || draft.users != was.users ||
-      draft.roles != was.roles || draft.passwords != was.passwords)
+      draft.cluster_tasks != cluster_tasks || draft.license != installed ||
+      draft.users != was.users || draft.roles != was.roles || draft.passwords != was.passwords)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

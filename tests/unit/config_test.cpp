@@ -211,6 +211,27 @@ TEST(config, bad_documents_name_the_key_and_value) {
       row{R"({"server": {"tls_cert": "c.pem"}})", {"tls_cert", "tls_key"}},
       row{R"({"server": {"tls_key": "k.pem"}})", {"tls_cert", "tls_key"}},
       row{R"({"server": {"http": false, "https": false}})", {"listener", "off"}},
+      row{R"({"licenses": {}})", {"licenses", "array"}},
+      row{R"({"licenses": [{"license": "k", "shards_limit": 4}]})",
+          {"licenses[0].expiration_date", "missing"}},
+      row{R"({"licenses": [{"license": "k", "expiration_date": "2030", "shards_limit": 4}]})",
+          {"licenses[0].expiration_date", "2030"}},
+      row{R"({"licenses": [{"license": "k", "expiration_date": "2030-01-01T00:00:00Z",
+                            "shards_limit": 4},
+                           {"license": "k\n", "expiration_date": "2031-01-01T00:00:00Z",
+                            "shards_limit": 8}]})",
+          {"licenses[1].license", "repeats"}},
+      row{R"({"licenses": [{"license": "a", "expiration_date": "2030-01-01T00:00:00Z",
+                            "shards_limit": 4, "installed": true},
+                           {"license": "b", "expiration_date": "2030-01-01T00:00:00Z",
+                            "shards_limit": 4, "installed": true}]})",
+          {"licenses[1].installed", "only one"}},
+      row{R"({"licenses": [{"license": "a", "expiration_date": "2030-01-01T00:00:00Z",
+                            "shards_limit": 4, "cluster_name": "other"}]})",
+          {"licenses[0].cluster_name", "other"}},
+      row{R"({"licenses": [{"license": "a", "expiration_date": "2030-01-01T00:00:00Z",
+                            "shards_limit": 4, "seats": 2}]})",
+          {"licenses[0].seats", "unknown"}},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.text);
@@ -408,4 +429,24 @@ TEST(config, nodes_are_seeded_as_given) {
   EXPECT_EQ(render_node(*d.nodes.at(4), 110)["uptime"], 15);
   EXPECT_EQ(render_node(*d.nodes.at(4), 110)["addr"], "10.1.1.4");
   EXPECT_EQ(render_node(*d.nodes.at(7), 110)["addr"], "192.168.16.2");
+}
+
+// The trial from the seed's time with emulator.shards_limit, or the key the
+// config marks installed.
+TEST(config, the_seed_installs_the_trial_or_the_configs_installed_key) {
+  const config trial = parse_config(json::parse(R"({"emulator": {"shards_limit": 4}})"), "t.json");
+  const registry_data a = make_seed(trial, 1'800'000'000);
+  EXPECT_EQ(a.license, trial_license(1'800'000'000, 4));
+
+  const config keyed = parse_config(json::parse(R"({"licenses": [
+      {"license": "a", "expiration_date": "2030-01-01T00:00:00Z", "shards_limit": 40},
+      {"license": "b", "expiration_date": "2031-01-01T00:00:00Z", "shards_limit": 400,
+       "activation_date": "2026-01-01T00:00:00Z", "installed": true}]})"),
+                                    "t.json");
+  ASSERT_EQ(keyed.cluster.licenses.size(), 2u);
+  const registry_data b = make_seed(keyed, 1'800'000'000);
+  EXPECT_EQ(b.license.text, "b");
+  EXPECT_EQ(b.license.key, "b");
+  EXPECT_EQ(b.license.shards_limit, 400u);
+  EXPECT_EQ(b.license.activation, *parse_rfc3339("2026-01-01T00:00:00Z"));
 }

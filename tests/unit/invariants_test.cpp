@@ -98,7 +98,7 @@ class invariants_test : public ::testing::Test {
     std::string out;
     for (const char* target :
          {"/v1/bdbs", "/v1/nodes", "/v1/shards", "/v1/actions", "/v2/actions", "/v1/nodes/actions",
-          "/v1/cluster/actions", "/emulator/v1/databases", "/emulator/v1/clock"})
+          "/v1/cluster/actions", "/emulator/v1/databases", "/emulator/v1/clock", "/v1/license"})
       out += get(target).dump() + "\n";
     return out;
   }
@@ -198,7 +198,7 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
       const std::vector<std::uint64_t> shards = uids_of(get("/v1/shards"));
       json body = json::object();
       result r;
-      switch (pick(11)) {
+      switch (pick(14)) {
         case 0:
         case 1:
           body = {{"name", "db-" + std::to_string(++names)}, {"memory_size", 1 << 20}};
@@ -241,6 +241,24 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
         case 9:
           r = call(v::put, "/v1/bdbs/" + std::to_string(any_of(dbs)) + "/actions/revamp",
                    json{{"shards_count", 1 + pick(2)}}.dump());
+          break;
+        case 10: {
+          // The licence's terms: a smaller limit, an expiry, a fresh trial.
+          const std::array<json, 3> terms = {json{{"shards_limit", 2 + pick(20)}},
+                                             json{{"expires_in_seconds", pick(100)}},
+                                             json{{"trial", true}}};
+          r = call(v::put, "/emulator/v1/license", terms[pick(terms.size())].dump());
+          break;
+        }
+        case 11:
+          r = call(
+              v::put, "/emulator/v1/databases/" + std::to_string(any_of(dbs)) + "/availability",
+              json{{"replica_lag_ms", pick(500)}, {"unavailable_for_seconds", pick(30)}}.dump());
+          break;
+        case 12:
+          r = post("/v1/bdbs/" + std::to_string(any_of(dbs)) +
+                       (pick(2) == 0 ? "/actions/stop_traffic" : "/actions/resume_traffic"),
+                   body);
           break;
         default:
           r = post("/emulator/v1/clock/advance", {{"seconds", static_cast<double>(pick(40))}});
@@ -420,6 +438,9 @@ TEST_F(invariants_test, the_loader_checks_the_same_rules) {
   json far = doc;
   far["databases"][0]["uid"] = 4294967296ull;
   refused(far, "databases[0].uid");
+  json backwards = doc;
+  backwards["license"]["expires_at"] = backwards["license"]["activated_at"].get<double>() - 1;
+  refused(backwards, "before it starts");
   app fresh(make_config());
   EXPECT_NO_THROW(restore_state(doc, fresh.svc(), "as saved"));
 

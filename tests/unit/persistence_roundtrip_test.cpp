@@ -298,6 +298,8 @@ struct sample_of<database_map> {
     simulate_plan plan = find_template("SMUpdateBDB")->plan;
     plan.step_seconds = 11;
     updating.op = bdb_operation{"op-9", "SMUpdateBDB", plan, now - 1, {{1, true}, {2, true}}};
+    updating.traffic_stopped = true;
+    updating.health = bdb_health{250.5, now - 5, now + 60, "bdb_unavailable_port_unbound"};
     d.put_database(updating);
     return d.databases;
   }
@@ -342,6 +344,21 @@ struct sample_of<std::vector<plan_rule>> {
   static std::vector<plan_rule> make(const registry_data&, double) {
     return {plan_rule{4, "SMUpdateBDB", "bdb:1", parsed(R"({"step_seconds": 3})"), 2, 1},
             plan_rule{9, "", "", parsed(R"({"outcome": "failed", "fail_at_step": 0})"), 0, 5}};
+  }
+};
+
+// A paid licence with every optional term, unlike the seed's trial.
+template <>
+struct sample_of<license> {
+  static license make(const registry_data&, double now) {
+    license l = trial_license(now - 86400.5, 400);
+    l.text = l.key = "----- LICENSE START -----\nsample\n----- LICENSE END -----\n";
+    l.features = {"bigstore"};
+    l.ram_shards_limit = 300;
+    l.flash_shards_limit = 100;
+    l.owner = "Redis";
+    l.cluster_name = "docker-cluster";
+    return l;
   }
 };
 

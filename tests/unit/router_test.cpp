@@ -100,6 +100,15 @@ TEST(router, table_of_routes) {
                  "GET, HEAD, POST, DELETE"},
       match_case{verb::delete_, "/emulator/v1/faults/7", kind::found, "/emulator/v1/faults/{id}"},
       match_case{verb::get, "/emulator/v1/metrics", kind::found, "/emulator/v1/metrics"},
+      match_case{verb::get, "/v1/license", kind::found, "/v1/license"},
+      match_case{verb::post, "/v1/license", kind::method_not_allowed, "GET, HEAD, PUT"},
+      match_case{verb::get, "/v1/license/usage", kind::not_found, ""},
+      match_case{verb::get, "/v1/bdbs/1/availability", kind::found, "/v1/bdbs/{uid}/availability"},
+      match_case{verb::get, "/v1/local/bdbs/1/endpoint/availability", kind::found,
+                 "/v1/local/bdbs/{uid}/endpoint/availability"},
+      match_case{verb::put, "/emulator/v1/databases/1/availability", kind::found,
+                 "/emulator/v1/databases/{uid}/availability"},
+      match_case{verb::put, "/emulator/v1/license", kind::found, "/emulator/v1/license"},
       match_case{verb::post, "/emulator/v1/metrics", kind::method_not_allowed, "GET, HEAD"},
       match_case{verb::get, "/emulator/ui", kind::found, "/emulator/ui"},
       match_case{verb::get, "/emulator/ui/", kind::found, "/emulator/ui"},
@@ -211,6 +220,7 @@ TEST(router, route_permissions) {
           {"POST /v1/bdbs/{uid}/actions/export", "start_bdb_export"},
           {"POST /v1/bdbs/{uid}/actions/import", "start_bdb_import"},
           {"POST /v1/bdbs/{uid}/command", "update_bdb_with_action"},
+          {"GET /v1/bdbs/{uid}/availability", "view_bdb_info"},
           {"GET /v1/shards", "view_all_shard_stats"},
           {"GET /v1/shards/{uid}", "view_shard_stats"},
           {"POST /v1/shards/actions/migrate", "migrate_shard"},
@@ -273,6 +283,16 @@ TEST(router, route_permissions) {
       const std::string_view permission = expected.at(key);
       EXPECT_EQ(r.access, permission.empty() ? access::any_user() : access::needs(permission))
           << key;
+    } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/")) {
+      // The licence routes and the local endpoint's availability.
+      const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
+      const std::map<std::string, std::string_view> expected = {
+          {"GET /v1/license", "view_license"},
+          {"PUT /v1/license", "install_new_license"},
+          {"GET /v1/local/bdbs/{uid}/endpoint/availability", "view_bdb_info"},
+      };
+      ASSERT_TRUE(expected.contains(key)) << key;
+      EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
     } else {
       EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);

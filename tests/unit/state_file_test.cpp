@@ -22,6 +22,7 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/state/registry.hpp"
 
@@ -724,8 +725,8 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
   for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-                          "next_plan_rule_id", "next_fault_id", "password_policy", "roles",
-                          "role_uid_high", "user_uid_high"})
+                          "next_plan_rule_id", "next_fault_id", "license", "password_policy",
+                          "roles", "role_uid_high", "user_uid_high"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -971,7 +972,8 @@ TEST_F(state_file_test, a_reset_is_one_record_and_replays_to_the_seed) {
 // loads unchanged: the state it describes is the one the server shows, and
 // a capture of the loaded state is the document with the records applied,
 // plus the ids the next plan and fault rules get, which that build did not
-// keep: they count on from the highest rules'.
+// keep: they count on from the highest rules', and the licence, which that
+// build did not have: the fresh cluster's trial, from the config's clock.
 TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   const std::string fixture = test::capture("state_v4.jsonl") + "\n";
   write_all(path_, fixture);
@@ -1001,6 +1003,7 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   replayed["role_uid_high"] = 2;
   replayed["user_uid_high"] = 2;
   replayed["password_policy"] = {{"complexity", false}, {"min_length", 8}};
+  replayed["license"] = license_record(trial_license(1700000000, 16384));
   EXPECT_EQ(json::parse(capture_state(app_->svc())), replayed);
   const auto& d = app_->svc().registry.snapshot()->data();
   EXPECT_EQ(app_->svc().clock.now(), 1700000065);

@@ -13,8 +13,7 @@
 namespace reemu {
 
 reply rebalance_bdb(const request_context& ctx, registry& reg);  // PUT  …/actions/rebalance
-reply revamp_bdb(const request_context& ctx, registry& reg,
-                 const cluster_settings& cluster);     // PUT  …/actions/revamp
+reply revamp_bdb(const request_context& ctx, registry& reg);     // PUT  …/actions/revamp
 reply optimize_placement(const request_context& ctx);  // GET  …/actions/optimize_shards_placement
 reply upgrade_bdb(const request_context& ctx, registry& reg);     // POST …/upgrade
 reply stop_traffic(const request_context& ctx, registry& reg);    // POST …/actions/stop_traffic

@@ -69,7 +69,8 @@ struct config {
   emulator_config emulator;
   logging_config log;
   std::vector<seed_user> users;
-  reemu::cluster_settings cluster;  // emulator.cluster_name, accept_unknown_fields, shards_limit
+  reemu::cluster_settings cluster;  // emulator.cluster_name, accept_unknown_fields, shards_limit;
+                                    // the licence keys of "licenses"
   std::vector<json> databases;      // bdb objects (a bare uid becomes {"uid":N}), checked
   std::vector<json> nodes;          // node objects (a bare uid becomes {"uid":N}), checked;
                                     // empty: the key was absent (one node, uid 1)

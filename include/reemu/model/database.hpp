@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "reemu/model/errors.hpp"
+#include "reemu/model/license.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/port_table.hpp"
@@ -50,6 +51,18 @@ struct bdb_operation {
   std::vector<shard_spot> placement;
 };
 
+// What the control API says of a database's health, for the availability
+// routes (PUT /emulator/v1/databases/{uid}/availability,
+// model/availability.hpp): the replica lag an Active-Active member reports,
+// and a window of clock time in which its endpoint is down.
+struct bdb_health {
+  double replica_lag_ms = 0;
+  double unavailable_from = 0;  // [from, until): unavailable; none when until <= from
+  double unavailable_until = 0;
+  std::string unavailable_code;  // the 503's error_code; empty: bdb_unavailable
+  bool operator==(const bdb_health&) const = default;
+};
+
 struct database {
   std::uint64_t uid = 0;
   // The bdb fields as requested and merged, without the keys computed at
@@ -67,6 +80,11 @@ struct database {
   // (shard_uids_of), without reading JSON again.
   std::vector<std::uint64_t> stored_ports;
   std::vector<std::uint64_t> stored_shard_uids;
+  // Its traffic was stopped by an SMStopTrafficBDB that completed before its
+  // current operation started (settle_traffic); traffic_stopped_at() gives
+  // the state at a time.
+  bool traffic_stopped = false;
+  bdb_health health;
 };
 
 // Databases by uid. Values are shared and immutable: a registry write copies
@@ -331,9 +349,12 @@ struct cluster_settings {
   bool accept_unknown_fields = false;   // bodies with unknown bdb fields are accepted
   std::uint16_t http_port = 8080;       // GET /v1/cluster's cnm_http_port: the server's
   std::uint16_t https_port = 9443;      // and cnm_https_port (0: the capture's)
-  // The licence's shards_limit: the most shards the databases may hold
-  // (emulator.shards_limit); creates and reshapes past it answer 406.
+  // The trial licence's shards_limit (emulator.shards_limit): the most
+  // shards the databases may hold until another licence is installed
+  // (model/license.hpp); creates and reshapes past it answer 406.
   std::uint64_t shards_limit = 16384;
+  // The licence keys PUT /v1/license accepts (config "licenses").
+  std::vector<license_offer> licenses;
 };
 
 // The keys render_bdb computes; never stored in `fields`.
@@ -346,6 +367,7 @@ bool is_live_key(std::string_view key) noexcept;
 //   SMDeleteBDB running -> delete-pending, completed -> gone, failed -> active
 //   import_bdb  running -> import-pending, then active (failed too)
 //   export_bdb  running -> active (busy all the same), then active
+//   SMRecoverBDB running -> recovery, then active (failed too)
 //   any other   running -> active-change-pending, then active (failed too)
 struct bdb_view {
   bool visible = true;  // false once its SMDeleteBDB completed
@@ -364,6 +386,16 @@ const json& bdb_template();
 // import_* fields of an export or import operation, and, while an operation
 // runs, action_uid. Call only for a visible database.
 json render_bdb(const database& db, double now);
+
+// Whether `db`'s traffic is stopped at `now`: from the completion of an
+// SMStopTrafficBDB (POST …/actions/stop_traffic) to the completion of an
+// SMResumeTrafficBDB; a machine that is still running or failed changes
+// nothing.
+bool traffic_stopped_at(const database& db, double now) noexcept;
+
+// Writes what a completed stop or resume of traffic left into `db`
+// (traffic_stopped), before a new operation replaces it.
+void settle_traffic(database& db, double now);
 
 // Writes the export_* or import_* fields `db`'s operation shows at `now`
 // into its stored fields, so they outlive the operation when the next one
@@ -387,8 +419,10 @@ json make_endpoint(std::uint64_t uid, std::uint64_t port, const json& fields,
 // The database as the state file keeps it and the control API shows it:
 // {"uid","fields","created_at","changed_at"} plus, when it has one,
 // "operation": {"action_uid","name","started_at","simulate"} (and the
-// pending "placement"), and "placement" when it is not the default: a list
-// of {"node_uid","role"}. Round-trips
+// pending "placement"), "placement" when it is not the default: a list
+// of {"node_uid","role"}, "traffic_stopped": true when so, and "health"
+// ({"replica_lag_ms","unavailable_from","unavailable_until",
+// "unavailable_code"}) when the control API set it. Round-trips
 // through database_from_record.
 json database_record(const database& db);
 

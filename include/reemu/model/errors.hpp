@@ -43,7 +43,6 @@ enum class api_error {
   shard_is_slave,                 // 400: failover of a replica
   node_not_exist,                 // 404: a migrate's target_node_uid missing or unknown
   module_not_exist,               // 404
-  body_too_large,                 // 413
   // Users and roles (/v1/users, /v1/roles).
   user_not_exist,                      // 404
   role_not_exist,                      // 404: a role uid or management role in the path
@@ -58,7 +57,19 @@ enum class api_error {
   unauthorized_action,                 // 403: another user's password without admin
   cannot_delete_last_password,         // 400
   password_not_exist,                  // 404: DELETE /v1/users/password with another password
-  service_unavailable,                 // 503, connection cap reached
+  // Licence routes, and what the licence refuses (model/license.hpp).
+  license_expired,    // 403: a database create or update under an expired licence
+  invalid_license,    // 400: PUT /v1/license with a text that is not a known key
+  license_violation,  // 406: a licence that cannot be installed (expired, shards, cluster)
+  // Availability routes (api/availability.hpp).
+  db_not_found,                                    // 404: their unknown database
+  bdb_unavailable,                                 // 503
+  bdb_unavailable_shard_unreachable,               // 503
+  bdb_unavailable_port_unbound,                    // 503
+  bdb_unavailable_shard_unreachable_port_unbound,  // 503
+  bdb_endpoint_unavailable,                        // 503: the local route's
+  body_too_large,                                  // 413
+  service_unavailable,                             // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

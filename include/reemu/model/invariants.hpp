@@ -11,7 +11,8 @@
 //   - user and role uids run from 1 and are not reused (user_uid_high,
 //     role_uid_high); every user holds at least one role, and every role
 //     it holds exists; a role a user or a database's roles_permissions
-//     holds is not deleted; a cluster with an admin keeps one.
+//     holds is not deleted; a cluster with an admin keeps one;
+//   - the licence does not expire before it starts.
 //
 // The writes keep them piece by piece (next_bdb_uid, check_node_removal,
 // check_shard_target), each in O(log n); the loader checks a whole state
@@ -60,6 +61,9 @@ result<> check_admin_kept(const registry_data& before, const registry_data& afte
 // Whether role `uid` may be deleted: the failure (role_in_use, 406) naming
 // a user that holds it or a database whose roles_permissions does.
 result<> check_role_unused(const registry_data& d, std::uint64_t uid);
+// Whether licence `l` expires no earlier than it starts: the failure
+// (invalid_value, 400) names both dates.
+result<> check_license_dates(const license& l);
 
 // Every rule over a whole state at `now`, as the loader reads it; the
 // failure names the rule and the value that breaks it. Linear in the

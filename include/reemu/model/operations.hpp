@@ -59,9 +59,9 @@ bool port_taken(const registry_data& d, std::uint64_t port, std::uint64_t except
 // not the databases.
 std::optional<std::uint64_t> free_port(const registry_data& d);
 
-// The database a POST /v1/bdbs body (checked with check_bdb_body) asks for:
-// uid as given (uid_exists when taken) or the next after bdb_uid_high
-// (next_bdb_uid: invalid_schema past max_bdb_uid); its port as given
+// The database a POST /v1/bdbs body (checked with check_bdb_body) asks for,
+// when the licence has not expired (403 license_expired): uid as given (uid_exists when taken) or
+// the next after bdb_uid_high (next_bdb_uid: invalid_schema past max_bdb_uid); its port as given
 // (port_unavailable when taken) or 0 with an endpoint on a free port
 // (port_unavailable when none is left); version from redis_version; room
 // for its shards in the licence (check_shard_room). Returns the database

@@ -13,6 +13,7 @@
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
 #include "reemu/model/keyed_sequence.hpp"
+#include "reemu/model/license.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/roles.hpp"
@@ -46,6 +47,9 @@ struct registry_data {
   node_map nodes;                     // the cluster's nodes, from the config
   task_slots cluster_tasks;           // the latest cluster action of each name (change_master)
   std::vector<plan_rule> plan_rules;  // in the order they were added
+  // The cluster's licence (model/license.hpp); a seed installs the trial.
+  // Unseeded, it limits nothing a test would reach.
+  reemu::license license = unlimited_license();
   std::uint64_t next_plan_rule_id = 1;
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.

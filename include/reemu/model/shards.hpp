@@ -45,10 +45,14 @@ void assign_shard_uids(const registry_data& d, database& db);
 // Whether the cluster has room for the shards `db`'s shape asks (it is
 // about to be stored in `d`, replacing the database with its uid): the
 // failure (insufficient_resources, 406) when that adds shards and the total
-// would pass the licence's shards_limit (cluster.shards_limit). A database
-// that keeps or sheds shards always fits. O(1).
-result<> check_shard_room(const registry_data& d, const database& db,
-                          const cluster_settings& cluster);
+// would pass the licence's shards_limit (d.license). A database that keeps
+// or sheds shards always fits. O(1).
+result<> check_shard_room(const registry_data& d, const database& db);
+
+// The shards of the visible databases at `now`, as the licence counts them
+// (the shards GET /v1/shards lists): flash for a bigstore database, RAM
+// otherwise. O(databases).
+shard_usage shards_in_use(const registry_data& d, double now);
 
 // The shard_uids of a migrate or failover body: each "2" (the reference's
 // form) or 2, as a sorted list without repeats. More distinct uids than the
