@@ -9,6 +9,7 @@
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
+#include "reemu/model/role_bindings.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -62,6 +63,14 @@ result<> check_read_only(const json& body, const json& current) {
   return {};
 }
 
+// The body's roles_permissions against the registry (role_bindings.hpp):
+// every binding names an ACL that exists.
+result<> check_bdb_bindings(const registry_data& d, const json& body) {
+  const auto it = body.find("roles_permissions");
+  if (it == body.end()) return {};
+  return check_roles_permissions(d, *it);
+}
+
 // A new port moves the first endpoint; a new proxy policy applies to every one.
 void follow_endpoints(json& fields, const json& body, const cluster_settings& cluster,
                       std::uint64_t uid) {
@@ -89,6 +98,7 @@ result<database> merged_database(const registry_data& d, std::uint64_t uid, cons
   const database& db = **writable;
   if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
   if (auto ok = check_read_only(body, render_bdb(db, ctx.now)); !ok) return ok.error();
+  if (auto ok = check_bdb_bindings(d, body); !ok) return ok.error();
   if (auto p = body.find("port");
       p != body.end() && *p != 0 && port_taken(d, p->get<std::uint64_t>(), uid)) {
     return failure{api_error::port_unavailable, "Port " + dump(*p) + " is not available"};
@@ -135,12 +145,15 @@ reply create_bdb(const request_context& ctx, registry& reg, const cluster_settin
   if (auto ok = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields); !ok)
     return error_reply(ok.error());
   if (dry_run(ctx)) {
-    const auto made = new_database(ctx.state->data().settled_at(ctx.now), *body, ctx.now, cluster);
+    const registry_data d = ctx.state->data().settled_at(ctx.now);
+    if (auto ok = check_bdb_bindings(d, *body); !ok) return error_reply(ok.error());
+    const auto made = new_database(d, *body, ctx.now, cluster);
     if (!made) return error_reply(made.error());
     return bdb_reply(*made, ctx.now);
   }
   std::shared_ptr<const database> stored;  // as published: shared, not copied
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    if (auto ok = check_bdb_bindings(d, *body); !ok) return ok.error();
     auto made = new_database(d, *body, ctx.now, cluster);
     if (!made) return made.error();
     const std::uint64_t uid = made->uid;

@@ -6,9 +6,11 @@
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/license.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/api/redis_acls.hpp"
 #include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/users.hpp"
@@ -45,7 +47,10 @@ const std::vector<route_family>& route_families() {
       {"roles", &roles_routes, &always},      // /v1/roles…
       {"license", &license_routes, &always},  // /v1/license
       {"availability", &availability_routes, &always},  // /v1/bdbs/{uid}/availability, local
-      {"health", &health_routes, &always},              // /emulator/v1/health, openapi.{json,yaml}
+      // /v1/redis_acls…, /v1/ldap_mappings…
+      {"redis acls", &redis_acl_routes, &always},
+      {"ldap mappings", &ldap_mapping_routes, &always},
+      {"health", &health_routes, &always},  // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset

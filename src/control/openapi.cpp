@@ -10,20 +10,20 @@ namespace reemu {
 namespace {
 
 // docs/openapi.json, pasted by CMake as a raw string literal (reemu_embed in
-// the top-level CMakeLists.txt). Viewed through its array's size: a
-// string_view made from the bare literal counts its characters in a
-// constexpr loop, which GCC stops at 262144 iterations.
+// the top-level CMakeLists.txt). An array, measured by sizeof: a
+// string_view built from the literal would count its length in a constant
+// expression, a loop GCC stops at 262144 steps.
 constexpr char embedded_document_text[] =
 #include "openapi_document.inc"
     ;
-constexpr std::string_view embedded_document{embedded_document_text,
-                                             sizeof embedded_document_text - 1};
+constexpr std::string_view embedded_document(embedded_document_text,
+                                             sizeof(embedded_document_text) - 1);
 
 // docs/openapi.yaml, pasted the same way.
 constexpr char embedded_yaml_text[] =
 #include "openapi_yaml_document.inc"
     ;
-constexpr std::string_view embedded_yaml{embedded_yaml_text, sizeof embedded_yaml_text - 1};
+constexpr std::string_view embedded_yaml(embedded_yaml_text, sizeof(embedded_yaml_text) - 1);
 
 }  // namespace
 

@@ -85,6 +85,22 @@ constexpr error_row row_of(api_error e) noexcept {
       return {503, "bdb_unavailable_shard_unreachable_port_unbound"};
     case api_error::bdb_endpoint_unavailable:
       return {503, "bdb_endpoint_unavailable"};
+    case api_error::invalid_param:
+      return {400, "invalid_param"};
+    case api_error::read_only_object:
+      return {409, "read_only_object"};
+    case api_error::redis_acl_not_exist:
+      return {404, "redis_acl_not_exist"};
+    case api_error::redis_acl_in_use:
+      return {406, "redis_acl_in_use"};
+    case api_error::ldap_mapping_not_exist:
+      return {404, "ldap_mapping_not_exist"};
+    case api_error::invalid_dn_param:
+      return {400, "invalid_dn_param"};
+    case api_error::invalid_name_param:
+      return {400, "invalid_name_param"};
+    case api_error::invalid_role_uids_param:
+      return {400, "invalid_role_uids_param"};
     case api_error::header_too_large:
       return {431, "header_too_large"};
     case api_error::body_too_large:

@@ -9,6 +9,7 @@
 
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
+#include "reemu/model/redis_acl.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -67,6 +68,13 @@ result<> check_role_unused(const registry_data& d, std::uint64_t uid) {
       return failure{api_error::role_in_use, "Role " + std::to_string(uid) + " is in use: user " +
                                                  std::to_string(u.uid) + " (" + email +
                                                  ") holds it"};
+    }
+  }
+  for (const auto& [mapping_uid, m] : d.ldap_mappings) {
+    if (std::find(m.role_uids.begin(), m.role_uids.end(), uid) != m.role_uids.end()) {
+      return failure{api_error::role_in_use,
+                     "Role " + std::to_string(uid) + " is in use: LDAP mapping " +
+                         std::to_string(mapping_uid) + " (" + m.name + ") grants it"};
     }
   }
   for (const auto& [db_uid, db] : d.databases) {
@@ -159,6 +167,13 @@ result<> check_state(const registry_data& d, double now) {
             "user " + email + " holds role " + std::to_string(role_uid) + ", which does not exist"};
       }
     }
+  }
+  const auto full_access = d.redis_acls.find(full_access_acl_uid);
+  if (full_access == d.redis_acls.end() ||
+      full_access->second != fresh_redis_acls().at(full_access_acl_uid)) {
+    return failure{api_error::invalid_value,
+                   "'redis_acls' must hold the read-only ACL {\"acl\":\"+@all ~*\",\"name\":"
+                   "\"Full Access\",\"uid\":1} as it is"};
   }
   if (staying_nodes(d.nodes, now) == 0) {
     return failure{api_error::invalid_value,

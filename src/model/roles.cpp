@@ -28,7 +28,7 @@ result<std::vector<role_resource>> read_resources(const json& list, const std::s
     r.only({"type", "uids"});
     auto type = r.string("type", true);
     auto uids = r.string_list("uids");
-    if (r.failed()) return as_schema_failure(r.error());
+    if (r.failed()) return as_schema_violation(r.error());
     if (*type != "db") {
       return failure{
           api_error::unsupported_resource,
@@ -99,7 +99,7 @@ result<role_fields> read_role_fields(const json& body, bool create) {
   f.uid = r.unsigned_integer("uid", max_role_uid);
   f.name = r.string("name", create);
   const auto management = r.string("management", create);
-  if (r.failed()) return as_schema_failure(r.error());
+  if (r.failed()) return as_schema_violation(r.error());
   if (f.uid && *f.uid == 0) return failure{api_error::invalid_schema, "'uid' must be at least 1"};
   if (f.name) {
     if (f.name->empty() || f.name->size() > max_identifier_length ||

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "reemu/model/database.hpp"
+#include "reemu/model/role_bindings.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/identifiers.hpp"
@@ -35,21 +36,20 @@ failure not_complex(const std::string& why) {
   return {api_error::password_not_complex, "The password is not complex enough: " + why};
 }
 
-// The role_uids of a body: a non-empty array of distinct whole numbers.
-result<std::vector<std::uint64_t>> read_role_uids(const json& v) {
-  const failure bad{api_error::invalid_schema,
-                    "'role_uids' must be a non-empty array of distinct role uids (whole numbers "
-                    ">= 1)"};
-  if (!v.is_array() || v.empty()) return bad;
-  std::vector<std::uint64_t> out;
+// The role_uids of a body: read_role_uids' shape (model/role_bindings.hpp,
+// as an LDAP mapping's), each uid once.
+result<std::vector<std::uint64_t>> read_distinct_role_uids(const json& v) {
+  auto uids = read_role_uids(v);
+  if (!uids) return uids.error();
   std::set<std::uint64_t> seen;
-  for (const json& e : v) {
-    if (!e.is_number_unsigned() || e.get<std::uint64_t>() == 0 ||
-        e.get<std::uint64_t>() > max_role_uid || !seen.insert(e.get<std::uint64_t>()).second)
-      return bad;
-    out.push_back(e.get<std::uint64_t>());
+  for (const std::uint64_t uid : *uids) {
+    if (!seen.insert(uid).second) {
+      return failure{
+          api_error::invalid_role_uids_param,
+          "Invalid 'role_uids' " + dump(v) + ": role " + std::to_string(uid) + " is given twice"};
+    }
   }
-  return out;
+  return uids;
 }
 
 }  // namespace
@@ -170,7 +170,7 @@ result<user_fields> read_user_fields(const json& body, bool create) {
   f.bdbs_email_alerts = r.string_list("bdbs_email_alerts");
   const auto auth_method = r.string("auth_method");
   const auto subject = r.string("certificate_subject_line");
-  if (r.failed()) return as_schema_failure(r.error());
+  if (r.failed()) return as_schema_violation(r.error());
   if (create && !role_name && !body.contains("role_uids")) {
     return failure{api_error::missing_field,
                    "missing required field: a role, in 'role_uids' (or the legacy 'role')"};
@@ -200,7 +200,7 @@ result<user_fields> read_user_fields(const json& body, bool create) {
     }
   }
   if (const auto it = body.find("role_uids"); it != body.end()) {
-    auto uids = read_role_uids(*it);
+    auto uids = read_distinct_role_uids(*it);
     if (!uids) return uids.error();
     f.role_uids = std::move(*uids);
   }
@@ -227,8 +227,8 @@ result<std::optional<std::vector<std::uint64_t>>> resolve_role_uids(const role_m
     for (const std::uint64_t uid : *f.role_uids) {
       const auto it = roles.find(uid);
       if (it == roles.end()) {
-        return failure{api_error::request_role_not_exist,
-                       "'role_uids' names role " + std::to_string(uid) + ", which does not exist"};
+        return failure{api_error::invalid_role_uids_param,
+                       "Invalid 'role_uids': role " + std::to_string(uid) + " does not exist"};
       }
       held.add(it->second.management);
     }

@@ -19,11 +19,6 @@ std::string type_name(const json& j) {
 }
 }  // namespace
 
-failure as_schema_failure(failure f) {
-  if (f.error != api_error::missing_field) f.error = api_error::invalid_schema;
-  return f;
-}
-
 object_reader::object_reader(const json& object, std::string where)
     : object_(object), where_(std::move(where)) {
   if (!object_.is_object()) {
@@ -168,6 +163,11 @@ void object_reader::only(std::span<const std::string_view> known) {
       return;
     }
   }
+}
+
+failure as_schema_violation(failure f) {
+  if (f.error != api_error::missing_field) f.error = api_error::invalid_schema;
+  return f;
 }
 
 result<json> parse_untrusted_json(std::string_view text) {

@@ -10,9 +10,11 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/database.hpp"
+#include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
+#include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
 #include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
@@ -347,6 +349,66 @@ result<> read_password_policy(const json* value, restored_state& into, const ser
   return {};
 }
 
+// ---- redis_acls: absent (a file from before them), a fresh cluster's ---------
+
+void write_redis_acls(const part_source& from, std::string& out) {
+  write_list(
+      from.data.redis_acls, [](const auto&) { return true; },
+      [](const auto& entry) { return redis_acl_record(entry.second); }, out);
+}
+
+result<> read_redis_acls(const json* value, restored_state& into, const services&) {
+  if (!value) return {};  // restored_state starts from a fresh cluster's ACLs
+  if (auto ok = check_list(value, "redis_acls"); !ok) return ok.error();
+  redis_acl_map acls;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("redis_acls", i);
+    auto a = redis_acl_from_record((*value)[i], where);
+    if (!a) return a.error();
+    for (const auto& entry : acls) {
+      if (entry.second.name == a->name)
+        return failure{api_error::invalid_value, "'" + where + "' repeats name " + a->name};
+    }
+    const std::uint64_t uid = a->uid;
+    if (!acls.emplace(uid, std::move(*a)).second) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats Redis ACL uid " + std::to_string(uid)};
+    }
+  }
+  into.data.redis_acls = std::move(acls);
+  return {};
+}
+
+// ---- ldap_mappings: absent (a file from before them), none ---------------------
+
+void write_ldap_mappings(const part_source& from, std::string& out) {
+  write_list(
+      from.data.ldap_mappings, [](const auto&) { return true; },
+      [](const auto& entry) { return ldap_mapping_record(entry.second); }, out);
+}
+
+result<> read_ldap_mappings(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  if (auto ok = check_list(value, "ldap_mappings"); !ok) return ok.error();
+  ldap_mapping_map mappings;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("ldap_mappings", i);
+    auto m = ldap_mapping_from_record((*value)[i], where);
+    if (!m) return m.error();
+    for (const auto& entry : mappings) {
+      if (entry.second.name == m->name)
+        return failure{api_error::invalid_value, "'" + where + "' repeats name " + m->name};
+    }
+    const std::uint64_t uid = m->uid;
+    if (!mappings.emplace(uid, std::move(*m)).second) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats LDAP mapping uid " + std::to_string(uid)};
+    }
+  }
+  into.data.ldap_mappings = std::move(mappings);
+  return {};
+}
+
 // ---- plans, and the id the next rule gets -----------------------------------
 
 void write_plans(const part_source& from, std::string& out) {
@@ -521,6 +583,10 @@ const std::vector<persisted_part>& persisted_parts() {
        .put_key = &database_key,
        .erase_key = &database_key},
       {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
+      {.key = "ldap_mappings",
+       .logging = whole,
+       .write = &write_ldap_mappings,
+       .read = &read_ldap_mappings},
       {.key = "license", .logging = whole, .write = &write_license, .read = &read_license},
       {.key = "next_fault_id",
        .logging = whole,
@@ -536,6 +602,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .write = &write_password_policy,
        .read = &read_password_policy},
       {.key = "plans", .logging = whole, .write = &write_plans, .read = &read_plans},
+      {.key = "redis_acls", .logging = whole, .write = &write_redis_acls, .read = &read_redis_acls},
       {.key = "role_uid_high",
        .logging = whole,
        .write = &write_role_uid_high,

@@ -289,6 +289,9 @@ TEST_F(users_test, refusals_answer_the_clusters_code_and_change_nothing) {
   const auto bound = put("/v1/bdbs/1", {{"roles_permissions", json::array({grant})}});
   ASSERT_EQ(bound.status, 200) << bound.body;
   ASSERT_EQ(role["uid"], 5);
+  // An LDAP mapping grants role 6 (made here).
+  ASSERT_EQ(created("/v1/roles", {{"name", "Mapped"}, {"management", "db_viewer"}})["uid"], 6);
+  created("/v1/ldap_mappings", {{"name", "Ops"}, {"dn", "CN=ops"}, {"role_uids", {6}}});
   using v = http::verb;
   const std::string fine = R"("email":"new@test.local","password":"Good-Pass-1")";
   expect_refused({
@@ -300,12 +303,12 @@ TEST_F(users_test, refusals_answer_the_clusters_code_and_change_nothing) {
       {v::post, "/v1/users", "{" + fine + R"(,"uid":2,"role_uids":[1]})", 409, "uid_exists"},
       {v::post, "/v1/users", R"({"email":"new@test.local","password":"short","role_uids":[1]})",
        400, "password_not_complex"},
-      {v::post, "/v1/users", "{" + fine + R"(,"role_uids":[99]})", 400, "role_not_exist"},
+      {v::post, "/v1/users", "{" + fine + R"(,"role_uids":[99]})", 400, "invalid_role_uids_param"},
       {v::post, "/v1/users", "{" + fine + R"(,"role":"cluster_member"})", 400, "role_not_exist"},
       {v::post, "/v1/users", "{" + fine + R"(,"role":"boss"})", 400, "invalid_schema"},
       {v::post, "/v1/users", "{" + fine + R"(,"role_uids":[1],"admin":true})", 400,
        "invalid_schema"},
-      {v::post, "/v1/users", "{" + fine + R"(,"role_uids":[]})", 400, "invalid_schema"},
+      {v::post, "/v1/users", "{" + fine + R"(,"role_uids":[]})", 400, "invalid_role_uids_param"},
       {v::post, "/v1/users", "{" + fine + "}", 400, "missing_field"},
       {v::post, "/v1/users", R"({"email":"not-an-email","password":"Good-Pass-1","role_uids":[1]})",
        400, "invalid_schema"},
@@ -332,6 +335,11 @@ TEST_F(users_test, refusals_answer_the_clusters_code_and_change_nothing) {
       {v::put, "/v1/roles/9", R"({"name":"Y"})", 404, "role_not_exist"},
       {v::delete_, "/v1/roles/2", "", 406, "role_in_use"},
       {v::delete_, "/v1/roles/5", "", 406, "role_in_use"},
+      {v::delete_, "/v1/roles/6", "", 406, "role_in_use"},
+      {v::post, "/v1/ldap_mappings", R"({"name":"X","dn":"CN=x","role_uids":[99]})", 400,
+       "invalid_role_uids_param"},
+      {v::put, "/v1/bdbs/2", R"({"roles_permissions":[{"role_uid":99,"redis_acl_uid":1}]})", 404,
+       "role_not_exist"},
       {v::delete_, "/v1/roles/9", "", 404, "role_not_exist"},
   });
   EXPECT_EQ(srv.get("/v1/roles/9").json_body()["error_code"], "role_not_exist");

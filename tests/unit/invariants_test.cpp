@@ -411,7 +411,7 @@ TEST_F(invariants_test, ports_and_shard_uids_after_deletes_and_restarts) {
 
 // The loader refuses what no write makes, naming the rule: a file whose
 // every node is being removed (it would be left with none), a database uid
-// or a highest uid past 4294967295.
+// or a highest uid past 4294967295, a Full Access ACL missing or changed.
 TEST_F(invariants_test, the_loader_checks_the_same_rules) {
   ASSERT_TRUE(start());
   ASSERT_EQ(post("/v1/nodes/1/actions/remove", json::object()).status, 200u);
@@ -441,6 +441,12 @@ TEST_F(invariants_test, the_loader_checks_the_same_rules) {
   json backwards = doc;
   backwards["license"]["expires_at"] = backwards["license"]["activated_at"].get<double>() - 1;
   refused(backwards, "before it starts");
+  json no_full_access = doc;
+  no_full_access["redis_acls"] = json::array();
+  refused(no_full_access, "Full Access");
+  json full_access_changed = doc;
+  full_access_changed["redis_acls"][0]["acl"] = "+@read ~*";
+  refused(full_access_changed, "Full Access");
   app fresh(make_config());
   EXPECT_NO_THROW(restore_state(doc, fresh.svc(), "as saved"));
 

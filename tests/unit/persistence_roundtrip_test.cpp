@@ -362,6 +362,28 @@ struct sample_of<license> {
   }
 };
 
+// Full Access as a fresh cluster has it, and two made by the routes.
+template <>
+struct sample_of<redis_acl_map> {
+  static redis_acl_map make(const registry_data&, double) {
+    redis_acl_map acls = fresh_redis_acls();
+    acls.emplace(2, redis_acl{2, "Read Only", "+@read ~*"});
+    acls.emplace(7, redis_acl{7, "Cache (app)", "~cache:* %R~app:* +get -flushdb (+set ~tmp:*)"});
+    return acls;
+  }
+};
+
+// One mapping with every optional field, one with none.
+template <>
+struct sample_of<ldap_mapping_map> {
+  static ldap_mapping_map make(const registry_data&, double) {
+    ldap_mapping full{3,      "Admins", "OU=ops,DC=redislabs,DC=com",       "ops@redislabs.com",
+                      {1, 4}, false,    std::vector<std::string>{"1", "2"}, true};
+    ldap_mapping bare{9, "Viewers", "CN=viewers", "", {2}, true, std::nullopt, std::nullopt};
+    return {{3, full}, {9, bare}};
+  }
+};
+
 // Counters: one past anything the seed holds.
 template <>
 struct sample_of<std::uint64_t> {

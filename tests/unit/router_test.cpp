@@ -283,13 +283,27 @@ TEST(router, route_permissions) {
       const std::string_view permission = expected.at(key);
       EXPECT_EQ(r.access, permission.empty() ? access::any_user() : access::needs(permission))
           << key;
-    } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/")) {
-      // The licence routes and the local endpoint's availability.
+    } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/") ||
+               p.starts_with("/v1/redis_acls") || p.starts_with("/v1/ldap_mappings")) {
+      // The licence routes, the local endpoint's availability, and the
+      // reference's permission for each Redis ACL and LDAP mapping route
+      // (validate: create_redis_acl, as the OpenAPI document says).
       const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
       const std::map<std::string, std::string_view> expected = {
           {"GET /v1/license", "view_license"},
           {"PUT /v1/license", "install_new_license"},
           {"GET /v1/local/bdbs/{uid}/endpoint/availability", "view_bdb_info"},
+          {"GET /v1/redis_acls", "view_all_redis_acls_info"},
+          {"POST /v1/redis_acls", "create_redis_acl"},
+          {"POST /v1/redis_acls/validate", "create_redis_acl"},
+          {"GET /v1/redis_acls/{uid}", "view_redis_acl_info"},
+          {"PUT /v1/redis_acls/{uid}", "update_redis_acl"},
+          {"DELETE /v1/redis_acls/{uid}", "delete_redis_acl"},
+          {"GET /v1/ldap_mappings", "view_all_ldap_mappings_info"},
+          {"POST /v1/ldap_mappings", "create_ldap_mapping"},
+          {"GET /v1/ldap_mappings/{uid}", "view_ldap_mapping_info"},
+          {"PUT /v1/ldap_mappings/{uid}", "update_ldap_mapping"},
+          {"DELETE /v1/ldap_mappings/{uid}", "delete_ldap_mapping"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

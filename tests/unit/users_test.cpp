@@ -176,10 +176,10 @@ TEST(users_model, user_bodies_are_checked_field_by_field) {
       {R"({"email":"@b.io","password":"x","role_uids":[1]})", true, "invalid_schema"},
       {R"({"email":"a b@b.io","password":"x","role_uids":[1]})", true, "invalid_schema"},
       {R"({"email":"a@b.io","password":1,"role_uids":[1]})", true, "invalid_schema"},
-      {R"({"email":"a@b.io","password":"x","role_uids":[]})", true, "invalid_schema"},
-      {R"({"email":"a@b.io","password":"x","role_uids":[1,1]})", true, "invalid_schema"},
-      {R"({"email":"a@b.io","password":"x","role_uids":[0]})", true, "invalid_schema"},
-      {R"({"email":"a@b.io","password":"x","role_uids":["1"]})", true, "invalid_schema"},
+      {R"({"email":"a@b.io","password":"x","role_uids":[]})", true, "invalid_role_uids_param"},
+      {R"({"email":"a@b.io","password":"x","role_uids":[1,1]})", true, "invalid_role_uids_param"},
+      {R"({"email":"a@b.io","password":"x","role_uids":[0]})", true, "invalid_role_uids_param"},
+      {R"({"email":"a@b.io","password":"x","role_uids":["1"]})", true, "invalid_role_uids_param"},
       {R"({"email":"a@b.io","password":"x","role":"boss"})", true, "invalid_schema"},
       {R"({"name":"<script>"})", false, "invalid_schema"},
       {R"({"name":""})", false, "invalid_schema"},
@@ -228,7 +228,7 @@ TEST(users_model, role_uids_and_the_legacy_role_resolve_against_the_roles) {
     api_error error;
   };
   for (const auto& r :
-       {refused{R"({"role_uids":[5]})", api_error::request_role_not_exist},
+       {refused{R"({"role_uids":[5]})", api_error::invalid_role_uids_param},
         refused{R"({"role":"cluster_member"})", api_error::request_role_not_exist},
         refused{R"({"role":"db_viewer","role_uids":[1]})", api_error::invalid_schema}}) {
     SCOPED_TRACE(r.body);

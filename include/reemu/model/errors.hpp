@@ -46,13 +46,12 @@ enum class api_error {
   // Users and roles (/v1/users, /v1/roles).
   user_not_exist,                      // 404
   role_not_exist,                      // 404: a role uid or management role in the path
-  request_role_not_exist,              // 400 role_not_exist: a body names a role no one has
+  request_role_not_exist,              // 400 role_not_exist: a legacy `role` no role has
   email_already_exists,                // 409
-  name_already_exists,                 // 409
   password_not_complex,                // 400
   new_password_same_as_current,        // 400
   change_last_admin_role_not_allowed,  // 406
-  role_in_use,                         // 406: a user or a database's roles_permissions holds it
+  role_in_use,                         // 406: a user, roles_permissions or LDAP mapping holds it
   unsupported_resource,                // 400: a role resource that is not "db"
   unauthorized_action,                 // 403: another user's password without admin
   cannot_delete_last_password,         // 400
@@ -68,8 +67,18 @@ enum class api_error {
   bdb_unavailable_port_unbound,                    // 503
   bdb_unavailable_shard_unreachable_port_unbound,  // 503
   bdb_endpoint_unavailable,                        // 503: the local route's
-  body_too_large,                                  // 413
-  service_unavailable,                             // 503, connection cap reached
+  // Redis ACL and LDAP mapping routes.
+  invalid_param,            // 400: an ACL's name or rules
+  name_already_exists,      // 409: another object of the kind has the name
+  read_only_object,         // 409: the Full Access ACL
+  redis_acl_not_exist,      // 404
+  redis_acl_in_use,         // 406: a database's roles_permissions binds the ACL
+  ldap_mapping_not_exist,   // 404
+  invalid_dn_param,         // 400
+  invalid_name_param,       // 400
+  invalid_role_uids_param,  // 400
+  body_too_large,           // 413
+  service_unavailable,      // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

@@ -10,9 +10,12 @@
 //     gone already;
 //   - user and role uids run from 1 and are not reused (user_uid_high,
 //     role_uid_high); every user holds at least one role, and every role
-//     it holds exists; a role a user or a database's roles_permissions
-//     holds is not deleted; a cluster with an admin keeps one;
+//     it holds exists; a role a user, an LDAP mapping or a database's
+//     roles_permissions holds is not deleted; a cluster with an admin keeps one;
 //   - the licence does not expire before it starts.
+//   - the read-only Full Access ACL is there as a fresh cluster has it
+//     (uid 1, "+@all ~*"): the Redis ACL routes refuse to change or delete
+//     it (check_redis_acl_removable, updated_redis_acl).
 //
 // The writes keep them piece by piece (next_bdb_uid, check_node_removal,
 // check_shard_target), each in O(log n); the loader checks a whole state
@@ -59,7 +62,8 @@ result<std::uint64_t> next_role_uid(const registry_data& d);
 result<> check_admin_kept(const registry_data& before, const registry_data& after);
 
 // Whether role `uid` may be deleted: the failure (role_in_use, 406) naming
-// a user that holds it or a database whose roles_permissions does.
+// a user that holds it, an LDAP mapping that grants it, or a database whose
+// roles_permissions does.
 result<> check_role_unused(const registry_data& d, std::uint64_t uid);
 // Whether licence `l` expires no earlier than it starts: the failure
 // (invalid_value, 400) names both dates.

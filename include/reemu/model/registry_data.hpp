@@ -13,9 +13,11 @@
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
 #include "reemu/model/keyed_sequence.hpp"
+#include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
+#include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
 #include "reemu/model/users.hpp"
 
@@ -51,6 +53,8 @@ struct registry_data {
   // Unseeded, it limits nothing a test would reach.
   reemu::license license = unlimited_license();
   std::uint64_t next_plan_rule_id = 1;
+  redis_acl_map redis_acls = fresh_redis_acls();  // /v1/redis_acls: Full Access, then those made
+  ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;

@@ -99,21 +99,23 @@ struct user_fields {
 };
 
 // Reads a /v1/users body. `create`: email, password and a role (role_uids
-// or role) are required (missing_field). invalid_schema for anything else
-// that does not fit: a key the reference does not list, a wrong type, an
-// email outside the reference's pattern, a name that is not 1 to 255
-// printable ASCII characters without &<>", role_uids empty or repeating a
-// uid, a role that is no management role, an auth_method other than
+// or role) are required (missing_field). invalid_role_uids_param for
+// role_uids that are not a non-empty array of distinct role uids (as an
+// LDAP mapping's). invalid_schema for anything else that does not fit: a
+// key the reference does not list, a wrong type, an email outside the
+// reference's pattern, a name that is not 1 to 255 printable ASCII
+// characters without &<>", a role that is no management role, an
+// auth_method other than
 // "regular", a certificate_subject_line other than "", any
 // password_hash_method (pre-hashed passwords are not emulated), a password
 // holding a NUL byte.
 result<user_fields> read_user_fields(const json& body, bool create);
 
 // The role uids the fields ask for, checked against `roles`: role_uids
-// (each must exist), else the role with the legacy `role` as management;
-// nullopt when they name none. request_role_not_exist (400 role_not_exist)
-// for an unknown uid or a management no role has; invalid_schema when role
-// and role_uids are both given and disagree.
+// (each must exist: invalid_role_uids_param), else the role with the
+// legacy `role` as management (request_role_not_exist, 400 role_not_exist,
+// when no role has it); nullopt when they name none. invalid_schema when
+// role and role_uids are both given and disagree.
 result<std::optional<std::vector<std::uint64_t>>> resolve_role_uids(const role_map& roles,
                                                                     const user_fields& f);
 

@@ -57,10 +57,10 @@ class object_reader {
   bool failed_ = false;
 };
 
-// A reader's failure as the emulated API words it (a body of /v1/users,
-// /v1/roles): invalid_schema, the cluster's code for an unknown key, a
-// wrong type or a value out of range; missing_field stays what it is.
-failure as_schema_failure(failure f);
+// An object_reader's failure as the emulated API reports it: a real
+// cluster answers a wrong type, a value out of range and an unknown field
+// alike as a schema violation (invalid_schema); missing_field is kept.
+failure as_schema_violation(failure f);
 
 // Deepest nesting accepted in untrusted JSON: far above any real body, far
 // below what would exhaust the stack when the value is later serialised.

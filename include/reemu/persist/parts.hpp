@@ -7,7 +7,8 @@
 // way the router is driven by the route families (app/families.hpp). A new
 // stored family is one row here, and its record functions beside its type
 // (database_record, node_record, task_record, user_record,
-// append_action_record, plan_rule_from_record, fault_rule_from_record);
+// append_action_record, plan_rule_from_record, fault_rule_from_record,
+// redis_acl_record, ldap_mapping_record);
 // tests/unit/persistence_roundtrip_test.cpp walks every field of
 // registry_data through a save and a load, so a field no row keeps fails
 // there.

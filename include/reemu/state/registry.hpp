@@ -56,7 +56,8 @@ class registry {
   // - what is invisible at `now` is dropped before `change` runs (it sees
   //   what a reader at `now` sees) and after (drop_invisible);
   // - a change of the cluster's configuration (a database, a node or its
-  //   tasks, a cluster task, the licence) counts one more cluster_state_id.
+  //   tasks, a cluster task, the licence, a Redis ACL, an LDAP mapping)
+  //   counts one more cluster_state_id.
   result<> update(double now, const std::function<result<>(registry_data&)>& change);
 
   // Replaces everything with `data`.
