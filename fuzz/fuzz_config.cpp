@@ -49,7 +49,8 @@ void fuzz_state(const reemu::json& document) {
   a->svc().faults.clear();
   const auto snap = a->svc().registry.snapshot();
   const auto it = snap->data().users.find(std::string_view("admin@redis.local"));
-  if (it != snap->data().users.end() && it->second.role == reemu::role::admin &&
+  if (it != snap->data().users.end() &&
+      reemu::management_of(snap->data().roles, it->second).contains(reemu::role::admin) &&
       reemu::verify_password(it->second.digest, "Redis123!"))
     check_lists(*a, reemu::fuzz::admin_authorization());
 }

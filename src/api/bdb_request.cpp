@@ -120,6 +120,13 @@ result<started_operation> start_operation(const request_context& ctx, registry& 
   return out;
 }
 
+result<> write_or_dry_run(const request_context& ctx, registry& reg, bool dry,
+                          const std::function<result<>(registry_data&)>& change) {
+  if (!dry) return reg.update(ctx.now, change);
+  registry_data copy = ctx.state->data().settled_at(ctx.now);
+  return change(copy);
+}
+
 result<database> dry_run_operation(const request_context& ctx, const operation_check& check) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);

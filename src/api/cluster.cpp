@@ -24,10 +24,62 @@ std::optional<std::uint64_t> body_node_uid(const json& v) {
   return std::nullopt;
 }
 
+// The cluster object with the password rules the registry keeps.
+json cluster_object(const registry_data& d, const cluster_settings& cluster) {
+  json out = render_cluster(cluster);
+  out["password_min_length"] = d.passwords.min_length;
+  out["password_complexity"] = d.passwords.complexity;
+  return out;
+}
+
 }  // namespace
 
-reply get_cluster(const request_context&, const cluster_settings& cluster) {
-  return json_reply(status::ok, render_cluster(cluster));
+reply get_cluster(const request_context& ctx, const cluster_settings& cluster) {
+  return json_reply(status::ok, cluster_object(ctx.state->data(), cluster));
+}
+
+reply update_cluster(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
+  const auto body = read_bdb_body(ctx);
+  if (!body) return error_reply(body.error());
+  std::optional<std::uint64_t> min_length;
+  std::optional<bool> complexity;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "password_min_length") {
+      const bool fits = it->is_number_unsigned() &&
+                        it->get<std::uint64_t>() >= min_password_length_floor &&
+                        it->get<std::uint64_t>() <= min_password_length_ceiling;
+      if (!fits) {
+        return error_reply(api_error::invalid_schema,
+                           "Field 'password_min_length' must be a whole number from " +
+                               std::to_string(min_password_length_floor) + " to " +
+                               std::to_string(min_password_length_ceiling));
+      }
+      min_length = it->get<std::uint64_t>();
+    } else if (key == "password_complexity") {
+      if (!it->is_boolean()) {
+        return error_reply(api_error::invalid_schema,
+                           "Field 'password_complexity' must be a boolean");
+      }
+      complexity = it->get<bool>();
+    } else if (cluster_template().contains(key)) {
+      return error_reply(api_error::invalid_schema,
+                         "Field '" + key +
+                             "' is not emulated: PUT /v1/cluster changes password_min_length and "
+                             "password_complexity only (docs/compatibility.md)");
+    } else {
+      return error_reply(api_error::invalid_schema, "Field '" + key + "' is not allowed");
+    }
+  }
+  json out;
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    if (min_length) d.passwords.min_length = *min_length;
+    if (complexity) d.passwords.complexity = *complexity;
+    out = cluster_object(d, cluster);
+    return {};
+  });
+  if (!written) return error_reply(written.error());
+  return json_reply(status::ok, out);
 }
 
 reply get_bootstrap(const request_context& ctx) {
@@ -124,6 +176,7 @@ std::vector<route> cluster_routes() {
   const access view_action = access::needs("view_status_of_cluster_action");
   return {
       {verb::get, "/v1/cluster", access::needs("view_cluster_info"), uses<&get_cluster>},
+      {verb::put, "/v1/cluster", access::needs("update_cluster"), uses<&update_cluster>},
       {verb::get, "/v1/cluster/actions", view_action, uses<&get_cluster_actions>},
       {verb::get, "/v1/cluster/actions/{action}", view_action, uses<&get_cluster_action>},
       {verb::post, "/v1/cluster/actions/{action}", access::needs("start_cluster_action"),

@@ -328,7 +328,7 @@ std::optional<reply> app::apply_fault(exchange& x) {
 // a token (JWT or Bearer) by its signature and its times at `now`, and its
 // user must still exist with the credentials the token was issued for (a
 // user deleted and created again, or given a new password, has other ones):
-// the role is the user's today, not the token's day.
+// the roles are the user's today, not the token's day.
 // A keep-alive connection repeating the header that last authenticated is
 // not hashed again while its user exists with the same password digest (a
 // new password is salted anew) and, for a token, within its [iat, exp). Public routes skip the
@@ -347,7 +347,7 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
   const auto remember = [&](const user& u, std::optional<password_digest> digest, double from,
                             double until) {
     if (x.cache && !x.req.authorization.empty())
-      *x.cache = {std::string(x.req.authorization), u.email, digest, from, until};
+      *x.cache = {std::string(x.req.authorization), u.email, u.uid, digest, from, until};
   };
   // A cached caller still stands when the user exists and, for Basic, keeps
   // the digest it matched: writes that leave the users alone (most) do not
@@ -356,6 +356,7 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
   if (x.cache && !x.req.authorization.empty() && x.cache->authorization == x.req.authorization &&
       now >= x.cache->valid_from && now < x.cache->valid_until) {
     cached = find_user(x.cache->email);
+    if (cached && cached->uid != x.cache->uid) cached = nullptr;
     if (cached && x.cache->digest && cached->digest != *x.cache->digest) cached = nullptr;
   }
   const user* u = nullptr;
@@ -369,9 +370,9 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
     const token_check check = tokens_.verify(*claim.token, now);
     if (check.claims) u = find_user(check.claims->user);
     // The user must be the one the token was issued to: same email and the
-    // same credentials (a user deleted and created again, or given a new
-    // password, has another tag).
-    if (u && credential_tag(u->digest) != check.claims->credential) u = nullptr;
+    // same credentials (a user deleted and created again has another uid,
+    // one given a new password another salt: either makes another tag).
+    if (u && credential_tag(*u) != check.claims->credential) u = nullptr;
     if (u) {
       remember(*u, u->digest, static_cast<double>(check.claims->iat),
                static_cast<double>(check.claims->exp));
@@ -398,10 +399,16 @@ std::optional<reply> app::authenticate_caller(exchange& x) const {
 // ---------------------------------------------------------------------------
 std::optional<reply> app::authorize_caller(const exchange& x) const {
   const user* u = x.ctx.user;
-  if (!u || may_call(u->role, x.route->access)) return std::nullopt;  // !u: a public route
+  if (!u) return std::nullopt;  // a public route
+  // The roles as they are in this request's snapshot: a role's new
+  // management applies from the next request on.
+  const role_map& roles = x.ctx.state->data().roles;
+  const role_set held = management_of(roles, *u);
+  if (may_call(held, x.route->access)) return std::nullopt;
   return error_reply(api_error::insufficient_permissions,
-                     "User " + u->email + " with role " + std::string(to_string(u->role)) +
-                         " lacks permission " + std::string(requirement(x.route->access)));
+                     "User " + u->email + " with role " +
+                         std::string(to_string(leading_role(held))) + " lacks permission " +
+                         std::string(requirement(x.route->access)));
 }
 
 // Stage "dispatch": the route's handler answers, from the request and the

@@ -11,6 +11,7 @@
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
 #include "reemu/api/redis_acls.hpp"
+#include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
@@ -42,7 +43,8 @@ const std::vector<route_family>& route_families() {
       {"cluster", &cluster_routes, &always},  // /v1/cluster…, cluster actions, /v1/bootstrap
       {"shards", &shards_routes, &always},    // /v1/shards…
       {"modules", &modules_routes, &always},  // /v1/modules…
-      {"users", &user_routes, &always},       // /v1/users/authorize, refresh_jwt
+      {"users", &user_routes, &always},       // /v1/users…, authorize, refresh_jwt
+      {"roles", &roles_routes, &always},      // /v1/roles…
       {"license", &license_routes, &always},  // /v1/license
       {"availability", &availability_routes, &always},  // /v1/bdbs/{uid}/availability, local
       // /v1/redis_acls…, /v1/ldap_mappings…

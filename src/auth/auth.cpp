@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reemu/model/validation.hpp"
+#include "reemu/model/wire.hpp"
 #include "reemu/util/hex.hpp"
 #include "reemu/util/number.hpp"
 
@@ -158,6 +159,14 @@ std::string credential_tag(const password_digest& d) {
   return tag;
 }
 
+std::string credential_tag(const user& u) {
+  password_digest d = u.digest;
+  // The uid goes into the salt's copy: one more input to the same hash.
+  for (std::size_t i = 0; i < 8; ++i)
+    d.salt[i] = static_cast<unsigned char>(d.salt[i] ^ ((u.uid >> (8 * i)) & 0xFFU));
+  return credential_tag(d);
+}
+
 namespace {
 constexpr std::string_view pbkdf2_scheme = "pbkdf2-sha256";
 }  // namespace
@@ -194,20 +203,58 @@ std::optional<password_digest> parse_password_text(std::string_view text) {
 }
 
 json user_record(const user& u) {
-  return {{"email", u.email}, {"role", to_string(u.role)}, {"password", password_text(u.digest)}};
+  json out = {{"uid", u.uid},
+              {"email", u.email},
+              {"name", u.name},
+              {"role_uids", u.role_uids},
+              {"password", password_text(u.digest)},
+              {"password_issued_at", number_value(u.password_issued_at)},
+              {"email_alerts", u.email_alerts}};
+  if (u.bdbs_email_alerts) out["bdbs_email_alerts"] = *u.bdbs_email_alerts;
+  if (u.cluster_email_alerts) out["cluster_email_alerts"] = *u.cluster_email_alerts;
+  return out;
 }
 
-result<user> user_from_record(const json& record, const std::string& where) {
+result<user_record_read> user_from_record(const json& record, const std::string& where) {
   object_reader r(record, where);
-  r.only({"email", "role", "password"});
+  r.only({"uid", "email", "name", "role_uids", "role", "password", "password_issued_at",
+          "email_alerts", "bdbs_email_alerts", "cluster_email_alerts"});
+  user_record_read out;
+  user& u = out.user;
+  const auto uid = r.unsigned_integer("uid", max_user_uid);
   auto email = r.string("email", true);
-  auto role_name = r.string("role", true);
+  auto name = r.string("name");
+  auto role_name = r.string("role");
   auto digest_text = r.string("password", true);
+  const auto issued = r.time("password_issued_at");
+  const auto alerts = r.boolean("email_alerts");
+  auto bdbs_alerts = r.string_list("bdbs_email_alerts");
+  const auto cluster_alerts = r.boolean("cluster_email_alerts");
   if (r.failed()) return r.error();
-  const auto role = parse_role(*role_name);
-  if (!role) {
-    return failure{api_error::invalid_value,
-                   "'" + where + ".role' is not a role: \"" + *role_name + "\""};
+  if (record.contains("role_uids") && role_name) {
+    return failure{
+        api_error::invalid_value,
+        "'" + where + "' has both 'role_uids' and the 'role' of a file from before roles"};
+  }
+  if (const auto it = record.find("role_uids"); it != record.end()) {
+    const bool fits =
+        it->is_array() && !it->empty() && std::all_of(it->begin(), it->end(), [](const json& e) {
+          return e.is_number_unsigned() && e.get<std::uint64_t>() >= 1 &&
+                 e.get<std::uint64_t>() <= max_role_uid;
+        });
+    if (!fits) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".role_uids' must be a non-empty array of role uids"};
+    }
+    for (const json& e : *it) u.role_uids.push_back(e.get<std::uint64_t>());
+  } else if (role_name) {
+    out.legacy_role = parse_role(*role_name);
+    if (!out.legacy_role) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".role' is not a role: \"" + *role_name + "\""};
+    }
+  } else {
+    return failure{api_error::missing_field, "missing required field '" + where + ".role_uids'"};
   }
   const auto digest = parse_password_text(*digest_text);
   if (!digest) {
@@ -219,7 +266,18 @@ result<user> user_from_record(const json& record, const std::string& where) {
   }
   if (auto problem = email_problem(*email, where + ".email"))
     return failure{api_error::invalid_value, *problem};
-  return user{std::move(*email), *role, *digest};
+  if (uid && *uid == 0)
+    return failure{api_error::invalid_value, "'" + where + ".uid' must be at least 1"};
+  u.uid = uid.value_or(0);
+  u.name = name ? std::move(*name) : *email;
+  u.email = std::move(*email);
+  u.digest = *digest;
+  out.issued_at_known = issued.has_value();
+  u.password_issued_at = issued.value_or(0);
+  u.email_alerts = alerts.value_or(true);
+  u.bdbs_email_alerts = std::move(bdbs_alerts);
+  u.cluster_email_alerts = cluster_alerts;
+  return out;
 }
 
 std::optional<std::string> email_problem(std::string_view email, std::string_view field) {

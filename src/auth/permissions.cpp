@@ -183,15 +183,30 @@ bool has_permission(role r, std::string_view permission) noexcept {
   return ((row->role_mask >> index_of(r)) & 1U) != 0;
 }
 
-bool may_call(role r, const access& a) noexcept {
+bool has_permission(role_set s, std::string_view permission) noexcept {
+  return std::ranges::any_of(
+      all_roles(), [&](role r) { return s.contains(r) && has_permission(r, permission); });
+}
+
+std::vector<std::string_view> permissions_of(role r) {
+  std::vector<std::string_view> out;
+  for (const permission_row& row : permission_table) {
+    if (has_permission(r, row.name)) out.push_back(row.name);
+  }
+  return out;
+}
+
+bool may_call(role r, const access& a) noexcept { return may_call(role_set(r), a); }
+
+bool may_call(role_set s, const access& a) noexcept {
   switch (a.kind) {
     case access_kind::public_route:
     case access_kind::any_user:
       return true;
     case access_kind::permission:
-      return has_permission(r, a.permission);
+      return has_permission(s, a.permission);
     case access_kind::admin:
-      return r == role::admin;
+      return s.contains(role::admin);
   }
   return false;  // a value outside the enum grants nothing
 }

@@ -10,6 +10,7 @@
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/templates.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/uuid.hpp"
@@ -110,6 +111,7 @@ void parse_log(const json& j, logging_config& l, const std::string& source) {
 void parse_users(const json& j, std::vector<seed_user>& users, const std::string& source) {
   if (!j.is_array()) throw config_error(source + ": 'users' must be an array");
   std::set<std::string> seen;
+  std::set<std::string> names;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string where = "users[" + std::to_string(i) + "]";
     object_reader r(j[i], where);
@@ -117,7 +119,12 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     auto email = r.string("email", true);
     auto password = r.string("password", true);
     auto role_name = r.string("role", true);
+    auto name = r.string("name");
     if (r.failed()) throw_failure(source, r.error());
+    if (name) {
+      if (auto problem = user_name_problem(*name))
+        throw config_error(source + ": '" + where + "." + problem->substr(1));
+    }
     if (auto problem = email_problem(*email, where + ".email"))
       throw config_error(source + ": " + *problem);
     if (auto problem = password_problem(*password, where + ".password"))
@@ -130,7 +137,12 @@ void parse_users(const json& j, std::vector<seed_user>& users, const std::string
     }
     if (!seen.insert(*email).second)
       throw config_error(source + ": '" + where + ".email' repeats \"" + *email + "\"");
-    users.push_back({std::move(*email), std::move(*password), *role});
+    // A user's name is its email unless given; names are unique, as the
+    // routes keep them (409 name_already_exists).
+    const std::string shown = name ? *name : *email;
+    if (!names.insert(shown).second)
+      throw config_error(source + ": '" + where + ".name' repeats \"" + shown + "\"");
+    users.push_back({std::move(*email), std::move(*password), *role, name.value_or("")});
   }
 }
 

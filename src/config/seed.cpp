@@ -1,11 +1,14 @@
 // Building the seed from the config, and going back to it.
 #include "reemu/config/seed.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/operations.hpp"
+#include "reemu/model/roles.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/state/clock.hpp"
 #include "reemu/state/fault_table.hpp"
 #include "reemu/state/journal.hpp"
@@ -38,8 +41,27 @@ registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, doub
   d.license = trial_license(now, cfg.cluster.shards_limit);
   for (const license_offer& offer : cfg.cluster.licenses)
     if (offer.installed) d.license = install(offer, now);
-  for (const auto& u : cfg.users)
-    d.users.emplace(u.email, user{u.email, u.role, seed_digest(u.email, u.password)});
+  // A fresh cluster's one role, Admin (uid 1), then one role per other
+  // management role the users hold, in the order of the enum, named as
+  // older clusters named them (docs/compatibility.md).
+  d.roles[admin_role_uid] = builtin_admin_role();
+  d.role_uid_high = admin_role_uid;
+  for (const role r : all_roles()) {
+    const bool held = std::any_of(cfg.users.begin(), cfg.users.end(),
+                                  [&](const seed_user& u) { return u.role == r; });
+    if (held) ensure_role_for(d.roles, d.role_uid_high, r);
+  }
+  // Uids from 1 in the config's order; passwords issued at the start.
+  for (const auto& u : cfg.users) {
+    user made;
+    made.uid = ++d.user_uid_high;
+    made.email = u.email;
+    made.name = u.name.empty() ? u.email : u.name;
+    made.role_uids = {ensure_role_for(d.roles, d.role_uid_high, u.role)};
+    made.digest = seed_digest(u.email, u.password);
+    made.password_issued_at = now;
+    d.users.emplace(u.email, std::move(made));
+  }
   for (const json& obj : cfg.databases)
     d.put_database(database_from_object(obj, now, d, cfg.cluster));
   for (std::size_t i = 0; i < cfg.nodes.size(); ++i) {

@@ -3,6 +3,9 @@
 #include "reemu/control/users.hpp"
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/model/invariants.hpp"
+#include "reemu/model/roles.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/util/identifiers.hpp"
@@ -13,23 +16,25 @@ namespace {
 
 using http_t::status;
 
-json user_body(const user& u) { return json{{"email", u.email}, {"role", to_string(u.role)}}; }
+// The room's view of a user: its email and its role (the management role
+// its roles give it).
+json user_body(const registry_data& d, const user& u) {
+  return json{{"email", u.email}, {"role", to_string(role_of(d.roles, u))}};
+}
 
 // The control API needs an admin: removing or demoting the last one would
 // lock every client out until a restart.
-bool is_last_admin(const registry_data& d, const std::string& email) {
-  const auto it = d.users.find(std::string_view(email));
-  if (it == d.users.end() || it->second.role != role::admin) return false;
-  for (const auto& [e, u] : d.users)
-    if (u.role == role::admin && e != email) return false;
-  return true;
+failure last_admin(const std::string& email) {
+  return {api_error::invalid_value,
+          "user " + email + " is the last admin: the control API needs one"};
 }
 
 }  // namespace
 
 reply get_users(const request_context& ctx) {
+  const registry_data& d = ctx.state->data();
   json out = json::array();
-  for (const auto& [email, u] : ctx.state->data().users) out.push_back(user_body(u));
+  for (const auto& [email, u] : d.users) out.push_back(user_body(d, u));
   return json_reply(status::ok, json{{"users", out}});
 }
 
@@ -41,16 +46,34 @@ reply create_user(const request_context& ctx, registry& reg) {
   auto email = r.string("email", true);
   auto password = r.string("password", true);
   auto role_name = r.string("role", true);
+  auto name = r.string("name");
   if (r.failed()) return error_reply(r.error());
   if (auto m = email_problem(*email)) return error_reply(api_error::invalid_value, *m);
   if (auto m = password_problem(*password)) return error_reply(api_error::invalid_value, *m);
+  if (name) {
+    if (auto m = user_name_problem(*name)) return error_reply(api_error::invalid_value, *m);
+  }
   const auto role = parse_role(*role_name);
   if (!role) return error_reply(api_error::unknown_role, "unknown role \"" + *role_name + "\"");
-  user u{*email, *role, digest_password(*password)};
-  const json out = user_body(u);
+  user u;
+  u.email = *email;
+  u.name = name ? *name : *email;
+  u.digest = digest_password(*password);  // before the registry's lock: PBKDF2 is the slow part
+  u.password_issued_at = ctx.now;
+  json out;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    if (!d.users.emplace(u.email, u).second)
+    if (d.users.contains(u.email))
       return failure{api_error::user_exists, "user " + u.email + " already exists"};
+    if (find_user_named(d.users, u.name))
+      return failure{api_error::user_exists, "a user named \"" + u.name + "\" already exists"};
+    const auto uid = next_user_uid(d);
+    if (!uid) return uid.error();
+    u.uid = *uid;
+    d.user_uid_high = *uid;
+    // The role is named by its management role; one is made when none has it.
+    u.role_uids = {ensure_role_for(d.roles, d.role_uid_high, *role)};
+    out = user_body(d, u);
+    d.users.emplace(u.email, u);
     return {};
   });
   return written ? json_reply(status::created, out) : error_reply(written.error());
@@ -79,16 +102,17 @@ reply patch_user(const request_context& ctx, registry& reg) {
   const std::string& email = ctx.param("email");
   json out;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    const registry_data before = d;
     auto it = d.users.find(std::string_view(email));
     if (it == d.users.end())
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
-    if (new_role && *new_role != role::admin && is_last_admin(d, email)) {
-      return failure{api_error::invalid_value,
-                     "user " + email + " is the last admin: the control API needs one"};
+    if (new_role) it->second.role_uids = {ensure_role_for(d.roles, d.role_uid_high, *new_role)};
+    if (digest) {
+      it->second.digest = *digest;
+      it->second.password_issued_at = ctx.now;
     }
-    if (new_role) it->second.role = *new_role;
-    if (digest) it->second.digest = *digest;
-    out = user_body(it->second);
+    if (!check_admin_kept(before, d)) return last_admin(email);
+    out = user_body(d, it->second);
     return {};
   });
   return written ? json_reply(status::ok, out) : error_reply(written.error());
@@ -97,12 +121,10 @@ reply patch_user(const request_context& ctx, registry& reg) {
 reply delete_user(const request_context& ctx, registry& reg) {
   const std::string& email = ctx.param("email");
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    if (is_last_admin(d, email)) {
-      return failure{api_error::invalid_value,
-                     "user " + email + " is the last admin: the control API needs one"};
-    }
+    const registry_data before = d;
     if (d.users.erase(email) == 0)
       return failure{api_error::user_not_found, "user " + email + " does not exist"};
+    if (!check_admin_kept(before, d)) return last_admin(email);
     return {};
   });
   return written ? no_content() : error_reply(written.error());

@@ -89,8 +89,6 @@ constexpr error_row row_of(api_error e) noexcept {
       return {503, "bdb_endpoint_unavailable"};
     case api_error::invalid_param:
       return {400, "invalid_param"};
-    case api_error::name_already_exists:
-      return {409, "name_already_exists"};
     case api_error::read_only_object:
       return {409, "read_only_object"};
     case api_error::redis_acl_not_exist:
@@ -109,6 +107,32 @@ constexpr error_row row_of(api_error e) noexcept {
       return {431, "header_too_large"};
     case api_error::body_too_large:
       return {413, "body_too_large"};
+    case api_error::user_not_exist:
+      return {404, "user_not_exist"};
+    case api_error::role_not_exist:
+      return {404, "role_not_exist"};
+    case api_error::request_role_not_exist:
+      return {400, "role_not_exist"};
+    case api_error::email_already_exists:
+      return {409, "email_already_exists"};
+    case api_error::name_already_exists:
+      return {409, "name_already_exists"};
+    case api_error::password_not_complex:
+      return {400, "password_not_complex"};
+    case api_error::new_password_same_as_current:
+      return {400, "new_password_same_as_current"};
+    case api_error::change_last_admin_role_not_allowed:
+      return {406, "change_last_admin_role_not_allowed"};
+    case api_error::role_in_use:
+      return {406, "role_in_use"};
+    case api_error::unsupported_resource:
+      return {400, "unsupported_resource"};
+    case api_error::unauthorized_action:
+      return {403, "unauthorized_action"};
+    case api_error::cannot_delete_last_password:
+      return {400, "cannot_delete_last_password"};
+    case api_error::password_not_exist:
+      return {404, "password_not_exist"};
     case api_error::service_unavailable:
       return {503, "service_unavailable"};
     case api_error::malformed_json:

@@ -38,4 +38,11 @@ std::string_view to_string(role r) noexcept {
 
 std::span<const role> all_roles() noexcept { return role_list; }
 
+role leading_role(role_set s) noexcept {
+  for (const role r : role_list) {
+    if (s.contains(r)) return r;
+  }
+  return role::none;
+}
+
 }  // namespace reemu

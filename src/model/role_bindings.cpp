@@ -63,13 +63,15 @@ result<> check_roles_permissions(const registry_data& d, const json& value) {
       return bad_binding(where + ".role_uid", "repeats role " + std::to_string(role) +
                                                   ": a role has one ACL on a database");
     }
-    // The role store is not part of the registry yet: role_uid is checked
-    // for its shape only, above.
     const auto acl = entry["redis_acl_uid"].get<std::uint64_t>();
     if (!d.redis_acls.contains(acl)) {
       auto missing = no_such_redis_acl(std::to_string(acl));
       missing.description += " (" + where + ".redis_acl_uid)";
       return missing;
+    }
+    if (!d.roles.contains(role)) {
+      return failure{api_error::role_not_exist,
+                     "Role " + std::to_string(role) + " does not exist (" + where + ".role_uid)"};
     }
   }
   return {};
@@ -94,10 +96,15 @@ result<std::vector<std::uint64_t>> read_role_uids(const json& value) {
   return out;
 }
 
-result<> check_role_uids(const registry_data&, const json& role_uids) {
-  // The shape only: the registry keeps no roles yet (see the header).
+result<> check_role_uids(const registry_data& d, const json& role_uids) {
   auto read = read_role_uids(role_uids);
   if (!read) return read.error();
+  for (const std::uint64_t uid : *read) {
+    if (!d.roles.contains(uid)) {
+      return failure{api_error::invalid_role_uids_param,
+                     "Invalid 'role_uids': role " + std::to_string(uid) + " does not exist"};
+    }
+  }
   return {};
 }
 

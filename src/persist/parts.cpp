@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/database.hpp"
@@ -14,6 +15,8 @@
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
 #include "reemu/model/redis_acl.hpp"
+#include "reemu/model/roles.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/model/wire_entry.hpp"
@@ -224,7 +227,7 @@ result<> read_cluster_actions(const json* value, restored_state& into, const ser
   return {};
 }
 
-// ---- users -----------------------------------------------------------------
+// ---- users: by email, with their uids and role uids ----------------------------
 
 void write_users(const part_source& from, std::string& out) {
   write_list(
@@ -232,16 +235,117 @@ void write_users(const part_source& from, std::string& out) {
       [](const auto& entry) { return user_record(entry.second); }, out);
 }
 
+// A record of a file from before roles ({"email","role","password"}) gets
+// the next uid, in file order, and the role of its management role (made
+// when the roles have none); its password counts as issued at the save.
 result<> read_users(const json* value, restored_state& into, const services&) {
   if (auto ok = check_list(value, "users"); !ok) return ok.error();
+  std::vector<user_record_read> read;
+  std::uint64_t high = into.data.user_uid_high;
   for (std::size_t i = 0; i < value->size(); ++i) {
-    const std::string where = entry_name("users", i);
-    auto u = user_from_record((*value)[i], where);
+    auto u = user_from_record((*value)[i], entry_name("users", i));
     if (!u) return u.error();
-    const std::string email = u->email;
-    if (!into.data.users.emplace(email, std::move(*u)).second)
-      return failure{api_error::invalid_value, "'" + where + ".email' repeats \"" + email + "\""};
+    high = std::max(high, u->user.uid);
+    read.push_back(std::move(*u));
   }
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    user& u = read[i].user;
+    if (u.uid == 0) {
+      if (high >= max_user_uid) {
+        return failure{api_error::invalid_value,
+                       "'" + entry_name("users", i) + "' has no uid, and none is left to give"};
+      }
+      u.uid = ++high;
+    }
+    if (read[i].legacy_role) {
+      u.role_uids = {
+          ensure_role_for(into.data.roles, into.data.role_uid_high, *read[i].legacy_role)};
+    }
+    if (!read[i].issued_at_known) u.password_issued_at = into.now;
+    const std::string email = u.email;
+    if (!into.data.users.emplace(email, std::move(u)).second) {
+      return failure{api_error::invalid_value,
+                     "'" + entry_name("users", i) + ".email' repeats \"" + email + "\""};
+    }
+  }
+  into.data.user_uid_high = high;
+  return {};
+}
+
+void write_user_uid_high(const part_source& from, std::string& out) {
+  write_counter(from.data.user_uid_high, out);
+}
+
+// At least the highest uid of the users (read_users raises it).
+result<> read_user_uid_high(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "user_uid_high", max_user_uid);
+  if (!counter) return counter.error();
+  if (const auto v = *counter) into.data.user_uid_high = std::max(into.data.user_uid_high, *v);
+  return {};
+}
+
+// ---- roles; absent (a file from before roles), the seed's ----------------------
+
+void write_roles(const part_source& from, std::string& out) {
+  write_list(
+      from.data.roles, [](const auto&) { return true; },
+      [](const auto& entry) { return role_record(entry.second); }, out);
+}
+
+result<> read_roles(const json* value, restored_state& into, const services& svc) {
+  auto& roles = into.data.roles;
+  if (!value) {
+    const auto seed = svc.registry.snapshot();
+    roles = seed->data().roles;
+    into.data.role_uid_high = std::max(into.data.role_uid_high, seed->data().role_uid_high);
+    return {};
+  }
+  if (auto ok = check_list(value, "roles"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("roles", i);
+    auto r = role_from_record((*value)[i], where);
+    if (!r) return r.error();
+    const std::uint64_t uid = r->uid;
+    if (!roles.emplace(uid, std::move(*r)).second) {
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats role uid " + std::to_string(uid)};
+    }
+    into.data.role_uid_high = std::max(into.data.role_uid_high, uid);
+  }
+  return {};
+}
+
+void write_role_uid_high(const part_source& from, std::string& out) {
+  write_counter(from.data.role_uid_high, out);
+}
+
+// At least the highest uid of the roles (read_roles raises it).
+result<> read_role_uid_high(const json* value, restored_state& into, const services&) {
+  const auto counter = read_counter(value, "role_uid_high", max_role_uid);
+  if (!counter) return counter.error();
+  if (const auto v = *counter) into.data.role_uid_high = std::max(into.data.role_uid_high, *v);
+  return {};
+}
+
+// ---- password_policy: the cluster's password rules; absent, the defaults -------
+
+void write_password_policy(const part_source& from, std::string& out) {
+  const password_policy& p = from.data.passwords;
+  out += dump(json{{"complexity", p.complexity}, {"min_length", p.min_length}});
+}
+
+result<> read_password_policy(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  object_reader r(*value, "password_policy");
+  r.only({"complexity", "min_length"});
+  const auto complexity = r.boolean("complexity", true);
+  const auto min_length = r.unsigned_integer("min_length", min_password_length_ceiling, true);
+  if (r.failed()) return r.error();
+  if (*min_length < min_password_length_floor) {
+    return failure{api_error::invalid_value, "'password_policy.min_length' must be at least " +
+                                                 std::to_string(min_password_length_floor)};
+  }
+  into.data.passwords = {*min_length, *complexity};
   return {};
 }
 
@@ -493,8 +597,21 @@ const std::vector<persisted_part>& persisted_parts() {
        .write = &write_next_plan_rule_id,
        .read = &read_next_plan_rule_id},
       {.key = "nodes", .logging = whole, .write = &write_nodes, .read = &read_nodes},
+      {.key = "password_policy",
+       .logging = whole,
+       .write = &write_password_policy,
+       .read = &read_password_policy},
       {.key = "plans", .logging = whole, .write = &write_plans, .read = &read_plans},
       {.key = "redis_acls", .logging = whole, .write = &write_redis_acls, .read = &read_redis_acls},
+      {.key = "role_uid_high",
+       .logging = whole,
+       .write = &write_role_uid_high,
+       .read = &read_role_uid_high},
+      {.key = "roles", .logging = whole, .write = &write_roles, .read = &read_roles},
+      {.key = "user_uid_high",
+       .logging = whole,
+       .write = &write_user_uid_high,
+       .read = &read_user_uid_high},
       {.key = "users", .logging = whole, .write = &write_users, .read = &read_users},
   };
   return parts;

@@ -25,7 +25,8 @@ void registry::publish(registry_data data) {
 
 result<> registry::update(double now, const std::function<result<>(registry_data&)>& change) {
   std::lock_guard writer(writer_mutex_);
-  registry_data draft = snapshot()->data();
+  const snapshot_ptr before = snapshot();
+  registry_data draft = before->data();
   draft.drop_invisible(now);
   const std::uint64_t database_edits = draft.databases.edits();
   const node_map nodes = draft.nodes;  // a few shared pointers
@@ -34,9 +35,12 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   const redis_acl_map redis_acls = draft.redis_acls;  // a few entries
   const ldap_mapping_map ldap_mappings = draft.ldap_mappings;
   if (auto changed = change(draft); !changed) return changed.error();
+  // Users, roles and the password rules are few: compared whole.
+  const registry_data& was = before->data();
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
       draft.cluster_tasks != cluster_tasks || draft.license != installed ||
-      draft.redis_acls != redis_acls || draft.ldap_mappings != ldap_mappings)
+      draft.redis_acls != redis_acls || draft.ldap_mappings != ldap_mappings ||
+      draft.users != was.users || draft.roles != was.roles || draft.passwords != was.passwords)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

@@ -20,8 +20,16 @@ std::string basic(std::string_view user_colon_password) {
   return "Basic " + base64_encode(user_colon_password);
 }
 
-user make_user(std::string email, role r, std::string_view password) {
-  return user{std::move(email), r, digest_password(password)};
+// A user holding role uid `role_uid` (the roles themselves are the
+// registry's; authentication does not read them).
+user make_user(std::string email, std::uint64_t role_uid, std::string_view password) {
+  user u;
+  u.uid = role_uid;
+  u.name = email;
+  u.email = std::move(email);
+  u.role_uids = {role_uid};
+  u.digest = digest_password(password);
+  return u;
 }
 
 }  // namespace
@@ -189,20 +197,19 @@ TEST(auth, base64_padding_counts_only_the_bytes_it_ends) {
 
 TEST(auth, authenticate_checks_the_password) {
   user_map users;
-  users.emplace("admin@redis.local", make_user("admin@redis.local", role::admin, "Redis123!"));
-  users.emplace("viewer@redis.local",
-                make_user("viewer@redis.local", role::cluster_viewer, "Viewer123!"));
-  users.emplace("empty@redis.local", make_user("empty@redis.local", role::none, ""));
+  users.emplace("admin@redis.local", make_user("admin@redis.local", 1, "Redis123!"));
+  users.emplace("viewer@redis.local", make_user("viewer@redis.local", 2, "Viewer123!"));
+  users.emplace("empty@redis.local", make_user("empty@redis.local", 3, ""));
 
   const user* ok = authenticate(users, {"admin@redis.local", "Redis123!"});
   ASSERT_NE(ok, nullptr);
   EXPECT_EQ(ok->email, "admin@redis.local");
-  EXPECT_EQ(ok->role, role::admin);
+  EXPECT_EQ(ok->uid, 1u);
   EXPECT_EQ(ok, &users.at("admin@redis.local"));
 
   const user* viewer = authenticate(users, {"viewer@redis.local", "Viewer123!"});
   ASSERT_NE(viewer, nullptr);
-  EXPECT_EQ(viewer->role, role::cluster_viewer);
+  EXPECT_EQ(viewer->uid, 2u);
 
   ASSERT_NE(authenticate(users, {"empty@redis.local", ""}), nullptr);
 
@@ -248,7 +255,7 @@ TEST(auth, digest_is_salted_pbkdf2_sha256) {
 // never matches, and none can be set.
 TEST(auth, trailing_nul_bytes_do_not_match_and_cannot_be_set) {
   user_map users;
-  users.emplace("admin@redis.local", make_user("admin@redis.local", role::admin, "Redis123!"));
+  users.emplace("admin@redis.local", make_user("admin@redis.local", 1, "Redis123!"));
   using namespace std::string_literals;
   for (const std::string& given : {"Redis123!\0"s, "Redis123!\0\0\0"s, "\0"s}) {
     EXPECT_EQ(authenticate(users, {"admin@redis.local", given}), nullptr) << given.size();

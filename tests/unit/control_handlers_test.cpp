@@ -718,7 +718,7 @@ TEST_F(control_handlers, users_create_patch_delete) {
     const auto snap = svc().registry.snapshot();
     const user* u = authenticate(snap->data().users, {"dev@x", "pw"});
     ASSERT_NE(u, nullptr);
-    EXPECT_EQ(u->role, role::db_viewer);
+    EXPECT_EQ(role_of(snap->data().roles, *u), role::db_viewer);
   }
   EXPECT_EQ(
       dump(body_of(call(uses<&get_users>))),
@@ -733,7 +733,7 @@ TEST_F(control_handlers, users_create_patch_delete) {
     EXPECT_EQ(authenticate(snap->data().users, {"dev@x", "pw"}), nullptr);
     const user* u = authenticate(snap->data().users, {"dev@x", "new"});
     ASSERT_NE(u, nullptr);
-    EXPECT_EQ(u->role, role::admin);
+    EXPECT_EQ(role_of(snap->data().roles, *u), role::admin);
   }
 
   EXPECT_EQ(call(uses<&delete_user>, {}, {{"email", "dev@x"}}).status, status::no_content);
@@ -807,7 +807,7 @@ TEST_F(control_handlers, users_reject_bad_input_and_change_nothing) {
   EXPECT_EQ(snap->data().users.size(), 1u);
   const user* admin = authenticate(snap->data().users, {"admin@redis.local", "Redis123!"});
   ASSERT_NE(admin, nullptr);
-  EXPECT_EQ(admin->role, role::admin);
+  EXPECT_EQ(role_of(snap->data().roles, *admin), role::admin);
 }
 
 TEST_F(control_handlers, databases_create_delete) {

@@ -276,6 +276,87 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
   EXPECT_GT(accepted, 100u);  // the sequence did change the cluster
 }
 
+// Users and roles made, changed and deleted at random (with uids at the
+// edges, roles in use, demotions of the admins) always leave a state the
+// loader takes, with an admin, whatever was refused on the way.
+TEST_F(invariants_test, user_and_role_writes_survive_a_restart_and_keep_an_admin) {
+  ASSERT_TRUE(start());
+  std::mt19937_64 rng(20261203);
+  const auto pick = [&](std::uint64_t n) {
+    return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng);
+  };
+  constexpr std::array<std::string_view, 7> managements = {
+      "admin", "cluster_member", "cluster_viewer", "db_member", "db_viewer", "user_manager",
+      "none"};
+  constexpr std::array<std::uint64_t, 5> edge_uids = {0, 1, 4294967295, 4294967296, 99};
+  const auto any_uid = [&](const json& list) -> std::uint64_t {
+    if (list.empty() || pick(6) == 0) return edge_uids[pick(edge_uids.size())];
+    return list[pick(list.size())]["uid"].get<std::uint64_t>();
+  };
+  // The test's own caller, admin@redis.local (uid 1, holding role 1),
+  // stays an admin: other users and roles come and go, gain and lose the
+  // admin management role.
+  const auto other = [&](const json& list) -> std::uint64_t {
+    const std::uint64_t uid = any_uid(list);
+    return uid == 1 ? 99 : uid;
+  };
+  std::size_t accepted = 0;
+  std::size_t made = 0;
+  for (int round = 0; round < 4; ++round) {
+    for (int step = 0; step < 40; ++step) {
+      const json users = get("/v1/users");
+      const json roles = get("/v1/roles");
+      result r;
+      switch (pick(7)) {
+        case 0:
+          r = post("/v1/roles", {{"name", "role " + std::to_string(++made)},
+                                 {"management", managements[pick(managements.size())]}});
+          break;
+        case 1: {
+          json body = {{"email", "u" + std::to_string(++made) + "@test.io"},
+                       {"password", "Passw0rd!"},
+                       {"role_uids", {any_uid(roles)}}};
+          if (pick(4) == 0) body["uid"] = edge_uids[pick(edge_uids.size())];
+          r = post("/v1/users", body);
+          break;
+        }
+        case 2:
+          r = call(v::put, "/v1/roles/" + std::to_string(other(roles)),
+                   json{{"management", managements[pick(managements.size())]}}.dump());
+          break;
+        case 3:
+          r = call(v::put, "/v1/users/" + std::to_string(other(users)),
+                   json{{"role_uids", {any_uid(roles)}}}.dump());
+          break;
+        case 4:
+          r = call(v::delete_, "/v1/roles/" + std::to_string(any_uid(roles)));
+          break;
+        case 5:
+          r = call(v::delete_, "/v1/users/" + std::to_string(other(users)));
+          break;
+        default:
+          r = post("/emulator/v1/users", {{"email", "c" + std::to_string(++made) + "@x"},
+                                          {"password", "p"},
+                                          {"role", managements[pick(managements.size())]}});
+          break;
+      }
+      if (r.status < 300) ++accepted;
+      ASSERT_LT(r.status, 500u) << r.body;
+      bool admin = false;
+      for (const json& u : get("/v1/users")) admin = admin || u["role"] == "admin";
+      ASSERT_TRUE(admin) << "no admin left after " << r.body;
+    }
+    const std::string users = get("/v1/users").dump();
+    const std::string roles = get("/v1/roles").dump();
+    const std::string saved = capture_state(app_->svc());
+    ASSERT_TRUE(start()) << "round " << round;
+    EXPECT_EQ(get("/v1/users").dump(), users) << "round " << round;
+    EXPECT_EQ(get("/v1/roles").dump(), roles) << "round " << round;
+    EXPECT_EQ(capture_state(app_->svc()), saved) << "round " << round;
+  }
+  EXPECT_GT(accepted, 40u);
+}
+
 // New databases take the first free port from 10000 and shard uids after the
 // highest any database holds; a deleted database's port is free again, and a
 // restart changes neither rule.

@@ -22,6 +22,9 @@ ldap_mapping_request request_of(const char* text) {
 // A registry holding the documentation's example mapping, uid 17.
 registry_data with_admins() {
   registry_data d;
+  d.roles[1] = builtin_admin_role();
+  for (const std::uint64_t uid : {2, 3, 4})
+    d.roles[uid] = role_entry{uid, "Role " + std::to_string(uid), role::db_viewer, std::nullopt};
   d.ldap_mappings.emplace(17, ldap_mapping{17,
                                            "Admins",
                                            "OU=ops.group,DC=redislabs,DC=com",
@@ -56,8 +59,10 @@ TEST(ldap_mapping, a_create_fills_the_defaults_and_counts_uids_on) {
   EXPECT_TRUE(made->email_alerts);
   EXPECT_EQ(made->role_uids, (std::vector<std::uint64_t>{1, 3}));
   EXPECT_FALSE(made->bdbs_email_alerts);
-  const auto first = new_ldap_mapping(
-      registry_data{}, request_of(R"({"name": "A", "dn": "CN=a", "role_uids": [1], "uid": 5,
+  registry_data fresh;
+  fresh.roles[1] = builtin_admin_role();
+  const auto first =
+      new_ldap_mapping(fresh, request_of(R"({"name": "A", "dn": "CN=a", "role_uids": [1], "uid": 5,
                                       "email": "a@b.co", "email_alerts": false,
                                       "bdbs_email_alerts": ["all"], "cluster_email_alerts": false})"));
   ASSERT_TRUE(first) << first.error().description;

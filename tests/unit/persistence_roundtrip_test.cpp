@@ -232,16 +232,51 @@ struct sample_of<action_store> {
   }
 };
 
+// Users holding the seed's Admin role (1) and the sample roles' 5 and 7,
+// with every optional part set on one of them.
 template <>
 struct sample_of<user_map> {
-  static user_map make(const registry_data&, double) {
+  static user_map make(const registry_data&, double now) {
     user_map users;
-    users.emplace("ops@redis.local",
-                  user{"ops@redis.local", role::db_viewer, digest_password("Ops123!")});
-    users.emplace("seeded@redis.local", user{"seeded@redis.local", role::cluster_member,
-                                             seed_digest("seeded@redis.local", "Pw123!")});
+    user ops;
+    ops.uid = 7;
+    ops.email = "ops@redis.local";
+    ops.name = "Ops";
+    ops.role_uids = {1};
+    ops.digest = digest_password("Ops123!");
+    ops.password_issued_at = now - 86400.5;
+    ops.email_alerts = false;
+    ops.bdbs_email_alerts = std::vector<std::string>{"1", "2"};
+    ops.cluster_email_alerts = true;
+    users.emplace(ops.email, ops);
+    user seeded;
+    seeded.uid = 3;
+    seeded.email = "seeded@redis.local";
+    seeded.name = "seeded@redis.local";
+    seeded.role_uids = {1};
+    seeded.digest = seed_digest("seeded@redis.local", "Pw123!");
+    seeded.password_issued_at = now;
+    users.emplace(seeded.email, seeded);
     return users;
   }
+};
+
+// The seed's Admin role kept (its users hold it), two more with and
+// without resources.
+template <>
+struct sample_of<role_map> {
+  static role_map make(const registry_data& seed, double) {
+    role_map roles = seed.roles;
+    roles[5] = role_entry{5, "DB Viewer", role::db_viewer,
+                          std::vector<role_resource>{{"db", {"1", "2"}}, {"db", {}}}};
+    roles[7] = role_entry{7, "Ops [team]", role::cluster_member, std::nullopt};
+    return roles;
+  }
+};
+
+template <>
+struct sample_of<password_policy> {
+  static password_policy make(const registry_data&, double) { return {12, true}; }
 };
 
 template <>

@@ -69,10 +69,36 @@ TEST(registry, node_and_cluster_task_changes_count_too) {
   EXPECT_EQ(state_id(reg), 3U);
 }
 
+// Users, roles and the password rules are the cluster's configuration too.
+TEST(registry, user_role_and_password_rule_changes_count_too) {
+  registry reg{registry_data{}};
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
+    d.roles[1] = builtin_admin_role();
+    return {};
+  }));
+  EXPECT_EQ(state_id(reg), 2U);
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
+    user u;
+    u.uid = 1;
+    u.email = "a@example.com";
+    u.role_uids = {1};
+    d.users[u.email] = u;
+    return {};
+  }));
+  EXPECT_EQ(state_id(reg), 3U);
+  ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
+    d.users["a@example.com"].name = "A";
+    d.passwords.complexity = true;
+    return {};
+  }));
+  EXPECT_EQ(state_id(reg), 4U);
+  ASSERT_TRUE(reg.update(0, nothing));
+  EXPECT_EQ(state_id(reg), 4U);
+}
+
 TEST(registry, other_changes_and_failures_leave_the_cluster_state_id) {
   registry reg{registry_data{}};
   ASSERT_TRUE(reg.update(0, [](registry_data& d) -> result<> {
-    d.users["a@example.com"] = user{"a@example.com", role::admin, {}};
     d.add(make_static_action("u1", action_kind::task, json::object()));
     ++d.next_plan_rule_id;
     return {};

@@ -13,9 +13,11 @@ namespace {
 
 constexpr double now = 1'700'000'000;
 
-// Full Access and ACL 5; database 3 binds role 2 to ACL 5.
+// Full Access and ACL 5, roles 1 and 2; database 3 binds role 2 to ACL 5.
 registry_data bound() {
   registry_data d;
+  d.roles[1] = builtin_admin_role();
+  d.roles[2] = role_entry{2, "DB Viewer", role::db_viewer, std::nullopt};
   d.redis_acls.emplace(5, redis_acl{5, "Readers", "+@read ~*"});
   d.redis_acls.emplace(6, redis_acl{6, "Unused", "+get ~*"});
   database db;
@@ -75,11 +77,25 @@ TEST(role_bindings, an_unknown_acl_is_not_found) {
             "Redis ACL 9 does not exist (roles_permissions[1].redis_acl_uid)");
 }
 
-TEST(role_bindings, role_uids_are_read_by_shape) {
+// An unknown role in roles_permissions is not found, as an unknown ACL is.
+TEST(role_bindings, an_unknown_role_is_not_found) {
+  const auto ok = check_roles_permissions(
+      bound(),
+      json::parse(R"([{"role_uid": 1, "redis_acl_uid": 1}, {"role_uid": 7, "redis_acl_uid": 5}])"));
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().error, api_error::role_not_exist);
+  EXPECT_EQ(ok.error().description, "Role 7 does not exist (roles_permissions[1].role_uid)");
+}
+
+TEST(role_bindings, role_uids_are_read_by_shape_then_checked_against_the_roles) {
   const auto read = read_role_uids(json::parse("[1, 2, 4294967295]"));
   ASSERT_TRUE(read);
   EXPECT_EQ(*read, (std::vector<std::uint64_t>{1, 2, 4294967295}));
-  EXPECT_TRUE(check_role_uids(bound(), json::parse("[7]")));
+  EXPECT_TRUE(check_role_uids(bound(), json::parse("[2, 1]")));
+  const auto unknown = check_role_uids(bound(), json::parse("[1, 7]"));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().error, api_error::invalid_role_uids_param);
+  EXPECT_NE(unknown.error().description.find("role 7"), std::string::npos);
   const auto bad = check_role_uids(bound(), json::parse("[1, 0]"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().error, api_error::invalid_role_uids_param);

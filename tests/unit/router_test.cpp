@@ -244,6 +244,7 @@ TEST(router, route_permissions) {
           {"POST /v1/nodes/{uid}/actions/{action}", "start_node_action"},
           {"DELETE /v1/nodes/{uid}/actions/{action}", "cancel_node_action"},
           {"GET /v1/cluster", "view_cluster_info"},
+          {"PUT /v1/cluster", "update_cluster"},
           {"GET /v1/cluster/actions", "view_status_of_cluster_action"},
           {"GET /v1/cluster/actions/{action}", "view_status_of_cluster_action"},
           {"POST /v1/cluster/actions/{action}", "start_cluster_action"},
@@ -251,6 +252,37 @@ TEST(router, route_permissions) {
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
+    } else if (p.starts_with("/v1/users") || p.starts_with("/v1/roles")) {
+      // The reference's permission for each user and role route; "" for the
+      // routes any authenticated user may call (the JWT routes, the
+      // caller's own role and permissions, passwords, and a user's own
+      // record, whose handler checks view_user_info and update_user for
+      // another's).
+      const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
+      const std::map<std::string, std::string_view> expected = {
+          {"POST /v1/users/authorize", ""},
+          {"POST /v1/users/refresh_jwt", ""},
+          {"GET /v1/users/role", ""},
+          {"GET /v1/users/permissions", ""},
+          {"GET /v1/users/permissions/{role}", ""},
+          {"PUT /v1/users/password", ""},
+          {"POST /v1/users/password", ""},
+          {"DELETE /v1/users/password", ""},
+          {"GET /v1/users", "view_all_users_info"},
+          {"POST /v1/users", "create_new_user"},
+          {"GET /v1/users/{uid}", ""},
+          {"PUT /v1/users/{uid}", ""},
+          {"DELETE /v1/users/{uid}", "delete_user"},
+          {"GET /v1/roles", "view_all_roles_info"},
+          {"POST /v1/roles", "create_role"},
+          {"GET /v1/roles/{uid}", "view_role_info"},
+          {"PUT /v1/roles/{uid}", "update_role"},
+          {"DELETE /v1/roles/{uid}", "delete_role"},
+      };
+      ASSERT_TRUE(expected.contains(key)) << key;
+      const std::string_view permission = expected.at(key);
+      EXPECT_EQ(r.access, permission.empty() ? access::any_user() : access::needs(permission))
+          << key;
     } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/") ||
                p.starts_with("/v1/redis_acls") || p.starts_with("/v1/ldap_mappings")) {
       // The licence routes, the local endpoint's availability, and the
@@ -275,10 +307,6 @@ TEST(router, route_permissions) {
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
-    } else if (p.starts_with("/v1/users/")) {
-      // The JWT routes: no permission in the reference, any authenticated user.
-      EXPECT_EQ(r.access, access::any_user());
-      EXPECT_EQ(r.method, verb::post);
     } else {
       EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);

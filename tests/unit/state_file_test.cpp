@@ -354,6 +354,23 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
     broken.push_back(edited([&](json& d) { d["users"][0]["password"] = bad_password; }));
   broken.push_back(edited([](json& d) { d["users"][0]["email"] = "a\r\nb@x"; }));
   broken.push_back(edited([](json& d) { d["users"][0]["role"] = "root"; }));
+  broken.push_back(edited([](json& d) {
+    d["users"][0].erase("role_uids");
+    d["users"][0]["role"] = "root";
+  }));
+  broken.push_back(edited([](json& d) { d["users"][0]["role_uids"] = {99}; }));
+  broken.push_back(edited([](json& d) { d["users"][0]["role_uids"] = json::array(); }));
+  broken.push_back(edited([](json& d) { d["users"][0]["uid"] = 0; }));
+  broken.push_back(edited([](json& d) { d["users"].push_back(d["users"][0]); }));
+  broken.push_back(edited([](json& d) {
+    d["users"].push_back(d["users"][0]);
+    d["users"][1]["email"] = "other@redis.local";  // the same uid twice
+  }));
+  broken.push_back(edited([](json& d) { d["roles"] = json::array(); }));
+  broken.push_back(edited([](json& d) { d["roles"].push_back(d["roles"][0]); }));
+  broken.push_back(edited([](json& d) { d["roles"][0]["management"] = "root"; }));
+  broken.push_back(edited([](json& d) { d["password_policy"]["min_length"] = 7; }));
+  broken.push_back(edited([](json& d) { d["password_policy"] = {{"min_length", 8}}; }));
   broken.push_back(edited([](json& d) { d["databases"].push_back(0); }));
   broken.push_back(edited([](json& d) { d["actions"].push_back(d["actions"][0]); }));
   broken.push_back(edited([](json& d) { d["actions"][0]["type"] = "job"; }));
@@ -709,7 +726,8 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   doc["databases"] = json::array({1, 7});
   for (const char* key :
        {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-        "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings", "redis_acls"})
+        "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings", "redis_acls",
+        "password_policy", "roles", "role_uid_high", "user_uid_high"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -968,6 +986,24 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   json replayed = read_state_text(fixture, "fixture").document;
   replayed["next_plan_rule_id"] = 3;
   replayed["next_fault_id"] = 3;
+  // Users from before roles get uids in file order and the role of their
+  // management role: the config's Admin (1), and a DB Member role made for
+  // the db_member; their passwords count as issued at the save.
+  std::uint64_t uid = 0;
+  for (json& u : replayed["users"]) {
+    const bool is_admin = u["role"] == "admin";
+    u.erase("role");
+    u["uid"] = ++uid;
+    u["name"] = u["email"];
+    u["role_uids"] = json::array({is_admin ? 1 : 2});
+    u["password_issued_at"] = 1700000065;
+    u["email_alerts"] = true;
+  }
+  replayed["roles"] = json::parse(
+      R"([{"management":"admin","name":"Admin","uid":1},{"management":"db_member","name":"DB Member","uid":2}])");
+  replayed["role_uid_high"] = 2;
+  replayed["user_uid_high"] = 2;
+  replayed["password_policy"] = {{"complexity", false}, {"min_length", 8}};
   // Parts the fixture is older than: what a fresh cluster has.
   replayed["license"] = license_record(trial_license(1700000000, 16384));
   replayed["ldap_mappings"] = json::array();
@@ -989,6 +1025,8 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   EXPECT_EQ(faults[0]["times"], 2);
   const std::string dev = "Basic " + base64_encode("dev@redis.local:Dev12345!");
   EXPECT_EQ(call(http_t::verb::get, "/v1/bdbs", {}, dev).status, http_t::status::ok);
+  EXPECT_EQ(call(http_t::verb::get, "/v1/users/role", {}, dev).body.str(),
+            R"({"role":"db_member"})");
   EXPECT_EQ(view_of(*d.databases.find(2)->second, app_->svc().clock.now()).status,
             "active-change-pending");
 }

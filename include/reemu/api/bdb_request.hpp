@@ -74,6 +74,12 @@ result<started_operation> start_operation(const request_context& ctx, registry& 
 // changed. Returns the edited copy, or the failure.
 result<database> dry_run_operation(const request_context& ctx, const operation_check& check);
 
+// Runs `change` in one registry::update, or, with `dry` (a dry run), on a
+// copy of the request's snapshot as a write would see it: the same
+// refusals, nothing changed. The users and roles routes write through it.
+result<> write_or_dry_run(const request_context& ctx, registry& reg, bool dry,
+                          const std::function<result<>(registry_data&)>& change);
+
 // {"action_uid":…}, the answer of the action routes.
 reply action_uid_reply(const std::string& action_uid);
 

@@ -82,6 +82,7 @@ struct incoming_request {
 struct auth_cache {
   std::string authorization;  // the header value that authenticated
   std::string email;
+  std::uint64_t uid = 0;  // the user's uid: a user deleted and created again has another
   // The password digest the user had (Basic: the one it matched); the cache
   // holds only while the user keeps that digest (a password change, or a
   // user deleted and created again, salts anew).

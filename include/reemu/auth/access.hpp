@@ -45,6 +45,11 @@ inline constexpr access control_api_access = access::admin();
 // thread-safe.
 bool may_call(role r, const access& a) noexcept;
 
+// The same for a user holding the roles `s` (model/users.hpp:
+// management_of): a permission granted to any member admits it, and the
+// control API admits a set holding admin.
+bool may_call(role_set s, const access& a) noexcept;
+
 // What `a` requires, for a 403's description: the permission's name, or
 // "admin (control API)". Empty for a public route.
 std::string_view requirement(const access& a) noexcept;

@@ -10,6 +10,7 @@
 
 #include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/util/identifiers.hpp"
 
 namespace reemu {
@@ -80,6 +81,12 @@ std::optional<std::string> password_problem(std::string_view password,
 // a new salt and so a new tag. Reveals nothing usable about the password.
 std::string credential_tag(const password_digest& d);
 
+// The tag of user `u`'s credentials: its digest and its uid. A user deleted
+// and created again gets a new uid (uids are not reused), so no token of
+// the old one admits the new one, even with a digest that comes out the
+// same (a seeded user's is derived from its email and password).
+std::string credential_tag(const user& u);
+
 // The most PBKDF2 rounds a stored digest may ask for: enough to read any
 // digest this build writes, bounded so that an edited state file cannot make
 // each sign-in take minutes.
@@ -93,13 +100,24 @@ std::string password_text(const password_digest& d);
 // max_pbkdf2_iterations rounds, or a salt or hash of another length.
 std::optional<password_digest> parse_password_text(std::string_view text);
 
-// A user as the state file keeps it: {"email","role","password"}, the
-// password as password_text. Round-trips through user_from_record.
+// A user as the state file keeps it: {"uid","email","name","role_uids",
+// "password","password_issued_at","email_alerts"} and the optional alert
+// keys, the password as password_text. Round-trips through user_from_record.
 json user_record(const user& u);
 
-// Reads a record back: a known role, a usable email, a digest that parses.
-// The failure names `where` ("users[2]").
-result<user> user_from_record(const json& record, const std::string& where);
+// A user record read back. A record of a file from before roles (format 4:
+// {"email","role","password"}) has no uid (0: the reader gives the next)
+// and its management role in `legacy_role` (the reader maps it to a role
+// uid); its name is its email and `issued_at_known` is false.
+struct user_record_read {
+  reemu::user user;
+  std::optional<role> legacy_role;
+  bool issued_at_known = true;
+};
+
+// Reads a record back: a usable email, a digest that parses, role uids or
+// a known role. The failure names `where` ("users[2]").
+result<user_record_read> user_from_record(const json& record, const std::string& where);
 
 // Longest email (and other identifier) the control API accepts; longer ones
 // could not be named in a URL within the header limit.

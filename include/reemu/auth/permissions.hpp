@@ -7,6 +7,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "reemu/model/role.hpp"
 
@@ -24,5 +25,12 @@ bool is_permission(std::string_view permission) noexcept;
 // True when `r` is granted `permission`. Unknown permissions are granted to
 // nobody. Pure and thread-safe.
 bool has_permission(role r, std::string_view permission) noexcept;
+
+// True when a member of `s` is granted `permission`: a user's permissions
+// are the union of its roles' management roles'. Pure and thread-safe.
+bool has_permission(role_set s, std::string_view permission) noexcept;
+
+// The permissions `r` is granted, sorted (GET /v1/users/permissions).
+std::vector<std::string_view> permissions_of(role r);
 
 }  // namespace reemu

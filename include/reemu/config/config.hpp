@@ -70,6 +70,7 @@ struct seed_user {
   std::string email;
   std::string password;
   reemu::role role = role::none;
+  std::string name;  // empty: the email
 };
 
 struct config {

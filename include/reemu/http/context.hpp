@@ -17,6 +17,7 @@
 #include "reemu/http/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/shared_bytes.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/state/services.hpp"
 
 namespace reemu {

@@ -44,6 +44,19 @@ enum class api_error {
   shard_is_slave,                 // 400: failover of a replica
   node_not_exist,                 // 404: a migrate's target_node_uid missing or unknown
   module_not_exist,               // 404
+  // Users and roles (/v1/users, /v1/roles).
+  user_not_exist,                      // 404
+  role_not_exist,                      // 404: a role uid or management role in the path
+  request_role_not_exist,              // 400 role_not_exist: a legacy `role` no role has
+  email_already_exists,                // 409
+  password_not_complex,                // 400
+  new_password_same_as_current,        // 400
+  change_last_admin_role_not_allowed,  // 406
+  role_in_use,                         // 406: a user, roles_permissions or LDAP mapping holds it
+  unsupported_resource,                // 400: a role resource that is not "db"
+  unauthorized_action,                 // 403: another user's password without admin
+  cannot_delete_last_password,         // 400
+  password_not_exist,                  // 404: DELETE /v1/users/password with another password
   // Licence routes, and what the licence refuses (model/license.hpp).
   license_expired,    // 403: a database create or update under an expired licence
   invalid_license,    // 400: PUT /v1/license with a text that is not a known key

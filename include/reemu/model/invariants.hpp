@@ -8,6 +8,10 @@
 //   - the cluster keeps at least one node that is not being removed: a
 //     removal completes on the clock, so a node being removed counts as
 //     gone already;
+//   - user and role uids run from 1 and are not reused (user_uid_high,
+//     role_uid_high); every user holds at least one role, and every role
+//     it holds exists; a role a user, an LDAP mapping or a database's
+//     roles_permissions holds is not deleted; a cluster with an admin keeps one;
 //   - the licence does not expire before it starts.
 //   - the read-only Full Access ACL is there as a fresh cluster has it
 //     (uid 1, "+@all ~*"): the Redis ACL routes refuse to change or delete
@@ -47,6 +51,20 @@ result<> check_node_removal(const node_map& nodes, std::uint64_t uid, double now
 // removed or is being removed.
 result<> check_shard_target(const node_map& nodes, std::uint64_t uid, double now);
 
+// The uid a new user (role) that names none gets: the one after
+// user_uid_high (role_uid_high). invalid_schema (400) past the u32 range.
+result<std::uint64_t> next_user_uid(const registry_data& d);
+result<std::uint64_t> next_role_uid(const registry_data& d);
+
+// Whether a change from `before` to `after` keeps an admin: the failure
+// (change_last_admin_role_not_allowed, 406) when `before` had a user with
+// the admin management role and `after` has none.
+result<> check_admin_kept(const registry_data& before, const registry_data& after);
+
+// Whether role `uid` may be deleted: the failure (role_in_use, 406) naming
+// a user that holds it, an LDAP mapping that grants it, or a database whose
+// roles_permissions does.
+result<> check_role_unused(const registry_data& d, std::uint64_t uid);
 // Whether licence `l` expires no earlier than it starts: the failure
 // (invalid_value, 400) names both dates.
 result<> check_license_dates(const license& l);

@@ -1,5 +1,6 @@
 // The data model: actions (tasks and state machines), their simulation plans,
-// and users. Plain values; no locking, no clock reads, no I/O.
+// and password digests (users are model/users.hpp). Plain values; no
+// locking, no clock reads, no I/O.
 #pragma once
 
 #include <array>
@@ -129,15 +130,6 @@ struct password_digest {
   std::uint32_t iterations = 0;
   bool operator==(const password_digest&) const = default;
 };
-
-struct user {
-  std::string email;
-  reemu::role role = role::none;
-  password_digest digest{};
-};
-
-// Users keyed by email; std::less<> allows lookups by string_view.
-using user_map = std::map<std::string, user, std::less<>>;
 
 // Splits "bdb:12" into {"bdb", "12"}; nullopt without a ':'.
 std::optional<std::pair<std::string_view, std::string_view>> split_object_name(

@@ -18,6 +18,8 @@
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/redis_acl.hpp"
+#include "reemu/model/roles.hpp"
+#include "reemu/model/users.hpp"
 
 namespace reemu {
 
@@ -39,6 +41,10 @@ using action_store = keyed_sequence<action, &action_uid_of>;
 struct registry_data {
   action_store actions;  // creation order; edit through add/replace/remove
   user_map users;
+  role_map roles;                   // the RBAC roles users hold (model/roles.hpp)
+  std::uint64_t user_uid_high = 0;  // the highest user uid given: not reused
+  std::uint64_t role_uid_high = 0;  // the highest role uid given: not reused
+  password_policy passwords;        // the cluster's password rules (PUT /v1/cluster)
   database_map databases;
   node_map nodes;                     // the cluster's nodes, from the config
   task_slots cluster_tasks;           // the latest cluster action of each name (change_master)

@@ -20,8 +20,8 @@ namespace reemu {
 // /v1/bdbs/{uid}): an array of {"redis_acl_uid": n, "role_uid": n}, both
 // whole numbers from 1, nothing else in an entry, a role at most once
 // (invalid_schema, 400, naming the entry); every redis_acl_uid an ACL of
-// `d` (redis_acl_not_exist, 404). role_uid is checked for its shape only:
-// the role store is not part of the registry yet.
+// `d` (redis_acl_not_exist, 404) and every role_uid a role of `d`
+// (role_not_exist, 404).
 result<> check_roles_permissions(const registry_data& d, const json& value);
 
 // Reads role_uids (an LDAP mapping's): an array of at least one whole
@@ -29,9 +29,8 @@ result<> check_roles_permissions(const registry_data& d, const json& value);
 // otherwise.
 result<std::vector<std::uint64_t>> read_role_uids(const json& value);
 
-// Checks an LDAP mapping's role_uids against `d`: read_role_uids. It checks
-// the shape only as long as the registry keeps no roles; once it does, it
-// is the place to refuse a uid no role has.
+// Checks an LDAP mapping's role_uids against `d`: read_role_uids, then
+// each a role of `d` (invalid_role_uids_param naming the one that is not).
 result<> check_role_uids(const registry_data& d, const json& role_uids);
 
 // The first database visible at `now` whose roles_permissions names the ACL
