@@ -40,7 +40,7 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
   EXPECT_EQ(syncer.json_body(),
             error_body(not_emulated_text("GET /v1/bdbs/{uid}/syncer_state"), "not_emulated"));
   // A write, and a documented route under a served template.
-  EXPECT_EQ(srv.call(http::verb::put, "/v1/cluster", admin, R"({"name":"x"})").status, 501u);
+  EXPECT_EQ(srv.call(http::verb::put, "/v1/nodes/1", admin, R"({"addr":"10.0.0.1"})").status, 501u);
   EXPECT_EQ(srv.get("/v1/bdbs/stats").status, 501u);
   EXPECT_EQ(srv.get("/v1/bdbs/1").status, 200u);
   // Not documented, or served by no real cluster: an unknown path.
@@ -48,14 +48,14 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
   EXPECT_EQ(unknown.status, 404u);
   EXPECT_EQ(unknown.json_body()["error_code"], "not_found");
   EXPECT_EQ(srv.get("/v1/endpoints").status, 404u);
-  EXPECT_EQ(srv.get("/v1/roles/builtin").status, 404u);
+  EXPECT_EQ(srv.get("/v1/cluster/alert_settings").status, 404u);
 }
 
 TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
   test_server srv{manual_clock_config()};
   for (int i = 0; i < 2; ++i) EXPECT_EQ(srv.get("/v1/ocsp").status, 501u);
   EXPECT_EQ(srv.get("/v1/ocsp", std::nullopt).status, 401u);
-  EXPECT_EQ(srv.get("/v1/roles/7").status, 501u);
+  EXPECT_EQ(srv.get("/v1/crdbs/abc").status, 501u);
   EXPECT_EQ(srv.get("/v1/endpoints").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
   ASSERT_EQ(metrics.status, 200u);
@@ -63,7 +63,7 @@ TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
             std::string::npos);
   EXPECT_NE(metrics.body.find(series("ocsp", "GET", "/v1/ocsp") + " 3\n"), std::string::npos)
       << metrics.body;
-  EXPECT_NE(metrics.body.find(series("roles", "GET", "/v1/roles/{uid}") + " 1\n"),
+  EXPECT_NE(metrics.body.find(series("crdbs", "GET", "/v1/crdbs/{crdb_guid}") + " 1\n"),
             std::string::npos);
   EXPECT_EQ(metrics.body.find("route=\"/v1/endpoints\""), std::string::npos);
   // Counted under no family in the request totals.

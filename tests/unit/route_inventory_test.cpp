@@ -192,8 +192,8 @@ TEST_F(not_emulated_lookup, finds_the_most_specific_documented_route) {
   using http_t::verb;
   EXPECT_EQ(found(verb::get, "/v1/ocsp"), "/v1/ocsp");
   EXPECT_EQ(found(verb::head, "/v1/ocsp"), "/v1/ocsp");
-  EXPECT_EQ(found(verb::put, "/v1/cluster"), "/v1/cluster");
-  EXPECT_EQ(found(verb::get, "/v1/roles/7"), "/v1/roles/{uid}");
+  EXPECT_EQ(found(verb::put, "/v1/nodes/2"), "/v1/nodes/{uid}");
+  EXPECT_EQ(found(verb::get, "/v1/crdbs/abc"), "/v1/crdbs/{crdb_guid}");
   EXPECT_EQ(found(verb::get, "/v1/bdbs/3/syncer_state"), "/v1/bdbs/{uid}/syncer_state");
   EXPECT_EQ(found(verb::get, "/v1/endpoints/stats"), "/v1/endpoints/stats");
   // Real clusters serve neither: they stay an unknown path.
@@ -207,6 +207,40 @@ TEST_F(not_emulated_lookup, finds_the_most_specific_documented_route) {
   EXPECT_EQ(found(verb::get, "/emulator/v1/nothing"), "");
   EXPECT_FALSE(routes_.routes().empty());
   EXPECT_EQ(routes_.index_of(routes_.routes().back()), routes_.routes().size() - 1);
+}
+
+// The same rules on a made-up inventory, whatever the real one marks.
+TEST(not_emulated_routes, the_most_specific_route_wins) {
+  using http_t::verb;
+  const auto inventory = parse_route_inventory(
+      "family,method,path,emulated,reason,source\n"
+      "t,GET,/v1/things/{uid},no,r,docs\n"
+      "t,GET,/v1/things/builtin,no,no cluster serves it,unregistered\n"
+      "w,GET,/v1/widgets/{id},yes,,docs\n"
+      "w,GET,/v1/widgets/stats,no,r,docs\n"
+      "w,GET,/v1/widgets/{uid}/parts,no,r,reference\n");
+  const std::vector<route> served = {{verb::get, "/v1/widgets/{uid}", access::any_user()}};
+  const not_emulated_routes routes(inventory, served);
+  ASSERT_EQ(routes.routes().size(), 3u);
+  const auto path_of = [](const inventory_route* r) { return r ? r->path : std::string(); };
+  const auto find = [&](verb m, std::string_view path) {
+    return path_of(routes.find(m, path_segments(path).value()));
+  };
+  EXPECT_EQ(find(verb::get, "/v1/things/7"), "/v1/things/{uid}");
+  EXPECT_EQ(find(verb::head, "/v1/things/7"), "/v1/things/{uid}");
+  EXPECT_EQ(find(verb::get, "/v1/things/builtin"), "");  // unregistered: a plain 404
+  EXPECT_EQ(find(verb::post, "/v1/things/7"), "");
+  EXPECT_EQ(find(verb::get, "/v1/widgets/5/parts"), "/v1/widgets/{uid}/parts");
+  EXPECT_EQ(find(verb::get, "/v1/widgets/5"), "");  // served
+  const auto under = [&](verb m, std::string_view path) {
+    return path_of(routes.more_specific(0, m, path_segments(path).value()));
+  };
+  EXPECT_EQ(under(verb::get, "/v1/widgets/stats"), "/v1/widgets/stats");
+  EXPECT_EQ(under(verb::head, "/v1/widgets/stats"), "/v1/widgets/stats");
+  EXPECT_EQ(under(verb::get, "/v1/widgets/5"), "");
+  EXPECT_EQ(under(verb::post, "/v1/widgets/stats"), "");
+  EXPECT_EQ(routes.more_specific(1, verb::get, path_segments("/v1/widgets/stats").value()),
+            nullptr);  // no such served route
 }
 
 TEST_F(not_emulated_lookup, finds_a_documented_route_more_specific_than_a_served_one) {
@@ -264,7 +298,7 @@ TEST_F(not_emulated_answers, every_route_not_emulated_answers_501) {
     EXPECT_EQ(h.not_emulated, &r) << target;
     EXPECT_EQ(h.user, "admin@redis.local");
   }
-  EXPECT_GT(count, 150u);
+  EXPECT_GT(count, 0u);
 }
 
 TEST_F(not_emulated_answers, authentication_comes_first) {
@@ -295,9 +329,9 @@ TEST_F(not_emulated_answers, served_routes_answer_as_before) {
   EXPECT_EQ(call(http_t::verb::head, "/v1/nodes/stats", admin_).reply.status,
             http_t::status::not_implemented);
   // A path served with another method: 501 for the documented one, 405 otherwise.
-  EXPECT_EQ(call(http_t::verb::put, "/v1/cluster", admin_).reply.status,
+  EXPECT_EQ(call(http_t::verb::put, "/v1/nodes/1", admin_).reply.status,
             http_t::status::not_implemented);
-  EXPECT_EQ(call(http_t::verb::patch, "/v1/cluster", admin_).reply.status,
+  EXPECT_EQ(call(http_t::verb::patch, "/v1/nodes/1", admin_).reply.status,
             http_t::status::method_not_allowed);
   // OPTIONS tells what the emulator serves.
   EXPECT_EQ(call(http_t::verb::options, "/v1/ocsp", admin_).reply.status,

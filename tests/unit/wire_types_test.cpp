@@ -58,6 +58,8 @@ constexpr capture_route routes[] = {
     {"nodes_list.json", "/v1/nodes"},
     {"shards_list.json", "/v1/shards"},
     {"sm_delete_active.json", "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763"},
+    {"user_single.json", "/v1/users/1"},
+    {"users_list.json", "/v1/users"},
 };
 
 // Files of tests/data/ that are not answers of a route the emulator serves.
