@@ -180,7 +180,8 @@ def find_config(binary: str) -> Optional[str]:
     """config/default.json of the source tree the binary was built in (it sits
     in build/<preset>/), or the image's /etc/re-actions-emulator/config.json;
     None when neither exists."""
-    here = os.path.dirname(os.path.realpath(binary))
+    # Not through symlinks: a link placed elsewhere names its own tree.
+    here = os.path.dirname(os.path.abspath(binary))
     for up in (here, os.path.dirname(here), os.path.dirname(os.path.dirname(here))):
         path = os.path.join(up, "config", "default.json")
         if os.path.isfile(path):

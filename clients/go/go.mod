@@ -1,0 +1,3 @@
+module reemu.test/reemutest
+
+go 1.19
