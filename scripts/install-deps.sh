@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with, only
 # those that are missing (idempotent; a no-op when everything is there).
-# Usage: scripts/install-deps.sh [--bench] [--clang] [--lint] [--ui]
+# Usage: scripts/install-deps.sh [--bench] [--clang] [--kits] [--lint] [--ui]
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkgconf
@@ -12,6 +12,8 @@ for arg in "$@"; do
     --bench) packages+=(wrk nginx-light procps) ;;
     # The sanitizer builds (asan, tsan) and the fuzzers: clang and its runtimes.
     --clang) packages+=(clang libclang-rt-14-dev) ;;
+    # The kits step: pytest for the Python kit, Go for the Go kit.
+    --kits) packages+=(python3-pytest golang-go) ;;
     --lint) packages+=(clang clang-format clang-tidy) ;;
     # The ui step: a browser, its driver and the Python side of both tests.
     --ui) packages+=(chromium chromium-driver python3-selenium python3-prometheus-client) ;;

@@ -11,13 +11,18 @@
 #   ui      the dashboard in headless Chromium and the metrics through a real
 #           Prometheus parser (tests/ui/run.sh), against the binary the asan
 #           step built; installs its packages first (install-deps.sh --ui)
+#   kits    the Python kit's tests (clients/python, pytest), the Go kit's
+#           tests (clients/go, offline) and the CI recipes' checks
+#           (tests/examples), against the binary the asan step built
+#           (tests/kits/run.sh); installs python3-pytest and golang-go first
+#           (install-deps.sh --kits)
 #   tsan    the concurrency tests (reemu_concurrency_tests: threads hammering
 #           one app, and the real server under concurrent clients) under
 #           ThreadSanitizer (clang)
 #   docker  the Dockerfile's steps on this host (a GCC release build), and
 #           docker-compose.yml parsed
 #   release Release build (GCC) with its tests, not in the default
-# Usage: scripts/test.sh [step...]      (default: lint asan fuzz ui tsan docker)
+# Usage: scripts/test.sh [step...]      (default: lint asan fuzz ui kits tsan docker)
 #
 # The default runs every test once, under the sanitizers, and keeps CI under
 # 20 minutes on 2 cores; `dev` is the quick local loop. The sanitizer builds
@@ -36,7 +41,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --lint --clang
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(lint asan fuzz ui tsan docker)
+[ ${#steps[@]} -eq 0 ] && steps=(lint asan fuzz ui kits tsan docker)
 for step in "${steps[@]}"; do
   start=$SECONDS
   echo "== $step" >&2
@@ -49,9 +54,12 @@ for step in "${steps[@]}"; do
     ui)
       scripts/install-deps.sh --ui
       tests/ui/run.sh ;;
+    kits)
+      scripts/install-deps.sh --kits
+      tests/kits/run.sh ;;
     docker) tests/docker/check.sh ;;
     fuzz) scripts/fuzz.sh "${FUZZ_SECONDS:-30}" ;;
-    *) echo "test.sh: unknown step $step (lint dev asan ui tsan release docker fuzz)" >&2; exit 2 ;;
+    *) echo "test.sh: unknown step $step (lint dev asan ui kits tsan release docker fuzz)" >&2; exit 2 ;;
   esac
   echo "== $step: passed in $((SECONDS - start)) s" >&2
 done
