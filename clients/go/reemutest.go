@@ -144,6 +144,11 @@ func New(o Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, flag := range []string{"--bind", "--http-port", "--https-port", "--ports-file", "--tls-cert-out", "--no-https"} {
+		if hasFlag(o.Args, flag) {
+			return nil, fmt.Errorf("%s is the kit's to set (use Options.NoHTTPS, or read Ports and URL)", flag)
+		}
+	}
 	if o.Clock == "" {
 		o.Clock = "manual"
 	}
@@ -167,8 +172,14 @@ func New(o Options) (*Emulator, error) {
 		return nil, err
 	}
 	portsPath := filepath.Join(dir, "ports.json")
-	args := []string{"--bind", "127.0.0.1", "--http-port", "0", "--ports-file", portsPath,
-		"--clock", o.Clock, "--log-level", o.LogLevel}
+	args := []string{"--bind", "127.0.0.1", "--http-port", "0", "--ports-file", portsPath}
+	// A flag given in Args wins (the server refuses one given twice).
+	if !hasFlag(o.Args, "--clock") {
+		args = append(args, "--clock", o.Clock)
+	}
+	if !hasFlag(o.Args, "--log-level") {
+		args = append(args, "--log-level", o.LogLevel)
+	}
 	if o.NoHTTPS {
 		args = append(args, "--no-https")
 	} else {
@@ -191,7 +202,10 @@ func New(o Options) (*Emulator, error) {
 			return fail(err)
 		}
 	}
-	args = append(append(args, "--config", config), o.Args...)
+	if !hasFlag(o.Args, "--config") && !hasFlag(o.Args, "-c") {
+		args = append(args, "--config", config)
+	}
+	args = append(args, o.Args...)
 
 	if e.stderr, err = os.Create(filepath.Join(dir, "stderr.log")); err != nil {
 		return fail(err)
@@ -268,6 +282,15 @@ func trustOnly(certFile, sha string) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return pool, nil
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // FindBinary resolves the emulator binary: name, else $REEMU_BIN, else

@@ -355,3 +355,14 @@ func TestWithoutAConfigTheAdminAloneIsSeeded(t *testing.T) {
 		t.Fatalf("users %s", got)
 	}
 }
+
+func TestFlagsInArgsWinOverTheKitsAndItsOwnAreRefused(t *testing.T) {
+	emu := reemutest.Start(t, reemutest.Options{Args: []string{"--clock", "real", "--log-level=info"}, NoHTTPS: true})
+	if mode := emu.Clock().Mode; mode != "real" {
+		t.Fatalf("clock %q", mode)
+	}
+	if _, err := reemutest.New(reemutest.Options{Args: []string{"--http-port", "8080"}}); err == nil ||
+		!strings.Contains(err.Error(), "--http-port is the kit's to set") {
+		t.Fatalf("got %v", err)
+	}
+}

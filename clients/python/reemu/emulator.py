@@ -161,6 +161,14 @@ class Ports:
                    tls_sha256=doc.get("tls_sha256"))
 
 
+# Flags the kit owns: ephemeral ports on loopback, announced by the ports file.
+_KIT_FLAGS = ("--bind", "--http-port", "--https-port", "--ports-file", "--tls-cert-out", "--no-https")
+
+
+def _has_flag(args: Sequence[str], *names: str) -> bool:
+    return any(a == n or a.startswith(n + "=") for a in args for n in names)
+
+
 def find_binary(binary: Optional[str] = None) -> str:
     """The emulator binary: `binary`, else $REEMU_BIN, else re-actions-emulator
     on $PATH. Raises StartError naming the three places when none is there."""
@@ -245,11 +253,18 @@ class Emulator:
         if self.process is not None:
             raise EmulatorError("already started")
         binary = find_binary(self.binary)
+        for flag in _KIT_FLAGS:
+            if _has_flag(self.args, flag):
+                raise ValueError(f"{flag} is the kit's to set (use https=, or read ports/urls)")
         self._dir = tempfile.TemporaryDirectory(prefix="reemu-")
         work = self._dir.name
         ports_file = os.path.join(work, "ports.json")
-        cmd = [binary, "--bind", "127.0.0.1", "--http-port", "0", "--ports-file", ports_file,
-               "--clock", self.clock_mode, "--log-level", self.log_level]
+        cmd = [binary, "--bind", "127.0.0.1", "--http-port", "0", "--ports-file", ports_file]
+        # A flag given in args wins (the server refuses one given twice).
+        if not _has_flag(self.args, "--clock"):
+            cmd += ["--clock", self.clock_mode]
+        if not _has_flag(self.args, "--log-level"):
+            cmd += ["--log-level", self.log_level]
         cmd += ["--https-port", "0", "--tls-cert-out", os.path.join(work, "cert.pem")] if self.https \
             else ["--no-https"]
         env = dict(os.environ)
@@ -260,7 +275,9 @@ class Emulator:
             config = os.path.join(work, "config.json")
             with open(config, "w", encoding="utf-8") as f:
                 json.dump({"users": [{"email": self.user, "password": self.password, "role": "admin"}]}, f)
-        cmd += ["--config", config] + self.args
+        if not _has_flag(self.args, "--config", "-c"):
+            cmd += ["--config", config]
+        cmd += self.args
         self._stderr = open(os.path.join(work, "stderr.log"), "w+b")
         try:
             self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._stderr,

@@ -197,3 +197,10 @@ def test_without_a_config_the_admin_alone_is_seeded(tmp_path):
         with pytest.raises(Exception, match="started without HTTPS"):
             emu.https_url
     assert emu.returncode == 0
+
+
+def test_flags_in_args_win_over_the_kits_and_its_own_are_refused(reemu_factory):
+    emu = reemu_factory(args=["--clock", "real", "--log-level=info"], https=False)
+    assert emu.clock().mode == "real"
+    with pytest.raises(ValueError, match="--http-port is the kit's to set"):
+        Emulator(args=["--http-port", "8080"]).start()
