@@ -366,3 +366,35 @@ func TestFlagsInArgsWinOverTheKitsAndItsOwnAreRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// recorder is a testing.TB that keeps the cleanups and errors Start hands it.
+type recorder struct {
+	testing.TB
+	cleanups []func()
+	errors   []string
+}
+
+func (r *recorder) Helper()                   {}
+func (r *recorder) Cleanup(f func())          { r.cleanups = append(r.cleanups, f) }
+func (r *recorder) Errorf(f string, a ...any) { r.errors = append(r.errors, fmt.Sprintf(f, a...)) }
+
+func TestANonZeroExitFailsTheTestInCleanup(t *testing.T) {
+	rec := &recorder{TB: t}
+	emu := reemutest.Start(rec)
+	proc, err := os.FindProcess(emu.PID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := proc.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for i := len(rec.cleanups) - 1; i >= 0; i-- {
+		rec.cleanups[i]()
+	}
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "the emulator exited with") {
+		t.Fatalf("errors %q", rec.errors)
+	}
+	if _, err := os.Stat(emu.CertFile); !os.IsNotExist(err) {
+		t.Fatalf("the emulator's files are still there: %v", err)
+	}
+}
