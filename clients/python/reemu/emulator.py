@@ -285,23 +285,28 @@ class Emulator:
         except OSError as e:
             self._cleanup()
             raise StartError(f"cannot run {binary}: {e}") from e
+        try:
+            self._wait_for(ports_file, binary)
+            self.ports = Ports.read(ports_file)  # written by rename: complete when it exists
+            if self.https:
+                self._ssl_context = self._trusting_context(os.path.join(work, "cert.pem"))
+        except BaseException:
+            self._kill()
+            self.process = None
+            self._cleanup()
+            raise
+        return self
+
+    def _wait_for(self, ports_file: str, binary: str) -> None:
         deadline = time.monotonic() + self.start_timeout
         while not os.path.exists(ports_file):
             code = self.process.poll()
             if code is not None:
-                log = self.stderr()
-                self._cleanup()
-                raise StartError(f"{binary} exited with status {code} before it was ready:\n{log}")
+                raise StartError(f"{binary} exited with status {code} before it was ready:\n{self.stderr()}")
             if time.monotonic() > deadline:
                 self._kill()
-                log = self.stderr()
-                self._cleanup()
-                raise StartError(f"{binary} wrote no ports file within {self.start_timeout} s:\n{log}")
+                raise StartError(f"{binary} wrote no ports file within {self.start_timeout} s:\n{self.stderr()}")
             time.sleep(0.002)
-        self.ports = Ports.read(ports_file)  # written by rename: complete when it exists
-        if self.https:
-            self._ssl_context = self._trusting_context(os.path.join(work, "cert.pem"))
-        return self
 
     def stop(self, *, check: bool = True, timeout: float = 30.0) -> int:
         """SIGTERM, then waits for the exit (SIGKILL after timeout). Returns the

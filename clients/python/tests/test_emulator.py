@@ -204,3 +204,12 @@ def test_flags_in_args_win_over_the_kits_and_its_own_are_refused(reemu_factory):
     assert emu.clock().mode == "real"
     with pytest.raises(ValueError, match="--http-port is the kit's to set"):
         Emulator(args=["--http-port", "8080"]).start()
+
+
+def test_no_ports_file_in_time_kills_the_process_and_says_so():
+    emu = Emulator(start_timeout=0)
+    with pytest.raises(StartError, match="wrote no ports file within 0 s"):
+        emu.start()
+    assert emu.process is None and emu.ports is None
+    with pytest.raises(Exception, match="not running"):
+        emu.url
