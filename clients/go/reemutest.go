@@ -136,6 +136,47 @@ func Start(t testing.TB, opts ...Options) *Emulator {
 	return e
 }
 
+// Attach drives an emulator someone else started (a CI service container,
+// a shared dev stack): the same helpers, nothing to stop. httpsURL and
+// certFile (the PEM it serves, --tls-cert-out) may be empty; without
+// certFile, HTTPS uses the system's roots.
+func Attach(t testing.TB, httpURL, httpsURL, certFile string) *Emulator {
+	t.Helper()
+	e := &Emulator{URL: strings.TrimRight(httpURL, "/"), HTTPSURL: strings.TrimRight(httpsURL, "/"),
+		CertFile: certFile, User: DefaultUser, Password: DefaultPassword, t: t, stopped: true}
+	transport := &http.Transport{MaxIdleConnsPerHost: 8}
+	if certFile != "" {
+		raw, err := os.ReadFile(certFile)
+		if err != nil {
+			t.Fatalf("reemutest: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(raw) {
+			t.Fatalf("reemutest: %s holds no PEM certificate", certFile)
+		}
+		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	e.Client = &http.Client{Transport: transport, Timeout: 60 * time.Second}
+	t.Cleanup(transport.CloseIdleConnections)
+	return e
+}
+
+// StartOrAttach attaches to the emulator $REEMU_URL names (with
+// $REEMU_HTTPS_URL, $REEMU_CA_FILE, $REEMU_USER, $REEMU_PASSWORD), as the
+// CI recipes in examples/ci set them, and starts one otherwise.
+func StartOrAttach(t testing.TB, opts ...Options) *Emulator {
+	t.Helper()
+	url := os.Getenv("REEMU_URL")
+	if url == "" {
+		return Start(t, opts...)
+	}
+	e := Attach(t, url, os.Getenv("REEMU_HTTPS_URL"), os.Getenv("REEMU_CA_FILE"))
+	if user := os.Getenv("REEMU_USER"); user != "" {
+		e.User, e.Password = user, os.Getenv("REEMU_PASSWORD")
+	}
+	return e
+}
+
 // New starts an emulator outside a test's life cycle (TestMain, a
 // benchmark's setup); the caller must Close it. Its helpers panic on
 // failure instead of failing a test.
@@ -374,7 +415,8 @@ func (e *Emulator) kill() {
 
 // Close stops the process with SIGTERM (SIGKILL after 30 s) and removes its
 // files. It returns an error quoting its standard error when it exited with
-// a non-zero status. Idempotent; Start's cleanup calls it.
+// a non-zero status. Idempotent; Start's cleanup calls it; a no-op on an
+// attached emulator.
 func (e *Emulator) Close() error {
 	e.stopMu.Lock()
 	defer e.stopMu.Unlock()

@@ -398,3 +398,24 @@ func TestANonZeroExitFailsTheTestInCleanup(t *testing.T) {
 		t.Fatalf("the emulator's files are still there: %v", err)
 	}
 }
+
+func TestStartOrAttachUsesTheEmulatorREEMU_URLNames(t *testing.T) {
+	emu := reemutest.Start(t)
+	t.Setenv("REEMU_URL", emu.URL+"/")
+	t.Setenv("REEMU_HTTPS_URL", emu.HTTPSURL)
+	t.Setenv("REEMU_CA_FILE", emu.CertFile)
+	other := reemutest.StartOrAttach(t)
+	if other.URL != emu.URL {
+		t.Fatalf("attached to %q, want %q", other.URL, emu.URL)
+	}
+	other.AddFault(reemutest.Fault{Path: "/v1/cluster", Status: 503, Times: 1})
+	if r := emu.Request("GET", "/v1/cluster", nil); r.Status != 503 {
+		t.Fatalf("the fault went elsewhere: %d", r.Status)
+	}
+	if r, err := other.Do("GET", "/v1/cluster", nil, true); err != nil || r.Status != 200 {
+		t.Fatalf("HTTPS through the attached client: %v %v", r, err)
+	}
+	if err := other.Close(); err != nil || !emu.Health() {
+		t.Fatalf("closing an attached emulator: %v", err)
+	}
+}

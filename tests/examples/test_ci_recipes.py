@@ -95,7 +95,7 @@ def test_github_actions_runs_the_image_as_a_service_with_its_health_check():
 
 def test_gitlab_ci_runs_the_image_as_a_service_and_waits_for_its_health_route():
     doc = load("examples", "ci", "gitlab-ci.yml")
-    job = doc["tooling-tests"]
+    job = doc["against-emulator"]
     [service] = job["services"]
     assert service["name"] == "$REEMU_IMAGE"
     assert image_name(doc["variables"]["REEMU_IMAGE"]) == IMAGE
@@ -109,6 +109,18 @@ def test_gitlab_ci_runs_the_image_as_a_service_and_waits_for_its_health_route():
     assert int(url.rsplit(":", 1)[1]) in DOCKER["expose"]
     waits = [line for line in job["before_script"] if HEALTH_ROUTE in line]
     assert waits and "$REEMU_URL" in waits[0] and "curl -fsS" in waits[0]
+
+
+@pytest.mark.parametrize("recipe", ["github-actions.yml", "gitlab-ci.yml"])
+def test_the_recipes_set_the_variables_the_kits_read(recipe):
+    doc = load("examples", "ci", recipe)
+    job = doc["jobs"]["against-emulator"] if "jobs" in doc else doc["against-emulator"]
+    names = job.get("env") or job.get("variables")
+    kits = read("clients", "python", "reemu", "pytest_plugin.py") + read("clients", "go", "reemutest.go")
+    for name in ("REEMU_URL", "REEMU_USER", "REEMU_PASSWORD"):
+        assert name in names, name
+        assert f'"{name}"' in kits, f"no kit reads {name}"
+    assert (names["REEMU_USER"], names["REEMU_PASSWORD"]) == ("admin@redis.local", "Redis123!")
 
 
 def test_the_dev_stack_compose_file_wires_a_tool_to_a_healthy_emulator():

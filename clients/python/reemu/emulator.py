@@ -243,6 +243,26 @@ class Emulator:
         self._dir: Optional[tempfile.TemporaryDirectory] = None
         self._stderr = None
         self._ssl_context: Optional[ssl.SSLContext] = None
+        self._attached = False
+        self._ca_file: Optional[str] = None
+
+    @classmethod
+    def attach(cls, url: str, *, https_url: Optional[str] = None, ca_file: Optional[str] = None,
+               user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD) -> "Emulator":
+        """An Emulator for a server someone else started (a CI service
+        container, a shared dev stack): the same helpers, no process to
+        stop. `ca_file` is the PEM the server serves (--tls-cert-out), for
+        https_url; without it, HTTPS uses the system's trust store."""
+        emu = cls(user=user, password=password, https=https_url is not None)
+        urls = {"http": url.rstrip("/")}
+        if https_url:
+            urls["https"] = https_url.rstrip("/")
+        emu.ports = Ports(pid=0, ports={}, urls=urls, tls_sha256=None)
+        emu._attached = True
+        if https_url:
+            emu._ca_file = ca_file
+            emu._ssl_context = ssl.create_default_context(cafile=ca_file)
+        return emu
 
     # ---- life cycle -------------------------------------------------------
 
@@ -312,7 +332,7 @@ class Emulator:
         """SIGTERM, then waits for the exit (SIGKILL after timeout). Returns the
         exit status; with check, raises StopError when it is not 0 (a
         sanitizer's report ends this way). Idempotent."""
-        if self.process is None:
+        if self.process is None:  # never started, already stopped, or attached
             return self.returncode if self.returncode is not None else 0
         proc = self.process
         if proc.poll() is None:
@@ -356,7 +376,7 @@ class Emulator:
         return text[-limit:]
 
     def _started(self) -> Ports:
-        if self.ports is None or self.process is None:
+        if self.ports is None or (self.process is None and not self._attached):
             raise EmulatorError("the emulator is not running: call start() or use it as a context manager")
         return self.ports
 
@@ -412,8 +432,10 @@ class Emulator:
         """The served certificate as a PEM file (valid while the emulator
         runs), for tools that take one: curl --cacert, REQUESTS_CA_BUNDLE."""
         self._started()
+        if self._attached and self._ca_file:
+            return self._ca_file
         if self._dir is None or self._ssl_context is None:
-            raise EmulatorError("started without HTTPS")
+            raise EmulatorError("started without HTTPS (or attached without ca_file)")
         return os.path.join(self._dir.name, "cert.pem")
 
     @property
@@ -456,11 +478,12 @@ class Emulator:
             else:
                 data = json.dumps(body).encode()
                 hdrs.setdefault("Content-Type", "application/json")
+        base = urllib.parse.urlsplit(self.https_url if https else ports.urls["http"])
         if https:
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1", ports.ports["https"], timeout=timeout, context=self.ssl_context)
+                base.hostname, base.port, timeout=timeout, context=self.ssl_context)
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", ports.ports["http"], timeout=timeout)
+            conn = http.client.HTTPConnection(base.hostname, base.port, timeout=timeout)
         try:
             conn.request(method, path, body=data, headers=hdrs)
             answer = conn.getresponse()

@@ -17,16 +17,20 @@ Fixtures:
 
 Options: --reemu-bin (else $REEMU_BIN, else PATH), --reemu-config,
 --reemu-clock manual|real (default manual), --reemu-arg FLAG (repeatable).
+--reemu-url URL (else $REEMU_URL) uses an emulator already running there,
+such as a CI service container, instead of starting one; $REEMU_HTTPS_URL,
+$REEMU_CA_FILE, $REEMU_USER and $REEMU_PASSWORD describe it further.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any, Callable, Iterator, List, Optional
 
 import pytest
 
-from .emulator import Emulator, JournalEntry
+from .emulator import DEFAULT_PASSWORD, DEFAULT_USER, Emulator, JournalEntry
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +43,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the session emulator's clock (default manual)")
     group.addoption("--reemu-arg", action="append", default=[],
                     help="an extra flag for the session emulator (repeatable)")
+    group.addoption("--reemu-url", default=os.environ.get("REEMU_URL"),
+                    help="use the emulator already serving at this URL (a CI service) "
+                         "instead of starting one (default: $REEMU_URL)")
 
 
 def _options(config: pytest.Config) -> dict:
@@ -48,6 +55,13 @@ def _options(config: pytest.Config) -> dict:
 
 @pytest.fixture(scope="session")
 def reemu_session(pytestconfig: pytest.Config) -> Iterator[Emulator]:
+    url = pytestconfig.getoption("reemu_url")
+    if url:
+        yield Emulator.attach(url, https_url=os.environ.get("REEMU_HTTPS_URL") or None,
+                              ca_file=os.environ.get("REEMU_CA_FILE") or None,
+                              user=os.environ.get("REEMU_USER", DEFAULT_USER),
+                              password=os.environ.get("REEMU_PASSWORD", DEFAULT_PASSWORD))
+        return
     emu = Emulator(**_options(pytestconfig))
     emu.start()
     try:

@@ -213,3 +213,13 @@ def test_no_ports_file_in_time_kills_the_process_and_says_so():
     assert emu.process is None and emu.ports is None
     with pytest.raises(Exception, match="not running"):
         emu.url
+
+
+def test_attach_drives_an_emulator_someone_else_started(reemu):
+    other = Emulator.attach(reemu.url + "/", https_url=reemu.https_url, ca_file=reemu.ca_file)
+    other.fault("/v1/cluster", 503, times=1)
+    assert reemu.request("GET", "/v1/cluster").status == 503
+    assert other.request("GET", "/v1/cluster", https=True).status == 200
+    assert [e.status for e in reemu.requests(path="/v1/cluster")] == [503, 200]
+    assert other.ca_file == reemu.ca_file
+    assert other.stop() == 0 and reemu.health()  # nothing of its own to stop

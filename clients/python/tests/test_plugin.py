@@ -59,3 +59,18 @@ def test_options_reach_the_session_emulator(tmp_path):
             assert reemu_clock.mode == "real"
     """, "--reemu-clock", "real", "--reemu-arg=--seed=7")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_reemu_url_attaches_the_session_to_a_running_emulator(tmp_path, reemu):
+    reemu.put_database(40, name="set-up-outside")
+    done = run_suite(tmp_path, """
+        def test_uses_the_running_one(reemu_session):
+            assert 40 in reemu_session.databases  # before any reset
+
+        def test_resets_it(reemu):
+            assert reemu.databases == [1, 2]
+    """, f"--reemu-url={reemu.url}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 40 not in reemu.databases
+    [reset] = reemu.requests(path="/emulator/v1/reset")
+    assert reset.user == "admin@redis.local"
