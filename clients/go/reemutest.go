@@ -288,6 +288,9 @@ func New(o Options) (*Emulator, error) {
 	if err := json.Unmarshal(raw, &pf); err != nil || pf.Format != 1 {
 		return fail(fmt.Errorf("ports file %s: unreadable or not format 1: %s", portsPath, raw))
 	}
+	if pf.PID != e.cmd.Process.Pid {
+		return fail(fmt.Errorf("ports file %s names pid %d, not %d", portsPath, pf.PID, e.cmd.Process.Pid))
+	}
 	e.URL, e.HTTPSURL, e.Ports, e.PID, e.TLSSHA256 = pf.URLs["http"], pf.URLs["https"], pf.Ports, pf.PID, pf.TLSSHA256
 	transport := &http.Transport{MaxIdleConnsPerHost: 8}
 	if !o.NoHTTPS {

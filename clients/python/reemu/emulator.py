@@ -245,6 +245,7 @@ class Emulator:
         self._ssl_context: Optional[ssl.SSLContext] = None
         self._attached = False
         self._ca_file: Optional[str] = None
+        self.ports_file: Optional[str] = None  # in a directory removed at stop()
 
     @classmethod
     def attach(cls, url: str, *, https_url: Optional[str] = None, ca_file: Optional[str] = None,
@@ -278,7 +279,7 @@ class Emulator:
                 raise ValueError(f"{flag} is the kit's to set (use https=, or read ports/urls)")
         self._dir = tempfile.TemporaryDirectory(prefix="reemu-")
         work = self._dir.name
-        ports_file = os.path.join(work, "ports.json")
+        ports_file = self.ports_file = os.path.join(work, "ports.json")
         cmd = [binary, "--bind", "127.0.0.1", "--http-port", "0", "--ports-file", ports_file]
         # A flag given in args wins (the server refuses one given twice).
         if not _has_flag(self.args, "--clock"):
@@ -308,6 +309,8 @@ class Emulator:
         try:
             self._wait_for(ports_file, binary)
             self.ports = Ports.read(ports_file)  # written by rename: complete when it exists
+            if self.ports.pid != self.process.pid:
+                raise StartError(f"{ports_file} names pid {self.ports.pid}, not {self.process.pid}")
             if self.https:
                 self._ssl_context = self._trusting_context(os.path.join(work, "cert.pem"))
         except BaseException:

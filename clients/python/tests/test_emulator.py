@@ -223,3 +223,23 @@ def test_attach_drives_an_emulator_someone_else_started(reemu):
     assert [e.status for e in reemu.requests(path="/v1/cluster")] == [503, 200]
     assert other.ca_file == reemu.ca_file
     assert other.stop() == 0 and reemu.health()  # nothing of its own to stop
+
+
+def test_the_ports_file_is_there_while_it_serves_and_gone_after_a_clean_exit():
+    seen = []
+
+    class Watching(Emulator):
+        def _cleanup(self):
+            if self.ports_file and self.returncode is not None:
+                seen.append(os.path.exists(self.ports_file))
+            super()._cleanup()
+
+    # A SIGTERM right after the file appears must find the clean stop too.
+    for _ in range(10):
+        with Watching(https=False) as emu:
+            with open(emu.ports_file) as f:
+                doc = json.load(f)
+            assert doc == {"format": 1, "pid": emu.process.pid,
+                           "ports": {"http": emu.ports.ports["http"]}, "urls": {"http": emu.url}}
+        assert emu.returncode == 0
+    assert seen == [False] * 10

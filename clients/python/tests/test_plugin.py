@@ -50,7 +50,7 @@ def test_the_session_fails_when_the_emulator_exits_non_zero(tmp_path):
     """)
     assert done.returncode != 0
     assert "1 passed, 1 error" in done.stdout
-    assert re.search(r"StopError: the emulator exited with status (-9|137)", done.stdout), done.stdout
+    assert re.search(r"StopError: the emulator exited with status -9", done.stdout), done.stdout
 
 
 def test_options_reach_the_session_emulator(tmp_path):
