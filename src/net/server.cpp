@@ -222,8 +222,10 @@ int run(config cfg) {
   // jemalloc returns its own unused pages by itself within seconds.)
   ::malloc_trim(0);
   server s(a);
-  s.start();
+  // Signals first: once start() writes the ports file, a harness may send
+  // SIGTERM at once, and it must find the clean stop (exit 0, file removed).
   s.stop_on_signals();
+  s.start();
   spdlog::info(
       "re-actions-emulator ready: {} thread(s), clock {}, control API {}, at most {} "
       "connections",
