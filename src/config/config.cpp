@@ -13,7 +13,6 @@
 #include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -57,7 +56,7 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
 void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster,
                     const std::string& source) {
   object_reader r(j, "emulator");
-  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
+  r.only({"clock", "clock_start", "control_api", "seed", "ids", "journal_size", "journal_max_bytes",
           "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
           "jwt_secret", "shards_limit", "not_emulated"});
   const auto clock = r.string("clock");
@@ -79,7 +78,16 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
     cluster.shards_limit = *v;
   }
   const auto not_emulated = r.string("not_emulated");
+  const auto ids = r.string("ids");
   if (r.failed()) throw_failure(source, r.error());
+  if (ids) {
+    const auto mode = parse_id_mode(*ids);
+    if (!mode) {
+      throw config_error(source + ": 'emulator.ids' must be \"random\" or \"seeded\", got \"" +
+                         *ids + "\"");
+    }
+    e.ids = *mode;
+  }
   if (not_emulated) {
     const auto answer = parse_not_emulated_answer(*not_emulated);
     if (!answer) {
@@ -261,6 +269,7 @@ config parse_config(json doc, const std::string& source) {
   check_licenses(c.cluster, source);
   std::set<std::string> uids;
   for (const auto& a : c.actions) {
+    if (!a.fields.contains("action_uid")) continue;  // drawn when the seed is made
     const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();
     if (!uids.insert(uid).second)
       throw config_error(source + ": action_uid \"" + uid + "\" appears twice");
