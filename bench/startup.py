@@ -77,7 +77,7 @@ def one_round(binary, config, n, extra, ports_file):
             while port is None and proc.poll() is None:
                 try:
                     with open(ports_path, encoding="utf-8") as f:
-                        port = json.load(f)["http"]
+                        port = json.load(f)["ports"]["http"]
                 except (OSError, ValueError, KeyError):
                     time.sleep(0.0002)
         else:
