@@ -8,7 +8,6 @@
 #include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/state/stored_bodies.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -84,13 +83,14 @@ reply update_ldap_mapping(const request_context& ctx, registry& reg) {
 reply delete_ldap_mapping(const request_context& ctx, registry& reg) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_ldap_mapping(ctx.param("uid")));
+  std::string action_uid;  // as for a Redis ACL: a new uuid of no action
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (d.ldap_mappings.erase(*uid) == 0) return no_such_ldap_mapping(ctx.param("uid"));
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  // As for a Redis ACL: a new uuid of no action.
-  return action_uid_reply(make_uuid_v4());
+  return action_uid_reply(action_uid);
 }
 
 std::vector<route> ldap_mapping_routes() {

@@ -10,7 +10,6 @@
 #include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/state/stored_bodies.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -100,15 +99,17 @@ reply update_redis_acl(const request_context& ctx, registry& reg) {
 reply delete_redis_acl(const request_context& ctx, registry& reg) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_redis_acl(ctx.param("uid")));
+  // The reference's answer: an action_uid, here a new uuid of no action (the
+  // delete is done when it answers).
+  std::string action_uid;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (auto ok = check_redis_acl_deletion(d, *uid, ctx.now); !ok) return ok;
     d.redis_acls.erase(*uid);
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  // The reference's answer: an action_uid, here a new uuid of no action (the
-  // delete is done when it answers).
-  return action_uid_reply(make_uuid_v4());
+  return action_uid_reply(action_uid);
 }
 
 reply validate_redis_acl(const request_context& ctx) { return acl_made_on_snapshot(ctx); }

@@ -12,7 +12,6 @@
 #include "reemu/model/roles.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/state/stored_bodies.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -117,16 +116,18 @@ reply put_role(const request_context& ctx, registry& reg) {
 }
 
 reply remove_role(const request_context& ctx, registry& reg) {
+  std::string action_uid;  // of no action: the delete is done when it answers
   const auto written = write_or_dry_run(ctx, reg, dry_run(ctx), [&](registry_data& d) -> result<> {
     const role_entry* found = role_of_path(ctx, d.roles);
     if (!found) return no_such_role(ctx);
     const std::uint64_t uid = found->uid;
     if (auto ok = check_role_unused(d, uid); !ok) return ok.error();
     d.roles.erase(uid);
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  return json_reply(status::ok, json{{"action_uid", make_uuid_v4()}});
+  return json_reply(status::ok, json{{"action_uid", action_uid}});
 }
 
 std::vector<route> roles_routes() {

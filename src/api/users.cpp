@@ -21,7 +21,6 @@
 #include "reemu/model/users.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/state/stored_bodies.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -300,16 +299,18 @@ reply put_user(const request_context& ctx, registry& reg) {
 }
 
 reply remove_user(const request_context& ctx, registry& reg) {
+  std::string action_uid;  // of no action: the delete is done when it answers
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const registry_data before = d;
     const user* found = user_of_path(ctx, d.users);
     if (!found) return no_such_user(ctx.param("uid"));
     const std::string email = found->email;
     d.users.erase(email);
+    action_uid = d.ids.next();
     return check_admin_kept(before, d);
   });
   if (!written) return error_reply(written.error());
-  return json_reply(status::ok, json{{"action_uid", make_uuid_v4()}});
+  return json_reply(status::ok, json{{"action_uid", action_uid}});
 }
 
 // ---- Passwords -------------------------------------------------------------------
