@@ -9,6 +9,7 @@
 #   SECTIONS=write bench/run.sh  # only the write section (WRITES=200 per kind, BULK=100000)
 #   SECTIONS=lists bench/run.sh  # only the first lists after one change at 100k (part of write)
 #   SECTIONS=memory bench/run.sh # only RSS with 100k state machines and 1 000 databases
+#   SECTIONS=startup bench/run.sh  # only start-up: 1, then 20 instances at once, on port 0
 #
 # Prints, per case, req/s, p50 and p99 of both servers over alternating
 # rounds (A B A B ...) and the median of the per-round ratios; then start-up
@@ -265,6 +266,16 @@ memory_section() {
     "$loaded" "$v1" "$v2" "$changed" "$bdbs"
 }
 
+# --- startup: N instances started at once, as a test suite starts them ------
+# Each on port 0 (--http-port 0 --https-port 0: both listeners, a generated
+# certificate), timed from exec to its first answered request, with its
+# VmRSS once idle and the CPU time it used until ready (bench/startup.py).
+# Targets (issue 30): ready <= 10 ms, idle RSS <= 10 MiB.
+startup_section() {
+  python3 bench/startup.py "$bin" "$seed" 1 "${STARTUP_ROUNDS:-20}"
+  python3 bench/startup.py "$bin" "$seed" 20 "${STARTUP_ROUNDS_20:-5}"
+}
+
 if [ "${SECTIONS:-all}" != all ] && [ "$SECTIONS" != reads ]; then
   seed=config/default.json
   mkdir -p "$work/www"
@@ -272,7 +283,8 @@ if [ "${SECTIONS:-all}" != all ] && [ "$SECTIONS" != reads ]; then
     write) write_section ;;
     lists) lists_section ;;
     memory) memory_section ;;
-    *) echo "SECTIONS: reads, write, lists or memory" >&2; exit 2 ;;
+    startup) startup_section ;;
+    *) echo "SECTIONS: reads, write, lists, memory or startup" >&2; exit 2 ;;
   esac
   exit 0
 fi
@@ -395,4 +407,5 @@ printf 'start-up to first answer (HTTPS with a generated certificate included): 
 printf 'idle RSS: %s KiB (anonymous %s KiB, the rest mapped code of the binary and shared libraries); RSS with 100k state machines after serving: %s KiB\n' "$idle_rss" "$idle_anon" "$rss_big"
 write_section
 memory_section
+startup_section
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"

@@ -25,7 +25,7 @@ namespace {
 struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, ports_file, log_level,
-      log_format, clock, state_file, jwt_secret, not_emulated;
+      log_format, clock, state_file, jwt_secret, not_emulated, ids;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
@@ -72,8 +72,15 @@ void define_flags(CLI::App& cli, flags& f) {
   cli.add_option("--clock", f.clock, "real | manual (default real)")
       ->envname("REEMU_CLOCK")
       ->check(CLI::IsMember({"real", "manual"}));
-  cli.add_option("--seed", f.seed, "Seed of the fault-probability generator (default 1)")
+  cli.add_option("--seed", f.seed,
+                 "Seed of the fault-probability generator and of --ids seeded (default 1)")
       ->envname("REEMU_SEED");
+  cli.add_option("--ids", f.ids,
+                 "random | seeded: action uids and task ids from the kernel's random source, as "
+                 "a cluster's, or the sequence --seed fixes, the same on every run (config: "
+                 "emulator.ids, default random)")
+      ->envname("REEMU_IDS")
+      ->check(CLI::IsMember({"random", "seeded"}));
   cli.add_option("--state-file", f.state_file,
                  "Keep what the control API sets up in this file across restarts "
                  "(config: emulator.state_file; default: none)")
@@ -126,6 +133,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.threads) s.threads = *f.threads;
   if (f.clock) cfg.emulator.clock = *reemu::parse_clock_mode(*f.clock);
   if (f.seed) cfg.emulator.seed = *f.seed;
+  if (f.ids) cfg.emulator.ids = *reemu::parse_id_mode(*f.ids);
   if (f.no_control) cfg.emulator.control_api = false;
   if (f.accept_unknown_fields) cfg.cluster.accept_unknown_fields = true;
   if (f.state_file) cfg.emulator.state_file = *f.state_file;

@@ -5,8 +5,9 @@
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/ldap_mapping.hpp"
+#include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
-#include "reemu/util/uuid.hpp"
+#include "reemu/state/stored_bodies.hpp"
 
 namespace reemu {
 
@@ -26,11 +27,19 @@ result<ldap_mapping_request> mapping_request(const request_context& ctx) {
 
 }  // namespace
 
-reply get_ldap_mappings(const request_context& ctx) {
+namespace {
+
+// [ldap_mapping…] by uid.
+std::string ldap_mappings_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().ldap_mappings)
-    out.push_back(ldap_mapping_object(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.ldap_mappings) out.push_back(ldap_mapping_object(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply get_ldap_mappings(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::ldap_mappings, ctx.state, ldap_mappings_list));
 }
 
 reply get_ldap_mapping(const request_context& ctx) {
@@ -74,13 +83,14 @@ reply update_ldap_mapping(const request_context& ctx, registry& reg) {
 reply delete_ldap_mapping(const request_context& ctx, registry& reg) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_ldap_mapping(ctx.param("uid")));
+  std::string action_uid;  // as for a Redis ACL: a new uuid of no action
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (d.ldap_mappings.erase(*uid) == 0) return no_such_ldap_mapping(ctx.param("uid"));
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  // As for a Redis ACL: a new uuid of no action.
-  return action_uid_reply(make_uuid_v4());
+  return action_uid_reply(action_uid);
 }
 
 std::vector<route> ldap_mapping_routes() {

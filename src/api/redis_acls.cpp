@@ -7,8 +7,9 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/role_bindings.hpp"
+#include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
-#include "reemu/util/uuid.hpp"
+#include "reemu/state/stored_bodies.hpp"
 
 namespace reemu {
 
@@ -37,11 +38,19 @@ reply acl_made_on_snapshot(const request_context& ctx) {
 
 }  // namespace
 
-reply get_redis_acls(const request_context& ctx) {
+namespace {
+
+// [redis_acl…] by uid.
+std::string redis_acls_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().redis_acls)
-    out.push_back(redis_acl_object(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.redis_acls) out.push_back(redis_acl_object(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply get_redis_acls(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::redis_acls, ctx.state, redis_acls_list));
 }
 
 reply get_redis_acl(const request_context& ctx) {
@@ -90,15 +99,17 @@ reply update_redis_acl(const request_context& ctx, registry& reg) {
 reply delete_redis_acl(const request_context& ctx, registry& reg) {
   const auto uid = path_uid(ctx);
   if (!uid) return error_reply(no_such_redis_acl(ctx.param("uid")));
+  // The reference's answer: an action_uid, here a new uuid of no action (the
+  // delete is done when it answers).
+  std::string action_uid;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (auto ok = check_redis_acl_deletion(d, *uid, ctx.now); !ok) return ok;
     d.redis_acls.erase(*uid);
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  // The reference's answer: an action_uid, here a new uuid of no action (the
-  // delete is done when it answers).
-  return action_uid_reply(make_uuid_v4());
+  return action_uid_reply(action_uid);
 }
 
 reply validate_redis_acl(const request_context& ctx) { return acl_made_on_snapshot(ctx); }

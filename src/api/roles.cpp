@@ -10,7 +10,8 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/roles.hpp"
-#include "reemu/util/uuid.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/state/stored_bodies.hpp"
 
 namespace reemu {
 
@@ -43,10 +44,19 @@ result<role_fields> read_role_body(const request_context& ctx, bool create) {
 
 }  // namespace
 
-reply list_roles(const request_context& ctx) {
+namespace {
+
+// [role…] by uid.
+std::string roles_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().roles) out.push_back(render_role(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.roles) out.push_back(render_role(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply list_roles(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::roles, ctx.state, roles_list));
 }
 
 reply get_role(const request_context& ctx) {
@@ -106,16 +116,18 @@ reply put_role(const request_context& ctx, registry& reg) {
 }
 
 reply remove_role(const request_context& ctx, registry& reg) {
+  std::string action_uid;  // of no action: the delete is done when it answers
   const auto written = write_or_dry_run(ctx, reg, dry_run(ctx), [&](registry_data& d) -> result<> {
     const role_entry* found = role_of_path(ctx, d.roles);
     if (!found) return no_such_role(ctx);
     const std::uint64_t uid = found->uid;
     if (auto ok = check_role_unused(d, uid); !ok) return ok.error();
     d.roles.erase(uid);
+    action_uid = d.ids.next();
     return {};
   });
   if (!written) return error_reply(written.error());
-  return json_reply(status::ok, json{{"action_uid", make_uuid_v4()}});
+  return json_reply(status::ok, json{{"action_uid", action_uid}});
 }
 
 std::vector<route> roles_routes() {

@@ -19,7 +19,8 @@
 #include "reemu/auth/permissions.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/users.hpp"
-#include "reemu/util/uuid.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/state/stored_bodies.hpp"
 
 namespace reemu {
 
@@ -167,15 +168,23 @@ reply refresh_jwt(const request_context& ctx, const token_signer& tokens) {
 
 // ---- Users -----------------------------------------------------------------------
 
-reply list_users(const request_context& ctx) {
-  const registry_data& d = ctx.state->data();
+namespace {
+
+// [user…] by uid.
+std::string users_list(const registry_data& d) {
   std::vector<const user*> by_uid;
   for (const auto& entry : d.users) by_uid.push_back(&entry.second);
   std::sort(by_uid.begin(), by_uid.end(),
             [](const user* a, const user* b) { return a->uid < b->uid; });
   json out = json::array();
   for (const user* u : by_uid) out.push_back(render_user(d.roles, *u));
-  return json_reply(status::ok, out);
+  return dump(out);
+}
+
+}  // namespace
+
+reply list_users(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::users, ctx.state, users_list));
 }
 
 reply get_user(const request_context& ctx) {
@@ -290,16 +299,18 @@ reply put_user(const request_context& ctx, registry& reg) {
 }
 
 reply remove_user(const request_context& ctx, registry& reg) {
+  std::string action_uid;  // of no action: the delete is done when it answers
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     const registry_data before = d;
     const user* found = user_of_path(ctx, d.users);
     if (!found) return no_such_user(ctx.param("uid"));
     const std::string email = found->email;
     d.users.erase(email);
+    action_uid = d.ids.next();
     return check_admin_kept(before, d);
   });
   if (!written) return error_reply(written.error());
-  return json_reply(status::ok, json{{"action_uid", make_uuid_v4()}});
+  return json_reply(status::ok, json{{"action_uid", action_uid}});
 }
 
 // ---- Passwords -------------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include "reemu/control/license.hpp"
 #include "reemu/control/metrics.hpp"
 #include "reemu/control/plans.hpp"
+#include "reemu/control/state.hpp"
 #include "reemu/control/ui.hpp"
 #include "reemu/control/users.hpp"
 
@@ -63,6 +64,7 @@ const std::vector<route_family>& route_families() {
       {"control faults", &control_fault_routes, &control_api_on},     // faults
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
       {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
+      {"control state", &control_state_routes, &control_api_on},      // the state document
   };
   return families;
 }

@@ -13,7 +13,6 @@
 #include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -28,8 +27,9 @@ constexpr std::uint64_t max_port = 65535;
 void parse_server(const json& j, server_config& s, const std::string& source) {
   object_reader r(j, "server");
   r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
-          "ports_file", "tls_names", "threads", "header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
-          "idle_timeout_seconds", "handshake_timeout_seconds", "max_connections"});
+          "ports_file", "tls_names", "threads", "header_limit_bytes", "body_limit_bytes",
+          "read_timeout_seconds", "idle_timeout_seconds", "handshake_timeout_seconds",
+          "max_connections"});
   if (auto v = r.string("bind")) s.bind = *v;
   if (auto v = r.boolean("http")) s.http_enabled = *v;
   if (auto v = r.unsigned_integer("http_port", max_port))
@@ -58,7 +58,7 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
 void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster,
                     const std::string& source) {
   object_reader r(j, "emulator");
-  r.only({"clock", "clock_start", "control_api", "seed", "journal_size", "journal_max_bytes",
+  r.only({"clock", "clock_start", "control_api", "seed", "ids", "journal_size", "journal_max_bytes",
           "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
           "jwt_secret", "shards_limit", "not_emulated"});
   const auto clock = r.string("clock");
@@ -80,7 +80,16 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
     cluster.shards_limit = *v;
   }
   const auto not_emulated = r.string("not_emulated");
+  const auto ids = r.string("ids");
   if (r.failed()) throw_failure(source, r.error());
+  if (ids) {
+    const auto mode = parse_id_mode(*ids);
+    if (!mode) {
+      throw config_error(source + ": 'emulator.ids' must be \"random\" or \"seeded\", got \"" +
+                         *ids + "\"");
+    }
+    e.ids = *mode;
+  }
   if (not_emulated) {
     const auto answer = parse_not_emulated_answer(*not_emulated);
     if (!answer) {
@@ -262,6 +271,7 @@ config parse_config(json doc, const std::string& source) {
   check_licenses(c.cluster, source);
   std::set<std::string> uids;
   for (const auto& a : c.actions) {
+    if (!a.fields.contains("action_uid")) continue;  // drawn when the seed is made
     const auto& uid = a.fields["action_uid"].get_ref<const std::string&>();
     if (!uids.insert(uid).second)
       throw config_error(source + ": action_uid \"" + uid + "\" appears twice");

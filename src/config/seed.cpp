@@ -72,9 +72,12 @@ registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, doub
     d.nodes[uid] = std::make_shared<const node>(std::move(*n));
   }
   if (d.nodes.empty()) d.nodes[1] = std::make_shared<const node>(default_node(now));
+  // The seed's actions without an action_uid draw the first ids, so a reset
+  // (which publishes this seed again) goes on from the same place.
+  d.ids = id_sequence{cfg.emulator.ids, cfg.emulator.seed, 0};
   for (auto& s : actions) {
     const double created = s.plan ? now : seed_creation_time(s, now);
-    action a = make_action(std::move(s));
+    action a = make_action(std::move(s), d.ids);
     a.created_at = created;
     a.started_at = now;
     d.add(std::move(a));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "reemu/control/action_list.hpp"
 #include "reemu/model/lifecycle.hpp"
@@ -224,21 +225,23 @@ reply create_action(const request_context& ctx, registry& reg, const cluster_set
   auto entry = parse_create_body(std::move(*body));
   if (!entry) return error_reply(entry.error());
   fill_defaults(*entry, ctx.now);
-  action a = make_action(std::move(*entry));
-  a.started_at = ctx.now;
-  a.created_at = ctx.now;
-  const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
-  json rendered = render_v1(a, ctx.now);
-  const std::string uid = a.uid;
+  std::optional<action> made;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    // The uid the body gave, or the next id: drawn in the write, so a
+    // refused create draws none.
+    action a = make_action(std::move(*entry), d.ids);
+    a.started_at = ctx.now;
+    a.created_at = ctx.now;
+    const auto bdb = a.kind == action_kind::state_machine ? bdb_of(a.object_name) : std::nullopt;
+    made = a;
     if (!d.add(std::move(a)))
-      return failure{api_error::invalid_value, "action_uid " + uid + " already exists"};
+      return failure{api_error::invalid_value, "action_uid " + made->uid + " already exists"};
     // A state machine works on a database, so the database exists from now on.
     if (bdb) ensure_database(d, *bdb, ctx.now, cluster);
     return {};
   });
   if (!written) return error_reply(written.error());
-  return json_reply(status::created, rendered);
+  return json_reply(status::created, render_v1(*made, ctx.now));
 }
 
 reply patch_action(const request_context& ctx, registry& reg, const cluster_settings& cluster) {

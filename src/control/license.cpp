@@ -29,18 +29,6 @@ bool null_field(const json& body, std::string_view key) {
   return it != body.end() && it->is_null();
 }
 
-// An RFC 3339 field of the body, its clock time.
-std::optional<double> date_of(object_reader& r, std::string_view key) {
-  const auto text = r.string(key);
-  if (!text) return std::nullopt;
-  const auto t = parse_rfc3339(*text);
-  if (!t) {
-    r.fail(api_error::invalid_value,
-           "'" + r.name(key) + "' must be a time as 2026-01-31T00:00:00Z, got \"" + *text + "\"");
-  }
-  return t;
-}
-
 // The terms a PUT body sets, applied to `l` at `now`; the failure names
 // the field at fault, and `l` is then not to be used.
 result<> apply_terms(const json& body, license& l, double now, const cluster_settings& cluster) {
@@ -48,9 +36,9 @@ result<> apply_terms(const json& body, license& l, double now, const cluster_set
   r.only({"trial", "expiration_date", "expires_in_seconds", "activation_date", "shards_limit",
           "ram_shards_limit", "flash_shards_limit", "features", "owner", "cluster_name"});
   const auto trial = r.boolean("trial");
-  const auto expiration = date_of(r, "expiration_date");
+  const auto expiration = r.date("expiration_date");
   const auto expires_in = r.number("expires_in_seconds", 0, max_expiry_seconds);
-  const auto activation = date_of(r, "activation_date");
+  const auto activation = r.date("activation_date");
   const auto shards = r.unsigned_integer("shards_limit", max_license_shards);
   const auto ram = null_field(body, "ram_shards_limit")
                        ? std::nullopt

@@ -9,6 +9,7 @@
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/registry_data.hpp"
 #include "reemu/model/role_bindings.hpp"
+#include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -18,26 +19,7 @@ namespace {
 
 // The OpenAPI document's pattern of an LDAP mapping's email:
 // (^$|^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+$).
-bool is_mapping_email(std::string_view email) {
-  if (email.empty()) return true;
-  const auto in = [](std::string_view allowed) {
-    return [allowed](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             allowed.find(c) != std::string_view::npos;
-    };
-  };
-  const auto at = email.find('@');
-  if (at == std::string_view::npos || at == 0) return false;
-  const std::string_view local = email.substr(0, at);
-  const std::string_view domain = email.substr(at + 1);
-  const auto dot = domain.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()) return false;
-  const std::string_view label = domain.substr(0, dot);
-  const std::string_view rest = domain.substr(dot + 1);
-  return std::all_of(local.begin(), local.end(), in("_.+-")) &&
-         std::all_of(label.begin(), label.end(), in("-")) &&
-         std::all_of(rest.begin(), rest.end(), in("-."));
-}
+bool is_mapping_email(std::string_view email) { return email.empty() || email_fits_pattern(email); }
 
 bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {

@@ -43,18 +43,6 @@ std::optional<std::uint64_t> nullable_limit(const json& object, object_reader& r
   return r.unsigned_integer(key, max_shards_limit);
 }
 
-// An RFC 3339 field ("2026-01-01T00:00:00Z"): its clock time.
-std::optional<double> date_field(object_reader& r, std::string_view key, bool required) {
-  const auto text = r.string(key, required);
-  if (!text) return std::nullopt;
-  const auto t = parse_rfc3339(*text);
-  if (!t) {
-    r.fail(api_error::invalid_value,
-           "'" + r.name(key) + "' must be a time as 2026-01-31T00:00:00Z, got \"" + *text + "\"");
-  }
-  return t;
-}
-
 }  // namespace
 
 license trial_license(double activation, std::uint64_t shards_limit) {
@@ -104,8 +92,8 @@ result<license_offer> license_offer_from_config(const json& entry, const std::st
   license_offer offer;
   license& t = offer.terms;
   if (auto v = r.string("license", true)) t.text = std::move(*v);
-  const auto expiration = date_field(r, "expiration_date", true);
-  offer.activation = date_field(r, "activation_date", false);
+  const auto expiration = r.date("expiration_date", true);
+  offer.activation = r.date("activation_date", false);
   if (auto v = r.unsigned_integer("shards_limit", max_shards_limit, true)) t.shards_limit = *v;
   t.ram_shards_limit = nullable_limit(entry, r, "ram_shards_limit");
   t.flash_shards_limit = nullable_limit(entry, r, "flash_shards_limit");

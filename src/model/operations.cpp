@@ -10,7 +10,6 @@
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -160,7 +159,7 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   simulate_plan plan = plan_for(d, name, object_name).value_or(std::move(fallback));
   const action_template* t = find_template(name);
   const action_kind kind = t ? t->kind : action_kind::state_machine;
-  std::string uid = make_uuid_v4();
+  std::string uid = d.ids.next();
   json fields = {{"action_uid", uid}, {"name", name}, {"object_name", object_name}};
   if (kind == action_kind::task) fields["action_type"] = "other";
   action a = make_simulated_action(uid, kind, std::move(fields), plan);

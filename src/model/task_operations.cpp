@@ -5,7 +5,6 @@
 
 #include "reemu/model/operations.hpp"
 #include "reemu/model/wire.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -15,7 +14,7 @@ object_task begin_task(registry_data& d, std::string_view name, std::string_view
   fallback.steps = {"run"};  // only reached by a caller's mistake: no template
   object_task t;
   t.plan = plan_for(d, name, object_name).value_or(std::move(fallback));
-  t.task_id = make_uuid_v4();
+  t.task_id = d.ids.next();
   t.name = std::string(name);
   t.started_at = now;
   fields["action_uid"] = t.task_id;

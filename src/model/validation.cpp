@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reemu/model/database.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/wire.hpp"
 
@@ -78,6 +79,17 @@ std::optional<double> object_reader::number(std::string_view key, double min, do
 std::optional<double> object_reader::time(std::string_view key, bool required) {
   return number(key, std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max(),
                 required);
+}
+
+std::optional<double> object_reader::date(std::string_view key, bool required) {
+  const auto text = string(key, required);
+  if (!text) return std::nullopt;
+  const auto t = parse_rfc3339(*text);
+  if (!t) {
+    fail(api_error::invalid_value,
+         "'" + name(key) + "' must be a time as 2026-01-31T00:00:00Z, got \"" + *text + "\"");
+  }
+  return t;
 }
 
 std::optional<std::uint64_t> object_reader::unsigned_integer(std::string_view key,

@@ -7,7 +7,6 @@
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
-#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -35,7 +34,7 @@ result<wire_entry> parse_wire_entry(json entry, action_kind kind, const std::str
   const json simulate_block = simulate ? *simulate : json();
   out.fields = std::move(entry);  // moved, not copied: a large seed is held once
   out.fields.erase("simulate");
-  out.fields["action_uid"] = uid ? *uid : make_uuid_v4();
+  if (uid) out.fields["action_uid"] = *uid;
   if (simulate) {
     const action_template* t = find_template(*name);
     simulate_plan plan = t ? t->plan : simulate_plan{};
@@ -59,6 +58,11 @@ action make_action(wire_entry entry) {
                                  std::move(*entry.plan));
   }
   return make_static_action(std::move(uid), entry.kind, std::move(entry.fields));
+}
+
+action make_action(wire_entry entry, id_sequence& ids) {
+  if (!entry.fields.contains("action_uid")) entry.fields["action_uid"] = ids.next();
+  return make_action(std::move(entry));
 }
 
 namespace {

@@ -18,8 +18,8 @@ namespace reemu {
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& source, const std::string& message) {
-  throw state_file_error(source + ": " + message);
+failure refused(std::string message) {
+  return failure{api_error::invalid_value, std::move(message)};
 }
 
 // The document's keys in order: the parts' and the document's own two.
@@ -47,10 +47,10 @@ const std::vector<document_key>& document_keys() {
 // Version 2 kept the databases as uids, and had no plans, counters, nodes or
 // cluster actions (absent, the parts start those afresh or, for the nodes,
 // keep the config's).
-void upgrade_from_version_2(json& doc, const services& svc, const std::string& source) {
+result<> upgrade_from_version_2(json& doc, const services& svc) {
   object_reader top(doc);
   top.only({"format", "version", "clock", "users", "databases", "actions", "faults"});
-  if (top.failed()) refuse(source, top.error().description);
+  if (top.failed()) return top.error();
   // The databases come back with the template's fields, made at the saved
   // time, each on a port the ones before it left free.
   double now = 0;  // a clock that is not one: the clock part refuses the file anyway
@@ -59,15 +59,15 @@ void upgrade_from_version_2(json& doc, const services& svc, const std::string& s
       now = t->get<double>();
   }
   const auto uids = doc.find("databases");
-  if (uids == doc.end() || !uids->is_array()) return;  // the databases part names the problem
+  if (uids == doc.end() || !uids->is_array()) return {};  // the databases part names the problem
   registry_data made;
   json records = json::array();
   for (std::size_t i = 0; i < uids->size(); ++i) {
     const json& uid = (*uids)[i];
     if (!uid.is_number_unsigned() || uid.get<std::uint64_t>() == 0 ||
         uid.get<std::uint64_t>() > UINT32_MAX) {
-      refuse(source,
-             "'databases[" + std::to_string(i) + "]' must be a database uid (a whole number >= 1)");
+      return refused("'databases[" + std::to_string(i) +
+                     "]' must be a database uid (a whole number >= 1)");
     }
     database db = database_from_object(json{{"uid", uid}}, now, made, svc.cluster);
     records.push_back(database_record(db));
@@ -75,34 +75,37 @@ void upgrade_from_version_2(json& doc, const services& svc, const std::string& s
   }
   *uids = std::move(records);
   doc["plans"] = json::array();
+  return {};
 }
 
 // `doc` in the current version's shape: `doc` itself, or `upgraded` made
-// from it. Throws state_file_error for what is no state file, version 1 and
-// versions this build does not know.
-const json& current_shape(const json& doc, const services& svc, json& upgraded,
-                          const std::string& source) {
-  if (!doc.is_object()) refuse(source, "not a state file (the document is not a JSON object)");
+// from it. Fails for what is no state document, version 1 and versions this
+// build does not know.
+result<const json*> current_shape(const json& doc, const services& svc, json& upgraded) {
+  if (!doc.is_object()) return refused("not a state document (it is not a JSON object)");
   const auto format = doc.find("format");
-  if (format == doc.end() || *format != state_format)
-    refuse(source, "not a state file ('format' is not \"" + std::string(state_format) + "\")");
+  if (format == doc.end() || *format != state_format) {
+    return refused("not a state document ('format' is not \"" + std::string(state_format) + "\")");
+  }
   const auto version = doc.find("version");
   if (version != doc.end() && *version == 1) {
-    refuse(source,
-           "state file version 1 holds unsalted SHA-256 password digests, which this build no "
-           "longer reads; move the file away to start from the config's seed (users come back "
-           "from the config, with salted hashes)");
+    return refused(
+        "state file version 1 holds unsalted SHA-256 password digests, which this build no "
+        "longer reads; move the file away to start from the config's seed (users come back "
+        "from the config, with salted hashes)");
   }
   if (version == doc.end() || !version->is_number_unsigned() || *version < 2 ||
       *version > state_version) {
-    refuse(source, "state file version " + (version == doc.end() ? "missing" : dump(*version)) +
-                       ", this build reads versions 2 to " + std::to_string(state_version));
+    return refused("state file version " + (version == doc.end() ? "missing" : dump(*version)) +
+                   ", this build reads versions 2 to " + std::to_string(state_version));
   }
-  if (*version == state_version) return doc;
+  if (*version == state_version) return &doc;
   upgraded = doc;
-  if (*version == 2) upgrade_from_version_2(upgraded, svc, source);
+  if (*version == 2) {
+    if (auto ok = upgrade_from_version_2(upgraded, svc); !ok) return ok.error();
+  }
   upgraded["version"] = state_version;  // version 3's document is version 4's
-  return upgraded;
+  return &upgraded;
 }
 
 }  // namespace
@@ -152,31 +155,42 @@ std::string capture_state(const services& svc) {
   return out;
 }
 
-void restore_state(const json& doc, services& svc, const std::string& source) {
+result<restored_state> read_state(const json& doc, const services& svc) {
   json upgraded;
-  const json& current = current_shape(doc, svc, upgraded, source);
+  const auto shaped = current_shape(doc, svc, upgraded);
+  if (!shaped) return shaped.error();
+  const json& current = **shaped;
   std::vector<std::string_view> known;
   for (const auto& k : document_keys()) known.push_back(k.key);
   object_reader top(current);
   top.only(known);
-  if (top.failed()) refuse(source, top.error().description);
+  if (top.failed()) return top.error();
 
-  // Everything is read and checked before anything is installed.
   restored_state state;
   for (const auto& part : persisted_parts()) {
     const auto it = current.find(part.key);
     if (auto read = part.read(it == current.end() ? nullptr : &*it, state, svc); !read)
-      refuse(source, read.error().description);
+      return read.error();
   }
   // The rules the writes keep (model/invariants.hpp): what they accept loads.
-  if (auto ok = check_state(state.data, state.now); !ok) refuse(source, ok.error().description);
+  if (auto ok = check_state(state.data, state.now); !ok) return ok.error();
+  return state;
+}
 
+void install_state(restored_state state, services& svc) {
   // A manual clock resumes where it stood, so the saved lifecycles continue
   // from the same instant. Saved under a real clock, or restored into one,
   // the timeline is the wall clock's and needs nothing.
   if (state.manual_clock) svc.clock.set(state.now);
   svc.registry.replace_all(std::move(state.data));
   svc.faults.restore(std::move(state.faults), state.next_fault_id);
+}
+
+void restore_state(const json& doc, services& svc, const std::string& source) {
+  // Everything is read and checked before anything is installed.
+  auto state = read_state(doc, svc);
+  if (!state) throw state_file_error(source + ": " + state.error().description);
+  install_state(std::move(*state), svc);
 }
 
 }  // namespace reemu

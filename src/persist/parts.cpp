@@ -475,6 +475,25 @@ result<> read_bdb_uid_high(const json* value, restored_state& into, const servic
   return {};
 }
 
+// ---- ids_drawn: how far the id sequence went (model/ids.hpp) -------------------
+//
+// Kept so that, under --ids seeded, a restart or a restored snapshot goes on
+// with the ids that follow the saved ones instead of drawing the saved ones
+// again. The mode and the seed are the config's, not state.
+
+void write_ids_drawn(const part_source& from, std::string& out) {
+  write_counter(from.data.ids.drawn, out);
+}
+
+// Absent (a file from before it was kept): 0, the start of the sequence.
+result<> read_ids_drawn(const json* value, restored_state& into, const services& svc) {
+  const auto counter = read_counter(value, "ids_drawn", UINT64_MAX / 2);
+  if (!counter) return counter.error();
+  into.data.ids = svc.registry.snapshot()->data().ids;
+  into.data.ids.drawn = counter->value_or(0);
+  return {};
+}
+
 // ---- faults, and the id the next rule gets ------------------------------------
 
 void write_faults(const part_source& from, std::string& out) {
@@ -583,6 +602,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .put_key = &database_key,
        .erase_key = &database_key},
       {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
+      {.key = "ids_drawn", .logging = whole, .write = &write_ids_drawn, .read = &read_ids_drawn},
       {.key = "ldap_mappings",
        .logging = whole,
        .write = &write_ldap_mappings,

@@ -295,3 +295,36 @@ TYPED_TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
       s, [&](const item&) { ++calls; }, [&](const item&) { ++calls; });
   EXPECT_EQ(calls, 0u) << "a copy differs from nothing";
 }
+
+// Two sequences built apart (a state restored over another) hold different
+// values at the same insertion numbers: the diff must not take one for an
+// edit of the other. It names every value of both, so a replay erases all
+// that was and puts all that is, in order.
+TYPED_TEST(keyed_sequence, diff_of_a_sequence_built_apart_names_everything) {
+  using seq = TypeParam;
+  [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
+  seq older;
+  seq stranger;
+  for (int i = 0; i < static_cast<int>(chunk + 3); ++i) {
+    older.push_back(make("old" + std::to_string(i), i));
+    stranger.push_back(make("new" + std::to_string(i), i));
+  }
+  stranger.push_back(make("old0", 99));  // a key both hold, at another place
+  std::vector<std::string> erased;
+  std::vector<std::string> put;
+  stranger.diff(
+      older, [&](const item& gone) { erased.push_back(gone.key); },
+      [&](const item& p) { put.push_back(p.key); });
+  ASSERT_EQ(erased.size(), older.size());
+  ASSERT_EQ(put.size(), stranger.size());
+  EXPECT_EQ(erased.front(), "old0");
+  EXPECT_EQ(put.front(), "new0");
+  EXPECT_EQ(put.back(), "old0");
+  // A copy of the stranger, edited, is its kin again: only the edit shows.
+  seq kin = stranger;
+  kin.push_back(make("late", 1));
+  std::size_t named = 0;
+  kin.diff(
+      stranger, [&](const item&) { ++named; }, [&](const item&) { ++named; });
+  EXPECT_EQ(named, 1u);
+}

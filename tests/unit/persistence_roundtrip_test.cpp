@@ -46,7 +46,7 @@ constexpr double t0 = 1'700'000'000;
 // database, the captured node, one static and one simulated action.
 config seed_config() {
   return parse_config(json::parse(R"({
-    "emulator": {"clock": "manual", "clock_start": 1700000000, "seed": 7},
+    "emulator": {"clock": "manual", "clock_start": 1700000000, "seed": 7, "ids": "seeded"},
     "users": [{"email": "admin@redis.local", "password": "Redis123!", "role": "admin"}],
     "databases": [1],
     "actions": [{"action_uid": "seed-task", "name": "retry_bdb", "status": "completed"}],
@@ -381,6 +381,17 @@ struct sample_of<ldap_mapping_map> {
                       {1, 4}, false,    std::vector<std::string>{"1", "2"}, true};
     ldap_mapping bare{9, "Viewers", "CN=viewers", "", {2}, true, std::nullopt, std::nullopt};
     return {{3, full}, {9, bare}};
+  }
+};
+
+// The id source: the seed's mode and seed (the config's, not state), far
+// along its sequence.
+template <>
+struct sample_of<id_sequence> {
+  static id_sequence make(const registry_data& seed, double) {
+    id_sequence ids = seed.ids;
+    ids.drawn = 1000;
+    return ids;
   }
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reemu/model/database.hpp"
+#include "reemu/model/ids.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/wire_entry.hpp"
 #include "reemu/state/clock.hpp"
@@ -46,7 +47,8 @@ struct emulator_config {
   clock_mode clock = clock_mode::real;
   std::optional<double> clock_start;  // manual clock start (epoch s); default: start-up time
   bool control_api = true;
-  std::uint64_t seed = 1;  // fault probability generator seed
+  std::uint64_t seed = 1;  // fault probability generator seed, and the ids' under id_mode::seeded
+  id_mode ids = id_mode::random;  // how action uids and task ids are made (model/ids.hpp)
   std::size_t journal_size = 10000;
   std::size_t journal_max_bytes = 16u << 20;  // the journal's byte bound (journal.hpp)
   std::string state_file;                     // empty: nothing survives a restart

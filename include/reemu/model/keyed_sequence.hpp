@@ -196,9 +196,17 @@ class keyed_sequence {
   // one, in insertion order: erased(value) for each value `older` holds and
   // this one does not, put(value) for each value this one holds that is new
   // or replaced. Chunks both copies share are skipped whole, so after a few
-  // edits this costs O(n / chunk_size + chunk_size).
+  // edits this costs O(n / chunk_size + chunk_size). When `older` is no
+  // earlier copy (a sequence built apart, as a restored state is), its
+  // insertion numbers say nothing about this one's: every value of `older`
+  // is erased and every value of this one put, in order.
   template <class Erased, class Put>
   void diff(const keyed_sequence& older, Erased erased, Put put) const {
+    if (lineage_ != older.lineage_) {
+      for (const value_ptr& v : older) erased(*v);
+      for (const value_ptr& v : *this) put(*v);
+      return;
+    }
     const_iterator a = older.begin();
     const_iterator b = begin();
     const const_iterator a_end = older.end();
@@ -389,6 +397,9 @@ class keyed_sequence {
   std::vector<std::shared_ptr<bucket_group>> groups_;
   std::uint64_t next_seq_ = 0;
   std::size_t size_ = 0;
+  // Which sequence this is a copy of: copies share it, a sequence built
+  // anew has its own, so diff() tells an earlier copy from a stranger.
+  std::shared_ptr<const char> lineage_ = std::make_shared<const char>();
 };
 
 }  // namespace reemu

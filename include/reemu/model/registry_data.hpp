@@ -12,6 +12,7 @@
 
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
+#include "reemu/model/ids.hpp"
 #include "reemu/model/keyed_sequence.hpp"
 #include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/license.hpp"
@@ -61,6 +62,8 @@ struct registry_data {
   // The highest database uid ever known: new databases count on from it, so
   // a deleted database's uid (and its actions' object_name) is not reused.
   std::uint64_t bdb_uid_high = 0;
+  // Where new action uids and task ids come from (model/ids.hpp).
+  id_sequence ids;
   // No action turns invisible before this clock time: drop_invisible
   // scans the actions only once the clock reaches it.
   double actions_expire_at = forever;

@@ -34,6 +34,8 @@ class object_reader {
   // capture may carry negative or millisecond timestamps, and a manual clock
   // may have been moved far ahead; what the emulator saved, it must load.
   std::optional<double> time(std::string_view key, bool required = false);
+  // An RFC 3339 time ("2026-01-31T00:00:00Z") given as a string: its clock time.
+  std::optional<double> date(std::string_view key, bool required = false);
   std::optional<std::uint64_t> unsigned_integer(std::string_view key, std::uint64_t max,
                                                 bool required = false);
   std::optional<bool> boolean(std::string_view key, bool required = false);

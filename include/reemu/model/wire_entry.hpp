@@ -7,20 +7,22 @@
 #include <string>
 
 #include "reemu/model/errors.hpp"
+#include "reemu/model/ids.hpp"
 #include "reemu/model/model.hpp"
 
 namespace reemu {
 
 // A wire entry, checked: the wire object without its `simulate` block
-// (action_uid always present), plus the plan that block describes.
+// (with its action_uid when it gave one), plus the plan that block
+// describes.
 struct wire_entry {
   action_kind kind = action_kind::task;
   json fields;
   std::optional<simulate_plan> plan;
 };
 
-// Parses one entry of `kind`: checks the types the wire needs, gives it an
-// action_uid when it has none, and splits off `simulate` (over the template
+// Parses one entry of `kind`: checks the types the wire needs and splits
+// off `simulate` (over the template
 // of the entry's name, if there is one). `where` names the entry in messages
 // ("actions[3]", "body"). Returns the entry or the failure.
 result<wire_entry> parse_wire_entry(json entry, action_kind kind, const std::string& where);
@@ -39,6 +41,10 @@ result<action> action_from_record(const json& record, const std::string& where);
 
 // The action `entry` describes: static when it has no plan, simulated_body when it
 // has one. Consumes `entry`; timestamps are left at 0 for the caller to set.
+// `entry` must hold an action_uid (a state-file record always does).
 action make_action(wire_entry entry);
+// The same, giving an entry without an action_uid the next of `ids` (the
+// registry's: call it inside the write that adds the action).
+action make_action(wire_entry entry, id_sequence& ids);
 
 }  // namespace reemu

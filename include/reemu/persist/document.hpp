@@ -46,10 +46,21 @@ std::string capture_state(const services& svc);
 // The same, appended to `out`.
 void capture_state(const services& svc, std::string& out);
 
-// Validates `doc` whole (brought to the current version's shape first),
-// then installs it: the registry's contents, the fault rules, and the time
-// of a manual clock (a real clock keeps running). The configured seed stays
-// what reset() returns to. Throws state_file_error, prefixed with
+// Reads and checks `doc` whole (brought to the current version's shape
+// first) against the rules every state keeps, changing nothing: the state
+// to install, or the failure naming what is wrong (the key, the entry).
+// `svc` is the state being replaced (a part absent from `doc` may keep its
+// value). Thread-safe.
+result<restored_state> read_state(const json& doc, const services& svc);
+
+// Installs what read_state returned: the registry's contents (one publish),
+// the fault rules, and the time of a manual clock (a real clock keeps
+// running). The configured seed stays what reset() returns to. Each part
+// is replaced whole; a request running meanwhile may see the new clock
+// with the old registry, as during a reset.
+void install_state(restored_state state, services& svc);
+
+// read_state, then install_state. Throws state_file_error, prefixed with
 // `source`, before changing anything.
 void restore_state(const json& doc, services& svc, const std::string& source);
 
