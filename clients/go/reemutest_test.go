@@ -289,9 +289,6 @@ func TestManyEmulatorsStartedAtOnce(t *testing.T) {
 
 func TestSnapshotRestoresByteIdenticalAnswers(t *testing.T) {
 	emu := reemutest.Start(t)
-	if emu.Request("GET", "/emulator/v1/state", nil).Status == 404 { // TODO(r30): drop once main has the route
-		t.Skip("this binary has no /emulator/v1/state yet")
-	}
 	emu.Request("POST", "/v1/bdbs", map[string]any{"name": "orders", "memory_size": 104857600})
 	emu.Advance(5)
 	snap := emu.Snapshot()
@@ -417,5 +414,21 @@ func TestStartOrAttachUsesTheEmulatorREEMU_URLNames(t *testing.T) {
 	}
 	if err := other.Close(); err != nil || !emu.Health() {
 		t.Fatalf("closing an attached emulator: %v", err)
+	}
+}
+
+func TestTheSameSeedMakesTheSameIDs(t *testing.T) {
+	run := func() string {
+		emu := reemutest.Start(t, reemutest.Options{Args: []string{"--ids", "seeded", "--seed", "5"}, NoHTTPS: true})
+		var bdb struct {
+			ActionUID string `json:"action_uid"`
+		}
+		if err := emu.Request("POST", "/v1/bdbs", map[string]any{"name": "orders", "memory_size": 104857600}).JSON(&bdb); err != nil {
+			t.Fatal(err)
+		}
+		return bdb.ActionUID
+	}
+	if first, second := run(), run(); first != second || first == "" {
+		t.Fatalf("action uids %q and %q", first, second)
 	}
 }

@@ -151,8 +151,6 @@ def test_databases_and_users_through_the_control_api(reemu):
 
 
 def test_a_snapshot_restores_byte_identical_answers(reemu):
-    if reemu.request("GET", "/emulator/v1/state").status == 404:  # TODO(r30): drop once main has the route
-        pytest.skip("this binary has no /emulator/v1/state yet")
     bdb = reemu.request("POST", "/v1/bdbs", {"name": "orders", "memory_size": 104857600}).json()
     reemu.advance(5)
     reemu.fault("/v1/cluster", 500, times=1)

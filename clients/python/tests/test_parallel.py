@@ -1,6 +1,7 @@
 """Many emulators side by side on port 0: no clash, no shared state."""
 
 import concurrent.futures
+import re
 import time
 
 from reemu import Emulator
@@ -26,3 +27,17 @@ def test_eight_emulators_start_in_parallel_with_their_own_ports_and_state():
     finally:
         codes = [e.stop(check=False) for e in emus]
     assert codes == [0] * count
+
+
+def test_two_emulators_with_the_same_seed_make_the_same_ids():
+    def run():
+        with Emulator(args=["--ids", "seeded", "--seed", "5"], https=False) as emu:
+            made = [emu.request("POST", "/v1/bdbs", {"name": f"db{i}", "memory_size": 104857600}).json()["action_uid"]
+                    for i in range(3)]
+            made.append(emu.create_action("task", "retry_bdb")["action_uid"])
+            return made
+
+    first, second = run(), run()
+    assert first == second
+    assert len(set(first)) == 4
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", u) for u in first)
