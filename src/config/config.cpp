@@ -81,7 +81,8 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   const auto not_emulated = r.string("not_emulated");
   const auto rs_version = r.string("rs_version");
   if (r.failed()) throw_failure(source, r.error());
-  if (rs_version) cluster.version = &parse_rs_version(*rs_version, source + ": 'emulator.rs_version'");
+  if (rs_version)
+    cluster.version = &parse_rs_version(*rs_version, source + ": 'emulator.rs_version'");
   if (not_emulated) {
     const auto answer = parse_not_emulated_answer(*not_emulated);
     if (!answer) {

@@ -71,12 +71,11 @@ std::string version_profile_names() {
 
 bool lacks_route(const version_profile& profile, std::string_view method,
                  std::string_view pattern) {
-  return std::any_of(profile.absent_routes.begin(), profile.absent_routes.end(),
-                     [&](std::string_view absent) {
-                       const auto space = absent.find(' ');
-                       return absent.substr(0, space) == method &&
-                              same_shape(absent.substr(space + 1), pattern);
-                     });
+  return std::any_of(
+      profile.absent_routes.begin(), profile.absent_routes.end(), [&](std::string_view absent) {
+        const auto space = absent.find(' ');
+        return absent.substr(0, space) == method && same_shape(absent.substr(space + 1), pattern);
+      });
 }
 
 }  // namespace reemu

@@ -62,8 +62,9 @@ const allow_list& allowances() {
       std::getline(fields, operation, ',');
       std::getline(fields, status, ',');
       std::getline(fields, reason);
-      if (reason.empty()) throw std::runtime_error("parity_allowlist.csv line " +
-                                                   std::to_string(line) + ": no reason");
+      if (reason.empty())
+        throw std::runtime_error("parity_allowlist.csv line " + std::to_string(line) +
+                                 ": no reason");
       const bool fresh =
           out.emplace(std::pair{version, operation},
                       allowance{static_cast<unsigned>(std::stoul(status)), reason, line})
@@ -127,10 +128,14 @@ std::string body_of(const std::string& operation) {
 // Writes last, in the order a create-update-delete takes.
 int order_of(const std::string& operation) {
   switch (verb_of(operation)) {
-    case http::verb::get: return 0;
-    case http::verb::post: return 1;
-    case http::verb::put: return 2;
-    default: return 3;
+    case http::verb::get:
+      return 0;
+    case http::verb::post:
+      return 1;
+    case http::verb::put:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -176,9 +181,8 @@ TEST_P(parity, every_recorded_operation_answers_what_the_release_answered) {
     ++allowed;
     EXPECT_FALSE(same) << where << ": matches now; remove parity_allowlist.csv line "
                        << allow->line;
-    EXPECT_EQ(r.status, allow->status)
-        << where << ": parity_allowlist.csv line " << allow->line << " says "
-        << allow->status << " (" << allow->reason << ")";
+    EXPECT_EQ(r.status, allow->status) << where << ": parity_allowlist.csv line " << allow->line
+                                       << " says " << allow->status << " (" << allow->reason << ")";
   }
   std::cout << "[ parity ] " << version << ": " << order.size() << " operations, " << matched
             << " as on the real cluster, " << allowed << " allow-listed\n";

@@ -34,8 +34,7 @@ TEST(node, the_template_is_the_capture) {
 
 TEST(node, the_default_node_renders_as_the_capture) {
   const double now = 5000;
-  EXPECT_EQ(render_node(default_node(now), now),
-            json::parse(reemu::test::released_node_capture()));
+  EXPECT_EQ(render_node(default_node(now), now), json::parse(reemu::test::released_node_capture()));
 }
 
 TEST(node, uptime_grows_with_the_clock) {

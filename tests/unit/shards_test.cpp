@@ -130,7 +130,8 @@ TEST(shards, a_node_renders_the_shards_it_runs) {
   EXPECT_EQ(n["shard_list"], json::parse("[2,4]"));
   EXPECT_EQ(n["shard_count"], 2);
   EXPECT_EQ(n["ram_shard_count"], 2);
-  EXPECT_EQ(render_node(*d.nodes.at(3), d, t0, newest_version_profile())["shard_list"], json::array());
+  EXPECT_EQ(render_node(*d.nodes.at(3), d, t0, newest_version_profile())["shard_list"],
+            json::array());
 }
 
 TEST(shards, placement_round_trips_through_the_record) {

@@ -32,10 +32,9 @@ answer get(app& a, std::string_view target) {
 }
 
 config config_for(const json& emulator, json nodes = json()) {
-  json doc = {{"emulator", emulator},
-              {"users", {{{"email", "admin@redis.local"},
-                          {"password", "Redis123!"},
-                          {"role", "admin"}}}}};
+  json doc = {
+      {"emulator", emulator},
+      {"users", {{{"email", "admin@redis.local"}, {"password", "Redis123!"}, {"role", "admin"}}}}};
   if (!nodes.is_null()) doc["nodes"] = std::move(nodes);
   return parse_config(doc, "profile.json");
 }
@@ -121,8 +120,8 @@ TEST(version_profile, nodes_and_bootstrap_show_the_profiles_build) {
 TEST(version_profile, a_route_the_release_lacks_answers_404_like_an_unknown_path) {
   app old{config_for({{"rs_version", "7.22"}})};
   app now{config_for(json::object())};
-  for (const std::string_view target : {"/v1/metrics_config", "/v1/cluster/sso",
-                                        "/v2/local/modules/user-defined/artifacts"}) {
+  for (const std::string_view target :
+       {"/v1/metrics_config", "/v1/cluster/sso", "/v2/local/modules/user-defined/artifacts"}) {
     const answer lacked = get(old, target);
     EXPECT_EQ(lacked.status, 404u) << target;
     EXPECT_EQ(lacked.body["error_code"], "not_found") << target;

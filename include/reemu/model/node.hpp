@@ -85,8 +85,7 @@ struct registry_data;
 // the databases of `d` place on it (shard_uids_on_node, model/shards.hpp),
 // and its software_version is the profile's unless the node's own fields
 // (its config entry) set one.
-json render_node(const node& n, const registry_data& d, double now,
-                 const version_profile& version);
+json render_node(const node& n, const registry_data& d, double now, const version_profile& version);
 
 // A node from a config entry (an object with a uid, template keys only, each
 // of the template's JSON type; "uptime", the template's when absent, sets

@@ -44,7 +44,6 @@ std::string version_profile_names();
 
 // True when `profile` lacks the route `method` `pattern` (the method's
 // name, "GET"; a path template whose parameter names need not match).
-bool lacks_route(const version_profile& profile, std::string_view method,
-                 std::string_view pattern);
+bool lacks_route(const version_profile& profile, std::string_view method, std::string_view pattern);
 
 }  // namespace reemu
