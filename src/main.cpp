@@ -24,8 +24,8 @@ namespace {
 // leave the config file's.
 struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
-  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, log_level, log_format, clock,
-      state_file, jwt_secret, not_emulated, rs_version;
+  std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, ports_file, log_level,
+      log_format, clock, state_file, jwt_secret, not_emulated, rs_version;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
@@ -57,6 +57,10 @@ void define_flags(CLI::App& cli, flags& f) {
   cli.add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert")->envname("REEMU_TLS_KEY");
   cli.add_option("--tls-cert-out", f.tls_cert_out, "Write the certificate in use to this file")
       ->envname("REEMU_TLS_CERT_OUT");
+  cli.add_option("--ports-file", f.ports_file,
+                 "Once the listeners are bound, write their ports, base URLs, the pid and the "
+                 "certificate's SHA-256 to this JSON file (atomically; removed at a clean exit)")
+      ->envname("REEMU_PORTS_FILE");
   cli.add_option("--tls-name", f.tls_names,
                  "Extra host name or address for the generated certificate (repeatable; "
                  "the env var takes a comma-separated list)")
@@ -123,6 +127,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.tls_cert) s.tls_cert = *f.tls_cert;
   if (f.tls_key) s.tls_key = *f.tls_key;
   if (f.tls_cert_out) s.tls_cert_out = *f.tls_cert_out;
+  if (f.ports_file) s.ports_file = *f.ports_file;
   if (!f.tls_names.empty()) s.tls_names = f.tls_names;
   if (f.threads) s.threads = *f.threads;
   if (f.clock) cfg.emulator.clock = *reemu::parse_clock_mode(*f.clock);

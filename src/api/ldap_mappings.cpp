@@ -5,7 +5,9 @@
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/ldap_mapping.hpp"
+#include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
+#include "reemu/state/stored_bodies.hpp"
 #include "reemu/util/uuid.hpp"
 
 namespace reemu {
@@ -26,11 +28,19 @@ result<ldap_mapping_request> mapping_request(const request_context& ctx) {
 
 }  // namespace
 
-reply get_ldap_mappings(const request_context& ctx) {
+namespace {
+
+// [ldap_mapping…] by uid.
+std::string ldap_mappings_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().ldap_mappings)
-    out.push_back(ldap_mapping_object(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.ldap_mappings) out.push_back(ldap_mapping_object(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply get_ldap_mappings(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::ldap_mappings, ctx.state, ldap_mappings_list));
 }
 
 reply get_ldap_mapping(const request_context& ctx) {

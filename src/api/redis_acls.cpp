@@ -7,7 +7,9 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/role_bindings.hpp"
+#include "reemu/model/wire.hpp"
 #include "reemu/state/registry.hpp"
+#include "reemu/state/stored_bodies.hpp"
 #include "reemu/util/uuid.hpp"
 
 namespace reemu {
@@ -37,11 +39,19 @@ reply acl_made_on_snapshot(const request_context& ctx) {
 
 }  // namespace
 
-reply get_redis_acls(const request_context& ctx) {
+namespace {
+
+// [redis_acl…] by uid.
+std::string redis_acls_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().redis_acls)
-    out.push_back(redis_acl_object(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.redis_acls) out.push_back(redis_acl_object(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply get_redis_acls(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::redis_acls, ctx.state, redis_acls_list));
 }
 
 reply get_redis_acl(const request_context& ctx) {

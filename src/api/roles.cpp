@@ -10,6 +10,8 @@
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/roles.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/state/stored_bodies.hpp"
 #include "reemu/util/uuid.hpp"
 
 namespace reemu {
@@ -43,10 +45,19 @@ result<role_fields> read_role_body(const request_context& ctx, bool create) {
 
 }  // namespace
 
-reply list_roles(const request_context& ctx) {
+namespace {
+
+// [role…] by uid.
+std::string roles_list(const registry_data& d) {
   json out = json::array();
-  for (const auto& entry : ctx.state->data().roles) out.push_back(render_role(entry.second));
-  return json_reply(status::ok, out);
+  for (const auto& entry : d.roles) out.push_back(render_role(entry.second));
+  return dump(out);
+}
+
+}  // namespace
+
+reply list_roles(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::roles, ctx.state, roles_list));
 }
 
 reply get_role(const request_context& ctx) {

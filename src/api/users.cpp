@@ -19,6 +19,8 @@
 #include "reemu/auth/permissions.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/users.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/state/stored_bodies.hpp"
 #include "reemu/util/uuid.hpp"
 
 namespace reemu {
@@ -167,15 +169,23 @@ reply refresh_jwt(const request_context& ctx, const token_signer& tokens) {
 
 // ---- Users -----------------------------------------------------------------------
 
-reply list_users(const request_context& ctx) {
-  const registry_data& d = ctx.state->data();
+namespace {
+
+// [user…] by uid.
+std::string users_list(const registry_data& d) {
   std::vector<const user*> by_uid;
   for (const auto& entry : d.users) by_uid.push_back(&entry.second);
   std::sort(by_uid.begin(), by_uid.end(),
             [](const user* a, const user* b) { return a->uid < b->uid; });
   json out = json::array();
   for (const user* u : by_uid) out.push_back(render_user(d.roles, *u));
-  return json_reply(status::ok, out);
+  return dump(out);
+}
+
+}  // namespace
+
+reply list_users(const request_context& ctx, stored_bodies& stored) {
+  return shared_reply(stored.get(stored_list::users, ctx.state, users_list));
 }
 
 reply get_user(const request_context& ctx) {

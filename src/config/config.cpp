@@ -28,7 +28,7 @@ constexpr std::uint64_t max_port = 65535;
 void parse_server(const json& j, server_config& s, const std::string& source) {
   object_reader r(j, "server");
   r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
-          "tls_names", "threads", "header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
+          "ports_file", "tls_names", "threads", "header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
           "idle_timeout_seconds", "handshake_timeout_seconds", "max_connections"});
   if (auto v = r.string("bind")) s.bind = *v;
   if (auto v = r.boolean("http")) s.http_enabled = *v;
@@ -40,6 +40,7 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
   if (auto v = r.string("tls_cert")) s.tls_cert = *v;
   if (auto v = r.string("tls_key")) s.tls_key = *v;
   if (auto v = r.string("tls_cert_out")) s.tls_cert_out = *v;
+  if (auto v = r.string("ports_file")) s.ports_file = *v;
   if (auto v = r.string_list("tls_names")) s.tls_names = std::move(*v);
   if (auto v = r.unsigned_integer("threads", 256)) s.threads = static_cast<unsigned>(*v);
   if (auto v = r.unsigned_integer("header_limit_bytes", 1 << 20)) s.header_limit = *v;

@@ -19,6 +19,7 @@
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,7 +38,9 @@
 #include "reemu/net/fd_limit.hpp"
 #include "reemu/net/listener.hpp"
 #include "reemu/net/net.hpp"
+#include "reemu/net/ports_file.hpp"
 #include "reemu/net/tls.hpp"
+#include "reemu/util/atomic_file.hpp"
 
 namespace reemu {
 
@@ -62,6 +65,8 @@ struct server::impl {
         registry_(cap_, control_, stop_timetable) {}
 
   ~impl() {
+    // A clean exit takes the ports file away: its ports are closed.
+    if (ports_file_written_) ::unlink(cfg().ports_file.c_str());
     // The last resort of the stop sequence left coroutines suspended: their
     // frames refer to this object, so the io_context is not destroyed (which
     // would resume nothing but destroy them into freed members).
@@ -82,6 +87,7 @@ struct server::impl {
   std::optional<connection_env> env_;
   std::atomic<bool> stopping_{false};
   bool abandoned_ = false;
+  bool ports_file_written_ = false;
 
   const server_config& cfg() const { return app_.cfg().server; }
 
@@ -158,6 +164,19 @@ void server::start() {
   log_listener("https", s.https_);
   if (s.http_) s.http_->start([&s](tcp::socket socket) { s.accept(std::move(socket), false); });
   if (s.https_) s.https_->start([&s](tcp::socket socket) { s.accept(std::move(socket), true); });
+  if (!c.ports_file.empty()) {
+    bound_listeners bound;
+    if (s.http_) bound.http = s.http_->local_endpoint();
+    if (s.https_) bound.https = s.https_->local_endpoint();
+    if (s.tls_) bound.tls_fingerprint = s.tls_->fingerprint_sha256;
+    bound.pid = static_cast<long>(::getpid());
+    if (auto error =
+            write_file_atomically(c.ports_file, ports_document(bound), std::nullopt, 0644)) {
+      throw std::runtime_error("cannot write the ports file: " + *error);
+    }
+    s.ports_file_written_ = true;
+    spdlog::info("ports written to {}", c.ports_file);
+  }
 }
 
 std::uint16_t server::http_port() const noexcept {

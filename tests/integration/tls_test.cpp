@@ -9,7 +9,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -186,6 +188,48 @@ TEST(tls, written_certificate_verifies_for_localhost) {
   // The verification is real: another name fails the handshake.
   EXPECT_THROW(client(srv.https_port(), tls_client_options{cert_out, "not-the-emulator.example"}),
                std::runtime_error);
+}
+
+// The ports file names the bound ports, the URLs that reach them and the
+// served certificate's fingerprint; a clean stop takes it away.
+TEST(tls, ports_file_names_the_listeners_and_goes_at_a_clean_stop) {
+  temp_dir dir;
+  const std::string ports_path = dir.file("ports.json");
+  const std::string cert_out = dir.file("emulator.pem");
+  {
+    test_server srv{https_config([&](json& doc) {
+      doc["server"]["http"] = true;
+      doc["server"]["ports_file"] = ports_path;
+      doc["server"]["tls_cert_out"] = cert_out;
+    })};
+    std::ifstream in(ports_path);
+    ASSERT_TRUE(in.good()) << "no ports file at " << ports_path;
+    const json doc = json::parse(in);
+    EXPECT_EQ(doc["format"], 1);
+    EXPECT_EQ(doc["pid"], static_cast<long>(::getpid()));
+    EXPECT_EQ(doc["ports"]["http"], srv.http_port());
+    EXPECT_EQ(doc["ports"]["https"], srv.https_port());
+    EXPECT_EQ(doc["urls"]["http"], "http://127.0.0.1:" + std::to_string(srv.http_port()));
+    EXPECT_EQ(doc["urls"]["https"], "https://127.0.0.1:" + std::to_string(srv.https_port()));
+
+    // The fingerprint is the served certificate's: the one written out and verified.
+    openssl_ptr<BIO> bio(BIO_new_file(cert_out.c_str(), "r"));
+    ASSERT_TRUE(bio);
+    openssl_ptr<X509> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    ASSERT_TRUE(cert);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned length = 0;
+    ASSERT_EQ(X509_digest(cert.get(), EVP_sha256(), digest.data(), &length), 1);
+    std::string hex;
+    for (unsigned i = 0; i < length; ++i) {
+      static constexpr char digits[] = "0123456789abcdef";
+      hex += digits[digest[i] >> 4];
+      hex += digits[digest[i] & 0xF];
+    }
+    EXPECT_EQ(doc["tls_sha256"], hex);
+    EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions", {cert_out, "localhost"}).status, 200);
+  }
+  EXPECT_FALSE(fs::exists(ports_path)) << "the ports file outlived a clean stop";
 }
 
 TEST(tls, user_certificate_signed_by_a_ca_verifies) {

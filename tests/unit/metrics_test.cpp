@@ -51,7 +51,8 @@ struct parts {
   metrics m{{"actions", "control"}};
   cluster_settings cluster;
   token_signer tokens = token_signer::with_random_secret();
-  services svc{c, reg, faults, j, lists, bdbs, m, cluster, tokens};
+  stored_bodies stored;
+  services svc{c, reg, faults, j, lists, bdbs, stored, m, cluster, tokens};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {

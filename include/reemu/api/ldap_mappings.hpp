@@ -10,8 +10,9 @@
 
 namespace reemu {
 
-reply get_ldap_mappings(const request_context& ctx);  // GET  /v1/ldap_mappings
-reply get_ldap_mapping(const request_context& ctx);   // GET  /v1/ldap_mappings/{uid}
+reply get_ldap_mappings(const request_context& ctx,
+                        stored_bodies& stored);      // GET  /v1/ldap_mappings
+reply get_ldap_mapping(const request_context& ctx);  // GET  /v1/ldap_mappings/{uid}
 reply create_ldap_mapping(const request_context& ctx, registry& reg);  // POST /v1/ldap_mappings
 reply update_ldap_mapping(const request_context& ctx,
                           registry& reg);  // PUT  /v1/ldap_mappings/{uid}

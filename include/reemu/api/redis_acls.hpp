@@ -13,7 +13,7 @@
 
 namespace reemu {
 
-reply get_redis_acls(const request_context& ctx);                   // GET    /v1/redis_acls
+reply get_redis_acls(const request_context& ctx, stored_bodies& stored);  // GET    /v1/redis_acls
 reply get_redis_acl(const request_context& ctx);                    // GET    /v1/redis_acls/{uid}
 reply create_redis_acl(const request_context& ctx, registry& reg);  // POST   /v1/redis_acls
 reply update_redis_acl(const request_context& ctx, registry& reg);  // PUT    /v1/redis_acls/{uid}

@@ -11,7 +11,7 @@
 namespace reemu {
 
 // GET /v1/roles: every role, by uid.
-reply list_roles(const request_context& ctx);
+reply list_roles(const request_context& ctx, stored_bodies& stored);
 
 // GET /v1/roles/{uid}: one role; 404 role_not_exist.
 reply get_role(const request_context& ctx);

@@ -22,7 +22,7 @@ reply authorize_user(const request_context& ctx, const token_signer& tokens);
 reply refresh_jwt(const request_context& ctx, const token_signer& tokens);
 
 // GET /v1/users: every user (model/users.hpp: render_user), by uid.
-reply list_users(const request_context& ctx);
+reply list_users(const request_context& ctx, stored_bodies& stored);
 
 // GET /v1/users/{uid}: one user. The caller's own record for anyone,
 // another's with view_user_info (403 otherwise); 404 user_not_exist.

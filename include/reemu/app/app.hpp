@@ -46,6 +46,7 @@
 #include "reemu/state/list_bodies.hpp"
 #include "reemu/state/metrics.hpp"
 #include "reemu/state/registry.hpp"
+#include "reemu/state/stored_bodies.hpp"
 
 namespace reemu {
 
@@ -154,6 +155,7 @@ class app {
   reemu::journal journal_;
   list_cache lists_;
   bdb_cache bdbs_;
+  stored_bodies stored_;
   reemu::router router_;
   not_emulated_routes not_emulated_;       // the inventory's routes router_ lacks
   token_signer tokens_;                    // the JWT key: emulator.jwt_secret, or random per start

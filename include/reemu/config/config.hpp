@@ -28,6 +28,7 @@ struct server_config {
   std::string tls_cert;  // PEM chain; empty = self-signed at start-up
   std::string tls_key;
   std::string tls_cert_out;                // write the certificate in use here
+  std::string ports_file;                  // write the bound ports here once listening
   std::vector<std::string> tls_names;      // extra subjectAltNames of a generated certificate
   unsigned threads = 0;                    // 0 = one per hardware thread
   std::size_t header_limit = 16UL * 1024;  // bytes; larger -> 431

@@ -12,6 +12,7 @@ class fault_table;
 class journal;
 class list_cache;
 class bdb_cache;
+class stored_bodies;
 class metrics;
 struct cluster_settings;
 class token_signer;
@@ -23,13 +24,14 @@ struct services {
   reemu::journal& journal;
   list_cache& lists;                // rendered list bodies (model/list_bodies.hpp)
   bdb_cache& bdbs;                  // rendered databases (model/bdb_bodies.hpp)
+  stored_bodies& stored;            // rendered users, roles, ACLs (state/stored_bodies.hpp)
   reemu::metrics& metrics;          // counters for GET /emulator/v1/metrics (model/metrics.hpp)
   const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
   const token_signer& tokens;       // issues and checks JWTs (auth/jwt.hpp)
 };
 
 // The part of `s` of type `Part` (registry, clock, fault_table, journal,
-// list_cache, bdb_cache, metrics; cluster_settings and token_signer only
+// list_cache, bdb_cache, stored_bodies, metrics; cluster_settings and token_signer only
 // const): what the route table lends a handler that names it (uses<>,
 // http/context.hpp). Only the reset route names `services` itself: it puts
 // every part back to the seed.
@@ -50,6 +52,8 @@ Part& lend(services& s) noexcept {
     return s.lists;
   } else if constexpr (std::is_same_v<P, bdb_cache>) {
     return s.bdbs;
+  } else if constexpr (std::is_same_v<P, stored_bodies>) {
+    return s.stored;
   } else if constexpr (std::is_same_v<P, reemu::metrics>) {
     return s.metrics;
   } else if constexpr (std::is_same_v<P, cluster_settings> && std::is_const_v<Part>) {
