@@ -25,7 +25,7 @@ namespace {
 struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, ports_file, log_level,
-      log_format, clock, state_file, jwt_secret, not_emulated, ids;
+      log_format, clock, state_file, jwt_secret, not_emulated, ids, rs_version;
   std::optional<unsigned> http_port, https_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
@@ -96,6 +96,12 @@ void define_flags(CLI::App& cli, flags& f) {
                  "emulator.not_emulated, default 501; docs/coverage.md lists the routes)")
       ->envname("REEMU_NOT_EMULATED")
       ->check(CLI::IsMember({"501", "404"}));
+  cli.add_option("--rs-version", f.rs_version,
+                 "Redis Software release to present: " + reemu::version_profile_names() +
+                     " (config: emulator.rs_version, default " +
+                     std::string(reemu::newest_version_profile().name) +
+                     "): the nodes' software_version and the routes that release serves")
+      ->envname("REEMU_RS_VERSION");
   cli.add_flag("--no-control-api", f.no_control, "Turn the /emulator/v1 control API off")
       ->envname("REEMU_NO_CONTROL_API");
   cli.add_flag("--accept-unknown-fields", f.accept_unknown_fields,
@@ -140,6 +146,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.jwt_secret) cfg.emulator.jwt_secret = *f.jwt_secret;
   if (f.not_emulated)
     cfg.emulator.not_emulated = *reemu::parse_not_emulated_answer(*f.not_emulated);
+  if (f.rs_version) cfg.cluster.version = &reemu::parse_rs_version(*f.rs_version, "--rs-version");
   if (f.log_level) cfg.log.level = *f.log_level;
   if (f.log_format) cfg.log.format = *f.log_format;
 }

@@ -82,14 +82,14 @@ reply update_cluster(const request_context& ctx, registry& reg, const cluster_se
   return json_reply(status::ok, out);
 }
 
-reply get_bootstrap(const request_context& ctx) {
+reply get_bootstrap(const request_context& ctx, const cluster_settings& cluster) {
   // The local node: the lowest uid the cluster still has.
   const registry_data& d = ctx.state->data();
   for (const auto& [uid, n] : d.nodes) {
     if (find_node(d, uid, ctx.now))
-      return json_reply(status::ok, render_bootstrap(node_object(d, *n, ctx.now)));
+      return json_reply(status::ok, render_bootstrap(node_object(d, *n, ctx.now, cluster)));
   }
-  return json_reply(status::ok, bootstrap_template());
+  return json_reply(status::ok, render_bootstrap(*cluster.version));
 }
 
 reply get_cluster_actions(const request_context& ctx) {

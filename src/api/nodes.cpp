@@ -98,8 +98,9 @@ json actions_of(const node& n, double now) {
 
 }  // namespace
 
-json node_object(const registry_data& d, const node& n, double now) {
-  return render_node(n, d, now);
+json node_object(const registry_data& d, const node& n, double now,
+                 const cluster_settings& cluster) {
+  return render_node(n, d, now, *cluster.version);
 }
 
 const node* find_node(const registry_data& d, std::uint64_t uid, double now) {
@@ -108,19 +109,19 @@ const node* find_node(const registry_data& d, std::uint64_t uid, double now) {
   return it->second.get();
 }
 
-reply get_nodes(const request_context& ctx) {
+reply get_nodes(const request_context& ctx, const cluster_settings& cluster) {
   const registry_data& d = ctx.state->data();
   json list = json::array();
   for (const auto& [uid, n] : d.nodes)
-    if (view_of(*n, ctx.now).visible) list.push_back(node_object(d, *n, ctx.now));
+    if (view_of(*n, ctx.now).visible) list.push_back(node_object(d, *n, ctx.now, cluster));
   return json_reply(status::ok, list);
 }
 
-reply get_node(const request_context& ctx) {
+reply get_node(const request_context& ctx, const cluster_settings& cluster) {
   const auto found = path_node(ctx);
   if (!found) return error_reply(found.error());
   const node& n = **found;
-  return json_reply(status::ok, node_object(ctx.state->data(), n, ctx.now));
+  return json_reply(status::ok, node_object(ctx.state->data(), n, ctx.now, cluster));
 }
 
 reply get_all_node_actions(const request_context& ctx) {

@@ -98,7 +98,7 @@ app::app(config cfg)
       faults_(config_.emulator.seed),
       journal_(config_.emulator.journal_size, config_.emulator.journal_max_bytes),
       router_(all_routes(config_)),
-      not_emulated_(route_inventory(), router_.routes()),
+      not_emulated_(route_inventory(), router_.routes(), *config_.cluster.version),
       tokens_(config_.emulator.jwt_secret.empty() ? token_signer::with_random_secret()
                                                   : token_signer(config_.emulator.jwt_secret)),
       route_family_(route_family_indices(config_)),

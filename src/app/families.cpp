@@ -33,6 +33,12 @@ namespace reemu {
 namespace {
 bool always(const config&) { return true; }
 bool control_api_on(const config& cfg) { return cfg.emulator.control_api; }
+
+// A route of a family `cfg` enables that the release it presents has
+// (model/version_profile.hpp): the release's missing routes answer 404.
+bool serves(const config& cfg, const route& r) {
+  return !lacks_route(*cfg.cluster.version, http_t::to_string(r.method), r.pattern);
+}
 }  // namespace
 
 const std::vector<route_family>& route_families() {
@@ -73,8 +79,8 @@ std::vector<route> all_routes(const config& cfg) {
   std::vector<route> out;
   for (const route_family& f : route_families()) {
     if (!f.enabled(cfg)) continue;
-    const std::vector<route> table = f.routes();
-    out.insert(out.end(), table.begin(), table.end());
+    for (const route& r : f.routes())
+      if (serves(cfg, r)) out.push_back(r);
   }
   return out;
 }
@@ -84,7 +90,8 @@ std::vector<std::size_t> route_family_indices(const config& cfg) {
   const auto& families = route_families();
   for (std::size_t i = 0; i < families.size(); ++i) {
     if (!families[i].enabled(cfg)) continue;
-    out.insert(out.end(), families[i].routes().size(), i);
+    for (const route& r : families[i].routes())
+      if (serves(cfg, r)) out.push_back(i);
   }
   return out;
 }

@@ -60,7 +60,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "ids", "journal_size", "journal_max_bytes",
           "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
-          "jwt_secret", "shards_limit", "not_emulated"});
+          "jwt_secret", "shards_limit", "not_emulated", "rs_version"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
@@ -81,6 +81,7 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
   }
   const auto not_emulated = r.string("not_emulated");
   const auto ids = r.string("ids");
+  const auto rs_version = r.string("rs_version");
   if (r.failed()) throw_failure(source, r.error());
   if (ids) {
     const auto mode = parse_id_mode(*ids);
@@ -90,6 +91,8 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
     }
     e.ids = *mode;
   }
+  if (rs_version)
+    cluster.version = &parse_rs_version(*rs_version, source + ": 'emulator.rs_version'");
   if (not_emulated) {
     const auto answer = parse_not_emulated_answer(*not_emulated);
     if (!answer) {
@@ -289,6 +292,12 @@ config load_config(const std::string& path) {
   auto document = read_json_file(path, "config file", error);
   if (!document) throw config_error(error);
   return parse_config(std::move(*document), path);
+}
+
+const version_profile& parse_rs_version(std::string_view name, const std::string& where) {
+  if (const version_profile* p = find_version_profile(name)) return *p;
+  throw config_error(where + ": unknown Redis Software version \"" + std::string(name) +
+                     "\"; known versions: " + version_profile_names());
 }
 
 std::optional<not_emulated_answer> parse_not_emulated_answer(std::string_view text) {

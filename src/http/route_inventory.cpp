@@ -106,8 +106,19 @@ std::vector<bool> captures_of(std::string_view path) {
   return out;
 }
 
+// True when the release `version` does not have the route `r` at all.
+bool lacked(const inventory_route& r, const version_profile& version) {
+  return lacks_route(version, http_t::to_string(r.method), r.path);
+}
+
+// True when a request for `r` is answered like an unknown path.
+bool plain_404(const inventory_route& r, const version_profile& version) {
+  return r.source == route_source::unregistered || lacked(r, version);
+}
+
 std::vector<const inventory_route*> missing_of(const std::vector<inventory_route>& inventory,
-                                               const std::vector<route>& served) {
+                                               const std::vector<route>& served,
+                                               const version_profile& version) {
   std::vector<std::string> shapes;
   shapes.reserve(served.size());
   for (const route& r : served)
@@ -115,7 +126,7 @@ std::vector<const inventory_route*> missing_of(const std::vector<inventory_route
   std::sort(shapes.begin(), shapes.end());
   std::vector<const inventory_route*> out;
   for (const inventory_route& r : inventory) {
-    if (r.source == route_source::unregistered) continue;
+    if (plain_404(r, version)) continue;
     const std::string shape = std::string(http_t::to_string(r.method)) + " " + route_shape(r.path);
     if (!std::binary_search(shapes.begin(), shapes.end(), shape)) out.push_back(&r);
   }
@@ -137,13 +148,15 @@ std::vector<route> stand_ins_of(const std::vector<const inventory_route*>& missi
   return out;
 }
 
-// The routes the lookup matches: the missing ones and the unregistered ones,
-// the most specific first, since the router takes the first that fits.
+// The routes the lookup matches: the missing ones, the unregistered ones and
+// those the release lacks, the most specific first, since the router takes
+// the first that fits.
 std::vector<const inventory_route*> lookup_rows(const std::vector<const inventory_route*>& missing,
-                                                const std::vector<inventory_route>& inventory) {
+                                                const std::vector<inventory_route>& inventory,
+                                                const version_profile& version) {
   std::vector<const inventory_route*> out = missing;
   for (const inventory_route& r : inventory)
-    if (r.source == route_source::unregistered) out.push_back(&r);
+    if (plain_404(r, version)) out.push_back(&r);
   std::stable_sort(out.begin(), out.end(), [](const inventory_route* a, const inventory_route* b) {
     return captures_of(a->path) < captures_of(b->path);
   });
@@ -249,20 +262,24 @@ const std::vector<inventory_route>& route_inventory() {
 }
 
 not_emulated_routes::not_emulated_routes(const std::vector<inventory_route>& inventory,
-                                         const std::vector<route>& served)
-    : missing_(missing_of(inventory, served)),
+                                         const std::vector<route>& served,
+                                         const version_profile& version)
+    : missing_(missing_of(inventory, served, version)),
       parts_(parts_of_each(missing_)),
       stand_ins_(stand_ins_of(missing_)),
-      rows_(lookup_rows(missing_, inventory)),
+      rows_(lookup_rows(missing_, inventory, version)),
       lookup_(lookup_routes(rows_)),
-      shadow_(shadows_of(served, missing_)) {}
+      shadow_(shadows_of(served, missing_)) {
+  absent_.reserve(rows_.size());
+  for (const inventory_route* r : rows_) absent_.push_back(plain_404(*r, version));
+}
 
 const inventory_route* not_emulated_routes::find(http_t::verb method,
                                                  const std::vector<std::string>& segments) const {
   const route_match m = lookup_.match(method, segments);
   if (m.result != route_match::kind::found) return nullptr;
-  const inventory_route* r = rows_[static_cast<std::size_t>(m.route - lookup_.routes().data())];
-  return r->source == route_source::unregistered ? nullptr : r;
+  const auto i = static_cast<std::size_t>(m.route - lookup_.routes().data());
+  return absent_[i] ? nullptr : rows_[i];
 }
 
 const inventory_route* not_emulated_routes::more_specific(

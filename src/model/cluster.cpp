@@ -53,4 +53,10 @@ json render_bootstrap(const json& node_wire) {
   return out;
 }
 
+json render_bootstrap(const version_profile& version) {
+  json out = bootstrap_template();
+  out["local_node_info"]["software_version"] = version.software_version;
+  return out;
+}
+
 }  // namespace reemu

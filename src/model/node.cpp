@@ -100,8 +100,11 @@ json render_node(const node& n, double now, const std::vector<std::uint64_t>& sh
   return out;
 }
 
-json render_node(const node& n, const registry_data& d, double now) {
-  return render_node(n, now, shard_uids_on_node(d, n.uid, now));
+json render_node(const node& n, const registry_data& d, double now,
+                 const version_profile& version) {
+  json out = render_node(n, now, shard_uids_on_node(d, n.uid, now));
+  if (!n.fields.contains("software_version")) out["software_version"] = version.software_version;
+  return out;
 }
 
 result<node> node_from_object(const json& obj, double now, const std::string& where) {

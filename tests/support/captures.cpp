@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "reemu/model/version_profile.hpp"
+
 namespace reemu::test {
 
 const std::string& capture(std::string_view file) {
@@ -44,5 +46,14 @@ const std::string& created_sm_capture() {
 }
 const std::string& delete_sm_capture() { return capture("sm_delete_active.json"); }
 const std::string& action_not_found_capture() { return capture("action_not_found.json"); }
+
+const std::string& released_node_capture() {
+  static const std::string s = [] {
+    auto j = nlohmann::json::parse(capture("node_single.json"));
+    j["software_version"] = newest_version_profile().software_version;
+    return j.dump();
+  }();
+  return s;
+}
 
 }  // namespace reemu::test

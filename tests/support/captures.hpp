@@ -18,4 +18,9 @@ const std::string& created_sm_capture();        // the SMCreateBDB of actions_li
 const std::string& delete_sm_capture();         // sm_delete_active.json
 const std::string& action_not_found_capture();  // action_not_found.json
 
+// node_single.json as the emulator shows that node under the default version
+// profile: its software_version the newest profile's build (the capture's,
+// 100.0.21-16135, is a pre-release build no profile presents).
+const std::string& released_node_capture();
+
 }  // namespace reemu::test

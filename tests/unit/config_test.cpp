@@ -418,7 +418,7 @@ TEST(config, without_nodes_the_cluster_has_the_captured_node) {
   const registry_data d = make_seed(c, 1'800'000'000);
   ASSERT_EQ(d.nodes.size(), 1u);
   EXPECT_EQ(render_node(*d.nodes.at(1), 1'800'000'000),
-            json::parse(reemu::test::capture("node_single.json")));
+            json::parse(reemu::test::released_node_capture()));
 }
 
 TEST(config, nodes_are_seeded_as_given) {

@@ -132,7 +132,7 @@ TEST_F(nodes_test, nodes_cluster_and_bootstrap_have_the_captured_shapes) {
   for (const auto& n : list) EXPECT_EQ(keys_of(n), keys_of(captured[0]));
   EXPECT_EQ(list[1]["addr"], "192.168.16.3");
   // Node 1 has the capture's fields: it renders as the capture at the clock's start.
-  EXPECT_EQ(get("/v1/nodes/1"), json::parse(reemu::test::capture("node_single.json")));
+  EXPECT_EQ(get("/v1/nodes/1"), json::parse(reemu::test::released_node_capture()));
   const json cluster = get("/v1/cluster");
   EXPECT_EQ(keys_of(cluster), keys_of(json::parse(reemu::test::capture("cluster.json"))));
   EXPECT_EQ(cluster["name"], "docker-cluster");
@@ -140,6 +140,7 @@ TEST_F(nodes_test, nodes_cluster_and_bootstrap_have_the_captured_shapes) {
   const json boot_capture = json::parse(reemu::test::capture("bootstrap_status.json"));
   EXPECT_EQ(keys_of(boot["local_node_info"]), keys_of(boot_capture["local_node_info"]));
   EXPECT_EQ(boot["local_node_info"]["uid"], "1");
+  EXPECT_EQ(boot["local_node_info"]["software_version"], "8.2.0-25");  // the default profile's
   EXPECT_EQ(boot["local_node_info"]["uptime"], 412);  // node 1's, the capture's was a second later
   EXPECT_EQ(boot["bootstrap_status"], boot_capture["bootstrap_status"]);
   EXPECT_EQ(call(http_t::verb::get, "/v1/nodes/4").body["error_code"], "node_not_found");

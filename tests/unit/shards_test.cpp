@@ -126,11 +126,12 @@ TEST(shards, status_follows_the_database) {
 
 TEST(shards, a_node_renders_the_shards_it_runs) {
   const registry_data d = cluster_of({{{"uid", 1}, {"shards_count", 2}, {"replication", true}}});
-  const json n = render_node(*d.nodes.at(2), d, t0);
+  const json n = render_node(*d.nodes.at(2), d, t0, newest_version_profile());
   EXPECT_EQ(n["shard_list"], json::parse("[2,4]"));
   EXPECT_EQ(n["shard_count"], 2);
   EXPECT_EQ(n["ram_shard_count"], 2);
-  EXPECT_EQ(render_node(*d.nodes.at(3), d, t0)["shard_list"], json::array());
+  EXPECT_EQ(render_node(*d.nodes.at(3), d, t0, newest_version_profile())["shard_list"],
+            json::array());
 }
 
 TEST(shards, placement_round_trips_through_the_record) {

@@ -15,7 +15,8 @@ reply get_cluster(const request_context&, const cluster_settings& cluster);  // 
 // password_complexity); any other key of the cluster object is refused as
 // not emulated (400 invalid_schema). 200 and the cluster object.
 reply update_cluster(const request_context& ctx, registry& reg, const cluster_settings& cluster);
-reply get_bootstrap(const request_context& ctx);        // GET /v1/bootstrap
+reply get_bootstrap(const request_context& ctx,
+                    const cluster_settings& cluster);   // GET /v1/bootstrap
 reply get_cluster_actions(const request_context& ctx);  // GET /v1/cluster/actions
 reply get_cluster_action(const request_context& ctx);   // GET /v1/cluster/actions/{action}
 reply start_cluster_action(const request_context& ctx,

@@ -13,14 +13,15 @@ namespace reemu {
 // The one place a node's wire object is made for GET /v1/nodes,
 // GET /v1/nodes/{uid} and GET /v1/bootstrap: render_node with the node's
 // shards (shard_list, shard_count) as the registry `d` places them.
-json node_object(const registry_data& d, const node& n, double now);
+json node_object(const registry_data& d, const node& n, double now,
+                 const cluster_settings& cluster);
 
 // The node `uid` when it exists at `now` (its remove has not completed),
 // else nullptr.
 const node* find_node(const registry_data& d, std::uint64_t uid, double now);
 
-reply get_nodes(const request_context& ctx);             // GET /v1/nodes
-reply get_node(const request_context& ctx);              // GET /v1/nodes/{uid}
+reply get_nodes(const request_context& ctx, const cluster_settings& cluster);  // GET /v1/nodes
+reply get_node(const request_context& ctx, const cluster_settings& cluster);  // GET /v1/nodes/{uid}
 reply get_all_node_actions(const request_context& ctx);  // GET /v1/nodes/actions
 reply get_node_actions(const request_context& ctx);      // GET /v1/nodes/{uid}/actions
 reply get_node_action(const request_context& ctx);       // GET /v1/nodes/{uid}/actions/{action}

@@ -25,7 +25,8 @@ struct route_family {
 // matches, so a family whose paths overlap another's must come first).
 const std::vector<route_family>& route_families();
 
-// The routes of every family `cfg` enables, in order.
+// The routes of every family `cfg` enables, in order, less those the
+// release it presents lacks (cfg.cluster.version).
 std::vector<route> all_routes(const config& cfg);
 
 // For each route of all_routes(cfg), the index of its family in

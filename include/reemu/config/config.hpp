@@ -14,6 +14,7 @@
 #include "reemu/model/database.hpp"
 #include "reemu/model/ids.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/version_profile.hpp"
 #include "reemu/model/wire_entry.hpp"
 #include "reemu/state/clock.hpp"
 
@@ -63,6 +64,10 @@ struct emulator_config {
 
 // "501" -> not_implemented, "404" -> not_found; nullopt otherwise.
 std::optional<not_emulated_answer> parse_not_emulated_answer(std::string_view text);
+
+// The version profile named `name` (emulator.rs_version, --rs-version).
+// Throws config_error naming `where` and the known versions when there is none.
+const version_profile& parse_rs_version(std::string_view name, const std::string& where);
 
 struct logging_config {
   std::string level = "info";   // trace debug info warn error critical off

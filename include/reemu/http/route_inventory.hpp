@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "reemu/http/router.hpp"
+#include "reemu/model/version_profile.hpp"
 
 namespace reemu {
 
@@ -65,8 +66,12 @@ std::string route_shape(std::string_view pattern);
 // thread-safe.
 class not_emulated_routes {
  public:
+  // `version` is the release presented: the documented routes it lacks
+  // (model/version_profile.hpp) are not "not emulated" but absent, and
+  // find() answers them nullptr, like an unregistered route.
   not_emulated_routes(const std::vector<inventory_route>& inventory,
-                      const std::vector<route>& served);
+                      const std::vector<route>& served,
+                      const version_profile& version = newest_version_profile());
 
   // After the router matched no route for the method (404, 405): the
   // documented route the request names, or nullptr (an unknown path, or a
@@ -94,6 +99,7 @@ class not_emulated_routes {
   std::vector<std::vector<std::string_view>> parts_;  // each of missing_ split into segments
   std::vector<route> stand_ins_;                      // one per missing_, same order
   std::vector<const inventory_route*> rows_;          // of lookup_'s routes, by index
+  std::vector<bool> absent_;                          // per rows_: unregistered or lacked
   router lookup_;                                 // missing and unregistered, most specific first
   std::vector<std::vector<std::size_t>> shadow_;  // per served route: indices into missing_,
                                                   // most specific first

@@ -5,6 +5,7 @@
 
 #include "reemu/model/database.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/version_profile.hpp"
 
 namespace reemu {
 
@@ -22,5 +23,9 @@ json render_cluster(const cluster_settings& cluster);
 // taking from `node_wire` (a rendered node) every key the two share, uid as
 // a string, and the node's addr as the first available address.
 json render_bootstrap(const json& node_wire);
+
+// GET /v1/bootstrap of a cluster with no node left: the template, its
+// local_node_info.software_version the release `version`'s.
+json render_bootstrap(const version_profile& version);
 
 }  // namespace reemu

@@ -27,6 +27,7 @@
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/port_table.hpp"
+#include "reemu/model/version_profile.hpp"
 
 namespace reemu {
 
@@ -355,6 +356,9 @@ struct cluster_settings {
   std::uint64_t shards_limit = 16384;
   // The licence keys PUT /v1/license accepts (config "licenses").
   std::vector<license_offer> licenses;
+  // The Redis Software release presented (emulator.rs_version, --rs-version):
+  // the nodes' software_version and the routes served. Never null.
+  const version_profile* version = &newest_version_profile();
 };
 
 // The keys render_bdb computes; never stored in `fields`.

@@ -20,6 +20,7 @@
 #include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/object_task.hpp"
+#include "reemu/model/version_profile.hpp"
 
 namespace reemu {
 
@@ -79,10 +80,12 @@ json render_node(const node& n, double now, const std::vector<std::uint64_t>& sh
 
 struct registry_data;
 
-// The node as the cluster `d` runs it at `now`: its shard_list, shard_count
-// and ram_shard_count are the shards the databases of `d` place on it
-// (shard_uids_on_node, model/shards.hpp).
-json render_node(const node& n, const registry_data& d, double now);
+// The node as the cluster `d` runs it at `now`, presenting the release
+// `version`: its shard_list, shard_count and ram_shard_count are the shards
+// the databases of `d` place on it (shard_uids_on_node, model/shards.hpp),
+// and its software_version is the profile's unless the node's own fields
+// (its config entry) set one.
+json render_node(const node& n, const registry_data& d, double now, const version_profile& version);
 
 // A node from a config entry (an object with a uid, template keys only, each
 // of the template's JSON type; "uptime", the template's when absent, sets
