@@ -168,7 +168,7 @@ TEST(route_inventory, parse_refuses_malformed_rows) {
 
 class not_emulated_lookup : public ::testing::Test {
  protected:
-  const config cfg_;
+  const config cfg_{};
   const std::vector<route> served_ = all_routes(cfg_);
   const not_emulated_routes routes_{route_inventory(), served_};
 
