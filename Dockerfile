@@ -11,12 +11,12 @@ RUN cmake --preset release -DREEMU_BUILD_TESTS=OFF -DREEMU_UNITY_BUILD=ON \
  && cmake --build --preset release --target re-actions-emulator \
  && strip build/release/re-actions-emulator
 
-# Run stage: the binary, its shared libraries and the default config.
+# Run stage: the binary and the default config. The release preset links
+# everything but glibc into the binary (Boost.URL, OpenSSL, jemalloc, spdlog,
+# fmt, libstdc++, libgcc: REEMU_STATIC_DEPS, REEMU_HEADER_ONLY_LOGGING,
+# REEMU_STATIC_RUNTIME), so the slim image's libc6 is all it loads.
 FROM debian:bookworm-slim
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libspdlog1.10 libfmt9 libboost-url1.81.0 libjemalloc2 \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin reemu \
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin reemu \
  && install -d -o reemu -g reemu /var/lib/re-actions-emulator /var/lib/re-actions-emulator/state
 COPY --from=build /src/build/release/re-actions-emulator /usr/local/bin/re-actions-emulator
 COPY config/default.json /etc/re-actions-emulator/config.json
