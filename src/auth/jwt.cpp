@@ -4,10 +4,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <array>
 #include <boost/beast/core/string.hpp>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <jwt/jwt.hpp>
@@ -129,10 +130,18 @@ token_signer::token_signer(std::string secret) : secret_(std::move(secret)) {
 }
 
 token_signer token_signer::with_random_secret() {
+  // From the kernel's CSPRNG directly: OpenSSL's RAND_bytes would set up its
+  // DRBG (and fetch AES-256-CTR) at every start, for 32 bytes; only TLS
+  // needs it (docs/performance.md, "Start-up"). getrandom blocks only until
+  // the kernel's pool is first seeded, and returns up to 256 bytes whole.
   std::string secret(token_secret_bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()),
-                 static_cast<int>(secret.size())) != 1)
-    throw std::runtime_error("cannot draw a token secret (OpenSSL RAND_bytes failed)");
+  std::size_t done = 0;
+  while (done < secret.size()) {
+    const ssize_t n = ::getrandom(secret.data() + done, secret.size() - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::system_error(errno, std::system_category(), "cannot draw a token secret");
+    done += static_cast<std::size_t>(n);
+  }
   return token_signer(std::move(secret));
 }
 

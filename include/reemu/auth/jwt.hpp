@@ -55,8 +55,8 @@ class token_signer {
   // than token_secret_bytes.
   explicit token_signer(std::string secret);
 
-  // A signer with token_secret_bytes drawn from OpenSSL's CSPRNG. Throws
-  // std::runtime_error when RAND_bytes fails.
+  // A signer with token_secret_bytes drawn from the kernel's CSPRNG
+  // (getrandom(2)). Throws std::system_error when it fails.
   static token_signer with_random_secret();
 
   // A token for `user` whose password has credential_tag `credential`
