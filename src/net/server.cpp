@@ -170,8 +170,8 @@ void server::start() {
     if (s.https_) bound.https = s.https_->local_endpoint();
     if (s.tls_) bound.tls_fingerprint = s.tls_->fingerprint_sha256;
     bound.pid = static_cast<long>(::getpid());
-    if (auto error =
-            write_file_atomically(c.ports_file, ports_document(bound), std::nullopt, 0644)) {
+    if (auto error = write_file_atomically(c.ports_file, ports_document(bound), std::nullopt, 0644,
+                                           durability::replace_only)) {
       throw std::runtime_error("cannot write the ports file: " + *error);
     }
     s.ports_file_written_ = true;

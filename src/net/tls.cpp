@@ -520,7 +520,11 @@ tls_setup make_tls_setup(const tls_options& options) {
   if (!options.cert_out_file.empty()) {
     // Atomic, so a reader (a test harness waiting for the file) never sees
     // half a certificate; 0644: a certificate is public, and clients read it.
-    if (auto err = write_file_atomically(options.cert_out_file, certificate_pem(leaf), {}, 0644)) {
+    // Not fsynced: it describes this process's listener only (a generated
+    // certificate is new at every start), and start-up need not wait for
+    // the disk.
+    if (auto err = write_file_atomically(options.cert_out_file, certificate_pem(leaf), {}, 0644,
+                                         durability::replace_only)) {
       throw tls_error("cannot write TLS certificate to " + quoted(options.cert_out_file) + ": " +
                       *err);
     }

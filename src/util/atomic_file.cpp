@@ -78,11 +78,12 @@ std::optional<std::string> pending_file::append(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<std::string> pending_file::commit() {
-  if (::fsync(fd_) != 0) return step_failed("fsync " + temp_, errno);
+std::optional<std::string> pending_file::commit(durability d) {
+  const bool synced = d == durability::synced;
+  if (synced && ::fsync(fd_) != 0) return step_failed("fsync " + temp_, errno);
   if (::rename(temp_.c_str(), path_.c_str()) != 0) return step_failed("rename " + temp_, errno);
   committed_ = true;
-  return sync_directory_of(path_);
+  return synced ? sync_directory_of(path_) : std::nullopt;
 }
 
 int pending_file::release_fd() { return std::exchange(fd_, -1); }
@@ -94,7 +95,7 @@ void pending_file::abandon() {
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
                                                  std::optional<std::size_t> crash_after,
-                                                 mode_t mode) {
+                                                 mode_t mode, durability d) {
   pending_file file;
   if (auto err = file.open(path, ".tmp", mode)) return err;
   const std::size_t limit = crash_after ? std::min(*crash_after, text.size()) : text.size();
@@ -103,7 +104,7 @@ std::optional<std::string> write_file_atomically(const std::string& path, std::s
     file.abandon();
     return "stopped after " + std::to_string(limit) + " bytes (test)";
   }
-  return file.commit();
+  return file.commit(d);
 }
 
 }  // namespace reemu

@@ -208,6 +208,23 @@ TEST_F(atomic_file_test, a_planted_symlink_is_replaced_not_followed) {
   EXPECT_FALSE(fs::is_symlink(path_));
 }
 
+TEST_F(atomic_file_test, replace_only_puts_the_whole_file_in_place_without_waiting_for_the_disk) {
+  // The ports file's and --tls-cert-out's way: no fsync, the same rename.
+  { std::ofstream(path_) << "old"; }
+  { std::ofstream(path_.string() + ".tmp") << "stale"; }
+  ASSERT_EQ(write_file_atomically(path_.string(), "whole", {}, 0644, durability::replace_only),
+            std::nullopt);
+  EXPECT_EQ(read_all(path_), "whole");
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+  EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+  const auto err = write_file_atomically((dir_ / "missing" / "x").string(), "x", {}, 0600,
+                                         durability::replace_only);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_NE(err->find("open "), std::string::npos) << *err;
+}
+
 TEST_F(atomic_file_test, errors_name_the_step_and_the_file) {
   const auto err = write_file_atomically((dir_ / "missing" / "x").string(), "x");
   ASSERT_TRUE(err.has_value());

@@ -12,10 +12,19 @@
 
 namespace reemu {
 
+// Whether a commit waits for the disk. `synced` (the default): fsync the
+// file, rename, fsync the directory, so the new content survives a power
+// loss. `replace_only`: the rename alone, for a file that dies with the
+// process anyway (the ports file, --tls-cert-out): readers still see old or new, never a
+// part, but nothing waits for the disk (an fsync took 2-7 ms at start-up,
+// docs/performance.md).
+enum class durability { synced, replace_only };
+
 // Writes `text` to `path` through the temporary `path + ".tmp"`: a stale
 // temporary (a leftover file, or a symlink planted there) is unlinked, never
 // followed; the new one is created with O_CREAT|O_EXCL|O_NOFOLLOW and
-// `mode`, written, fsynced, renamed over `path`, and the directory fsynced.
+// `mode`, written, fsynced, renamed over `path`, and the directory fsynced
+// (no fsync with durability::replace_only).
 // Returns nullopt, or the error naming the failed step and file ("open
 // x.tmp: Permission denied"). `crash_after` (tests only) stops after that
 // many bytes of the temporary file, as a kill would. Not thread-safe for the
@@ -38,8 +47,9 @@ class pending_file {
   // Appends `text`, retrying short writes.
   std::optional<std::string> append(std::string_view text);
   // fsyncs the temporary, renames it over the path and fsyncs the
-  // directory. The descriptor stays open (release_fd() takes it).
-  std::optional<std::string> commit();
+  // directory (the rename alone with durability::replace_only). The
+  // descriptor stays open (release_fd() takes it).
+  std::optional<std::string> commit(durability d = durability::synced);
   // The open descriptor, now the caller's to close; -1 when none.
   int release_fd();
   // Closes the temporary and leaves it where it is, as a killed writer
@@ -62,6 +72,7 @@ std::string step_failed(const std::string& step, int err);
 
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view text,
                                                  std::optional<std::size_t> crash_after = {},
-                                                 mode_t mode = 0600);
+                                                 mode_t mode = 0600,
+                                                 durability d = durability::synced);
 
 }  // namespace reemu
