@@ -191,34 +191,51 @@ class http_session {
 
   // The deadline of what the session does next (read a request, its body,
   // write an answer): past it the connection closes and the operation
-  // under way ends with an error. One timer serves every deadline: moving
-  // the deadline costs a clock read, and the timer is armed again only when
-  // it fires before the deadline it finds (about once per timeout period),
-  // where a timer per read and per write would cost more than a cached
-  // read's whole answer.
+  // under way ends with an error. One timer serves every deadline, armed
+  // again only when a deadline comes before the time it is armed for; a
+  // later one costs a clock read, and the timer, finding the deadline moved
+  // when it fires, waits on (about once per timeout period). A timer per
+  // read and per write cost more than a cached read's whole answer.
   // A test stream (no socket below) has no deadlines, as it had none with
   // beast's.
+  static constexpr bool socket_below = requires(Stream & s) {
+    beast::get_lowest_layer(s).native_handle();  // a plain socket
+  }
+  || requires(Stream& s) {
+    beast::get_lowest_layer(s).socket();  // beast::tcp_stream (under TLS)
+  };
   void deadline_after(std::chrono::steady_clock::duration d) {
-    if constexpr (requires { beast::get_lowest_layer(stream_).native_handle(); }) {
+    if constexpr (socket_below) {
       deadline_ = std::chrono::steady_clock::now() + d;
-      if (!watching_) watch_deadline();
+      if (!watching_ || deadline_ < armed_at_) watch_until(deadline_);
     }
   }
 
-  void watch_deadline() {
+  // An answer's write: its deadline is write_timeout from now, or the
+  // request's own if that is later (a keep-alive request is read under the
+  // idle timeout, longer than the write's: keeping it spares re-arming the
+  // timer for each answer). A slow reader is cut off all the same.
+  void write_deadline() {
+    if constexpr (socket_below) {
+      deadline_ = std::max(deadline_, std::chrono::steady_clock::now() + write_timeout);
+      if (!watching_) watch_until(deadline_);
+    }
+  }
+
+  void watch_until(std::chrono::steady_clock::time_point t) {
     if (!watchdog_) watchdog_.emplace(stream_.get_executor());
     if (!alive_) alive_ = std::make_shared<char>();
     watching_ = true;
-    watchdog_->expires_at(deadline_);
+    armed_at_ = t;
+    watchdog_->expires_at(t);  // a wait already pending ends with operation_aborted
     watchdog_->async_wait([this, alive = std::weak_ptr<char>(alive_)](beast::error_code ec) {
-      if (alive.expired()) return;
-      watching_ = false;
-      if (ec || closed_) return;
-      if (std::chrono::steady_clock::now() < deadline_) {
-        watch_deadline();
+      if (alive.expired() || ec) return;  // the session is gone, re-armed or done
+      if (!closed_ && std::chrono::steady_clock::now() < deadline_) {
+        watch_until(deadline_);
         return;
       }
-      close_lowest();
+      watching_ = false;
+      if (!closed_) close_lowest();
     });
   }
 
@@ -296,7 +313,7 @@ class http_session {
   // write_error(), marked as a write under way for expire(). `description`
   // outlives the call: a co_await's temporaries last until it resumes.
   net::awaitable<void> send_error(unsigned version, api_error e, const std::string& description) {
-    deadline_after(write_timeout);
+    write_deadline();
     writing_ = true;
     co_await write_error(stream_, version, e, description);
     writing_ = false;
@@ -409,7 +426,7 @@ class http_session {
     const std::string head =
         response_head(req.version(), h.reply.status, h.reply.headers,
                       h.reply.body ? h.reply.content_type : std::string_view(), length, keep);
-    deadline_after(write_timeout);
+    write_deadline();
     writing_ = true;
     // A named local, not a temporary in the co_await expression (GCC 12
     // destroys such a temporary twice).
@@ -437,12 +454,13 @@ class http_session {
   Handler& handler_;
   session_limits limits_;
   const std::atomic<bool>& stopping_;
-  auth_cache auth_;                            // this connection's last authentication
-  std::optional<net::steady_timer> delay_;     // a fault's wait
-  std::optional<net::steady_timer> grace_;     // stop_grace
-  std::optional<net::steady_timer> watchdog_;  // deadline_'s timer
-  std::chrono::steady_clock::time_point deadline_;
-  bool watching_ = false;        // watchdog_ is armed
+  auth_cache auth_;                                 // this connection's last authentication
+  std::optional<net::steady_timer> delay_;          // a fault's wait
+  std::optional<net::steady_timer> grace_;          // stop_grace
+  std::optional<net::steady_timer> watchdog_;       // deadline_'s timer
+  std::chrono::steady_clock::time_point deadline_;  // of what the session does now
+  std::chrono::steady_clock::time_point armed_at_;  // when watchdog_ fires
+  bool watching_ = false;                           // watchdog_ is armed
   std::shared_ptr<char> alive_;  // while the session lives, for the timers' handlers
   std::uint64_t served_ = 0;     // requests answered on this connection
   bool idle_ = false;            // waiting for the first byte of a request
