@@ -30,26 +30,27 @@ failure no_such_task(std::string_view id) {
 
 // The headers every task-creating route honours.
 struct task_headers {
-  std::string task_id;             // X-Task-ID; empty: one is drawn
-  std::optional<double> ttl;       // X-Result-TTL, seconds
+  std::string task_id;        // X-Task-ID; empty: one is drawn
+  std::optional<double> ttl;  // X-Result-TTL, seconds
 };
 
 result<task_headers> read_task_headers(const request_context& ctx) {
   task_headers out;
   if (!ctx.task_id.empty()) {
     if (ctx.task_id.size() > max_identifier_length) {
-      return failure{api_error::invalid_schema, "Header X-Task-ID must be 1 to " +
-                                                    std::to_string(max_identifier_length) +
-                                                    " characters"};
+      return failure{
+          api_error::invalid_schema,
+          "Header X-Task-ID must be 1 to " + std::to_string(max_identifier_length) + " characters"};
     }
     out.task_id = std::string(ctx.task_id);
   }
   if (!ctx.result_ttl.empty()) {
     const auto ttl = parse_number<std::uint64_t>(ctx.result_ttl);
     if (!ttl || *ttl > 31'536'000) {
-      return failure{api_error::invalid_schema,
-                     "Header X-Result-TTL must be a whole number of seconds up to 31536000, got \"" +
-                         std::string(ctx.result_ttl) + "\""};
+      return failure{
+          api_error::invalid_schema,
+          "Header X-Result-TTL must be a whole number of seconds up to 31536000, got \"" +
+              std::string(ctx.result_ttl) + "\""};
     }
     out.ttl = static_cast<double>(*ttl);
   }
@@ -449,10 +450,10 @@ reply get_crdb_task(const request_context& ctx) {
   if (it == d.active_active.tasks.end() || !crdb_task_visible(it->second, ctx.now))
     return error_reply(no_such_task(id));
   const auto c = d.active_active.crdbs.find(it->second.crdb_guid);
-  return json_reply(status::ok, render_crdb_task(it->second,
-                                                 c == d.active_active.crdbs.end() ? nullptr
-                                                                                   : &c->second,
-                                                 ctx.now));
+  return json_reply(
+      status::ok,
+      render_crdb_task(it->second, c == d.active_active.crdbs.end() ? nullptr : &c->second,
+                       ctx.now));
 }
 
 reply cancel_crdb_task(const request_context& ctx, registry& reg) {
@@ -502,14 +503,14 @@ reply get_sync_source_stats(const request_context& ctx) {
       const auto down = d.active_active.unreachable.find(p.url);
       const bool syncing = down == d.active_active.unreachable.end();
       const double lag_ms = syncing ? 0 : std::round((ctx.now - down->second) * 1000);
-      list.push_back({{"intervals", json::array({{{"etime", rfc3339(stime + 1)},
-                                                   {"ingress_bytes", syncing ? 1024 : 0},
-                                                   {"ingress_bytes_decompressed",
-                                                    syncing ? 4096 : 0},
-                                                   {"interval", "1sec"},
-                                                   {"local_ingress_lag_time", lag_ms},
-                                                   {"stime", rfc3339(stime)}}})},
-                      {"uid", std::to_string(p.id)}});
+      list.push_back(
+          {{"intervals", json::array({{{"etime", rfc3339(stime + 1)},
+                                       {"ingress_bytes", syncing ? 1024 : 0},
+                                       {"ingress_bytes_decompressed", syncing ? 4096 : 0},
+                                       {"interval", "1sec"},
+                                       {"local_ingress_lag_time", lag_ms},
+                                       {"stime", rfc3339(stime)}}})},
+           {"uid", std::to_string(p.id)}});
     }
   }
   return json_reply(status::ok, json{{"sync_source_stats", std::move(list)}});
@@ -525,21 +526,21 @@ reply get_syncer_state(const request_context& ctx) {
     for (const auto& p : remote_participants(c)) {
       const auto down = d.active_active.unreachable.find(p.url);
       const bool syncing = down == d.active_active.unreachable.end();
-      sources.push_back(
-          {{"id", p.id},
-           {"last_error", syncing ? "" : "Failed to connect to " + p.url},
-           {"last_update", rfc3339(syncing ? ctx.now : down->second)},
-           {"lag", syncing ? 0.0 : std::round((ctx.now - down->second) * 1000)},
-           {"name", p.name},
-           {"status", syncing ? "in-sync" : "out-of-sync"},
-           {"uri", p.url}});
+      sources.push_back({{"id", p.id},
+                         {"last_error", syncing ? "" : "Failed to connect to " + p.url},
+                         {"last_update", rfc3339(syncing ? ctx.now : down->second)},
+                         {"lag", syncing ? 0.0 : std::round((ctx.now - down->second) * 1000)},
+                         {"name", p.name},
+                         {"status", syncing ? "in-sync" : "out-of-sync"},
+                         {"uri", p.url}});
     }
-    return json_reply(status::ok, json{{"DB", *uid},
-                                       {"RunID", static_cast<std::uint64_t>(
-                                                     std::max(0.0, std::floor(c.visible_from)))},
-                                       {"crdt_guid", c.guid},
-                                       {"replica_id", c.local_instance},
-                                       {"sources", std::move(sources)}});
+    return json_reply(
+        status::ok,
+        json{{"DB", *uid},
+             {"RunID", static_cast<std::uint64_t>(std::max(0.0, std::floor(c.visible_from)))},
+             {"crdt_guid", c.guid},
+             {"replica_id", c.local_instance},
+             {"sources", std::move(sources)}});
   }
   return error_reply(api_error::syncer_state_not_found, "Syncer state key does not exist");
 }

@@ -23,13 +23,11 @@ struct participant_view {
   std::set<std::string> crdbs;
 };
 
-json participant_object(const registry_data& d, const std::string& url,
-                        const participant_view& v) {
+json participant_object(const registry_data& d, const std::string& url, const participant_view& v) {
   json out = {{"crdbs", v.crdbs}, {"name", v.name}, {"url", url}};
   const auto down = d.active_active.unreachable.find(url);
   out["reachable"] = down == d.active_active.unreachable.end();
-  if (down != d.active_active.unreachable.end())
-    out["unreachable_since"] = rfc3339(down->second);
+  if (down != d.active_active.unreachable.end()) out["unreachable_since"] = rfc3339(down->second);
   return out;
 }
 

@@ -210,8 +210,8 @@ result<crdb_request> read_crdb_create(const json& body, std::string_view cluster
       return schema("Field 'instances[" + std::to_string(i) + "].cluster.url' repeats " +
                     cluster["url"].get<std::string>());
     }
-    if (auto ok = check_db_config((*in)["db_config"],
-                                  "instances[" + std::to_string(i) + "].db_config");
+    if (auto ok =
+            check_db_config((*in)["db_config"], "instances[" + std::to_string(i) + "].db_config");
         !ok)
       return ok.error();
     if (cluster["name"] == cluster_name && out.local_instance == 0) out.local_instance = i + 1;
@@ -256,7 +256,8 @@ result<json> read_crdb_patch(const json& body) {
   if (config) {
     if (auto ok = check_db_config(*config, "default_db_config"); !ok) return ok.error();
   }
-  if (body.empty()) return schema("The body changes nothing: give name, default_db_config or encryption");
+  if (body.empty())
+    return schema("The body changes nothing: give name, default_db_config or encryption");
   return body;
 }
 
@@ -290,12 +291,12 @@ result<crdb_update> read_crdb_updates(const json& body, const crdb& c) {
   if (auto it = body.find("remove_instances"); it != body.end()) {
     if (!it->is_array()) return schema("Field 'remove_instances' must be an array of ids");
     for (const auto& id : *it) {
-      if (!id.is_number_unsigned()) return schema("Field 'remove_instances' must be an array of ids");
+      if (!id.is_number_unsigned())
+        return schema("Field 'remove_instances' must be an array of ids");
       const auto n = id.get<std::uint64_t>();
       if (n == c.local_instance) {
-        return failure{api_error::crdb_not_accepted,
-                       "The request cannot be accepted: instance " + std::to_string(n) +
-                           " is this cluster's"};
+        return failure{api_error::crdb_not_accepted, "The request cannot be accepted: instance " +
+                                                         std::to_string(n) + " is this cluster's"};
       }
       const auto before = instances.size();
       instances.erase(std::remove_if(instances.begin(), instances.end(),
@@ -317,7 +318,8 @@ result<crdb_update> read_crdb_updates(const json& body, const crdb& c) {
       if (!in) return schema("Field 'add_instances': " + in.error().description);
       for (const auto& have : instances) {
         if (have["cluster"]["url"] == (*in)["cluster"]["url"]) {
-          return schema("Field 'add_instances[" + std::to_string(i) + "].cluster.url' is already an instance");
+          return schema("Field 'add_instances[" + std::to_string(i) +
+                        "].cluster.url' is already an instance");
         }
       }
       instances.push_back(std::move(*in));
@@ -395,7 +397,8 @@ json crdb_store_record(const crdb_store& s) {
   json unreachable = json::array();
   for (const auto& [url, since] : s.unreachable)
     unreachable.push_back({{"url", url}, {"since", number_value(since)}});
-  return {{"crdbs", std::move(crdbs)}, {"tasks", std::move(tasks)},
+  return {{"crdbs", std::move(crdbs)},
+          {"tasks", std::move(tasks)},
           {"unreachable", std::move(unreachable)}};
 }
 

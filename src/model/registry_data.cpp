@@ -87,7 +87,8 @@ void registry_data::drop_invisible(double now) {
   }
   std::erase_if(nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
   // CRDBs and their tasks are few (a task is kept 500 s): scanned whole.
-  std::erase_if(active_active.crdbs, [&](const auto& entry) { return now >= entry.second.gone_at; });
+  std::erase_if(active_active.crdbs,
+                [&](const auto& entry) { return now >= entry.second.gone_at; });
   std::erase_if(active_active.tasks,
                 [&](const auto& entry) { return !crdb_task_visible(entry.second, now); });
 }

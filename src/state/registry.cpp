@@ -41,8 +41,8 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
       draft.cluster_tasks != cluster_tasks || draft.license != installed ||
       draft.redis_acls != redis_acls || draft.ldap_mappings != ldap_mappings ||
-      draft.active_active.crdbs != crdbs ||
-      draft.users != was.users || draft.roles != was.roles || draft.passwords != was.passwords)
+      draft.active_active.crdbs != crdbs || draft.users != was.users || draft.roles != was.roles ||
+      draft.passwords != was.passwords)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

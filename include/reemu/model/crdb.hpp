@@ -32,7 +32,7 @@ namespace reemu {
 // One Active-Active database.
 struct crdb {
   std::string guid;
-  json fields = json::object();  // the wire object as GET shows it (guid included)
+  json fields = json::object();      // the wire object as GET shows it (guid included)
   std::uint64_t local_instance = 0;  // the id of this cluster's instance
   std::uint64_t local_bdb = 0;       // its database uid
   double visible_from = forever;     // its create task finished (forever: never)
@@ -53,17 +53,17 @@ struct crdb_task {
 
 // Everything Active-Active the registry keeps.
 struct crdb_store {
-  std::map<std::string, crdb, std::less<>> crdbs;            // by guid
-  std::map<std::string, crdb_task, std::less<>> tasks;       // by id
-  std::map<std::string, double, std::less<>> unreachable;    // participant URL -> since
+  std::map<std::string, crdb, std::less<>> crdbs;          // by guid
+  std::map<std::string, crdb_task, std::less<>> tasks;     // by id
+  std::map<std::string, double, std::less<>> unreachable;  // participant URL -> since
   bool operator==(const crdb_store&) const = default;
 };
 
 // The CRDB task operations, each a task template of its own (plan rules
 // name them: "create_crdb").
-inline constexpr std::string_view crdb_operations[] = {
-    "create_crdb", "update_crdb", "delete_crdb",   "modify_crdb",
-    "flush_crdb",  "purge_crdb",  "upgrade_crdb"};
+inline constexpr std::string_view crdb_operations[] = {"create_crdb", "update_crdb", "delete_crdb",
+                                                       "modify_crdb", "flush_crdb",  "purge_crdb",
+                                                       "upgrade_crdb"};
 
 // How long a finished task stays readable without X-Result-TTL.
 inline constexpr double crdb_task_default_ttl = 500;

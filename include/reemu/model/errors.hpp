@@ -85,8 +85,8 @@ enum class api_error {
   crdb_task_not_cancelable,  // 406: the task ended
   crdb_task_id_exists,       // 409: X-Task-ID names a task that exists
   syncer_state_not_found,    // 404: the database has no syncer
-  body_too_large,           // 413
-  service_unavailable,      // 503, connection cap reached
+  body_too_large,            // 413
+  service_unavailable,       // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type
