@@ -17,29 +17,20 @@ namespace {
 const std::string remote_url = "https://rc2.example.com:9443";
 
 json create_body(const std::string& name = "aa-db") {
-  return json::parse(R"({"name":")" + name + R"(","default_db_config":{"name":")" + name +
-                     R"(","memory_size":1073741824,"replication":true,"shards_count":2,
-      "sharding":true,"shard_key_regex":[{"regex":".*\\{(?<tag>.*)\\}.*"},{"regex":"(?<tag>.*)"}]
-}
-, "encryption" : true, "instances" : [
-  {
-    "cluster" : {
-      "url" : "https://docker-cluster:9443",
-      "name" : "docker-cluster",
-      "credentials" : {"username" : "admin@redis.local", "password" : "secret"}
-    },
-    "compression" : 6
-  },
-  {
-    "cluster" : {
-      "url" : "https://rc2.example.com:9443",
-      "name" : "rc2.example.com",
-      "credentials" : {"username" : "admin@redis.local", "password" : "secret"}
-    },
-    "compression" : 6
-  }
-]
-})");
+  json body = json::parse(R"J({"default_db_config":{"memory_size":1073741824,"replication":true,
+      "shards_count":2,"sharding":true,
+      "shard_key_regex":[{"regex":".*\\{(?<tag>.*)\\}.*"},{"regex":"(?<tag>.*)"}]},
+      "encryption":true,
+      "instances":[
+        {"cluster":{"url":"https://docker-cluster:9443","name":"docker-cluster",
+                    "credentials":{"username":"admin@redis.local","password":"secret"}},
+         "compression":6},
+        {"cluster":{"url":"https://rc2.example.com:9443","name":"rc2.example.com",
+                    "credentials":{"username":"admin@redis.local","password":"secret"}},
+         "compression":6}]})J");
+  body["name"] = name;
+  body["default_db_config"]["name"] = name;
+  return body;
 }
 
 class crdbs_test : public manual_clock_test {
