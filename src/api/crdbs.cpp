@@ -153,7 +153,8 @@ result<> start_local(registry_data& d, const crdb& c, std::string_view machine, 
   if (!db) return db.error();
   database next = **db;
   for (const auto& [key, value] : fields.items()) next.fields[key] = value;
-  for (const auto& [key, value] : crdt_fields(c).items()) next.fields[key] = value;
+  const json crdt = crdt_fields(c);  // kept alive: items() refers to it
+  for (const auto& [key, value] : crdt.items()) next.fields[key] = value;
   next.changed_at = now;
   begin_operation(d, std::move(next), machine, now);
   return {};
@@ -230,7 +231,8 @@ reply create_crdb(const request_context& ctx, registry& reg, const cluster_setti
   // the cluster's, so they are not checked as a client's.
   const auto make_local = [&](registry_data& d, const crdb& c) -> result<database> {
     json fields = request->local_db;
-    for (const auto& [key, value] : crdt_fields(c).items()) fields[key] = value;
+    const json crdt = crdt_fields(c);  // kept alive: items() refers to it
+    for (const auto& [key, value] : crdt.items()) fields[key] = value;
     return new_database(d, fields, ctx.now, cluster);
   };
   if (dry_run(ctx)) {

@@ -187,13 +187,14 @@ TEST_F(crdbs_test, create_patch_unreachable_delete_walk) {
 
 TEST_F(crdbs_test, a_create_toward_an_unreachable_cluster_fails_and_leaves_nothing) {
   set_reachable(remote_url, false);
+  const std::string bdbs_before = srv.get("/v1/bdbs").body;
   const auto r = srv.post("/v1/crdbs", create_body());
   ASSERT_EQ(r.status, 200) << r.body;
   const json t = poll_task(r.json_body()["id"]);
   EXPECT_EQ(t["status"], "failed");
   EXPECT_EQ(t["errors"][0]["cluster_name"], "rc2.example.com");
   EXPECT_EQ(get_json("/v1/crdbs")["crdbs"].size(), 0u);
-  EXPECT_EQ(get_json("/v1/bdbs").size(), 1u);  // the seed's only
+  EXPECT_EQ(srv.get("/v1/bdbs").body, bdbs_before);  // no database made
 }
 
 TEST_F(crdbs_test, a_plan_rule_fails_the_next_create_at_its_step) {
@@ -287,7 +288,7 @@ TEST_F(crdbs_test, bad_requests_change_nothing) {
           {http::verb::post, "/v1/crdbs", both.dump(), 400, "invalid_schema"},
           {http::verb::post, "/v1/crdbs", extra.dump(), 400, "invalid_schema"},
           {http::verb::post, "/v1/crdbs", bad_config.dump(), 400, "invalid_schema"},
-          {http::verb::post, "/v1/crdbs", R"({"name":"x"})", 400, "invalid_schema"},
+          {http::verb::post, "/v1/crdbs", R"({"name":"x"})", 400, "missing_field"},
           {http::verb::patch, "/v1/crdbs/" + guid, R"({"shards":1})", 400, "invalid_schema"},
           {http::verb::patch, "/v1/crdbs/nope", R"({"name":"y"})", 404, "crdb_not_found"},
           {http::verb::delete_, "/v1/crdbs/nope", "", 404, "crdb_not_found"},
@@ -302,8 +303,11 @@ TEST_F(crdbs_test, bad_requests_change_nothing) {
       {"/v1/crdbs", "/v1/crdb_tasks"});
   // A database that is no instance has no sources.
   EXPECT_EQ(get_json("/v1/bdbs/1/sync_source_stats"), json({{"sync_source_stats", json::array()}}));
-  // Routes real clusters do not serve.
-  EXPECT_EQ(srv.post("/v1/crdb_tasks", json::object()).status, 404);
+  // Routes real clusters do not serve: POST on a served path is the
+  // router's 405 (as DELETE /v1/actions/{uid}), an unknown path 404.
+  const auto post_tasks = srv.post("/v1/crdb_tasks", json::object());
+  EXPECT_EQ(post_tasks.status, 405);
+  EXPECT_EQ(post_tasks.json_body()["error_code"], "method_not_allowed");
   EXPECT_EQ(srv.get("/v1/crdbs/" + guid + "/tasks").status, 404);
   // Viewers read, they do not write.
   EXPECT_EQ(srv.get("/v1/crdbs", viewer).status, 200);
