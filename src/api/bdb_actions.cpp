@@ -25,12 +25,36 @@ reply start_on_active(const request_context& ctx, registry& reg, std::string_vie
   return action_uid_reply(started->action_uid);
 }
 
+// Whether the query asks `flag` (`?only_failovers`, `=true`, `=1`).
+bool query_flag(const request_context& ctx, std::string_view flag) {
+  const auto it = ctx.query.find(flag);
+  if (it == ctx.query.end()) return false;
+  const auto p = *it;
+  return !p.has_value || (p.value != "false" && p.value != "0");
+}
+
+// Where a rebalance or revamp puts the shards: where a fresh placement puts
+// them on the cluster's nodes (what the dry run answers). With
+// `only_failovers` (a rebalance's query) only the roles go back to that
+// placement's and every shard stays on its node.
+placement_target balanced_placement(const request_context& ctx, bool only_failovers) {
+  return [&ctx, only_failovers](const registry_data& d, const database& db) {
+    const node_map nodes = nodes_at(d.nodes, ctx.now);
+    std::vector<shard_spot> target = default_placement(shape_of(db.fields), db.uid, nodes);
+    if (!only_failovers) return target;
+    std::vector<shard_spot> out = placement_at(db, nodes, ctx.now);
+    for (std::size_t i = 0; i < out.size() && i < target.size(); ++i)
+      out[i].master = target[i].master;
+    return out;
+  };
+}
+
 // A blueprint answer: the array, with the cluster-state-id header every
-// answer carries. The shards are placed as a fresh placement would put them
-// on the cluster's nodes.
-reply blueprint_reply(const request_context& ctx, const database& db) {
-  return json_reply(status::ok, shards_blueprint_of(db.fields, db.uid,
-                                                    nodes_at(ctx.state->data().nodes, ctx.now)));
+// answer carries. The shards are placed where `target` puts them.
+reply blueprint_reply(const request_context& ctx, const database& db,
+                      const placement_target& target) {
+  return json_reply(status::ok,
+                    shards_blueprint(shape_of(db.fields), target(ctx.state->data(), db)));
 }
 
 // The revamp body: the placement subset of a bdb; shards_count >= 1.
@@ -136,10 +160,15 @@ reply start_transfer(const request_context& ctx, registry& reg, std::string_view
 
 reply rebalance_bdb(const request_context& ctx, registry& reg) {
   // The body, if any, is not read: sre sends none, rs sends {}.
-  if (!dry_run(ctx)) return start_on_active(ctx, reg, "SMUpdateBDB");
+  const placement_target target = balanced_placement(ctx, query_flag(ctx, "only_failovers"));
+  if (!dry_run(ctx)) {
+    const auto started = start_operation(ctx, reg, "SMUpdateBDB", needs_active(ctx), target);
+    if (!started) return error_reply(started.error());
+    return action_uid_reply(started->action_uid);
+  }
   const auto db = dry_run_operation(ctx, needs_active(ctx));
   if (!db) return error_reply(db.error());
-  return blueprint_reply(ctx, *db);
+  return blueprint_reply(ctx, *db, target);
 }
 
 reply revamp_bdb(const request_context& ctx, registry& reg) {
@@ -147,12 +176,13 @@ reply revamp_bdb(const request_context& ctx, registry& reg) {
   if (!body) return error_reply(body.error());
   if (auto ok = check_revamp_body(*body); !ok) return error_reply(ok.error());
   const operation_check check = revamp_check(ctx, *body);
+  const placement_target target = balanced_placement(ctx, false);
   if (dry_run(ctx)) {
     const auto db = dry_run_operation(ctx, check);
     if (!db) return error_reply(db.error());
-    return blueprint_reply(ctx, *db);
+    return blueprint_reply(ctx, *db, target);
   }
-  const auto started = start_operation(ctx, reg, "SMUpdateBDB", check);
+  const auto started = start_operation(ctx, reg, "SMUpdateBDB", check, target);
   if (!started) return error_reply(started.error());
   return action_uid_reply(started->action_uid);
 }

@@ -102,7 +102,8 @@ operation_check needs_active(const request_context& ctx) {
 }
 
 result<started_operation> start_operation(const request_context& ctx, registry& reg,
-                                          std::string_view name, const operation_check& check) {
+                                          std::string_view name, const operation_check& check,
+                                          const placement_target& target) {
   const auto uid = path_uid(ctx);
   if (!uid) return no_such_bdb(ctx);
   started_operation out;
@@ -112,7 +113,8 @@ result<started_operation> start_operation(const request_context& ctx, registry& 
     database next = **db;
     if (check)
       if (auto ok = check(d, next); !ok) return ok.error();
-    out.action_uid = begin_operation(d, std::move(next), name, ctx.now);
+    std::vector<shard_spot> placement = target ? target(d, next) : std::vector<shard_spot>{};
+    out.action_uid = begin_operation(d, std::move(next), name, ctx.now, std::move(placement));
     out.db = d.databases.at(*uid);
     return {};
   });

@@ -6,6 +6,7 @@
 
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/invariants.hpp"
+#include "reemu/model/shard_ops.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/templates.hpp"
 #include "reemu/model/validation.hpp"
@@ -160,12 +161,13 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   const action_template* t = find_template(name);
   const action_kind kind = t ? t->kind : action_kind::state_machine;
   std::string uid = d.ids.next();
-  json fields = {{"action_uid", uid}, {"name", name}, {"object_name", object_name}};
-  if (kind == action_kind::task) fields["action_type"] = "other";
-  action a = make_simulated_action(uid, kind, std::move(fields), plan);
-  a.started_at = now;
-  a.created_at = now;
-  d.add(std::move(a));
+  // Where the shards are before it starts, for the operations it performs.
+  std::vector<std::uint64_t> old_uids;
+  std::vector<shard_spot> old_spots;
+  if (const auto stored = d.databases.find(db.uid); stored != d.databases.end()) {
+    old_uids = shard_uids_of(*stored->second);
+    old_spots = placement_at(*stored->second, nodes_at(d.nodes, now), now);
+  }
   settle_transfer(db, now);
   settle_placement(db, now);
   settle_traffic(db, now);
@@ -173,6 +175,22 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   // A reshaped database (shards_count, replication) gets new shards; the
   // placement of the old ones is dropped with them.
   assign_shard_uids(d, db);
+  // The shard operations it performs (model/shard_ops.hpp): a reshape
+  // reshards, a new placement moves shards; any other machine moves none.
+  // They replace any a plan rule gave.
+  const std::vector<std::uint64_t> new_uids = shard_uids_of(db);
+  if (kind == action_kind::task)
+    db.op->plan.shard_ops.clear();
+  else if (!old_uids.empty() && new_uids != old_uids)
+    db.op->plan.shard_ops = reshard_ops(new_uids);
+  else
+    db.op->plan.shard_ops = shard_moves(new_uids, old_spots, db.op->placement);
+  json fields = {{"action_uid", uid}, {"name", name}, {"object_name", object_name}};
+  if (kind == action_kind::task) fields["action_type"] = "other";
+  action a = make_simulated_action(uid, kind, std::move(fields), db.op->plan);
+  a.started_at = now;
+  a.created_at = now;
+  d.add(std::move(a));
   d.put_database(std::move(db));
   return uid;
 }

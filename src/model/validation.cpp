@@ -6,6 +6,7 @@
 
 #include "reemu/model/database.hpp"
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/shard_ops.hpp"
 #include "reemu/model/wire.hpp"
 
 namespace reemu {
@@ -218,8 +219,8 @@ result<simulate_plan> parse_simulate(const json& block, simulate_plan base,
                                      std::string_view where) {
   object_reader r(block, std::string(where));
   r.only({"steps", "step_seconds", "pending_seconds", "starting_seconds", "outcome", "fail_at_step",
-          "error", "error_code", "retain_seconds", "retain_failed_seconds",
-          "cancel_after_seconds"});
+          "error", "error_code", "retain_seconds", "retain_failed_seconds", "cancel_after_seconds",
+          "shard_ops"});
   constexpr double max_seconds = 10.0 * 365 * 24 * 3600;
   simulate_plan p = std::move(base);
   if (auto v = r.string_list("steps")) p.steps = std::move(*v);
@@ -234,6 +235,11 @@ result<simulate_plan> parse_simulate(const json& block, simulate_plan base,
   const auto outcome = r.string("outcome");
   const auto fail_at = r.unsigned_integer("fail_at_step", 1'000'000);
   if (r.failed()) return r.error();
+  if (auto it = block.find("shard_ops"); it != block.end()) {
+    auto ops = read_shard_ops(*it, r.name("shard_ops"));
+    if (!ops) return ops.error();
+    p.shard_ops = std::move(*ops);
+  }
   if (outcome) {
     if (*outcome != "completed" && *outcome != "failed") {
       return failure{api_error::invalid_value, "'" + r.name("outcome") +
@@ -284,6 +290,7 @@ json to_simulate_block(const simulate_plan& plan) {
             {"error_code", plan.error_code}};
   if (plan.fails) j["fail_at_step"] = plan.fail_at_step;
   if (std::isfinite(plan.cancel_after)) j["cancel_after_seconds"] = number_value(plan.cancel_after);
+  if (!plan.shard_ops.empty()) j["shard_ops"] = shard_ops_json(plan.shard_ops);
   return j;
 }
 

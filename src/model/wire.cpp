@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "reemu/model/lifecycle.hpp"
+#include "reemu/model/shard_ops.hpp"
 #include "reemu/util/number.hpp"
 
 namespace reemu {
@@ -134,8 +135,14 @@ json render_v1(const action& a, double now, validity* v) {
     } else {
       out.erase("error");
     }
-    if (s.phase != phase::completed && !out.contains("pending_ops"))
+    // The shard operations the machine performs, when it has any; else
+    // what its fields say, or none.
+    if (!plan.shard_ops.empty()) {
+      if (s.phase != phase::completed)
+        out["pending_ops"] = pending_ops_at(plan, a.started_at, now, v);
+    } else if (s.phase != phase::completed && !out.contains("pending_ops")) {
       out["pending_ops"] = json::object();
+    }
   } else {
     out["progress"] = task_progress(s.progress);
     if (s.phase == phase::failed) {

@@ -222,7 +222,9 @@ struct sample_of<action_store> {
                                    "object_name": "bdb:1",
                                    "simulate": {"step_seconds": 7, "pending_seconds": 1.5,
                                                 "outcome": "failed", "fail_at_step": 1,
-                                                "error": "stopped", "retain_seconds": 30}})"),
+                                                "error": "stopped", "retain_seconds": 30,
+                                                "shard_ops": [{"shard_uid": "2",
+                                                               "op_name": "migrate_shard"}]}})"),
                         action_kind::state_machine, now - 3, now - 4));
     d.add(sample_action(parsed(R"({"action_uid": "s-task", "name": "custom_task",
                                    "simulate": {"steps": ["a", "b"], "starting_seconds": 2.25,
@@ -297,6 +299,7 @@ struct sample_of<database_map> {
     updating.changed_at = now - 1;
     simulate_plan plan = find_template("SMUpdateBDB")->plan;
     plan.step_seconds = 11;
+    plan.shard_ops = {{"3", "migrate_shard"}, {"4", "failover_shard"}};
     updating.op = bdb_operation{"op-9", "SMUpdateBDB", plan, now - 1, {{1, true}, {2, true}}};
     updating.traffic_stopped = true;
     updating.health = bdb_health{250.5, now - 5, now + 60, "bdb_unavailable_port_unbound"};

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reemu/http/context.hpp"
 #include "reemu/model/database.hpp"
@@ -62,12 +63,19 @@ struct started_operation {
   std::shared_ptr<const database> db;  // as stored, with the operation attached
 };
 
+// The placement of its shards an operation leaves, from the data and the
+// checked copy of the database (empty: it moves none).
+using placement_target =
+    std::function<std::vector<shard_spot>(const registry_data&, const database&)>;
+
 // Starts operation `name` (model/templates) on the database of the path:
 // one registry::update drops what is gone, takes the database when a write
 // may start on it (404 db_not_exist, 409 busy), runs `check` (may be empty)
-// on a copy, then begin_operation. Returns what it started, or the failure.
+// on a copy, then begin_operation with the placement `target` (may be
+// empty) gives. Returns what it started, or the failure.
 result<started_operation> start_operation(const request_context& ctx, registry& reg,
-                                          std::string_view name, const operation_check& check);
+                                          std::string_view name, const operation_check& check,
+                                          const placement_target& target = {});
 
 // What `check` would make of the database of the path, on the request's
 // snapshot, for a dry run: the same refusals as start_operation, nothing

@@ -41,6 +41,15 @@ constexpr std::span<const std::string_view> statuses_of(action_kind k) noexcept 
 
 inline constexpr double forever = std::numeric_limits<double>::infinity();
 
+// One shard operation a state machine performs (model/shard_ops.hpp): the
+// shard it works on (its uid, as pending_ops keys it) and the operation
+// (migrate_shard, failover_shard, reshard).
+struct shard_op {
+  std::string shard_uid;
+  std::string op_name;
+  bool operator==(const shard_op&) const = default;
+};
+
 // How an action evolves over time (SPEC.md section 2). All durations in seconds.
 struct simulate_plan {
   std::vector<std::string> steps;  // state names (state machines) or running phases (tasks)
@@ -62,6 +71,9 @@ struct simulate_plan {
   // is cancelled from then on (kept retain_failed_seconds); a cancel asked
   // at or after the natural end changes nothing.
   double cancel_after = forever;
+  // The shard operations the walk performs, one after another over its
+  // steps; pending_ops shows those not finished (model/shard_ops.hpp).
+  std::vector<shard_op> shard_ops;
   bool operator==(const simulate_plan&) const = default;
 };
 

@@ -41,10 +41,13 @@ std::optional<simulate_plan> plan_for(registry_data& d, std::string_view name,
 // state. `name` must have a template: a state machine's makes a state
 // machine; a task's (export_bdb, import_bdb) makes a task with action_type
 // "other", which /v2/actions lists and the v1 lists leave out. Returns the
-// new action's uid. A machine that moves shards (migrate, failover) gives
-// the `placement` it leaves once completed (model/shards.hpp); the placement
-// a completed one left is kept, and a database whose shape changed gets new
-// shard uids (assign_shard_uids).
+// new action's uid. A machine that moves shards (migrate, failover,
+// rebalance, revamp) gives the `placement` it leaves once completed
+// (model/shards.hpp); the placement a completed one left is kept, and a
+// database whose shape changed gets new shard uids (assign_shard_uids). The
+// machine's plan carries the shard operations that takes (reshard for each
+// new shard, else migrate_shard and failover_shard from where the shards
+// were to `placement`; model/shard_ops.hpp), shown in its pending_ops.
 std::string begin_operation(registry_data& d, database db, std::string_view name, double now,
                             std::vector<shard_spot> placement = {});
 
