@@ -167,8 +167,19 @@ result<json> change_body(const request_context& ctx, bool empty_is_object) {
   return body;
 }
 
+// `c` as the next task starts from it: the fields of the last change asked
+// for, no change pending.
+crdb latest_view(const crdb& c) {
+  crdb out = c;
+  out.fields = crdb_latest_fields(c);
+  out.changes.clear();
+  return out;
+}
+
 // Runs one change of an existing CRDB: reads the headers, finds the CRDB,
-// starts `operation`, and when the task is to finish applies `effect`.
+// starts `operation` on its latest fields, and when the task is to finish
+// applies `effect` (the local database's machine starts at once) and keeps
+// the fields it made as a change shown from the task's end.
 reply change_crdb(const request_context& ctx, registry& reg, std::string_view operation,
                   bool remote, const std::function<result<>(registry_data&, crdb&)>& effect) {
   const auto headers = read_task_headers(ctx);
@@ -182,10 +193,13 @@ reply change_crdb(const request_context& ctx, registry& reg, std::string_view op
       return failure{api_error::crdb_not_accepted,
                      "The request cannot be accepted: CRDB " + guid + " is being deleted"};
     }
-    auto t = begin_crdb_task(d, *headers, operation, **c, remote, ctx.now);
+    crdb work = latest_view(**c);
+    auto t = begin_crdb_task(d, *headers, operation, work, remote, ctx.now);
     if (!t) return t.error();
     if (crdb_task_completes(*t)) {
-      if (auto ok = effect(d, **c); !ok) return ok.error();
+      if (auto ok = effect(d, work); !ok) return ok.error();
+      if (work.fields != crdb_latest_fields(**c))
+        (*c)->changes.push_back({t->id, crdb_task_end(*t), std::move(work.fields)});
     }
     answer = store_task(d, std::move(*t), ctx.now);
     return {};
@@ -206,7 +220,7 @@ json dry_run_task(std::string_view operation) {
 reply get_crdbs(const request_context& ctx) {
   json list = json::array();
   for (const auto& [guid, c] : ctx.state->data().active_active.crdbs)
-    if (crdb_visible(c, ctx.now)) list.push_back(c.fields);
+    if (crdb_visible(c, ctx.now)) list.push_back(crdb_fields_at(c, ctx.now));
   return json_reply(status::ok, json{{"crdbs", std::move(list)}});
 }
 
@@ -216,7 +230,7 @@ reply get_crdb(const request_context& ctx) {
   const auto it = crdbs.find(guid);
   if (it == crdbs.end() || !crdb_visible(it->second, ctx.now))
     return error_reply(no_such_crdb(guid));
-  return json_reply(status::ok, it->second.fields);
+  return json_reply(status::ok, crdb_fields_at(it->second, ctx.now));
 }
 
 reply create_crdb(const request_context& ctx, registry& reg, const cluster_settings& cluster) {
@@ -305,7 +319,8 @@ reply update_crdb_instances(const request_context& ctx, registry& reg) {
     const auto it = crdbs.find(guid);
     if (it == crdbs.end() || !crdb_visible(it->second, ctx.now))
       return error_reply(no_such_crdb(guid));
-    if (auto ok = read_crdb_updates(*body, it->second); !ok) return error_reply(ok.error());
+    if (auto ok = read_crdb_updates(*body, latest_view(it->second)); !ok)
+      return error_reply(ok.error());
     return json_reply(status::ok, dry_run_task("modify_crdb"));
   }
   // Checked first on the snapshot so that a bad body is a 400 even when the
@@ -314,7 +329,8 @@ reply update_crdb_instances(const request_context& ctx, registry& reg) {
     const auto& crdbs = ctx.state->data().active_active.crdbs;
     const auto it = crdbs.find(ctx.param("crdb_guid"));
     if (it != crdbs.end()) {
-      if (auto ok = read_crdb_updates(*body, it->second); !ok) return error_reply(ok.error());
+      if (auto ok = read_crdb_updates(*body, latest_view(it->second)); !ok)
+        return error_reply(ok.error());
     }
   }
   return change_crdb(ctx, reg, "modify_crdb", true, [&](registry_data& d, crdb& c) -> result<> {
@@ -340,7 +356,7 @@ reply delete_crdb(const request_context& ctx, registry& reg) {
       return failure{api_error::crdb_not_accepted,
                      "The request cannot be accepted: the GUID " + guid + " is already deleted"};
     }
-    auto t = begin_crdb_task(d, *headers, "delete_crdb", **c, true, ctx.now);
+    auto t = begin_crdb_task(d, *headers, "delete_crdb", latest_view(**c), true, ctx.now);
     if (!t) return t.error();
     if (crdb_task_completes(*t)) {
       // The local database goes with it (its SMDeleteBDB runs at once).
@@ -413,7 +429,7 @@ reply get_crdb_health_report(const request_context& ctx) {
   const auto it = d.active_active.crdbs.find(guid);
   if (it == d.active_active.crdbs.end() || !crdb_visible(it->second, ctx.now))
     return error_reply(no_such_crdb(guid));
-  const crdb& c = it->second;
+  const crdb c = crdb_at(it->second, ctx.now);
   json instances = json::array();
   bool healthy = true;
   for (const auto& in : c.fields.value("instances", json::array())) {
@@ -475,6 +491,10 @@ reply cancel_crdb_task(const request_context& ctx, registry& reg) {
     }
     const bool completes = crdb_task_completes(t);
     t.plan.cancel_after = ctx.now - t.started_at;
+    // Its change of the CRDB is not shown (its database's machine runs on).
+    if (const auto c = d.active_active.crdbs.find(t.crdb_guid); c != d.active_active.crdbs.end())
+      std::erase_if(c->second.changes,
+                    [&](const crdb_change& change) { return change.task_id == id; });
     // A cancelled create leaves no CRDB, and its local database goes.
     if (t.operation == "create_crdb" && completes) {
       const auto c = d.active_active.crdbs.find(t.crdb_guid);
@@ -498,8 +518,9 @@ reply get_sync_source_stats(const request_context& ctx) {
   const registry_data& d = ctx.state->data();
   if (!uid || !d.find_database(*uid, ctx.now)) return error_reply(no_such_bdb(ctx));
   json list = json::array();
-  for (const auto& [guid, c] : d.active_active.crdbs) {
-    if (c.local_bdb != *uid || !crdb_visible(c, ctx.now)) continue;
+  for (const auto& entry : d.active_active.crdbs) {
+    if (entry.second.local_bdb != *uid || !crdb_visible(entry.second, ctx.now)) continue;
+    const crdb c = crdb_at(entry.second, ctx.now);
     const double stime = std::floor(ctx.now) - 1;
     for (const auto& p : remote_participants(c)) {
       const auto down = d.active_active.unreachable.find(p.url);
@@ -522,8 +543,9 @@ reply get_syncer_state(const request_context& ctx) {
   const auto uid = path_uid(ctx);
   const registry_data& d = ctx.state->data();
   if (!uid || !d.find_database(*uid, ctx.now)) return error_reply(no_such_bdb(ctx));
-  for (const auto& [guid, c] : d.active_active.crdbs) {
-    if (c.local_bdb != *uid || !crdb_visible(c, ctx.now)) continue;
+  for (const auto& entry : d.active_active.crdbs) {
+    if (entry.second.local_bdb != *uid || !crdb_visible(entry.second, ctx.now)) continue;
+    const crdb c = crdb_at(entry.second, ctx.now);
     json sources = json::array();
     for (const auto& p : remote_participants(c)) {
       const auto down = d.active_active.unreachable.find(p.url);

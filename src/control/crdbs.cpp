@@ -35,7 +35,7 @@ std::map<std::string, participant_view> participants_of(const registry_data& d, 
   std::map<std::string, participant_view> out;
   for (const auto& [guid, c] : d.active_active.crdbs) {
     if (!crdb_visible(c, now)) continue;
-    for (const auto& p : remote_participants(c)) {
+    for (const auto& p : remote_participants(crdb_at(c, now))) {
       auto& v = out[p.url];
       v.name = p.name;
       v.crdbs.insert(guid);

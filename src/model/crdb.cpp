@@ -144,7 +144,7 @@ json render_crdb_task(const crdb_task& t, const crdb* c, double now) {
     const std::string& step = t.plan.steps[std::min(s.step, t.plan.steps.size() - 1)];
     json clusters = json::array();
     if (c) {
-      for (const auto& in : c->fields.value("instances", json::array()))
+      for (const auto& in : crdb_fields_at(*c, now).value("instances", json::array()))
         clusters.push_back({{"name", in["cluster"]["name"]}, {"progress", step}});
     }
     out["progress"] = {{"clusters", std::move(clusters)}, {"worker", step}};
@@ -159,6 +159,31 @@ json render_crdb_task(const crdb_task& t, const crdb* c, double now) {
 
 bool crdb_visible(const crdb& c, double now) noexcept {
   return now >= c.visible_from && now < c.gone_at;
+}
+
+const json& crdb_fields_at(const crdb& c, double now) noexcept {
+  const crdb_change* shown = nullptr;
+  for (const auto& change : c.changes) {
+    if (change.at <= now && (!shown || change.at >= shown->at)) shown = &change;
+  }
+  return shown ? shown->fields : c.fields;
+}
+
+const json& crdb_latest_fields(const crdb& c) noexcept {
+  return c.changes.empty() ? c.fields : c.changes.back().fields;
+}
+
+crdb crdb_at(const crdb& c, double now) {
+  crdb out = c;
+  out.fields = crdb_fields_at(c, now);
+  out.changes.clear();
+  return out;
+}
+
+void fold_crdb_changes(crdb& c, double now) {
+  if (c.changes.empty()) return;
+  c.fields = crdb_fields_at(c, now);
+  std::erase_if(c.changes, [&](const crdb_change& change) { return change.at <= now; });
 }
 
 std::vector<crdb_participant> remote_participants(const crdb& c) {
@@ -335,12 +360,21 @@ json crdb_record(const crdb& c) {
               {"local_bdb", c.local_bdb}};
   if (c.visible_from != forever) out["visible_from"] = number_value(c.visible_from);
   if (c.gone_at != forever) out["gone_at"] = number_value(c.gone_at);
+  if (!c.changes.empty()) {
+    json changes = json::array();
+    for (const auto& change : c.changes) {
+      changes.push_back({{"task_id", change.task_id},
+                         {"at", number_value(change.at)},
+                         {"fields", change.fields}});
+    }
+    out["changes"] = std::move(changes);
+  }
   return out;
 }
 
 result<crdb> crdb_from_record(const json& record, const std::string& where) {
   object_reader r(record, where);
-  r.only({"guid", "fields", "local_instance", "local_bdb", "visible_from", "gone_at"});
+  r.only({"guid", "fields", "local_instance", "local_bdb", "visible_from", "gone_at", "changes"});
   auto guid = r.string("guid", true);
   const json* fields = r.object("fields", true);
   const auto local_instance = r.unsigned_integer("local_instance", 1000, true);
@@ -355,6 +389,19 @@ result<crdb> crdb_from_record(const json& record, const std::string& where) {
   c.local_bdb = *local_bdb;
   c.visible_from = visible_from.value_or(forever);
   c.gone_at = gone_at.value_or(forever);
+  if (const auto it = record.find("changes"); it != record.end()) {
+    if (!it->is_array())
+      return failure{api_error::invalid_type, "'" + where + ".changes' must be an array"};
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      object_reader k((*it)[i], where + ".changes[" + std::to_string(i) + "]");
+      k.only({"task_id", "at", "fields"});
+      auto task_id = k.string("task_id", true);
+      const auto at = k.time("at", true);
+      const json* changed = k.object("fields", true);
+      if (k.failed()) return k.error();
+      c.changes.push_back({std::move(*task_id), *at, *changed});
+    }
+  }
   return c;
 }
 

@@ -6,7 +6,9 @@
 // that change nothing. Every answer is checked against docs/openapi.json by
 // the test client.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 #include "manual_clock_test.hpp"
@@ -130,6 +132,8 @@ TEST_F(crdbs_test, create_patch_unreachable_delete_walk) {
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.json_body()["operation"], "update_crdb");
   EXPECT_EQ(patched.json_body()["crdb_guid"], guid);
+  // Shown when its task ends, not before.
+  EXPECT_EQ(get_json("/v1/crdbs/" + guid)["name"], "aa-db");
   EXPECT_EQ(poll_task(patched.json_body()["id"])["status"], "finished");
   EXPECT_EQ(get_json("/v1/crdbs/" + guid)["name"], "renamed");
   EXPECT_EQ(get_json("/v1/crdbs/" + guid)["default_db_config"]["name"], "renamed");
@@ -249,6 +253,17 @@ TEST_F(crdbs_test, a_queued_task_cancels_a_finished_one_does_not) {
   EXPECT_EQ(srv.post("/v1/crdb_tasks/nope/actions/cancel", json::object()).status, 404);
 }
 
+TEST_F(crdbs_test, a_cancelled_change_is_never_shown) {
+  const std::string guid = create_finished();
+  const auto r = srv.patch("/v1/crdbs/" + guid, {{"name", "never"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string id = r.json_body()["id"];
+  EXPECT_EQ(srv.post("/v1/crdb_tasks/" + id + "/actions/cancel", json::object()).status, 200);
+  EXPECT_EQ(poll_task(id)["status"], "cancelled");
+  advance(60);
+  EXPECT_EQ(get_json("/v1/crdbs/" + guid)["name"], "aa-db");
+}
+
 TEST_F(crdbs_test, flush_updates_purge_and_upgrade_answer_tasks) {
   const std::string guid = create_finished();
   const auto flush = put("/v1/crdbs/" + guid + "/flush", json::object());
@@ -312,6 +327,55 @@ TEST_F(crdbs_test, bad_requests_change_nothing) {
   // Viewers read, they do not write.
   EXPECT_EQ(srv.get("/v1/crdbs", viewer).status, 200);
   EXPECT_EQ(srv.post("/v1/crdbs", create_body("v"), viewer).status, 403);
+}
+
+// The state file keeps the CRDBs, their tasks (a running one runs on after
+// the restart), the changes not shown yet and the participants' reachability.
+TEST(crdbs_state_file, a_restart_finds_crdbs_tasks_and_reachability) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("reemu-crdbs-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto cfg = [&] {
+    return manual_clock_config(
+        t0, [&](json& doc) { doc["emulator"]["state_file"] = (dir / "state.json").string(); });
+  };
+  const auto advance = [](test_server& srv, double seconds) {
+    ASSERT_EQ(srv.post("/emulator/v1/clock/advance", {{"seconds", seconds}}).status, 200);
+  };
+  std::string guid;
+  std::string patch_id;
+  std::string crdb_before;
+  {
+    test_server srv{cfg()};
+    const auto r = srv.post("/v1/crdbs", create_body());
+    ASSERT_EQ(r.status, 200) << r.body;
+    advance(srv, 60);
+    const json done =
+        srv.get("/v1/crdb_tasks/" + r.json_body()["id"].get<std::string>()).json_body();
+    ASSERT_EQ(done["status"], "finished") << done;
+    guid = done["crdb_guid"];
+    const auto patched = srv.patch("/v1/crdbs/" + guid, {{"name", "later"}});
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    patch_id = patched.json_body()["id"];
+    ASSERT_EQ(srv.call(http::verb::put, "/emulator/v1/participants", admin,
+                       json{{"url", remote_url}, {"reachable", false}}.dump())
+                  .status,
+              200);
+    crdb_before = srv.get("/v1/crdbs/" + guid).body;
+  }
+  {
+    test_server srv{cfg()};
+    EXPECT_EQ(srv.get("/v1/crdbs/" + guid).body, crdb_before);
+    EXPECT_EQ(srv.get("/v1/crdb_tasks").json_body().size(), 2u);
+    const json participants = srv.get("/emulator/v1/participants").json_body();
+    ASSERT_EQ(participants["participants"].size(), 1u);
+    EXPECT_EQ(participants["participants"][0]["reachable"], false);
+    advance(srv, 60);
+    EXPECT_EQ(srv.get("/v1/crdb_tasks/" + patch_id).json_body()["status"], "finished");
+    EXPECT_EQ(srv.get("/v1/crdbs/" + guid).json_body()["name"], "later");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -3,11 +3,14 @@
 // A CRDB is stored as its wire object (passwords masked, as a cluster shows
 // it) with the clock times its tasks fix when they start: a CRDB task's plan
 // is chosen when it starts (its template under the plan rules, or a failure
-// because a participant is unreachable), so its end is known then, and
-// what it does to the CRDB and to the local database is done at once, or
-// not at all when the task is to fail. Nothing is updated as time passes:
-// the CRDB is listed from the end of its create task to the end of its
-// delete task, and a task's status is computed from its plan at read time.
+// because a participant is unreachable), so its end is known then. What a
+// task that is to finish does to the local database starts at once (the
+// database's own machine); what it does to the CRDB object is kept as a
+// change shown from the task's end (crdb::changes). A task that is to fail
+// does nothing. Nothing is updated as time passes: the CRDB is listed from
+// the end of its create task to the end of its delete task, its fields are
+// those of the last change ended by then, and a task's status is computed
+// from its plan at read time.
 //
 // The other participating clusters are virtual: instances named by their
 // URL. The control API marks a URL unreachable (crdb_store::unreachable);
@@ -29,6 +32,15 @@
 
 namespace reemu {
 
+// A change of a CRDB's fields by a task that is to finish: the whole
+// fields, shown from the task's end.
+struct crdb_change {
+  std::string task_id;
+  double at = 0;  // its task's end
+  json fields;
+  bool operator==(const crdb_change&) const = default;
+};
+
 // One Active-Active database.
 struct crdb {
   std::string guid;
@@ -37,6 +49,7 @@ struct crdb {
   std::uint64_t local_bdb = 0;       // its database uid
   double visible_from = forever;     // its create task finished (forever: never)
   double gone_at = forever;          // its delete task finished, or its create failed
+  std::vector<crdb_change> changes;  // not ended yet (folded into `fields` once ended)
   bool operator==(const crdb&) const = default;
 };
 
@@ -91,6 +104,19 @@ json render_crdb_task(const crdb_task& t, const crdb* c, double now);
 // True when the CRDB is listed at `now`.
 bool crdb_visible(const crdb& c, double now) noexcept;
 
+// The fields `c` shows at `now`: those of the latest change ended by then,
+// else `fields`.
+const json& crdb_fields_at(const crdb& c, double now) noexcept;
+
+// The fields a new task starts from: those of the last change asked for.
+const json& crdb_latest_fields(const crdb& c) noexcept;
+
+// `c` as it reads at `now` (fields_at, no changes pending).
+crdb crdb_at(const crdb& c, double now);
+
+// Moves the changes ended by `now` into `fields`.
+void fold_crdb_changes(crdb& c, double now);
+
 // The participants of `c` other than this cluster: {id, name, url}.
 struct crdb_participant {
   std::uint64_t id = 0;
@@ -134,8 +160,9 @@ struct crdb_update {
 };
 result<crdb_update> read_crdb_updates(const json& body, const crdb& c);
 
-// {"guid","fields","local_instance","local_bdb","visible_from","gone_at"}
-// and back; the failure names `where`.
+// {"guid","fields","local_instance","local_bdb","visible_from","gone_at",
+// "changes":[{"task_id","at","fields"}…]} and back (absent: none); the
+// failure names `where`.
 json crdb_record(const crdb& c);
 result<crdb> crdb_from_record(const json& record, const std::string& where);
 json crdb_task_record(const crdb_task& t);
