@@ -7,6 +7,7 @@
 #include "reemu/api/crdbs.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/crdb.hpp"
@@ -205,6 +206,12 @@ reply change_crdb(const request_context& ctx, registry& reg, std::string_view op
     return {};
   });
   return written ? json_reply(status::ok, answer) : error_reply(written.error());
+}
+
+// A source's lag in whole milliseconds: 0 while it syncs, else since it
+// became unreachable.
+std::int64_t lag_milliseconds(bool syncing, double now, double since) {
+  return syncing ? 0 : static_cast<std::int64_t>(std::llround((now - since) * 1000));
 }
 
 json dry_run_task(std::string_view operation) {
@@ -525,7 +532,8 @@ reply get_sync_source_stats(const request_context& ctx) {
     for (const auto& p : remote_participants(c)) {
       const auto down = d.active_active.unreachable.find(p.url);
       const bool syncing = down == d.active_active.unreachable.end();
-      const double lag_ms = syncing ? 0 : std::round((ctx.now - down->second) * 1000);
+      const std::int64_t lag_ms =
+          lag_milliseconds(syncing, ctx.now, syncing ? ctx.now : down->second);
       list.push_back(
           {{"intervals", json::array({{{"etime", rfc3339(stime + 1)},
                                        {"ingress_bytes", syncing ? 1024 : 0},
@@ -550,10 +558,11 @@ reply get_syncer_state(const request_context& ctx) {
     for (const auto& p : remote_participants(c)) {
       const auto down = d.active_active.unreachable.find(p.url);
       const bool syncing = down == d.active_active.unreachable.end();
+      const double since = syncing ? ctx.now : down->second;
       sources.push_back({{"id", p.id},
                          {"last_error", syncing ? "" : "Failed to connect to " + p.url},
-                         {"last_update", rfc3339(syncing ? ctx.now : down->second)},
-                         {"lag", syncing ? 0.0 : std::round((ctx.now - down->second) * 1000)},
+                         {"last_update", rfc3339(since)},
+                         {"lag", lag_milliseconds(syncing, ctx.now, since)},
                          {"name", p.name},
                          {"status", syncing ? "in-sync" : "out-of-sync"},
                          {"uri", p.url}});

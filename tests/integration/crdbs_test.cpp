@@ -147,6 +147,7 @@ TEST_F(crdbs_test, create_patch_unreachable_delete_walk) {
   const json down = get_json("/v1/bdbs/" + bdb_uid + "/syncer_state/crdt");
   EXPECT_EQ(down["sources"][0]["status"], "out-of-sync");
   EXPECT_EQ(down["sources"][0]["lag"], 3000);
+  EXPECT_TRUE(down["sources"][0]["lag"].is_number_integer());  // whole milliseconds
   EXPECT_EQ(
       get_json(
           "/v1/bdbs/" + bdb_uid +
