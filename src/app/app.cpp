@@ -181,16 +181,16 @@ std::optional<reply> app::route_request(exchange& x) const {
   const auto segments = x.url ? path_segments(*x.url) : std::nullopt;
   if (!segments) return error_reply(api_error::bad_request, "Invalid request target");
   route_match match = router_.match(x.req.method, *segments);
-  const std::string path(x.url->encoded_path());
+  const auto path = [&x] { return std::string(x.url->encoded_path()); };  // for messages
   if (match.result == route_match::kind::found) {
     const auto index = static_cast<std::size_t>(match.route - router_.routes().data());
     x.out.not_emulated = not_emulated_.more_specific(index, x.req.method, *segments);
   } else if (x.req.method != http_t::verb::options) {
     x.out.not_emulated = not_emulated_.find(x.req.method, *segments);
   }
-  if (x.out.not_emulated) return route_not_emulated(x, path);
+  if (x.out.not_emulated) return route_not_emulated(x, path());
   if (match.result == route_match::kind::not_found)
-    return error_reply(api_error::not_found, "Route " + path + " does not exist");
+    return error_reply(api_error::not_found, "Route " + path() + " does not exist");
   if (match.result == route_match::kind::method_not_allowed &&
       x.req.method == http_t::verb::options) {
     // A real cluster answers OPTIONS on a registered path with the methods
@@ -202,7 +202,7 @@ std::optional<reply> app::route_request(exchange& x) const {
   if (match.result == route_match::kind::method_not_allowed) {
     reply r =
         error_reply(api_error::method_not_allowed,
-                    "Method " + std::string(x.req.method_text) + " is not allowed on " + path);
+                    "Method " + std::string(x.req.method_text) + " is not allowed on " + path());
     r.headers.emplace_back(http_t::to_string(http_t::field::allow), std::move(match.allow));
     return r;
   }

@@ -31,20 +31,19 @@ route_match router::match(http_t::verb method, const std::vector<std::string>& s
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const auto& parts = compiled_[i].parts;
     if (parts.size() != segments.size()) continue;
-    path_params params;
+    // The literal parts first: most routes fail there, before a parameter
+    // is copied.
     bool ok = true;
-    for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-      if (is_capture(parts[k])) {
-        params.emplace_back(parts[k].substr(1, parts[k].size() - 2), segments[k]);
-      } else {
-        ok = parts[k] == segments[k];
-      }
-    }
+    for (std::size_t k = 0; k < parts.size() && ok; ++k)
+      ok = is_capture(parts[k]) || parts[k] == segments[k];
     if (!ok) continue;
     if (routes_[i].method == wanted) {
       m.result = route_match::kind::found;
       m.route = &routes_[i];
-      m.params = std::move(params);
+      m.params.clear();
+      for (std::size_t k = 0; k < parts.size(); ++k)
+        if (is_capture(parts[k]))
+          m.params.emplace_back(parts[k].substr(1, parts[k].size() - 2), segments[k]);
       m.allow.clear();
       return m;
     }

@@ -48,9 +48,7 @@ net::awaitable<bool> run_registered(Session& session, Stream& stream,
            .expire = [&session] { session.expire(); },
            .close = [&session] { session.close(); }});
   const bool clean = co_await session.run();
-  m.reach({.stop = nullptr, .expire = nullptr, .close = [&stream] {
-             beast::get_lowest_layer(stream).close();
-           }});
+  m.reach({.stop = nullptr, .expire = nullptr, .close = [&stream] { close_quietly(stream); }});
   co_return clean;
 }
 
@@ -119,9 +117,12 @@ net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& 
     co_await serve_tls(std::move(stream), env, place, m);
     co_return;
   }
+  // Plain HTTP is served on the socket itself: the session keeps its own
+  // deadlines, and beast::tcp_stream's per-operation bookkeeping cost more
+  // than the rest of a cached read's I/O path.
   beast::flat_buffer buffer;
-  http_session<beast::tcp_stream> session(stream, buffer, env.handler, env.limits, env.stopping);
-  co_await run_registered(session, stream, m);
+  http_session<tcp::socket> session(stream.socket(), buffer, env.handler, env.limits, env.stopping);
+  co_await run_registered(session, stream.socket(), m);
   place.release();
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }

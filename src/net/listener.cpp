@@ -71,17 +71,22 @@ void listener::close() {
   beast::error_code ec;
   acceptor_.non_blocking(true, ec);
   while (!ec && on_accept_) {
-    auto socket = acceptor_.accept(net::make_strand(ioc_), ec);
+    auto socket = acceptor_.accept(connection_executor(), ec);
     if (!ec) on_accept_(std::move(socket));
   }
   acceptor_.close(ec);
   backoff_.cancel();
 }
 
+net::any_io_executor listener::connection_executor() {
+  if (strands_) return net::make_strand(ioc_);
+  return ioc_.get_executor();
+}
+
 net::awaitable<void> listener::accept_loop() {
   bool paused = false;  // in an episode of failed accepts: logged once
   while (!closed_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), use_tuple);
+    auto [ec, socket] = co_await acceptor_.async_accept(connection_executor(), use_tuple);
     if (!ec) {
       if (std::exchange(paused, false)) spdlog::info("{} accepting again", scheme_);
       on_accept_(std::move(socket));

@@ -192,6 +192,8 @@ std::size_t server::max_connections() const noexcept { return impl_->cap_; }
 void server::run(unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto& ioc = *impl_->ioc_;
+  for (auto* l : {&impl_->http_, &impl_->https_})
+    if (*l) (*l)->use_strands(threads > 1);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();

@@ -9,16 +9,39 @@
 
 namespace reemu {
 
-http::response<shared_body> error_response(unsigned version, api_error e,
-                                           const std::string& description) {
-  reply r = error_reply(e, description);
-  http::response<shared_body> res{r.status, version};
-  res.set(http::field::server, "re-actions-emulator");
-  res.set(http::field::content_type, r.content_type);
-  res.keep_alive(false);
-  res.body() = r.body;
-  res.prepare_payload();
-  return res;
+std::string response_head(unsigned version, http::status status,
+                          std::span<const std::pair<std::string_view, std::string>> fields,
+                          std::string_view content_type,
+                          std::optional<std::uint64_t> content_length, bool keep_alive) {
+  std::string head;
+  head.reserve(160);
+  head += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+  head += std::to_string(static_cast<unsigned>(status));
+  head += ' ';
+  head += http::obsolete_reason(status);
+  head += "\r\nServer: re-actions-emulator\r\n";
+  const auto field = [&head](std::string_view name, std::string_view value) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  };
+  for (const auto& [name, value] : fields) field(name, value);
+  if (!content_type.empty()) field("Content-Type", content_type);
+  if (content_length) field("Content-Length", std::to_string(*content_length));
+  if (version >= 11 && !keep_alive) field("Connection", "close");
+  if (version < 11 && keep_alive) field("Connection", "keep-alive");
+  head += "\r\n";
+  return head;
+}
+
+bool status_has_no_content(http::status status) {
+  return http::to_status_class(status) == http::status_class::informational ||
+         status == http::status::no_content || status == http::status::not_modified;
+}
+
+std::string error_head(unsigned version, const reply& r) {
+  return response_head(version, r.status, {}, r.content_type, r.body.size(), false);
 }
 
 bool is_quiet_close(const beast::error_code& ec) {

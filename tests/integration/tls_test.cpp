@@ -284,6 +284,33 @@ TEST(tls, both_listeners_serve_the_same_bytes) {
   EXPECT_EQ(tls_get(srv.https_port(), "/v1/actions").body, seed_list_body());
 }
 
+// The session's deadlines hold on both listeners: an idle keep-alive
+// connection is closed by the idle timeout over TLS as over plain HTTP, and
+// a header left half sent by the read timeout.
+TEST(tls, idle_and_half_sent_connections_are_closed_by_their_timeouts) {
+  test_server srv{https_config([](json& doc) {
+    doc["server"]["idle_timeout_seconds"] = 1;
+    doc["server"]["read_timeout_seconds"] = 1;
+  })};
+  for (const bool tls : {false, true}) {
+    const auto open = [&] {
+      return tls ? std::make_unique<client>(srv.https_port(), tls_client_options{})
+                 : std::make_unique<client>(srv.http_port());
+    };
+    const auto idle = open();
+    const auto r = idle->send(make_request(http::verb::get, "/v1/actions", admin));
+    EXPECT_EQ(r.status, 200) << (tls ? "https" : "http");
+    EXPECT_TRUE(r.keep_alive);
+    beast::error_code ec;
+    EXPECT_EQ(idle->read_until_closed(ec), "") << (tls ? "https" : "http");
+    EXPECT_NE(ec, beast::error::timeout) << (tls ? "https" : "http") << ": left open";
+    const auto half = open();
+    half->write_raw("GET /v1/actions HTTP/1.1\r\nHost: x\r\n");
+    EXPECT_EQ(half->read_until_closed(ec), "") << (tls ? "https" : "http");
+    EXPECT_NE(ec, beast::error::timeout) << (tls ? "https" : "http") << ": left open";
+  }
+}
+
 // A list of many chunks goes out as a gather write of its pieces (more runs
 // than one writev takes, and more than one TLS record): both listeners send
 // every byte, HEAD announces the same length, and the connection stays usable.

@@ -50,6 +50,7 @@ struct outcome {
   bool clean = false;          // run()'s result
   bool ended = false;          // run() returned
   std::size_t bytes_read = 0;  // of the input, by the server
+  std::string wire;            // every byte the client received
 };
 
 outcome serve(const std::string& input, session_limits limits = {}, bool keep_open = false,
@@ -73,7 +74,8 @@ outcome serve(const std::string& input, session_limits limits = {}, bool keep_op
   ioc.run();
   out.bytes_read = server_side.nread_bytes();
   // Parse the answers the client received.
-  std::string wire = client.str();
+  out.wire = client.str();
+  std::string wire = out.wire;
   while (!wire.empty()) {
     http::response_parser<http::string_body> parser;
     parser.eager(true);
@@ -350,6 +352,80 @@ TEST(session, stopping_answers_a_keep_alive_request_that_arrives_within_the_grac
     EXPECT_EQ(res.result_int(), 200u);
     EXPECT_EQ(res.keep_alive(), !last);
   }
+}
+
+// The head the session writes itself (answer.hpp), read back by Beast's own
+// response parser: the fields a client sees, and the bytes.
+TEST(response_head, is_a_response_header_beast_reads_back) {
+  const std::vector<std::pair<std::string_view, std::string>> fields{{"cluster-state-id", "7"},
+                                                                     {"Allow", "GET, HEAD"}};
+  const std::string head = response_head(11, http::status::ok, fields, "application/json", 2, true);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\nServer: re-actions-emulator\r\ncluster-state-id: 7\r\n"
+            "Allow: GET, HEAD\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);  // header and body in one put()
+  beast::error_code ec;
+  parser.put(net::buffer(head + "[]"), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(parser.is_done());
+  const auto& res = parser.get();
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_TRUE(res.keep_alive());
+  EXPECT_EQ(res[http::field::server], "re-actions-emulator");
+  EXPECT_EQ(res["cluster-state-id"], "7");
+  EXPECT_EQ(res[http::field::content_type], "application/json");
+  EXPECT_EQ(res.body(), "[]");
+}
+
+TEST(response_head, says_what_keep_alive_calls_for_in_each_http_version) {
+  const auto parsed = [](const std::string& head) {
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a head alone: no body follows
+    beast::error_code ec;
+    parser.put(net::buffer(head), ec);
+    EXPECT_FALSE(ec) << ec.message() << " in " << head;
+    return parser.release();
+  };
+  const auto close11 = response_head(11, http::status::not_found, {}, "application/json", 0, false);
+  EXPECT_NE(close11.find("\r\nConnection: close\r\n"), std::string::npos);
+  EXPECT_FALSE(parsed(close11).keep_alive());
+  const auto keep10 = response_head(10, http::status::ok, {}, "application/json", 0, true);
+  EXPECT_EQ(keep10.rfind("HTTP/1.0 200 OK\r\n", 0), 0u);
+  EXPECT_NE(keep10.find("\r\nConnection: keep-alive\r\n"), std::string::npos);
+  EXPECT_TRUE(parsed(keep10).keep_alive());
+  const auto close10 = response_head(10, http::status::ok, {}, "application/json", 0, false);
+  EXPECT_EQ(close10.find("Connection"), std::string::npos);
+  EXPECT_FALSE(parsed(close10).keep_alive());
+  const auto keep11 = response_head(11, http::status::ok, {}, "application/json", 0, true);
+  EXPECT_EQ(keep11.find("Connection"), std::string::npos);
+}
+
+TEST(response_head, no_content_answers_carry_no_length_and_no_type) {
+  EXPECT_TRUE(status_has_no_content(http::status::no_content));
+  EXPECT_TRUE(status_has_no_content(http::status::not_modified));
+  EXPECT_TRUE(status_has_no_content(http::status::continue_));
+  EXPECT_FALSE(status_has_no_content(http::status::ok));
+  EXPECT_FALSE(status_has_no_content(http::status::accepted));
+  const auto head = response_head(11, http::status::no_content, {}, {}, std::nullopt, true);
+  EXPECT_EQ(head, "HTTP/1.1 204 No Content\r\nServer: re-actions-emulator\r\n\r\n");
+}
+
+// HEAD: the head GET would have, with its Content-Length, and no body
+// bytes: the next answer on the connection follows the empty line at once.
+TEST(session, head_answer_has_gets_length_and_no_body) {
+  const auto got = serve(get("/v1/users"));
+  ASSERT_EQ(got.answers.size(), 1u);
+  const auto out = serve("HEAD /v1/users HTTP/1.1\r\nHost: x\r\n" + admin_line() + "\r\n" +
+                         get("/emulator/v1/health"));
+  const auto end = out.wire.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos) << out.wire;
+  const std::string head = out.wire.substr(0, end + 4);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
+  EXPECT_NE(head.find("\r\nContent-Length: " + std::to_string(got.answers[0].body.size()) + "\r\n"),
+            std::string::npos)
+      << head;
+  EXPECT_EQ(out.wire.substr(end + 4, 17), "HTTP/1.1 200 OK\r\n") << out.wire;
 }
 
 }  // namespace

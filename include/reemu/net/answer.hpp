@@ -1,26 +1,27 @@
-// What a session writes: a response body that shares an immutable string,
-// and the one way an error answer goes out (431, 413, 400, the 503 past the
-// connection cap and the HTTPS port's "speaks HTTPS" 400 alike).
+// What a session writes: an answer's head, written here, and its body's
+// shared bytes in one gather write, and the one way an error answer goes out (431, 413, 400, the
+// 503 past the connection cap and the HTTPS port's "speaks HTTPS" 400 alike).
 #pragma once
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/stream_traits.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/optional.hpp>
+#include <boost/beast/http/status.hpp>
 #include <chrono>
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "reemu/http/context.hpp"
 #include "reemu/http/errors.hpp"
 #include "reemu/model/shared_bytes.hpp"
 #include "reemu/net/net.hpp"
@@ -33,44 +34,43 @@ inline constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 // How long one answer may take to go out to a client that reads slowly.
 inline constexpr std::chrono::seconds write_timeout{30};
 
-// A response body that shares immutable bytes (shared_bytes): cached bodies
-// go out without a copy per request, and a body made of pieces (the action
-// lists) goes out as one gather write of its pieces, never joined.
-struct shared_body {
-  using value_type = shared_bytes;
+// The status line and header fields of an answer, as they go out:
+// `Server`, then `fields` in order, `Content-Type` (when `content_type` is
+// not empty), `Content-Length` (when set) and the `Connection` field that
+// `keep_alive` calls for in HTTP/1.`version % 10` (close on 1.1,
+// keep-alive on 1.0), ending with the empty line. Field values come from
+// the server, never from a client unchecked.
+std::string response_head(unsigned version, http::status status,
+                          std::span<const std::pair<std::string_view, std::string>> fields,
+                          std::string_view content_type,
+                          std::optional<std::uint64_t> content_length, bool keep_alive);
 
-  static std::uint64_t size(const value_type& v) noexcept { return v.size(); }
+// Whether an answer with this status carries no Content-Length and no body
+// (1xx, 204, 304; RFC 9110 section 8.6).
+bool status_has_no_content(http::status status);
 
-  class writer {
-   public:
-    using const_buffers_type = std::span<const net::const_buffer>;
-    template <bool is_request, class Fields>
-    writer(const http::header<is_request, Fields>&, const value_type& body) : body_(body) {}
-    void init(beast::error_code& ec) {
-      ec = {};
-      const auto as_buffer = [](std::string_view run) {
-        return net::const_buffer(run.data(), run.size());
-      };
-      if (body_.runs() > 1) {
-        many_.reserve(body_.runs());
-        body_.for_each([&](std::string_view run) { many_.push_back(as_buffer(run)); });
-      } else {
-        body_.for_each([&](std::string_view run) { one_ = as_buffer(run); });
-      }
-    }
-    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
-      ec = {};
-      if (body_.empty()) return boost::none;
-      if (many_.empty()) return {{const_buffers_type(&one_, 1), false}};
-      return {{const_buffers_type(many_), false}};
-    }
-
-   private:
-    const value_type& body_;
-    net::const_buffer one_;                // a body of one run: no allocation
-    std::vector<net::const_buffer> many_;  // a body of pieces
+// Writes `head` and then the bytes of `body` in one gather write: a cached
+// body goes out without a copy, and one made of pieces (the action lists)
+// as its pieces, never joined.
+template <class Stream>
+net::awaitable<beast::error_code> write_answer(Stream& stream, const std::string& head,
+                                               const shared_bytes& body) {
+  const auto as_buffer = [](std::string_view run) {
+    return net::const_buffer(run.data(), run.size());
   };
-};
+  if (body.runs() <= 1) {
+    std::array<net::const_buffer, 2> buffers{net::buffer(head), net::const_buffer()};
+    body.for_each([&](std::string_view run) { buffers[1] = as_buffer(run); });
+    auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
+    co_return ec;
+  }
+  std::vector<net::const_buffer> buffers;
+  buffers.reserve(body.runs() + 1);
+  buffers.push_back(net::buffer(head));
+  body.for_each([&](std::string_view run) { buffers.push_back(as_buffer(run)); });
+  auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
+  co_return ec;
+}
 
 // Sets the deadline of the next operations on `stream` where its lowest
 // layer has one (beast::tcp_stream); a test stream has none.
@@ -80,20 +80,20 @@ void expire_after(Stream& stream, Duration d) {
   if constexpr (requires { lowest.expires_after(d); }) lowest.expires_after(d);
 }
 
-// An error answer with the cluster's error body (error_body()) and
-// `Connection: close`, in HTTP/1.`version % 10`.
-http::response<shared_body> error_response(unsigned version, api_error e,
-                                           const std::string& description);
+// The status line and header of an error answer with the cluster's error
+// body (error_reply()) and `Connection: close`, in HTTP/1.`version % 10`;
+// the body is the reply's.
+std::string error_head(unsigned version, const reply& r);
 
 // Writes error_response() under the write timeout. Returns true when it went
 // out; the caller closes the connection either way.
 template <class Stream>
 net::awaitable<bool> write_error(Stream& stream, unsigned version, api_error e,
                                  std::string description) {
-  auto res = error_response(version, e, description);
+  const reply r = error_reply(e, description);
+  const std::string head = error_head(version, r);
   expire_after(stream, write_timeout);
-  auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
-  co_return !ec;
+  co_return !co_await write_answer(stream, head, r.body);
 }
 
 }  // namespace reemu

@@ -35,6 +35,12 @@ class listener {
   // Starts accepting on the control strand; each new socket goes to `on_accept`.
   void start(std::function<void(tcp::socket)> on_accept);
 
+  // Whether each accepted socket gets a strand of its own (the default) or
+  // the io_context's executor: with one thread running the io_context a
+  // strand orders nothing, and dispatching through one costs more than the
+  // rest of a cached read's handling. Set before the io_context runs.
+  void use_strands(bool on) { strands_ = on; }
+
   // Stops accepting (on the control strand): the connections already in the
   // listen queue go to `on_accept`, then the socket closes and the loop ends.
   void close();
@@ -48,6 +54,10 @@ class listener {
   net::steady_timer backoff_;
   std::function<void(tcp::socket)> on_accept_;
   bool closed_ = false;
+  bool strands_ = true;
+
+  // The executor of the next accepted socket.
+  net::any_io_executor connection_executor();
 };
 
 }  // namespace reemu

@@ -70,6 +70,19 @@ bool is_quiet_close(const beast::error_code& ec);
 // (is_quiet_close(), or an I/O error: the connection is gone).
 result<> check_read_end(const beast::error_code& ec, bool in_body, const session_limits& limits);
 
+// Closes `stream`'s lowest layer; its pending operations end with an
+// error. Never throws (a plain socket's close() would on an error).
+template <class Stream>
+void close_quietly(Stream& stream) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  beast::error_code ignored;
+  if constexpr (requires { lowest.close(ignored); }) {
+    lowest.close(ignored);
+  } else {
+    lowest.close();
+  }
+}
+
 // Handler: any type with `handled handle(const incoming_request&,
 // auth_cache*)`, called once per request on the session's executor. The
 // server's is the app itself.
@@ -85,6 +98,10 @@ class http_session {
                const session_limits& limits, const std::atomic<bool>& stopping)
       : stream_(stream), buffer_(buffer), handler_(handler), limits_(limits), stopping_(stopping) {
     buffer_.max_size(limits_.buffer_limit());
+    // The session keeps its own deadlines (deadline_after()); one the
+    // stream still has from the TLS handshake would cut it short.
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (requires { lowest.expires_never(); }) lowest.expires_never();
   }
 
   // Reads and answers requests until the connection should close. Returns
@@ -92,21 +109,10 @@ class http_session {
   // client ended the connection between requests or the last answer said
   // `Connection: close`. Never throws for anything the peer sends.
   net::awaitable<bool> run() {
-    for (;;) {
-      // A stopping server answers what it has received, then closes. A new
-      // connection's first request is still awaited (until expire()): its
-      // client connected to send one, and may have before the stop. Between
-      // keep-alive requests the next one gets stop_grace to arrive.
-      if (expired_ && !has_input()) co_return false;
-      if (stopping_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
-      parser_type parser;
-      parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
-      parser.body_limit(limits_.body_limit);
-      if (const auto got = co_await read_request(parser); got != after::keep_going)
-        co_return got == after::closed_cleanly;
-      const auto next = co_await answer(parser.get());
-      if (next != after::keep_going) co_return next == after::closed_cleanly;
-    }
+    const bool clean = co_await serve_requests();
+    // A pending deadline would keep the io_context busy until it passed.
+    if (watchdog_) watchdog_->cancel();
+    co_return clean;
   }
 
   // How long a stopping server's idle keep-alive connection waits for a
@@ -144,20 +150,37 @@ class http_session {
   void close() {
     closed_ = true;
     if (delay_) delay_->cancel();
-    beast::get_lowest_layer(stream_).close();
+    close_lowest();
   }
 
  private:
   enum class after { keep_going, closed_cleanly, closed };
 
+  // run()'s loop: one request and its answer per round.
+  net::awaitable<bool> serve_requests() {
+    for (;;) {
+      // A stopping server answers what it has received, then closes. A new
+      // connection's first request is still awaited (until expire()): its
+      // client connected to send one, and may have before the stop. Between
+      // keep-alive requests the next one gets stop_grace to arrive.
+      if (expired_ && !has_input()) co_return false;
+      if (stopping_ && served_ > 0 && !has_input()) close_if_still_idle_after_grace();
+      parser_type parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits_.header_limit));
+      parser.body_limit(limits_.body_limit);
+      if (const auto got = co_await read_request(parser); got != after::keep_going)
+        co_return got == after::closed_cleanly;
+      const auto next = co_await answer(parser.get());
+      if (next != after::keep_going) co_return next == after::closed_cleanly;
+    }
+  }
+
   // After stop_grace, ends the wait for a next request if no byte of it has
   // come. The handler runs on the session's executor, like the session, and
   // touches nothing once the session is gone (it may end first).
   void close_if_still_idle_after_grace() {
-    if (!grace_) {
-      grace_.emplace(stream_.get_executor());
-      alive_ = std::make_shared<char>();
-    }
+    if (!grace_) grace_.emplace(stream_.get_executor());
+    if (!alive_) alive_ = std::make_shared<char>();
     grace_->expires_after(stop_grace);
     grace_->async_wait([this, alive = std::weak_ptr<char>(alive_)](beast::error_code ec) {
       if (ec || alive.expired() || !idle_ || has_input()) return;
@@ -166,11 +189,66 @@ class http_session {
     });
   }
 
+  // The deadline of what the session does next (read a request, its body,
+  // write an answer): past it the connection closes and the operation
+  // under way ends with an error. One timer serves every deadline, armed
+  // again only when a deadline comes before the time it is armed for; a
+  // later one costs a clock read, and the timer, finding the deadline moved
+  // when it fires, waits on (about once per timeout period). A timer per
+  // read and per write cost more than a cached read's whole answer.
+  // A test stream (no socket below) has no deadlines, as it had none with
+  // beast's.
+  static constexpr bool socket_below = requires(Stream & s) {
+    beast::get_lowest_layer(s).native_handle();  // a plain socket
+  }
+  || requires(Stream& s) {
+    beast::get_lowest_layer(s).socket();  // beast::tcp_stream (under TLS)
+  };
+  void deadline_after(std::chrono::steady_clock::duration d) {
+    if constexpr (socket_below) {
+      deadline_ = std::chrono::steady_clock::now() + d;
+      if (!watching_ || deadline_ < armed_at_) watch_until(deadline_);
+    }
+  }
+
+  // An answer's write: its deadline is write_timeout from now, or the
+  // request's own if that is later (a keep-alive request is read under the
+  // idle timeout, longer than the write's: keeping it spares re-arming the
+  // timer for each answer). A slow reader is cut off all the same.
+  void write_deadline() {
+    if constexpr (socket_below) {
+      deadline_ = std::max(deadline_, std::chrono::steady_clock::now() + write_timeout);
+      if (!watching_) watch_until(deadline_);
+    }
+  }
+
+  void watch_until(std::chrono::steady_clock::time_point t) {
+    if (!watchdog_) watchdog_.emplace(stream_.get_executor());
+    if (!alive_) alive_ = std::make_shared<char>();
+    watching_ = true;
+    armed_at_ = t;
+    watchdog_->expires_at(t);  // a wait already pending ends with operation_aborted
+    watchdog_->async_wait([this, alive = std::weak_ptr<char>(alive_)](beast::error_code ec) {
+      if (alive.expired() || ec) return;  // the session is gone, re-armed or done
+      if (!closed_ && std::chrono::steady_clock::now() < deadline_) {
+        watch_until(deadline_);
+        return;
+      }
+      watching_ = false;
+      if (!closed_) close_lowest();
+    });
+  }
+
+  void close_lowest() { close_quietly(stream_); }
+
   // Ends the pending read (or write) with operation_aborted. A test stream
   // cannot cancel: it closes.
   void cancel_io() {
     auto& lowest = beast::get_lowest_layer(stream_);
-    if constexpr (requires { lowest.cancel(); }) {
+    beast::error_code ignored;
+    if constexpr (requires { lowest.cancel(ignored); }) {
+      lowest.cancel(ignored);  // a plain socket (tcp_stream's cancel() does not throw either)
+    } else if constexpr (requires { lowest.cancel(); }) {
       lowest.cancel();
     } else {
       lowest.close();
@@ -187,6 +265,9 @@ class http_session {
     if constexpr (requires { lowest.socket().available(); }) {
       beast::error_code ec;
       return lowest.socket().available(ec) > 0 && !ec;
+    } else if constexpr (requires { lowest.available(); }) {
+      beast::error_code ec;
+      return lowest.available(ec) > 0 && !ec;  // a plain socket
     } else if constexpr (requires { lowest.buffer().size(); }) {
       return lowest.buffer().size() > 0;  // beast::test::stream's pending input
     } else {
@@ -198,7 +279,7 @@ class http_session {
   // it is there to answer, closed_cleanly when the client closed before a
   // first byte of it, closed otherwise (a refusal is answered first).
   net::awaitable<after> read_request(parser_type& parser) {
-    expire_after(stream_, buffer_.size() > 0 ? limits_.read_timeout : limits_.idle_timeout);
+    deadline_after(buffer_.size() > 0 ? limits_.read_timeout : limits_.idle_timeout);
     auto ec = co_await read(parser, true);
     if (!ec) {
       // Request smuggling, ambiguous credentials: refused before the body.
@@ -207,7 +288,7 @@ class http_session {
         co_return after::closed;
       }
       if (parser.is_done()) co_return after::keep_going;
-      expire_after(stream_, limits_.read_timeout);
+      deadline_after(limits_.read_timeout);
       parser.eager(true);  // the body in as few calls as the bytes allow
       ec = co_await read(parser, false);
       if (!ec) co_return after::keep_going;
@@ -232,6 +313,7 @@ class http_session {
   // write_error(), marked as a write under way for expire(). `description`
   // outlives the call: a co_await's temporaries last until it resumes.
   net::awaitable<void> send_error(unsigned version, api_error e, const std::string& description) {
+    write_deadline();
     writing_ = true;
     co_await write_error(stream_, version, e, description);
     writing_ = false;
@@ -323,33 +405,37 @@ class http_session {
     }
     if (h.reply.drop) {
       auto& lowest = beast::get_lowest_layer(stream_);
+      beast::error_code ignored;
       if constexpr (requires { lowest.socket(); }) {
-        beast::error_code ignored;
         lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      } else if constexpr (requires { lowest.shutdown(tcp::socket::shutdown_both, ignored); }) {
+        lowest.shutdown(tcp::socket::shutdown_both, ignored);
       }
-      lowest.close();
+      close_lowest();
       co_return after::closed;
     }
 
-    http::response<shared_body> res{h.reply.status, req.version()};
-    res.set(http::field::server, "re-actions-emulator");
-    for (auto& [name, value] : h.reply.headers) res.set(name, value);
-    res.keep_alive(keep_alive(req));
-    if (h.reply.body) res.set(http::field::content_type, h.reply.content_type);
-    if (req.method() == http::verb::head) {
-      res.content_length(
-          shared_body::size(h.reply.body));  // what GET would send, without the bytes
-    } else {
-      res.body() = h.reply.body;
-      res.prepare_payload();
-    }
-    expire_after(stream_, write_timeout);
+    // The head is written here (answer.hpp): Beast's serializer walks a
+    // buffer sequence of its fields per write, which cost more than the
+    // rest of a cached read's answer.
+    const bool keep = keep_alive(req);
+    const bool head_only = req.method() == http::verb::head;
+    const bool bodiless = status_has_no_content(h.reply.status);
+    std::optional<std::uint64_t> length;  // HEAD: what GET would send
+    if (head_only || !bodiless) length = h.reply.body.size();
+    const std::string head =
+        response_head(req.version(), h.reply.status, h.reply.headers,
+                      h.reply.body ? h.reply.content_type : std::string_view(), length, keep);
+    write_deadline();
     writing_ = true;
-    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    // A named local, not a temporary in the co_await expression (GCC 12
+    // destroys such a temporary twice).
+    const shared_bytes body = head_only || bodiless ? shared_bytes() : h.reply.body;
+    const auto ec = co_await write_answer(stream_, head, body);
     writing_ = false;
     ++served_;
     if (ec) co_return after::closed;
-    co_return res.keep_alive() ? after::keep_going : after::closed_cleanly;
+    co_return keep ? after::keep_going : after::closed_cleanly;
   }
 
   // Whether the connection stays open after answering `req`.
@@ -368,16 +454,20 @@ class http_session {
   Handler& handler_;
   session_limits limits_;
   const std::atomic<bool>& stopping_;
-  auth_cache auth_;                         // this connection's last authentication
-  std::optional<net::steady_timer> delay_;  // a fault's wait
-  std::optional<net::steady_timer> grace_;  // stop_grace
-  std::shared_ptr<char> alive_;             // while the session lives, for grace_'s handler
-  std::uint64_t served_ = 0;                // requests answered on this connection
-  bool idle_ = false;                       // waiting for the first byte of a request
-  bool stopped_idle_ = false;               // stop() cancelled that wait
-  bool writing_ = false;                    // an answer is being written
-  bool expired_ = false;                    // expire() was called
-  bool closed_ = false;                     // close() was called
+  auth_cache auth_;                                 // this connection's last authentication
+  std::optional<net::steady_timer> delay_;          // a fault's wait
+  std::optional<net::steady_timer> grace_;          // stop_grace
+  std::optional<net::steady_timer> watchdog_;       // deadline_'s timer
+  std::chrono::steady_clock::time_point deadline_;  // of what the session does now
+  std::chrono::steady_clock::time_point armed_at_;  // when watchdog_ fires
+  bool watching_ = false;                           // watchdog_ is armed
+  std::shared_ptr<char> alive_;  // while the session lives, for the timers' handlers
+  std::uint64_t served_ = 0;     // requests answered on this connection
+  bool idle_ = false;            // waiting for the first byte of a request
+  bool stopped_idle_ = false;    // stop() cancelled that wait
+  bool writing_ = false;         // an answer is being written
+  bool expired_ = false;         // expire() was called
+  bool closed_ = false;          // close() was called
 };
 
 }  // namespace reemu
