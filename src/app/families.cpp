@@ -6,6 +6,7 @@
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/crdbs.hpp"
 #include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/license.hpp"
 #include "reemu/api/modules.hpp"
@@ -17,6 +18,7 @@
 #include "reemu/control/actions.hpp"
 #include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
+#include "reemu/control/crdbs.hpp"
 #include "reemu/control/databases.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/health.hpp"
@@ -57,6 +59,7 @@ const std::vector<route_family>& route_families() {
       // /v1/redis_acls…, /v1/ldap_mappings…
       {"redis acls", &redis_acl_routes, &always},
       {"ldap mappings", &ldap_mapping_routes, &always},
+      {"crdbs", &crdbs_routes, &always},    // /v1/crdbs…, /v1/crdb_tasks…, the syncer routes
       {"health", &health_routes, &always},  // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
@@ -66,6 +69,7 @@ const std::vector<route_family>& route_families() {
       {"control availability", &control_availability_routes, &control_api_on},  // db health
       {"control license", &control_license_routes, &control_api_on},  // the licence's terms
       {"control plans", &control_plan_routes, &control_api_on},       // plans
+      {"control crdbs", &control_crdb_routes, &control_api_on},       // CRDB participants
       {"control journal", &control_journal_routes, &control_api_on},  // requests
       {"control faults", &control_fault_routes, &control_api_on},     // faults
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics

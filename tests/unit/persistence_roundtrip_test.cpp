@@ -387,6 +387,31 @@ struct sample_of<ldap_mapping_map> {
   }
 };
 
+// A CRDB listed, one whose create failed, a task of each ending and an
+// unreachable participant.
+template <>
+struct sample_of<crdb_store> {
+  static crdb_store make(const registry_data&, double now) {
+    crdb_store s;
+    s.crdbs["g-1"] = crdb{
+        "g-1", parsed(R"({"guid": "g-1", "name": "aa", "instances": []})"), 1, 3, now - 10, forever,
+        {}};
+    s.crdbs["g-2"] =
+        crdb{"g-2", parsed(R"({"guid": "g-2", "name": "bb"})"), 2, 4, forever, now + 7.5, {}};
+    crdb_task done{"t-1", "g-1", "create_crdb", find_template("create_crdb")->plan, now - 30, ""};
+    crdb_task failing{"t-2",         "g-2",
+                      "update_crdb", find_template("update_crdb")->plan,
+                      now - 1,       "rc2.example.com"};
+    failing.plan.fails = true;
+    failing.plan.error = "unreachable";
+    s.crdbs["g-1"].changes.push_back(
+        {"t-3", now + 3.5, parsed(R"({"guid": "g-1", "name": "cc"})")});
+    s.tasks = {{"t-1", done}, {"t-2", failing}};
+    s.unreachable = {{"https://rc2.example.com:9443", now - 2.25}};
+    return s;
+  }
+};
+
 // The id source: the seed's mode and seed (the config's, not state), far
 // along its sequence.
 template <>
