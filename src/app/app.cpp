@@ -236,6 +236,8 @@ void app::fill_context(exchange& x) const {
   x.ctx.body = x.req.body;
   x.ctx.content_type = x.req.content_type;
   x.ctx.expected_state_id = x.req.cluster_state_id;
+  x.ctx.task_id = x.req.task_id;
+  x.ctx.result_ttl = x.req.result_ttl;
   x.ctx.now = x.out.arrival;
   if (x.url->has_query()) x.ctx.query = x.url->params();
 }

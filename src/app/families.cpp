@@ -6,6 +6,7 @@
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/crdbs.hpp"
 #include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/license.hpp"
 #include "reemu/api/modules.hpp"
@@ -19,6 +20,7 @@
 #include "reemu/control/actions.hpp"
 #include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
+#include "reemu/control/crdbs.hpp"
 #include "reemu/control/databases.hpp"
 #include "reemu/control/faults.hpp"
 #include "reemu/control/health.hpp"
@@ -61,7 +63,8 @@ const std::vector<route_family>& route_families() {
       {"ldap mappings", &ldap_mapping_routes, &always},
       {"proxies", &proxy_routes, &always},           // /v1/proxies…
       {"small reads", &small_read_routes, &always},  // /v1/ocsp, /v1/suffixes, /v1/suffix/{name}
-      {"health", &health_routes, &always},           // /emulator/v1/health, openapi.{json,yaml}
+      {"crdbs", &crdbs_routes, &always},    // /v1/crdbs…, /v1/crdb_tasks…, the syncer routes
+      {"health", &health_routes, &always},  // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:
       {"control actions", &control_action_routes, &control_api_on},      // actions, templates
       {"control clock", &control_clock_routes, &control_api_on},         // clock, reset
@@ -70,6 +73,7 @@ const std::vector<route_family>& route_families() {
       {"control availability", &control_availability_routes, &control_api_on},  // db health
       {"control license", &control_license_routes, &control_api_on},  // the licence's terms
       {"control plans", &control_plan_routes, &control_api_on},       // plans
+      {"control crdbs", &control_crdb_routes, &control_api_on},       // CRDB participants
       {"control journal", &control_journal_routes, &control_api_on},  // requests
       {"control faults", &control_fault_routes, &control_api_on},     // faults
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics

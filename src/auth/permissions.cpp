@@ -79,6 +79,7 @@ constexpr auto permission_table = std::to_array<permission_row>({
     {"update_redis_acl", user_admins},
     {"update_role", user_admins},
     {"update_user", user_admins},
+    {"upgrade_crdb", database_admins},  // cluster-api-2.md 7 (A, CM, DM)
     {"view_all_bdb_stats", any_manager},
     {"view_all_bdbs_alerts", any_manager},
     {"view_all_bdbs_info", any_manager},

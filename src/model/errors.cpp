@@ -105,6 +105,18 @@ constexpr error_row row_of(api_error e) noexcept {
       return {400, "invalid_name_param"};
     case api_error::invalid_role_uids_param:
       return {400, "invalid_role_uids_param"};
+    case api_error::crdb_not_found:
+      return {404, "crdb_not_found"};
+    case api_error::crdb_task_not_found:
+      return {404, "task_not_found"};
+    case api_error::crdb_not_accepted:
+      return {406, "crdb_not_accepted"};
+    case api_error::crdb_task_not_cancelable:
+      return {406, "task_not_cancelable"};
+    case api_error::crdb_task_id_exists:
+      return {409, "task_id_exists"};
+    case api_error::syncer_state_not_found:
+      return {404, "syncer_state_not_found"};
     case api_error::header_too_large:
       return {431, "header_too_large"};
     case api_error::body_too_large:

@@ -86,6 +86,12 @@ void registry_data::drop_invisible(double now) {
     databases_expire_at = next;
   }
   std::erase_if(nodes, [&](const auto& entry) { return !view_of(*entry.second, now).visible; });
+  // CRDBs and their tasks are few (a task is kept 500 s): scanned whole.
+  for (auto& entry : active_active.crdbs) fold_crdb_changes(entry.second, now);
+  std::erase_if(active_active.crdbs,
+                [&](const auto& entry) { return now >= entry.second.gone_at; });
+  std::erase_if(active_active.tasks,
+                [&](const auto& entry) { return !crdb_task_visible(entry.second, now); });
 }
 
 registry_data registry_data::settled_at(double now) const {

@@ -79,6 +79,23 @@ const std::vector<action_template>& templates() {
        plan({"elect_master", "update_ccs", "done"}, 2, 1, 1, 3600)},
       {"module_installation", action_kind::task,
        plan({"download", "validate", "install", "register"}, 2, 1, 1, 3600)},
+      // The CRDB tasks (/v1/crdb_tasks, model/crdb.hpp): queued for the
+      // pending second, started through the steps, kept 500 s after they
+      // end. Each outlasts the machine it starts on the local database
+      // (SMCreateBDB 15 s, SMUpgradeBDB 22 s), so a finished task finds it
+      // done. Step names are the emulator's.
+      {"create_crdb", action_kind::task,
+       plan({"validate", "create_instances", "configure_syncers", "start_sync"}, 4, 1, 0, 500)},
+      {"update_crdb", action_kind::task,
+       plan({"validate", "update_instances", "update_syncers", "commit"}, 4, 1, 0, 500)},
+      {"modify_crdb", action_kind::task,
+       plan({"validate", "update_instances", "update_syncers", "commit"}, 4, 1, 0, 500)},
+      {"delete_crdb", action_kind::task,
+       plan({"validate", "stop_syncers", "delete_instances", "commit"}, 4, 1, 0, 500)},
+      {"flush_crdb", action_kind::task, plan({"validate", "flush_instances"}, 2, 1, 0, 500)},
+      {"purge_crdb", action_kind::task, plan({"validate", "purge_instance"}, 2, 1, 0, 500)},
+      {"upgrade_crdb", action_kind::task,
+       plan({"validate", "upgrade_instances", "update_syncers", "commit"}, 6, 1, 0, 500)},
   };
   return all;
 }

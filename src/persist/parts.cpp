@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/license.hpp"
@@ -406,6 +407,20 @@ result<> read_proxies(const json* value, restored_state& into, const services&) 
   return {};
 }
 
+// ---- active_active: absent (a file from before them), none ------------------
+
+void write_active_active(const part_source& from, std::string& out) {
+  out += dump(crdb_store_record(from.data.active_active));
+}
+
+result<> read_active_active(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  auto store = crdb_store_from_record(*value, "active_active");
+  if (!store) return store.error();
+  into.data.active_active = std::move(*store);
+  return {};
+}
+
 // ---- ldap_mappings: absent (a file from before them), none ---------------------
 
 void write_ldap_mappings(const part_source& from, std::string& out) {
@@ -604,6 +619,10 @@ const std::vector<persisted_part>& persisted_parts() {
        .diff = &diff_actions,
        .put_key = &action_record_key,
        .erase_key = &action_erase_key},
+      {.key = "active_active",
+       .logging = whole,
+       .write = &write_active_active,
+       .read = &read_active_active},
       {.key = "bdb_uid_high",
        .logging = whole,
        .write = &write_bdb_uid_high,

@@ -35,10 +35,11 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
   // Any role: the inventory names no permission.
   EXPECT_EQ(srv.get("/v1/ocsp", viewer).status, 501u);
   // The template, whatever the parameter's value.
-  const auto syncer = srv.get("/v1/bdbs/1/syncer_state?x=1");
+  const auto syncer = srv.get("/v1/bdbs/1/syncer_state/replica?x=1");
   EXPECT_EQ(syncer.status, 501u);
-  EXPECT_EQ(syncer.json_body(),
-            error_body(not_emulated_text("GET /v1/bdbs/{uid}/syncer_state"), "not_emulated"));
+  EXPECT_EQ(
+      syncer.json_body(),
+      error_body(not_emulated_text("GET /v1/bdbs/{uid}/syncer_state/replica"), "not_emulated"));
   // A write, and a documented route under a served template.
   EXPECT_EQ(srv.call(http::verb::put, "/v1/nodes/1", admin, R"({"addr":"10.0.0.1"})").status, 501u);
   EXPECT_EQ(srv.get("/v1/bdbs/stats").status, 501u);
@@ -55,7 +56,7 @@ TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
   test_server srv{manual_clock_config()};
   for (int i = 0; i < 2; ++i) EXPECT_EQ(srv.get("/v1/ocsp").status, 501u);
   EXPECT_EQ(srv.get("/v1/ocsp", std::nullopt).status, 401u);
-  EXPECT_EQ(srv.get("/v1/crdbs/abc").status, 501u);
+  EXPECT_EQ(srv.get("/v1/bdbs/1/peer_stats").status, 501u);
   EXPECT_EQ(srv.get("/v1/endpoints").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
   ASSERT_EQ(metrics.status, 200u);
@@ -63,7 +64,7 @@ TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
             std::string::npos);
   EXPECT_NE(metrics.body.find(series("ocsp", "GET", "/v1/ocsp") + " 3\n"), std::string::npos)
       << metrics.body;
-  EXPECT_NE(metrics.body.find(series("crdbs", "GET", "/v1/crdbs/{crdb_guid}") + " 1\n"),
+  EXPECT_NE(metrics.body.find(series("bdbs", "GET", "/v1/bdbs/{bdb_uid}/peer_stats") + " 1\n"),
             std::string::npos);
   EXPECT_EQ(metrics.body.find("route=\"/v1/endpoints\""), std::string::npos);
   // Counted under no family in the request totals.

@@ -133,7 +133,7 @@ TEST(permissions, narrower_roles_are_subsets_of_wider_ones) {
 
 TEST(permissions, all_permissions_is_sorted_and_unique) {
   const auto permissions = all_permissions();
-  EXPECT_EQ(permissions.size(), 95U);
+  EXPECT_EQ(permissions.size(), 96U);  // upgrade_crdb: cluster-api-2.md 7
   EXPECT_TRUE(std::ranges::is_sorted(permissions));
   EXPECT_EQ(std::ranges::adjacent_find(permissions), permissions.end());
   EXPECT_TRUE(std::ranges::binary_search(permissions, view_status_of_cluster_action));

@@ -193,8 +193,11 @@ TEST_F(not_emulated_lookup, finds_the_most_specific_documented_route) {
   EXPECT_EQ(found(verb::get, "/v1/ocsp/status"), "/v1/ocsp/status");
   EXPECT_EQ(found(verb::head, "/v1/ocsp/status"), "/v1/ocsp/status");
   EXPECT_EQ(found(verb::put, "/v1/nodes/2"), "/v1/nodes/{uid}");
-  EXPECT_EQ(found(verb::get, "/v1/crdbs/abc"), "/v1/crdbs/{crdb_guid}");
-  EXPECT_EQ(found(verb::get, "/v1/bdbs/3/syncer_state"), "/v1/bdbs/{uid}/syncer_state");
+  EXPECT_EQ(found(verb::get, "/v1/bdbs/3/peer_stats/2"), "/v1/bdbs/{bdb_uid}/peer_stats/{uid}");
+  EXPECT_EQ(found(verb::get, "/v1/bdbs/3/syncer_state/replica"),
+            "/v1/bdbs/{uid}/syncer_state/replica");
+  // Served now: not looked up.
+  EXPECT_EQ(found(verb::get, "/v1/crdbs/abc"), "");
   EXPECT_EQ(found(verb::get, "/v1/endpoints/stats"), "/v1/endpoints/stats");
   // Real clusters serve neither: they stay an unknown path.
   EXPECT_EQ(found(verb::get, "/v1/roles/builtin"), "");

@@ -221,6 +221,9 @@ TEST(router, route_permissions) {
           {"POST /v1/bdbs/{uid}/actions/import", "start_bdb_import"},
           {"POST /v1/bdbs/{uid}/command", "update_bdb_with_action"},
           {"GET /v1/bdbs/{uid}/availability", "view_bdb_info"},
+          {"GET /v1/bdbs/{uid}/sync_source_stats", "view_bdb_stats"},
+          {"GET /v1/bdbs/{uid}/syncer_state", "view_bdb_info"},
+          {"GET /v1/bdbs/{uid}/syncer_state/crdt", "view_bdb_info"},
           {"GET /v1/shards", "view_all_shard_stats"},
           {"GET /v1/shards/{uid}", "view_shard_stats"},
           {"POST /v1/shards/actions/migrate", "migrate_shard"},
@@ -313,6 +316,27 @@ TEST(router, route_permissions) {
           {"GET /v1/ocsp", "view_ocsp_config"},
           {"GET /v1/suffixes", "view_cluster_info"},
           {"GET /v1/suffix/{name}", "view_cluster_info"},
+      };
+      ASSERT_TRUE(expected.contains(key)) << key;
+      EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
+    } else if (p.starts_with("/v1/crdb")) {
+      // The reference's permission for each Active-Active route (cancel:
+      // none listed, update_crdb's).
+      const std::string key = std::string(http_t::to_string(r.method)) + " " + std::string(p);
+      const std::map<std::string, std::string_view> expected = {
+          {"GET /v1/crdbs", "view_crdb_list"},
+          {"POST /v1/crdbs", "create_crdb"},
+          {"GET /v1/crdbs/{crdb_guid}", "view_crdb"},
+          {"PATCH /v1/crdbs/{crdb_guid}", "update_crdb"},
+          {"DELETE /v1/crdbs/{crdb_guid}", "delete_crdb"},
+          {"POST /v1/crdbs/{crdb_guid}/updates", "update_crdb"},
+          {"PUT /v1/crdbs/{crdb_guid}/flush", "flush_crdb"},
+          {"PUT /v1/crdbs/{crdb_guid}/purge", "purge_instance"},
+          {"POST /v1/crdbs/{crdb_guid}/upgrade", "upgrade_crdb"},
+          {"GET /v1/crdbs/{crdb_guid}/health_report", "view_crdb"},
+          {"GET /v1/crdb_tasks", "view_crdb_task_list"},
+          {"GET /v1/crdb_tasks/{task_id}", "view_crdb_task"},
+          {"POST /v1/crdb_tasks/{task_id}/actions/cancel", "update_crdb"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <exception>
 #include <memory>
@@ -379,7 +380,7 @@ TEST(response_head, is_a_response_header_beast_reads_back) {
 }
 
 TEST(response_head, says_what_keep_alive_calls_for_in_each_http_version) {
-  const auto parsed = [](const std::string& head) {
+  const auto parsed = [](const std::string& head) -> http::response<http::empty_body> {
     http::response_parser<http::empty_body> parser;
     parser.skip(true);  // a head alone: no body follows
     beast::error_code ec;

@@ -727,7 +727,7 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   for (const char* key :
        {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
         "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings", "proxies", "redis_acls",
-        "ids_drawn", "password_policy", "roles", "role_uid_high", "user_uid_high"})
+        "ids_drawn", "password_policy", "roles", "role_uid_high", "user_uid_high", "active_active"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -1010,6 +1010,8 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   replayed["proxies"] = json::array();
   replayed["redis_acls"] = json::parse(R"([{"acl":"+@all ~*","name":"Full Access","uid":1}])");
   replayed["ids_drawn"] = 0;
+  replayed["active_active"] = {
+      {"crdbs", json::array()}, {"tasks", json::array()}, {"unreachable", json::array()}};
   EXPECT_EQ(json::parse(capture_state(app_->svc())), replayed);
   const auto& d = app_->svc().registry.snapshot()->data();
   EXPECT_EQ(app_->svc().clock.now(), 1700000065);

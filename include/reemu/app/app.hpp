@@ -63,6 +63,8 @@ struct incoming_request {
   std::string_view authorization;  // header value, may be empty
   std::string_view content_type;
   std::string_view cluster_state_id;  // header value, may be empty
+  std::string_view task_id;           // X-Task-ID (CRDB routes), may be empty
+  std::string_view result_ttl;        // X-Result-TTL (CRDB routes), may be empty
   std::string_view body;
   // The X-Emulator-Journal header: "off" keeps an admin's control-API
   // request out of the journal (the dashboard's polling), never another's.

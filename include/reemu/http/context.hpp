@@ -61,6 +61,8 @@ struct request_context {
   std::string_view body;
   std::string_view content_type;
   std::string_view expected_state_id;           // the cluster-state-id request header, may be empty
+  std::string_view task_id;                     // the X-Task-ID request header, may be empty
+  std::string_view result_ttl;                  // the X-Result-TTL request header, may be empty
   const reemu::user* user = nullptr;            // authenticated caller
   double now = 0;                               // the clock, read once per request
   std::shared_ptr<const registry_state> state;  // snapshot taken once per request

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
 #include "reemu/model/ids.hpp"
@@ -57,7 +58,8 @@ struct registry_data {
   std::uint64_t next_plan_rule_id = 1;
   redis_acl_map redis_acls = fresh_redis_acls();  // /v1/redis_acls: Full Access, then those made
   ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
-  proxy_map proxies;  // /v1/proxies: the settings PUT changed, by node uid
+  proxy_map proxies;         // /v1/proxies: the settings PUT changed, by node uid
+  crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;
@@ -83,7 +85,8 @@ struct registry_data {
   // Removes the action with `uid`; false when there is none.
   bool remove(std::string_view uid);
   // Forgets actions whose retention ran out before `now`, databases whose
-  // SMDeleteBDB completed and nodes whose remove_node completed. Scans the
+  // SMDeleteBDB completed, nodes whose remove_node completed, CRDBs
+  // deleted and CRDB tasks past their retention. Scans the
   // actions and databases only when one can have expired since the last
   // scan (actions_expire_at, databases_expire_at). registry::update calls
   // it around every write; a handler never does.

@@ -26,6 +26,8 @@ inline incoming_request to_incoming(
   if (auto it = req.find(http::field::content_type); it != req.end()) in.content_type = it->value();
   if (auto it = req.find("X-Emulator-Journal"); it != req.end()) in.journal_mode = it->value();
   if (auto it = req.find("cluster-state-id"); it != req.end()) in.cluster_state_id = it->value();
+  if (auto it = req.find("X-Task-ID"); it != req.end()) in.task_id = it->value();
+  if (auto it = req.find("X-Result-TTL"); it != req.end()) in.result_ttl = it->value();
   if (auto it = req.find(http::field::host); it != req.end()) in.host = it->value();
   if (auto it = req.find(http::field::origin); it != req.end()) in.origin = it->value();
   if (auto it = req.find("Sec-Fetch-Site"); it != req.end()) in.sec_fetch_site = it->value();
