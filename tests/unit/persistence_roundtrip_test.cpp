@@ -394,234 +394,235 @@ struct sample_of<proxy_map> {
     proxy_settings many{json{{"threads", 6}, {"max_threads", 12}, {"log_level", "debug"}}};
     proxy_settings one{json{{"corefile", true}}};
     return {{1, many}, {3, one}};
-    // A CRDB listed, one whose create failed, a task of each ending and an
-    // unreachable participant.
-    template <>
-    struct sample_of<crdb_store> {
-      static crdb_store make(const registry_data&, double now) {
-        crdb_store s;
-        s.crdbs["g-1"] = crdb{"g-1",    parsed(R"({"guid": "g-1", "name": "aa", "instances": []})"),
-                              1,        3,
-                              now - 10, forever,
-                              {}};
-        s.crdbs["g-2"] =
-            crdb{"g-2", parsed(R"({"guid": "g-2", "name": "bb"})"), 2, 4, forever, now + 7.5, {}};
-        crdb_task done{"t-1",    "g-1", "create_crdb", find_template("create_crdb")->plan,
-                       now - 30, ""};
-        crdb_task failing{"t-2",         "g-2",
-                          "update_crdb", find_template("update_crdb")->plan,
-                          now - 1,       "rc2.example.com"};
-        failing.plan.fails = true;
-        failing.plan.error = "unreachable";
-        s.crdbs["g-1"].changes.push_back(
-            {"t-3", now + 3.5, parsed(R"({"guid": "g-1", "name": "cc"})")});
-        s.tasks = {{"t-1", done}, {"t-2", failing}};
-        s.unreachable = {{"https://rc2.example.com:9443", now - 2.25}};
-        return s;
-      }
-    };
+  }
+};
 
-    // The id source: the seed's mode and seed (the config's, not state), far
-    // along its sequence.
-    template <>
-    struct sample_of<id_sequence> {
-      static id_sequence make(const registry_data& seed, double) {
-        id_sequence ids = seed.ids;
-        ids.drawn = 1000;
-        return ids;
-      }
-    };
+// A CRDB listed, one whose create failed, a task of each ending and an
+// unreachable participant.
+template <>
+struct sample_of<crdb_store> {
+  static crdb_store make(const registry_data&, double now) {
+    crdb_store s;
+    s.crdbs["g-1"] = crdb{
+        "g-1", parsed(R"({"guid": "g-1", "name": "aa", "instances": []})"), 1, 3, now - 10, forever,
+        {}};
+    s.crdbs["g-2"] =
+        crdb{"g-2", parsed(R"({"guid": "g-2", "name": "bb"})"), 2, 4, forever, now + 7.5, {}};
+    crdb_task done{"t-1", "g-1", "create_crdb", find_template("create_crdb")->plan, now - 30, ""};
+    crdb_task failing{"t-2",         "g-2",
+                      "update_crdb", find_template("update_crdb")->plan,
+                      now - 1,       "rc2.example.com"};
+    failing.plan.fails = true;
+    failing.plan.error = "unreachable";
+    s.crdbs["g-1"].changes.push_back(
+        {"t-3", now + 3.5, parsed(R"({"guid": "g-1", "name": "cc"})")});
+    s.tasks = {{"t-1", done}, {"t-2", failing}};
+    s.unreachable = {{"https://rc2.example.com:9443", now - 2.25}};
+    return s;
+  }
+};
 
-    // Counters: one past anything the seed holds.
-    template <>
-    struct sample_of<std::uint64_t> {
-      static std::uint64_t make(const registry_data&, double) { return 1000; }
-    };
+// The id source: the seed's mode and seed (the config's, not state), far
+// along its sequence.
+template <>
+struct sample_of<id_sequence> {
+  static id_sequence make(const registry_data& seed, double) {
+    id_sequence ids = seed.ids;
+    ids.drawn = 1000;
+    return ids;
+  }
+};
 
-    template <>
-    struct sample_of<double> {
-      static double make(const registry_data&, double now) { return now + 1234.5; }
-    };
+// Counters: one past anything the seed holds.
+template <>
+struct sample_of<std::uint64_t> {
+  static std::uint64_t make(const registry_data&, double) { return 1000; }
+};
 
-    // ---- Fields a load derives -------------------------------------------------
-    //
-    // Caches of registry_data that are not saved: a load recomputes them from
-    // the parts they summarise, so a state that differs only there is not one a
-    // save can tell apart. Each is checked where it comes from
-    // (derived_caches_are_recomputed) instead.
-    struct derived_field {
-      double registry_data::*member;
-      std::string_view name;
-      std::string_view reason;
-    };
-    const derived_field derived_fields[] = {
-        {&registry_data::actions_expire_at, "actions_expire_at",
-         "the earliest expiry of the actions, lowered by registry_data::add"},
-        {&registry_data::databases_expire_at, "databases_expire_at",
-         "when the first SMDeleteBDB completes, lowered by registry_data::put_database"},
-    };
+template <>
+struct sample_of<double> {
+  static double make(const registry_data&, double now) { return now + 1234.5; }
+};
 
-    // The entry of derived_fields that field I of registry_data is, or nullptr.
-    template <std::size_t I>
-    const derived_field* derived_entry(registry_data & d) {
-      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(boost::pfr::get<I>(d))>, double>) {
-        for (const auto& f : derived_fields)
-          if (&(d.*f.member) == &boost::pfr::get<I>(d)) return &f;
-      }
-      return nullptr;
+// ---- Fields a load derives -------------------------------------------------
+//
+// Caches of registry_data that are not saved: a load recomputes them from
+// the parts they summarise, so a state that differs only there is not one a
+// save can tell apart. Each is checked where it comes from
+// (derived_caches_are_recomputed) instead.
+struct derived_field {
+  double registry_data::*member;
+  std::string_view name;
+  std::string_view reason;
+};
+const derived_field derived_fields[] = {
+    {&registry_data::actions_expire_at, "actions_expire_at",
+     "the earliest expiry of the actions, lowered by registry_data::add"},
+    {&registry_data::databases_expire_at, "databases_expire_at",
+     "when the first SMDeleteBDB completes, lowered by registry_data::put_database"},
+};
+
+// The entry of derived_fields that field I of registry_data is, or nullptr.
+template <std::size_t I>
+const derived_field* derived_entry(registry_data& d) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(boost::pfr::get<I>(d))>, double>) {
+    for (const auto& f : derived_fields)
+      if (&(d.*f.member) == &boost::pfr::get<I>(d)) return &f;
+  }
+  return nullptr;
+}
+
+// ---- The round trip --------------------------------------------------------
+
+class persistence_roundtrip : public ::testing::Test {
+ protected:
+  // Saves `state` with `prepare`'s services and loads the text into a fresh
+  // app; the loaded app.
+  template <class Prepare>
+  std::unique_ptr<app> round_trip(const registry_data& state, Prepare prepare) {
+    app saved(seed_config());
+    saved.svc().registry.replace_all(state);
+    prepare(saved.svc());
+    text_ = capture_state(saved.svc());
+    auto loaded = std::make_unique<app>(seed_config());
+    try {
+      restore_state(json::parse(text_), loaded->svc(), "round trip");
+    } catch (const state_file_error& e) {
+      ADD_FAILURE() << "the saved state does not load: " << e.what();
     }
+    return loaded;
+  }
+  std::unique_ptr<app> round_trip(const registry_data& state) {
+    return round_trip(state, [](services&) {});
+  }
 
-    // ---- The round trip --------------------------------------------------------
+  registry_data seed() const {
+    app a(seed_config());
+    return a.svc().registry.snapshot()->data();
+  }
 
-    class persistence_roundtrip : public ::testing::Test {
-     protected:
-      // Saves `state` with `prepare`'s services and loads the text into a fresh
-      // app; the loaded app.
-      template <class Prepare>
-      std::unique_ptr<app> round_trip(const registry_data& state, Prepare prepare) {
-        app saved(seed_config());
-        saved.svc().registry.replace_all(state);
-        prepare(saved.svc());
-        text_ = capture_state(saved.svc());
-        auto loaded = std::make_unique<app>(seed_config());
-        try {
-          restore_state(json::parse(text_), loaded->svc(), "round trip");
-        } catch (const state_file_error& e) {
-          ADD_FAILURE() << "the saved state does not load: " << e.what();
-        }
-        return loaded;
-      }
-      std::unique_ptr<app> round_trip(const registry_data& state) {
-        return round_trip(state, [](services&) {});
-      }
+  template <std::size_t I>
+  void check_field(const registry_data& seed_data) {
+    using T = std::remove_cvref_t<decltype(boost::pfr::get<I>(seed_data))>;
+    SCOPED_TRACE("registry_data field " + std::to_string(I) + " (" + type_name<T>() + ")");
+    registry_data state = seed_data;
+    if (derived_entry<I>(state)) return;
+    T& field = boost::pfr::get<I>(state);
+    field = sample_of<T>::make(seed_data, t0);
+    std::string where;
+    ASSERT_FALSE(same(field, boost::pfr::get<I>(seed_data), where))
+        << "the sample of registry_data field " << I << " (" << type_name<T>()
+        << ") is the seed's own value: it proves nothing";
+    const auto loaded = round_trip(state);
+    const registry_data& back = loaded->svc().registry.snapshot()->data();
+    EXPECT_TRUE(same(boost::pfr::get<I>(back), field, where))
+        << "registry_data field " << I << " (" << type_name<T>()
+        << ") did not come back from the state file: the loaded value" << where
+        << "\nthe saved document: " << text_.substr(0, 400) << "...";
+  }
 
-      registry_data seed() const {
-        app a(seed_config());
-        return a.svc().registry.snapshot()->data();
-      }
+  template <std::size_t... I>
+  void check_fields(std::index_sequence<I...>) {
+    const registry_data seed_data = seed();
+    (check_field<I>(seed_data), ...);
+  }
 
-      template <std::size_t I>
-      void check_field(const registry_data& seed_data) {
-        using T = std::remove_cvref_t<decltype(boost::pfr::get<I>(seed_data))>;
-        SCOPED_TRACE("registry_data field " + std::to_string(I) + " (" + type_name<T>() + ")");
-        registry_data state = seed_data;
-        if (derived_entry<I>(state)) return;
-        T& field = boost::pfr::get<I>(state);
-        field = sample_of<T>::make(seed_data, t0);
-        std::string where;
-        ASSERT_FALSE(same(field, boost::pfr::get<I>(seed_data), where))
-            << "the sample of registry_data field " << I << " (" << type_name<T>()
-            << ") is the seed's own value: it proves nothing";
-        const auto loaded = round_trip(state);
-        const registry_data& back = loaded->svc().registry.snapshot()->data();
-        EXPECT_TRUE(same(boost::pfr::get<I>(back), field, where))
-            << "registry_data field " << I << " (" << type_name<T>()
-            << ") did not come back from the state file: the loaded value" << where
-            << "\nthe saved document: " << text_.substr(0, 400) << "...";
-      }
+  std::string text_;  // the last document saved
+};
 
-      template <std::size_t... I>
-      void check_fields(std::index_sequence<I...>) {
-        const registry_data seed_data = seed();
-        (check_field<I>(seed_data), ...);
-      }
+TEST_F(persistence_roundtrip, every_field_of_the_registry_comes_back) {
+  check_fields(std::make_index_sequence<boost::pfr::tuple_size_v<registry_data>>{});
+}
 
-      std::string text_;  // the last document saved
-    };
+// The exempted caches are recomputed by the load: a state whose actions
+// expire and whose database is being deleted comes back with the same
+// expiry times as the state that was saved.
+TEST_F(persistence_roundtrip, derived_caches_are_recomputed) {
+  registry_data state = seed();
+  state.actions = sample_of<action_store>::make(state, t0);
+  state.actions_expire_at = forever;
+  for (const auto& a : state.actions) state.replace(*a);  // recomputes the expiry
+  database deleting;
+  deleting.uid = 3;
+  deleting.created_at = t0 - 5;
+  deleting.changed_at = t0 - 1;
+  deleting.op =
+      bdb_operation{"op-3", "SMDeleteBDB", find_template("SMDeleteBDB")->plan, t0 - 1, {}};
+  state.put_database(deleting);
+  const auto loaded = round_trip(state);
+  const registry_data& back = loaded->svc().registry.snapshot()->data();
+  for (const auto& f : derived_fields) {
+    EXPECT_NE(state.*f.member, forever) << f.name << ": the state must give it a value";
+    EXPECT_EQ(back.*f.member, state.*f.member) << f.name << " (" << f.reason << ")";
+  }
+}
 
-    TEST_F(persistence_roundtrip, every_field_of_the_registry_comes_back) {
-      check_fields(std::make_index_sequence<boost::pfr::tuple_size_v<registry_data>>{});
+// The services' parts: fault rules with every field set and their counts,
+// the id the next rule gets, and a manual clock's time.
+TEST_F(persistence_roundtrip, fault_rules_and_a_manual_clock_come_back) {
+  fault_rule full;
+  full.method = "GET";
+  full.path = "/v1/bdbs/*";
+  full.user = "admin@redis.local";
+  full.status = 503;
+  full.error_code = "busy";
+  full.description = "try later";
+  full.delay_ms = 25;
+  full.times = 3;
+  full.probability = 0.5;
+  fault_rule counted;
+  counted.path = "/v1/cluster";
+  counted.status = 500;
+  counted.times = 4;
+  fault_rule drop;
+  drop.path = "/v1/nodes";
+  drop.drop = true;
+  std::vector<fault_rule> rules;
+  std::uint64_t next_id = 0;
+  const auto loaded = round_trip(seed(), [&](services& svc) {
+    svc.faults.add(full);
+    svc.faults.add(counted);
+    svc.faults.match("GET", "/v1/cluster", "someone");  // hits 2, times 2
+    svc.faults.match("GET", "/v1/cluster", "someone");
+    svc.faults.add(drop);
+    const std::uint64_t last = svc.faults.add(drop);
+    svc.faults.remove(last);  // the next rule still counts on from it
+    next_id = last + 1;
+    svc.clock.set(t0 + 123.25);
+    rules = svc.faults.list();
+  });
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_EQ(rules[1].hits, 2u);
+  std::string where;
+  EXPECT_TRUE(same(loaded->svc().faults.list(), rules, where))
+      << "the fault rules did not come back: the loaded list" << where;
+  EXPECT_EQ(loaded->svc().faults.add(drop), next_id) << "the id of the next fault rule";
+  EXPECT_EQ(loaded->svc().clock.now(), t0 + 123.25);
+}
+
+// The table itself: one row per key, in key order (the document's keys are
+// sorted, so that the same state gives the same text), and a document
+// holds exactly the table's keys besides its format and version.
+TEST_F(persistence_roundtrip, the_document_holds_exactly_the_tables_keys) {
+  std::set<std::string> keys;
+  std::string previous;
+  for (const persisted_part& part : persisted_parts()) {
+    const std::string key(part.key);
+    EXPECT_TRUE(keys.insert(key).second) << "two rows for '" << key << "'";
+    EXPECT_LT(previous, key) << "the rows are not in key order";
+    previous = key;
+    EXPECT_TRUE(part.write && part.read) << key;
+    if (part.logging == part_logging::by_entry) {
+      EXPECT_TRUE(part.diff && part.put_key && part.erase_key) << key;
     }
+  }
+  app a(seed_config());
+  std::set<std::string> document;
+  const json saved = json::parse(capture_state(a.svc()));
+  for (const auto& [key, value] : saved.items()) document.insert(key);
+  EXPECT_EQ(document.erase("format"), 1u);
+  EXPECT_EQ(document.erase("version"), 1u);
+  EXPECT_EQ(document, keys);
+}
 
-    // The exempted caches are recomputed by the load: a state whose actions
-    // expire and whose database is being deleted comes back with the same
-    // expiry times as the state that was saved.
-    TEST_F(persistence_roundtrip, derived_caches_are_recomputed) {
-      registry_data state = seed();
-      state.actions = sample_of<action_store>::make(state, t0);
-      state.actions_expire_at = forever;
-      for (const auto& a : state.actions) state.replace(*a);  // recomputes the expiry
-      database deleting;
-      deleting.uid = 3;
-      deleting.created_at = t0 - 5;
-      deleting.changed_at = t0 - 1;
-      deleting.op =
-          bdb_operation{"op-3", "SMDeleteBDB", find_template("SMDeleteBDB")->plan, t0 - 1, {}};
-      state.put_database(deleting);
-      const auto loaded = round_trip(state);
-      const registry_data& back = loaded->svc().registry.snapshot()->data();
-      for (const auto& f : derived_fields) {
-        EXPECT_NE(state.*f.member, forever) << f.name << ": the state must give it a value";
-        EXPECT_EQ(back.*f.member, state.*f.member) << f.name << " (" << f.reason << ")";
-      }
-    }
-
-    // The services' parts: fault rules with every field set and their counts,
-    // the id the next rule gets, and a manual clock's time.
-    TEST_F(persistence_roundtrip, fault_rules_and_a_manual_clock_come_back) {
-      fault_rule full;
-      full.method = "GET";
-      full.path = "/v1/bdbs/*";
-      full.user = "admin@redis.local";
-      full.status = 503;
-      full.error_code = "busy";
-      full.description = "try later";
-      full.delay_ms = 25;
-      full.times = 3;
-      full.probability = 0.5;
-      fault_rule counted;
-      counted.path = "/v1/cluster";
-      counted.status = 500;
-      counted.times = 4;
-      fault_rule drop;
-      drop.path = "/v1/nodes";
-      drop.drop = true;
-      std::vector<fault_rule> rules;
-      std::uint64_t next_id = 0;
-      const auto loaded = round_trip(seed(), [&](services& svc) {
-        svc.faults.add(full);
-        svc.faults.add(counted);
-        svc.faults.match("GET", "/v1/cluster", "someone");  // hits 2, times 2
-        svc.faults.match("GET", "/v1/cluster", "someone");
-        svc.faults.add(drop);
-        const std::uint64_t last = svc.faults.add(drop);
-        svc.faults.remove(last);  // the next rule still counts on from it
-        next_id = last + 1;
-        svc.clock.set(t0 + 123.25);
-        rules = svc.faults.list();
-      });
-      ASSERT_EQ(rules.size(), 3u);
-      EXPECT_EQ(rules[1].hits, 2u);
-      std::string where;
-      EXPECT_TRUE(same(loaded->svc().faults.list(), rules, where))
-          << "the fault rules did not come back: the loaded list" << where;
-      EXPECT_EQ(loaded->svc().faults.add(drop), next_id) << "the id of the next fault rule";
-      EXPECT_EQ(loaded->svc().clock.now(), t0 + 123.25);
-    }
-
-    // The table itself: one row per key, in key order (the document's keys are
-    // sorted, so that the same state gives the same text), and a document
-    // holds exactly the table's keys besides its format and version.
-    TEST_F(persistence_roundtrip, the_document_holds_exactly_the_tables_keys) {
-      std::set<std::string> keys;
-      std::string previous;
-      for (const persisted_part& part : persisted_parts()) {
-        const std::string key(part.key);
-        EXPECT_TRUE(keys.insert(key).second) << "two rows for '" << key << "'";
-        EXPECT_LT(previous, key) << "the rows are not in key order";
-        previous = key;
-        EXPECT_TRUE(part.write && part.read) << key;
-        if (part.logging == part_logging::by_entry) {
-          EXPECT_TRUE(part.diff && part.put_key && part.erase_key) << key;
-        }
-      }
-      app a(seed_config());
-      std::set<std::string> document;
-      const json saved = json::parse(capture_state(a.svc()));
-      for (const auto& [key, value] : saved.items()) document.insert(key);
-      EXPECT_EQ(document.erase("format"), 1u);
-      EXPECT_EQ(document.erase("version"), 1u);
-      EXPECT_EQ(document, keys);
-    }
-
-  }  // namespace
+}  // namespace
