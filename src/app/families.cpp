@@ -11,9 +11,11 @@
 #include "reemu/api/license.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/api/proxies.hpp"
 #include "reemu/api/redis_acls.hpp"
 #include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
+#include "reemu/api/small_reads.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/availability.hpp"
@@ -59,6 +61,8 @@ const std::vector<route_family>& route_families() {
       // /v1/redis_acls…, /v1/ldap_mappings…
       {"redis acls", &redis_acl_routes, &always},
       {"ldap mappings", &ldap_mapping_routes, &always},
+      {"proxies", &proxy_routes, &always},           // /v1/proxies…
+      {"small reads", &small_read_routes, &always},  // /v1/ocsp, /v1/suffixes, /v1/suffix/{name}
       {"crdbs", &crdbs_routes, &always},    // /v1/crdbs…, /v1/crdb_tasks…, the syncer routes
       {"health", &health_routes, &always},  // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:

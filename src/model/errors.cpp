@@ -25,6 +25,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {404, "db_not_exist"};
     case api_error::node_not_found:
       return {404, "node_not_found"};
+    case api_error::proxy_not_found:
+      return {404, "proxy_not_found"};
     case api_error::not_found:
       return {404, "not_found"};
     case api_error::method_not_allowed:

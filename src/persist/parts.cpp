@@ -15,6 +15,7 @@
 #include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/model/object_task.hpp"
+#include "reemu/model/proxies.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
 #include "reemu/model/users.hpp"
@@ -380,6 +381,32 @@ result<> read_redis_acls(const json* value, restored_state& into, const services
   return {};
 }
 
+// ---- proxies: the settings PUT changed, by node uid; absent (a file from
+// before them), none -------------------------------------------------------
+
+void write_proxies(const part_source& from, std::string& out) {
+  write_list(
+      from.data.proxies, [](const auto&) { return true; },
+      [](const auto& entry) { return proxy_record(entry.first, entry.second); }, out);
+}
+
+result<> read_proxies(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  if (auto ok = check_list(value, "proxies"); !ok) return ok.error();
+  proxy_map proxies;
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("proxies", i);
+    auto p = proxy_from_record((*value)[i], where);
+    if (!p) return p.error();
+    const std::uint64_t uid = p->first;
+    if (!proxies.emplace(uid, std::move(p->second)).second)
+      return failure{api_error::invalid_value,
+                     "'" + where + "' repeats proxy uid " + std::to_string(uid)};
+  }
+  into.data.proxies = std::move(proxies);
+  return {};
+}
+
 // ---- active_active: absent (a file from before them), none ------------------
 
 void write_active_active(const part_source& from, std::string& out) {
@@ -641,6 +668,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .write = &write_password_policy,
        .read = &read_password_policy},
       {.key = "plans", .logging = whole, .write = &write_plans, .read = &read_plans},
+      {.key = "proxies", .logging = whole, .write = &write_proxies, .read = &read_proxies},
       {.key = "redis_acls", .logging = whole, .write = &write_redis_acls, .read = &read_redis_acls},
       {.key = "role_uid_high",
        .logging = whole,

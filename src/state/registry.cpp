@@ -34,6 +34,7 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   const license installed = draft.license;
   const redis_acl_map redis_acls = draft.redis_acls;  // a few entries
   const ldap_mapping_map ldap_mappings = draft.ldap_mappings;
+  const proxy_map proxies = draft.proxies;       // the changed proxies only
   const auto crdbs = draft.active_active.crdbs;  // a few
   if (auto changed = change(draft); !changed) return changed.error();
   // Users, roles and the password rules are few: compared whole.
@@ -41,8 +42,8 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
       draft.cluster_tasks != cluster_tasks || draft.license != installed ||
       draft.redis_acls != redis_acls || draft.ldap_mappings != ldap_mappings ||
-      draft.active_active.crdbs != crdbs || draft.users != was.users || draft.roles != was.roles ||
-      draft.passwords != was.passwords)
+      draft.proxies != proxies || draft.active_active.crdbs != crdbs || draft.users != was.users ||
+      draft.roles != was.roles || draft.passwords != was.passwords)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

@@ -387,6 +387,16 @@ struct sample_of<ldap_mapping_map> {
   }
 };
 
+// Two changed proxies: one with several settings, one with a single one.
+template <>
+struct sample_of<proxy_map> {
+  static proxy_map make(const registry_data&, double) {
+    proxy_settings many{json{{"threads", 6}, {"max_threads", 12}, {"log_level", "debug"}}};
+    proxy_settings one{json{{"corefile", true}}};
+    return {{1, many}, {3, one}};
+  }
+};
+
 // A CRDB listed, one whose create failed, a task of each ending and an
 // unreachable participant.
 template <>

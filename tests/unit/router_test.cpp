@@ -287,7 +287,9 @@ TEST(router, route_permissions) {
       EXPECT_EQ(r.access, permission.empty() ? access::any_user() : access::needs(permission))
           << key;
     } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/") ||
-               p.starts_with("/v1/redis_acls") || p.starts_with("/v1/ldap_mappings")) {
+               p.starts_with("/v1/redis_acls") || p.starts_with("/v1/ldap_mappings") ||
+               p.starts_with("/v1/proxies") || p.starts_with("/v1/ocsp") ||
+               p.starts_with("/v1/suffix")) {
       // The licence routes, the local endpoint's availability, and the
       // reference's permission for each Redis ACL and LDAP mapping route
       // (validate: create_redis_acl, as the OpenAPI document says).
@@ -307,6 +309,13 @@ TEST(router, route_permissions) {
           {"GET /v1/ldap_mappings/{uid}", "view_ldap_mapping_info"},
           {"PUT /v1/ldap_mappings/{uid}", "update_ldap_mapping"},
           {"DELETE /v1/ldap_mappings/{uid}", "delete_ldap_mapping"},
+          {"GET /v1/proxies", "view_all_proxies_info"},
+          {"PUT /v1/proxies", "update_proxy"},
+          {"GET /v1/proxies/{uid}", "view_proxy_info"},
+          {"PUT /v1/proxies/{uid}", "update_proxy"},
+          {"GET /v1/ocsp", "view_ocsp_config"},
+          {"GET /v1/suffixes", "view_cluster_info"},
+          {"GET /v1/suffix/{name}", "view_cluster_info"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -56,6 +56,8 @@ constexpr capture_route routes[] = {
     {"modules_list.json", "/v1/modules"},
     {"node_single.json", "/v1/nodes/1"},
     {"nodes_list.json", "/v1/nodes"},
+    {"ocsp.json", "/v1/ocsp"},
+    {"proxies_list.json", "/v1/proxies"},
     {"shards_list.json", "/v1/shards"},
     {"sm_delete_active.json", "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763"},
     {"user_single.json", "/v1/users/1"},

@@ -19,6 +19,7 @@ enum class api_error {
   action_not_found,          // 404
   db_not_exist,              // 404
   node_not_found,            // 404: no node with that uid (the emulator's code)
+  proxy_not_found,           // 404: no proxy (node) with that uid (the emulator's code)
   not_found,                 // 404, unknown route
   method_not_allowed,        // 405
   bad_request,               // 400, malformed target or request

@@ -19,6 +19,7 @@
 #include "reemu/model/license.hpp"
 #include "reemu/model/model.hpp"
 #include "reemu/model/node.hpp"
+#include "reemu/model/proxies.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
 #include "reemu/model/users.hpp"
@@ -57,6 +58,7 @@ struct registry_data {
   std::uint64_t next_plan_rule_id = 1;
   redis_acl_map redis_acls = fresh_redis_acls();  // /v1/redis_acls: Full Access, then those made
   ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
+  proxy_map proxies;         // /v1/proxies: the settings PUT changed, by node uid
   crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.

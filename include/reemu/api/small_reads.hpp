@@ -1,0 +1,23 @@
+// Small reads of the emulated API that keep no state of their own:
+// GET /v1/ocsp (the OCSP configuration of a cluster that never set one, as
+// captured) and GET /v1/suffixes, /v1/suffix/{name} (the cluster's one DNS
+// suffix, its name).
+#pragma once
+
+#include <vector>
+
+#include "reemu/http/router.hpp"
+
+namespace reemu {
+
+reply get_ocsp(const request_context& ctx);  // GET /v1/ocsp
+reply get_suffixes(const request_context& ctx,
+                   const cluster_settings& cluster);  // GET /v1/suffixes
+reply get_suffix(const request_context& ctx,
+                 const cluster_settings& cluster);  // GET /v1/suffix/{name}
+
+// The routes, with the reference's permissions (view_ocsp_config; the
+// suffixes list none: view_cluster_info, as the other cluster reads).
+std::vector<route> small_read_routes();
+
+}  // namespace reemu

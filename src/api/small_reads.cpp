@@ -1,0 +1,51 @@
+// Small reads with fixed or derived answers (api/small_reads.hpp).
+#include "reemu/api/small_reads.hpp"
+
+#include "reemu/model/database.hpp"
+#include "reemu/model/wire.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+// The cluster's DNS suffix: its name, as a real cluster lists its FQDN.
+json suffix_object(const cluster_settings& cluster) {
+  return json{{"default", true},      {"internal", false},       {"mdns", false},
+              {"name", cluster.name}, {"slaves", json::array()}, {"use_aaaa_ns", false}};
+}
+
+}  // namespace
+
+reply get_ocsp(const request_context&) {
+  // The real answer of a cluster that never configured OCSP
+  // (tests/data/ocsp.json).
+  static const json ocsp = {{"ocsp_functionality", false}, {"query_frequency", 3600},
+                            {"recovery_frequency", 60},    {"recovery_max_tries", 5},
+                            {"responder_url", ""},         {"response_timeout", 1}};
+  return json_reply(status::ok, ocsp);
+}
+
+reply get_suffixes(const request_context&, const cluster_settings& cluster) {
+  return json_reply(status::ok, json::array({suffix_object(cluster)}));
+}
+
+reply get_suffix(const request_context& ctx, const cluster_settings& cluster) {
+  if (ctx.param("name") != cluster.name) {
+    return error_reply(failure{api_error::not_found,
+                               "DNS suffix " + std::string(ctx.param("name")) + " does not exist"});
+  }
+  return json_reply(status::ok, suffix_object(cluster));
+}
+
+std::vector<route> small_read_routes() {
+  using http_t::verb;
+  return {
+      {verb::get, "/v1/ocsp", access::needs("view_ocsp_config"), uses<&get_ocsp>},
+      {verb::get, "/v1/suffixes", access::needs("view_cluster_info"), uses<&get_suffixes>},
+      {verb::get, "/v1/suffix/{name}", access::needs("view_cluster_info"), uses<&get_suffix>},
+  };
+}
+
+}  // namespace reemu
