@@ -19,7 +19,7 @@ double started_time(const crdb_task& t) noexcept {
   return t.started_at + t.plan.pending_seconds + t.plan.starting_seconds;
 }
 
-failure schema(std::string description) {
+failure crdb_schema(std::string description) {
   return failure{api_error::invalid_schema, std::move(description)};
 }
 
@@ -27,7 +27,7 @@ failure schema(std::string description) {
 // wire object (password masked, id given).
 result<json> read_instance(const json& in, std::size_t i, std::uint64_t id) {
   const std::string where = "instances[" + std::to_string(i) + "]";
-  if (!in.is_object()) return schema("Field '" + where + "' must be an object");
+  if (!in.is_object()) return crdb_schema("Field '" + where + "' must be an object");
   object_reader r(in, where);
   r.only({"cluster", "compression", "db_config", "client_cert", "client_key", "server_cert", "id"});
   const json* cluster = r.object("cluster", true);
@@ -39,8 +39,8 @@ result<json> read_instance(const json& in, std::size_t i, std::uint64_t id) {
   const auto given_id = r.unsigned_integer("id", 1000);
   if (r.failed()) return as_schema_violation(r.error());
   if (given_id && *given_id != id) {
-    return schema("Field '" + where + ".id' must be " + std::to_string(id) +
-                  " (instances are numbered from 1 in order)");
+    return crdb_schema("Field '" + where + ".id' must be " + std::to_string(id) +
+                       " (instances are numbered from 1 in order)");
   }
   object_reader c(*cluster, where + ".cluster");
   c.only({"url", "name", "credentials", "certificate_auth", "replication_endpoint",
@@ -53,10 +53,10 @@ result<json> read_instance(const json& in, std::size_t i, std::uint64_t id) {
   const auto sni = c.string("replication_tls_sni");
   if (c.failed()) return as_schema_violation(c.error());
   if (url->empty() || name->empty())
-    return schema("Fields '" + where + ".cluster.url' and '.name' must not be empty");
+    return crdb_schema("Fields '" + where + ".cluster.url' and '.name' must not be empty");
   if ((credentials != nullptr) == certificate_auth.value_or(false)) {
-    return schema("Field '" + where +
-                  ".cluster' needs exactly one of 'credentials' and 'certificate_auth'");
+    return crdb_schema("Field '" + where +
+                       ".cluster' needs exactly one of 'credentials' and 'certificate_auth'");
   }
   json out_cluster = {{"name", *name}, {"url", *url}};
   if (credentials) {
@@ -85,7 +85,7 @@ result<json> read_instance(const json& in, std::size_t i, std::uint64_t id) {
 // A default_db_config or db_config: a partial bdb body.
 result<> check_db_config(const json& config, const std::string& where) {
   if (auto ok = check_bdb_body(config, bdb_body_kind::update, false); !ok)
-    return schema("Field '" + where + "': " + ok.error().description);
+    return crdb_schema("Field '" + where + "': " + ok.error().description);
   return {};
 }
 
@@ -209,18 +209,18 @@ result<crdb_request> read_crdb_create(const json& body, std::string_view cluster
   const auto given_guid = r.string("guid");
   const auto protocol = r.unsigned_integer("protocol_version", 1000);
   if (r.failed()) return as_schema_violation(r.error());
-  if (name->empty()) return schema("Field 'name' must not be empty");
+  if (name->empty()) return crdb_schema("Field 'name' must not be empty");
   const auto instances = body.find("instances");
   if (instances == body.end() || !instances->is_array() || instances->empty())
-    return schema("Field 'instances' must be a non-empty array");
+    return crdb_schema("Field 'instances' must be a non-empty array");
   if (auto modules = body.find("modules"); modules != body.end() && !modules->is_array())
-    return schema("Field 'modules' must be an array");
+    return crdb_schema("Field 'modules' must be an array");
   if (auto v = body.find("volatile_config_fields"); v != body.end() && !v->is_array())
-    return schema("Field 'volatile_config_fields' must be an array");
+    return crdb_schema("Field 'volatile_config_fields' must be an array");
   if (auto ok = check_db_config(*config, "default_db_config"); !ok) return ok.error();
   if (given_guid) {
     if (given_guid->empty() || given_guid->size() > 64)
-      return schema("Field 'guid' must be 1 to 64 characters");
+      return crdb_schema("Field 'guid' must be 1 to 64 characters");
     guid = *given_guid;
   }
 
@@ -232,8 +232,8 @@ result<crdb_request> read_crdb_create(const json& body, std::string_view cluster
     if (!in) return in.error();
     const json& cluster = (*in)["cluster"];
     if (!urls.insert(cluster["url"].get<std::string>()).second) {
-      return schema("Field 'instances[" + std::to_string(i) + "].cluster.url' repeats " +
-                    cluster["url"].get<std::string>());
+      return crdb_schema("Field 'instances[" + std::to_string(i) + "].cluster.url' repeats " +
+                         cluster["url"].get<std::string>());
     }
     if (auto ok =
             check_db_config((*in)["db_config"], "instances[" + std::to_string(i) + "].db_config");
@@ -277,12 +277,12 @@ result<json> read_crdb_patch(const json& body) {
   const json* config = r.object("default_db_config");
   r.boolean("encryption");
   if (r.failed()) return as_schema_violation(r.error());
-  if (name && name->empty()) return schema("Field 'name' must not be empty");
+  if (name && name->empty()) return crdb_schema("Field 'name' must not be empty");
   if (config) {
     if (auto ok = check_db_config(*config, "default_db_config"); !ok) return ok.error();
   }
   if (body.empty())
-    return schema("The body changes nothing: give name, default_db_config or encryption");
+    return crdb_schema("The body changes nothing: give name, default_db_config or encryption");
   return body;
 }
 
@@ -307,17 +307,17 @@ result<crdb_update> read_crdb_updates(const json& body, const crdb& c) {
   if (partial) {
     auto checked = read_crdb_patch(*partial);
     if (!checked) {
-      return schema("Field 'crdb': " + checked.error().description);
+      return crdb_schema("Field 'crdb': " + checked.error().description);
     }
     out.fields = patched_crdb_fields(out.fields, *partial);
     if (auto it = partial->find("default_db_config"); it != partial->end()) out.local_db = *it;
   }
   json& instances = out.fields["instances"];
   if (auto it = body.find("remove_instances"); it != body.end()) {
-    if (!it->is_array()) return schema("Field 'remove_instances' must be an array of ids");
+    if (!it->is_array()) return crdb_schema("Field 'remove_instances' must be an array of ids");
     for (const auto& id : *it) {
       if (!id.is_number_unsigned())
-        return schema("Field 'remove_instances' must be an array of ids");
+        return crdb_schema("Field 'remove_instances' must be an array of ids");
       const auto n = id.get<std::uint64_t>();
       if (n == c.local_instance) {
         return failure{api_error::crdb_not_accepted, "The request cannot be accepted: instance " +
@@ -328,11 +328,11 @@ result<crdb_update> read_crdb_updates(const json& body, const crdb& c) {
                                      [&](const json& in) { return in.value("id", 0ULL) == n; }),
                       instances.end());
       if (instances.size() == before)
-        return schema("Field 'remove_instances': no instance " + std::to_string(n));
+        return crdb_schema("Field 'remove_instances': no instance " + std::to_string(n));
     }
   }
   if (auto it = body.find("add_instances"); it != body.end()) {
-    if (!it->is_array()) return schema("Field 'add_instances' must be an array");
+    if (!it->is_array()) return crdb_schema("Field 'add_instances' must be an array");
     std::uint64_t next = 0;
     for (const auto& in : c.fields.value("instances", json::array()))
       next = std::max(next, in.value("id", std::uint64_t{0}));
@@ -340,11 +340,11 @@ result<crdb_update> read_crdb_updates(const json& body, const crdb& c) {
       json entry = (*it)[i];
       if (entry.is_object()) entry.erase("id");
       auto in = read_instance(entry, i, ++next);
-      if (!in) return schema("Field 'add_instances': " + in.error().description);
+      if (!in) return crdb_schema("Field 'add_instances': " + in.error().description);
       for (const auto& have : instances) {
         if (have["cluster"]["url"] == (*in)["cluster"]["url"]) {
-          return schema("Field 'add_instances[" + std::to_string(i) +
-                        "].cluster.url' is already an instance");
+          return crdb_schema("Field 'add_instances[" + std::to_string(i) +
+                             "].cluster.url' is already an instance");
         }
       }
       instances.push_back(std::move(*in));
