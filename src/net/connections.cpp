@@ -21,7 +21,8 @@ namespace reemu {
 
 namespace {
 
-using phase = connection_registry::phase;
+// Not `phase`: model/lifecycle.hpp has one, and a unity build sees both.
+using stop_phase = connection_registry::phase;
 using step_fn = std::function<void()> connection_registry::control::*;
 
 // The control called when a connection reaches each phase after serving.
@@ -29,7 +30,7 @@ constexpr std::array<step_fn, 3> step_of{&connection_registry::control::stop,
                                          &connection_registry::control::expire,
                                          &connection_registry::control::close};
 
-phase after(phase p) { return static_cast<phase>(static_cast<std::uint8_t>(p) + 1); }
+stop_phase after(stop_phase p) { return static_cast<stop_phase>(static_cast<std::uint8_t>(p) + 1); }
 
 }  // namespace
 
