@@ -499,9 +499,10 @@ reply cancel_crdb_task(const request_context& ctx, registry& reg) {
     const bool completes = crdb_task_completes(t);
     t.plan.cancel_after = ctx.now - t.started_at;
     // Its change of the CRDB is not shown (its database's machine runs on).
-    if (const auto c = d.active_active.crdbs.find(t.crdb_guid); c != d.active_active.crdbs.end())
+    if (const auto c = d.active_active.crdbs.find(t.crdb_guid); c != d.active_active.crdbs.end()) {
       std::erase_if(c->second.changes,
                     [&](const crdb_change& change) { return change.task_id == id; });
+    }
     // A cancelled create leaves no CRDB, and its local database goes.
     if (t.operation == "create_crdb" && completes) {
       const auto c = d.active_active.crdbs.find(t.crdb_guid);

@@ -41,9 +41,10 @@ route_match router::match(http_t::verb method, const std::vector<std::string>& s
       m.result = route_match::kind::found;
       m.route = &routes_[i];
       m.params.clear();
-      for (std::size_t k = 0; k < parts.size(); ++k)
+      for (std::size_t k = 0; k < parts.size(); ++k) {
         if (is_capture(parts[k]))
           m.params.emplace_back(parts[k].substr(1, parts[k].size() - 2), segments[k]);
+      }
       m.allow.clear();
       return m;
     }

@@ -179,12 +179,13 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   // reshards, a new placement moves shards; any other machine moves none.
   // They replace any a plan rule gave.
   const std::vector<std::uint64_t> new_uids = shard_uids_of(db);
-  if (kind == action_kind::task)
+  if (kind == action_kind::task) {
     db.op->plan.shard_ops.clear();
-  else if (!old_uids.empty() && new_uids != old_uids)
+  } else if (!old_uids.empty() && new_uids != old_uids) {
     db.op->plan.shard_ops = reshard_ops(new_uids);
-  else
+  } else {
     db.op->plan.shard_ops = shard_moves(new_uids, old_spots, db.op->placement);
+  }
   json fields = {{"action_uid", uid}, {"name", name}, {"object_name", object_name}};
   if (kind == action_kind::task) fields["action_type"] = "other";
   action a = make_simulated_action(uid, kind, std::move(fields), db.op->plan);

@@ -68,9 +68,10 @@ result<proxy_settings> read_settings(const json& obj, const std::string& where) 
                        "'" + name + "' must be one of crit, error, warn, notice, info, debug"};
       }
     } else {
-      if (!value.is_number_unsigned())
+      if (!value.is_number_unsigned()) {
         return failure{api_error::invalid_schema,
                        "'" + name + "' must be a whole number that is not negative"};
+      }
       const auto n = value.get<std::uint64_t>();
       if (n < count_min(key) || n > count_max(key)) {
         return failure{api_error::invalid_schema,

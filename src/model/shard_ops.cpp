@@ -17,10 +17,11 @@ std::vector<shard_op> shard_moves(const std::vector<std::uint64_t>& uids,
   std::vector<shard_op> out;
   if (uids.size() != before.size() || uids.size() != after.size()) return out;
   for (std::size_t i = 0; i < uids.size(); ++i) {
-    if (before[i].node_uid != after[i].node_uid)
+    if (before[i].node_uid != after[i].node_uid) {
       out.push_back({std::to_string(uids[i]), std::string(migrate_shard_op)});
-    else if (before[i].master && !after[i].master)
+    } else if (before[i].master && !after[i].master) {
       out.push_back({std::to_string(uids[i]), std::string(failover_shard_op)});
+    }
   }
   return out;
 }

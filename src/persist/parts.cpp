@@ -399,9 +399,10 @@ result<> read_proxies(const json* value, restored_state& into, const services&) 
     auto p = proxy_from_record((*value)[i], where);
     if (!p) return p.error();
     const std::uint64_t uid = p->first;
-    if (!proxies.emplace(uid, std::move(p->second)).second)
+    if (!proxies.emplace(uid, std::move(p->second)).second) {
       return failure{api_error::invalid_value,
                      "'" + where + "' repeats proxy uid " + std::to_string(uid)};
+    }
   }
   into.data.proxies = std::move(proxies);
   return {};
