@@ -170,9 +170,9 @@ void server::start() {
     if (!c.tls_cert_out.empty()) spdlog::info("TLS certificate written to {}", c.tls_cert_out);
     // /v1/cluster/certificates shows, rotates and installs what this
     // listener serves; generated ones get the same names.
-    const std::vector<std::string> names = opts.extra_names;
     s.app_.svc().certs.enable(
-        [names](const std::string& cert, const std::string& key) -> result<served_certificate> {
+        [names = opts.extra_names](const std::string& cert,
+                                   const std::string& key) -> result<served_certificate> {
           try {
             tls_setup made = make_tls_from_pem(cert, key, names);
             return served_certificate{std::move(made.cert_pem), std::move(made.key_pem),
