@@ -320,6 +320,12 @@ if fetch "$emu_port" /v1/bdbs/1/availability "$work/www/v1_bdb_availability"; th
   add_location /v1/bdbs/1/availability "$work/www/v1_bdb_availability"
   extra+=(/v1/bdbs/1/availability)
 fi
+# The cluster event log (a build from before /v1/logs has none): a fresh
+# cluster's is empty, so the read is the route and its query, not the bytes.
+if fetch "$emu_port" /v1/logs "$work/www/v1_logs.json"; then
+  add_location /v1/logs "$work/www/v1_logs.json"
+  extra+=(/v1/logs)
+fi
 idle_rss=$(rss_kib "$emu_pid")
 idle_anon=$(anon_kib "$emu_pid")
 

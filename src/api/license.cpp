@@ -3,6 +3,7 @@
 #include "reemu/api/license.hpp"
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/event_log.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/state/registry.hpp"
@@ -46,6 +47,7 @@ reply put_license(const request_context& ctx, registry& reg, const cluster_setti
     if (auto ok = check_installable(next, cluster.name, shards_in_use(d, ctx.now), ctx.now); !ok)
       return ok.error();
     d.license = std::move(next);
+    record_event(d.events, ctx.now, "cluster_license_updated", json::object());
     return {};
   });
   if (!written) return error_reply(written.error());

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/event_log.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/roles.hpp"
 #include "reemu/model/wire.hpp"
@@ -88,6 +89,8 @@ reply post_role(const request_context& ctx, registry& reg) {
     d.role_uid_high = std::max(d.role_uid_high, uid);
     role_entry r = with_fields(role_entry{uid, {}, role::none, std::nullopt}, *f);
     out = render_role(r);
+    record_event(d.events, ctx.now, "cluster_role_created",
+                 {{"role_uid", uid}, {"role_name", r.name}});
     d.roles.emplace(uid, std::move(r));
     return {};
   });
@@ -109,6 +112,8 @@ reply put_role(const request_context& ctx, registry& reg) {
     if (f->name && find_role_named(d.roles, *f->name, found->uid)) return name_taken(*f->name);
     *found = with_fields(*found, *f);
     out = render_role(*found);
+    record_event(d.events, ctx.now, "cluster_role_updated",
+                 {{"role_uid", found->uid}, {"role_name", found->name}});
     // Demoting the role of the last admins leaves the cluster without one.
     return check_admin_kept(before, d);
   });
@@ -122,6 +127,8 @@ reply remove_role(const request_context& ctx, registry& reg) {
     if (!found) return no_such_role(ctx);
     const std::uint64_t uid = found->uid;
     if (auto ok = check_role_unused(d, uid); !ok) return ok.error();
+    record_event(d.events, ctx.now, "cluster_role_deleted",
+                 {{"role_uid", uid}, {"role_name", found->name}});
     d.roles.erase(uid);
     action_uid = d.ids.next();
     return {};

@@ -17,6 +17,7 @@
 #include "reemu/auth/auth.hpp"
 #include "reemu/auth/jwt.hpp"
 #include "reemu/auth/permissions.hpp"
+#include "reemu/model/event_log.hpp"
 #include "reemu/model/invariants.hpp"
 #include "reemu/model/users.hpp"
 #include "reemu/model/wire.hpp"
@@ -242,6 +243,8 @@ reply post_user(const request_context& ctx, registry& reg) {
     u.password_issued_at = ctx.now;
     u = with_profile(std::move(u), *f);
     out = render_user(d.roles, u);
+    record_event(d.events, ctx.now, "cluster_user_created",
+                 {{"user_uid", u.uid}, {"user_name", u.name}});
     d.users.emplace(email, std::move(u));
     return {};
   });
@@ -291,6 +294,8 @@ reply put_user(const request_context& ctx, registry& reg) {
     }
     d.users.erase(old_email);
     out = render_user(d.roles, u);
+    record_event(d.events, ctx.now, "cluster_user_updated",
+                 {{"user_uid", u.uid}, {"user_name", u.name}});
     const std::string key = u.email;
     d.users.emplace(key, std::move(u));
     return check_admin_kept(before, d);
@@ -305,6 +310,8 @@ reply remove_user(const request_context& ctx, registry& reg) {
     const user* found = user_of_path(ctx, d.users);
     if (!found) return no_such_user(ctx.param("uid"));
     const std::string email = found->email;
+    record_event(d.events, ctx.now, "cluster_user_deleted",
+                 {{"user_uid", found->uid}, {"user_name", found->name}});
     d.users.erase(email);
     action_uid = d.ids.next();
     return check_admin_kept(before, d);

@@ -5,10 +5,12 @@
 #include "reemu/api/availability.hpp"
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
+#include "reemu/api/certificates.hpp"
 #include "reemu/api/cluster.hpp"
 #include "reemu/api/crdbs.hpp"
 #include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/license.hpp"
+#include "reemu/api/logs.hpp"
 #include "reemu/api/modules.hpp"
 #include "reemu/api/nodes.hpp"
 #include "reemu/api/proxies.hpp"
@@ -57,6 +59,8 @@ const std::vector<route_family>& route_families() {
       {"users", &user_routes, &always},       // /v1/users…, authorize, refresh_jwt
       {"roles", &roles_routes, &always},      // /v1/roles…
       {"license", &license_routes, &always},  // /v1/license
+      {"logs", &logs_routes, &always},        // /v1/logs
+      {"certificates", &certificate_routes, &always},   // /v1/cluster/certificates…, update_cert
       {"availability", &availability_routes, &always},  // /v1/bdbs/{uid}/availability, local
       // /v1/redis_acls…, /v1/ldap_mappings…
       {"redis acls", &redis_acl_routes, &always},

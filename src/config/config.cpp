@@ -59,14 +59,15 @@ void parse_emulator(const json& j, emulator_config& e, cluster_settings& cluster
                     const std::string& source) {
   object_reader r(j, "emulator");
   r.only({"clock", "clock_start", "control_api", "seed", "ids", "journal_size", "journal_max_bytes",
-          "state_file", "state_compact_bytes", "cluster_name", "accept_unknown_fields",
-          "jwt_secret", "shards_limit", "not_emulated", "rs_version"});
+          "event_log_size", "state_file", "state_compact_bytes", "cluster_name",
+          "accept_unknown_fields", "jwt_secret", "shards_limit", "not_emulated", "rs_version"});
   const auto clock = r.string("clock");
   if (auto v = r.number("clock_start", 0, 1e11)) e.clock_start = *v;
   if (auto v = r.boolean("control_api")) e.control_api = *v;
   if (auto v = r.unsigned_integer("seed", UINT64_MAX)) e.seed = *v;
   if (auto v = r.unsigned_integer("journal_size", 10'000'000)) e.journal_size = *v;
   if (auto v = r.unsigned_integer("journal_max_bytes", 1ull << 32)) e.journal_max_bytes = *v;
+  if (auto v = r.unsigned_integer("event_log_size", 10'000'000)) e.event_log_size = *v;
   if (auto v = r.string("state_file")) e.state_file = *v;
   if (auto v = r.unsigned_integer("state_compact_bytes", 1ull << 40)) {
     if (*v < 1024) throw config_error(source + ": 'emulator.state_compact_bytes' must be >= 1024");

@@ -36,6 +36,7 @@ registry_data make_seed(const config& cfg, double now) { return make_seed(cfg, c
 
 registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, double now) {
   registry_data d;
+  d.events = event_log(cfg.emulator.event_log_size);
   // The licence a fresh cluster runs on: the config's installed key, else
   // the trial, activated as the cluster is created (now).
   d.license = trial_license(now, cfg.cluster.shards_limit);

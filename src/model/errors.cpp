@@ -73,6 +73,10 @@ constexpr error_row row_of(api_error e) noexcept {
       return {404, "module_not_exist"};
     case api_error::license_expired:
       return {403, "license_expired"};
+    case api_error::invalid_certificate:
+      return {400, "invalid_certificate"};
+    case api_error::unknown_certificate:
+      return {403, "unknown_certificate"};
     case api_error::invalid_license:
       return {400, "invalid_license"};
     case api_error::license_violation:

@@ -164,7 +164,9 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   // Where the shards are before it starts, for the operations it performs.
   std::vector<std::uint64_t> old_uids;
   std::vector<shard_spot> old_spots;
+  std::string old_name;
   if (const auto stored = d.databases.find(db.uid); stored != d.databases.end()) {
+    old_name = stored->second->fields.value("name", "");
     old_uids = shard_uids_of(*stored->second);
     old_spots = placement_at(*stored->second, nodes_at(d.nodes, now), now);
   }
@@ -192,6 +194,14 @@ std::string begin_operation(registry_data& d, database db, std::string_view name
   a.started_at = now;
   a.created_at = now;
   d.add(std::move(a));
+  // What its plan will have happened, at the times the plan gives.
+  started_action events{uid,
+                        std::string(name),
+                        object_name,
+                        json{{"bdb_uid", std::to_string(db.uid)}},
+                        db.fields.value("name", ""),
+                        std::move(old_name)};
+  schedule_action_events(d.events, events, db.op->plan, now);
   d.put_database(std::move(db));
   return uid;
 }

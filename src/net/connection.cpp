@@ -67,7 +67,10 @@ net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& e
                          "This port speaks HTTPS: use https://");
     co_return;
   }
-  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *env.tls);
+  // Held by this frame: the connection keeps its context after a rotation.
+  const std::shared_ptr<ssl::context> context =
+      std::static_pointer_cast<ssl::context>(env.certs->api()->context);
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *context);
   closable tls_guard(m, tls);
   auto [hec, used] =
       co_await tls.async_handshake(ssl::stream_base::server, buffer.data(), use_tuple);

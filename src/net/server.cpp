@@ -88,6 +88,31 @@ struct server::impl {
   std::atomic<bool> stopping_{false};
   bool abandoned_ = false;
   bool ports_file_written_ = false;
+  bound_listeners bound_;  // what the ports file says, kept for a certificate change
+
+  // A rotated or installed api certificate (state/certificates.hpp), on the
+  // thread of the request that made it; the store runs one change at a
+  // time. New connections take the new context from the store; the files
+  // that name the certificate follow it. A failed write is logged: the
+  // certificate is served all the same.
+  void on_certificate_change(const served_certificate& c) {
+    const auto& conf = cfg();
+    spdlog::info("TLS certificate replaced, SHA-256 fingerprint {}", c.fingerprint_sha256);
+    if (!conf.tls_cert_out.empty()) {
+      if (auto err = write_file_atomically(conf.tls_cert_out, c.cert_pem, {}, 0644,
+                                           durability::replace_only)) {
+        spdlog::error("cannot write TLS certificate to {}: {}", conf.tls_cert_out, *err);
+      }
+    }
+    if (ports_file_written_) {
+      bound_listeners bound = bound_;
+      bound.tls_fingerprint = c.fingerprint_sha256;
+      if (auto err = write_file_atomically(conf.ports_file, ports_document(bound), std::nullopt,
+                                           0644, durability::replace_only)) {
+        spdlog::error("cannot rewrite the ports file: {}", *err);
+      }
+    }
+  }
 
   const server_config& cfg() const { return app_.cfg().server; }
 
@@ -143,6 +168,22 @@ void server::start() {
                  s.tls_->generated ? "generated at start-up" : "loaded from " + c.tls_cert,
                  s.tls_->subject, s.tls_->fingerprint_sha256);
     if (!c.tls_cert_out.empty()) spdlog::info("TLS certificate written to {}", c.tls_cert_out);
+    // /v1/cluster/certificates shows, rotates and installs what this
+    // listener serves; generated ones get the same names.
+    s.app_.svc().certs.enable(
+        [names = opts.extra_names](const std::string& cert,
+                                   const std::string& key) -> result<served_certificate> {
+          try {
+            tls_setup made = make_tls_from_pem(cert, key, names);
+            return served_certificate{std::move(made.cert_pem), std::move(made.key_pem),
+                                      std::move(made.fingerprint_sha256), std::move(made.context)};
+          } catch (const tls_error& e) {
+            return failure{api_error::invalid_certificate, e.what()};
+          }
+        },
+        served_certificate{s.tls_->cert_pem, s.tls_->key_pem, s.tls_->fingerprint_sha256,
+                           s.tls_->context},
+        [&s](const served_certificate& changed) { s.on_certificate_change(changed); });
   }
   if (s.cap_ < c.max_connections) {
     spdlog::warn("max_connections lowered from {} to {}: the open file limit allows no more",
@@ -150,7 +191,7 @@ void server::start() {
   }
   s.env_.emplace(connection_env{s.app_, session_limits::from(c),
                                 std::chrono::seconds(c.handshake_timeout_seconds), s.registry_,
-                                s.stopping_, s.tls_ ? s.tls_->context.get() : nullptr});
+                                s.stopping_, s.tls_ ? &s.app_.svc().certs : nullptr});
   if (c.http_enabled) s.http_.emplace(*s.ioc_, s.control_, "HTTP", c.bind, c.http_port);
   if (c.https_enabled) s.https_.emplace(*s.ioc_, s.control_, "HTTPS", c.bind, c.https_port);
   const auto log_listener = [&](const char* scheme, const std::optional<listener>& l) {
@@ -170,6 +211,7 @@ void server::start() {
     if (s.https_) bound.https = s.https_->local_endpoint();
     if (s.tls_) bound.tls_fingerprint = s.tls_->fingerprint_sha256;
     bound.pid = static_cast<long>(::getpid());
+    s.bound_ = bound;
     if (auto error = write_file_atomically(c.ports_file, ports_document(bound), std::nullopt, 0644,
                                            durability::replace_only)) {
       throw std::runtime_error("cannot write the ports file: " + *error);

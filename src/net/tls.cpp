@@ -464,6 +464,15 @@ std::string certificate_pem(X509* cert) {
   return bio_text(bio.get());
 }
 
+std::string private_key_pem(EVP_PKEY* key) {
+  openssl_ptr<BIO> bio(BIO_new(BIO_s_mem()));
+  if (!bio || key == nullptr ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    fail_openssl("cannot encode the private key as PEM");
+  }
+  return bio_text(bio.get());
+}
+
 void configure_protocols(ssl::context& context) {
   SSL_CTX* ctx = context.native_handle();
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
@@ -492,7 +501,7 @@ tls_setup make_tls_setup(const tls_options& options) {
   ERR_clear_error();
   tls_setup setup;
   try {
-    setup.context = std::make_unique<ssl::context>(ssl::context::tls_server);
+    setup.context = std::make_shared<ssl::context>(ssl::context::tls_server);
   } catch (const boost::system::system_error& e) {
     ERR_clear_error();
     throw tls_error(std::string("cannot create the TLS server context: ") + e.what());
@@ -517,6 +526,8 @@ tls_setup make_tls_setup(const tls_options& options) {
   if (leaf == nullptr) fail_openssl("the TLS context has no certificate");
   setup.fingerprint_sha256 = fingerprint_sha256(leaf);
   setup.subject = subject_line(leaf);
+  setup.cert_pem = certificate_pem(leaf);
+  setup.key_pem = private_key_pem(SSL_CTX_get0_privatekey(ctx));
   if (!options.cert_out_file.empty()) {
     // Atomic, so a reader (a test harness waiting for the file) never sees
     // half a certificate; 0644: a certificate is public, and clients read it.
@@ -529,6 +540,60 @@ tls_setup make_tls_setup(const tls_options& options) {
                       *err);
     }
   }
+  ERR_clear_error();
+  return setup;
+}
+
+tls_setup make_tls_from_pem(const std::string& cert_pem, const std::string& key_pem,
+                            const std::vector<std::string>& extra_names) {
+  if (cert_pem.empty() && key_pem.empty()) {
+    tls_options options;
+    options.extra_names = extra_names;
+    return make_tls_setup(options);
+  }
+  if (!contains(cert_pem, "-----BEGIN CERTIFICATE-----")) {
+    throw tls_error("the certificate is not PEM (no '-----BEGIN CERTIFICATE-----' block)");
+  }
+  if (!contains(key_pem, "-----BEGIN ") || !contains(key_pem, "PRIVATE KEY-----")) {
+    throw tls_error(
+        "the key is not a PEM private key (no '-----BEGIN ... PRIVATE KEY-----' block)");
+  }
+  if (contains(key_pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+      contains(key_pem, "Proc-Type: 4,ENCRYPTED")) {
+    throw tls_error("the key is encrypted (password-protected); give an unencrypted key");
+  }
+  ERR_clear_error();
+  tls_setup setup;
+  try {
+    setup.context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  } catch (const boost::system::system_error& e) {
+    ERR_clear_error();
+    throw tls_error(std::string("cannot create the TLS server context: ") + e.what());
+  }
+  configure_protocols(*setup.context);
+  SSL_CTX* ctx = setup.context->native_handle();
+  SSL_CTX_set_default_passwd_cb(ctx, &refuse_password);
+  boost::system::error_code ec;
+  setup.context->use_certificate_chain(boost::asio::buffer(cert_pem), ec);
+  if (ec) throw tls_error("the certificate does not parse: " + drain_openssl_errors(ec).text);
+  setup.context->use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, ec);
+  if (ec) {
+    const openssl_errors errors = drain_openssl_errors(ec);
+    if (std::any_of(errors.codes.begin(), errors.codes.end(), is_key_mismatch)) {
+      throw tls_error("the key does not match the certificate (" + errors.text + ")");
+    }
+    throw tls_error("the key does not parse: " + errors.text);
+  }
+  ERR_clear_error();
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    throw tls_error("the key does not match the certificate (" + drain_openssl_errors().text + ")");
+  }
+  X509* leaf = SSL_CTX_get0_certificate(ctx);
+  if (leaf == nullptr) fail_openssl("the TLS context has no certificate");
+  setup.fingerprint_sha256 = fingerprint_sha256(leaf);
+  setup.subject = subject_line(leaf);
+  setup.cert_pem = cert_pem;  // as given: the chain, and the key's own encoding
+  setup.key_pem = key_pem;
   ERR_clear_error();
   return setup;
 }

@@ -11,6 +11,7 @@
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
+#include "reemu/model/event_log.hpp"
 #include "reemu/model/ldap_mapping.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
@@ -537,6 +538,62 @@ result<> read_ids_drawn(const json* value, restored_state& into, const services&
   return {};
 }
 
+// ---- events: the event log (/v1/logs), logged by entry; absent (a file from
+// before it was kept), empty -------------------------------------------------
+
+void write_events(const part_source& from, std::string& out) {
+  write_list(
+      from.data.events, [](const auto&) { return true; },
+      [](const logged_event& e) { return event_record(e); }, out);
+}
+
+// The capacity is the running server's (emulator.event_log_size), not the
+// file's: the oldest events beyond it are dropped as the log is read.
+result<> read_events(const json* value, restored_state& into, const services& svc) {
+  into.data.events = event_log(svc.registry.snapshot()->data().events.capacity());
+  if (!value) return {};
+  if (auto ok = check_list(value, "events"); !ok) return ok.error();
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    const std::string where = entry_name("events", i);
+    auto e = event_from_record((*value)[i], where);
+    if (!e) return e.error();
+    if (!into.data.events.restore(std::move(*e))) {
+      return failure{api_error::invalid_value,
+                     "'" + where + ".seq' must be greater than the seq before it"};
+    }
+  }
+  return {};
+}
+
+// Both logs are in seq order: a walk over the two, O(1) when nothing was
+// recorded or dropped since.
+void diff_events(const registry_data& before, const registry_data& after, entry_changes& out) {
+  const event_log& b = before.events;
+  const event_log& a = after.events;
+  if (b.next_seq() == a.next_seq() && b.size() == a.size()) return;
+  auto i = b.begin();
+  auto j = a.begin();
+  while (i != b.end() || j != a.end()) {
+    if (j == a.end() || (i != b.end() && i->seq < j->seq)) {
+      entry_changes::next(out.erased) += std::to_string(i->seq);
+      ++i;
+    } else if (i == b.end() || j->seq < i->seq) {
+      entry_changes::next(out.put) += dump(event_record(*j));
+      ++j;
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+}
+
+// A record's seq, or a bare seq (an erase); either is taken for either.
+std::optional<std::string> event_key(const json& e) {
+  const json& seq = e.is_object() && e.contains("seq") ? e["seq"] : e;
+  if (!seq.is_number_unsigned()) return std::nullopt;
+  return std::to_string(seq.get<std::uint64_t>());
+}
+
 // ---- faults, and the id the next rule gets ------------------------------------
 
 void write_faults(const part_source& from, std::string& out) {
@@ -648,6 +705,13 @@ const std::vector<persisted_part>& persisted_parts() {
        .diff = &diff_databases,
        .put_key = &database_key,
        .erase_key = &database_key},
+      {.key = "events",
+       .logging = by_entry,
+       .write = &write_events,
+       .read = &read_events,
+       .diff = &diff_events,
+       .put_key = &event_key,
+       .erase_key = &event_key},
       {.key = "faults", .logging = whole, .write = &write_faults, .read = &read_faults},
       {.key = "ids_drawn", .logging = whole, .write = &write_ids_drawn, .read = &read_ids_drawn},
       {.key = "ldap_mappings",

@@ -3,6 +3,9 @@
 #include "test_server.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -257,6 +260,24 @@ void client::close() {
   if (!socket().is_open()) return;
   socket().shutdown(tcp::socket::shutdown_both, ignored);
   socket().close(ignored);
+}
+
+std::string client::peer_certificate_sha256() {
+  if (!tls_) return {};
+  X509* cert = SSL_get1_peer_certificate(tls_->native_handle());
+  if (cert == nullptr) return {};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  const int ok = X509_digest(cert, EVP_sha256(), digest, &length);
+  X509_free(cert);
+  if (ok != 1) return {};
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < length; ++i) {
+    hex += digits[digest[i] >> 4];
+    hex += digits[digest[i] & 0xF];
+  }
+  return hex;
 }
 
 tcp::socket& client::socket() {

@@ -169,6 +169,10 @@ class client {
   // The TCP socket under the connection (plain or TLS), for socket options.
   tcp::socket& socket();
 
+  // The SHA-256 of the certificate the server presented, as lowercase hex;
+  // empty on a plain connection.
+  std::string peer_certificate_sha256();
+
  private:
   void connect(beast::tcp_stream& stream, std::uint16_t port);
 

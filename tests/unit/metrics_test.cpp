@@ -17,6 +17,7 @@
 #include "reemu/control/ui.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/certificates.hpp"
 #include "reemu/state/clock.hpp"
 #include "reemu/state/fault_table.hpp"
 #include "reemu/state/journal.hpp"
@@ -52,7 +53,8 @@ struct parts {
   cluster_settings cluster;
   token_signer tokens = token_signer::with_random_secret();
   stored_bodies stored;
-  services svc{c, reg, faults, j, lists, bdbs, stored, m, cluster, tokens};
+  certificate_store certs;
+  services svc{c, reg, faults, j, lists, bdbs, stored, m, cluster, tokens, certs};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {

@@ -422,6 +422,21 @@ struct sample_of<crdb_store> {
   }
 };
 
+// A write's event, the events a plan scheduled (some not yet due), and a
+// gap in the seqs (a cancel dropped events).
+template <>
+struct sample_of<event_log> {
+  static event_log make(const registry_data& seed, double now) {
+    event_log log(seed.events.capacity());
+    record_event(log, now - 30, "cluster_user_created", {{"user_uid", 2}, {"user_name", "x"}});
+    record_event(log, now - 20, "dropped", json::object());
+    started_action a{"a-1", "SMCreateBDB", "bdb:1", {{"bdb_uid", "1"}}, "db", ""};
+    schedule_action_events(log, a, find_template("SMCreateBDB")->plan, now - 5);
+    log.drop_pending("", now - 25);
+    return log;
+  }
+};
+
 // The id source: the seed's mode and seed (the config's, not state), far
 // along its sequence.
 template <>

@@ -252,6 +252,10 @@ TEST(router, route_permissions) {
           {"GET /v1/cluster/actions/{action}", "view_status_of_cluster_action"},
           {"POST /v1/cluster/actions/{action}", "start_cluster_action"},
           {"DELETE /v1/cluster/actions/{action}", "cancel_cluster_action"},
+          {"GET /v1/cluster/certificates", "view_cluster_info"},
+          {"PUT /v1/cluster/certificates", "update_cluster"},
+          {"POST /v1/cluster/certificates/rotate", "update_cluster"},
+          {"PUT /v1/cluster/update_cert", "update_cluster"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
@@ -291,7 +295,7 @@ TEST(router, route_permissions) {
     } else if (p.starts_with("/v1/license") || p.starts_with("/v1/local/") ||
                p.starts_with("/v1/redis_acls") || p.starts_with("/v1/ldap_mappings") ||
                p.starts_with("/v1/proxies") || p.starts_with("/v1/ocsp") ||
-               p.starts_with("/v1/suffix")) {
+               p.starts_with("/v1/suffix") || p.starts_with("/v1/logs")) {
       // The licence routes, the local endpoint's availability, and the
       // reference's permission for each Redis ACL and LDAP mapping route
       // (validate: create_redis_acl, as the OpenAPI document says).
@@ -318,6 +322,7 @@ TEST(router, route_permissions) {
           {"GET /v1/ocsp", "view_ocsp_config"},
           {"GET /v1/suffixes", "view_cluster_info"},
           {"GET /v1/suffix/{name}", "view_cluster_info"},
+          {"GET /v1/logs", "view_logged_events"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -40,6 +40,7 @@
 #include "reemu/http/router.hpp"
 #include "reemu/persist/state_file.hpp"
 #include "reemu/state/bdb_bodies.hpp"
+#include "reemu/state/certificates.hpp"
 #include "reemu/state/clock.hpp"
 #include "reemu/state/fault_table.hpp"
 #include "reemu/state/journal.hpp"
@@ -163,6 +164,7 @@ class app {
   token_signer tokens_;                    // the JWT key: emulator.jwt_secret, or random per start
   std::vector<std::size_t> route_family_;  // family index of each of router_'s routes
   reemu::metrics metrics_;
+  certificate_store certs_;  // /v1/cluster/certificates; the server turns it on with HTTPS
   reemu::services services_;
   std::unique_ptr<state_file> state_;  // null without --state-file
 };

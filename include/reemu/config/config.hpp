@@ -52,6 +52,7 @@ struct emulator_config {
   id_mode ids = id_mode::random;  // how action uids and task ids are made (model/ids.hpp)
   std::size_t journal_size = 10000;
   std::size_t journal_max_bytes = 16u << 20;  // the journal's byte bound (journal.hpp)
+  std::size_t event_log_size = 10000;         // events /v1/logs keeps (model/event_log.hpp)
   std::string state_file;                     // empty: nothing survives a restart
   // The state file is compacted once its log records exceed both this and
   // the size of its document.

@@ -91,6 +91,9 @@ enum class api_error {
   syncer_state_not_found,        // 404: the database has no syncer
   body_too_large,                // 413
   service_unavailable,           // 503, connection cap reached
+  invalid_certificate,  // 400: a certificate or key that does not parse, or a pair that does not
+                        // match
+  unknown_certificate,  // 403: a certificate name the cluster does not have
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

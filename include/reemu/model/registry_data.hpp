@@ -13,6 +13,7 @@
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
+#include "reemu/model/event_log.hpp"
 #include "reemu/model/ids.hpp"
 #include "reemu/model/keyed_sequence.hpp"
 #include "reemu/model/ldap_mapping.hpp"
@@ -60,6 +61,7 @@ struct registry_data {
   ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
   proxy_map proxies;         // /v1/proxies: the settings PUT changed, by node uid
   crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
+  event_log events;          // /v1/logs: what happened, some of it scheduled by plans
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;

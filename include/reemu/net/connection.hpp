@@ -12,6 +12,7 @@
 #include "reemu/net/connections.hpp"
 #include "reemu/net/net.hpp"
 #include "reemu/net/session.hpp"
+#include "reemu/state/certificates.hpp"
 
 namespace reemu {
 
@@ -22,7 +23,9 @@ struct connection_env {
   std::chrono::seconds handshake_timeout;
   connection_registry& registry;
   const std::atomic<bool>& stopping;
-  ssl::context* tls = nullptr;  // set when the HTTPS listener is on
+  // Set when the HTTPS listener is on: a new connection shakes hands with
+  // the certificate it serves at that moment (rotations change it).
+  const certificate_store* certs = nullptr;
 };
 
 // Serves `socket` (accepted on its own strand; the coroutine runs there):

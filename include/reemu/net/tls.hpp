@@ -19,10 +19,14 @@ struct tls_options {
 
 // A server-side TLS context ready for ssl_stream, plus facts for the start-up log.
 struct tls_setup {
-  std::unique_ptr<boost::asio::ssl::context> context;
+  // Shared: a connection keeps the context it shook hands with while a
+  // rotation gives new connections another (state/certificates.hpp).
+  std::shared_ptr<boost::asio::ssl::context> context;
   std::string fingerprint_sha256;  // "AB:CD:..." of the certificate's DER
   bool generated = false;          // true when the certificate was made at start-up
   std::string subject;             // one-line subject, e.g. "CN=localhost"
+  std::string cert_pem;            // the leaf certificate (a given chain: as given), PEM
+  std::string key_pem;             // its private key, PEM (PKCS#8)
 };
 
 // Start-up error: a missing/unreadable file, a key that does not match the
@@ -36,5 +40,12 @@ class tls_error : public std::runtime_error {
 // compression or renegotiation. Throws tls_error. Not thread-safe; call once at
 // start-up.
 tls_setup make_tls_setup(const tls_options& options);
+
+// The same context from PEM text (a certificate chain and its unencrypted
+// key, as PUT /v1/cluster/update_cert gives them), or, with both empty, a new
+// self-signed certificate for `extra_names`. Writes no file. Throws tls_error
+// naming what does not parse, or that the key does not match. Thread-safe.
+tls_setup make_tls_from_pem(const std::string& cert_pem, const std::string& key_pem,
+                            const std::vector<std::string>& extra_names);
 
 }  // namespace reemu

@@ -16,6 +16,7 @@ class stored_bodies;
 class metrics;
 struct cluster_settings;
 class token_signer;
+class certificate_store;
 
 struct services {
   reemu::clock& clock;
@@ -28,6 +29,7 @@ struct services {
   reemu::metrics& metrics;          // counters for GET /emulator/v1/metrics (model/metrics.hpp)
   const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
   const token_signer& tokens;       // issues and checks JWTs (auth/jwt.hpp)
+  certificate_store& certs;         // the certificates HTTPS serves (state/certificates.hpp)
 };
 
 // The part of `s` of type `Part` (registry, clock, fault_table, journal,
@@ -60,6 +62,8 @@ Part& lend(services& s) noexcept {
     return s.cluster;
   } else if constexpr (std::is_same_v<P, token_signer> && std::is_const_v<Part>) {
     return s.tokens;
+  } else if constexpr (std::is_same_v<P, certificate_store>) {
+    return s.certs;
   } else {
     static_assert(!std::is_same_v<Part, Part>, "not a part a handler may use (state/services.hpp)");
   }

@@ -1,0 +1,87 @@
+// GET /v1/logs: the query read whole (a bad parameter is a 400 naming it),
+// then the events due at `now` rendered from the snapshot.
+#include "reemu/api/logs.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reemu/model/event_log.hpp"
+#include "reemu/state/registry.hpp"
+#include "reemu/util/number.hpp"
+
+namespace reemu {
+
+namespace {
+
+using http_t::status;
+
+// Most events one answer lists whatever `limit` asks: the log's bound.
+constexpr std::size_t max_logs_limit = 10'000'000;
+
+// The query parameter `name`, nullopt when absent; the first when repeated.
+std::optional<std::string> query_value(const request_context& ctx, std::string_view name) {
+  const auto it = ctx.query.find(name);
+  if (it == ctx.query.end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
+failure bad_parameter(std::string_view name, std::string_view value, std::string_view expected) {
+  return failure{api_error::invalid_schema, "Query parameter '" + std::string(name) + "' must be " +
+                                                std::string(expected) + ", got '" +
+                                                std::string(value) + "'"};
+}
+
+result<std::optional<double>> read_time(const request_context& ctx, std::string_view name) {
+  const auto text = query_value(ctx, name);
+  if (!text) return std::optional<double>{};
+  const auto t = parse_iso_time(*text);
+  if (!t) return bad_parameter(name, *text, "an ISO-8601 time such as 2026-01-02T03:04:05Z");
+  return std::optional<double>{*t};
+}
+
+result<std::optional<std::size_t>> read_count(const request_context& ctx, std::string_view name) {
+  const auto text = query_value(ctx, name);
+  if (!text) return std::optional<std::size_t>{};
+  const auto n = parse_number<std::size_t>(*text);
+  if (!n || *n > max_logs_limit) return bad_parameter(name, *text, "a whole number >= 0");
+  return std::optional<std::size_t>{*n};
+}
+
+result<log_query> read_log_query(const request_context& ctx) {
+  log_query q;
+  const auto stime = read_time(ctx, "stime");
+  if (!stime) return stime.error();
+  const auto etime = read_time(ctx, "etime");
+  if (!etime) return etime.error();
+  q.stime = *stime;
+  q.etime = *etime;
+  if (const auto order = query_value(ctx, "order")) {
+    if (*order != "asc" && *order != "desc") return bad_parameter("order", *order, "asc or desc");
+    q.descending = *order == "desc";
+  }
+  const auto limit = read_count(ctx, "limit");
+  if (!limit) return limit.error();
+  q.limit = *limit;
+  const auto offset = read_count(ctx, "offset");
+  if (!offset) return offset.error();
+  q.offset = offset->value_or(0);
+  return q;
+}
+
+}  // namespace
+
+reply get_logs(const request_context& ctx) {
+  const auto q = read_log_query(ctx);
+  if (!q) return error_reply(q.error());
+  return json_reply(status::ok, render_events(ctx.state->data().events, *q, ctx.now));
+}
+
+std::vector<route> logs_routes() {
+  using http_t::verb;
+  return {
+      {verb::get, "/v1/logs", access::needs("view_logged_events"), uses<&get_logs>},
+  };
+}
+
+}  // namespace reemu
