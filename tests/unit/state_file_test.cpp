@@ -724,10 +724,10 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = saved_document();
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key :
-       {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-        "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings", "proxies", "redis_acls",
-        "ids_drawn", "password_policy", "roles", "role_uid_high", "user_uid_high", "active_active"})
+  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
+                          "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings",
+                          "proxies", "redis_acls", "ids_drawn", "password_policy", "roles",
+                          "role_uid_high", "user_uid_high", "active_active", "stats"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -1008,6 +1008,7 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   replayed["license"] = license_record(trial_license(1700000000, 16384));
   replayed["ldap_mappings"] = json::array();
   replayed["proxies"] = json::array();
+  replayed["stats"] = json::array();
   replayed["redis_acls"] = json::parse(R"([{"acl":"+@all ~*","name":"Full Access","uid":1}])");
   replayed["ids_drawn"] = 0;
   replayed["active_active"] = {

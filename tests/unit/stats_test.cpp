@@ -176,11 +176,13 @@ TEST(stats, history_starts_at_the_creation) {
 
 TEST(stats, keys_grow_with_writes_and_memory_stays_under_its_size) {
   registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}, {"memory_size", 100e6}}});
-  steer(d, "bdb:1", "instantaneous_ops_per_sec", t0, 10000);
-  const stats_model early(d, t0 + 60);
-  const stats_model later(d, t0 + 120);
-  const double k1 = *early.value(stats_kind::bdb, 1, "no_of_keys", t0 + 59, stats_interval::sec1);
-  const double k2 = *later.value(stats_kind::bdb, 1, "no_of_keys", t0 + 119, stats_interval::sec1);
+  // Traffic from an hour after the creation: no keys before it.
+  steer(d, "bdb:1", "instantaneous_ops_per_sec", t0 + 3600, 10000);
+  const stats_model early(d, t0 + 3660);
+  const stats_model later(d, t0 + 3720);
+  EXPECT_EQ(*early.value(stats_kind::bdb, 1, "no_of_keys", t0 + 3599, stats_interval::sec1), 0);
+  const double k1 = *early.value(stats_kind::bdb, 1, "no_of_keys", t0 + 3659, stats_interval::sec1);
+  const double k2 = *later.value(stats_kind::bdb, 1, "no_of_keys", t0 + 3719, stats_interval::sec1);
   EXPECT_NEAR(k1, 10000 * 0.015 * 60, 1);  // 1.5 % of ops are new keys
   EXPECT_NEAR(k2, 2 * k1, 2);
   // Hours later the memory is full, not past it.
