@@ -7,6 +7,7 @@
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/model/bdb_schema.hpp"
+#include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/operations.hpp"
 #include "reemu/model/role_bindings.hpp"
@@ -97,6 +98,7 @@ result<database> merged_database(const registry_data& d, std::uint64_t uid, cons
   if (!writable) return writable.error();
   const database& db = **writable;
   if (auto ok = check_active(db, ctx.now); !ok) return ok.error();
+  if (auto ok = check_crdt_update(db.fields, body); !ok) return ok.error();
   if (auto ok = check_read_only(body, render_bdb(db, ctx.now)); !ok) return ok.error();
   if (auto ok = check_bdb_bindings(d, body); !ok) return ok.error();
   if (auto p = body.find("port");
@@ -144,6 +146,7 @@ reply create_bdb(const request_context& ctx, registry& reg, const cluster_settin
   if (!body) return error_reply(body.error());
   if (auto ok = check_bdb_body(*body, bdb_body_kind::create, cluster.accept_unknown_fields); !ok)
     return error_reply(ok.error());
+  if (auto ok = check_crdt_update(json::object(), *body); !ok) return error_reply(ok.error());
   if (dry_run(ctx)) {
     const registry_data d = ctx.state->data().settled_at(ctx.now);
     if (auto ok = check_bdb_bindings(d, *body); !ok) return error_reply(ok.error());
@@ -191,7 +194,9 @@ reply update_bdb(const request_context& ctx, registry& reg, const cluster_settin
 }
 
 reply delete_bdb(const request_context& ctx, registry& reg) {
-  const auto started = start_operation(ctx, reg, "SMDeleteBDB", {});
+  const auto started = start_operation(
+      ctx, reg, "SMDeleteBDB",
+      [](const registry_data&, database& db) -> result<> { return check_crdt_delete(db.fields); });
   if (!started) return error_reply(started.error());
   return bdb_reply(*started->db, ctx.now);
 }

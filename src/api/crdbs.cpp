@@ -468,17 +468,37 @@ reply get_crdb_tasks(const request_context& ctx) {
   return json_reply(status::ok, list);
 }
 
-reply get_crdb_task(const request_context& ctx) {
-  const registry_data& d = ctx.state->data();
+reply get_crdb_task(const request_context& ctx, registry& reg) {
   const std::string& id = ctx.param("task_id");
-  const auto it = d.active_active.tasks.find(id);
-  if (it == d.active_active.tasks.end() || !crdb_task_visible(it->second, ctx.now))
-    return error_reply(no_such_task(id));
-  const auto c = d.active_active.crdbs.find(it->second.crdb_guid);
-  return json_reply(
-      status::ok,
-      render_crdb_task(it->second, c == d.active_active.crdbs.end() ? nullptr : &c->second,
-                       ctx.now));
+  const auto render = [&](const registry_data& d) -> result<json> {
+    const auto it = d.active_active.tasks.find(id);
+    if (it == d.active_active.tasks.end() || !crdb_task_visible(it->second, ctx.now))
+      return no_such_task(id);
+    const auto c = d.active_active.crdbs.find(it->second.crdb_guid);
+    return render_crdb_task(it->second, c == d.active_active.crdbs.end() ? nullptr : &c->second,
+                            ctx.now);
+  };
+  if (ctx.result_ttl.empty()) {
+    const auto task = render(ctx.state->data());
+    return task ? json_reply(status::ok, *task) : error_reply(task.error());
+  }
+  // X-Result-TTL on a read keeps the result that long from now (from its
+  // end while the task runs; docs/compatibility.md).
+  const auto headers = read_task_headers(ctx);
+  if (!headers) return error_reply(headers.error());
+  json answer;
+  const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
+    auto task = render(d);
+    if (!task) return task.error();
+    crdb_task& t = d.active_active.tasks.at(id);
+    const live_state s = evaluate(t.plan, t.started_at, ctx.now);
+    const double keep = is_running(s.phase) ? *headers->ttl : ctx.now - s.ended_at + *headers->ttl;
+    t.plan.retain_seconds = keep;
+    t.plan.retain_failed_seconds = keep;
+    answer = std::move(*task);
+    return {};
+  });
+  return written ? json_reply(status::ok, answer) : error_reply(written.error());
 }
 
 reply cancel_crdb_task(const request_context& ctx, registry& reg) {

@@ -3,6 +3,7 @@
 // file keeps it.
 #include "reemu/control/crdbs.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -45,7 +46,61 @@ std::map<std::string, participant_view> participants_of(const registry_data& d, 
   return out;
 }
 
+// What the dashboard calls a CRDB's state at `now`.
+std::string_view crdb_state(const crdb& c, double now) {
+  if (now >= c.gone_at) return c.visible_from == forever ? "failed" : "deleted";
+  if (now < c.visible_from) return "creating";
+  return c.gone_at == forever ? "active" : "deleting";
+}
+
 }  // namespace
+
+reply get_crdb_task_groups(const request_context& ctx) {
+  const registry_data& d = ctx.state->data();
+  struct group {
+    double newest = -forever;
+    std::vector<const crdb_task*> tasks;
+  };
+  std::map<std::string, group> groups;
+  std::size_t total = 0;
+  for (const auto& [id, t] : d.active_active.tasks) {
+    if (!crdb_task_visible(t, ctx.now)) continue;
+    auto& g = groups[t.crdb_guid];
+    g.newest = std::max(g.newest, t.started_at);
+    g.tasks.push_back(&t);
+    ++total;
+  }
+  std::vector<std::pair<const std::string*, group*>> order;
+  for (auto& [guid, g] : groups) {
+    std::stable_sort(g.tasks.begin(), g.tasks.end(), [](const crdb_task* a, const crdb_task* b) {
+      return a->started_at > b->started_at;
+    });
+    order.emplace_back(&guid, &g);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.second->newest > b.second->newest;
+  });
+  json list = json::array();
+  for (const auto& [guid, g] : order) {
+    const auto it = d.active_active.crdbs.find(*guid);
+    const crdb* c = it == d.active_active.crdbs.end() ? nullptr : &it->second;
+    json tasks = json::array();
+    for (const crdb_task* t : g->tasks) tasks.push_back(render_crdb_task(*t, c, ctx.now));
+    json entry = {{"guid", *guid}, {"tasks", std::move(tasks)}};
+    entry["name"] = c ? crdb_fields_at(*c, ctx.now).value("name", "") : "";
+    if (c) {
+      entry["status"] = crdb_state(*c, ctx.now);
+    } else {  // dropped at its end: a failed or cancelled create, or a delete
+      const bool create_failed =
+          std::any_of(g->tasks.begin(), g->tasks.end(), [](const crdb_task* t) {
+            return t->operation == "create_crdb" && !crdb_task_completes(*t);
+          });
+      entry["status"] = create_failed ? "failed" : "deleted";
+    }
+    list.push_back(std::move(entry));
+  }
+  return json_reply(status::ok, json{{"crdbs", std::move(list)}, {"total", total}});
+}
 
 reply get_participants(const request_context& ctx) {
   const registry_data& d = ctx.state->data();
@@ -87,6 +142,7 @@ std::vector<route> control_crdb_routes() {
   return {
       {verb::get, "/emulator/v1/participants", admin, uses<&get_participants>},
       {verb::put, "/emulator/v1/participants", admin, uses<&set_participant>},
+      {verb::get, "/emulator/v1/crdb_tasks", admin, uses<&get_crdb_task_groups>},
   };
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/lifecycle.hpp"
 #include "reemu/model/wire.hpp"
@@ -188,6 +189,27 @@ void node_series(std::string& out, const registry_data& data, double now) {
   sample(out, "reemu_nodes_in_maintenance", {}, std::to_string(maintenance));
 }
 
+// CRDB tasks still kept, by status, and the CRDBs listed.
+void crdb_series(std::string& out, const registry_data& data, double now) {
+  constexpr std::array<std::string_view, 5> statuses = {"queued", "started", "finished", "failed",
+                                                        "cancelled"};
+  std::array<std::uint64_t, statuses.size()> counts{};
+  for (const auto& [id, t] : data.active_active.tasks) {
+    if (!crdb_task_visible(t, now)) continue;
+    const std::string_view status = crdb_task_status(t, now);
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+      if (status == statuses[i]) ++counts[i];
+  }
+  header(out, "reemu_crdb_tasks", "gauge",
+         "CRDB tasks GET /v1/crdb_tasks lists at the emulator's clock, by status.");
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    sample(out, "reemu_crdb_tasks", label("status", statuses[i]), std::to_string(counts[i]));
+  std::uint64_t listed = 0;
+  for (const auto& [guid, c] : data.active_active.crdbs) listed += crdb_visible(c, now) ? 1 : 0;
+  header(out, "reemu_crdbs", "gauge", "CRDBs, as GET /v1/crdbs lists them.");
+  sample(out, "reemu_crdbs", {}, std::to_string(listed));
+}
+
 void state_series(std::string& out, const fault_table& faults, const reemu::journal& requests,
                   const registry_data& data, double now) {
   header(out, "reemu_fault_hits_total", "counter",
@@ -199,6 +221,7 @@ void state_series(std::string& out, const fault_table& faults, const reemu::jour
   action_series(out, data, now);
   database_series(out, data, now);
   node_series(out, data, now);
+  crdb_series(out, data, now);
   header(out, "reemu_journal_entries", "gauge", "Requests held in the journal.");
   sample(out, "reemu_journal_entries", {}, std::to_string(requests.size()));
   header(out, "reemu_journal_bytes", "gauge",

@@ -494,4 +494,69 @@ result<crdb_store> crdb_store_from_record(const json& record, const std::string&
   return out;
 }
 
+namespace {
+
+bool is_crdt_instance(const json& fields) {
+  const auto crdt = fields.find("crdt");
+  return crdt != fields.end() && crdt->is_boolean() && crdt->get<bool>();
+}
+
+// The fields a CRDB sets on its instance and keeps (crdt_sync aside).
+constexpr std::string_view owned_crdt_fields[] = {"crdt",
+                                                  "crdt_guid",
+                                                  "crdt_replica_id",
+                                                  "crdt_replicas",
+                                                  "crdt_sources",
+                                                  "crdt_config_version",
+                                                  "crdt_featureset_version",
+                                                  "crdt_protocol_version",
+                                                  "crdt_ghost_replica_ids",
+                                                  "crdt_causal_consistency",
+                                                  "crdt_modules"};
+
+}  // namespace
+
+result<> check_crdt_update(const json& fields, const json& body) {
+  if (!is_crdt_instance(fields)) {
+    const auto guid = body.find("crdt_guid");
+    const auto sources = body.find("crdt_sources");
+    if (is_crdt_instance(body) || (guid != body.end() && *guid != "") ||
+        (sources != body.end() && sources->is_array() && !sources->empty())) {
+      return failure{api_error::not_supported_action_on_crdt,
+                     "A database becomes an Active-Active instance only through POST /v1/crdbs"};
+    }
+    return {};
+  }
+  for (const std::string_view key : owned_crdt_fields) {
+    const auto asked = body.find(key);
+    if (asked == body.end()) continue;
+    if (const auto now = fields.find(key); now != fields.end() && *now == *asked) continue;
+    return failure{api_error::not_supported_action_on_crdt,
+                   "'" + std::string(key) +
+                       "' of an Active-Active instance is set by its CRDB (change it through "
+                       "/v1/crdbs)"};
+  }
+  if (const auto sources = body.find("replica_sources");
+      sources != body.end() && sources->is_array() && !sources->empty()) {
+    return failure{api_error::not_supported_action_on_crdt,
+                   "An Active-Active instance cannot be the target of Replica Of "
+                   "('replica_sources')"};
+  }
+  if (const auto sharding = body.find("sharding");
+      sharding != body.end() && *sharding != fields.value("sharding", json(false))) {
+    return failure{api_error::crdt_sharding_violation,
+                   "Sharding of an Active-Active instance cannot be switched on or off"};
+  }
+  return {};
+}
+
+result<> check_crdt_delete(const json& fields) {
+  if (!is_crdt_instance(fields)) return {};
+  return failure{api_error::not_supported_action_on_crdt,
+                 "Database " + dump(fields.value("uid", json())) +
+                     " is an Active-Active instance of CRDB " + fields.value("crdt_guid", "") +
+                     ": delete the CRDB (DELETE /v1/crdbs/{guid}) or remove the instance "
+                     "(POST /v1/crdbs/{guid}/updates)"};
+}
+
 }  // namespace reemu

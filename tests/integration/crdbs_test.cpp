@@ -379,5 +379,103 @@ TEST(crdbs_state_file, a_restart_finds_crdbs_tasks_and_reachability) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(crdbs_test, the_bdb_routes_leave_what_the_crdb_owns_alone) {
+  const std::string guid = create_finished();
+  const std::string bdb = get_json("/v1/crdbs/" + guid)["local_databases"][0]["bdb_uid"];
+  const std::string path = "/v1/bdbs/" + bdb;
+  // Let the instance's own create machine end.
+  for (int i = 0; i < 120 && get_json(path)["status"] != "active"; ++i) advance(1);
+  const json before = get_json(path);
+  ASSERT_EQ(before["status"], "active");
+  const auto refused = [&](http::verb method, const std::string& target, const json& body,
+                           const std::string& code) {
+    const auto r = srv.call(method, target, admin, body.is_null() ? "" : body.dump());
+    EXPECT_EQ(r.status, 406) << target << " " << body << ": " << r.body;
+    EXPECT_EQ(r.json_body().value("error_code", ""), code) << r.body;
+  };
+  refused(http::verb::put, path, {{"crdt_guid", "another"}}, "not_supported_action_on_crdt");
+  refused(http::verb::put, path, {{"crdt", false}}, "not_supported_action_on_crdt");
+  refused(http::verb::put, path, {{"replica_sources", {{{"uri", "redis://:pw@10.0.0.1:12000"}}}}},
+          "not_supported_action_on_crdt");
+  refused(http::verb::put, path, {{"sharding", false}}, "crdt_sharding_violation");
+  refused(http::verb::delete_, path, nullptr, "not_supported_action_on_crdt");
+  EXPECT_EQ(get_json(path), before);  // nothing changed
+  // A plain database is made an instance only through /v1/crdbs.
+  refused(http::verb::put, "/v1/bdbs/1", {{"crdt", true}}, "not_supported_action_on_crdt");
+  refused(http::verb::post, "/v1/bdbs",
+          {{"name", "aa"}, {"memory_size", 104857600}, {"crdt_guid", guid}},
+          "not_supported_action_on_crdt");
+  // Restating a CRDT field, or pausing the sync, is allowed.
+  const auto same = put(path, {{"crdt_guid", guid}, {"crdt_sync", "paused"}});
+  EXPECT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.json_body()["crdt_sync"], "paused");
+  // Deleting the CRDB deletes its instance (once the pause's update ended:
+  // a busy database refuses it with 409 like any change).
+  EXPECT_EQ(srv.del("/v1/crdbs/" + guid).status, 409);
+  for (int i = 0; i < 120 && get_json(path)["status"] != "active"; ++i) advance(1);
+  const auto gone = srv.del("/v1/crdbs/" + guid);
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  EXPECT_EQ(poll_task(gone.json_body()["id"])["status"], "finished");
+  EXPECT_EQ(srv.get(path).status, 404);
+}
+
+TEST_F(crdbs_test, result_ttl_on_a_read_keeps_the_result_from_now) {
+  const auto r = srv.post("/v1/crdbs", create_body());
+  const std::string id = r.json_body()["id"];
+  ASSERT_EQ(poll_task(id)["status"], "finished");
+  request keep = make_request(http::verb::get, "/v1/crdb_tasks/" + id, admin, "");
+  keep.headers.emplace_back("X-Result-TTL", "2000");
+  const auto kept = srv.call(keep);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(kept.json_body()["status"], "finished");
+  advance(1000);  // past the 500 s default
+  EXPECT_EQ(srv.get("/v1/crdb_tasks/" + id).status, 200);
+  advance(999);
+  EXPECT_EQ(srv.get("/v1/crdb_tasks/" + id).status, 200);
+  advance(2);
+  EXPECT_EQ(srv.get("/v1/crdb_tasks/" + id).status, 404);
+  // A bad header changes nothing; an unknown task stays 404.
+  request bad = make_request(http::verb::get, "/v1/crdb_tasks/nope", admin, "");
+  bad.headers.emplace_back("X-Result-TTL", "-1");
+  EXPECT_EQ(srv.call(bad).status, 400);
+  bad.headers.back().second = "5";
+  EXPECT_EQ(srv.call(bad).status, 404);
+}
+
+TEST_F(crdbs_test, the_control_api_groups_tasks_by_crdb) {
+  EXPECT_EQ(get_json("/emulator/v1/crdb_tasks"), json({{"crdbs", json::array()}, {"total", 0}}));
+  const std::string first = create_finished("first");
+  advance(1);
+  const std::string second = create_finished("second");
+  advance(1);
+  const auto renamed = srv.patch("/v1/crdbs/" + first, {{"name", "first-renamed"}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  const json groups = get_json("/emulator/v1/crdb_tasks");
+  EXPECT_EQ(groups["total"], 3);
+  ASSERT_EQ(groups["crdbs"].size(), 2u) << groups;
+  // Newest task first: the rename of `first`.
+  const json& a = groups["crdbs"][0];
+  EXPECT_EQ(a["guid"], first);
+  EXPECT_EQ(a["name"], "first");  // the rename shows once its task finished
+  EXPECT_EQ(a["status"], "active");
+  ASSERT_EQ(a["tasks"].size(), 2u);
+  EXPECT_EQ(a["tasks"][0]["operation"], "update_crdb");
+  EXPECT_EQ(a["tasks"][0]["id"], renamed.json_body()["id"]);
+  EXPECT_EQ(a["tasks"][1]["operation"], "create_crdb");
+  EXPECT_EQ(a["tasks"][1]["status"], "finished");
+  EXPECT_EQ(groups["crdbs"][1]["guid"], second);
+  EXPECT_EQ(groups["crdbs"][1]["tasks"].size(), 1u);
+  // The public routes' task objects, as they are.
+  EXPECT_EQ(a["tasks"][1], get_json("/v1/crdb_tasks/" + a["tasks"][1]["id"].get<std::string>()));
+  // A viewer of the cluster is not a user of the control API.
+  EXPECT_EQ(srv.get("/emulator/v1/crdb_tasks", viewer).status, 403);
+  // The same counts in the metrics.
+  const std::string metrics = srv.get("/emulator/v1/metrics").body;
+  EXPECT_NE(metrics.find("\nreemu_crdb_tasks{status=\"finished\"} 2\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\nreemu_crdb_tasks{status=\"queued\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nreemu_crdbs 2\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace reemu::test

@@ -13,7 +13,8 @@ from its "listening on" log line), then:
              SMCreateBDB with the page's control, advances the manual clock
              with the page's buttons until its bar reaches 100%, sees a failed
              action's error, adds and deletes fault rules, sees a request in
-             the journal tail, resets; no console error, nothing fetched from
+             the journal tail, sees a CRDB's tasks grouped under it (one
+             finished, one failed with its error), resets; no console error, nothing fetched from
              another origin; screenshots at desktop and phone widths;
   10k        a second server seeded with 10,000 actions: the page shows the
              first page quickly and pages on; the poll times are measured.
@@ -336,6 +337,61 @@ def check_faults_and_journal(driver, srv):
     assert srv.json("GET", "/emulator/v1/faults")["faults"] == []
 
 
+CRDB_BODY = {
+    "name": "aa-db", "default_db_config": {"name": "aa-db", "memory_size": 1073741824},
+    "instances": [
+        {"cluster": {"url": "https://docker-cluster:9443", "name": "docker-cluster",
+                     "credentials": {"username": "admin@redis.local", "password": "x"}}},
+        {"cluster": {"url": "https://rc2.example.com:9443", "name": "rc2.example.com",
+                     "credentials": {"username": "admin@redis.local", "password": "x"}}}]}
+
+
+def crdb_task(driver, task_id):
+    return driver.find_element(By.CSS_SELECTOR, f'#crdb-tasks li[data-id="{task_id}"]')
+
+
+def check_crdb_tasks(driver, srv):
+    """A CRDB's tasks under its name: the create walks to finished on the
+    page's clock buttons, a rename fails once a participant is unreachable,
+    with the cluster's error shown."""
+    wait_for("the empty Active-Active panel",
+             lambda: driver.find_element(By.CSS_SELECTOR, "#crdb-tasks .empty").text == "No CRDB task.")
+    create = srv.json("POST", "/v1/crdbs", CRDB_BODY)["id"]
+    wait_for("the create task", lambda: crdb_task(driver, create).get_attribute("data-status") == "queued")
+    seen = []
+    for _ in range(30):
+        status = crdb_task(driver, create).get_attribute("data-status")
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        if status == "finished":
+            break
+        click_advance(driver, "advance-10")
+        after_next_poll(driver)
+    assert seen[0] == "queued" and seen[-1] == "finished", seen
+    guid = srv.json("GET", "/v1/crdb_tasks/" + create)["crdb_guid"]
+    group = wait_for("the CRDB's group", lambda: driver.find_element(
+        By.CSS_SELECTOR, f'#crdb-tasks .crdb-group[data-guid="{guid}"]'))
+    assert group.find_element(By.CSS_SELECTOR, ".name").text == "aa-db"
+    assert group.get_attribute("data-status") == "active"
+
+    srv.json("PUT", "/emulator/v1/participants", {"url": "https://rc2.example.com:9443", "reachable": False})
+    rename = srv.json("PATCH", "/v1/crdbs/" + guid, {"name": "renamed"})["id"]
+    wait_for("the rename task", lambda: crdb_task(driver, rename))
+    for _ in range(30):
+        if crdb_task(driver, rename).get_attribute("data-status") == "failed":
+            break
+        click_advance(driver, "advance-10")
+        after_next_poll(driver)
+    failed = crdb_task(driver, rename)
+    assert failed.get_attribute("data-status") == "failed"
+    error = failed.find_element(By.CSS_SELECTOR, ".error").text
+    assert "cluster_unreachable" in error and "rc2.example.com" in error, error
+    # One group, its tasks newest first.
+    ops = texts(driver, f'#crdb-tasks .crdb-group[data-guid="{guid}"] li', "data-operation")
+    assert ops == ["update_crdb", "create_crdb"], ops
+    srv.json("PUT", "/emulator/v1/participants", {"url": "https://rc2.example.com:9443", "reachable": True})
+
+
 def set_the_scene(driver, srv):
     """A few actions mid-way, a failed one and a fault rule with hits: what the screenshots show."""
     srv.json("POST", "/emulator/v1/actions", {"type": "state-machine", "name": "SMUpgradeBDB",
@@ -393,6 +449,7 @@ def test_dashboard(srv, out):
         assert bar_value(driver, failing) == 28.57
 
         check_faults_and_journal(driver, srv)
+        check_crdb_tasks(driver, srv)
         set_the_scene(driver, srv)
         full_page_screenshot(driver, os.path.join(out, "dashboard-desktop.png"), 1280)
 

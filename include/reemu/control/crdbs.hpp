@@ -20,6 +20,14 @@ reply get_participants(const request_context& ctx);
 // participant. A URL no CRDB names yet may be marked (before its create).
 reply set_participant(const request_context& ctx, registry& reg);
 
+// GET /emulator/v1/crdb_tasks: the CRDB tasks still readable, grouped by
+// the CRDB they work on, for the dashboard: {"crdbs":[{"guid","name",
+// "status" (creating, active, deleting, deleted, failed),"tasks":[task…]}],
+// "total"}, CRDBs by their newest task first, a CRDB's tasks newest first;
+// a task is the wire object GET /v1/crdb_tasks/{id} shows. Sent with
+// X-Emulator-Journal: off, a poll stays out of the journal.
+reply get_crdb_task_groups(const request_context& ctx);
+
 // The room's route table: every route is control_api_access.
 std::vector<route> control_crdb_routes();
 

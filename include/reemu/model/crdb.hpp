@@ -160,6 +160,20 @@ struct crdb_update {
 };
 result<crdb_update> read_crdb_updates(const json& body, const crdb& c);
 
+// What the bdb routes cannot do to an Active-Active instance, whose CRDB
+// owns it (its CRDT fields and its life): `fields` is the database's wire
+// object, `body` a checked PUT /v1/bdbs/{uid} or POST /v1/bdbs body (for a
+// create, `fields` is an empty object). Refuses, with
+// not_supported_action_on_crdt, a change of a CRDT field other than
+// crdt_sync (paused / enabled, as a cluster allows), Replica Of into an
+// instance, and a database made an instance outside POST /v1/crdbs; with
+// crdt_sharding_violation, sharding switched on or off.
+result<> check_crdt_update(const json& fields, const json& body);
+
+// Refuses DELETE /v1/bdbs/{uid} of an Active-Active instance: its CRDB's
+// delete (or an updates' remove_instances) removes it.
+result<> check_crdt_delete(const json& fields);
+
 // {"guid","fields","local_instance","local_bdb","visible_from","gone_at",
 // "changes":[{"task_id","at","fields"}…]} and back (absent: none); the
 // failure names `where`.

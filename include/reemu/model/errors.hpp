@@ -80,14 +80,16 @@ enum class api_error {
   invalid_name_param,       // 400
   invalid_role_uids_param,  // 400
   // Active-Active (/v1/crdbs, /v1/crdb_tasks, the syncer routes).
-  crdb_not_found,            // 404
-  crdb_task_not_found,       // 404
-  crdb_not_accepted,         // 406: the create or change cannot be accepted
-  crdb_task_not_cancelable,  // 406: the task ended
-  crdb_task_id_exists,       // 409: X-Task-ID names a task that exists
-  syncer_state_not_found,    // 404: the database has no syncer
-  body_too_large,            // 413
-  service_unavailable,       // 503, connection cap reached
+  crdb_not_found,                // 404
+  crdb_task_not_found,           // 404
+  crdb_not_accepted,             // 406: the create or change cannot be accepted
+  crdb_task_not_cancelable,      // 406: the task ended
+  not_supported_action_on_crdt,  // 406: a bdb change the CRDB owns (its instance, its CRDT fields)
+  crdt_sharding_violation,       // 406: sharding switched on or off on an instance
+  crdb_task_id_exists,           // 409: X-Task-ID names a task that exists
+  syncer_state_not_found,        // 404: the database has no syncer
+  body_too_large,                // 413
+  service_unavailable,           // 503, connection cap reached
   // Control API input errors (400 unless noted).
   malformed_json,
   invalid_type,   // a field has the wrong JSON type

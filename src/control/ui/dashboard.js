@@ -259,6 +259,52 @@
     list.replaceChildren(...items);
   }
 
+  // A CRDB task's status (queued, started, finished, failed, cancelled) in
+  // the colours of the actions'.
+  function taskClass(s) {
+    switch (s) {
+      case 'finished': return 'st-completed';
+      case 'failed': case 'cancelled': return 'st-failed';
+      case 'started': return 'st-running';
+      default: return 'st-waiting';
+    }
+  }
+
+  function taskErrors(t) {
+    if (!Array.isArray(t.errors)) return '';
+    return t.errors.map((e) => (e.error_code ? e.error_code + ': ' : '') + (e.description || '') +
+      (e.cluster_name ? ' (' + e.cluster_name + ')' : '')).join('; ');
+  }
+
+  // GET /emulator/v1/crdb_tasks: the tasks grouped by the CRDB they work on.
+  function renderCrdbTasks(data) {
+    $('crdb-summary').textContent = data.total ? '(' + data.total + ')' : '';
+    const nodes = [];
+    for (const g of data.crdbs) {
+      const sec = el('section', 'crdb-group');
+      sec.dataset.guid = g.guid;
+      sec.dataset.status = g.status;
+      const head = el('div', 'group-head');
+      head.append(el('span', 'name', g.name || '(no longer kept)'), el('span', 'crdb-status muted', g.status));
+      const list = el('ul');
+      for (const t of g.tasks) {
+        const li = el('li');
+        li.dataset.id = t.id;
+        li.dataset.status = t.status;
+        li.dataset.operation = t.operation;
+        li.append(el('span', 'op', t.operation), el('span', 'status ' + taskClass(t.status), t.status),
+          el('span', 'uid', t.id));
+        const err = taskErrors(t);
+        if (err) li.append(el('div', 'error', err));
+        list.append(li);
+      }
+      sec.append(head, el('div', 'guid', g.guid || 'no CRDB yet'), list);
+      nodes.push(sec);
+    }
+    if (nodes.length === 0) nodes.push(el('div', 'empty', 'No CRDB task.'));
+    $('crdb-tasks').replaceChildren(...nodes);
+  }
+
   function renderJournal(data) {
     const rows = [];
     for (const r of data.requests.slice().reverse()) {
@@ -324,12 +370,13 @@
   async function poll() {
     const started = performance.now();
     const quiet = (path) => api('GET', path, undefined, true);
-    const [clock, actions, databases, journal, faults] = await Promise.all([
+    const [clock, actions, databases, journal, faults, crdbTasks] = await Promise.all([
       quiet('/emulator/v1/clock'),
       quiet('/emulator/v1/actions?offset=' + state.offset + '&limit=' + PAGE),
       quiet('/emulator/v1/databases'),
       quiet('/emulator/v1/requests?limit=' + JOURNAL_TAIL),
       quiet('/emulator/v1/faults'),
+      quiet('/emulator/v1/crdb_tasks'),
     ]);
     if (actions.total > 0 && state.offset >= actions.total) {
       // The page emptied (actions ended or were removed): show the last one.
@@ -343,6 +390,7 @@
     renderClock(clock);
     if (changed('journal', journal)) renderJournal(journal);
     if (changed('faults', faults)) renderFaults(faults);
+    if (changed('crdbs', crdbTasks)) renderCrdbTasks(crdbTasks);
     const ms = performance.now() - started;
     document.body.dataset.pollMs = ms.toFixed(1);
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
