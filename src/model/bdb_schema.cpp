@@ -229,6 +229,100 @@ std::optional<std::string_view> full_redis_version(std::string_view redis_versio
   return std::nullopt;
 }
 
+namespace {
+
+std::string_view json_type_name(const json& v) {
+  if (v.is_string()) return "string";
+  if (v.is_boolean()) return "boolean";
+  if (v.is_number_integer()) return "integer";
+  if (v.is_number()) return "number";
+  if (v.is_array()) return "array";
+  if (v.is_object()) return "object";
+  return "null";
+}
+
+// An array of objects whose named members are strings (check_objects).
+json objects_with_strings(std::initializer_list<std::string_view> members) {
+  json props = json::object();
+  for (const auto m : members) props[std::string(m)] = {{"type", "string"}};
+  return {{"type", "array"}, {"items", {{"type", "object"}, {"properties", std::move(props)}}}};
+}
+
+json integer_range(std::int64_t min, std::int64_t max) {
+  return {{"type", "integer"}, {"minimum", min}, {"maximum", max}};
+}
+
+// check_special's rules as schema keywords; null when the field has none.
+json special_schema(std::string_view key) {
+  if (key == "name") {
+    return {{"type", "string"}, {"pattern", "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"}};
+  }
+  if (key == "memory_size") return integer_range(1, INT64_MAX);
+  if (key == "port") return integer_range(0, 65535);
+  if (key == "shards_count") return integer_range(1, static_cast<std::int64_t>(max_shards_count));
+  if (key == "uid") return integer_range(1, static_cast<std::int64_t>(max_bdb_uid));
+  if (key == "redis_version") {
+    json values = json::array();
+    for (const auto& [major, full] : versions) values.push_back(major);
+    return {{"type", "string"}, {"enum", std::move(values)}};
+  }
+  if (key == "module_list")
+    return objects_with_strings({"module_args", "module_id", "module_name", "semantic_version"});
+  if (key == "shard_key_regex") return objects_with_strings({"regex"});
+  if (key == "shards_blueprint") return objects_with_strings({"slot_range"});
+  if (key == "tags") return objects_with_strings({"key", "value"});
+  if (key == "avoid_nodes") return {{"type", "array"}, {"items", {{"type", "string"}}}};
+  return nullptr;
+}
+
+json enum_values(std::string_view key) {
+  for (const auto& row : enums) {
+    if (row.field != key) continue;
+    json values = json::array();
+    for (std::size_t at = 0; at <= row.values.size();) {
+      const auto bar = std::min(row.values.find('|', at), row.values.size());
+      values.push_back(row.values.substr(at, bar - at));
+      at = bar + 1;
+    }
+    return values;
+  }
+  return nullptr;
+}
+
+// One field as check_field(update) sees it.
+json field_schema(std::string_view key, const json* model) {
+  if (is_live_key(key) && key != "uid") return {{"readOnly", true}};  // not checked
+  json out = special_schema(key);
+  if (out.is_null()) out = json::object();
+  if (model) {
+    // The template's type; with a special rule, both hold (they agree).
+    if (has(string_or_integer, key)) {
+      out["type"] = json::array({"string", "integer"});
+    } else if (!out.contains("type")) {
+      out["type"] = json_type_name(*model);
+    }
+    if (json values = enum_values(key); !values.is_null()) out["enum"] = std::move(values);
+  }
+  if (is_read_only_bdb_field(key)) out["readOnly"] = true;
+  return out;
+}
+
+}  // namespace
+
+json bdb_json_schema() {
+  json props = json::object();
+  for (const auto& [key, value] : bdb_template().items()) props[key] = field_schema(key, &value);
+  for (const std::string_view key : {"avoid_nodes", "shards_blueprint", "tags", "uid"})
+    if (!props.contains(key)) props[std::string(key)] = field_schema(key, nullptr);
+  return {{"additionalProperties", false},
+          {"description",
+           "A database (bdb) object. A PUT /v1/bdbs/{uid} body is checked against it; a POST "
+           "/v1/bdbs body must also have name and memory_size and may not set readOnly fields."},
+          {"properties", std::move(props)},
+          {"title", "bdb"},
+          {"type", "object"}};
+}
+
 result<> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown) {
   if (!body.is_object()) return schema("The request body must be a JSON object");
   for (const auto& [key, value] : body.items())

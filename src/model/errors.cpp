@@ -117,6 +117,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {406, "not_supported_action_on_crdt"};
     case api_error::crdt_sharding_violation:
       return {406, "crdt_sharding_violation"};
+    case api_error::invalid_schema_object:
+      return {406, "invalid_object"};
     case api_error::crdb_task_id_exists:
       return {409, "task_id_exists"};
     case api_error::syncer_state_not_found:

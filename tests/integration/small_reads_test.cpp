@@ -1,13 +1,15 @@
 // Integration tests of the small reads (/v1/ocsp, /v1/suffixes,
-// /v1/suffix/{name}) over real HTTP: the captured OCSP configuration, the
+// /v1/suffix/{name}, /v1/jsonschema) over real HTTP: the captured OCSP configuration, the
 // cluster's one DNS suffix, and who may read them. Every answer is checked
 // against docs/openapi.json by the test client.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "captures.hpp"
 #include "manual_clock_test.hpp"
+#include "reemu/model/bdb_schema.hpp"
 
 namespace reemu::test {
 namespace {
@@ -41,6 +43,34 @@ TEST_F(small_reads_test, the_cluster_has_one_dns_suffix_named_after_it) {
   EXPECT_EQ(srv.get("/v1/suffixes", viewer).status, 200);
   EXPECT_EQ(srv.get("/v1/suffixes", nobody).status, 403);
   EXPECT_EQ(srv.post("/v1/suffix", json::object()).status, 404);  // not served (§0.1)
+}
+
+TEST_F(small_reads_test, jsonschema_of_bdb_is_the_schema_the_bdb_routes_check) {
+  const auto r = srv.get("/v1/jsonschema?object=bdb", db_viewer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json schema = r.json_body();
+  EXPECT_EQ(schema, bdb_json_schema());
+  EXPECT_EQ(schema["type"], "object");
+  // What it refuses, PUT /v1/bdbs/1 refuses, and nothing changes.
+  const json before = get_json("/v1/bdbs/1");
+  const json enum_values = schema["properties"]["eviction_policy"]["enum"];
+  EXPECT_EQ(std::count(enum_values.begin(), enum_values.end(), "lru"), 0);
+  const auto refused = put("/v1/bdbs/1", {{"eviction_policy", "lru"}});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.json_body()["error_code"], "invalid_schema");
+  EXPECT_EQ(schema["properties"].contains("persistence"), false);
+  EXPECT_EQ(put("/v1/bdbs/1", {{"persistence", "aof"}}).status, 400);
+  EXPECT_EQ(get_json("/v1/bdbs/1"), before);
+  // The documentation's other objects are not emulated; others are invalid.
+  const auto node = srv.get("/v1/jsonschema?object=node");
+  EXPECT_EQ(node.status, 501);
+  EXPECT_EQ(node.json_body()["error_code"], "not_emulated");
+  const auto bad = srv.get("/v1/jsonschema?object=bdbs");
+  EXPECT_EQ(bad.status, 406);
+  EXPECT_EQ(bad.json_body()["error_code"], "invalid_object");
+  EXPECT_EQ(srv.get("/v1/jsonschema?object=").status, 406);
+  EXPECT_EQ(get_json("/v1/jsonschema"), json({{"bdb", schema}}));
+  EXPECT_EQ(srv.get("/v1/jsonschema?object=bdb", std::nullopt).status, 401);
 }
 
 }  // namespace

@@ -26,6 +26,15 @@ enum class bdb_body_kind : std::uint8_t {
 // Fails with the first problem.
 result<> check_bdb_body(const json& body, bdb_body_kind kind, bool accept_unknown);
 
+// The bdb object's JSON Schema (the 2020-12 keywords type, enum, pattern,
+// minimum, maximum, items, properties, additionalProperties, readOnly), made
+// from the tables check_bdb_body reads, so GET /v1/jsonschema?object=bdb and
+// the bdb routes cannot disagree: a PUT /v1/bdbs/{uid} body is accepted by
+// check_bdb_body(update) exactly when it validates against this schema
+// (tests/unit/bdb_schema_test.cpp holds both to one table). A create also
+// needs `name` and `memory_size` and refuses the `readOnly` fields.
+json bdb_json_schema();
+
 // Fields a client may send back unchanged but not change: the live keys and
 // what the cluster computes (version, shard_list, endpoints, …).
 bool is_read_only_bdb_field(std::string_view key) noexcept;

@@ -86,6 +86,7 @@ enum class api_error {
   crdb_task_not_cancelable,      // 406: the task ended
   not_supported_action_on_crdt,  // 406: a bdb change the CRDB owns (its instance, its CRDT fields)
   crdt_sharding_violation,       // 406: sharding switched on or off on an instance
+  invalid_schema_object,         // 406 invalid_object: GET /v1/jsonschema of no known object
   crdb_task_id_exists,           // 409: X-Task-ID names a task that exists
   syncer_state_not_found,        // 404: the database has no syncer
   body_too_large,                // 413
