@@ -326,6 +326,13 @@ if fetch "$emu_port" /v1/logs "$work/www/v1_logs.json"; then
   add_location /v1/logs "$work/www/v1_logs.json"
   extra+=(/v1/logs)
 fi
+# The latest statistics of every database (computed on demand by the stats
+# model; a build from before the stats routes has none). nginx serves the
+# body fetched once; the emulator recomputes it every request.
+if fetch "$emu_port" /v1/bdbs/stats/last "$work/www/v1_bdbs_stats_last.json"; then
+  add_location /v1/bdbs/stats/last "$work/www/v1_bdbs_stats_last.json"
+  extra+=(/v1/bdbs/stats/last)
+fi
 idle_rss=$(rss_kib "$emu_pid")
 idle_anon=$(anon_kib "$emu_pid")
 

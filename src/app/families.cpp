@@ -18,6 +18,7 @@
 #include "reemu/api/roles.hpp"
 #include "reemu/api/shards.hpp"
 #include "reemu/api/small_reads.hpp"
+#include "reemu/api/stats.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
 #include "reemu/control/availability.hpp"
@@ -31,6 +32,7 @@
 #include "reemu/control/metrics.hpp"
 #include "reemu/control/plans.hpp"
 #include "reemu/control/state.hpp"
+#include "reemu/control/stats.hpp"
 #include "reemu/control/ui.hpp"
 #include "reemu/control/users.hpp"
 
@@ -49,8 +51,9 @@ bool serves(const config& cfg, const route& r) {
 
 const std::vector<route_family>& route_families() {
   static const std::vector<route_family> families = {
-      {"actions", &actions_routes, &always},         // /v1/actions…, /v2/actions…
-      {"bdbs", &bdbs_routes, &always},               // /v1/bdbs…
+      {"actions", &actions_routes, &always},  // /v1/actions…, /v2/actions…
+      {"stats", &stats_routes, &always},      // /v1/{bdbs,nodes,shards,cluster,endpoints}/stats…
+      {"bdbs", &bdbs_routes, &always},        // /v1/bdbs…
       {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
       {"nodes", &node_routes, &always},              // /v1/nodes…, node actions
       {"cluster", &cluster_routes, &always},  // /v1/cluster…, cluster actions, /v1/bootstrap
@@ -82,6 +85,7 @@ const std::vector<route_family>& route_families() {
       {"control faults", &control_fault_routes, &control_api_on},     // faults
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
       {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
+      {"control stats", &control_stats_routes, &control_api_on},      // stats steering
       {"control state", &control_state_routes, &control_api_on},      // the state document
   };
   return families;

@@ -19,6 +19,7 @@
 #include "reemu/model/proxies.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
+#include "reemu/model/stats.hpp"
 #include "reemu/model/users.hpp"
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
@@ -382,6 +383,21 @@ result<> read_redis_acls(const json* value, restored_state& into, const services
   return {};
 }
 
+// ---- stats: the control API's steering of the statistics model; absent (a
+// file from before it), none -------------------------------------------------
+
+void write_stats(const part_source& from, std::string& out) {
+  out += dump(stats_steering_record(from.data.stats));
+}
+
+result<> read_stats(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  auto s = stats_steering_from_record(*value, "stats");
+  if (!s) return s.error();
+  into.data.stats = std::move(*s);
+  return {};
+}
+
 // ---- proxies: the settings PUT changed, by node uid; absent (a file from
 // before them), none -------------------------------------------------------
 
@@ -740,6 +756,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .write = &write_role_uid_high,
        .read = &read_role_uid_high},
       {.key = "roles", .logging = whole, .write = &write_roles, .read = &read_roles},
+      {.key = "stats", .logging = whole, .write = &write_stats, .read = &read_stats},
       {.key = "user_uid_high",
        .logging = whole,
        .write = &write_user_uid_high,

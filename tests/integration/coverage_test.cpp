@@ -42,7 +42,7 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
       error_body(not_emulated_text("GET /v1/bdbs/{uid}/syncer_state/replica"), "not_emulated"));
   // A write, and a documented route under a served template.
   EXPECT_EQ(srv.call(http::verb::put, "/v1/nodes/1", admin, R"({"addr":"10.0.0.1"})").status, 501u);
-  EXPECT_EQ(srv.get("/v1/bdbs/stats").status, 501u);
+  EXPECT_EQ(srv.get("/v1/bdbs/debuginfo").status, 501u);
   EXPECT_EQ(srv.get("/v1/bdbs/1").status, 200u);
   // Not documented, or served by no real cluster: an unknown path.
   const auto unknown = srv.get("/v1/no_such_route");
@@ -87,7 +87,7 @@ TEST(not_emulated_http, answers_404_like_an_unknown_path_when_configured) {
   const auto ocsp = srv.get("/v1/ocsp/status", std::nullopt);
   EXPECT_EQ(ocsp.status, 404u);
   EXPECT_EQ(ocsp.json_body(), error_body("Route /v1/ocsp/status does not exist", "not_found"));
-  EXPECT_EQ(srv.get("/v1/bdbs/stats").status, 404u);
+  EXPECT_EQ(srv.get("/v1/bdbs/debuginfo").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
   EXPECT_NE(metrics.body.find(series("ocsp", "GET", "/v1/ocsp/status") + " 1\n"), std::string::npos)
       << metrics.body;

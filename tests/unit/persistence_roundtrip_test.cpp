@@ -397,6 +397,19 @@ struct sample_of<proxy_map> {
   }
 };
 
+// Steering of two objects: a ramp then a level on one metric, a ratio.
+template <>
+struct sample_of<stats_steering> {
+  static stats_steering make(const registry_data&, double now) {
+    stats_steering s;
+    add_stats_step(s, "bdb:1", "instantaneous_ops_per_sec", {now - 60, 50000, 30, false});
+    add_stats_step(s, "bdb:1", "instantaneous_ops_per_sec", {now, 100, 0, false});
+    add_stats_step(s, "bdb:1", "used_memory", {now, 0.95, 0, true});
+    add_stats_step(s, "node:2", "cpu_user", {now - 1.5, 0.5, 0, false});
+    return s;
+  }
+};
+
 // A CRDB listed, one whose create failed, a task of each ending and an
 // unreachable participant.
 template <>

@@ -198,7 +198,7 @@ TEST_F(not_emulated_lookup, finds_the_most_specific_documented_route) {
             "/v1/bdbs/{uid}/syncer_state/replica");
   // Served now: not looked up.
   EXPECT_EQ(found(verb::get, "/v1/crdbs/abc"), "");
-  EXPECT_EQ(found(verb::get, "/v1/endpoints/stats"), "/v1/endpoints/stats");
+  EXPECT_EQ(found(verb::get, "/v1/endpoints/stats"), "");
   // Real clusters serve neither: they stay an unknown path.
   EXPECT_EQ(found(verb::get, "/v1/roles/builtin"), "");
   EXPECT_EQ(found(verb::get, "/v1/endpoints/5"), "");
@@ -248,11 +248,11 @@ TEST(not_emulated_routes, the_most_specific_route_wins) {
 
 TEST_F(not_emulated_lookup, finds_a_documented_route_more_specific_than_a_served_one) {
   using http_t::verb;
-  EXPECT_EQ(under("/v1/bdbs/{uid}", verb::get, "/v1/bdbs/stats"), "/v1/bdbs/stats");
+  EXPECT_EQ(under("/v1/bdbs/{uid}", verb::get, "/v1/bdbs/debuginfo"), "/v1/bdbs/debuginfo");
   EXPECT_EQ(under("/v1/bdbs/{uid}", verb::head, "/v1/bdbs/alerts"), "/v1/bdbs/alerts");
   EXPECT_EQ(under("/v1/bdbs/{uid}", verb::get, "/v1/bdbs/1"), "");
   EXPECT_EQ(under("/v1/nodes/{uid}", verb::get, "/v1/nodes/status"), "/v1/nodes/status");
-  EXPECT_EQ(under("/v1/shards/{uid}", verb::get, "/v1/shards/stats"), "/v1/shards/stats");
+  EXPECT_EQ(under("/v1/nodes/{uid}", verb::get, "/v1/nodes/debuginfo"), "/v1/nodes/debuginfo");
   EXPECT_EQ(under("/v1/shards/{uid}", verb::get, "/v1/shards/1:2"), "");
   EXPECT_EQ(under("/v1/actions", verb::get, "/v1/actions"), "");
 }
@@ -323,13 +323,13 @@ TEST_F(not_emulated_answers, served_routes_answer_as_before) {
   EXPECT_EQ(call(http_t::verb::get, "/v1/bdbs/1", admin_).not_emulated, nullptr);
   EXPECT_EQ(call(http_t::verb::get, "/v1/bdbs/9", admin_).reply.status, http_t::status::not_found);
   // A documented route a served one would have taken: GET /v1/bdbs/{uid}.
-  const handled stats = call(http_t::verb::get, "/v1/bdbs/stats", admin_);
+  const handled stats = call(http_t::verb::get, "/v1/bdbs/debuginfo", admin_);
   EXPECT_EQ(stats.reply.status, http_t::status::not_implemented);
   EXPECT_EQ(stats.reply.body.str(),
             error_body("not_emulated",
-                       "GET /v1/bdbs/stats is a Redis Software route the emulator does not "
+                       "GET /v1/bdbs/debuginfo is a Redis Software route the emulator does not "
                        "emulate yet: see docs/coverage.md"));
-  EXPECT_EQ(call(http_t::verb::head, "/v1/nodes/stats", admin_).reply.status,
+  EXPECT_EQ(call(http_t::verb::head, "/v1/nodes/debuginfo", admin_).reply.status,
             http_t::status::not_implemented);
   // A path served with another method: 501 for the documented one, 405 otherwise.
   EXPECT_EQ(call(http_t::verb::put, "/v1/nodes/1", admin_).reply.status,
@@ -358,7 +358,7 @@ TEST_F(not_emulated_answers, unregistered_routes_stay_unknown) {
 TEST_F(not_emulated_answers, counted_per_route_and_marked_in_the_journal) {
   call(http_t::verb::get, "/v1/ocsp/status", admin_);
   call(http_t::verb::get, "/v1/ocsp/status?x=1", "");
-  call(http_t::verb::get, "/v1/bdbs/stats", admin_);
+  call(http_t::verb::get, "/v1/bdbs/debuginfo", admin_);
   call(http_t::verb::get, "/v1/bdbs/1", admin_);
   const metrics& m = app_->metrics();
   std::map<std::string, std::uint64_t> counts;
@@ -368,7 +368,7 @@ TEST_F(not_emulated_answers, counted_per_route_and_marked_in_the_journal) {
           m.not_emulated_requests(i);
   }
   EXPECT_EQ(counts, (std::map<std::string, std::uint64_t>{{"GET /v1/ocsp/status", 2},
-                                                          {"GET /v1/bdbs/stats", 1}}));
+                                                          {"GET /v1/bdbs/debuginfo", 1}}));
   const journal_page page = app_->svc().journal.query({});
   ASSERT_EQ(page.entries.size(), 4u);
   EXPECT_TRUE(page.entries[0]->not_emulated);
@@ -384,7 +384,7 @@ TEST(not_emulated_config, answers_404_like_an_unknown_path_when_asked) {
   app a{test::manual_clock_config(1760000000,
                                   [](json& doc) { doc["emulator"]["not_emulated"] = "404"; })};
   const std::string auth = "Basic " + base64_encode("admin@redis.local:Redis123!");
-  for (const std::string_view path : {"/v1/ocsp/status", "/v1/bdbs/stats"}) {
+  for (const std::string_view path : {"/v1/ocsp/status", "/v1/bdbs/debuginfo"}) {
     const handled h = a.handle(test::json_request(http_t::verb::get, path, "", auth));
     EXPECT_EQ(h.reply.status, http_t::status::not_found) << path;
     EXPECT_EQ(h.reply.body.str(),

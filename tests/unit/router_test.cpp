@@ -232,6 +232,14 @@ TEST(router, route_permissions) {
           {"POST /v1/shards/{uid}/actions/failover", "failover_shard"},
           {"GET /v1/modules", "view_cluster_modules"},
           {"GET /v1/modules/{uid}", "view_cluster_modules"},
+          {"GET /v1/bdbs/stats", "view_all_bdb_stats"},
+          {"GET /v1/bdbs/stats/last", "view_all_bdb_stats"},
+          {"GET /v1/bdbs/stats/{uid}", "view_bdb_stats"},
+          {"GET /v1/bdbs/stats/last/{uid}", "view_bdb_stats"},
+          {"GET /v1/shards/stats", "view_all_shard_stats"},
+          {"GET /v1/shards/stats/last", "view_all_shard_stats"},
+          {"GET /v1/shards/stats/{uid}", "view_shard_stats"},
+          {"GET /v1/shards/stats/last/{uid}", "view_shard_stats"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
@@ -256,6 +264,12 @@ TEST(router, route_permissions) {
           {"PUT /v1/cluster/certificates", "update_cluster"},
           {"POST /v1/cluster/certificates/rotate", "update_cluster"},
           {"PUT /v1/cluster/update_cert", "update_cluster"},
+          {"GET /v1/nodes/stats", "view_all_nodes_stats"},
+          {"GET /v1/nodes/stats/last", "view_all_nodes_stats"},
+          {"GET /v1/nodes/stats/{uid}", "view_node_stats"},
+          {"GET /v1/nodes/stats/last/{uid}", "view_node_stats"},
+          {"GET /v1/cluster/stats", "view_cluster_stats"},
+          {"GET /v1/cluster/stats/last", "view_cluster_stats"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
@@ -347,6 +361,8 @@ TEST(router, route_permissions) {
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;
+    } else if (p == "/v1/endpoints/stats") {
+      EXPECT_EQ(r.access, access::needs("view_endpoint_stats"));
     } else {
       EXPECT_EQ(r.access, access::needs(view_status_of_cluster_action));
       EXPECT_EQ(r.method, verb::get);

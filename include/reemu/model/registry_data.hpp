@@ -23,6 +23,7 @@
 #include "reemu/model/proxies.hpp"
 #include "reemu/model/redis_acl.hpp"
 #include "reemu/model/roles.hpp"
+#include "reemu/model/stats.hpp"
 #include "reemu/model/users.hpp"
 
 namespace reemu {
@@ -62,6 +63,7 @@ struct registry_data {
   proxy_map proxies;         // /v1/proxies: the settings PUT changed, by node uid
   crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
   event_log events;          // /v1/logs: what happened, some of it scheduled by plans
+  stats_steering stats;      // the control API's steering of the stats model (model/stats.hpp)
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;
