@@ -727,8 +727,7 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
                           "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings",
                           "proxies", "redis_acls", "ids_drawn", "password_policy", "roles",
-                          "role_uid_high", "user_uid_high", "active_active", "events",
-                          "stats"})
+                          "role_uid_high", "user_uid_high", "active_active", "events", "stats"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
