@@ -13,12 +13,6 @@ namespace {
 using http_t::status;
 
 // The query parameter `name`, nullopt when absent; the first when repeated.
-std::optional<std::string> query_value(const request_context& ctx, std::string_view name) {
-  const auto it = ctx.query.find(name);
-  if (it == ctx.query.end()) return std::nullopt;
-  return std::string((*it).value);
-}
-
 result<availability_query> read_query(const request_context& ctx) {
   const auto extend_check = query_value(ctx, "extend_check");
   const auto tolerance = query_value(ctx, "availability_lag_tolerance_ms");

@@ -53,6 +53,14 @@ failure no_such_bdb(const request_context& ctx) {
   return {api_error::db_not_exist, "Database " + ctx.param("uid") + " does not exist"};
 }
 
+failure no_such_node(std::string_view uid) {
+  return {api_error::node_not_found, "Node " + std::string(uid) + " does not exist"};
+}
+
+failure no_such_shard(std::string_view uid) {
+  return {api_error::shard_not_exist, "Shard " + std::string(uid) + " does not exist"};
+}
+
 bool dry_run(const request_context& ctx) {
   const auto it = ctx.query.find("dry_run");
   if (it == ctx.query.end()) return false;

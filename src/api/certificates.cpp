@@ -45,12 +45,6 @@ result<std::array<std::string, 3>> read_named_pem(const json& item, const std::s
                                     item["key"].get<std::string>()};
 }
 
-reply status_only() {
-  reply r;
-  r.status = status::ok;
-  return r;
-}
-
 }  // namespace
 
 reply get_certificates(const request_context&, certificate_store& certs) {

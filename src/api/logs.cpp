@@ -20,13 +20,8 @@ using http_t::status;
 constexpr std::size_t max_logs_limit = 10'000'000;
 
 // The query parameter `name`, nullopt when absent; the first when repeated.
-std::optional<std::string> query_value(const request_context& ctx, std::string_view name) {
-  const auto it = ctx.query.find(name);
-  if (it == ctx.query.end()) return std::nullopt;
-  return std::string((*it).value);
-}
-
-failure bad_parameter(std::string_view name, std::string_view value, std::string_view expected) {
+failure bad_log_parameter(std::string_view name, std::string_view value,
+                          std::string_view expected) {
   return failure{api_error::invalid_schema, "Query parameter '" + std::string(name) + "' must be " +
                                                 std::string(expected) + ", got '" +
                                                 std::string(value) + "'"};
@@ -36,7 +31,7 @@ result<std::optional<double>> read_time(const request_context& ctx, std::string_
   const auto text = query_value(ctx, name);
   if (!text) return std::optional<double>{};
   const auto t = parse_iso_time(*text);
-  if (!t) return bad_parameter(name, *text, "an ISO-8601 time such as 2026-01-02T03:04:05Z");
+  if (!t) return bad_log_parameter(name, *text, "an ISO-8601 time such as 2026-01-02T03:04:05Z");
   return std::optional<double>{*t};
 }
 
@@ -44,7 +39,7 @@ result<std::optional<std::size_t>> read_count(const request_context& ctx, std::s
   const auto text = query_value(ctx, name);
   if (!text) return std::optional<std::size_t>{};
   const auto n = parse_number<std::size_t>(*text);
-  if (!n || *n > max_logs_limit) return bad_parameter(name, *text, "a whole number >= 0");
+  if (!n || *n > max_logs_limit) return bad_log_parameter(name, *text, "a whole number >= 0");
   return std::optional<std::size_t>{*n};
 }
 
@@ -57,7 +52,8 @@ result<log_query> read_log_query(const request_context& ctx) {
   q.stime = *stime;
   q.etime = *etime;
   if (const auto order = query_value(ctx, "order")) {
-    if (*order != "asc" && *order != "desc") return bad_parameter("order", *order, "asc or desc");
+    if (*order != "asc" && *order != "desc")
+      return bad_log_parameter("order", *order, "asc or desc");
     q.descending = *order == "desc";
   }
   const auto limit = read_count(ctx, "limit");

@@ -35,10 +35,6 @@ std::optional<std::string_view> task_name_of(std::string_view action) {
   return std::nullopt;
 }
 
-failure no_such_node(std::string_view uid) {
-  return {api_error::node_not_found, "Node " + std::string(uid) + " does not exist"};
-}
-
 failure no_such_action() { return {api_error::action_not_found, "Action does not exist"}; }
 
 // The node of the path on the request's snapshot (never null), or

@@ -39,12 +39,6 @@ result<> change_proxy(registry_data& d, std::uint64_t uid, const proxy_settings&
 
 // 200 with no body: a real cluster answers a proxy update with its status
 // only (the reference's "200, status only").
-reply status_only() {
-  reply r;
-  r.status = status::ok;
-  return r;
-}
-
 }  // namespace
 
 reply get_proxies(const request_context& ctx) {

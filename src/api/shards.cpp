@@ -41,10 +41,6 @@ std::string_view word_of(shard_action kind) {
   return kind == shard_action::migrate ? "Migrate" : "Failover";
 }
 
-failure no_such_shard(std::string_view uid) {
-  return {api_error::shard_not_exist, "Shard " + std::string(uid) + " does not exist"};
-}
-
 // Reads the body of a migrate or failover: `multi` for the routes that name
 // their shards in shard_uids. Unknown keys and wrong types are
 // invalid_schema; no shard_uids on a multi route is shard_uids_required; a

@@ -27,13 +27,7 @@ struct stats_query {
   std::optional<std::uint64_t> parent_uid;
 };
 
-std::optional<std::string> query_value(const request_context& ctx, std::string_view name) {
-  const auto it = ctx.query.find(name);
-  if (it == ctx.query.end()) return std::nullopt;
-  return std::string((*it).value);
-}
-
-result<stats_query> read_query(const request_context& ctx) {
+result<stats_query> read_stats_query(const request_context& ctx) {
   stats_query q;
   if (const auto v = query_value(ctx, "interval")) {
     q.interval = parse_stats_interval(*v);
@@ -108,14 +102,6 @@ std::vector<std::uint64_t> database_uids(const registry_data& d, double now) {
   return out;
 }
 
-failure no_such_node(std::string_view uid) {
-  return {api_error::node_not_found, "Node " + std::string(uid) + " does not exist"};
-}
-
-failure no_such_shard(std::string_view uid) {
-  return {api_error::shard_not_exist, "Shard " + std::string(uid) + " does not exist"};
-}
-
 // The uid of the path when the model knows such an object, else nullopt.
 std::optional<std::uint64_t> known_uid(const request_context& ctx, const stats_model& m,
                                        stats_kind k) {
@@ -140,7 +126,7 @@ json shard_entry(const registry_data& d, const shard_info& s, double now, json i
 // ---- databases ------------------------------------------------------------------
 
 reply get_bdbs_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -152,7 +138,7 @@ reply get_bdbs_stats(const request_context& ctx) {
 }
 
 reply get_bdb_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -163,7 +149,7 @@ reply get_bdb_stats(const request_context& ctx) {
 }
 
 reply get_bdbs_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -175,7 +161,7 @@ reply get_bdbs_stats_last(const request_context& ctx) {
 }
 
 reply get_bdb_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -188,7 +174,7 @@ reply get_bdb_stats_last(const request_context& ctx) {
 // ---- nodes ----------------------------------------------------------------------
 
 reply get_nodes_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -202,7 +188,7 @@ reply get_nodes_stats(const request_context& ctx) {
 }
 
 reply get_node_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -212,7 +198,7 @@ reply get_node_stats(const request_context& ctx) {
 }
 
 reply get_nodes_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -226,7 +212,7 @@ reply get_nodes_stats_last(const request_context& ctx) {
 }
 
 reply get_node_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -239,7 +225,7 @@ reply get_node_stats_last(const request_context& ctx) {
 // ---- shards ---------------------------------------------------------------------
 
 reply get_shards_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -253,7 +239,7 @@ reply get_shards_stats(const request_context& ctx) {
 }
 
 reply get_shard_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -266,7 +252,7 @@ reply get_shard_stats(const request_context& ctx) {
 }
 
 reply get_shards_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();
@@ -280,7 +266,7 @@ reply get_shards_stats_last(const request_context& ctx) {
 }
 
 reply get_shard_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -293,7 +279,7 @@ reply get_shard_stats_last(const request_context& ctx) {
 // ---- the cluster and the endpoints ----------------------------------------------
 
 reply get_cluster_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -301,7 +287,7 @@ reply get_cluster_stats(const request_context& ctx) {
 }
 
 reply get_cluster_stats_last(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const stats_model m(ctx.state->data(), ctx.now);
@@ -309,7 +295,7 @@ reply get_cluster_stats_last(const request_context& ctx) {
 }
 
 reply get_endpoints_stats(const request_context& ctx) {
-  const auto read = read_query(ctx);
+  const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const stats_query& q = *read;
   const registry_data& d = ctx.state->data();

@@ -13,6 +13,18 @@ reply json_reply(http_t::status status, const json& body) {
   return r;
 }
 
+reply status_only() {
+  reply r;
+  r.status = http_t::status::ok;
+  return r;
+}
+
+std::optional<std::string> query_value(const request_context& ctx, std::string_view name) {
+  const auto it = ctx.query.find(name);
+  if (it == ctx.query.end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
 reply shared_reply(shared_bytes body) {
   reply r;
   r.body = std::move(body);

@@ -36,6 +36,7 @@
 #include "reemu/model/validation.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/util/number.hpp"
+#include "reemu/util/uuid.hpp"
 
 namespace reemu {
 
@@ -348,21 +349,14 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 // ---- seeded jitter ------------------------------------------------------------------
 
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27U)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31U);
-}
-
 // A number in [0, 1) fixed by the seed and the parts.
 double unit(std::uint64_t seed, std::uint64_t a, std::uint64_t b, std::uint64_t c,
             std::uint64_t d) {
-  std::uint64_t h = mix(seed);
-  h = mix(h ^ a);
-  h = mix(h ^ b);
-  h = mix(h ^ c);
-  h = mix(h ^ d);
+  std::uint64_t h = splitmix64(seed);
+  h = splitmix64(h ^ a);
+  h = splitmix64(h ^ b);
+  h = splitmix64(h ^ c);
+  h = splitmix64(h ^ d);
   return static_cast<double>(h >> 11U) * 0x1.0p-53;
 }
 
@@ -649,10 +643,11 @@ json render_stats_sample(stats_kind k, const stats_sample& s, bool with_interval
   for (std::size_t i = 0; i < names.size() && i < s.values.size(); ++i) {
     if (!keep.empty() && std::find(keep.begin(), keep.end(), names[i]) == keep.end()) continue;
     auto& slot = out[std::string(names[i])];
-    if (is_time_metric(names[i]))
+    if (is_time_metric(names[i])) {
       slot = rfc3339(s.values[i]);
-    else
+    } else {
       slot = s.values[i];
+    }
   }
   return out;
 }
@@ -732,7 +727,8 @@ std::vector<stats_model::impl::shard_values> stats_model::impl::shard_samples(
   const auto split = [&](double total, std::size_t i) {
     const auto whole = static_cast<std::uint64_t>(total);
     const auto n = static_cast<std::uint64_t>(m);
-    return static_cast<double>((whole / n) + (i < whole % n ? 1 : 0));
+    const std::uint64_t share = whole / n + (i < whole % n ? 1 : 0);  // whole units
+    return static_cast<double>(share);
   };
 
   std::vector<shard_values> out(e.shards.size());
@@ -985,10 +981,11 @@ std::optional<stats_sample> stats_model::sample(stats_kind k, std::uint64_t uid,
         for (std::size_t i = 0; i < sum.size(); ++i) {
           const std::size_t si = from.at(i);
           const double x = figures[k2].at(si);
-          if (si == last_req_time || si == last_res_time)
+          if (si == last_req_time || si == last_res_time) {
             sum[i] = std::max(sum[i], x);
-          else
+          } else {
             sum[i] += x;
+          }
         }
       }
       const auto frag = *index_in(bdb_metrics, "mem_frag_ratio");

@@ -16,13 +16,6 @@ namespace {
 // words whose outputs for consecutive inputs look independent. A counter
 // through it is a generator that can jump to any index, so the n-th id
 // needs no state but n.
-std::uint64_t mix(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31U);
-}
-
 }  // namespace
 
 std::string make_uuid_v4() {
@@ -31,11 +24,18 @@ std::string make_uuid_v4() {
   return boost::uuids::to_string(generator());
 }
 
+std::uint64_t splitmix64(std::uint64_t z) noexcept {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31U);
+}
+
 std::string seeded_uuid_v4(std::uint64_t seed, std::uint64_t n) {
   // The seed is mixed first so that seeds s and s+1 do not give the same
   // words one index apart.
-  const std::uint64_t key = mix(seed);
-  const std::uint64_t words[2] = {mix(key ^ (2 * n)), mix(key ^ (2 * n + 1))};
+  const std::uint64_t key = splitmix64(seed);
+  const std::uint64_t words[2] = {splitmix64(key ^ (2 * n)), splitmix64(key ^ (2 * n + 1))};
   boost::uuids::uuid id{};
   for (std::size_t i = 0; i < 16; ++i)
     id.data[i] = static_cast<std::uint8_t>(words[i / 8] >> (8 * (i % 8)));

@@ -26,6 +26,11 @@ std::optional<std::uint64_t> path_uid(const request_context& ctx);
 // 404 db_not_exist for the {uid} of the path.
 failure no_such_bdb(const request_context& ctx);
 
+// 404 node_not_found / shard_not_exist naming `uid` (the node, shard and
+// stats routes).
+failure no_such_node(std::string_view uid);
+failure no_such_shard(std::string_view uid);
+
 // `?dry_run`, `?dry_run=true` and `?dry_run=1` ask for a dry run; `=false`
 // and `=0` do not.
 bool dry_run(const request_context& ctx);

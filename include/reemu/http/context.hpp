@@ -8,6 +8,7 @@
 #include <boost/url/params_view.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -38,6 +39,9 @@ struct reply {
 };
 
 reply json_reply(http_t::status status, const json& body);
+
+// 200 with no body (a route that answers its status only).
+reply status_only();
 reply shared_reply(shared_bytes body);
 reply error_reply(api_error e, const std::string& description);
 // An error answer with a status and code of the caller's choosing (an
@@ -98,5 +102,9 @@ inline constexpr handler_fn uses = &handler_parts<decltype(Handler)>::template c
 // Content-Type is not checked: `curl -d '{…}'` sends form-urlencoded, and a
 // body that parses as JSON is what matters.
 result<json> read_body(const request_context& ctx);
+
+// The value of query parameter `name` (percent-decoded), or nullopt when
+// the target has none.
+std::optional<std::string> query_value(const request_context& ctx, std::string_view name);
 
 }  // namespace reemu

@@ -18,4 +18,8 @@ std::string make_uuid_v4();
 // want the same ids on every run, never for secrets.
 std::string seeded_uuid_v4(std::uint64_t seed, std::uint64_t n);
 
+// SplitMix64's finaliser: a well-mixed 64-bit function of `z` (the seeded
+// ids, the stats model's figures).
+std::uint64_t splitmix64(std::uint64_t z) noexcept;
+
 }  // namespace reemu
