@@ -121,200 +121,183 @@ json shard_entry(const registry_data& d, const shard_info& s, double now, json i
   return out;
 }
 
+// Every handler's frame: the query read and checked first (a bad one is a
+// 400 and nothing is read), then `body` over the snapshot and its model,
+// returning the answer or the failure to report.
+template <typename Body>
+reply stats_answer(const request_context& ctx, const Body& body) {
+  const auto read = read_stats_query(ctx);
+  if (!read) return error_reply(read.error());
+  const registry_data& d = ctx.state->data();
+  const stats_model m(d, ctx.now);
+  const result<json> out = body(*read, d, m);
+  if (!out) return error_reply(out.error());
+  return json_reply(status::ok, *out);
+}
+
+// What an unknown uid of each kind answers.
+failure missing_object(const request_context& ctx, stats_kind k) {
+  if (k == stats_kind::bdb) return no_such_bdb(ctx);
+  if (k == stats_kind::node) return no_such_node(ctx.param("uid"));
+  return no_such_shard(ctx.param("uid"));
+}
+
+// GET /v1/{bdbs,nodes}/stats/{uid}: the object's samples.
+reply one_object_stats(const request_context& ctx, stats_kind k) {
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+        const auto uid = known_uid(ctx, m, k);
+        if (!uid) return missing_object(ctx, k);
+        // The capture types a database's uid as a string, a node's as a number.
+        json id = k == stats_kind::bdb ? json(std::to_string(*uid)) : json(*uid);
+        return entry(std::move(id), intervals_of(m, k, *uid, q));
+      });
+}
+
+// GET /v1/{bdbs,nodes,shards}/stats/last/{uid}: {"<uid>": the latest sample}.
+reply one_object_last(const request_context& ctx, stats_kind k) {
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+        const auto uid = known_uid(ctx, m, k);
+        if (!uid) return missing_object(ctx, k);
+        return json{{std::to_string(*uid), last_of(m, k, *uid, q, k != stats_kind::bdb)}};
+      });
+}
+
 }  // namespace
 
 // ---- databases ------------------------------------------------------------------
 
 reply get_bdbs_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::array();
-  for (const auto uid : database_uids(d, ctx.now))
-    out.push_back(entry(std::to_string(uid), intervals_of(m, stats_kind::bdb, uid, q)));
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::array();
+        for (const auto uid : database_uids(d, ctx.now))
+          out.push_back(entry(std::to_string(uid), intervals_of(m, stats_kind::bdb, uid, q)));
+        return out;
+      });
 }
 
-reply get_bdb_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::bdb);
-  if (!uid) return error_reply(no_such_bdb(ctx));
-  return json_reply(status::ok,
-                    entry(std::to_string(*uid), intervals_of(m, stats_kind::bdb, *uid, q)));
-}
+reply get_bdb_stats(const request_context& ctx) { return one_object_stats(ctx, stats_kind::bdb); }
 
 reply get_bdbs_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::object();
-  for (const auto uid : database_uids(d, ctx.now))
-    out[std::to_string(uid)] = last_of(m, stats_kind::bdb, uid, q, false);
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::object();
+        for (const auto uid : database_uids(d, ctx.now))
+          out[std::to_string(uid)] = last_of(m, stats_kind::bdb, uid, q, false);
+        return out;
+      });
 }
 
 reply get_bdb_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::bdb);
-  if (!uid) return error_reply(no_such_bdb(ctx));
-  return json_reply(status::ok,
-                    json{{std::to_string(*uid), last_of(m, stats_kind::bdb, *uid, q, false)}});
+  return one_object_last(ctx, stats_kind::bdb);
 }
 
 // ---- nodes ----------------------------------------------------------------------
 
 reply get_nodes_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::array();
-  for (const auto& entry_pair : nodes_at(d.nodes, ctx.now)) {
-    const std::uint64_t uid = entry_pair.first;
-    out.push_back(entry(uid, intervals_of(m, stats_kind::node, uid, q)));
-  }
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::array();
+        for (const auto& node : nodes_at(d.nodes, ctx.now))
+          out.push_back(entry(node.first, intervals_of(m, stats_kind::node, node.first, q)));
+        return out;
+      });
 }
 
-reply get_node_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::node);
-  if (!uid) return error_reply(no_such_node(ctx.param("uid")));
-  return json_reply(status::ok, entry(*uid, intervals_of(m, stats_kind::node, *uid, q)));
-}
+reply get_node_stats(const request_context& ctx) { return one_object_stats(ctx, stats_kind::node); }
 
 reply get_nodes_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::object();
-  for (const auto& entry_pair : nodes_at(d.nodes, ctx.now)) {
-    const std::uint64_t uid = entry_pair.first;
-    out[std::to_string(uid)] = last_of(m, stats_kind::node, uid, q, true);
-  }
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::object();
+        for (const auto& node : nodes_at(d.nodes, ctx.now))
+          out[std::to_string(node.first)] = last_of(m, stats_kind::node, node.first, q, true);
+        return out;
+      });
 }
 
 reply get_node_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::node);
-  if (!uid) return error_reply(no_such_node(ctx.param("uid")));
-  return json_reply(status::ok,
-                    json{{std::to_string(*uid), last_of(m, stats_kind::node, *uid, q, true)}});
+  return one_object_last(ctx, stats_kind::node);
 }
 
 // ---- shards ---------------------------------------------------------------------
 
 reply get_shards_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::array();
-  for (const shard_info& s : all_shards(d, ctx.now)) {
-    if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
-    out.push_back(shard_entry(d, s, ctx.now, intervals_of(m, stats_kind::shard, s.uid, q), false));
-  }
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::array();
+        for (const shard_info& s : all_shards(d, ctx.now)) {
+          if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
+          out.push_back(
+              shard_entry(d, s, ctx.now, intervals_of(m, stats_kind::shard, s.uid, q), false));
+        }
+        return out;
+      });
 }
 
 reply get_shard_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::shard);
-  const auto s = uid ? find_shard(d, *uid, ctx.now) : std::nullopt;
-  if (!s) return error_reply(no_such_shard(ctx.param("uid")));
-  return json_reply(status::ok,
-                    shard_entry(d, *s, ctx.now, intervals_of(m, stats_kind::shard, *uid, q), true));
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        const auto uid = known_uid(ctx, m, stats_kind::shard);
+        const auto s = uid ? find_shard(d, *uid, ctx.now) : std::nullopt;
+        if (!s) return no_such_shard(ctx.param("uid"));
+        return shard_entry(d, *s, ctx.now, intervals_of(m, stats_kind::shard, *uid, q), true);
+      });
 }
 
 reply get_shards_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  json out = json::object();
-  for (const shard_info& s : all_shards(d, ctx.now)) {
-    if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
-    out[std::to_string(s.uid)] = last_of(m, stats_kind::shard, s.uid, q, true);
-  }
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        json out = json::object();
+        for (const shard_info& s : all_shards(d, ctx.now)) {
+          if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
+          out[std::to_string(s.uid)] = last_of(m, stats_kind::shard, s.uid, q, true);
+        }
+        return out;
+      });
 }
 
 reply get_shard_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  const auto uid = known_uid(ctx, m, stats_kind::shard);
-  if (!uid) return error_reply(no_such_shard(ctx.param("uid")));
-  return json_reply(status::ok,
-                    json{{std::to_string(*uid), last_of(m, stats_kind::shard, *uid, q, true)}});
+  return one_object_last(ctx, stats_kind::shard);
 }
 
 // ---- the cluster and the endpoints ----------------------------------------------
 
 reply get_cluster_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  return json_reply(status::ok, entry("", intervals_of(m, stats_kind::cluster, 0, q)));
+  return stats_answer(
+      ctx, [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+        return entry("", intervals_of(m, stats_kind::cluster, 0, q));
+      });
 }
 
 reply get_cluster_stats_last(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const stats_model m(ctx.state->data(), ctx.now);
-  return json_reply(status::ok, last_of(m, stats_kind::cluster, 0, q, true));
+  return stats_answer(
+      ctx, [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+        return last_of(m, stats_kind::cluster, 0, q, true);
+      });
 }
 
 reply get_endpoints_stats(const request_context& ctx) {
-  const auto read = read_stats_query(ctx);
-  if (!read) return error_reply(read.error());
-  const stats_query& q = *read;
-  const registry_data& d = ctx.state->data();
-  const stats_model m(d, ctx.now);
-  const node_map nodes = nodes_at(d.nodes, ctx.now);
-  json out = json::array();
-  for (const auto uid : database_uids(d, ctx.now)) {
-    // "<bdb>:<endpoint>:<proxy>": the database's one endpoint, served by
-    // the proxy of the node its first master shard runs on.
-    std::uint64_t proxy = nodes.empty() ? 1 : nodes.begin()->first;
-    for (const shard_info& s : shards_of(*d.databases.at(uid), nodes, ctx.now)) {
-      if (!s.spot.master) continue;
-      proxy = s.spot.node_uid;
-      break;
-    }
-    const std::string id = std::to_string(uid) + ":1:" + std::to_string(proxy);
-    out.push_back(entry(id, intervals_of(m, stats_kind::endpoint, uid, q)));
-  }
-  return json_reply(status::ok, out);
+  return stats_answer(
+      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+        const node_map nodes = nodes_at(d.nodes, ctx.now);
+        json out = json::array();
+        for (const auto uid : database_uids(d, ctx.now)) {
+          // "<bdb>:<endpoint>:<proxy>": the database's one endpoint, served
+          // by the proxy of the node its first master shard runs on.
+          std::uint64_t proxy = nodes.empty() ? 1 : nodes.begin()->first;
+          for (const shard_info& s : shards_of(*d.databases.at(uid), nodes, ctx.now)) {
+            if (!s.spot.master) continue;
+            proxy = s.spot.node_uid;
+            break;
+          }
+          const std::string id = std::to_string(uid) + ":1:" + std::to_string(proxy);
+          out.push_back(entry(id, intervals_of(m, stats_kind::endpoint, uid, q)));
+        }
+        return out;
+      });
 }
 
 std::vector<route> stats_routes() {
