@@ -24,25 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// SHA-256 of the first certificate of `pem`, lowercase hex; empty when none.
-std::string pem_sha256(const std::string& pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
-  if (!cert) return {};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  if (X509_digest(cert.get(), EVP_sha256(), digest, &length) != 1) return {};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 0xF];
-  }
-  return hex;
-}
-
 // A new P-256 private key as PEM: matches no certificate the server has.
 std::string other_key_pem() {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
@@ -104,28 +85,29 @@ TEST_F(certificates_test, the_api_certificate_is_the_one_https_serves) {
   }
   const std::string f1 = served_sha256();
   ASSERT_EQ(f1.size(), 64u);
-  EXPECT_EQ(pem_sha256(certs["api_cert"]), f1);
-  EXPECT_NE(pem_sha256(certs["proxy_cert"]), f1) << "internal certificates are their own";
+  EXPECT_EQ(pem_certificate_sha256(certs["api_cert"]), f1);
+  EXPECT_NE(pem_certificate_sha256(certs["proxy_cert"]), f1)
+      << "internal certificates are their own";
 }
 
 TEST_F(certificates_test, a_rotation_serves_new_connections_while_old_ones_go_on) {
   client old(srv->https_port(), tls_client_options{});
   ASSERT_EQ(old.send(make_request(http::verb::get, "/v1/cluster", admin)).status, 200u);
   const std::string f1 = old.peer_certificate_sha256();
-  ASSERT_EQ(f1, pem_sha256(certificates()["api_cert"]));
+  ASSERT_EQ(f1, pem_certificate_sha256(certificates()["api_cert"]));
 
   const auto rotated = srv->post("/v1/cluster/certificates/rotate", json::object());
   ASSERT_EQ(rotated.status, 200u) << rotated.body;
 
   const std::string f2 = served_sha256();
   EXPECT_NE(f2, f1);
-  EXPECT_EQ(pem_sha256(certificates()["api_cert"]), f2);
+  EXPECT_EQ(pem_certificate_sha256(certificates()["api_cert"]), f2);
   // The keep-alive connection made before the rotation still answers.
   const auto again = old.send(make_request(http::verb::get, "/v1/cluster", admin));
   EXPECT_EQ(again.status, 200u);
   EXPECT_EQ(old.peer_certificate_sha256(), f1);
   // The files that name the certificate follow it.
-  EXPECT_EQ(pem_sha256(file_text(cert_out)), f2);
+  EXPECT_EQ(pem_certificate_sha256(file_text(cert_out)), f2);
   EXPECT_EQ(json::parse(file_text(ports_path))["tls_sha256"], f2);
 }
 
@@ -154,7 +136,7 @@ TEST_F(certificates_test, update_cert_installs_a_matching_pair_and_refuses_a_mis
           .dump());
   ASSERT_EQ(installed.status, 200u) << installed.body;
   EXPECT_TRUE(installed.body.empty());
-  EXPECT_EQ(served_sha256(), pem_sha256(before["cm_cert"]));
+  EXPECT_EQ(served_sha256(), pem_certificate_sha256(before["cm_cert"]));
   EXPECT_EQ(certificates()["api_cert"], before["cm_cert"]);
 }
 

@@ -3,7 +3,9 @@
 #include "test_server.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -16,12 +18,39 @@
 #include <boost/beast/ssl.hpp>
 #include <cstddef>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/util/logging.hpp"
 
 namespace reemu::test {
+
+namespace {
+
+// The SHA-256 of `cert`, lowercase hex.
+std::string certificate_sha256(X509* cert) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  if (X509_digest(cert, EVP_sha256(), digest, &length) != 1) return {};
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < length; ++i) {
+    hex += digits[digest[i] >> 4];
+    hex += digits[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+}  // namespace
+
+std::string pem_certificate_sha256(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  return cert ? certificate_sha256(cert.get()) : std::string();
+}
 
 // --- Users of config/default.json -------------------------------------------
 
@@ -266,17 +295,8 @@ std::string client::peer_certificate_sha256() {
   if (!tls_) return {};
   X509* cert = SSL_get1_peer_certificate(tls_->native_handle());
   if (cert == nullptr) return {};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  const int ok = X509_digest(cert, EVP_sha256(), digest, &length);
+  std::string hex = certificate_sha256(cert);
   X509_free(cert);
-  if (ok != 1) return {};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 0xF];
-  }
   return hex;
 }
 
