@@ -13,7 +13,8 @@
 #      src/ to include/reemu, so a finding names the file it is in). A third
 #      job compiles all of src/ as ONE unity source (clang -fsyntax-only), so
 #      no two sources may define the same name, anonymous namespaces
-#      included: the CI builds batch them (REEMU_UNITY_BUILD). The one check
+#      included: the CI builds batch them (REEMU_UNITY_BUILD); two more do
+#      the same for the unit and the integration tests' sources. The one check
 #      that looks only at a translation unit's main file,
 #      misc-unused-using-decls, cannot see into a unity source: an unused
 #      `using a::b;` is found by a text check below instead. Whether each file
@@ -85,10 +86,20 @@ entries = [{"directory": directory, "file": p, "arguments": list(command) + ["-c
                      unity("unity_b.cpp", [f for f in members if f in halves[1]]))]
 with open(os.path.join(out, "compile_commands.json"), "w") as c:
     json.dump(entries, c, indent=1)
-whole = unity("unity.cpp", members)
-with open(os.path.join(out, "syntax.sh"), "w") as s:
-    s.write("cd %s && exec %s -fsyntax-only %s\n" % (
-        shlex.quote(directory), " ".join(map(shlex.quote, command)), shlex.quote(whole)))
+def syntax(script, directory, command, sources):
+    whole = unity(script + ".cpp", sources)
+    with open(os.path.join(out, script + ".sh"), "w") as s:
+        s.write("cd %s && exec %s -Werror -fsyntax-only %s\n" % (
+            shlex.quote(directory), " ".join(map(shlex.quote, command)), shlex.quote(whole)))
+syntax("unity", directory, command, members)
+# The test executables the CI builds batched too (tests/CMakeLists.txt):
+# each one's sources, in build order, as one more unity source.
+for target in ("reemu_unit_tests", "reemu_integration_tests"):
+    sources = [e["file"] for e in db.values() if "/%s.dir/" % target in e.get("command", " ".join(e.get("arguments", [])))]
+    if not sources:
+        sys.exit("lint: no compile commands for " + target)
+    d, c = flags(db[sources[0]])
+    syntax("unity_" + target, d, c, sources)
 with open(os.path.join(out, "alone"), "w") as a:
     a.writelines(f + "\n" for f in files if f not in members)
 PY
@@ -97,24 +108,27 @@ PY
       root=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$PWD")
       {
         printf '%s\0' all "$PWD/$out/unity_a.cpp" "$out" all "$PWD/$out/unity_b.cpp" "$out"
-        printf '%s\0' syntax "$PWD/$out/unity.cpp" "$out"
+        for t in unity unity_reemu_unit_tests unity_reemu_integration_tests; do
+          printf '%s\0' syntax "$PWD/$out/$t.cpp" "$out"
+        done
         while read -r f; do printf '%s\0' all "$f" build/lint; done < "$out/alone"
       } | out=$out filter="include/reemu/|^$root/src/" xargs -0 -n 3 -P "$(nproc)" bash -c '
         log=$out/logs/${2//\//_}.$1
-        if [ "$1" = syntax ]; then bash "$out/syntax.sh" >"$log.log" 2>&1 || mv "$log.log" "$log.failed"
+        if [ "$1" = syntax ]; then bash "${2%.cpp}.sh" >"$log.log" 2>&1 || mv "$log.log" "$log.failed"
         else clang-tidy-14 --quiet -p "$3" --header-filter="$filter" "$2" >"$log.log" 2>&1 ||
           mv "$log.log" "$log.failed"; fi' _ || true
       failed=("$out"/logs/*.failed)
       if [ -e "${failed[0]}" ]; then
         for log in "${failed[@]}"; do grep -E "error:|warning:" -A3 "$log" >&2 || cat "$log" >&2; done
-        if [ -e "$out/logs/${PWD//\//_}_${out//\//_}_unity.cpp.syntax.failed" ]; then
-          echo "lint: src/ does not compile as one unity source ($out/unity.cpp): if each" \
-               "file builds alone (dev preset), two of them define one name (anonymous" \
-               "namespaces too); rename one" >&2
+        if compgen -G "$out/logs/*unity*.cpp.syntax.failed" >/dev/null; then
+          echo "lint: src/, or a test executable's sources, do not compile as one unity" \
+               "source ($out/unity*.cpp): if each file builds alone (dev preset), two of" \
+               "them define one name (anonymous namespaces too) or one shadows another's;" \
+               "rename one" >&2
         fi
         exit 1
       fi
-      jobs=$(( 3 + $(wc -l < "$out/alone") ))
+      jobs=$(( 5 + $(wc -l < "$out/alone") ))
       logs=("$out"/logs/*.log)
       [ "${#logs[@]}" -eq "$jobs" ] || { echo "lint: $jobs tidy jobs, ${#logs[@]} logs in $out/logs" >&2; exit 1; }
       # misc-unused-using-decls by text: a `using a::b;` whose `b` the file

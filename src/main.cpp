@@ -154,11 +154,11 @@ void apply_flags(const flags& f, reemu::config& cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{"re-actions-emulator " + std::string(reemu::version) +
+  CLI::App cli{"re-actions-emulator " + std::string(reemu::product_version) +
                ": the actions endpoints of the Redis Software cluster REST API, emulated.\n"
                "Flags override the config file; every flag can also be set through the\n"
                "environment variable shown. The defaults named apply when neither sets a value."};
-  cli.set_version_flag("--version", std::string(reemu::version));
+  cli.set_version_flag("--version", std::string(reemu::product_version));
   cli.get_formatter()->column_width(40);
 
   flags f;
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
       return ok ? 0 : 1;
     }
     reemu::setup_logging(cfg.log.level, cfg.log.format);
-    spdlog::info("re-actions-emulator {} starting with config {}", reemu::version, f.config_path);
+    spdlog::info("re-actions-emulator {} starting with config {}", reemu::product_version, f.config_path);
     return reemu::run(std::move(cfg));
   } catch (const std::exception& e) {
     // Start-up errors (config, TLS files, ports in use) end here.

@@ -15,9 +15,8 @@
 namespace reemu::test {
 namespace {
 
-constexpr const char* delete_uid = "5a42fabf-c603-4950-88d9-3a3148a5d763";
-constexpr const char* task_uid = "8fc32a11-4688-4057-9237-cd77fccd726f";
-constexpr const char* created_uid = "04d7b6ea-f377-4d40-9b23-9a8f291988df";
+constexpr const char* seed_task_uid = "8fc32a11-4688-4057-9237-cd77fccd726f";
+constexpr const char* seed_created_uid = "04d7b6ea-f377-4d40-9b23-9a8f291988df";
 constexpr const char* unknown_uid = "00000000-0000-4000-8000-000000000000";
 
 // The real captures of SPEC.md, byte for byte: the golden data in tests/data/.
@@ -28,8 +27,8 @@ const std::string& not_found_capture() { return action_not_found_capture(); }
 // Every route of the emulated API, with a target that answers 200.
 const std::vector<std::string>& api_targets() {
   static const std::vector<std::string> targets = {
-      "/v1/actions", std::string("/v1/actions/") + delete_uid, "/v1/actions/bdb/2",
-      "/v2/actions", std::string("/v2/actions/") + task_uid,
+      "/v1/actions", std::string("/v1/actions/") + seed_delete_uid, "/v1/actions/bdb/2",
+      "/v2/actions", std::string("/v2/actions/") + seed_task_uid,
   };
   return targets;
 }
@@ -72,16 +71,16 @@ TEST_F(api_test, list_is_the_seed_with_the_wire_types) {
 }
 
 TEST_F(api_test, one_action_answers_the_captures_byte_for_byte) {
-  const auto sm = srv.get(std::string("/v1/actions/") + delete_uid);
+  const auto sm = srv.get(std::string("/v1/actions/") + seed_delete_uid);
   ASSERT_EQ(sm.status, 200);
   EXPECT_EQ(sm.header(http::field::content_type), "application/json");
   EXPECT_EQ(sm.body, delete_capture());
 
-  const auto done = srv.get(std::string("/v1/actions/") + created_uid);
+  const auto done = srv.get(std::string("/v1/actions/") + seed_created_uid);
   ASSERT_EQ(done.status, 200);
   EXPECT_EQ(done.body, created_capture());
 
-  const auto task = srv.get(std::string("/v1/actions/") + task_uid);
+  const auto task = srv.get(std::string("/v1/actions/") + seed_task_uid);
   ASSERT_EQ(task.status, 200);
   EXPECT_EQ(task.body, task_capture());
 }
@@ -90,7 +89,7 @@ TEST_F(api_test, unknown_action_is_404_with_the_cluster_error_body) {
   // The real capture: the SMDeleteBDB after it finished and vanished.
   {
     test_server empty{make_config([](json& doc) { doc["state-machines"] = json::array(); })};
-    const auto r = empty.get(std::string("/v1/actions/") + delete_uid);
+    const auto r = empty.get(std::string("/v1/actions/") + seed_delete_uid);
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.header(http::field::content_type), "application/json");
     EXPECT_EQ(r.body, not_found_capture());
@@ -159,14 +158,14 @@ TEST_F(api_test, v2_list_and_one_action) {
     }
   }
 
-  const auto sm = srv.get(std::string("/v2/actions/") + delete_uid);
+  const auto sm = srv.get(std::string("/v2/actions/") + seed_delete_uid);
   ASSERT_EQ(sm.status, 200);
   EXPECT_EQ(sm.json_body(), json::parse(R"({"action_type":"state-machine",
       "action_uid":"5a42fabf-c603-4950-88d9-3a3148a5d763",
       "additional_info":{"object_type":"bdb","object_uid":"2"},
       "creation_time":1747780298,"name":"SMDeleteBDB","progress":14.29,"status":"running"})"));
 
-  const auto task = srv.get(std::string("/v2/actions/") + task_uid);
+  const auto task = srv.get(std::string("/v2/actions/") + seed_task_uid);
   ASSERT_EQ(task.status, 200);
   EXPECT_EQ(task.json_body(), json::parse(R"({"action_type":"task",
       "action_uid":"8fc32a11-4688-4057-9237-cd77fccd726f",
@@ -248,8 +247,8 @@ TEST_F(api_test, wrong_method_is_405_with_allow) {
   const std::vector<std::pair<http::verb, std::string>> cases = {
       {http::verb::post, "/v1/actions"},
       {http::verb::delete_, "/v1/actions"},
-      {http::verb::put, std::string("/v1/actions/") + delete_uid},
-      {http::verb::delete_, std::string("/v1/actions/") + delete_uid},
+      {http::verb::put, std::string("/v1/actions/") + seed_delete_uid},
+      {http::verb::delete_, std::string("/v1/actions/") + seed_delete_uid},
       {http::verb::post, "/v2/actions"},
   };
   for (const auto& [method, target] : cases) {

@@ -17,7 +17,6 @@ namespace reemu::test {
 namespace {
 
 constexpr long long t0_int = 1760000000;
-constexpr const char* delete_uid = "5a42fabf-c603-4950-88d9-3a3148a5d763";
 
 json progress_of(const json& j) { return j.contains("progress") ? j["progress"] : json(); }
 
@@ -292,7 +291,7 @@ TEST_F(control_test, status_fault_answers_the_next_matches_then_stops) {
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_TRUE(added.json_body()["id"].is_number_integer());
 
-  const std::string target = std::string("/v1/actions/") + delete_uid;
+  const std::string target = std::string("/v1/actions/") + seed_delete_uid;
   for (int i = 0; i < 2; ++i) {
     const auto r = srv.get(target);
     EXPECT_EQ(r.status, 503) << i;
@@ -601,7 +600,7 @@ TEST_F(control_test, reset_restores_the_seed_and_the_clock) {
                 .status,
             201);
   ASSERT_EQ(srv.del("/emulator/v1/users/viewer@redis.local").status, 204);
-  ASSERT_EQ(srv.del(std::string("/emulator/v1/actions/") + delete_uid).status, 204);
+  ASSERT_EQ(srv.del(std::string("/emulator/v1/actions/") + seed_delete_uid).status, 204);
   ASSERT_EQ(srv.post("/emulator/v1/databases", {{"uid", 4}}).status, 201);
   ASSERT_EQ(srv.post("/emulator/v1/faults", {{"path", "/v2/*"}, {"status", 500}}).status, 201);
   advance(500);
@@ -737,11 +736,11 @@ TEST_F(control_test, bad_input_is_400_and_changes_nothing) {
       {"state machine progress 150", http::verb::post, actions,
        R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3","status":"active","progress":150})",
        "invalid_value"},
-      {"patch progress 150", http::verb::patch, std::string(actions) + "/" + delete_uid,
+      {"patch progress 150", http::verb::patch, std::string(actions) + "/" + seed_delete_uid,
        R"({"progress":150})", "invalid_value"},
-      {"patch unknown status", http::verb::patch, std::string(actions) + "/" + delete_uid,
+      {"patch unknown status", http::verb::patch, std::string(actions) + "/" + seed_delete_uid,
        R"({"status":"exploded"})", "invalid_value"},
-      {"patch unknown field", http::verb::patch, std::string(actions) + "/" + delete_uid,
+      {"patch unknown field", http::verb::patch, std::string(actions) + "/" + seed_delete_uid,
        R"({"colour":"red"})", "unknown_field"},
       {"negative advance", http::verb::post, "/emulator/v1/clock/advance", R"({"seconds":-5})",
        "invalid_value"},

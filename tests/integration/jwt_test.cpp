@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "captured_log.hpp"
 #include "manual_clock_test.hpp"
 #include "reemu/util/logging.hpp"
 
@@ -226,24 +227,6 @@ TEST_F(jwt_test, faults_match_the_token_user) {
   EXPECT_EQ(with_token(http::verb::get, "/v1/actions", "JWT", v).status, 503);
   EXPECT_EQ(with_token(http::verb::get, "/v1/actions", "JWT", token()).status, 200);
 }
-
-// Installs a logger writing to a string stream at info for the life of the
-// object (constructed before the server starts, destroyed after it stops).
-class captured_log {
- public:
-  captured_log() {
-    quiet_logging();
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_, true);
-    spdlog::set_default_logger(make_logger("info", "text", sink));
-  }
-  ~captured_log() { setup_logging("off", "text"); }
-  captured_log(const captured_log&) = delete;
-  captured_log& operator=(const captured_log&) = delete;
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-};
 
 TEST(jwt_secrets, tokens_stay_out_of_the_journal_and_the_log) {
   captured_log log;

@@ -9,12 +9,11 @@
 #include <string>
 
 #include "captures.hpp"
+#include "manual_clock_test.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {
 namespace {
-
-constexpr double t0 = 1760000000;  // 2025-10-09T08:53:20Z
 
 const std::string paid_key = "----- LICENSE START -----\npaid\n----- LICENSE END -----\n";
 const std::string small_key = "----- LICENSE START -----\nsmall\n----- LICENSE END -----\n";

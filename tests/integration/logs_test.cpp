@@ -12,13 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "manual_clock_test.hpp"
 #include "reemu/model/database.hpp"
 #include "test_server.hpp"
 
 namespace reemu::test {
 namespace {
-
-constexpr double t0 = 1760000000;  // 2025-10-09T08:53:20Z
 
 std::string at(double t) { return rfc3339(t); }
 

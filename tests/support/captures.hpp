@@ -2,6 +2,7 @@
 // README) and read by every test that needs them.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ const std::string& task_capture();              // the retry_bdb task of actions
 const std::string& created_sm_capture();        // the SMCreateBDB of actions_list.json
 const std::string& delete_sm_capture();         // sm_delete_active.json
 const std::string& action_not_found_capture();  // action_not_found.json
+
+// The whole file at `path` ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
 
 // node_single.json as the emulator shows that node under the default version
 // profile: its software_version the newest profile's build (the capture's,

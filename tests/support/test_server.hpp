@@ -39,6 +39,12 @@
 
 namespace reemu::test {
 
+// The seed's running SMDeleteBDB action (config/default.json).
+inline constexpr const char* seed_delete_uid = "5a42fabf-c603-4950-88d9-3a3148a5d763";
+
+// SHA-256 of the first certificate of `pem`, lowercase hex; empty when none.
+std::string pem_certificate_sha256(const std::string& pem);
+
 using json = nlohmann::json;
 
 // Upper bound for one client operation. Only a broken server reaches it.

@@ -33,7 +33,7 @@ database db_after(std::string_view op, bool fails = false, json fields = json::o
 }
 
 // The answer's error_code ("" when available).
-std::string answer(const database& db, double now, availability_query q = {}) {
+std::string availability_answer(const database& db, double now, availability_query q = {}) {
   const auto ok = check_available(db, now, q);
   return ok ? std::string() : std::string(code_of(ok.error().error));
 }
@@ -100,7 +100,7 @@ TEST(availability, the_decision_table) {
       {"Active-Active, lag over a tolerance of 0", aa, t0, lag(0), "bdb_unavailable"},
       {"lag check, traffic stopped", stopped, done, lag(600000), "bdb_unavailable"},
   };
-  for (const row& r : rows) EXPECT_EQ(answer(r.db, r.now, r.q), r.code) << r.what;
+  for (const row& r : rows) EXPECT_EQ(availability_answer(r.db, r.now, r.q), r.code) << r.what;
 
   // The body a real cluster sends.
   const auto refused = check_available(stopped, done, {});
@@ -111,14 +111,14 @@ TEST(availability, the_decision_table) {
 
 TEST(availability, an_idle_active_active_member_passes_at_tolerance_zero) {
   const database aa = db_after("", false, {{"crdt", true}});
-  EXPECT_EQ(answer(aa, t0, lag(0)), "");
+  EXPECT_EQ(availability_answer(aa, t0, lag(0)), "");
 }
 
 TEST(availability, a_create_without_bind_endpoint_serves_once_complete) {
   database db = db_after("SMCreateBDB");
   db.op->plan.steps = {"init", "created"};
-  EXPECT_EQ(answer(db, t0 + 4), "bdb_unavailable");  // running its last step
-  EXPECT_EQ(answer(db, t0 + 1 + 2 * db.op->plan.step_seconds), "");
+  EXPECT_EQ(availability_answer(db, t0 + 4), "bdb_unavailable");  // running its last step
+  EXPECT_EQ(availability_answer(db, t0 + 1 + 2 * db.op->plan.step_seconds), "");
 }
 
 TEST(availability, the_marked_window_answers_the_code_the_control_api_chose) {
@@ -141,7 +141,7 @@ TEST(availability, the_marked_window_answers_the_code_the_control_api_chose) {
     EXPECT_TRUE(is_unavailable_code(code_of(refused.error().error)));
   }
   // Before its start (a manual clock reset to an earlier time): available.
-  EXPECT_EQ(answer(db, t0 - 1), "");
+  EXPECT_EQ(availability_answer(db, t0 - 1), "");
 }
 
 TEST(availability, traffic_settles_into_the_database_when_the_next_operation_starts) {

@@ -16,20 +16,20 @@ namespace reemu {
 namespace {
 
 using namespace std::chrono_literals;
-using clock = std::chrono::steady_clock;
+using steady = std::chrono::steady_clock;
 using strings = std::vector<std::string>;
 
 // The steps one set of controls was given, and when.
 struct recorder {
   strings steps;
-  std::vector<clock::time_point> at;
+  std::vector<steady::time_point> at;
   std::function<void()> on_close;  // what the connection does when closed
 
   connection_registry::control controls() {
     const auto note = [this](const char* step) {
       return [this, step] {
         steps.emplace_back(step);
-        at.push_back(clock::now());
+        at.push_back(steady::now());
       };
     };
     return {.stop = note("stop"), .expire = note("expire"), .close = [this, note] {
@@ -49,7 +49,7 @@ constexpr connection_registry::timetable at_once{0ms, 0ms, 1h};
 TEST(connections, a_connection_accepted_after_the_stop_gets_expire_and_close_at_their_time) {
   boost::asio::io_context ioc;
   connection_registry r(8, ioc.get_executor(), {100ms, 200ms, 1h});
-  const auto stopped = clock::now();
+  const auto stopped = steady::now();
   r.stop(nullptr);
   EXPECT_EQ(ioc.poll(), 0u);  // nothing to time: no connection is live
   ioc.restart();              // poll() ran out of work
@@ -142,11 +142,11 @@ TEST(connections, a_connection_that_does_not_end_when_closed_is_given_up) {
   recorder rec;
   m.reach(rec.controls());
   int given_up = 0;
-  clock::time_point given_up_at;
-  const auto stopped = clock::now();
+  steady::time_point given_up_at;
+  const auto stopped = steady::now();
   r.stop([&] {
     ++given_up;
-    given_up_at = clock::now();
+    given_up_at = steady::now();
   });
   ioc.run();
   EXPECT_EQ(given_up, 1);

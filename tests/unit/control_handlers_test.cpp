@@ -30,7 +30,7 @@ using http_t::status;
 
 namespace {
 
-constexpr double t0 = 1'700'000'000;
+constexpr double handlers_t0 = 1'700'000'000;
 
 constexpr std::string_view seed_document = R"({
   "emulator": {"clock": "manual", "clock_start": 1700000000, "seed": 7},
@@ -138,7 +138,7 @@ TEST_F(control_handlers, create_from_template_name_only) {
   EXPECT_EQ(b["status"], "pending");
   EXPECT_EQ(b["state"], "init");
   EXPECT_EQ(b["progress"], 0);
-  EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0));
+  EXPECT_EQ(b["heartbeat"], static_cast<long long>(handlers_t0));
   EXPECT_EQ(b["pending_ops"], json::object());
 
   EXPECT_EQ(version(), v0 + 1);
@@ -148,7 +148,7 @@ TEST_F(control_handlers, create_from_template_name_only) {
   ASSERT_NE(a, nullptr);
   ASSERT_NE(a->plan(), nullptr);
   EXPECT_EQ(a->plan()->steps.size(), 7u);
-  EXPECT_EQ(a->started_at, t0);
+  EXPECT_EQ(a->started_at, handlers_t0);
 
   // The clock drives it: 1 s pending, then 2 s per step.
   advance(3);
@@ -205,7 +205,7 @@ TEST_F(control_handlers, create_with_simulate_overrides) {
   EXPECT_EQ(live["error"], "no memory");
   EXPECT_EQ(live["state"], "create_redis");
   EXPECT_EQ(live["progress"], 28.57);
-  EXPECT_EQ(live["heartbeat"], static_cast<long long>(t0 + 30));
+  EXPECT_EQ(live["heartbeat"], static_cast<long long>(handlers_t0 + 30));
 }
 
 TEST_F(control_handlers, create_custom_simulation_with_steps) {
@@ -434,7 +434,7 @@ TEST_F(control_handlers, cross_site_writes_and_bodies_that_are_not_json_are_refu
 TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   const std::string uid =
       create(R"({"type":"state-machine","name":"SMCreateBDB","object_name":"bdb:3"})");
-  advance(4.5);  // step 1 (provision), heartbeat t0+3
+  advance(4.5);  // step 1 (provision), heartbeat handlers_t0+3
   const auto v0 = version();
   const reply r = call_uid(uses<&patch_action>, uid, R"({"progress":50})");
   ASSERT_EQ(r.status, status::ok) << r.body.str();
@@ -442,7 +442,8 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   EXPECT_EQ(b["status"], "active");
   EXPECT_EQ(b["state"], "provision");
   EXPECT_EQ(b["progress"], 50);
-  EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 4));  // progress moved: heartbeat is now
+  EXPECT_EQ(b["heartbeat"],
+            static_cast<long long>(handlers_t0 + 4));  // progress moved: heartbeat is now
   EXPECT_EQ(version(), v0 + 1);
 
   auto a = find(uid);
@@ -464,12 +465,12 @@ TEST_F(control_handlers, patch_freezes_and_sets_fields) {
   // Fields that are not progress do not move the heartbeat.
   b = body_of(
       call_uid(uses<&patch_action>, uid, R"({"pending_ops":{"1":{"op_name":"x","progress":3}}})"));
-  EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 4));
+  EXPECT_EQ(b["heartbeat"], static_cast<long long>(handlers_t0 + 4));
   EXPECT_EQ(b["pending_ops"]["1"]["op_name"], "x");
 
   b = body_of(call_uid(uses<&patch_action>, uid, R"({"state":"create_redis"})"));
   EXPECT_EQ(b["state"], "create_redis");
-  EXPECT_EQ(b["heartbeat"], static_cast<long long>(t0 + 104));
+  EXPECT_EQ(b["heartbeat"], static_cast<long long>(handlers_t0 + 104));
 
   b = body_of(call_uid(uses<&patch_action>, uid, R"({"heartbeat":5,"progress":60})"));
   EXPECT_EQ(b["heartbeat"], 5);  // an explicit heartbeat wins
@@ -605,8 +606,8 @@ TEST_F(control_handlers, clock_read_and_advance) {
   const reply r = call(uses<&advance_clock>, R"({"seconds":10})");
   ASSERT_EQ(r.status, status::ok);
   EXPECT_EQ(dump(body_of(r)), R"({"mode":"manual","now":1700000010})");
-  EXPECT_EQ(now(), t0 + 10);
-  EXPECT_EQ(body_of(call(uses<&advance_clock>, R"({"seconds":0.25})"))["now"], t0 + 10.25);
+  EXPECT_EQ(now(), handlers_t0 + 10);
+  EXPECT_EQ(body_of(call(uses<&advance_clock>, R"({"seconds":0.25})"))["now"], handlers_t0 + 10.25);
   EXPECT_EQ(call(uses<&advance_clock>, R"({"seconds":0})").status, status::ok);
 
   struct row {
@@ -624,7 +625,7 @@ TEST_F(control_handlers, clock_read_and_advance) {
   for (const auto& c : rows) {
     SCOPED_TRACE(c.body);
     expect_error(call(uses<&advance_clock>, c.body), status::bad_request, c.code);
-    EXPECT_EQ(now(), t0 + 10.25);
+    EXPECT_EQ(now(), handlers_t0 + 10.25);
   }
 }
 
@@ -652,7 +653,7 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
             status::created);
   ASSERT_EQ(call(uses<&create_database>, R"({"uid":77})").status, status::created);
   ASSERT_EQ(call(uses<&create_fault>, R"({"path":"/v1/*","status":500})").status, status::created);
-  svc().journal.record({t0, "GET", "/v1/actions", "admin@redis.local", 200, 10});
+  svc().journal.record({handlers_t0, "GET", "/v1/actions", "admin@redis.local", 200, 10});
   advance(1000);
   EXPECT_EQ(render_v1(*find("sim-1"), now())["status"], "completed");
 
@@ -670,11 +671,11 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
   EXPECT_TRUE(snap->data().databases.contains(2));
   EXPECT_TRUE(svc().faults.list().empty());
   EXPECT_TRUE(svc().journal.query({}).entries.empty());
-  EXPECT_EQ(now(), t0);
+  EXPECT_EQ(now(), handlers_t0);
   // Simulated seeds start over with the clock.
   const auto sim = snap->data().find("sim-1");
   ASSERT_NE(sim, nullptr);
-  EXPECT_EQ(sim->started_at, t0);
+  EXPECT_EQ(sim->started_at, handlers_t0);
   EXPECT_EQ(render_v1(*sim, now())["status"], "pending");
   // Fault ids start again at 1 after a reset.
   EXPECT_EQ(body_of(call(uses<&create_fault>, R"({"path":"/v1/*","status":500})"))["id"], 1);
@@ -683,14 +684,14 @@ TEST_F(control_handlers, reset_brings_back_the_seed) {
 TEST_F(control_handlers, reset_body_must_be_empty_or_an_empty_object) {
   advance(5);
   EXPECT_EQ(call(uses<&reset_all>, "{}").status, status::ok);
-  EXPECT_EQ(now(), t0);
+  EXPECT_EQ(now(), handlers_t0);
   advance(5);
   const auto v0 = version();
   expect_error(call(uses<&reset_all>, R"({"keep_users":true})"), status::bad_request,
                "unknown_field");
   expect_error(call(uses<&reset_all>, "{"), status::bad_request, "malformed_json");
   EXPECT_EQ(version(), v0);
-  EXPECT_EQ(now(), t0 + 5);
+  EXPECT_EQ(now(), handlers_t0 + 5);
 }
 
 TEST_F(control_handlers, templates_listing) {
@@ -919,11 +920,11 @@ TEST_F(control_handlers, faults_reject_bad_input) {
 
 TEST_F(control_handlers, journal_query_filters_and_limit) {
   journal& j = svc().journal;
-  j.record({t0 + 1, "GET", "/v1/actions", "admin@redis.local", 200, 10});
-  j.record({t0 + 2, "GET", "/v1/actions/abc?x=1", "viewer@x", 404, 11});
-  j.record({t0 + 3, "POST", "/emulator/v1/actions", "admin@redis.local", 201, 12});
-  j.record({t0 + 4, "GET", "/v2/actions", "", 401, 13});
-  j.record({t0 + 5, "GET", "/v1/actions", "viewer@x", 0, 14});
+  j.record({handlers_t0 + 1, "GET", "/v1/actions", "admin@redis.local", 200, 10});
+  j.record({handlers_t0 + 2, "GET", "/v1/actions/abc?x=1", "viewer@x", 404, 11});
+  j.record({handlers_t0 + 3, "POST", "/emulator/v1/actions", "admin@redis.local", 201, 12});
+  j.record({handlers_t0 + 4, "GET", "/v2/actions", "", 401, 13});
+  j.record({handlers_t0 + 5, "GET", "/v1/actions", "viewer@x", 0, 14});
 
   const auto targets = [&](const std::string& target) {
     const reply r = call_target(uses<&get_requests>, target);

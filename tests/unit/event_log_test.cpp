@@ -13,7 +13,7 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1760000000;  // 2025-10-09T08:53:20Z
+constexpr double events_t0 = 1760000000;  // 2025-10-09T08:53:20Z
 
 std::vector<std::string> types(const json& events) {
   std::vector<std::string> out;
@@ -23,29 +23,31 @@ std::vector<std::string> types(const json& events) {
 
 TEST(event_log, keeps_the_newest_events_up_to_its_capacity) {
   event_log log(100);
-  for (int i = 0; i < 250; ++i) record_event(log, t0 + i, "cluster_user_created", json::object());
+  for (int i = 0; i < 250; ++i)
+    record_event(log, events_t0 + i, "cluster_user_created", json::object());
   EXPECT_EQ(log.size(), 100u);
   EXPECT_EQ(log.next_seq(), 251u);
   std::uint64_t expected = 151;
   for (const logged_event& e : log) EXPECT_EQ(e.seq, expected++);
   EXPECT_EQ(expected, 251u);
-  const json all = render_events(log, {}, t0 + 1000);
+  const json all = render_events(log, {}, events_t0 + 1000);
   ASSERT_EQ(all.size(), 100u);
-  EXPECT_EQ(all[0]["time"], rfc3339(t0 + 150));
+  EXPECT_EQ(all[0]["time"], rfc3339(events_t0 + 150));
 }
 
 TEST(event_log, a_capacity_of_zero_keeps_nothing) {
   event_log log(0);
-  record_event(log, t0, "cluster_user_created", json::object());
+  record_event(log, events_t0, "cluster_user_created", json::object());
   EXPECT_TRUE(log.empty());
-  EXPECT_EQ(render_events(log, {}, t0), json::array());
+  EXPECT_EQ(render_events(log, {}, events_t0), json::array());
 }
 
 TEST(event_log, a_copy_is_not_changed_by_the_original) {
   event_log log(1000);
-  for (int i = 0; i < 70; ++i) record_event(log, t0 + i, "cluster_user_created", json::object());
+  for (int i = 0; i < 70; ++i)
+    record_event(log, events_t0 + i, "cluster_user_created", json::object());
   const event_log copy = log;
-  record_event(log, t0 + 100, "cluster_user_deleted", json::object());
+  record_event(log, events_t0 + 100, "cluster_user_deleted", json::object());
   EXPECT_EQ(copy.size(), 70u);
   EXPECT_EQ(log.size(), 71u);
 }
@@ -54,19 +56,19 @@ TEST(event_log, a_database_create_schedules_its_events_at_the_plan_times) {
   event_log log;
   const simulate_plan plan = find_template("SMCreateBDB")->plan;  // pending 1 s, 7 steps of 2 s
   started_action a{"a-1", "SMCreateBDB", "bdb:1", {{"bdb_uid", "1"}}, "test", ""};
-  schedule_action_events(log, a, plan, t0);
-  EXPECT_EQ(render_events(log, {}, t0), json::array()) << "nothing has happened yet";
-  const json at_start = render_events(log, {}, t0 + 1);
+  schedule_action_events(log, a, plan, events_t0);
+  EXPECT_EQ(render_events(log, {}, events_t0), json::array()) << "nothing has happened yet";
+  const json at_start = render_events(log, {}, events_t0 + 1);
   ASSERT_EQ(at_start.size(), 1u);
   EXPECT_EQ(at_start[0]["type"], "cluster_action_started");
-  EXPECT_EQ(at_start[0]["time"], rfc3339(t0 + 1));
+  EXPECT_EQ(at_start[0]["time"], rfc3339(events_t0 + 1));
   EXPECT_EQ(at_start[0]["action_uid"], "a-1");
   EXPECT_EQ(at_start[0]["bdb_uid"], "1");
-  const json done = render_events(log, {}, t0 + 15);
+  const json done = render_events(log, {}, events_t0 + 15);
   EXPECT_EQ(types(done),
             (std::vector<std::string>{"cluster_action_started", "cluster_action_completed",
                                       "cluster_bdb_created"}));
-  EXPECT_EQ(done[2]["time"], rfc3339(t0 + 15));
+  EXPECT_EQ(done[2]["time"], rfc3339(events_t0 + 15));
   EXPECT_EQ(done[2]["bdb_name"], "test");
   EXPECT_EQ(done[2]["severity"], "INFO");
 }
@@ -78,11 +80,11 @@ TEST(event_log, a_failing_plan_logs_the_failure_at_its_step) {
   plan.fail_at_step = 2;
   plan.error = "boom";
   started_action a{"a-2", "SMUpdateBDB", "bdb:3", {{"bdb_uid", "3"}}, "db", "db"};
-  schedule_action_events(log, a, plan, t0);
-  const json all = render_events(log, {}, t0 + 100);
+  schedule_action_events(log, a, plan, events_t0);
+  const json all = render_events(log, {}, events_t0 + 100);
   EXPECT_EQ(types(all), (std::vector<std::string>{"cluster_action_started", "cluster_action_failed",
                                                   "cluster_bdb_failed"}));
-  EXPECT_EQ(all[1]["time"], rfc3339(t0 + 1 + 3 * 2));
+  EXPECT_EQ(all[1]["time"], rfc3339(events_t0 + 1 + 3 * 2));
   EXPECT_EQ(all[1]["severity"], "ERROR");
   EXPECT_EQ(all[1]["error"], "boom");
 }
@@ -90,8 +92,8 @@ TEST(event_log, a_failing_plan_logs_the_failure_at_its_step) {
 TEST(event_log, a_renamed_database_logs_bdb_name_updated) {
   event_log log;
   started_action a{"a-3", "SMUpdateBDB", "bdb:1", {{"bdb_uid", "1"}}, "test123", "test"};
-  schedule_action_events(log, a, find_template("SMUpdateBDB")->plan, t0);
-  const json all = render_events(log, {}, t0 + 100);
+  schedule_action_events(log, a, find_template("SMUpdateBDB")->plan, events_t0);
+  const json all = render_events(log, {}, events_t0 + 100);
   ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[2]["type"], "bdb_name_updated");
   EXPECT_EQ(all[2]["old_val"], "test");
@@ -103,11 +105,11 @@ TEST(event_log, a_cancel_replaces_the_events_not_yet_due) {
   event_log log;
   simulate_plan plan = find_template("maintenance_on")->plan;
   started_action a{"t-1", "maintenance_on", "node:2", {{"node_uid", 2}}, "", ""};
-  schedule_action_events(log, a, plan, t0);
-  const double cancel_at = t0 + plan.pending_seconds + plan.starting_seconds + 0.5;
-  plan.cancel_after = cancel_at - t0;
-  reschedule_action_events(log, a, plan, t0, cancel_at);
-  const json all = render_events(log, {}, t0 + 10000);
+  schedule_action_events(log, a, plan, events_t0);
+  const double cancel_at = events_t0 + plan.pending_seconds + plan.starting_seconds + 0.5;
+  plan.cancel_after = cancel_at - events_t0;
+  reschedule_action_events(log, a, plan, events_t0, cancel_at);
+  const json all = render_events(log, {}, events_t0 + 10000);
   EXPECT_EQ(types(all),
             (std::vector<std::string>{"cluster_action_started", "cluster_action_cancelled"}));
   EXPECT_EQ(all[1]["severity"], "WARNING");
@@ -117,8 +119,8 @@ TEST(event_log, a_cancel_replaces_the_events_not_yet_due) {
 TEST(event_log, maintenance_on_logs_its_node_event) {
   event_log log;
   started_action a{"t-2", "maintenance_on", "node:2", {{"node_uid", 2}}, "", ""};
-  schedule_action_events(log, a, find_template("maintenance_on")->plan, t0);
-  const json all = render_events(log, {}, t0 + 10000);
+  schedule_action_events(log, a, find_template("maintenance_on")->plan, events_t0);
+  const json all = render_events(log, {}, events_t0 + 10000);
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(all.back()["type"], "cluster_node_maintenance_on");
   EXPECT_EQ(all.back()["node_uid"], 2);
@@ -127,48 +129,48 @@ TEST(event_log, maintenance_on_logs_its_node_event) {
 TEST(event_log, the_query_orders_pages_and_filters_by_time) {
   event_log log;
   for (int i = 0; i < 10; ++i) {
-    record_event(log, t0 + 10 * i, "cluster_user_created", {{"user_uid", i}});
+    record_event(log, events_t0 + 10 * i, "cluster_user_created", {{"user_uid", i}});
   }
   log_query q;
   q.descending = true;
   q.limit = 3;
   q.offset = 1;
-  const json page = render_events(log, q, t0 + 1000);
+  const json page = render_events(log, q, events_t0 + 1000);
   ASSERT_EQ(page.size(), 3u);
   EXPECT_EQ(page[0]["user_uid"], 8);
   EXPECT_EQ(page[2]["user_uid"], 6);
   log_query window;
-  window.stime = t0 + 20;
-  window.etime = t0 + 40;
-  const json in = render_events(log, window, t0 + 1000);
+  window.stime = events_t0 + 20;
+  window.etime = events_t0 + 40;
+  const json in = render_events(log, window, events_t0 + 1000);
   ASSERT_EQ(in.size(), 3u);
   EXPECT_EQ(in[0]["user_uid"], 2);
   EXPECT_EQ(in[2]["user_uid"], 4);
   log_query past;
   past.offset = 50;
-  EXPECT_EQ(render_events(log, past, t0 + 1000), json::array());
+  EXPECT_EQ(render_events(log, past, events_t0 + 1000), json::array());
 }
 
 TEST(event_log, events_are_listed_by_time_not_by_when_they_were_recorded) {
   event_log log;
   started_action a{"a-1", "SMCreateBDB", "bdb:1", {{"bdb_uid", "1"}}, "x", ""};
-  schedule_action_events(log, a, find_template("SMCreateBDB")->plan, t0);
-  record_event(log, t0 + 5, "cluster_user_created", json::object());
-  const json all = render_events(log, {}, t0 + 100);
+  schedule_action_events(log, a, find_template("SMCreateBDB")->plan, events_t0);
+  record_event(log, events_t0 + 5, "cluster_user_created", json::object());
+  const json all = render_events(log, {}, events_t0 + 100);
   EXPECT_EQ(types(all),
             (std::vector<std::string>{"cluster_action_started", "cluster_user_created",
                                       "cluster_action_completed", "cluster_bdb_created"}));
 }
 
 TEST(event_log, iso_times_as_clients_send_them) {
-  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20Z"), t0);
-  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20+00:00"), t0);
-  EXPECT_EQ(parse_iso_time("2025-10-09T10:53:20+02:00"), t0);
-  EXPECT_EQ(parse_iso_time("2025-10-09T03:53:20-05:00"), t0);
-  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20"), t0);
-  EXPECT_DOUBLE_EQ(*parse_iso_time("2025-10-09T08:53:20.250000+00:00"), t0 + 0.25);
-  EXPECT_EQ(parse_iso_time("2025-10-09T08:53Z"), t0 - 20);
-  EXPECT_EQ(parse_iso_time("2025-10-09"), t0 - (8 * 3600 + 53 * 60 + 20));
+  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20Z"), events_t0);
+  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20+00:00"), events_t0);
+  EXPECT_EQ(parse_iso_time("2025-10-09T10:53:20+02:00"), events_t0);
+  EXPECT_EQ(parse_iso_time("2025-10-09T03:53:20-05:00"), events_t0);
+  EXPECT_EQ(parse_iso_time("2025-10-09T08:53:20"), events_t0);
+  EXPECT_DOUBLE_EQ(*parse_iso_time("2025-10-09T08:53:20.250000+00:00"), events_t0 + 0.25);
+  EXPECT_EQ(parse_iso_time("2025-10-09T08:53Z"), events_t0 - 20);
+  EXPECT_EQ(parse_iso_time("2025-10-09"), events_t0 - (8 * 3600 + 53 * 60 + 20));
   for (const char* bad :
        {"", "yesterday", "2025-13-01T00:00:00Z", "2025-10-09T25:00:00Z", "2025-10-09T08:53:20+0200",
         "2025-10-09T08:53:20.Z", "1760000000", "2025-10-09T08:53:20Zjunk"}) {
@@ -179,7 +181,7 @@ TEST(event_log, iso_times_as_clients_send_them) {
 TEST(event_log, a_record_reads_back_and_bad_records_are_named) {
   logged_event e;
   e.seq = 7;
-  e.time = t0 + 0.5;
+  e.time = events_t0 + 0.5;
   e.action_uid = "a-1";
   e.fields = {{"type", "cluster_bdb_created"}, {"severity", "INFO"}, {"bdb_uid", "1"}};
   const auto back = event_from_record(event_record(e), "events[0]");

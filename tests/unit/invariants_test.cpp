@@ -27,10 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using v = http_t::verb;
-
 // A manual clock, one admin, three nodes, one database.
-constexpr std::string_view config_document = R"({
+constexpr std::string_view invariants_config = R"({
   "emulator": {"clock": "manual", "clock_start": 1760000000},
   "users": [{"email": "admin@redis.local", "password": "Redis123!", "role": "admin"}],
   "nodes": [1, 2, 3],
@@ -52,7 +50,7 @@ class invariants_test : public ::testing::Test {
   }
 
   config make_config() const {
-    json doc = json::parse(config_document);
+    json doc = json::parse(invariants_config);
     doc["emulator"]["state_file"] = (dir_ / "state.json").string();
     return parse_config(doc, "invariants_test.json");
   }
@@ -82,10 +80,10 @@ class invariants_test : public ::testing::Test {
             r.body ? json::parse(r.body.str(), nullptr, false) : json()};
   }
   result post(std::string_view target, const json& body) {
-    return call(v::post, target, body.dump());
+    return call(http_t::verb::post, target, body.dump());
   }
   json get(std::string_view target) {
-    const result r = call(v::get, target);
+    const result r = call(http_t::verb::get, target);
     EXPECT_EQ(r.status, 200u) << target << ": " << r.body;
     return r.body;
   }
@@ -210,16 +208,17 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
         case 2:
           body = pick(2) == 0 ? json{{"shards_count", 1 + pick(3)}}
                               : json{{"replication", pick(2) == 0}};
-          r = call(v::put, "/v1/bdbs/" + std::to_string(any_of(dbs)), body.dump());
+          r = call(http_t::verb::put, "/v1/bdbs/" + std::to_string(any_of(dbs)), body.dump());
           break;
         case 3:
-          r = call(v::delete_, "/v1/bdbs/" + std::to_string(any_of(dbs)));
+          r = call(http_t::verb::delete_, "/v1/bdbs/" + std::to_string(any_of(dbs)));
           break;
         case 4:
           r = post("/v1/nodes/" + std::to_string(1 + pick(3)) + "/actions/remove", body);
           break;
         case 5:
-          r = call(v::delete_, "/v1/nodes/" + std::to_string(1 + pick(3)) + "/actions/remove");
+          r = call(http_t::verb::delete_,
+                   "/v1/nodes/" + std::to_string(1 + pick(3)) + "/actions/remove");
           break;
         case 6: {
           json list = json::array();
@@ -239,7 +238,7 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
                                             {"object_name", "bdb:" + std::to_string(any_of(dbs))}});
           break;
         case 9:
-          r = call(v::put, "/v1/bdbs/" + std::to_string(any_of(dbs)) + "/actions/revamp",
+          r = call(http_t::verb::put, "/v1/bdbs/" + std::to_string(any_of(dbs)) + "/actions/revamp",
                    json{{"shards_count", 1 + pick(2)}}.dump());
           break;
         case 10: {
@@ -247,12 +246,13 @@ TEST_F(invariants_test, every_accepted_write_survives_a_restart) {
           const std::array<json, 3> terms = {json{{"shards_limit", 2 + pick(20)}},
                                              json{{"expires_in_seconds", pick(100)}},
                                              json{{"trial", true}}};
-          r = call(v::put, "/emulator/v1/license", terms[pick(terms.size())].dump());
+          r = call(http_t::verb::put, "/emulator/v1/license", terms[pick(terms.size())].dump());
           break;
         }
         case 11:
           r = call(
-              v::put, "/emulator/v1/databases/" + std::to_string(any_of(dbs)) + "/availability",
+              http_t::verb::put,
+              "/emulator/v1/databases/" + std::to_string(any_of(dbs)) + "/availability",
               json{{"replica_lag_ms", pick(500)}, {"unavailable_for_seconds", pick(30)}}.dump());
           break;
         case 12:
@@ -321,18 +321,18 @@ TEST_F(invariants_test, user_and_role_writes_survive_a_restart_and_keep_an_admin
           break;
         }
         case 2:
-          r = call(v::put, "/v1/roles/" + std::to_string(other(roles)),
+          r = call(http_t::verb::put, "/v1/roles/" + std::to_string(other(roles)),
                    json{{"management", managements[pick(managements.size())]}}.dump());
           break;
         case 3:
-          r = call(v::put, "/v1/users/" + std::to_string(other(users)),
+          r = call(http_t::verb::put, "/v1/users/" + std::to_string(other(users)),
                    json{{"role_uids", {any_uid(roles)}}}.dump());
           break;
         case 4:
-          r = call(v::delete_, "/v1/roles/" + std::to_string(any_uid(roles)));
+          r = call(http_t::verb::delete_, "/v1/roles/" + std::to_string(any_uid(roles)));
           break;
         case 5:
-          r = call(v::delete_, "/v1/users/" + std::to_string(other(users)));
+          r = call(http_t::verb::delete_, "/v1/users/" + std::to_string(other(users)));
           break;
         default:
           r = post("/emulator/v1/users", {{"email", "c" + std::to_string(++made) + "@x"},
@@ -373,9 +373,9 @@ TEST_F(invariants_test, ports_and_shard_uids_after_deletes_and_restarts) {
   const auto port_of = [](const json& db) { return db["endpoints"][0]["port"].get<int>(); };
   const auto remove = [&](std::uint64_t uid) {
     advance(600);  // its create completes
-    ASSERT_EQ(call(v::delete_, "/v1/bdbs/" + std::to_string(uid)).status, 200u);
+    ASSERT_EQ(call(http_t::verb::delete_, "/v1/bdbs/" + std::to_string(uid)).status, 200u);
     advance(600);
-    ASSERT_EQ(call(v::get, "/v1/bdbs/" + std::to_string(uid)).status, 404u);
+    ASSERT_EQ(call(http_t::verb::get, "/v1/bdbs/" + std::to_string(uid)).status, 404u);
   };
   // Database 1 (the seed) holds port 10000 and shard 1.
   const json a = create(1);
@@ -403,8 +403,8 @@ TEST_F(invariants_test, ports_and_shard_uids_after_deletes_and_restarts) {
   EXPECT_EQ(port_of(f), 10004);
   EXPECT_EQ(f["shard_list"], json({9}));
   // A database whose shards are taken keeps none of them: a reshape gets new ones.
-  const result grown =
-      call(v::put, "/v1/bdbs/" + std::to_string(a["uid"].get<int>()), R"({"shards_count":2})");
+  const result grown = call(http_t::verb::put, "/v1/bdbs/" + std::to_string(a["uid"].get<int>()),
+                            R"({"shards_count":2})");
   ASSERT_EQ(grown.status, 200u) << grown.body;
   EXPECT_EQ(grown.body["shard_list"], json({10, 11}));
 }

@@ -63,13 +63,13 @@ model::iterator find_in(model& m, std::string_view key) {
 }
 
 template <class S>
-class keyed_sequence : public ::testing::Test {};
+class keyed_sequence_shapes : public ::testing::Test {};
 using shapes = ::testing::Types<full_seq, tiny_seq>;
-TYPED_TEST_SUITE(keyed_sequence, shapes);
+TYPED_TEST_SUITE(keyed_sequence_shapes, shapes);
 
 }  // namespace
 
-TYPED_TEST(keyed_sequence, empty_iterates_nothing) {
+TYPED_TEST(keyed_sequence_shapes, empty_iterates_nothing) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   const seq s;
@@ -78,7 +78,7 @@ TYPED_TEST(keyed_sequence, empty_iterates_nothing) {
   EXPECT_EQ(s.find("x"), nullptr);
 }
 
-TYPED_TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
+TYPED_TEST(keyed_sequence_shapes, appends_in_order_across_chunk_boundaries) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   for (const std::size_t n : {chunk - 1, chunk, chunk + 1, 2 * chunk, 3 * chunk + 7}) {
@@ -94,7 +94,7 @@ TYPED_TEST(keyed_sequence, appends_in_order_across_chunk_boundaries) {
   }
 }
 
-TYPED_TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
+TYPED_TEST(keyed_sequence_shapes, replace_keeps_the_place_and_erase_closes_the_gap) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
@@ -120,7 +120,7 @@ TYPED_TEST(keyed_sequence, replace_keeps_the_place_and_erase_closes_the_gap) {
   expect_same(s, m);
 }
 
-TYPED_TEST(keyed_sequence, erasing_everything_empties_it) {
+TYPED_TEST(keyed_sequence_shapes, erasing_everything_empties_it) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
@@ -133,7 +133,7 @@ TYPED_TEST(keyed_sequence, erasing_everything_empties_it) {
   EXPECT_EQ(s.size(), 1u);
 }
 
-TYPED_TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
+TYPED_TEST(keyed_sequence_shapes, erase_if_removes_what_the_predicate_holds) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq s;
@@ -151,7 +151,7 @@ TYPED_TEST(keyed_sequence, erase_if_removes_what_the_predicate_holds) {
   expect_same(s, m);
 }
 
-TYPED_TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
+TYPED_TEST(keyed_sequence_shapes, copies_do_not_see_each_others_edits) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq a;
@@ -177,7 +177,7 @@ TYPED_TEST(keyed_sequence, copies_do_not_see_each_others_edits) {
 
 // Random operations on the sequence and the model, with copies taken along
 // the way and checked again at the end: every version stays as it was.
-TYPED_TEST(keyed_sequence, randomised_against_a_vector_model) {
+TYPED_TEST(keyed_sequence_shapes, randomised_against_a_vector_model) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   std::mt19937 rng(20261130);
@@ -223,7 +223,7 @@ TYPED_TEST(keyed_sequence, randomised_against_a_vector_model) {
 // Replaying diff(older) on older's model gives the newer model: erasures
 // first, then each put replaces in place or appends, as the state log's
 // replay does.
-TYPED_TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
+TYPED_TEST(keyed_sequence_shapes, diff_replayed_on_the_older_copy_gives_the_newer) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   std::mt19937 rng(20261201);
@@ -300,7 +300,7 @@ TYPED_TEST(keyed_sequence, diff_replayed_on_the_older_copy_gives_the_newer) {
 // values at the same insertion numbers: the diff must not take one for an
 // edit of the other. It names every value of both, so a replay erases all
 // that was and puts all that is, in order.
-TYPED_TEST(keyed_sequence, diff_of_a_sequence_built_apart_names_everything) {
+TYPED_TEST(keyed_sequence_shapes, diff_of_a_sequence_built_apart_names_everything) {
   using seq = TypeParam;
   [[maybe_unused]] constexpr std::size_t chunk = seq::chunk_size;
   seq older;

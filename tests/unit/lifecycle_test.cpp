@@ -17,11 +17,13 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'700'000'000;
+constexpr double lifecycle_t0 = 1'700'000'000;
 
 double just_before(double t) { return std::nextafter(t, -forever); }
 
-double run_start_of(const simulate_plan& p) { return t0 + p.pending_seconds + p.starting_seconds; }
+double run_start_of(const simulate_plan& p) {
+  return lifecycle_t0 + p.pending_seconds + p.starting_seconds;
+}
 
 // Everything a renderer reads from a live_state.
 void expect_same_state(const live_state& a, const live_state& b) {
@@ -37,12 +39,12 @@ void expect_same_state(const live_state& a, const live_state& b) {
 
 // `now` lies in the state's validity interval, and both ends of it give the same state.
 void expect_valid_interval(const simulate_plan& p, double now) {
-  const live_state s = evaluate(p, t0, now);
+  const live_state s = evaluate(p, lifecycle_t0, now);
   EXPECT_LE(s.valid_from, now);
   EXPECT_LT(now, s.valid_until);
-  if (std::isfinite(s.valid_from)) expect_same_state(s, evaluate(p, t0, s.valid_from));
+  if (std::isfinite(s.valid_from)) expect_same_state(s, evaluate(p, lifecycle_t0, s.valid_from));
   if (std::isfinite(s.valid_until))
-    expect_same_state(s, evaluate(p, t0, just_before(s.valid_until)));
+    expect_same_state(s, evaluate(p, lifecycle_t0, just_before(s.valid_until)));
 }
 
 simulate_plan simple_plan(std::size_t steps, double d) {
@@ -130,21 +132,22 @@ TEST(lifecycle, every_template_walks_its_steps_in_order) {
     const double end = run_start + static_cast<double>(n) * d;
 
     if (p.pending_seconds > 0) {
-      for (double at : {t0, t0 + p.pending_seconds / 2, just_before(t0 + p.pending_seconds)}) {
-        const live_state s = evaluate(p, t0, at);
+      for (double at : {lifecycle_t0, lifecycle_t0 + p.pending_seconds / 2,
+                        just_before(lifecycle_t0 + p.pending_seconds)}) {
+        const live_state s = evaluate(p, lifecycle_t0, at);
         EXPECT_EQ(s.phase, phase::waiting);
         EXPECT_EQ(s.step, 0u);
         EXPECT_EQ(s.progress, 0);
-        EXPECT_EQ(s.heartbeat, t0);
+        EXPECT_EQ(s.heartbeat, lifecycle_t0);
         EXPECT_EQ(s.ended_at, end);
         EXPECT_TRUE(s.visible);
         expect_valid_interval(p, at);
       }
     }
     if (p.starting_seconds > 0) {
-      const double from = t0 + p.pending_seconds;
+      const double from = lifecycle_t0 + p.pending_seconds;
       for (double at : {from, just_before(run_start)}) {
-        const live_state s = evaluate(p, t0, at);
+        const live_state s = evaluate(p, lifecycle_t0, at);
         EXPECT_EQ(s.phase, phase::starting);
         EXPECT_EQ(s.progress, 0);
         EXPECT_EQ(s.valid_from, from);
@@ -157,7 +160,7 @@ TEST(lifecycle, every_template_walks_its_steps_in_order) {
       SCOPED_TRACE("step " + std::to_string(i));
       const double step_start = run_start + static_cast<double>(i) * d;
       for (double at : {step_start, step_start + d / 2, just_before(step_start + d)}) {
-        const live_state s = evaluate(p, t0, at);
+        const live_state s = evaluate(p, lifecycle_t0, at);
         EXPECT_EQ(s.phase, phase::running);
         EXPECT_EQ(s.step, i);
         EXPECT_EQ(s.progress, progress_percent(i, n));
@@ -167,11 +170,11 @@ TEST(lifecycle, every_template_walks_its_steps_in_order) {
         EXPECT_TRUE(s.visible);
         expect_valid_interval(p, at);
       }
-      const double progress = evaluate(p, t0, step_start).progress;
+      const double progress = evaluate(p, lifecycle_t0, step_start).progress;
       EXPECT_GT(progress, last_progress);
       last_progress = progress;
     }
-    const live_state done = evaluate(p, t0, end);
+    const live_state done = evaluate(p, lifecycle_t0, end);
     EXPECT_EQ(done.phase, phase::completed);
     EXPECT_EQ(done.progress, 100);
     EXPECT_EQ(done.step, n - 1);
@@ -187,8 +190,9 @@ TEST(lifecycle, seven_steps_progress_sequence) {
   const double run_start = run_start_of(p);
   constexpr std::array expected = {0.0, 14.29, 28.57, 42.86, 57.14, 71.43, 85.71};
   for (std::size_t i = 0; i < expected.size(); ++i)
-    EXPECT_EQ(evaluate(p, t0, run_start + 2.0 * static_cast<double>(i) + 1).progress, expected[i]);
-  EXPECT_EQ(evaluate(p, t0, run_start + 14).progress, 100);
+    EXPECT_EQ(evaluate(p, lifecycle_t0, run_start + 2.0 * static_cast<double>(i) + 1).progress,
+              expected[i]);
+  EXPECT_EQ(evaluate(p, lifecycle_t0, run_start + 14).progress, 100);
   EXPECT_EQ(progress_percent(1, 7), 14.29);
 }
 
@@ -205,7 +209,7 @@ TEST(lifecycle, failure_at_each_step_freezes_progress) {
       const double run_start = run_start_of(p);
       const double end = run_start + static_cast<double>(k + 1) * d;
 
-      const live_state before = evaluate(p, t0, just_before(end));
+      const live_state before = evaluate(p, lifecycle_t0, just_before(end));
       EXPECT_EQ(before.phase, phase::running);
       EXPECT_EQ(before.step, k);
       EXPECT_EQ(before.valid_until, end);
@@ -213,7 +217,7 @@ TEST(lifecycle, failure_at_each_step_freezes_progress) {
       for (double at :
            {end, end + p.retain_failed_seconds / 2, just_before(end + p.retain_failed_seconds)}) {
         if (p.retain_failed_seconds == 0) break;
-        const live_state s = evaluate(p, t0, at);
+        const live_state s = evaluate(p, lifecycle_t0, at);
         EXPECT_EQ(s.phase, phase::failed);
         EXPECT_EQ(s.step, k);
         EXPECT_EQ(s.progress, progress_percent(k, n));
@@ -222,7 +226,7 @@ TEST(lifecycle, failure_at_each_step_freezes_progress) {
         EXPECT_TRUE(s.visible);
         expect_valid_interval(p, at);
       }
-      const live_state gone = evaluate(p, t0, end + p.retain_failed_seconds);
+      const live_state gone = evaluate(p, lifecycle_t0, end + p.retain_failed_seconds);
       EXPECT_FALSE(gone.visible);
       EXPECT_EQ(gone.phase, phase::failed);
       EXPECT_EQ(gone.ended_at, end);
@@ -239,29 +243,29 @@ TEST(lifecycle, retention_edges) {
     SCOPED_TRACE(r.retain);
     simulate_plan p = simple_plan(3, 2);
     p.retain_seconds = r.retain;
-    const double end = t0 + 6;
+    const double end = lifecycle_t0 + 6;
     if (r.retain > 0) {
-      const live_state last = evaluate(p, t0, just_before(end + r.retain));
+      const live_state last = evaluate(p, lifecycle_t0, just_before(end + r.retain));
       EXPECT_TRUE(last.visible);
       EXPECT_EQ(last.valid_until, end + r.retain);
     } else {
-      EXPECT_TRUE(evaluate(p, t0, just_before(end)).visible);
+      EXPECT_TRUE(evaluate(p, lifecycle_t0, just_before(end)).visible);
     }
-    const live_state gone = evaluate(p, t0, end + r.retain);
+    const live_state gone = evaluate(p, lifecycle_t0, end + r.retain);
     EXPECT_FALSE(gone.visible);
     EXPECT_EQ(gone.valid_from, end + r.retain);
     EXPECT_EQ(gone.valid_until, forever);
-    EXPECT_FALSE(evaluate(p, t0, end + r.retain + 1e6).visible);
+    EXPECT_FALSE(evaluate(p, lifecycle_t0, end + r.retain + 1e6).visible);
   }
 }
 
 TEST(lifecycle, sm_delete_vanishes_when_it_ends) {
   const simulate_plan& p = find_template("SMDeleteBDB")->plan;
   const double end = run_start_of(p) + static_cast<double>(p.steps.size()) * p.step_seconds;
-  const live_state last = evaluate(p, t0, just_before(end));
+  const live_state last = evaluate(p, lifecycle_t0, just_before(end));
   EXPECT_TRUE(last.visible);
   EXPECT_EQ(last.phase, phase::running);
-  EXPECT_FALSE(evaluate(p, t0, end).visible);
+  EXPECT_FALSE(evaluate(p, lifecycle_t0, end).visible);
 }
 
 TEST(lifecycle, task_phases_queued_starting_running) {
@@ -279,7 +283,7 @@ TEST(lifecycle, task_phases_queued_starting_running) {
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.offset);
-    const live_state s = evaluate(p, t0, t0 + r.offset);
+    const live_state s = evaluate(p, lifecycle_t0, lifecycle_t0 + r.offset);
     EXPECT_EQ(s.phase, r.expected);
     EXPECT_EQ(status_name(action_kind::task, s.phase), r.status);
   }
@@ -287,17 +291,17 @@ TEST(lifecycle, task_phases_queued_starting_running) {
 
 TEST(lifecycle, before_the_start_is_waiting) {
   const simulate_plan p = simple_plan(2, 1);
-  const live_state s = evaluate(p, t0, t0 - 100);
-  // pending 0: the walk starts at t0; earlier instants are still "waiting".
+  const live_state s = evaluate(p, lifecycle_t0, lifecycle_t0 - 100);
+  // pending 0: the walk starts at lifecycle_t0; earlier instants are still "waiting".
   EXPECT_EQ(s.phase, phase::waiting);
-  EXPECT_EQ(s.valid_until, t0);
+  EXPECT_EQ(s.valid_until, lifecycle_t0);
 }
 
 TEST(lifecycle, fractional_steps_never_name_a_step_past_the_walk) {
   simulate_plan p = simple_plan(3, 0.1);
   for (int i = 0; i < 300; ++i) {
-    const double at = t0 + 0.001 * i;
-    const live_state s = evaluate(p, t0, at);
+    const double at = lifecycle_t0 + 0.001 * i;
+    const live_state s = evaluate(p, lifecycle_t0, at);
     EXPECT_LT(s.step, 3u);
     EXPECT_LE(s.valid_from, at);
     EXPECT_LT(at, s.valid_until);
@@ -438,24 +442,27 @@ TEST(lifecycle, a_cancel_ends_the_walk_at_the_end_of_its_step) {
   p.pending_seconds = 1;
   p.starting_seconds = 1;
   p.retain_failed_seconds = 100;
-  p.cancel_after = 2 + 15;  // in step 1 (run start t0+2, step 1 from t0+12 to t0+22)
-  EXPECT_EQ(evaluate(p, t0, t0 + 16).phase, phase::running);
-  const live_state cancelling = evaluate(p, t0, t0 + 17);
+  p.cancel_after =
+      2 +
+      15;  // in step 1 (run start lifecycle_t0+2, step 1 from lifecycle_t0+12 to lifecycle_t0+22)
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 16).phase, phase::running);
+  const live_state cancelling = evaluate(p, lifecycle_t0, lifecycle_t0 + 17);
   EXPECT_EQ(cancelling.phase, phase::cancelling);
   EXPECT_EQ(cancelling.step, 1u);
   EXPECT_EQ(cancelling.progress, 25);
-  EXPECT_EQ(cancelling.ended_at, t0 + 22);
-  EXPECT_EQ(evaluate(p, t0, just_before(t0 + 22)).phase, phase::cancelling);
-  const live_state cancelled = evaluate(p, t0, t0 + 22);
+  EXPECT_EQ(cancelling.ended_at, lifecycle_t0 + 22);
+  EXPECT_EQ(evaluate(p, lifecycle_t0, just_before(lifecycle_t0 + 22)).phase, phase::cancelling);
+  const live_state cancelled = evaluate(p, lifecycle_t0, lifecycle_t0 + 22);
   EXPECT_EQ(cancelled.phase, phase::cancelled);
   EXPECT_EQ(cancelled.progress, 25);
   EXPECT_TRUE(cancelled.visible);
-  EXPECT_FALSE(evaluate(p, t0, t0 + 122).visible);
+  EXPECT_FALSE(evaluate(p, lifecycle_t0, lifecycle_t0 + 122).visible);
   EXPECT_EQ(status_name(action_kind::task, phase::cancelling), "cancelling");
   EXPECT_EQ(status_name(action_kind::task, phase::cancelled), "cancelled");
   EXPECT_FALSE(is_running(phase::cancelled));
   EXPECT_TRUE(is_running(phase::cancelling));
-  for (double now : {t0, t0 + 1.5, t0 + 16.0, t0 + 17.0, t0 + 21.0, t0 + 22.0, t0 + 200.0})
+  for (double now : {lifecycle_t0, lifecycle_t0 + 1.5, lifecycle_t0 + 16.0, lifecycle_t0 + 17.0,
+                     lifecycle_t0 + 21.0, lifecycle_t0 + 22.0, lifecycle_t0 + 200.0})
     expect_valid_interval(p, now);
 }
 
@@ -463,19 +470,19 @@ TEST(lifecycle, a_cancel_while_queued_ends_when_the_queue_would_have) {
   simulate_plan p = simple_plan(2, 10);
   p.pending_seconds = 4;
   p.cancel_after = 1;
-  EXPECT_EQ(evaluate(p, t0, t0 + 2).phase, phase::cancelling);
-  EXPECT_EQ(evaluate(p, t0, t0 + 4).phase, phase::cancelled);
-  EXPECT_EQ(evaluate(p, t0, t0 + 4).progress, 0);
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 2).phase, phase::cancelling);
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 4).phase, phase::cancelled);
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 4).progress, 0);
 }
 
 TEST(lifecycle, a_cancel_after_the_end_changes_nothing) {
   simulate_plan p = simple_plan(2, 10);
-  p.cancel_after = 20;  // the walk ends at t0+20
-  EXPECT_EQ(evaluate(p, t0, t0 + 25).phase, phase::completed);
+  p.cancel_after = 20;  // the walk ends at lifecycle_t0+20
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 25).phase, phase::completed);
   p.fails = true;
   p.fail_at_step = 0;
-  p.cancel_after = 15;  // failed at t0+10
-  EXPECT_EQ(evaluate(p, t0, t0 + 25).phase, phase::failed);
+  p.cancel_after = 15;  // failed at lifecycle_t0+10
+  EXPECT_EQ(evaluate(p, lifecycle_t0, lifecycle_t0 + 25).phase, phase::failed);
 }
 
 TEST(lifecycle, cancel_after_round_trips_through_the_simulate_block) {

@@ -20,7 +20,7 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'760'000'000;
+constexpr double routes_t0 = 1'760'000'000;
 
 // Keys of a JSON object, for shape comparisons.
 std::set<std::string> keys_of(const json& j) {
@@ -35,7 +35,7 @@ config make_config() {
   for (std::string_view r : {"admin", "cluster_member", "cluster_viewer", "db_member", "db_viewer",
                              "user_manager", "none"})
     users.push_back({{"email", std::string(r) + "@x.local"}, {"password", "pw"}, {"role", r}});
-  json doc = {{"emulator", {{"clock", "manual"}, {"clock_start", t0}}},
+  json doc = {{"emulator", {{"clock", "manual"}, {"clock_start", routes_t0}}},
               {"users", users},
               {"databases", {1}},
               {"nodes", {1, {{"uid", 2}, {"addr", "192.168.16.3"}}, 3}}};

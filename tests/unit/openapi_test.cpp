@@ -32,17 +32,9 @@ namespace {
 
 // SPEC.md section 1, "Real captures to reproduce exactly": the golden data in
 // tests/data/.
-std::string_view capture_list() { return reemu::test::capture("actions_list.json"); }
-std::string_view capture_delete() { return reemu::test::delete_sm_capture(); }
-std::string_view capture_error() { return reemu::test::action_not_found_capture(); }
 constexpr std::string_view capture_uid = "/v1/actions/5a42fabf-c603-4950-88d9-3a3148a5d763";
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::read_file;
 
 const json& document() {
   static const json doc = json::parse(openapi_json());
@@ -85,7 +77,8 @@ TEST(openapi, document_is_openapi_3_1_with_basic_auth_and_both_listeners) {
   const json& doc = document();
   EXPECT_EQ(doc["openapi"], "3.1.0");
   EXPECT_EQ(doc["info"]["title"], "re-actions-emulator");
-  EXPECT_EQ(doc["info"]["version"], reemu::version) << "bump info.version with project(VERSION)";
+  EXPECT_EQ(doc["info"]["version"], reemu::product_version)
+      << "bump info.version with project(VERSION)";
   std::set<std::string> servers;
   for (const auto& s : doc["servers"]) servers.insert(s["url"].get<std::string>());
   EXPECT_EQ(servers, (std::set<std::string>{"https://localhost:9443", "http://localhost:8080"}));
@@ -208,20 +201,21 @@ TEST(openapi, served_yaml_is_docs_openapi_yaml) {
 
 TEST(openapi, real_captures_conform) {
   const auto& c = contract();
-  EXPECT_EQ(c.check_response("GET", "/v1/actions", 200, capture_list()),
+  EXPECT_EQ(c.check_response("GET", "/v1/actions", 200, reemu::test::capture("actions_list.json")),
             std::vector<std::string>{});
-  EXPECT_EQ(c.check_response("GET", capture_uid, 200, capture_delete()),
+  EXPECT_EQ(c.check_response("GET", capture_uid, 200, reemu::test::delete_sm_capture()),
             std::vector<std::string>{});
-  EXPECT_EQ(c.check_response("GET", capture_uid, 404, capture_error()), std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", capture_uid, 404, reemu::test::action_not_found_capture()),
+            std::vector<std::string>{});
   // Each object of the list capture is also a valid single-action answer.
-  const json list = json::parse(capture_list());
+  const json list = json::parse(reemu::test::capture("actions_list.json"));
   EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["actions"][0].dump()),
             std::vector<std::string>{});
   EXPECT_EQ(c.check_response("GET", "/v1/actions/x", 200, list["state-machines"][0].dump()),
             std::vector<std::string>{});
-  EXPECT_EQ(
-      c.check_response("GET", "/v1/actions/bdb/2", 200, "[" + std::string(capture_delete()) + "]"),
-      std::vector<std::string>{});
+  EXPECT_EQ(c.check_response("GET", "/v1/actions/bdb/2", 200,
+                             "[" + std::string(reemu::test::delete_sm_capture()) + "]"),
+            std::vector<std::string>{});
   EXPECT_EQ(c.check_response("HEAD", "/v1/actions", 200, ""), std::vector<std::string>{});
 }
 
@@ -248,7 +242,7 @@ TEST(openapi, the_licence_capture_and_the_empty_200s_conform) {
 }
 
 TEST(openapi, task_progress_as_a_number_is_rejected) {
-  json list = json::parse(capture_list());
+  json list = json::parse(reemu::test::capture("actions_list.json"));
   list["actions"][0]["progress"] = 100;
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
   EXPECT_TRUE(reports(
@@ -261,12 +255,12 @@ TEST(openapi, task_progress_as_a_number_is_rejected) {
 }
 
 TEST(openapi, heartbeat_as_a_string_is_rejected) {
-  json list = json::parse(capture_list());
+  json list = json::parse(reemu::test::capture("actions_list.json"));
   list["state-machines"][0]["heartbeat"] = "1760400082";
   const auto v = contract().check_response("GET", "/v1/actions", 200, list.dump());
   EXPECT_TRUE(reports(v, {"/state-machines/0/heartbeat", "expected integer", "got string"}))
       << joined(v);
-  json sm = json::parse(capture_delete());
+  json sm = json::parse(reemu::test::delete_sm_capture());
   sm["heartbeat"] = 1747780298.5;
   const auto fractional =
       contract().check_response("GET", "/v1/actions/bdb/2", 200, json::array({sm}).dump());
@@ -275,12 +269,12 @@ TEST(openapi, heartbeat_as_a_string_is_rejected) {
 }
 
 TEST(openapi, error_body_is_exact) {
-  json extra = json::parse(capture_error());
+  json extra = json::parse(reemu::test::action_not_found_capture());
   extra["status"] = 404;
   auto v = contract().check_response("GET", capture_uid, 404, extra.dump());
   EXPECT_TRUE(reports(v, {"(root)", "unexpected property \"status\""})) << joined(v);
 
-  json missing = json::parse(capture_error());
+  json missing = json::parse(reemu::test::action_not_found_capture());
   missing.erase("error_code");
   v = contract().check_response("GET", capture_uid, 404, missing.dump());
   EXPECT_TRUE(reports(v, {"missing required property \"error_code\""})) << joined(v);
@@ -316,11 +310,11 @@ TEST(openapi, v2_status_outside_its_enum_is_rejected) {
 }
 
 TEST(openapi, v1_objects_pass_unknown_fields_through) {
-  json task = json::parse(capture_list())["actions"][0];
+  json task = json::parse(reemu::test::capture("actions_list.json"))["actions"][0];
   task["module_uid"] = "b5e8cd1e6fa4a55c1d4b4a8da3d79b2a";
   EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, task.dump()),
             std::vector<std::string>{});
-  json sm = json::parse(capture_delete());
+  json sm = json::parse(reemu::test::delete_sm_capture());
   sm["custom"] = {{"any", "thing"}};
   EXPECT_EQ(contract().check_response("GET", "/v1/actions/x", 200, sm.dump()),
             std::vector<std::string>{});
@@ -332,7 +326,8 @@ TEST(openapi, v1_objects_pass_unknown_fields_through) {
 TEST(openapi, undocumented_answers_are_violations) {
   auto v = contract().check_response("GET", "/v3/actions", 200, "{}");
   EXPECT_TRUE(reports(v, {"/v3/actions", "path is not documented"})) << joined(v);
-  v = contract().check_response("POST", "/v1/actions", 405, std::string(capture_error()));
+  v = contract().check_response("POST", "/v1/actions", 405,
+                                std::string(reemu::test::action_not_found_capture()));
   EXPECT_TRUE(reports(v, {"POST /v1/actions", "method is not documented", "get"})) << joined(v);
   v = contract().check_response("DELETE", "/emulator/v1/faults/3", 204, "{}");
   EXPECT_TRUE(reports(v, {"DELETE /emulator/v1/faults/{id} 204", "no body is documented"}))

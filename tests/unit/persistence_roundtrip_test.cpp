@@ -40,7 +40,7 @@ using namespace reemu;
 
 namespace {
 
-constexpr double t0 = 1'700'000'000;
+constexpr double persisted_t0 = 1'700'000'000;
 
 // The seed every state starts from: a manual clock, one user, one
 // database, the captured node, one static and one simulated action.
@@ -536,7 +536,7 @@ class persistence_roundtrip : public ::testing::Test {
     registry_data state = seed_data;
     if (derived_entry<I>(state)) return;
     T& field = boost::pfr::get<I>(state);
-    field = sample_of<T>::make(seed_data, t0);
+    field = sample_of<T>::make(seed_data, persisted_t0);
     std::string where;
     ASSERT_FALSE(same(field, boost::pfr::get<I>(seed_data), where))
         << "the sample of registry_data field " << I << " (" << type_name<T>()
@@ -567,15 +567,15 @@ TEST_F(persistence_roundtrip, every_field_of_the_registry_comes_back) {
 // expiry times as the state that was saved.
 TEST_F(persistence_roundtrip, derived_caches_are_recomputed) {
   registry_data state = seed();
-  state.actions = sample_of<action_store>::make(state, t0);
+  state.actions = sample_of<action_store>::make(state, persisted_t0);
   state.actions_expire_at = forever;
   for (const auto& a : state.actions) state.replace(*a);  // recomputes the expiry
   database deleting;
   deleting.uid = 3;
-  deleting.created_at = t0 - 5;
-  deleting.changed_at = t0 - 1;
-  deleting.op =
-      bdb_operation{"op-3", "SMDeleteBDB", find_template("SMDeleteBDB")->plan, t0 - 1, {}};
+  deleting.created_at = persisted_t0 - 5;
+  deleting.changed_at = persisted_t0 - 1;
+  deleting.op = bdb_operation{
+      "op-3", "SMDeleteBDB", find_template("SMDeleteBDB")->plan, persisted_t0 - 1, {}};
   state.put_database(deleting);
   const auto loaded = round_trip(state);
   const registry_data& back = loaded->svc().registry.snapshot()->data();
@@ -616,7 +616,7 @@ TEST_F(persistence_roundtrip, fault_rules_and_a_manual_clock_come_back) {
     const std::uint64_t last = svc.faults.add(drop);
     svc.faults.remove(last);  // the next rule still counts on from it
     next_id = last + 1;
-    svc.clock.set(t0 + 123.25);
+    svc.clock.set(persisted_t0 + 123.25);
     rules = svc.faults.list();
   });
   ASSERT_EQ(rules.size(), 3u);
@@ -625,7 +625,7 @@ TEST_F(persistence_roundtrip, fault_rules_and_a_manual_clock_come_back) {
   EXPECT_TRUE(same(loaded->svc().faults.list(), rules, where))
       << "the fault rules did not come back: the loaded list" << where;
   EXPECT_EQ(loaded->svc().faults.add(drop), next_id) << "the id of the next fault rule";
-  EXPECT_EQ(loaded->svc().clock.now(), t0 + 123.25);
+  EXPECT_EQ(loaded->svc().clock.now(), persisted_t0 + 123.25);
 }
 
 // The table itself: one row per key, in key order (the document's keys are

@@ -12,7 +12,7 @@
 namespace reemu {
 namespace {
 
-redis_acl_request request_of(const char* text) {
+redis_acl_request acl_request_of(const char* text) {
   const auto r = read_redis_acl_request(json::parse(text));
   EXPECT_TRUE(r) << text << ": " << r.error().description;
   return r ? *r : redis_acl_request{};
@@ -41,11 +41,11 @@ TEST(redis_acl, the_wire_object_is_compact_and_sorted) {
 }
 
 TEST(redis_acl, a_body_is_read_into_a_request) {
-  const auto r = request_of(R"({"name": "Geo", "acl": "~* +@geo", "uid": 17})");
+  const auto r = acl_request_of(R"({"name": "Geo", "acl": "~* +@geo", "uid": 17})");
   EXPECT_EQ(r.name, "Geo");
   EXPECT_EQ(r.acl, "~* +@geo");
   EXPECT_EQ(r.uid, 17u);
-  const auto partial = request_of(R"({"acl": "+@read ~*"})");
+  const auto partial = acl_request_of(R"({"acl": "+@read ~*"})");
   EXPECT_FALSE(partial.name);
   EXPECT_FALSE(partial.uid);
 }
@@ -89,11 +89,12 @@ TEST(redis_acl, names_follow_the_pattern_of_access_objects) {
 }
 
 TEST(redis_acl, a_create_takes_the_uid_after_the_highest) {
-  const auto made = new_redis_acl(two_made(), request_of(R"({"name": "Geo2", "acl": "~* +@geo"})"));
+  const auto made =
+      new_redis_acl(two_made(), acl_request_of(R"({"name": "Geo2", "acl": "~* +@geo"})"));
   ASSERT_TRUE(made) << made.error().description;
   EXPECT_EQ(*made, (redis_acl{4, "Geo2", "~* +@geo"}));
   const auto asked =
-      new_redis_acl(two_made(), request_of(R"({"name": "N", "acl": "", "uid": 40})"));
+      new_redis_acl(two_made(), acl_request_of(R"({"name": "N", "acl": "", "uid": 40})"));
   ASSERT_TRUE(asked);
   EXPECT_EQ(asked->uid, 40u);
 }
@@ -111,7 +112,7 @@ TEST(redis_acl, a_create_is_refused_when_it_clashes_or_lacks_a_field) {
         bad{R"({"name": "Full Access", "acl": "~*"})", api_error::name_already_exists},
         bad{R"({"name": "x", "acl": "~*", "uid": 3})", api_error::uid_exists}}) {
     SCOPED_TRACE(c.body);
-    const auto made = new_redis_acl(acls, request_of(c.body));
+    const auto made = new_redis_acl(acls, acl_request_of(c.body));
     ASSERT_FALSE(made);
     EXPECT_EQ(made.error().error, c.code);
   }
@@ -119,18 +120,19 @@ TEST(redis_acl, a_create_is_refused_when_it_clashes_or_lacks_a_field) {
 
 TEST(redis_acl, an_update_changes_what_the_body_gives) {
   const auto acls = two_made();
-  const auto next = updated_redis_acl(acls, 2, request_of(R"({"acl": "~* +@geo -@dangerous"})"));
+  const auto next =
+      updated_redis_acl(acls, 2, acl_request_of(R"({"acl": "~* +@geo -@dangerous"})"));
   ASSERT_TRUE(next);
   EXPECT_EQ(*next, (redis_acl{2, "Geo", "~* +@geo -@dangerous"}));
   // Its own name and uid, sent back unchanged, are fine.
-  EXPECT_TRUE(updated_redis_acl(acls, 2, request_of(R"({"name": "Geo", "uid": 2})")));
+  EXPECT_TRUE(updated_redis_acl(acls, 2, acl_request_of(R"({"name": "Geo", "uid": 2})")));
 }
 
 TEST(redis_acl, an_update_is_refused_for_full_access_an_unknown_uid_or_a_clash) {
   const auto acls = two_made();
   const auto check = [&](std::uint64_t uid, const char* body, api_error code) {
     SCOPED_TRACE(body);
-    const auto next = updated_redis_acl(acls, uid, request_of(body));
+    const auto next = updated_redis_acl(acls, uid, acl_request_of(body));
     ASSERT_FALSE(next);
     EXPECT_EQ(next.error().error, code) << next.error().description;
   };
@@ -139,7 +141,7 @@ TEST(redis_acl, an_update_is_refused_for_full_access_an_unknown_uid_or_a_clash) 
   check(2, R"({"name": "Cache"})", api_error::name_already_exists);
   check(2, R"({"uid": 3})", api_error::invalid_schema);
   EXPECT_EQ(status_code_of(api_error::read_only_object), 409u);
-  const auto refused = updated_redis_acl(acls, 1, request_of(R"({"acl": "~*"})"));
+  const auto refused = updated_redis_acl(acls, 1, acl_request_of(R"({"acl": "~*"})"));
   EXPECT_EQ(refused.error().description,
             "Cannot change a read-only object: Redis ACL 1 (Full Access)");
 }

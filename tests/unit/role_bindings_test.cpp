@@ -11,7 +11,7 @@
 namespace reemu {
 namespace {
 
-constexpr double now = 1'700'000'000;
+constexpr double bindings_now = 1'700'000'000;
 
 // Full Access and ACL 5, roles 1 and 2; database 3 binds role 2 to ACL 5.
 registry_data bound() {
@@ -24,8 +24,8 @@ registry_data bound() {
   db.uid = 3;
   db.fields = json::parse(
       R"({"name": "three", "roles_permissions": [{"redis_acl_uid": 5, "role_uid": 2}]})");
-  db.created_at = now - 10;
-  db.changed_at = now - 10;
+  db.created_at = bindings_now - 10;
+  db.changed_at = bindings_now - 10;
   d.put_database(db);
   return d;
 }
@@ -104,18 +104,20 @@ TEST(role_bindings, role_uids_are_read_by_shape_then_checked_against_the_roles) 
 
 TEST(role_bindings, an_acl_a_database_binds_cannot_be_deleted) {
   const registry_data d = bound();
-  const database* db = database_binding_acl(d, 5, now);
+  const database* db = database_binding_acl(d, 5, bindings_now);
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(db->uid, 3u);
-  EXPECT_EQ(database_binding_acl(d, 6, now), nullptr);
-  const auto refused = check_redis_acl_deletion(d, 5, now);
+  EXPECT_EQ(database_binding_acl(d, 6, bindings_now), nullptr);
+  const auto refused = check_redis_acl_deletion(d, 5, bindings_now);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().error, api_error::redis_acl_in_use);
   EXPECT_EQ(status_code_of(api_error::redis_acl_in_use), 406u);
   EXPECT_NE(refused.error().description.find("database 3"), std::string::npos);
-  EXPECT_TRUE(check_redis_acl_deletion(d, 6, now));
-  EXPECT_EQ(check_redis_acl_deletion(d, 1, now).error().error, api_error::read_only_object);
-  EXPECT_EQ(check_redis_acl_deletion(d, 8, now).error().error, api_error::redis_acl_not_exist);
+  EXPECT_TRUE(check_redis_acl_deletion(d, 6, bindings_now));
+  EXPECT_EQ(check_redis_acl_deletion(d, 1, bindings_now).error().error,
+            api_error::read_only_object);
+  EXPECT_EQ(check_redis_acl_deletion(d, 8, bindings_now).error().error,
+            api_error::redis_acl_not_exist);
 }
 
 }  // namespace

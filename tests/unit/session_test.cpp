@@ -21,7 +21,7 @@
 namespace reemu {
 namespace {
 
-namespace test = boost::beast::test;
+namespace beast_test = boost::beast::test;
 
 app& shared_app() {
   static const auto a = std::make_unique<app>(load_config(REEMU_SOURCE_DIR "/config/default.json"));
@@ -37,7 +37,7 @@ std::string get(std::string_view target, std::string_view extra = {}) {
          std::string(extra) + "\r\n";
 }
 
-struct answer {
+struct read_answer {
   unsigned status = 0;
   bool keep_alive = false;
   std::string body;
@@ -46,8 +46,8 @@ struct answer {
 // What one connection's session made of `input` (sent at once, then the
 // client's side closed unless `keep_open`).
 struct outcome {
-  std::vector<answer> answers;
-  std::string rest;            // bytes after the last whole answer
+  std::vector<read_answer> answers;
+  std::string rest;            // bytes after the last whole read_answer
   bool clean = false;          // run()'s result
   bool ended = false;          // run() returned
   std::size_t bytes_read = 0;  // of the input, by the server
@@ -57,15 +57,15 @@ struct outcome {
 outcome serve(const std::string& input, session_limits limits = {}, bool keep_open = false,
               bool stopping_flag = false, std::size_t read_size = 4096) {
   net::io_context ioc;
-  test::stream server_side(ioc);
-  test::stream client(ioc);
+  beast_test::stream server_side(ioc);
+  beast_test::stream client(ioc);
   server_side.connect(client);
   server_side.read_size(read_size);
   server_side.append(input);
   if (!keep_open) server_side.close_remote();
   const std::atomic<bool> stopping{stopping_flag};
   beast::flat_buffer buffer;
-  http_session<test::stream> session(server_side, buffer, shared_app(), limits, stopping);
+  http_session<beast_test::stream> session(server_side, buffer, shared_app(), limits, stopping);
   outcome out;
   net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool clean) {
     if (e) std::rethrow_exception(e);
@@ -278,7 +278,7 @@ TEST(session, http11_request_without_host_or_with_two_is_400) {
   }
 }
 
-// A stopping server answers what it has received, the last answer with
+// A stopping server answers what it has received, the last read_answer with
 // Connection: close, and reads no further.
 TEST(session, stopping_answers_received_requests_then_closes) {
   const auto out = serve(get("/emulator/v1/health") + get("/v1/actions"), {}, true, true);
@@ -293,12 +293,12 @@ TEST(session, stopping_answers_received_requests_then_closes) {
 // (with Connection: close).
 TEST(session, stopping_reads_a_new_connections_first_request) {
   net::io_context ioc;
-  test::stream server_side(ioc);
-  test::stream client(ioc);
+  beast_test::stream server_side(ioc);
+  beast_test::stream client(ioc);
   server_side.connect(client);
   const std::atomic<bool> stopping{true};
   beast::flat_buffer buffer;
-  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  http_session<beast_test::stream> session(server_side, buffer, shared_app(), {}, stopping);
   bool ended = false;
   net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
     if (e) std::rethrow_exception(e);
@@ -324,12 +324,12 @@ TEST(session, stopping_reads_a_new_connections_first_request) {
 // Connection: close.
 TEST(session, stopping_answers_a_keep_alive_request_that_arrives_within_the_grace) {
   net::io_context ioc;
-  test::stream server_side(ioc);
-  test::stream client(ioc);
+  beast_test::stream server_side(ioc);
+  beast_test::stream client(ioc);
   server_side.connect(client);
   std::atomic<bool> stopping{false};
   beast::flat_buffer buffer;
-  http_session<test::stream> session(server_side, buffer, shared_app(), {}, stopping);
+  http_session<beast_test::stream> session(server_side, buffer, shared_app(), {}, stopping);
   bool ended = false;
   net::co_spawn(ioc, session.run(), [&](std::exception_ptr e, bool) {
     if (e) std::rethrow_exception(e);
@@ -349,13 +349,13 @@ TEST(session, stopping_answers_a_keep_alive_request_that_arrives_within_the_grac
     http::response<http::string_body> res;
     beast::error_code ec;
     http::read(client, got, res, ec);
-    ASSERT_FALSE(ec) << (last ? "second" : "first") << " answer: " << ec.message();
+    ASSERT_FALSE(ec) << (last ? "second" : "first") << " read_answer: " << ec.message();
     EXPECT_EQ(res.result_int(), 200u);
     EXPECT_EQ(res.keep_alive(), !last);
   }
 }
 
-// The head the session writes itself (answer.hpp), read back by Beast's own
+// The head the session writes itself (read_answer.hpp), read back by Beast's own
 // response parser: the fields a client sees, and the bytes.
 TEST(response_head, is_a_response_header_beast_reads_back) {
   const std::vector<std::pair<std::string_view, std::string>> fields{{"cluster-state-id", "7"},
@@ -413,7 +413,7 @@ TEST(response_head, no_content_answers_carry_no_length_and_no_type) {
 }
 
 // HEAD: the head GET would have, with its Content-Length, and no body
-// bytes: the next answer on the connection follows the empty line at once.
+// bytes: the next read_answer on the connection follows the empty line at once.
 TEST(session, head_answer_has_gets_length_and_no_body) {
   const auto got = serve(get("/v1/users"));
   ASSERT_EQ(got.answers.size(), 1u);

@@ -18,6 +18,7 @@ using namespace reemu;
 
 namespace {
 
+using test::cluster_of;
 using test::t0;
 
 // A plan of 4 steps of 10 s after 5 s pending, performing `ops`.
@@ -31,18 +32,6 @@ simulate_plan plan_with(std::vector<shard_op> ops) {
 }
 
 const std::vector<shard_op> two_moves = {{"3", "migrate_shard"}, {"4", "migrate_shard"}};
-
-// A registry with nodes 1 to 3 and the databases `dbs`, seeded at t0.
-registry_data cluster_of(const std::vector<json>& dbs) {
-  registry_data d;
-  for (std::uint64_t uid = 1; uid <= 3; ++uid) {
-    node one;
-    one.uid = uid;
-    d.nodes[uid] = std::make_shared<const node>(std::move(one));
-  }
-  for (const json& obj : dbs) d.put_database(database_from_object(obj, t0, d, test::cluster()));
-  return d;
-}
 
 // The v1 object of the action `uid` at `now`.
 json v1_at(const registry_data& d, const std::string& uid, double now) {

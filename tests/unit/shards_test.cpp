@@ -16,20 +16,9 @@ using namespace reemu;
 
 namespace {
 
+using test::cluster_of;
 using test::t0;
 using test::walk;
-
-// A registry with nodes 1 to 3 and the databases `fields`, seeded at t0.
-registry_data cluster_of(const std::vector<json>& dbs) {
-  registry_data d;
-  for (std::uint64_t uid = 1; uid <= 3; ++uid) {
-    node one;
-    one.uid = uid;
-    d.nodes[uid] = std::make_shared<const node>(std::move(one));
-  }
-  for (const json& obj : dbs) d.put_database(database_from_object(obj, t0, d, cluster_settings{}));
-  return d;
-}
 
 // Starts `name` on database `uid` leaving `placement`.
 void move(registry_data& d, std::uint64_t uid, std::string_view name,

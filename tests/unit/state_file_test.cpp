@@ -31,6 +31,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::read_file;
+
 constexpr std::string_view config_document = R"({
   "emulator": {"clock": "manual", "clock_start": 1700000000, "seed": 7},
   "users": [{"email": "admin@redis.local", "password": "Redis123!", "role": "admin"}],
@@ -43,13 +45,6 @@ constexpr std::string_view config_document = R"({
     {"action_uid": "sim-1", "name": "SMCreateBDB", "object_name": "bdb:2", "simulate": {}}
   ]
 })";
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void write_all(const fs::path& p, std::string_view text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -113,7 +108,7 @@ class state_file_test : public ::testing::Test {
   }
 
   // The state the file holds: its document with every record applied.
-  json saved_document() const { return read_state_text(read_all(path_), "test").document; }
+  json saved_document() const { return read_state_text(read_file(path_), "test").document; }
 
   // Creates an action; its uid is `uid`.
   void create_action(const std::string& uid) {
@@ -124,7 +119,7 @@ class state_file_test : public ::testing::Test {
   }
 
   std::size_t lines() const {
-    const std::string text = read_all(path_);
+    const std::string text = read_file(path_);
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
   }
 
@@ -147,7 +142,7 @@ TEST_F(state_file_test, missing_file_is_created_from_the_seed_at_start_up) {
   EXPECT_EQ(doc["databases"][1]["uid"], 2);
   EXPECT_EQ(doc["cluster_state_id"], 1);
   // Users are kept as password digests, never in clear text.
-  EXPECT_EQ(read_all(path_).find("Redis123!"), std::string::npos);
+  EXPECT_EQ(read_file(path_).find("Redis123!"), std::string::npos);
   EXPECT_EQ(fs::status(path_).permissions() & (fs::perms::group_all | fs::perms::others_all),
             fs::perms::none);
 }
@@ -290,13 +285,13 @@ TEST_F(state_file_test, reset_saves_the_configured_seed) {
 
 TEST_F(state_file_test, rejected_control_requests_leave_the_file_as_it_was) {
   start();
-  const std::string saved = read_all(path_);
+  const std::string saved = read_file(path_);
   EXPECT_EQ(
       call(http_t::verb::post, "/emulator/v1/actions", R"({"type":"task","progress":"x"})").status,
       http_t::status::bad_request);
   EXPECT_EQ(call(http_t::verb::delete_, "/emulator/v1/actions/none").status,
             http_t::status::not_found);
-  EXPECT_EQ(read_all(path_), saved);
+  EXPECT_EQ(read_file(path_), saved);
 }
 
 // A truncated or edited file stops start-up with its name in the message
@@ -306,7 +301,7 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
   app_.reset();
-  const std::string good = read_all(path_);
+  const std::string good = read_file(path_);
   ASSERT_GT(good.size(), 100u);
   // The document (first line) damaged at any point; a log record is
   // damaged in the tests below.
@@ -395,7 +390,7 @@ TEST_F(state_file_test, broken_file_is_a_start_up_error_and_is_never_overwritten
       EXPECT_NE(std::string(e.what()).find(path_.string()), std::string::npos) << e.what();
       EXPECT_NE(std::string(e.what()).find("left as it is"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(read_all(path_), text) << "the broken file was changed";
+    EXPECT_EQ(read_file(path_), text) << "the broken file was changed";
   }
   write_all(path_, good);
   start();  // and the intact one still loads
@@ -415,14 +410,14 @@ TEST_F(state_file_test, interrupted_save_leaves_the_previous_state_whole) {
   ASSERT_EQ(observable(), before);
   // The counters moved (cluster-state-id, the highest uid): this is the
   // previous state a torn save must leave.
-  const std::string saved = read_all(path_);
+  const std::string saved = read_file(path_);
   // Every size of torn temporary file, up to all of it written but neither
   // synced nor renamed.
   for (std::size_t cut : {std::size_t{0}, std::size_t{1}, next.size() / 3, next.size() / 2,
                           next.size() - 1, next.size()}) {
     const auto err = write_file_atomically(path_.string(), next, cut);
     ASSERT_TRUE(err.has_value());
-    EXPECT_EQ(read_all(path_), saved);
+    EXPECT_EQ(read_file(path_), saved);
     EXPECT_TRUE(fs::exists(path_.string() + ".tmp"));
   }
   start();
@@ -430,14 +425,14 @@ TEST_F(state_file_test, interrupted_save_leaves_the_previous_state_whole) {
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
   EXPECT_FALSE(fs::exists(path_.string() + ".tmp")) << "start-up removes a leftover temporary";
-  EXPECT_NE(read_all(path_), saved);
+  EXPECT_NE(read_file(path_), saved);
 }
 
 TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_good_state) {
   start();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":8})").status,
             http_t::status::created);
-  const std::string saved = read_all(path_);
+  const std::string saved = read_file(path_);
   app_->state()->inject_write_error(ENOSPC);  // the next append fails, as on a full disk
   const reply r = call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})");
   EXPECT_EQ(r.status, http_t::status::internal_server_error);
@@ -446,16 +441,16 @@ TEST_F(state_file_test, a_failed_save_is_reported_and_the_file_keeps_the_last_go
   EXPECT_EQ(body["error_code"], "internal_error");
   EXPECT_NE(body["description"].get<std::string>().find("not saved"), std::string::npos)
       << r.body.str();
-  EXPECT_EQ(read_all(path_), saved);
+  EXPECT_EQ(read_file(path_), saved);
   // The next save writes the whole document, the unsaved change with it.
   fs::create_directory(path_.string() + ".tmp");  // and when that fails too, nothing changes
   EXPECT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":10})").status,
             http_t::status::internal_server_error);
-  EXPECT_EQ(read_all(path_), saved);
+  EXPECT_EQ(read_file(path_), saved);
   fs::remove(path_.string() + ".tmp");
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":11})").status,
             http_t::status::created);
-  EXPECT_EQ(read_all(path_).find('\n'), read_all(path_).size() - 1) << "one document, no records";
+  EXPECT_EQ(read_file(path_).find('\n'), read_file(path_).size() - 1) << "one document, no records";
   const std::string shown = observable();
   start();
   EXPECT_EQ(observable(), shown);
@@ -500,13 +495,13 @@ TEST_F(state_file_test, symlink_planted_at_the_temporary_is_not_followed) {
   write_whole_next();
   ASSERT_EQ(call(http_t::verb::post, "/emulator/v1/databases", R"({"uid":9})").status,
             http_t::status::created);
-  EXPECT_EQ(read_all(victim), "precious");
+  EXPECT_EQ(read_file(victim), "precious");
   EXPECT_FALSE(fs::is_symlink(path_));
-  EXPECT_NE(read_all(path_).find("9"), std::string::npos);
+  EXPECT_NE(read_file(path_).find("9"), std::string::npos);
   EXPECT_FALSE(fs::exists(fs::symlink_status(path_.string() + ".tmp")));
   // The compaction's temporary likewise.
   ASSERT_EQ(app_->state()->compact(), std::nullopt);
-  EXPECT_EQ(read_all(victim), "precious");
+  EXPECT_EQ(read_file(victim), "precious");
   EXPECT_FALSE(fs::is_symlink(path_));
   EXPECT_FALSE(fs::exists(fs::symlink_status(path_.string() + ".compact")));
   EXPECT_EQ(saved_document()["databases"].size(), 4u);
@@ -527,7 +522,7 @@ TEST_F(state_file_test, leftover_temporary_does_not_lend_its_mode) {
   EXPECT_FALSE(fs::exists(temp));
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_NE(read_all(path_).find("9"), std::string::npos);
+  EXPECT_NE(read_file(path_).find("9"), std::string::npos);
 }
 
 // Item 8: two servers on one state file each saved their own state over the
@@ -656,7 +651,7 @@ TEST_F(state_file_test, passwords_are_saved_salted_and_sign_in_after_a_restart) 
   const std::string a = doc["users"][0]["password"], b = doc["users"][1]["password"];
   EXPECT_TRUE(a.starts_with("pbkdf2-sha256$1000$")) << a;
   EXPECT_NE(a, b);  // the same password, two salts
-  EXPECT_EQ(read_all(path_).find("Redis123!"), std::string::npos);
+  EXPECT_EQ(read_file(path_).find("Redis123!"), std::string::npos);
   start();
   const std::string twin = "Basic " + base64_encode("twin@redis.local:Redis123!");
   EXPECT_EQ(call(http_t::verb::get, "/v1/actions", {}, twin).status, http_t::status::ok);
@@ -678,7 +673,7 @@ TEST_F(state_file_test, a_version1_file_is_refused_with_the_reason) {
   } catch (const state_file_error& e) {
     EXPECT_NE(std::string(e.what()).find("unsalted"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(read_all(path_), doc.dump());
+  EXPECT_EQ(read_file(path_), doc.dump());
 }
 
 // A database mid-update, its plan rule and the counters survive a restart:
@@ -822,7 +817,7 @@ TEST_F(state_file_test, a_migrated_shard_placement_survives_a_restart) {
   advance();
   EXPECT_EQ(node_of_shard_1(), "2");
   ASSERT_EQ(call(v::put, "/v1/bdbs/1", R"({"name":"moved"})").status, http_t::status::ok);
-  EXPECT_NE(read_all(path_).find(R"("placement")"), std::string::npos);
+  EXPECT_NE(read_file(path_).find(R"("placement")"), std::string::npos);
   restart();
   advance();
   EXPECT_EQ(node_of_shard_1(), "2");
@@ -832,7 +827,7 @@ TEST_F(state_file_test, a_migrated_shard_placement_survives_a_restart) {
 // creations, a replacement in place, erasures, whole sections.
 TEST_F(state_file_test, changes_are_appended_as_records_and_replayed_at_start_up) {
   start();
-  const std::size_t document = read_all(path_).size();
+  const std::size_t document = read_file(path_).size();
   ASSERT_EQ(lines(), 1u);
   for (int i = 0; i < 5; ++i) create_action("log-" + std::to_string(i));
   ASSERT_EQ(
@@ -848,7 +843,7 @@ TEST_F(state_file_test, changes_are_appended_as_records_and_replayed_at_start_up
             http_t::status::ok);
   create_action("log-3");  // an erased uid again: it comes last now
   EXPECT_EQ(lines(), 12u) << "one record per change";
-  const std::string text = read_all(path_);
+  const std::string text = read_file(path_);
   const std::size_t last_line = text.rfind('\n', text.size() - 2) + 1;
   EXPECT_LT(text.size() - last_line, 1024u) << "a record holds the change, not the state";
   EXPECT_EQ(text.find('\n') + 1, document) << "the document is left as it was";
@@ -867,16 +862,16 @@ TEST_F(state_file_test, a_torn_last_record_is_dropped_at_any_byte) {
   start();
   create_action("before");
   const std::string acknowledged = observable();
-  const std::string kept = read_all(path_);
+  const std::string kept = read_file(path_);
   create_action("torn");
-  const std::string full = read_all(path_);
+  const std::string full = read_file(path_);
   ASSERT_GT(full.size(), kept.size());
   app_.reset();
   for (std::size_t cut = kept.size(); cut < full.size(); cut += 7) {
     write_all(path_, full.substr(0, cut));
     start();
     EXPECT_EQ(observable(), acknowledged) << "cut at " << cut;
-    EXPECT_EQ(read_all(path_), kept) << "cut at " << cut;
+    EXPECT_EQ(read_file(path_), kept) << "cut at " << cut;
     app_.reset();
   }
   start();
@@ -893,7 +888,7 @@ TEST_F(state_file_test, a_damaged_record_stops_start_up_and_names_its_line) {
   create_action("one");
   create_action("two");
   app_.reset();
-  const std::string good = read_all(path_);
+  const std::string good = read_file(path_);
   const std::size_t second = good.find('\n') + 1;
   const std::size_t third = good.find('\n', second) + 1;
   const std::vector<std::string> records = {
@@ -918,7 +913,7 @@ TEST_F(state_file_test, a_damaged_record_stops_start_up_and_names_its_line) {
       EXPECT_NE(message.find(path_.string()), std::string::npos) << message;
       EXPECT_NE(message.find("left as it is"), std::string::npos) << message;
     }
-    EXPECT_EQ(read_all(path_), text) << "the broken file was changed";
+    EXPECT_EQ(read_file(path_), text) << "the broken file was changed";
   }
   // The shape errors name the line.
   write_all(path_, good.substr(0, third) + "[]\n" + good.substr(third));
@@ -938,7 +933,7 @@ TEST_F(state_file_test, the_log_is_compacted_in_the_background) {
   for (int i = 0; i < 40; ++i) create_action("c-" + std::to_string(i));
   ASSERT_TRUE(app_->wait_state_saved(std::chrono::seconds(10)));
   EXPECT_LT(lines(), 40u) << "compacted at least once";
-  EXPECT_LE(app_->state()->log_bytes(), std::max<std::size_t>(read_all(path_).size(), 1024));
+  EXPECT_LE(app_->state()->log_bytes(), std::max<std::size_t>(read_file(path_).size(), 1024));
   EXPECT_FALSE(fs::exists(path_.string() + ".compact"));
   const std::string shown = observable();
   start();
@@ -981,7 +976,7 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   json cfg = json::parse(test::capture("state_v4_config.json"));
   cfg["emulator"]["state_file"] = path_.string();
   app_ = std::make_unique<app>(parse_config(cfg, "state_v4_config.json"));
-  EXPECT_EQ(read_all(path_), fixture) << "loading wrote to the file";
+  EXPECT_EQ(read_file(path_), fixture) << "loading wrote to the file";
 
   json replayed = read_state_text(fixture, "fixture").document;
   replayed["next_plan_rule_id"] = 3;

@@ -20,18 +20,10 @@ namespace {
 
 using test::t0;
 
-// Nodes 1 to 3 up since t0 - 3600 and the databases `dbs`, created at t0.
-registry_data cluster_of(const std::vector<json>& dbs, std::uint64_t seed = 1) {
-  registry_data d;
-  d.ids.seed = seed;
-  for (std::uint64_t uid = 1; uid <= 3; ++uid) {
-    node one;
-    one.uid = uid;
-    one.started_at = t0 - 3600;
-    d.nodes[uid] = std::make_shared<const node>(std::move(one));
-  }
-  for (const json& obj : dbs) d.put_database(database_from_object(obj, t0, d, cluster_settings{}));
-  return d;
+// Nodes 1 to 3 up since t0 - 3600 and the databases `dbs`, created at t0,
+// ids seeded with `seed`.
+registry_data stats_cluster(const std::vector<json>& dbs, std::uint64_t seed = 1) {
+  return test::cluster_of(dbs, seed, t0 - 3600);
 }
 
 double at(const stats_sample& s, stats_kind k, std::string_view metric) {
@@ -76,7 +68,7 @@ TEST(stats, metric_lists_are_sorted_and_the_captures) {
 }
 
 TEST(stats, a_database_is_the_sum_of_its_master_shards) {
-  registry_data d = cluster_of({sharded});
+  registry_data d = stats_cluster({sharded});
   steer(d, "bdb:1", "instantaneous_ops_per_sec", t0 + 10, 30000);
   const stats_model m(d, t0 + 600);
   const auto db = m.last(stats_kind::bdb, 1, stats_interval::sec10);
@@ -110,7 +102,7 @@ TEST(stats, a_database_is_the_sum_of_its_master_shards) {
 }
 
 TEST(stats, nodes_sum_their_shards_and_the_cluster_sums_the_nodes) {
-  registry_data d = cluster_of({sharded, {{"uid", 2}, {"memory_size", 1e8}, {"name", "b"}}});
+  registry_data d = stats_cluster({sharded, {{"uid", 2}, {"memory_size", 1e8}, {"name", "b"}}});
   steer(d, "bdb:1", "instantaneous_ops_per_sec", t0, 9000);
   steer(d, "bdb:2", "instantaneous_ops_per_sec", t0, 1000);
   const double now = t0 + 300;
@@ -146,7 +138,7 @@ TEST(stats, nodes_sum_their_shards_and_the_cluster_sums_the_nodes) {
 }
 
 TEST(stats, history_starts_at_the_creation) {
-  const registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}}});
+  const registry_data d = stats_cluster({{{"uid", 1}, {"name", "a"}}});
   const stats_model m(d, t0 + 300.5);
   EXPECT_FALSE(m.sample(stats_kind::bdb, 1, stats_interval::sec1, t0 - 1));
   EXPECT_TRUE(m.sample(stats_kind::bdb, 1, stats_interval::sec1, t0));
@@ -175,7 +167,7 @@ TEST(stats, history_starts_at_the_creation) {
 }
 
 TEST(stats, keys_grow_with_writes_and_memory_stays_under_its_size) {
-  registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}, {"memory_size", 100e6}}});
+  registry_data d = stats_cluster({{{"uid", 1}, {"name", "a"}, {"memory_size", 100e6}}});
   // Traffic from an hour after the creation: no keys before it.
   steer(d, "bdb:1", "instantaneous_ops_per_sec", t0 + 3600, 10000);
   const stats_model early(d, t0 + 3660);
@@ -193,7 +185,7 @@ TEST(stats, keys_grow_with_writes_and_memory_stays_under_its_size) {
 }
 
 TEST(stats, steering_sets_levels_ratios_and_ramps) {
-  registry_data d = cluster_of({sharded});
+  registry_data d = stats_cluster({sharded});
   steer(d, "bdb:1", "used_memory", t0 + 100, 0.95, 0, true);
   steer(d, "bdb:1", "instantaneous_ops_per_sec", t0 + 100, 1000, 100);  // ramps from 0
   steer(d, "node:2", "cpu_user", t0 + 100, 0.5);
@@ -211,7 +203,7 @@ TEST(stats, steering_sets_levels_ratios_and_ramps) {
 }
 
 TEST(stats, a_stopped_or_pending_database_shows_no_ops) {
-  registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}}});
+  registry_data d = stats_cluster({{{"uid", 1}, {"name", "a"}}});
   steer(d, "bdb:1", "instantaneous_ops_per_sec", t0, 500);
   database db = *d.databases.at(1);
   db.traffic_stopped = true;
@@ -223,9 +215,9 @@ TEST(stats, a_stopped_or_pending_database_shows_no_ops) {
 }
 
 TEST(stats, the_same_seed_gives_the_same_figures) {
-  registry_data a = cluster_of({sharded}, 7);
-  registry_data b = cluster_of({sharded}, 7);
-  registry_data c = cluster_of({sharded}, 8);
+  registry_data a = stats_cluster({sharded}, 7);
+  registry_data b = stats_cluster({sharded}, 7);
+  registry_data c = stats_cluster({sharded}, 8);
   for (registry_data* d : {&a, &b, &c}) steer(*d, "bdb:1", "instantaneous_ops_per_sec", t0, 5000);
   const auto shard = shard_uids_of(*a.databases.at(1)).front();
   const auto one = stats_model(a, t0 + 100).series(stats_kind::shard, shard, stats_interval::sec1);
@@ -238,7 +230,7 @@ TEST(stats, the_same_seed_gives_the_same_figures) {
 }
 
 TEST(stats, unknown_objects_have_no_samples) {
-  const registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}}});
+  const registry_data d = stats_cluster({{{"uid", 1}, {"name", "a"}}});
   const stats_model m(d, t0 + 60);
   EXPECT_FALSE(m.exists(stats_kind::bdb, 9));
   EXPECT_FALSE(m.exists(stats_kind::node, 9));
@@ -248,7 +240,7 @@ TEST(stats, unknown_objects_have_no_samples) {
 }
 
 TEST(stats, render_keeps_the_asked_metrics_as_floats) {
-  const registry_data d = cluster_of({{{"uid", 1}, {"name", "a"}}});
+  const registry_data d = stats_cluster({{{"uid", 1}, {"name", "a"}}});
   const stats_model m(d, t0 + 60);
   const auto s = *m.last(stats_kind::bdb, 1, stats_interval::sec1);
   const json all = render_stats_sample(stats_kind::bdb, s, true);

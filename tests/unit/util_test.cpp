@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "captures.hpp"
 #include "reemu/util/atomic_file.hpp"
 #include "reemu/util/hex.hpp"
 #include "reemu/util/identifiers.hpp"
@@ -25,12 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_file;
 
 }  // namespace
 
@@ -187,12 +183,12 @@ class atomic_file_test : public ::testing::Test {
 
 TEST_F(atomic_file_test, writes_with_the_mode_asked_for) {
   ASSERT_EQ(write_file_atomically(path_.string(), "one", {}, 0644), std::nullopt);
-  EXPECT_EQ(read_all(path_), "one");
+  EXPECT_EQ(read_file(path_), "one");
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                 fs::perms::others_read);
   ASSERT_EQ(write_file_atomically(path_.string(), "two"), std::nullopt);
-  EXPECT_EQ(read_all(path_), "two");
+  EXPECT_EQ(read_file(path_), "two");
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
@@ -203,8 +199,8 @@ TEST_F(atomic_file_test, a_planted_symlink_is_replaced_not_followed) {
   { std::ofstream(victim) << "precious"; }
   fs::create_symlink(victim, path_.string() + ".tmp");
   ASSERT_EQ(write_file_atomically(path_.string(), "new"), std::nullopt);
-  EXPECT_EQ(read_all(victim), "precious");
-  EXPECT_EQ(read_all(path_), "new");
+  EXPECT_EQ(read_file(victim), "precious");
+  EXPECT_EQ(read_file(path_), "new");
   EXPECT_FALSE(fs::is_symlink(path_));
 }
 
@@ -214,7 +210,7 @@ TEST_F(atomic_file_test, replace_only_puts_the_whole_file_in_place_without_waiti
   { std::ofstream(path_.string() + ".tmp") << "stale"; }
   ASSERT_EQ(write_file_atomically(path_.string(), "whole", {}, 0644, durability::replace_only),
             std::nullopt);
-  EXPECT_EQ(read_all(path_), "whole");
+  EXPECT_EQ(read_file(path_), "whole");
   EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
                 fs::perms::others_read);

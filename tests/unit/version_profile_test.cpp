@@ -19,12 +19,12 @@ using namespace reemu;
 
 namespace {
 
-struct answer {
+struct profile_answer {
   unsigned status;
   json body;
 };
 
-answer get(app& a, std::string_view target) {
+profile_answer get(app& a, std::string_view target) {
   const std::string auth = "Basic " + base64_encode("admin@redis.local:Redis123!");
   const reply r = a.handle(test::json_request(http_t::verb::get, target, "", auth)).reply;
   return {static_cast<unsigned>(r.status),
@@ -103,12 +103,12 @@ TEST(version_profile, the_config_key_picks_one_and_an_unknown_one_is_refused) {
 TEST(version_profile, nodes_and_bootstrap_show_the_profiles_build) {
   for (const version_profile& p : version_profiles()) {
     app a{config_for({{"rs_version", p.name}}, {1, 2})};
-    const answer nodes = get(a, "/v1/nodes");
+    const profile_answer nodes = get(a, "/v1/nodes");
     ASSERT_EQ(nodes.status, 200u);
     ASSERT_EQ(nodes.body.size(), 2u);
     for (const json& n : nodes.body) EXPECT_EQ(n["software_version"], p.software_version) << p.name;
     EXPECT_EQ(get(a, "/v1/nodes/2").body["software_version"], p.software_version);
-    const answer boot = get(a, "/v1/bootstrap");
+    const profile_answer boot = get(a, "/v1/bootstrap");
     EXPECT_EQ(boot.body["local_node_info"]["software_version"], p.software_version) << p.name;
   }
   // A node's own software_version (a mixed-version cluster mid-upgrade) wins.
@@ -122,11 +122,11 @@ TEST(version_profile, a_route_the_release_lacks_answers_404_like_an_unknown_path
   app now{config_for(json::object())};
   for (const std::string_view target :
        {"/v1/metrics_config", "/v1/cluster/sso", "/v2/local/modules/user-defined/artifacts"}) {
-    const answer lacked = get(old, target);
+    const profile_answer lacked = get(old, target);
     EXPECT_EQ(lacked.status, 404u) << target;
     EXPECT_EQ(lacked.body["error_code"], "not_found") << target;
     // Documented and served by 8.2, not emulated: 501.
-    const answer missing = get(now, target);
+    const profile_answer missing = get(now, target);
     EXPECT_EQ(missing.status, 501u) << target;
     EXPECT_EQ(missing.body["error_code"], "not_emulated") << target;
   }

@@ -24,9 +24,6 @@ namespace {
 
 // SPEC.md section 1, "Real captures to reproduce exactly": the golden data in
 // tests/data/.
-std::string_view capture_list() { return reemu::test::capture("actions_list.json"); }
-std::string_view capture_delete() { return reemu::test::delete_sm_capture(); }
-std::string_view capture_error() { return reemu::test::action_not_found_capture(); }
 
 constexpr double seed_now = 1'800'000'000;
 
@@ -36,11 +33,11 @@ registry_data seed_from(const json& doc) {
 }
 
 json capture_document() {
-  json list = json::parse(capture_list());
+  json list = json::parse(reemu::test::capture("actions_list.json"));
   json doc = json::object();
   doc["actions"] = list["actions"];
   doc["state-machines"] = list["state-machines"];
-  doc["state-machines"].push_back(json::parse(capture_delete()));
+  doc["state-machines"].push_back(json::parse(reemu::test::delete_sm_capture()));
   return doc;
 }
 
@@ -68,15 +65,16 @@ action simulated(std::string_view template_name, double started_at) {
 }  // namespace
 
 TEST(wire, list_capture_is_reproduced_byte_for_byte) {
-  json list = json::parse(capture_list());
+  json list = json::parse(reemu::test::capture("actions_list.json"));
   json doc = {{"actions", list["actions"]}, {"state-machines", list["state-machines"]}};
   const auto state = std::make_shared<const registry_state>(seed_from(doc), 1);
   list_cache lists;
   const auto body = lists.v1(state, seed_now);
   ASSERT_TRUE(body);
-  EXPECT_EQ(body.str(), capture_list());
+  EXPECT_EQ(body.str(), reemu::test::capture("actions_list.json"));
   // Static seeds do not change with time: a year later the bytes are the same.
-  EXPECT_EQ(lists.v1(state, seed_now + 365 * 24 * 3600.0).str(), capture_list());
+  EXPECT_EQ(lists.v1(state, seed_now + 365 * 24 * 3600.0).str(),
+            reemu::test::capture("actions_list.json"));
 }
 
 TEST(wire, list_body_is_cached_per_validity_interval) {
@@ -91,7 +89,7 @@ TEST(wire, delete_capture_is_reproduced_byte_for_byte) {
   const registry_data d = seed_from(capture_document());
   const auto a = seeded(d, "5a42fabf-c603-4950-88d9-3a3148a5d763");
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(dump(render_v1(*a, seed_now)), capture_delete());
+  EXPECT_EQ(dump(render_v1(*a, seed_now)), reemu::test::delete_sm_capture());
 }
 
 TEST(wire, every_capture_entry_renders_as_pasted) {
@@ -113,7 +111,7 @@ TEST(wire, error_body_is_the_capture) {
   EXPECT_EQ(r.status, http_t::status::not_found);
   EXPECT_EQ(r.content_type, "application/json");
   ASSERT_TRUE(r.body);
-  EXPECT_EQ(r.body.str(), capture_error());
+  EXPECT_EQ(r.body.str(), reemu::test::action_not_found_capture());
 }
 
 TEST(wire, error_bodies_of_other_codes_have_the_same_shape) {
@@ -271,8 +269,8 @@ TEST(wire, dump_sorts_keys_and_replaces_invalid_utf8) {
 }
 
 TEST(wire, live_state_machine_walks_its_steps) {
-  const double t0 = 1000;
-  const action a = simulated("SMCreateBDB", t0);  // pending 1 s, 7 steps of 2 s
+  const double start = 1000;
+  const action a = simulated("SMCreateBDB", start);  // pending 1 s, 7 steps of 2 s
   struct row {
     double at;
     std::string_view expected;
@@ -436,7 +434,7 @@ TEST(wire, a_simulated_action_has_a_plan_and_no_bytes) {
 
 TEST(wire, list_cache_never_serves_another_snapshot) {
   list_cache lists;
-  const json doc = json::parse(capture_list());
+  const json doc = json::parse(reemu::test::capture("actions_list.json"));
   auto first = std::make_shared<const registry_state>(seed_from(doc), 1);
   const auto body = lists.v1(first, seed_now);
   EXPECT_EQ(lists.v1(first, seed_now).id(), body.id());  // same snapshot, same interval
