@@ -24,7 +24,7 @@ using scope = alert_scope;
 // Sorted by name within each scope. Severities while raised follow the
 // alerts-and-events page (warning, error for disk I/O and checks, critical
 // for a failed node); cleared alerts are INFO.
-constexpr std::array<alert_def, 12> cluster_alerts{{
+constexpr std::array<alert_def, 12> cluster_alert_defs{{
     {"cluster_ca_cert_about_to_expire", scope::cluster, true, "90", "WARNING"},
     {"cluster_certs_about_to_expire", scope::cluster, true, "45", "WARNING"},
     {"cluster_even_node_count", scope::cluster, false, "", "WARNING"},
@@ -39,7 +39,7 @@ constexpr std::array<alert_def, 12> cluster_alerts{{
     {"cluster_too_few_nodes_for_replication", scope::cluster, false, "", "WARNING"},
 }};
 
-constexpr std::array<alert_def, 11> node_alerts{{
+constexpr std::array<alert_def, 11> node_alert_defs{{
     {"node_aof_slow_disk_io", scope::node, false, "", "ERROR"},
     {"node_checks_error", scope::node, false, "", "ERROR"},
     {"node_cpu_utilization", scope::node, true, "80", "WARNING"},
@@ -53,7 +53,7 @@ constexpr std::array<alert_def, 11> node_alerts{{
     {"node_persistent_storage", scope::node, true, "70", "WARNING"},
 }};
 
-constexpr std::array<alert_def, 15> bdb_alerts{{
+constexpr std::array<alert_def, 15> bdb_alert_defs{{
     {"bdb_backup_delayed", scope::bdb, true, "1800", "WARNING"},
     {"bdb_crdt_src_high_syncer_lag", scope::bdb, true, "600", "WARNING"},
     {"bdb_crdt_src_syncer_connection_error", scope::bdb, true, "0", "WARNING"},
@@ -192,13 +192,13 @@ std::optional<alert_scope> parse_alert_scope(std::string_view text) noexcept {
 std::span<const alert_def> alert_catalog(alert_scope s) noexcept {
   switch (s) {
     case scope::cluster:
-      return cluster_alerts;
+      return cluster_alert_defs;
     case scope::node:
-      return node_alerts;
+      return node_alert_defs;
     case scope::bdb:
-      return bdb_alerts;
+      return bdb_alert_defs;
   }
-  return bdb_alerts;
+  return bdb_alert_defs;
 }
 
 const alert_def* find_alert(alert_scope s, std::string_view name) noexcept {

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "captures.hpp"
 #include "manual_clock_test.hpp"
@@ -264,10 +265,10 @@ TEST_F(alerts_test, bad_threshold_bodies_are_refused_changing_nothing) {
 
 TEST_F(alerts_test, roles_read_alerts_and_database_admins_set_thresholds) {
   const std::string uid = make_database();
-  for (const std::string target :
-       {"/v1/cluster/alerts", "/v1/cluster/alerts/cluster_even_node_count", "/v1/nodes/alerts",
-        "/v1/nodes/alerts/1", "/v1/nodes/alerts/1/node_memory", "/v1/bdbs/alerts",
-        "/v1/bdbs/alerts/" + uid, "/v1/bdbs/alerts/" + uid + "/bdb_size"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/v1/cluster/alerts", "/v1/cluster/alerts/cluster_even_node_count", "/v1/nodes/alerts",
+           "/v1/nodes/alerts/1", "/v1/nodes/alerts/1/node_memory", "/v1/bdbs/alerts",
+           "/v1/bdbs/alerts/" + uid, "/v1/bdbs/alerts/" + uid + "/bdb_size"}) {
     EXPECT_EQ(srv.get(target, admin).status, 200) << target;
     EXPECT_EQ(srv.get(target, viewer).status, 200) << target;
     EXPECT_EQ(srv.get(target, db_viewer).status, 200) << target;
