@@ -299,9 +299,10 @@ result<std::map<std::string, bdb_alert_setting>> read_bdb_alert_settings(
     }
     for (auto f = it->begin(); f != it->end(); ++f) {
       if (f.key() == "enabled") {
-        if (!f->is_boolean())
+        if (!f->is_boolean()) {
           return failure{api_error::invalid_schema,
                          "Alert '" + name + "': 'enabled' must be a boolean"};
+        }
         s.enabled = f->get<bool>();
       } else if (f.key() == "threshold") {
         auto t = check_threshold(name, *f);
