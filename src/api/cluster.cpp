@@ -5,6 +5,7 @@
 
 #include "reemu/api/bdb_request.hpp"
 #include "reemu/api/nodes.hpp"
+#include "reemu/model/alerts.hpp"
 #include "reemu/model/cluster.hpp"
 #include "reemu/model/task_operations.hpp"
 #include "reemu/util/number.hpp"
@@ -27,6 +28,7 @@ std::optional<std::uint64_t> body_node_uid(const json& v) {
 // The cluster object with the password rules the registry keeps.
 json cluster_object(const registry_data& d, const cluster_settings& cluster) {
   json out = render_cluster(cluster);
+  out["alert_settings"] = effective_cluster_alert_settings(d.alerts, out["alert_settings"]);
   out["password_min_length"] = d.passwords.min_length;
   out["password_complexity"] = d.passwords.complexity;
   return out;
@@ -43,9 +45,14 @@ reply update_cluster(const request_context& ctx, registry& reg, const cluster_se
   if (!body) return error_reply(body.error());
   std::optional<std::uint64_t> min_length;
   std::optional<bool> complexity;
+  std::optional<json> alert_settings;
   for (auto it = body->begin(); it != body->end(); ++it) {
     const std::string& key = it.key();
-    if (key == "password_min_length") {
+    if (key == "alert_settings") {
+      auto read = read_cluster_alert_settings(*it);
+      if (!read) return error_reply(read.error());
+      alert_settings = std::move(*read);
+    } else if (key == "password_min_length") {
       const bool fits = it->is_number_unsigned() &&
                         it->get<std::uint64_t>() >= min_password_length_floor &&
                         it->get<std::uint64_t>() <= min_password_length_ceiling;
@@ -65,8 +72,9 @@ reply update_cluster(const request_context& ctx, registry& reg, const cluster_se
     } else if (cluster_template().contains(key)) {
       return error_reply(api_error::invalid_schema,
                          "Field '" + key +
-                             "' is not emulated: PUT /v1/cluster changes password_min_length and "
-                             "password_complexity only (docs/compatibility.md)");
+                             "' is not emulated: PUT /v1/cluster changes alert_settings, "
+                             "password_min_length and password_complexity only "
+                             "(docs/compatibility.md)");
     } else {
       return error_reply(api_error::invalid_schema, "Field '" + key + "' is not allowed");
     }
@@ -75,6 +83,10 @@ reply update_cluster(const request_context& ctx, registry& reg, const cluster_se
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
     if (min_length) d.passwords.min_length = *min_length;
     if (complexity) d.passwords.complexity = *complexity;
+    if (alert_settings) {
+      for (auto it = alert_settings->begin(); it != alert_settings->end(); ++it)
+        d.alerts.cluster_settings[it.key()] = it.value();
+    }
     out = cluster_object(d, cluster);
     return {};
   });

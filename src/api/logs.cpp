@@ -1,11 +1,14 @@
 // GET /v1/logs: the query read whole (a bad parameter is a 400 naming it),
-// then the events due at `now` rendered from the snapshot.
+// then the events due at `now` rendered from the snapshot, with the alert
+// transitions the stats steering caused.
 #include "reemu/api/logs.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "reemu/model/alerts.hpp"
+#include "reemu/model/cluster.hpp"
 #include "reemu/model/event_log.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
@@ -70,7 +73,14 @@ result<log_query> read_log_query(const request_context& ctx) {
 reply get_logs(const request_context& ctx) {
   const auto q = read_log_query(ctx);
   if (!q) return error_reply(q.error());
-  return json_reply(status::ok, render_events(ctx.state->data().events, *q, ctx.now));
+  const registry_data& d = ctx.state->data();
+  if (d.stats.objects.empty()) return json_reply(status::ok, render_events(d.events, *q, ctx.now));
+  // The stats steering can move alerts: their transitions show beside the
+  // recorded events (model/alerts.hpp), in a copy of the log.
+  event_log log = d.events;
+  add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
+                        ctx.now);
+  return json_reply(status::ok, render_events(log, *q, ctx.now));
 }
 
 std::vector<route> logs_routes() {

@@ -2,6 +2,7 @@
 #include "reemu/app/families.hpp"
 
 #include "reemu/api/actions.hpp"
+#include "reemu/api/alerts.hpp"
 #include "reemu/api/availability.hpp"
 #include "reemu/api/bdb_actions.hpp"
 #include "reemu/api/bdbs.hpp"
@@ -21,6 +22,7 @@
 #include "reemu/api/stats.hpp"
 #include "reemu/api/users.hpp"
 #include "reemu/control/actions.hpp"
+#include "reemu/control/alerts.hpp"
 #include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
 #include "reemu/control/crdbs.hpp"
@@ -53,6 +55,7 @@ const std::vector<route_family>& route_families() {
   static const std::vector<route_family> families = {
       {"actions", &actions_routes, &always},  // /v1/actions…, /v2/actions…
       {"stats", &stats_routes, &always},      // /v1/{bdbs,nodes,shards,cluster,endpoints}/stats…
+      {"alerts", &alerts_routes, &always},    // /v1/{cluster,nodes,bdbs}/alerts…
       {"bdbs", &bdbs_routes, &always},        // /v1/bdbs…
       {"bdb actions", &bdb_action_routes, &always},  // /v1/bdbs/{uid}/actions/…, upgrade, command
       {"nodes", &node_routes, &always},              // /v1/nodes…, node actions
@@ -86,6 +89,7 @@ const std::vector<route_family>& route_families() {
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
       {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
       {"control stats", &control_stats_routes, &control_api_on},      // stats steering
+      {"control alerts", &control_alert_routes, &control_api_on},     // forced alert states
       {"control state", &control_state_routes, &control_api_on},      // the state document
   };
   return families;

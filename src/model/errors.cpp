@@ -57,6 +57,8 @@ constexpr error_row row_of(api_error e) noexcept {
       return {409, "wrong_cluster_state_id"};
     case api_error::insufficient_resources:
       return {406, "insufficient_resources"};
+    case api_error::invalid_threshold:
+      return {406, "invalid_threshold"};
     case api_error::db_busy:
       return {409, "db_busy"};
     case api_error::shard_not_exist:

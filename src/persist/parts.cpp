@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reemu/auth/auth.hpp"
+#include "reemu/model/alerts.hpp"
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/event_log.hpp"
@@ -383,6 +384,22 @@ result<> read_redis_acls(const json* value, restored_state& into, const services
   return {};
 }
 
+// ---- alerts: the cluster's alert_settings PUT /v1/cluster set, the
+// databases' thresholds and the control API's forced states; absent (a file
+// from before them), none ----------------------------------------------------
+
+void write_alerts(const part_source& from, std::string& out) {
+  out += dump(alert_store_record(from.data.alerts));
+}
+
+result<> read_alerts(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  auto a = alert_store_from_record(*value, "alerts");
+  if (!a) return a.error();
+  into.data.alerts = std::move(*a);
+  return {};
+}
+
 // ---- stats: the control API's steering of the statistics model; absent (a
 // file from before it), none -------------------------------------------------
 
@@ -697,6 +714,7 @@ const std::vector<persisted_part>& persisted_parts() {
        .logging = whole,
        .write = &write_active_active,
        .read = &read_active_active},
+      {.key = "alerts", .logging = whole, .write = &write_alerts, .read = &read_alerts},
       {.key = "bdb_uid_high",
        .logging = whole,
        .write = &write_bdb_uid_high,

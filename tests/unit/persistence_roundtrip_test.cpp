@@ -410,6 +410,22 @@ struct sample_of<stats_steering> {
   }
 };
 
+// Cluster alert settings over the template's, a database's thresholds and
+// forced states of each scope.
+template <>
+struct sample_of<alert_store> {
+  static alert_store make(const registry_data&, double now) {
+    alert_store a;
+    a.cluster_settings = {{"node_memory", {{"enabled", true}, {"threshold", "75"}}},
+                          {"node_failed", true}};
+    a.bdb_settings[1]["bdb_size"] = {true, "90"};
+    a.bdb_settings[1]["bdb_high_latency"] = {false, "2500.5"};
+    a.forced["bdb:1/bdb_high_latency"] = {true, now - 2.5};
+    a.forced["cluster/cluster_ocsp_query_failed"] = {false, now};
+    return a;
+  }
+};
+
 // A CRDB listed, one whose create failed, a task of each ending and an
 // unreachable participant.
 template <>

@@ -249,7 +249,7 @@ TEST(not_emulated_routes, the_most_specific_route_wins) {
 TEST_F(not_emulated_lookup, finds_a_documented_route_more_specific_than_a_served_one) {
   using http_t::verb;
   EXPECT_EQ(under("/v1/bdbs/{uid}", verb::get, "/v1/bdbs/debuginfo"), "/v1/bdbs/debuginfo");
-  EXPECT_EQ(under("/v1/bdbs/{uid}", verb::head, "/v1/bdbs/alerts"), "/v1/bdbs/alerts");
+  EXPECT_EQ(under("/v1/bdbs/{uid}", verb::head, "/v1/bdbs/debuginfo"), "/v1/bdbs/debuginfo");
   EXPECT_EQ(under("/v1/bdbs/{uid}", verb::get, "/v1/bdbs/1"), "");
   EXPECT_EQ(under("/v1/nodes/{uid}", verb::get, "/v1/nodes/status"), "/v1/nodes/status");
   EXPECT_EQ(under("/v1/nodes/{uid}", verb::get, "/v1/nodes/debuginfo"), "/v1/nodes/debuginfo");

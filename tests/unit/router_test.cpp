@@ -236,6 +236,10 @@ TEST(router, route_permissions) {
           {"GET /v1/bdbs/stats/last", "view_all_bdb_stats"},
           {"GET /v1/bdbs/stats/{uid}", "view_bdb_stats"},
           {"GET /v1/bdbs/stats/last/{uid}", "view_bdb_stats"},
+          {"GET /v1/bdbs/alerts", "view_all_bdbs_alerts"},
+          {"GET /v1/bdbs/alerts/{uid}", "view_bdb_alerts"},
+          {"POST /v1/bdbs/alerts/{uid}", "update_bdb_alerts"},
+          {"GET /v1/bdbs/alerts/{uid}/{alert}", "view_bdb_alerts"},
           {"GET /v1/shards/stats", "view_all_shard_stats"},
           {"GET /v1/shards/stats/last", "view_all_shard_stats"},
           {"GET /v1/shards/stats/{uid}", "view_shard_stats"},
@@ -270,6 +274,11 @@ TEST(router, route_permissions) {
           {"GET /v1/nodes/stats/last/{uid}", "view_node_stats"},
           {"GET /v1/cluster/stats", "view_cluster_stats"},
           {"GET /v1/cluster/stats/last", "view_cluster_stats"},
+          {"GET /v1/nodes/alerts", "view_all_nodes_alerts"},
+          {"GET /v1/nodes/alerts/{uid}", "view_node_alerts"},
+          {"GET /v1/nodes/alerts/{uid}/{alert}", "view_node_alerts"},
+          {"GET /v1/cluster/alerts", "view_cluster_alerts"},
+          {"GET /v1/cluster/alerts/{alert}", "view_cluster_alerts"},
       };
       ASSERT_TRUE(expected.contains(key)) << key;
       EXPECT_EQ(r.access, access::needs(expected.at(key))) << key;

@@ -719,10 +719,16 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = saved_document();
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-                          "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings",
-                          "proxies", "redis_acls", "ids_drawn", "password_policy", "roles",
-                          "role_uid_high", "user_uid_high", "active_active", "events", "stats"})
+  for (const char* key : {"plans",           "cluster_state_id",
+                          "bdb_uid_high",    "nodes",
+                          "cluster_actions", "next_plan_rule_id",
+                          "next_fault_id",   "license",
+                          "ldap_mappings",   "proxies",
+                          "redis_acls",      "ids_drawn",
+                          "password_policy", "roles",
+                          "role_uid_high",   "user_uid_high",
+                          "active_active",   "events",
+                          "stats",           "alerts"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -1004,6 +1010,9 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   replayed["ldap_mappings"] = json::array();
   replayed["proxies"] = json::array();
   replayed["stats"] = json::array();
+  replayed["alerts"] = {{"bdb_settings", json::array()},
+                        {"cluster_settings", json::object()},
+                        {"forced", json::array()}};
   replayed["redis_acls"] = json::parse(R"([{"acl":"+@all ~*","name":"Full Access","uid":1}])");
   replayed["ids_drawn"] = 0;
   replayed["active_active"] = {

@@ -53,6 +53,7 @@ constexpr capture_route routes[] = {
     {"bdbs_stats.json", "/v1/bdbs/stats"},
     {"bootstrap_status.json", "/v1/bootstrap"},
     {"cluster.json", "/v1/cluster"},
+    {"cluster_alerts.json", "/v1/cluster/alerts"},
     {"cluster_stats.json", "/v1/cluster/stats"},
     {"license.json", "/v1/license"},
     {"modules_list.json", "/v1/modules"},

@@ -37,6 +37,7 @@ enum class api_error {
   action_in_progress,      // 409: a node or cluster action of that kind runs
   wrong_cluster_state_id,  // 409
   insufficient_resources,  // 406: the licence's shards, or the last node of the cluster
+  invalid_threshold,       // 406: POST /v1/bdbs/alerts/{uid} with a threshold that is no number
   // Shard and module routes.
   db_busy,                        // 409: a shard's database runs a state machine
   shard_not_exist,                // 404

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reemu/model/alerts.hpp"
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
@@ -64,6 +65,7 @@ struct registry_data {
   crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
   event_log events;          // /v1/logs: what happened, some of it scheduled by plans
   stats_steering stats;      // the control API's steering of the stats model (model/stats.hpp)
+  alert_store alerts;        // alert settings and forced alert states (model/alerts.hpp)
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;
