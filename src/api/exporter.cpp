@@ -130,9 +130,8 @@ void exp_databases(exp_document& doc, const registry_data& d, const stats_model&
     db.add("cluster", cluster).add("db", uid);
     doc.add("db_memory_limit_bytes", "gauge", "Configured RAM limit for the database (bytes)", db,
             m.memory_limit(uid));
-    doc.add("db_replication_factor", "gauge",
-            "Copies of each shard: 2 with replication, 1 without", db,
-            exp_replicated(*ptr) ? 2 : 1);
+    doc.add("db_replication_factor", "gauge", "Copies of each shard: 2 with replication, 1 without",
+            db, exp_replicated(*ptr) ? 2 : 1);
 
     const double served = m.ops_served(uid, now);
     const auto last = m.last(stats_kind::bdb, uid, stats_interval::sec1);
@@ -181,8 +180,8 @@ void exp_databases(exp_document& doc, const registry_data& d, const stats_model&
     gauge("redis_server_used_memory", "Memory used by shard (bytes)", "used_memory");
     const auto shard_masters = static_cast<double>(std::max<std::size_t>(masters[s.bdb_uid], 1));
     doc.add("redis_server_maxmemory", "gauge",
-            "Current memory limit configured by redis_mgr according to database memory limits",
-            sl, std::floor(m.memory_limit(s.bdb_uid) / shard_masters));
+            "Current memory limit configured by redis_mgr according to database memory limits", sl,
+            std::floor(m.memory_limit(s.bdb_uid) / shard_masters));
     gauge("redis_server_db_keys", "Total key count", "no_of_keys");
     gauge("redis_server_db_expires", "Number of volatile keys", "no_of_expires");
     gauge("redis_server_instantaneous_ops_per_sec", "Requests the shard handles per second",
@@ -202,8 +201,7 @@ void exp_databases(exp_document& doc, const registry_data& d, const stats_model&
     gauge("redis_server_pubsub_patterns", "Count the pub/sub patterns with subscribed clients",
           "pubsub_patterns");
     const bool replica_attached = std::any_of(shards.begin(), shards.end(), [&](const auto& o) {
-      return o.bdb_uid == s.bdb_uid && !o.spot.master && s.spot.master &&
-             o.index == s.index + 1;
+      return o.bdb_uid == s.bdb_uid && !o.spot.master && s.spot.master && o.index == s.index + 1;
     });
     doc.add("redis_server_connected_slaves", "gauge", "Number of connected replicas", sl,
             replica_attached ? 1 : 0);
@@ -217,8 +215,7 @@ void exp_databases(exp_document& doc, const registry_data& d, const stats_model&
     counter("redis_server_total_commands_processed", "Number of commands processed by the shard",
             served);
     counter("redis_server_keyspace_read_hits",
-            "Number of read operations accessing an existing keyspace",
-            reads * exp_read_hit_share);
+            "Number of read operations accessing an existing keyspace", reads * exp_read_hit_share);
     counter("redis_server_keyspace_read_misses",
             "Number of read operations accessing a non-existing keyspace",
             reads * (1 - exp_read_hit_share));

@@ -18,9 +18,9 @@ handled metrics_exporter::handle(const incoming_request& req, auth_cache* /*cach
   // The path without its query string (Prometheus sends none; a browser may).
   const std::string_view path = req.target.substr(0, req.target.find('?'));
   if (path != exporter_path) {
-    h.reply = error_reply(api_error::not_found,
-                          "Route " + std::string(path) + " does not exist: the metrics are at " +
-                              std::string(exporter_path));
+    h.reply = error_reply(api_error::not_found, "Route " + std::string(path) +
+                                                    " does not exist: the metrics are at " +
+                                                    std::string(exporter_path));
     return h;
   }
   if (req.method != http_t::verb::get && req.method != http_t::verb::head) {

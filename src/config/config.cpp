@@ -27,9 +27,9 @@ constexpr std::uint64_t max_port = 65535;
 void parse_server(const json& j, server_config& s, const std::string& source) {
   object_reader r(j, "server");
   r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
-          "ports_file", "tls_names", "metrics_port", "threads", "header_limit_bytes", "body_limit_bytes",
-          "read_timeout_seconds", "idle_timeout_seconds", "handshake_timeout_seconds",
-          "max_connections"});
+          "ports_file", "tls_names", "metrics_port", "threads", "header_limit_bytes",
+          "body_limit_bytes", "read_timeout_seconds", "idle_timeout_seconds",
+          "handshake_timeout_seconds", "max_connections"});
   if (auto v = r.string("bind")) s.bind = *v;
   if (auto v = r.boolean("http")) s.http_enabled = *v;
   if (auto v = r.unsigned_integer("http_port", max_port))

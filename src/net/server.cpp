@@ -33,9 +33,9 @@
 #include <thread>
 #include <vector>
 
+#include "reemu/app/exporter.hpp"
 #include "reemu/net/connection.hpp"
 #include "reemu/net/connections.hpp"
-#include "reemu/app/exporter.hpp"
 #include "reemu/net/fd_limit.hpp"
 #include "reemu/net/listener.hpp"
 #include "reemu/net/net.hpp"
@@ -227,9 +227,8 @@ void server::start() {
     // With HTTPS on, the exporter's connections go the HTTPS way (TLS
     // detected from the first bytes) and plain HTTP is served all the same.
     const bool tls = s.tls_.has_value();
-    s.metrics_->start([&s, tls](tcp::socket socket) {
-      s.accept(std::move(socket), tls, *s.metrics_env_);
-    });
+    s.metrics_->start(
+        [&s, tls](tcp::socket socket) { s.accept(std::move(socket), tls, *s.metrics_env_); });
   }
   if (!c.ports_file.empty()) {
     bound_listeners bound;

@@ -10,7 +10,10 @@ bin=$1 config=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 file=$dir/ports.json
-"$bin" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --metrics-port 0 \
+# The config without its databases: a short exposition, within one TLS record.
+python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); c["databases"] = []; json.dump(c, open(sys.argv[2], "w"))' \
+  "$config" "$dir/config.json"
+"$bin" --config "$dir/config.json" --bind 127.0.0.1 --http-port 0 --https-port 0 --metrics-port 0 \
   --ports-file "$file" --log-level warn 2>"$dir/log" &
 pid=$!
 for _ in $(seq 1 2000); do
@@ -39,7 +42,7 @@ ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE
 tls = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=ctx)
 status, _, text = get(tls, "/v2")
-assert status == 200 and "redis_server_up" in text, status
+assert status == 200 and "node_metrics_up" in text, status
 print("exporter: plain and TLS scrapes answered")
 PY
 # An idle keep-alive connection to the exporter while the server stops.

@@ -29,7 +29,7 @@ struct exposition {
 
   // The samples of `name` whose labels include every pair of `match`.
   std::vector<exposition_sample> find(const std::string& name,
-                                     const std::map<std::string, std::string>& match = {}) const {
+                                      const std::map<std::string, std::string>& match = {}) const {
     std::vector<exposition_sample> out;
     for (const auto& s : samples) {
       if (s.name != name) continue;

@@ -79,7 +79,8 @@ TEST(exporter, families_follow_the_text_format_with_the_v2_names_and_labels) {
     EXPECT_EQ(one[0].labels.at("node"), std::to_string(s.spot.node_uid));
     EXPECT_EQ(one[0].labels.at("role"), s.spot.master ? "master" : "slave");
   }
-  EXPECT_EQ(doc.find("redis_server_connected_slaves", {{"role", "master"}, {"db", "1"}}).size(), 2u);
+  EXPECT_EQ(doc.find("redis_server_connected_slaves", {{"role", "master"}, {"db", "1"}}).size(),
+            2u);
   EXPECT_EQ(doc.value("redis_server_connected_slaves", {{"redis", std::to_string(shards[0].uid)}}),
             1);
 

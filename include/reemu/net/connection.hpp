@@ -9,8 +9,8 @@
 #include <memory>
 
 #include "reemu/app/app.hpp"
-#include "reemu/net/connections.hpp"
 #include "reemu/app/exporter.hpp"
+#include "reemu/net/connections.hpp"
 #include "reemu/net/net.hpp"
 #include "reemu/net/session.hpp"
 #include "reemu/state/certificates.hpp"

@@ -11,10 +11,10 @@ namespace reemu {
 
 // What the listeners bound, as the ports file shows it.
 struct bound_listeners {
-  std::optional<boost::asio::ip::tcp::endpoint> http;   // absent: listener off
-  std::optional<boost::asio::ip::tcp::endpoint> https;  // absent: listener off
+  std::optional<boost::asio::ip::tcp::endpoint> http;     // absent: listener off
+  std::optional<boost::asio::ip::tcp::endpoint> https;    // absent: listener off
   std::optional<boost::asio::ip::tcp::endpoint> metrics;  // the exporter; absent: off
-  std::string tls_fingerprint;                          // "AB:CD:..."; empty without HTTPS
+  std::string tls_fingerprint;                            // "AB:CD:..."; empty without HTTPS
   long pid = 0;
 };
 
