@@ -140,6 +140,8 @@ TEST_F(exporter_test, only_get_of_v2_is_served_and_scrapes_stay_out_of_the_journ
   // A query string is ignored; HEAD has the headers alone.
   EXPECT_EQ(scrape_raw(srv.metrics_port(), "/v2?name=x").status, 200);
 
+  // The API's own requests are in the journal, the exporter's are not.
+  EXPECT_EQ(srv.get("/v1/bdbs").status, 200);
   const json journal = get_json("/emulator/v1/requests?limit=1000");
   ASSERT_FALSE(journal["requests"].empty());
   for (const json& e : journal["requests"])
