@@ -26,7 +26,7 @@ struct flags {
   std::string config_path = REEMU_DEFAULT_CONFIG;
   std::optional<std::string> bind, tls_cert, tls_key, tls_cert_out, ports_file, log_level,
       log_format, clock, state_file, jwt_secret, not_emulated, ids, rs_version;
-  std::optional<unsigned> http_port, https_port, threads;
+  std::optional<unsigned> http_port, https_port, metrics_port, threads;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> tls_names;
   bool no_http = false, no_https = false, no_control = false, health_check = false,
@@ -47,6 +47,12 @@ void define_flags(CLI::App& cli, flags& f) {
       ->check(CLI::Range(0, 65535));
   cli.add_option("--https-port", f.https_port, "HTTPS port, 0 = any free port (default 9443)")
       ->envname("REEMU_HTTPS_PORT")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--metrics-port", f.metrics_port,
+                 "Serve the cluster's own Prometheus exporter (GET /v2, the v2 metric set from "
+                 "the stats model) on this port, 0 = any free port (config: server.metrics_port; "
+                 "default: off; a real cluster's is 8070)")
+      ->envname("REEMU_METRICS_PORT")
       ->check(CLI::Range(0, 65535));
   cli.add_flag("--no-http", f.no_http, "Turn the plain HTTP listener off")
       ->envname("REEMU_NO_HTTP");
@@ -129,6 +135,7 @@ void apply_flags(const flags& f, reemu::config& cfg) {
   if (f.bind) s.bind = *f.bind;
   if (f.http_port) s.http_port = static_cast<std::uint16_t>(*f.http_port);
   if (f.https_port) s.https_port = static_cast<std::uint16_t>(*f.https_port);
+  if (f.metrics_port) s.metrics_port = static_cast<std::uint16_t>(*f.metrics_port);
   if (f.no_http) s.http_enabled = false;
   if (f.no_https) s.https_enabled = false;
   if (f.tls_cert) s.tls_cert = *f.tls_cert;

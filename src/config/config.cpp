@@ -27,9 +27,9 @@ constexpr std::uint64_t max_port = 65535;
 void parse_server(const json& j, server_config& s, const std::string& source) {
   object_reader r(j, "server");
   r.only({"bind", "http", "http_port", "https", "https_port", "tls_cert", "tls_key", "tls_cert_out",
-          "ports_file", "tls_names", "threads", "header_limit_bytes", "body_limit_bytes",
-          "read_timeout_seconds", "idle_timeout_seconds", "handshake_timeout_seconds",
-          "max_connections"});
+          "ports_file", "tls_names", "metrics_port", "threads", "header_limit_bytes",
+          "body_limit_bytes", "read_timeout_seconds", "idle_timeout_seconds",
+          "handshake_timeout_seconds", "max_connections"});
   if (auto v = r.string("bind")) s.bind = *v;
   if (auto v = r.boolean("http")) s.http_enabled = *v;
   if (auto v = r.unsigned_integer("http_port", max_port))
@@ -37,6 +37,8 @@ void parse_server(const json& j, server_config& s, const std::string& source) {
   if (auto v = r.boolean("https")) s.https_enabled = *v;
   if (auto v = r.unsigned_integer("https_port", max_port))
     s.https_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.unsigned_integer("metrics_port", max_port))
+    s.metrics_port = static_cast<std::uint16_t>(*v);
   if (auto v = r.string("tls_cert")) s.tls_cert = *v;
   if (auto v = r.string("tls_key")) s.tls_key = *v;
   if (auto v = r.string("tls_cert_out")) s.tls_cert_out = *v;
@@ -314,6 +316,14 @@ void validate(const config& c) {
   if (s.tls_cert.empty() != s.tls_key.empty()) {
     throw config_error(
         "a TLS certificate needs its key and a key its certificate (tls_cert and tls_key)");
+  }
+  // The exporter's own port: one a listener of the API already takes would
+  // fail to bind with a less helpful message.
+  if (s.metrics_port && *s.metrics_port != 0 &&
+      ((s.http_enabled && *s.metrics_port == s.http_port) ||
+       (s.https_enabled && *s.metrics_port == s.https_port))) {
+    throw config_error("the metrics exporter's port (server.metrics_port, --metrics-port) " +
+                       std::to_string(*s.metrics_port) + " is the port of another listener");
   }
   static const std::set<std::string> levels = {"trace", "debug",    "info", "warn",
                                                "error", "critical", "off"};

@@ -1077,6 +1077,18 @@ std::vector<stats_sample> stats_model::series(stats_kind k, std::uint64_t uid, s
   return out;
 }
 
+double stats_model::ops_served(std::uint64_t bdb_uid, double t) const {
+  const auto it = impl_->dbs.find(bdb_uid);
+  if (it == impl_->dbs.end()) return 0;
+  const impl::db_entry& e = it->second;
+  return ops_integral(steps_for(e.steps, "instantaneous_ops_per_sec"), e.db->created_at, t);
+}
+
+double stats_model::memory_limit(std::uint64_t bdb_uid) const {
+  const auto it = impl_->dbs.find(bdb_uid);
+  return it == impl_->dbs.end() ? 0 : it->second.memory_size;
+}
+
 std::optional<stats_sample> stats_model::last(stats_kind k, std::uint64_t uid,
                                               stats_interval g) const {
   const double len = seconds_of(g);

@@ -52,6 +52,20 @@ net::awaitable<bool> run_registered(Session& session, Stream& stream,
   co_return clean;
 }
 
+// Runs the session of `stream` with the handler `env` names (the app, or
+// the exporter); returns whether the stream is fit for a clean close.
+template <class Stream>
+net::awaitable<bool> run_session(Stream& stream, beast::flat_buffer& buffer,
+                                 const connection_env& env, connection_registry::member& m) {
+  if (env.exporter != nullptr) {
+    http_session<Stream, metrics_exporter> session(stream, buffer, *env.exporter, env.limits,
+                                                   env.stopping);
+    co_return co_await run_registered(session, stream, m);
+  }
+  http_session<Stream> session(stream, buffer, env.handler, env.limits, env.stopping);
+  co_return co_await run_registered(session, stream, m);
+}
+
 // The HTTPS port: peeks at the first bytes, so a plain-HTTP client gets a
 // readable 400 instead of a handshake failure; then handshake and session.
 // Returns after the TLS close (the place is released before it).
@@ -62,6 +76,15 @@ net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& e
   stream.expires_after(env.handshake_timeout);
   auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, use_tuple);
   if (dec) co_return;
+  if (!is_tls && env.exporter != nullptr) {
+    // The exporter's port takes both, as Prometheus may be set up either way.
+    stream.expires_never();
+    co_await run_session(stream.socket(), buffer, env, m);
+    place.release();
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
   if (!is_tls) {
     co_await write_error(stream, 11, api_error::bad_request,
                          "This port speaks HTTPS: use https://");
@@ -79,9 +102,7 @@ net::awaitable<void> serve_tls(beast::tcp_stream stream, const connection_env& e
     co_return;
   }
   buffer.consume(used);
-  http_session<beast::ssl_stream<beast::tcp_stream>> session(tls, buffer, env.handler, env.limits,
-                                                             env.stopping);
-  const bool clean = co_await run_registered(session, tls, m);
+  const bool clean = co_await run_session(tls, buffer, env, m);
   place.release();
   if (clean) {
     beast::get_lowest_layer(tls).expires_after(tls_shutdown_timeout);
@@ -124,8 +145,7 @@ net::awaitable<void> serve_connection(tcp::socket socket, const connection_env& 
   // deadlines, and beast::tcp_stream's per-operation bookkeeping cost more
   // than the rest of a cached read's I/O path.
   beast::flat_buffer buffer;
-  http_session<tcp::socket> session(stream.socket(), buffer, env.handler, env.limits, env.stopping);
-  co_await run_registered(session, stream.socket(), m);
+  co_await run_session(stream.socket(), buffer, env, m);
   place.release();
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }

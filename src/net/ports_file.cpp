@@ -41,6 +41,10 @@ std::string ports_document(const bound_listeners& bound) {
     ports["https"] = bound.https->port();
     urls["https"] = base_url("https", *bound.https);
   }
+  if (bound.metrics) {
+    ports["metrics"] = bound.metrics->port();
+    urls["metrics"] = base_url("http", *bound.metrics) + "/v2";  // the exporter's scrape URL
+  }
   nlohmann::ordered_json doc{{"format", 1}, {"pid", bound.pid}, {"ports", ports}, {"urls", urls}};
   if (bound.https && !bound.tls_fingerprint.empty())
     doc["tls_sha256"] = plain_hex(bound.tls_fingerprint);

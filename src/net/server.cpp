@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "reemu/app/exporter.hpp"
 #include "reemu/net/connection.hpp"
 #include "reemu/net/connections.hpp"
 #include "reemu/net/fd_limit.hpp"
@@ -82,9 +83,12 @@ struct server::impl {
   connection_registry registry_;
   std::optional<listener> http_;
   std::optional<listener> https_;
+  std::optional<listener> metrics_;  // the cluster's Prometheus exporter (--metrics-port)
   std::optional<tls_setup> tls_;
   std::optional<net::signal_set> signals_;
   std::optional<connection_env> env_;
+  std::optional<metrics_exporter> exporter_;
+  std::optional<connection_env> metrics_env_;  // env_ answered by exporter_
   std::atomic<bool> stopping_{false};
   bool abandoned_ = false;
   bool ports_file_written_ = false;
@@ -119,10 +123,10 @@ struct server::impl {
   // Serves `socket` on its strand. Its registry entry is made here, on the
   // control strand, so a stop that begins before the coroutine runs counts
   // it; one that began before the accept is caught up with by the registry.
-  void accept(tcp::socket socket, bool tls) {
+  void accept(tcp::socket socket, bool tls, const connection_env& env) {
     auto ex = socket.get_executor();
     auto member = std::make_unique<connection_registry::member>(registry_, ex);
-    net::co_spawn(ex, serve_connection(std::move(socket), *env_, tls, std::move(member)),
+    net::co_spawn(ex, serve_connection(std::move(socket), env, tls, std::move(member)),
                   [](const std::exception_ptr& e) {
                     if (!e) return;
                     try {
@@ -138,6 +142,7 @@ struct server::impl {
     spdlog::info("shutting down: closing listeners and idle connections");
     if (http_) http_->close();
     if (https_) https_->close();
+    if (metrics_) metrics_->close();
     beast::error_code ignored;
     if (signals_) signals_->cancel(ignored);
     // The registry times the rest: expire, close, and this last resort.
@@ -194,6 +199,12 @@ void server::start() {
                                 s.stopping_, s.tls_ ? &s.app_.svc().certs : nullptr});
   if (c.http_enabled) s.http_.emplace(*s.ioc_, s.control_, "HTTP", c.bind, c.http_port);
   if (c.https_enabled) s.https_.emplace(*s.ioc_, s.control_, "HTTPS", c.bind, c.https_port);
+  if (c.metrics_port) {
+    s.metrics_.emplace(*s.ioc_, s.control_, "metrics", c.bind, *c.metrics_port);
+    s.exporter_.emplace(s.app_);
+    s.metrics_env_.emplace(*s.env_);
+    s.metrics_env_->exporter = &*s.exporter_;
+  }
   const auto log_listener = [&](const char* scheme, const std::optional<listener>& l) {
     if (!l) return;
     const auto ep = l->local_endpoint();
@@ -203,12 +214,27 @@ void server::start() {
   };
   log_listener("http", s.http_);
   log_listener("https", s.https_);
-  if (s.http_) s.http_->start([&s](tcp::socket socket) { s.accept(std::move(socket), false); });
-  if (s.https_) s.https_->start([&s](tcp::socket socket) { s.accept(std::move(socket), true); });
+  if (s.metrics_) {
+    const auto ep = s.metrics_->local_endpoint();
+    spdlog::info("cluster metrics exporter on port {} (GET /v2; {})", ep.port(),
+                 s.tls_ ? "HTTPS or plain HTTP" : "plain HTTP");
+  }
+  if (s.http_)
+    s.http_->start([&s](tcp::socket socket) { s.accept(std::move(socket), false, *s.env_); });
+  if (s.https_)
+    s.https_->start([&s](tcp::socket socket) { s.accept(std::move(socket), true, *s.env_); });
+  if (s.metrics_) {
+    // With HTTPS on, the exporter's connections go the HTTPS way (TLS
+    // detected from the first bytes) and plain HTTP is served all the same.
+    const bool tls = s.tls_.has_value();
+    s.metrics_->start(
+        [&s, tls](tcp::socket socket) { s.accept(std::move(socket), tls, *s.metrics_env_); });
+  }
   if (!c.ports_file.empty()) {
     bound_listeners bound;
     if (s.http_) bound.http = s.http_->local_endpoint();
     if (s.https_) bound.https = s.https_->local_endpoint();
+    if (s.metrics_) bound.metrics = s.metrics_->local_endpoint();
     if (s.tls_) bound.tls_fingerprint = s.tls_->fingerprint_sha256;
     bound.pid = static_cast<long>(::getpid());
     s.bound_ = bound;
@@ -229,12 +255,16 @@ std::uint16_t server::https_port() const noexcept {
   return impl_->https_ ? impl_->https_->local_endpoint().port() : 0;
 }
 
+std::uint16_t server::metrics_port() const noexcept {
+  return impl_->metrics_ ? impl_->metrics_->local_endpoint().port() : 0;
+}
+
 std::size_t server::max_connections() const noexcept { return impl_->cap_; }
 
 void server::run(unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto& ioc = *impl_->ioc_;
-  for (auto* l : {&impl_->http_, &impl_->https_})
+  for (auto* l : {&impl_->http_, &impl_->https_, &impl_->metrics_})
     if (*l) (*l)->use_strands(threads > 1);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });

@@ -224,6 +224,7 @@ class test_server {
 
   std::uint16_t http_port() const { return server_->http_port(); }
   std::uint16_t https_port() const { return server_->https_port(); }
+  std::uint16_t metrics_port() const { return server_->metrics_port(); }
   reemu::app& application() { return *app_; }
 
   // One request on a fresh plain-HTTP connection.

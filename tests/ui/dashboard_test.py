@@ -16,6 +16,9 @@ from its "listening on" log line), then:
              the journal tail, sees a CRDB's tasks grouped under it (one
              finished, one failed with its error), resets; no console error, nothing fetched from
              another origin; screenshots at desktop and phone widths;
+  exporter   the cluster's own Prometheus exporter (server.metrics_port 0,
+             GET /v2) parsed with the same parser: the v2 names and labels,
+             figures equal to GET /v1/bdbs/stats/last at the same clock time;
   10k        a second server seeded with 10,000 actions: the page shows the
              first page quickly and pages on; the poll times are measured.
 
@@ -195,6 +198,54 @@ def test_metrics(srv, out):
     for (_, labels), _ in after.items():
         for key, value in labels:
             assert "/" not in value and "@" not in value, (key, value)
+
+
+def with_exporter(cfg):
+    cfg["server"]["metrics_port"] = 0
+
+
+def test_exporter(srv, out):
+    def exporter_port():
+        m = re.search(r"cluster metrics exporter on port (\d+)", open(srv.log_path).read())
+        return int(m.group(1)) if m else None
+    port = wait_for("the exporter's log line", exporter_port)
+    made = srv.json("POST", "/v1/bdbs", {"name": "scraped", "memory_size": 100000000,
+                                          "shards_count": 2})
+    for _ in range(120):
+        if srv.json("GET", "/v1/actions/" + made["action_uid"])["status"] == "completed":
+            break
+        srv.json("POST", "/emulator/v1/clock/advance", {"seconds": 1})
+    uid = str(made["uid"])
+    srv.json("PUT", "/emulator/v1/stats/bdb/" + uid,
+             {"metric": "instantaneous_ops_per_sec", "value": 4000})
+    srv.json("POST", "/emulator/v1/clock/advance", {"seconds": 300})
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/v2")
+    r = conn.getresponse()
+    text = r.read().decode()
+    conn.close()
+    assert r.status == 200, text
+    assert r.getheader("Content-Type") == "text/plain; version=0.0.4; charset=utf-8"
+    with open(os.path.join(out, "exporter.txt"), "w") as f:
+        f.write(text)
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    for name, kind in (("endpoint_read_requests", "counter"), ("redis_server_used_memory", "gauge"),
+                       ("node_available_memory_bytes", "gauge"), ("db_memory_limit_bytes", "gauge"),
+                       ("redis_server_total_commands_processed", "counter")):
+        assert families[name].type == kind, (name, families[name].type)
+    last = srv.json("GET", "/v1/bdbs/stats/last/" + uid)[uid]
+    masters = [s for s in families["redis_server_used_memory"].samples
+               if s.labels["db"] == uid and s.labels["role"] == "master"]
+    assert len(masters) == 2, masters
+    assert sum(s.value for s in masters) == last["used_memory"], (masters, last["used_memory"])
+    keys = sum(s.value for s in families["redis_server_db_keys"].samples if s.labels["db"] == uid)
+    assert keys == last["no_of_keys"] and keys > 0, (keys, last["no_of_keys"])
+    for s in families["redis_server_up"].samples:
+        assert set(s.labels) == {"cluster", "db", "node", "redis", "role"}, s.labels
+        assert s.labels["cluster"] == "docker-cluster", s.labels
+    limit = [s for s in families["db_memory_limit_bytes"].samples if s.labels["db"] == uid]
+    assert [s.value for s in limit] == [100000000], limit
 
 
 # --- dashboard -------------------------------------------------------------------
@@ -538,6 +589,7 @@ def main():
     passed, failed = 0, 0
     with tempfile.TemporaryDirectory(prefix="reemu-ui-") as work:
         for name, test, edit in (("metrics", test_metrics, None),
+                                 ("exporter", test_exporter, with_exporter),
                                  ("dashboard", test_dashboard, None),
                                  ("10k", test_ten_thousand, ten_thousand)):
             started = time.monotonic()

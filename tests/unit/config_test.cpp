@@ -450,3 +450,24 @@ TEST(config, the_seed_installs_the_trial_or_the_configs_installed_key) {
   EXPECT_EQ(b.license.shards_limit, 400u);
   EXPECT_EQ(b.license.activation, *parse_rfc3339("2026-01-01T00:00:00Z"));
 }
+
+TEST(config, metrics_port_is_off_unless_given_and_takes_no_other_listeners_port) {
+  EXPECT_FALSE(parse_text("{}").server.metrics_port);
+  EXPECT_EQ(parse_text(R"({"server": {"metrics_port": 8070}})").server.metrics_port, 8070);
+  EXPECT_EQ(parse_text(R"({"server": {"metrics_port": 0}})").server.metrics_port, 0);
+  EXPECT_NE(error_of(R"({"server": {"metrics_port": 70000}})").find("metrics_port"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"server": {"metrics_port": "8070"}})").find("metrics_port"),
+            std::string::npos);
+
+  config c;
+  c.server.metrics_port = 8070;
+  EXPECT_EQ(validate_error(c), "");
+  c.server.metrics_port = c.server.https_port;
+  EXPECT_NE(validate_error(c).find("another listener"), std::string::npos);
+  c.server.https_enabled = false;  // the port of a listener that is off is free
+  EXPECT_EQ(validate_error(c), "");
+  c.server.metrics_port = 0;
+  c.server.http_port = 0;
+  EXPECT_EQ(validate_error(c), "");  // two "any free port" listeners get two ports
+}

@@ -43,5 +43,14 @@ TEST(ports_file, a_listener_that_is_off_is_absent_and_so_is_the_fingerprint_with
   EXPECT_FALSE(d6["ports"].contains("http"));
 }
 
+TEST(ports_file, the_exporter_is_named_with_its_scrape_url) {
+  bound_listeners b;
+  b.http = ip::tcp::endpoint(ip::make_address("0.0.0.0"), 8080);
+  b.metrics = ip::tcp::endpoint(ip::make_address("0.0.0.0"), 8070);
+  const json doc = json::parse(ports_document(b));
+  EXPECT_EQ(doc["ports"], json::parse(R"({"http":8080,"metrics":8070})"));
+  EXPECT_EQ(doc["urls"]["metrics"], "http://127.0.0.1:8070/v2");
+}
+
 }  // namespace
 }  // namespace reemu

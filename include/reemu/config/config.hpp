@@ -26,6 +26,9 @@ struct server_config {
   std::uint16_t http_port = 8080;
   bool https_enabled = true;
   std::uint16_t https_port = 9443;
+  // The cluster's own Prometheus exporter (GET /v2, app/exporter.hpp): off
+  // unless a port is given (a real cluster's is 8070; 0 = any free port).
+  std::optional<std::uint16_t> metrics_port;
   std::string tls_cert;  // PEM chain; empty = self-signed at start-up
   std::string tls_key;
   std::string tls_cert_out;                // write the certificate in use here

@@ -178,6 +178,17 @@ class stats_model {
   // cluster: its first node's).
   double created_at(stats_kind k, std::uint64_t uid) const;
 
+  // The requests database `uid` served from its creation to `t`: the
+  // integral of its ops curve (the figure its keys grow with), whose rate
+  // over an interval is that interval's instantaneous_ops_per_sec. The
+  // exporter's counters (api/exporter.hpp) count from it. 0 for a database
+  // that does not exist at `now`.
+  double ops_served(std::uint64_t bdb_uid, double t) const;
+
+  // The database's memory_size (bytes; what used_memory stays under), or
+  // 0 for one that does not exist at `now`.
+  double memory_limit(std::uint64_t bdb_uid) const;
+
   double now() const noexcept { return now_; }
 
  private:

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "reemu/app/app.hpp"
+#include "reemu/app/exporter.hpp"
 #include "reemu/net/connections.hpp"
 #include "reemu/net/net.hpp"
 #include "reemu/net/session.hpp"
@@ -26,6 +27,10 @@ struct connection_env {
   // Set when the HTTPS listener is on: a new connection shakes hands with
   // the certificate it serves at that moment (rotations change it).
   const certificate_store* certs = nullptr;
+  // Set for the exporter listener's connections: they are answered by it,
+  // not by the app, in plain HTTP or, with certs set, in HTTPS (told apart
+  // by the first bytes).
+  metrics_exporter* exporter = nullptr;
 };
 
 // Serves `socket` (accepted on its own strand; the coroutine runs there):

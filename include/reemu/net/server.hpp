@@ -28,6 +28,8 @@ class server {
   // Bound ports (useful with port 0); 0 when that listener is off.
   std::uint16_t http_port() const noexcept;
   std::uint16_t https_port() const noexcept;
+  // The cluster's Prometheus exporter (server.metrics_port); 0 when off.
+  std::uint16_t metrics_port() const noexcept;
 
   // The connection cap in force: server.max_connections, lowered to what the
   // open-file limit allows (raised to its hard limit when the server is made).
