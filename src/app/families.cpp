@@ -23,6 +23,7 @@
 #include "reemu/control/actions.hpp"
 #include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
+#include "reemu/control/cluster_view.hpp"
 #include "reemu/control/crdbs.hpp"
 #include "reemu/control/databases.hpp"
 #include "reemu/control/faults.hpp"
@@ -86,6 +87,7 @@ const std::vector<route_family>& route_families() {
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
       {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
       {"control stats", &control_stats_routes, &control_api_on},      // stats steering
+      {"control cluster view", &control_cluster_view_routes, &control_api_on},  // dashboard
       {"control state", &control_state_routes, &control_api_on},      // the state document
   };
   return families;
