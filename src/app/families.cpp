@@ -87,8 +87,9 @@ const std::vector<route_family>& route_families() {
       {"control metrics", &control_metrics_routes, &control_api_on},  // metrics
       {"control ui", &control_ui_routes, &control_api_on},            // the dashboard page
       {"control stats", &control_stats_routes, &control_api_on},      // stats steering
-      {"control cluster view", &control_cluster_view_routes, &control_api_on},  // dashboard
       {"control state", &control_state_routes, &control_api_on},      // the state document
+      // the dashboard's picture of the cluster: nodes, shards, figures, alerts
+      {"control cluster view", &control_cluster_view_routes, &control_api_on},
   };
   return families;
 }

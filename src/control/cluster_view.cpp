@@ -66,9 +66,8 @@ json shard_operations_of(const database& db, double now) {
   for (const shard_op& op : db.op->plan.shard_ops) {
     const auto it = pending.find(op.shard_uid);
     if (it == pending.end()) continue;
-    out[op.shard_uid] = {{"name", op.op_name},
-                         {"progress", it->value("progress", 0)},
-                         {"running", first}};
+    out[op.shard_uid] = {
+        {"name", op.op_name}, {"progress", it->value("progress", 0)}, {"running", first}};
     first = false;
   }
   return out;

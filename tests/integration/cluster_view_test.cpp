@@ -253,8 +253,9 @@ TEST_F(cluster_view_test, a_failed_migrate_shows_nothing_moving) {
                                             {"simulate", {{"fail_at_step", 2}}}})
                 .status,
             201);
-  const auto r = srv.post("/v1/shards/actions/migrate",
-                          {{"shard_uids", {"2"}}, {"target_node_uid", 1}, {"preserve_roles", false}});
+  const auto r =
+      srv.post("/v1/shards/actions/migrate",
+               {{"shard_uids", {"2"}}, {"target_node_uid", 1}, {"preserve_roles", false}});
   ASSERT_EQ(r.status, 200) << r.body;
   advance(1);
   EXPECT_EQ(shards_of(view()).at(2)["moving"], true);
