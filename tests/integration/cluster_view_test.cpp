@@ -135,7 +135,8 @@ TEST_F(cluster_view_test, figures_come_from_the_stats_model_and_shards_sum_to_th
   EXPECT_EQ(d["memory_size"], memory_size);
   EXPECT_EQ(d["replication"], true);
   ASSERT_EQ(d["shard_uids"].size(), 4u);
-  EXPECT_NEAR(d["ops_per_sec"].get<double>(), 50000.0, 1e-6);
+  // The steered rate, within the model's jitter of ±2 % per master shard.
+  EXPECT_NEAR(d["ops_per_sec"].get<double>(), 50000.0, 1000.0);
   const auto used = d["used_memory"].get<std::uint64_t>();
   EXPECT_EQ(used, memory_size / 2);
   EXPECT_LE(used, memory_size);
