@@ -25,6 +25,7 @@
 #include "reemu/control/alerts.hpp"
 #include "reemu/control/availability.hpp"
 #include "reemu/control/clock.hpp"
+#include "reemu/control/cluster_view.hpp"
 #include "reemu/control/crdbs.hpp"
 #include "reemu/control/databases.hpp"
 #include "reemu/control/faults.hpp"
@@ -91,6 +92,8 @@ const std::vector<route_family>& route_families() {
       {"control stats", &control_stats_routes, &control_api_on},      // stats steering
       {"control alerts", &control_alert_routes, &control_api_on},     // forced alert states
       {"control state", &control_state_routes, &control_api_on},      // the state document
+      // the dashboard's picture of the cluster: nodes, shards, figures, alerts
+      {"control cluster view", &control_cluster_view_routes, &control_api_on},
   };
   return families;
 }

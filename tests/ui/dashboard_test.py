@@ -14,7 +14,10 @@ from its "listening on" log line), then:
              with the page's buttons until its bar reaches 100%, sees a failed
              action's error, adds and deletes fault rules, sees a request in
              the journal tail, sees a CRDB's tasks grouped under it (one
-             finished, one failed with its error), resets; no console error, nothing fetched from
+             finished, one failed with its error), sees the cluster (a card
+             per node with its shards, a new database's memory bar and
+             ops/sec once steered, a migrating shard moving then landed, no
+             raised alerts), resets; no console error, nothing fetched from
              another origin; screenshots at desktop and phone widths;
   exporter   the cluster's own Prometheus exporter (server.metrics_port 0,
              GET /v2) parsed with the same parser: the v2 names and labels,
@@ -443,6 +446,101 @@ def check_crdb_tasks(driver, srv):
     srv.json("PUT", "/emulator/v1/participants", {"url": "https://rc2.example.com:9443", "reachable": True})
 
 
+def db_row(driver, uid):
+    return driver.find_element(By.CSS_SELECTOR, f'#cluster-dbs .dbrow[data-uid="{uid}"]')
+
+
+def placed_shards(driver, bdb):
+    """[node uid, shard uid, role] of every chip of database `bdb`, read in one script."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('#nodes .shard[data-bdb="' + arguments[0] + '"]:not(.incoming)'),
+                          e => [e.closest('.node').dataset.uid, e.dataset.uid, e.dataset.role])""", str(bdb))
+
+
+def chip_state(driver, shard):
+    """Where shard `shard`'s chip is, whether it moves and where to, and the node drawing its arrival."""
+    return driver.execute_script("""
+        const chip = document.querySelector('#nodes .shard[data-uid="' + arguments[0] + '"]:not(.incoming)');
+        const ghost = document.querySelector('#nodes .shard.incoming[data-uid="' + arguments[0] + '"]');
+        if (!chip) return null;
+        return {node: chip.closest('.node').dataset.uid, moving: chip.classList.contains('moving'),
+                to: chip.dataset.to || null, text: chip.textContent,
+                arriving: ghost ? ghost.closest('.node').dataset.uid : null};""", str(shard))
+
+
+def check_cluster_view(driver, srv, out):
+    """The cluster panel: a card per node, a database created through the
+    API walked to active on the page's clock, its four shards on the nodes
+    /v1/shards names, its memory bar and ops/sec once steered, a migrate
+    shown moving (and arriving) until the shard lands, no raised alert."""
+    nodes = [str(n["uid"]) for n in srv.json("GET", "/v1/nodes")]
+    wait_for("a card per node", lambda: texts(driver, "#nodes .node", "data-uid") == nodes)
+    wait_for("no raised alerts", lambda: texts(driver, "#alerts li") == ["no raised alerts"])
+    wait_for("the seeded databases' rows",
+             lambda: {"1", "2"} <= set(texts(driver, "#cluster-dbs .dbrow", "data-uid")))
+
+    made = srv.json("POST", "/v1/bdbs", {"name": "pictured", "memory_size": 100 << 20,
+                                         "shards_count": 2, "replication": True})
+    uid = made["uid"]
+    wait_for("the new database's row", lambda: db_row(driver, uid))
+    for _ in range(30):
+        if db_row(driver, uid).get_attribute("data-status") == "active":
+            break
+        click_advance(driver, "advance-10")
+        after_next_poll(driver)
+    assert db_row(driver, uid).get_attribute("data-status") == "active"
+
+    shards = [s for s in srv.json("GET", "/v1/shards") if s["bdb_uid"] == uid]
+    expected = sorted([s["node_uid"], s["uid"], "master" if s["role"] == "master" else "replica"]
+                      for s in shards)
+    wait_for("its four shards on their nodes", lambda: sorted(placed_shards(driver, uid)) == expected)
+    assert len(expected) == 4 and [e[2] for e in expected].count("master") == 2, expected
+
+    srv.json("PUT", f"/emulator/v1/stats/bdb/{uid}", {"metric": "instantaneous_ops_per_sec", "value": 50000})
+    srv.json("PUT", f"/emulator/v1/stats/bdb/{uid}", {"metric": "used_memory", "ratio": 0.5})
+    click_advance(driver, "advance-10")
+    # What the page shows is what the stats routes answer: the steered rate
+    # within the model's jitter (±2 % per master shard), half the memory.
+    last = srv.json("GET", f"/v1/bdbs/stats/last/{uid}")[str(uid)]
+    ops = last["instantaneous_ops_per_sec"]
+    assert last["used_memory"] == 50 << 20 and abs(ops - 50000) <= 1000, last
+    wait_for("the steered figures", lambda: db_row(driver, uid).get_attribute("data-used-memory") == str(50 << 20))
+    row_el = db_row(driver, uid)
+    assert float(row_el.get_attribute("data-ops")) == ops, (row_el.get_attribute("data-ops"), ops)
+    assert row_el.get_attribute("data-memory-size") == str(100 << 20)
+    shown = row_el.find_element(By.CSS_SELECTOR, ".ops").text
+    assert shown == f"{int(ops + 0.5):,} ops/s", (shown, ops)
+    bar = row_el.find_element(By.CSS_SELECTOR, ".bar.mem")
+    assert bar.get_attribute("aria-valuenow") == "50.0", bar.get_attribute("aria-valuenow")
+    assert bar.find_element(By.CSS_SELECTOR, "em").text == "50.0 MiB / 100 MiB (50%)", bar.text
+    width = driver.execute_script("return arguments[0].querySelector('span').style.width", bar)
+    assert width == "50%", width
+
+    # A master migrates to the node holding none of its database's shards.
+    master = next(s for s in shards if s["role"] == "master")
+    source = master["node_uid"]
+    target = next(n for n in nodes if n not in {s["node_uid"] for s in shards})
+    srv.json("POST", "/v1/shards/actions/migrate",
+             {"shard_uids": [master["uid"]], "target_node_uid": int(target)})
+    click_advance(driver, "advance-1")  # past its pending second: the move is under way
+    state = wait_for("the shard moving", lambda: (c := chip_state(driver, master["uid"])) and c["moving"] and c)
+    assert state["node"] == source and state["to"] == target and state["arriving"] == target, state
+    assert f"→ node:{target}" in state["text"], state
+    full_page_screenshot(driver, os.path.join(out, "dashboard-cluster.png"), 1280)
+    driver.set_window_size(1280, 900)
+    for _ in range(30):
+        state = chip_state(driver, master["uid"])
+        if not state["moving"]:
+            break
+        click_advance(driver, "advance-10")
+        after_next_poll(driver)
+    state = wait_for("the shard landed", lambda: (c := chip_state(driver, master["uid"])) and not c["moving"]
+                     and c["node"] == target and c)
+    assert state["arriving"] is None, state
+    assert srv.json("GET", "/v1/shards/" + master["uid"])["node_uid"] == target
+    wait_for("no raised alerts still", lambda: texts(driver, "#alerts li") == ["no raised alerts"])
+
+
 def set_the_scene(driver, srv):
     """A few actions mid-way, a failed one and a fault rule with hits: what the screenshots show."""
     srv.json("POST", "/emulator/v1/actions", {"type": "state-machine", "name": "SMUpgradeBDB",
@@ -501,6 +599,7 @@ def test_dashboard(srv, out):
 
         check_faults_and_journal(driver, srv)
         check_crdb_tasks(driver, srv)
+        check_cluster_view(driver, srv, out)
         set_the_scene(driver, srv)
         full_page_screenshot(driver, os.path.join(out, "dashboard-desktop.png"), 1280)
 

@@ -305,6 +305,159 @@
     $('crdb-tasks').replaceChildren(...nodes);
   }
 
+  // --- The cluster (GET /emulator/v1/cluster_view) ------------------------------
+
+  // A database's colour: hues spread by uid, the same on its shards and its row.
+  function dbColour(uid) {
+    return 'hsl(' + ((Number(uid) * 67) % 360) + ' 55% 42%)';
+  }
+
+  function bytes(n) {
+    if (n === null || n === undefined || !Number.isFinite(Number(n))) return '–';
+    let v = Number(n);
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u += 1;
+    }
+    return (u === 0 || v >= 100 ? v.toFixed(0) : v.toFixed(1)) + ' ' + units[u];
+  }
+
+  function opsText(n) {
+    if (n === null || n === undefined || !Number.isFinite(Number(n))) return '– ops/s';
+    return Math.round(Number(n)).toLocaleString('en-US') + ' ops/s';
+  }
+
+  // A database's status word in the actions' colours: green when active,
+  // blue while an operation runs, amber while it is deleted, red when its
+  // create failed.
+  function dbStatusClass(s) {
+    switch (s) {
+      case 'active': return 'st-completed';
+      case 'creation-failed': return 'st-failed';
+      case 'delete-pending': return 'st-cancelling';
+      default: return 'st-running';
+    }
+  }
+
+  function shardChip(s, names) {
+    const chip = el('span', 'shard ' + (s.role === 'master' ? 'master' : 'replica'));
+    chip.style.setProperty('--db', dbColour(s.bdb_uid));
+    chip.dataset.uid = String(s.uid);
+    chip.dataset.bdb = String(s.bdb_uid);
+    chip.dataset.role = s.role;
+    chip.append((s.role === 'master' ? 'M' : 'R') + ' ' + s.uid);
+    let title = 'shard ' + s.uid + ' of bdb:' + s.bdb_uid +
+      (names.has(s.bdb_uid) ? ' (' + names.get(s.bdb_uid) + ')' : '') + ', ' + s.role +
+      ', slots ' + s.slots + ', ' + bytes(s.used_memory) + ', ' + opsText(s.ops_per_sec);
+    const op = s.operation;
+    if (op) {
+      chip.dataset.operation = op.name;
+      title += ' · ' + op.name + (op.running ? ' ' + op.progress + '%' : ' (waiting)');
+    }
+    if (s.moving) {
+      chip.classList.add('moving');
+      chip.dataset.moving = 'true';
+      const to = op && op.to_node_uid !== undefined ? 'node:' + op.to_node_uid : '';
+      if (to) chip.dataset.to = String(op.to_node_uid);
+      chip.append(el('span', 'to', '→' + (to ? ' ' + to : '') + (op && op.running ? ' ' + op.progress + '%' : '')));
+    }
+    chip.title = title;
+    return chip;
+  }
+
+  function renderCluster(view) {
+    const names = new Map(view.databases.map((d) => [d.uid, d.name]));
+    // Where moving shards go: drawn faint on the node they go to.
+    const incoming = new Map();
+    for (const n of view.nodes) {
+      for (const s of n.shards) {
+        if (!s.moving || !s.operation || s.operation.to_node_uid === undefined) continue;
+        const list = incoming.get(s.operation.to_node_uid) || [];
+        list.push(s);
+        incoming.set(s.operation.to_node_uid, list);
+      }
+    }
+    let shardTotal = 0;
+    const cards = [];
+    for (const n of view.nodes) {
+      shardTotal += n.shard_count;
+      const card = el('article', 'node' + (n.status === 'active' ? '' : ' st-off'));
+      card.dataset.uid = String(n.uid);
+      card.dataset.status = n.status;
+      const head = el('div', 'node-head');
+      head.append(el('span', 'name', 'node:' + n.uid), el('span', 'addr', n.addr),
+        el('span', 'status ' + (n.status === 'active' ? 'st-completed' : 'st-cancelling'), n.status),
+        el('span', 'count', n.shard_count + (n.shard_count === 1 ? ' shard' : ' shards')));
+      const chips = el('div', 'shards');
+      for (const s of n.shards) chips.append(shardChip(s, names));
+      for (const s of incoming.get(n.uid) || []) {
+        const ghost = el('span', 'shard incoming', '← ' + s.uid);
+        ghost.style.setProperty('--db', dbColour(s.bdb_uid));
+        ghost.dataset.uid = String(s.uid);
+        ghost.dataset.bdb = String(s.bdb_uid);
+        ghost.title = 'shard ' + s.uid + ' of bdb:' + s.bdb_uid + ' arriving from another node';
+        chips.append(ghost);
+      }
+      if (n.shards.length === 0 && chips.childElementCount === 0) chips.append(el('span', 'muted', 'no shard'));
+      card.append(head, chips);
+      cards.push(card);
+    }
+    if (cards.length === 0) cards.push(el('div', 'empty', 'No node.'));
+    $('nodes').replaceChildren(...cards);
+    $('cluster-summary').textContent = '(' + view.nodes.length + (view.nodes.length === 1 ? ' node, ' : ' nodes, ') +
+      shardTotal + ' shards, ' + view.databases.length + (view.databases.length === 1 ? ' database)' : ' databases)');
+
+    const rows = [];
+    for (const d of view.databases) {
+      const row = el('div', 'dbrow');
+      row.dataset.uid = String(d.uid);
+      row.dataset.status = d.status;
+      row.dataset.usedMemory = d.used_memory === null ? '' : String(d.used_memory);
+      row.dataset.memorySize = String(d.memory_size);
+      row.dataset.ops = d.ops_per_sec === null ? '' : String(d.ops_per_sec);
+      const who = el('div');
+      const name = el('span', 'name');
+      const swatch = el('span', 'swatch');
+      swatch.style.setProperty('--db', dbColour(d.uid));
+      name.append(swatch, d.name || '(no name)');
+      const shards = d.shards_count + (d.shards_count === 1 ? ' shard' : ' shards') +
+        (d.replication ? ' + replicas' : '');
+      who.append(name, el('span', 'uid', 'bdb:' + d.uid + ' · ' + shards));
+      const limit = Number(d.memory_size);
+      const used = d.used_memory === null ? null : Number(d.used_memory);
+      const pct = used !== null && limit > 0 ? Math.min(100, (100 * used) / limit) : 0;
+      const bar = el('div', 'bar mem' + (pct >= 90 ? ' full' : pct >= 75 ? ' high' : ''));
+      bar.setAttribute('role', 'meter');
+      bar.setAttribute('aria-valuemin', '0');
+      bar.setAttribute('aria-valuemax', '100');
+      bar.setAttribute('aria-valuenow', pct.toFixed(1));
+      bar.setAttribute('aria-label', (d.name || 'bdb:' + d.uid) + ' memory used');
+      const fill = el('span');
+      fill.style.width = pct.toFixed(1) + '%';
+      bar.append(fill, el('em', 'mem-text', bytes(used) + ' / ' + bytes(limit) +
+        (used === null ? '' : ' (' + pct.toFixed(pct < 10 ? 1 : 0) + '%)')));
+      row.append(who, el('span', 'status ' + dbStatusClass(d.status), d.status), bar,
+        el('span', 'ops', opsText(d.ops_per_sec)));
+      rows.push(row);
+    }
+    if (rows.length === 0) rows.push(el('div', 'empty', 'No database.'));
+    $('cluster-dbs').replaceChildren(...rows);
+
+    const alerts = [];
+    for (const a of view.alerts) {
+      const li = el('li');
+      li.dataset.object = a.object;
+      li.dataset.name = a.name;
+      li.append(el('span', 'status ' + (a.severity === 'INFO' ? 'st-running' : 'st-failed'), a.severity || 'alert'),
+        ' ', el('strong', null, a.name), ' ', el('span', 'muted', a.object));
+      alerts.push(li);
+    }
+    if (alerts.length === 0) alerts.push(el('li', 'empty', 'no raised alerts'));
+    $('alerts').replaceChildren(...alerts);
+  }
+
   function renderJournal(data) {
     const rows = [];
     for (const r of data.requests.slice().reverse()) {
@@ -370,13 +523,14 @@
   async function poll() {
     const started = performance.now();
     const quiet = (path) => api('GET', path, undefined, true);
-    const [clock, actions, databases, journal, faults, crdbTasks] = await Promise.all([
+    const [clock, actions, databases, journal, faults, crdbTasks, cluster] = await Promise.all([
       quiet('/emulator/v1/clock'),
       quiet('/emulator/v1/actions?offset=' + state.offset + '&limit=' + PAGE),
       quiet('/emulator/v1/databases'),
       quiet('/emulator/v1/requests?limit=' + JOURNAL_TAIL),
       quiet('/emulator/v1/faults'),
       quiet('/emulator/v1/crdb_tasks'),
+      quiet('/emulator/v1/cluster_view'),
     ]);
     if (actions.total > 0 && state.offset >= actions.total) {
       // The page emptied (actions ended or were removed): show the last one.
@@ -391,6 +545,7 @@
     if (changed('journal', journal)) renderJournal(journal);
     if (changed('faults', faults)) renderFaults(faults);
     if (changed('crdbs', crdbTasks)) renderCrdbTasks(crdbTasks);
+    if (changed('cluster', cluster)) renderCluster(cluster);
     const ms = performance.now() - started;
     document.body.dataset.pollMs = ms.toFixed(1);
     document.body.dataset.polls = String(Number(document.body.dataset.polls || 0) + 1);
