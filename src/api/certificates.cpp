@@ -49,7 +49,7 @@ result<std::array<std::string, 3>> read_named_pem(const json& item, const std::s
 // The optional certificates a cluster may hold besides the required ones
 // (certificate_store::names()); the emulator installs none of them.
 constexpr std::string_view optional_certificates[] = {"ldap_client", "mtls_trusted_ca",
-                                                       "sso_issuer", "sso_service"};
+                                                      "sso_issuer", "sso_service"};
 
 }  // namespace
 
@@ -57,9 +57,9 @@ reply delete_certificate(const request_context& ctx) {
   const std::string name = store_name(ctx.param("name"));
   const auto& required = certificate_store::names();
   if (std::find(required.begin(), required.end(), name) != required.end()) {
-    return error_reply(status::forbidden, "certificate_required",
-                       "Certificate '" + ctx.param("name") +
-                           "' is required by the cluster and cannot be deleted");
+    return error_reply(
+        status::forbidden, "certificate_required",
+        "Certificate '" + ctx.param("name") + "' is required by the cluster and cannot be deleted");
   }
   if (std::find(std::begin(optional_certificates), std::end(optional_certificates), name) ==
       std::end(optional_certificates)) {

@@ -18,7 +18,7 @@ result<json> option_body(const request_context& ctx) { return read_bdb_body(ctx)
 // The OCSP status of a cluster whose proxy certificate names no responder:
 // nothing was ever asked, so nothing is known (docs/compatibility.md).
 json unknown_ocsp_status() {
-  return json{{"cert_status", "UNKNOWN"}, {"next_update", ""},   {"produced_at", ""},
+  return json{{"cert_status", "UNKNOWN"}, {"next_update", ""},     {"produced_at", ""},
               {"responder_url", ""},      {"revocation_time", ""}, {"this_update", ""}};
 }
 

@@ -30,7 +30,10 @@ struct option_spec {
 // page) with a fresh cluster's values.
 const std::vector<option_spec>& policy_specs() {
   static const std::vector<option_spec> specs = {
-      {"acl_pubsub_default", option_kind::choice, "resetchannels", {"resetchannels", "allchannels"}},
+      {"acl_pubsub_default",
+       option_kind::choice,
+       "resetchannels",
+       {"resetchannels", "allchannels"}},
       {"auto_recovery", option_kind::boolean, false},
       {"automatic_node_offload", option_kind::boolean, true},
       {"bigstore_migrate_node_threshold", option_kind::count, 0},
@@ -94,9 +97,9 @@ const std::vector<option_spec>& ocsp_specs() {
 // whether a fresh cluster runs them.
 const std::vector<std::pair<std::string_view, bool>>& configurable_services() {
   static const std::vector<std::pair<std::string_view, bool>> services = {
-      {"alert_mgr", true},         {"call_home_agent", true},   {"cm_server", true},
-      {"crdb_coordinator", true},  {"crdb_worker", true},       {"entraid_agent_mgr", false},
-      {"ldap_agent_mgr", false},   {"mdns_server", true},       {"pdns_server", true},
+      {"alert_mgr", true},         {"call_home_agent", true}, {"cm_server", true},
+      {"crdb_coordinator", true},  {"crdb_worker", true},     {"entraid_agent_mgr", false},
+      {"ldap_agent_mgr", false},   {"mdns_server", true},     {"pdns_server", true},
       {"sentinel_service", false}, {"stats_archiver", true},
   };
   return services;
@@ -114,11 +117,10 @@ result<> check_option(const option_spec& spec, const json& v) {
     case option_kind::count:
       if (!v.is_number_unsigned() || v.get<std::uint64_t>() < spec.low ||
           v.get<std::uint64_t>() > spec.high) {
-        return option_schema("Field '" + key + "' must be a whole number from " +
-                             std::to_string(spec.low) + " to " +
-                             (spec.high == UINT64_MAX ? std::string("2^64-1")
-                                                      : std::to_string(spec.high)) +
-                             ", got " + dump(v));
+        return option_schema(
+            "Field '" + key + "' must be a whole number from " + std::to_string(spec.low) + " to " +
+            (spec.high == UINT64_MAX ? std::string("2^64-1") : std::to_string(spec.high)) +
+            ", got " + dump(v));
       }
       return {};
     case option_kind::text:
@@ -132,9 +134,9 @@ result<> check_option(const option_spec& spec, const json& v) {
       }
       return {};
     case option_kind::choice: {
-      const bool known = v.is_string() && std::find(spec.values.begin(), spec.values.end(),
-                                                    v.get_ref<const std::string&>()) !=
-                                              spec.values.end();
+      const bool known =
+          v.is_string() && std::find(spec.values.begin(), spec.values.end(),
+                                     v.get_ref<const std::string&>()) != spec.values.end();
       if (!known) {
         std::string list;
         for (const auto value : spec.values) {
@@ -205,8 +207,8 @@ result<json> read_services_config_update(const json& body) {
   if (!body.is_object()) return option_schema("The body must be a JSON object");
   const auto& known = configurable_services();
   for (auto it = body.begin(); it != body.end(); ++it) {
-    const bool listed = std::any_of(known.begin(), known.end(),
-                                    [&](const auto& s) { return s.first == it.key(); });
+    const bool listed =
+        std::any_of(known.begin(), known.end(), [&](const auto& s) { return s.first == it.key(); });
     if (!listed) {
       return option_schema("Field '" + it.key() +
                            "' is not an optional service of the services_configuration object");
@@ -232,17 +234,16 @@ json ocsp_object(const cluster_options& o) {
 
 result<json> read_ocsp_update(const json& body) {
   if (body.is_object() && body.contains("responder_url")) {
-    return option_schema(
-        "Field 'responder_url' is read-only: it comes from the proxy certificate");
+    return option_schema("Field 'responder_url' is read-only: it comes from the proxy certificate");
   }
   return read_options(body, ocsp_specs(), "ocsp");
 }
 
 const std::vector<std::string_view>& local_service_names() {
   static const std::vector<std::string_view> names = {
-      "alert_mgr",        "call_home_agent", "ccs",         "cm_server",      "cnm_exec",
-      "cnm_http",         "crdb_coordinator", "crdb_worker", "mdns_server",   "pdns_server",
-      "redis_mgr",        "resource_mgr",    "saslauthd",   "stats_archiver"};
+      "alert_mgr", "call_home_agent",  "ccs",         "cm_server",     "cnm_exec",
+      "cnm_http",  "crdb_coordinator", "crdb_worker", "mdns_server",   "pdns_server",
+      "redis_mgr", "resource_mgr",     "saslauthd",   "stats_archiver"};
   return names;
 }
 

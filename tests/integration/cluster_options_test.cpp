@@ -44,10 +44,9 @@ TEST_F(cluster_options_test, a_fresh_policy_has_the_documented_defaults) {
 TEST_F(cluster_options_test, a_policy_update_is_partial_and_restore_default_undoes_it) {
   const json fresh = get_json("/v1/cluster/policy");
   const auto before = srv.get("/v1/cluster/policy");
-  const auto r = put("/v1/cluster/policy",
-                     {{"default_shards_placement", "sparse"},
-                      {"default_sharded_proxy_policy", "all-nodes"},
-                      {"login_lockout_threshold", 0}});
+  const auto r = put("/v1/cluster/policy", {{"default_shards_placement", "sparse"},
+                                            {"default_sharded_proxy_policy", "all-nodes"},
+                                            {"login_lockout_threshold", 0}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(state_id(r), state_id(before) + 1);
@@ -58,16 +57,14 @@ TEST_F(cluster_options_test, a_policy_update_is_partial_and_restore_default_undo
   EXPECT_EQ(get_json("/v1/cluster/policy"), expected);
 
   // New databases take the policy's defaults when their body gives none.
-  const auto sharded = srv.post("/v1/bdbs", {{"name", "sharded"},
-                                             {"memory_size", 1048576},
-                                             {"sharding", true},
-                                             {"shards_count", 2}});
+  const auto sharded = srv.post(
+      "/v1/bdbs",
+      {{"name", "sharded"}, {"memory_size", 1048576}, {"sharding", true}, {"shards_count", 2}});
   ASSERT_EQ(sharded.status, 200) << sharded.body;
   EXPECT_EQ(sharded.json_body()["shards_placement"], "sparse");
   EXPECT_EQ(sharded.json_body()["proxy_policy"], "all-nodes");
-  const auto plain = srv.post("/v1/bdbs", {{"name", "plain"},
-                                           {"memory_size", 1048576},
-                                           {"shards_placement", "dense"}});
+  const auto plain = srv.post(
+      "/v1/bdbs", {{"name", "plain"}, {"memory_size", 1048576}, {"shards_placement", "dense"}});
   ASSERT_EQ(plain.status, 200) << plain.body;
   EXPECT_EQ(plain.json_body()["shards_placement"], "dense");
   EXPECT_EQ(plain.json_body()["proxy_policy"], "single");
@@ -112,8 +109,8 @@ TEST_F(cluster_options_test, services_configuration_is_read_and_changed) {
   const json fresh = get_json("/v1/cluster/services_configuration");
   EXPECT_EQ(fresh["cm_server"], json({{"operating_mode", "enabled"}}));
   EXPECT_EQ(fresh["entraid_agent_mgr"], json({{"operating_mode", "disabled"}}));
-  const auto r = put("/v1/cluster/services_configuration",
-                     {{"cm_server", {{"operating_mode", "disabled"}}}});
+  const auto r =
+      put("/v1/cluster/services_configuration", {{"cm_server", {{"operating_mode", "disabled"}}}});
   ASSERT_EQ(r.status, 200) << r.body;
   json expected = fresh;
   expected["cm_server"]["operating_mode"] = "disabled";
@@ -140,10 +137,9 @@ TEST_F(cluster_options_test, local_services_run_since_start_and_follow_operation
   advance(3 * 86400 + 3539);
   const json services = get_json("/v1/local/services");
   ASSERT_TRUE(services.contains("alert_mgr"));
-  EXPECT_EQ(services["alert_mgr"],
-            json({{"start_time", "2025-10-09T08:53:20Z"},
-                  {"status", "RUNNING"},
-                  {"uptime", "3 days, 0:58:59"}}));
+  EXPECT_EQ(services["alert_mgr"], json({{"start_time", "2025-10-09T08:53:20Z"},
+                                         {"status", "RUNNING"},
+                                         {"uptime", "3 days, 0:58:59"}}));
   for (const auto& [name, s] : services.items()) EXPECT_EQ(s["status"], "RUNNING") << name;
   EXPECT_EQ(srv.get("/v1/local/services", nobody).status, 200);
 
@@ -196,13 +192,11 @@ TEST_F(cluster_options_test, ocsp_settings_change_within_their_ranges) {
   EXPECT_EQ(get_json("/v1/ocsp"), expected);
   expect_refused_changing_nothing(
       {
-          {http::verb::put, "/v1/ocsp", R"({"ocsp_functionality":true})", 400,
-           "no_responder_url"},
+          {http::verb::put, "/v1/ocsp", R"({"ocsp_functionality":true})", 400, "no_responder_url"},
           {http::verb::put, "/v1/ocsp", R"({"responder_url":"http://ocsp.example"})", 400,
            "invalid_schema"},
           {http::verb::put, "/v1/ocsp", R"({"query_frequency":59})", 400, "invalid_schema"},
-          {http::verb::put, "/v1/ocsp", R"({"recovery_frequency":86401})", 400,
-           "invalid_schema"},
+          {http::verb::put, "/v1/ocsp", R"({"recovery_frequency":86401})", 400, "invalid_schema"},
           {http::verb::put, "/v1/ocsp", R"({"recovery_max_tries":0})", 400, "invalid_schema"},
           {http::verb::put, "/v1/ocsp", R"({"response_timeout":61})", 400, "invalid_schema"},
           {http::verb::put, "/v1/ocsp", R"({"extra":1})", 400, "invalid_schema"},
@@ -223,8 +217,7 @@ TEST_F(cluster_options_test, ocsp_settings_change_within_their_ranges) {
 TEST_F(cluster_options_test, only_optional_certificates_are_deleted) {
   const json before = get_json("/v1/cluster/certificates");
   for (const char* name : {"api", "proxy_cert", "cm", "syncer", "metrics_exporter"}) {
-    refused(srv.del(std::string("/v1/cluster/certificates/") + name), 403,
-            "certificate_required");
+    refused(srv.del(std::string("/v1/cluster/certificates/") + name), 403, "certificate_required");
   }
   refused(srv.del("/v1/cluster/certificates/nope"), 404, "certificate_not_found");
   const auto ok = srv.del("/v1/cluster/certificates/ldap_client_cert");

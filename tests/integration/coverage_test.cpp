@@ -25,7 +25,8 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
   test_server srv{manual_clock_config()};
   const auto ldap = srv.get("/v1/cluster/ldap");
   EXPECT_EQ(ldap.status, 501u);
-  EXPECT_EQ(ldap.json_body(), error_body(not_emulated_text("GET /v1/cluster/ldap"), "not_emulated"));
+  EXPECT_EQ(ldap.json_body(),
+            error_body(not_emulated_text("GET /v1/cluster/ldap"), "not_emulated"));
   EXPECT_EQ(ldap.header(http::field::content_type), "application/json");
   EXPECT_FALSE(ldap.headers["cluster-state-id"].empty());
   // Without credentials: the 401 a real cluster sends first.
@@ -62,7 +63,8 @@ TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
   ASSERT_EQ(metrics.status, 200u);
   EXPECT_NE(metrics.body.find("# TYPE reemu_not_emulated_requests_total counter\n"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 3\n"), std::string::npos)
+  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 3\n"),
+            std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find(series("bdbs", "GET", "/v1/bdbs/{bdb_uid}/peer_stats") + " 1\n"),
             std::string::npos);
@@ -89,7 +91,8 @@ TEST(not_emulated_http, answers_404_like_an_unknown_path_when_configured) {
   EXPECT_EQ(ldap.json_body(), error_body("Route /v1/cluster/ldap does not exist", "not_found"));
   EXPECT_EQ(srv.get("/v1/bdbs/debuginfo").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
-  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 1\n"), std::string::npos)
+  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 1\n"),
+            std::string::npos)
       << metrics.body;
 }
 

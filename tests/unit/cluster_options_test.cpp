@@ -24,10 +24,10 @@ TEST(cluster_options, the_policy_checks_every_key) {
   EXPECT_EQ(fresh["login_lockout_threshold"], 5);
   EXPECT_TRUE(read_policy_update(json{{"default_shards_placement", "sparse"}}));
   EXPECT_TRUE(read_policy_update(json::object()));
-  for (const json& bad : {json::array(), json{{"nope", 1}}, json{{"rack_aware", 1}},
-                          json{{"max_simultaneous_backups", -1}},
-                          json{{"redis_upgrade_policy", "newest"}},
-                          json{{"default_provisioned_redis_version", "9.9"}}}) {
+  for (const json& bad :
+       {json::array(), json{{"nope", 1}}, json{{"rack_aware", 1}},
+        json{{"max_simultaneous_backups", -1}}, json{{"redis_upgrade_policy", "newest"}},
+        json{{"default_provisioned_redis_version", "9.9"}}}) {
     const auto r = read_policy_update(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().error, api_error::invalid_schema) << bad;
@@ -41,8 +41,8 @@ TEST(cluster_options, the_policy_checks_every_key) {
 
 TEST(cluster_options, services_stop_and_start_on_the_clock) {
   cluster_options o;
-  const auto op = read_service_operation(
-      json{{"operation_type", "stop"}, {"services", {"alert_mgr", "ccs"}}});
+  const auto op =
+      read_service_operation(json{{"operation_type", "stop"}, {"services", {"alert_mgr", "ccs"}}});
   ASSERT_TRUE(op);
   EXPECT_EQ(apply_service_operation(o, *op, 100), json({{"alert_mgr", true}, {"ccs", true}}));
   json listed = local_services_object(o, 0, 200);
@@ -56,7 +56,8 @@ TEST(cluster_options, services_stop_and_start_on_the_clock) {
   EXPECT_EQ(listed["alert_mgr"]["uptime"], "0:00:10");  // started at 300
   EXPECT_EQ(listed["cm_server"]["uptime"], "0:05:10");  // was running: untouched
   EXPECT_FALSE(read_service_operation(json{{"operation_type", "stop"}, {"services", {"x"}}}));
-  EXPECT_FALSE(read_service_operation(json{{"operation_type", "stop"}, {"services", json::array()}}));
+  EXPECT_FALSE(
+      read_service_operation(json{{"operation_type", "stop"}, {"services", json::array()}}));
   EXPECT_FALSE(read_service_operation(json{{"operation_type", "kill"}, {"services", {"ccs"}}}));
 }
 

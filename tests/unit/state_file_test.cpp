@@ -725,11 +725,16 @@ TEST_F(state_file_test, a_version2_file_is_read) {
   json doc = saved_document();
   doc["version"] = 2;
   doc["databases"] = json::array({1, 7});
-  for (const char* key : {"plans", "cluster_state_id", "bdb_uid_high", "nodes", "cluster_actions",
-                          "next_plan_rule_id", "next_fault_id", "license", "ldap_mappings",
-                          "proxies", "redis_acls", "ids_drawn", "password_policy", "roles",
-                          "role_uid_high", "user_uid_high", "active_active", "events", "stats",
-                          "cluster_options"})
+  for (const char* key : {"plans",           "cluster_state_id",
+                          "bdb_uid_high",    "nodes",
+                          "cluster_actions", "next_plan_rule_id",
+                          "next_fault_id",   "license",
+                          "ldap_mappings",   "proxies",
+                          "redis_acls",      "ids_drawn",
+                          "password_policy", "roles",
+                          "role_uid_high",   "user_uid_high",
+                          "active_active",   "events",
+                          "stats",           "cluster_options"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();

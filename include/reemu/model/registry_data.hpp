@@ -62,11 +62,11 @@ struct registry_data {
   redis_acl_map redis_acls = fresh_redis_acls();  // /v1/redis_acls: Full Access, then those made
   ldap_mapping_map ldap_mappings;                 // /v1/ldap_mappings
   proxy_map proxies;         // /v1/proxies: the settings PUT changed, by node uid
-  // /v1/cluster/policy, services_configuration, /v1/ocsp, /v1/local/services
-  cluster_options options;
   crdb_store active_active;  // /v1/crdbs, /v1/crdb_tasks, unreachable participants
   event_log events;          // /v1/logs: what happened, some of it scheduled by plans
   stats_steering stats;      // the control API's steering of the stats model (model/stats.hpp)
+  // /v1/cluster/policy, services_configuration, /v1/ocsp, /v1/local/services
+  cluster_options options;
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;
