@@ -114,15 +114,18 @@ result<> check_option(const option_spec& spec, const json& v) {
     case option_kind::boolean:
       if (!v.is_boolean()) return option_schema("Field '" + key + "' must be a boolean");
       return {};
-    case option_kind::count:
-      if (!v.is_number_unsigned() || v.get<std::uint64_t>() < spec.low ||
-          v.get<std::uint64_t>() > spec.high) {
+    case option_kind::count: {
+      // A whole number not below 0 (a parsed body's are unsigned).
+      const bool whole =
+          v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+      if (!whole || v.get<std::uint64_t>() < spec.low || v.get<std::uint64_t>() > spec.high) {
         return option_schema(
             "Field '" + key + "' must be a whole number from " + std::to_string(spec.low) + " to " +
             (spec.high == UINT64_MAX ? std::string("2^64-1") : std::to_string(spec.high)) +
             ", got " + dump(v));
       }
       return {};
+    }
     case option_kind::text:
       if (!v.is_string()) return option_schema("Field '" + key + "' must be a string");
       return {};
