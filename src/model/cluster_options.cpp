@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <initializer_list>
+#include <cstdio>
 
 #include "reemu/model/bdb_schema.hpp"
 #include "reemu/model/database.hpp"
