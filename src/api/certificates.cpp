@@ -2,6 +2,7 @@
 // certificate store, which checks every certificate before it installs any.
 #include "reemu/api/certificates.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -45,7 +46,29 @@ result<std::array<std::string, 3>> read_named_pem(const json& item, const std::s
                                     item["key"].get<std::string>()};
 }
 
+// The optional certificates a cluster may hold besides the required ones
+// (certificate_store::names()); the emulator installs none of them.
+constexpr std::string_view optional_certificates[] = {"ldap_client", "mtls_trusted_ca",
+                                                      "sso_issuer", "sso_service"};
+
 }  // namespace
+
+reply delete_certificate(const request_context& ctx) {
+  const std::string name = store_name(ctx.param("name"));
+  const auto& required = certificate_store::names();
+  if (std::find(required.begin(), required.end(), name) != required.end()) {
+    return error_reply(
+        status::forbidden, "certificate_required",
+        "Certificate '" + ctx.param("name") + "' is required by the cluster and cannot be deleted");
+  }
+  if (std::find(std::begin(optional_certificates), std::end(optional_certificates), name) ==
+      std::end(optional_certificates)) {
+    return error_reply(status::not_found, "certificate_not_found",
+                       "Unknown certificate '" + ctx.param("name") + "'");
+  }
+  // An optional certificate the emulator never installs: already absent.
+  return status_only();
+}
 
 reply get_certificates(const request_context&, certificate_store& certs) {
   json out = json::object();
@@ -105,6 +128,8 @@ std::vector<route> certificate_routes() {
        uses<&put_certificates>},
       {verb::post, "/v1/cluster/certificates/rotate", access::needs("update_cluster"),
        uses<&rotate_certificates>},
+      {verb::delete_, "/v1/cluster/certificates/{name}", access::needs("update_cluster"),
+       uses<&delete_certificate>},
       {verb::put, "/v1/cluster/update_cert", access::needs("update_cluster"), uses<&update_cert>},
   };
 }

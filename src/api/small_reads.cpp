@@ -66,15 +66,6 @@ reply get_jsonschema(const request_context& ctx) {
   return error_reply(api_error::invalid_schema_object, "Invalid object '" + object + "'");
 }
 
-reply get_ocsp(const request_context&) {
-  // The real answer of a cluster that never configured OCSP
-  // (tests/data/ocsp.json).
-  static const json ocsp = {{"ocsp_functionality", false}, {"query_frequency", 3600},
-                            {"recovery_frequency", 60},    {"recovery_max_tries", 5},
-                            {"responder_url", ""},         {"response_timeout", 1}};
-  return json_reply(status::ok, ocsp);
-}
-
 reply get_suffixes(const request_context&, const cluster_settings& cluster) {
   return json_reply(status::ok, json::array({suffix_object(cluster)}));
 }
@@ -90,7 +81,6 @@ reply get_suffix(const request_context& ctx, const cluster_settings& cluster) {
 std::vector<route> small_read_routes() {
   using http_t::verb;
   return {
-      {verb::get, "/v1/ocsp", access::needs("view_ocsp_config"), uses<&get_ocsp>},
       {verb::get, "/v1/suffixes", access::needs("view_cluster_info"), uses<&get_suffixes>},
       {verb::get, "/v1/suffix/{name}", access::needs("view_cluster_info"), uses<&get_suffix>},
       // The reference lists no permission: any user.

@@ -8,6 +8,7 @@
 #include "reemu/api/bdbs.hpp"
 #include "reemu/api/certificates.hpp"
 #include "reemu/api/cluster.hpp"
+#include "reemu/api/cluster_options.hpp"
 #include "reemu/api/crdbs.hpp"
 #include "reemu/api/ldap_mappings.hpp"
 #include "reemu/api/license.hpp"
@@ -73,7 +74,9 @@ const std::vector<route_family>& route_families() {
       {"redis acls", &redis_acl_routes, &always},
       {"ldap mappings", &ldap_mapping_routes, &always},
       {"proxies", &proxy_routes, &always},           // /v1/proxies…
-      {"small reads", &small_read_routes, &always},  // /v1/ocsp, /v1/suffixes, /v1/suffix/{name}
+      {"small reads", &small_read_routes, &always},  // /v1/suffixes, /v1/suffix/{name}, jsonschema
+      // /v1/cluster/policy, services_configuration, /v1/[local/]services, /v1/ocsp…
+      {"cluster options", &cluster_option_routes, &always},
       {"crdbs", &crdbs_routes, &always},    // /v1/crdbs…, /v1/crdb_tasks…, the syncer routes
       {"health", &health_routes, &always},  // /emulator/v1/health, openapi.{json,yaml}
       // The control API's rooms, all off with --no-control-api:

@@ -58,6 +58,23 @@ std::optional<std::uint64_t> free_port(const registry_data& d) {
   return d.databases.ports().first_free(first_auto_port, &is_reserved);
 }
 
+// A new database's shards_placement and proxy_policy, when its body gives
+// none, from the cluster policy: only a changed policy is written, so a
+// fresh cluster's databases keep the template's values unstored.
+namespace {
+void apply_policy_defaults(const cluster_options& o, json& fields) {
+  const auto take = [&](const char* field, const char* setting) {
+    if (fields.contains(field)) return;
+    if (auto it = o.policy.find(setting); it != o.policy.end()) fields[field] = *it;
+  };
+  take("shards_placement", "default_shards_placement");
+  const bool sharded =
+      fields.value("sharding", false) || fields.value("shards_count", std::uint64_t{1}) > 1;
+  take("proxy_policy",
+       sharded ? "default_sharded_proxy_policy" : "default_non_sharded_proxy_policy");
+}
+}  // namespace
+
 result<database> new_database(const registry_data& d, const json& body, double now,
                               const cluster_settings& cluster) {
   if (auto ok = check_not_expired(d.license, now); !ok) return ok.error();
@@ -93,6 +110,7 @@ result<database> new_database(const registry_data& d, const json& body, double n
     // The template's default modules are Redis 8's: older versions start bare.
     if (major < "8.0" && !fields.contains("module_list")) fields["module_list"] = json::array();
   }
+  apply_policy_defaults(d.options, fields);
   fields["endpoints"] = json::array({make_endpoint(uid, *endpoint_port, fields, cluster)});
   database made{uid, std::move(fields), now, now, std::nullopt, {}, {}, {}, false, {}};
   if (auto room = check_shard_room(d, made); !room) return room.error();

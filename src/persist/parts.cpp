@@ -10,6 +10,7 @@
 
 #include "reemu/auth/auth.hpp"
 #include "reemu/model/alerts.hpp"
+#include "reemu/model/cluster_options.hpp"
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/event_log.hpp"
@@ -442,6 +443,21 @@ result<> read_proxies(const json* value, restored_state& into, const services&) 
   return {};
 }
 
+// ---- cluster_options: the policy, services configuration, OCSP settings and
+// local services' run state; absent (a file from before them), the defaults -
+
+void write_cluster_options(const part_source& from, std::string& out) {
+  out += dump(cluster_options_record(from.data.options));
+}
+
+result<> read_cluster_options(const json* value, restored_state& into, const services&) {
+  if (!value) return {};
+  auto o = cluster_options_from_record(*value, "cluster_options");
+  if (!o) return o.error();
+  into.data.options = std::move(*o);
+  return {};
+}
+
 // ---- active_active: absent (a file from before them), none ------------------
 
 void write_active_active(const part_source& from, std::string& out) {
@@ -728,6 +744,10 @@ const std::vector<persisted_part>& persisted_parts() {
        .logging = whole,
        .write = &write_cluster_actions,
        .read = &read_cluster_actions},
+      {.key = "cluster_options",
+       .logging = whole,
+       .write = &write_cluster_options,
+       .read = &read_cluster_options},
       {.key = "cluster_state_id",
        .logging = whole,
        .write = &write_cluster_state_id,

@@ -23,17 +23,18 @@ std::string series(std::string_view family, std::string_view method, std::string
 
 TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
   test_server srv{manual_clock_config()};
-  const auto ocsp = srv.get("/v1/ocsp/status");
-  EXPECT_EQ(ocsp.status, 501u);
-  EXPECT_EQ(ocsp.json_body(), error_body(not_emulated_text("GET /v1/ocsp/status"), "not_emulated"));
-  EXPECT_EQ(ocsp.header(http::field::content_type), "application/json");
-  EXPECT_FALSE(ocsp.headers["cluster-state-id"].empty());
+  const auto ldap = srv.get("/v1/cluster/ldap");
+  EXPECT_EQ(ldap.status, 501u);
+  EXPECT_EQ(ldap.json_body(),
+            error_body(not_emulated_text("GET /v1/cluster/ldap"), "not_emulated"));
+  EXPECT_EQ(ldap.header(http::field::content_type), "application/json");
+  EXPECT_FALSE(ldap.headers["cluster-state-id"].empty());
   // Without credentials: the 401 a real cluster sends first.
-  const auto anonymous = srv.get("/v1/ocsp/status", std::nullopt);
+  const auto anonymous = srv.get("/v1/cluster/ldap", std::nullopt);
   EXPECT_EQ(anonymous.status, 401u);
   EXPECT_FALSE(anonymous.header(http::field::www_authenticate).empty());
   // Any role: the inventory names no permission.
-  EXPECT_EQ(srv.get("/v1/ocsp/status", viewer).status, 501u);
+  EXPECT_EQ(srv.get("/v1/cluster/ldap", viewer).status, 501u);
   // The template, whatever the parameter's value.
   const auto syncer = srv.get("/v1/bdbs/1/syncer_state/replica?x=1");
   EXPECT_EQ(syncer.status, 501u);
@@ -54,15 +55,16 @@ TEST(not_emulated_http, a_documented_route_answers_501_after_authentication) {
 
 TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
   test_server srv{manual_clock_config()};
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(srv.get("/v1/ocsp/status").status, 501u);
-  EXPECT_EQ(srv.get("/v1/ocsp/status", std::nullopt).status, 401u);
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(srv.get("/v1/cluster/ldap").status, 501u);
+  EXPECT_EQ(srv.get("/v1/cluster/ldap", std::nullopt).status, 401u);
   EXPECT_EQ(srv.get("/v1/bdbs/1/peer_stats").status, 501u);
   EXPECT_EQ(srv.get("/v1/endpoints").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
   ASSERT_EQ(metrics.status, 200u);
   EXPECT_NE(metrics.body.find("# TYPE reemu_not_emulated_requests_total counter\n"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find(series("ocsp", "GET", "/v1/ocsp/status") + " 3\n"), std::string::npos)
+  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 3\n"),
+            std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find(series("bdbs", "GET", "/v1/bdbs/{bdb_uid}/peer_stats") + " 1\n"),
             std::string::npos);
@@ -84,12 +86,13 @@ TEST(not_emulated_http, counted_per_route_and_marked_in_the_journal) {
 TEST(not_emulated_http, answers_404_like_an_unknown_path_when_configured) {
   test_server srv{
       manual_clock_config(1760000000, [](json& doc) { doc["emulator"]["not_emulated"] = "404"; })};
-  const auto ocsp = srv.get("/v1/ocsp/status", std::nullopt);
-  EXPECT_EQ(ocsp.status, 404u);
-  EXPECT_EQ(ocsp.json_body(), error_body("Route /v1/ocsp/status does not exist", "not_found"));
+  const auto ldap = srv.get("/v1/cluster/ldap", std::nullopt);
+  EXPECT_EQ(ldap.status, 404u);
+  EXPECT_EQ(ldap.json_body(), error_body("Route /v1/cluster/ldap does not exist", "not_found"));
   EXPECT_EQ(srv.get("/v1/bdbs/debuginfo").status, 404u);
   const auto metrics = srv.get("/emulator/v1/metrics");
-  EXPECT_NE(metrics.body.find(series("ocsp", "GET", "/v1/ocsp/status") + " 1\n"), std::string::npos)
+  EXPECT_NE(metrics.body.find(series("cluster", "GET", "/v1/cluster/ldap") + " 1\n"),
+            std::string::npos)
       << metrics.body;
 }
 

@@ -190,8 +190,8 @@ class not_emulated_lookup : public ::testing::Test {
 
 TEST_F(not_emulated_lookup, finds_the_most_specific_documented_route) {
   using http_t::verb;
-  EXPECT_EQ(found(verb::get, "/v1/ocsp/status"), "/v1/ocsp/status");
-  EXPECT_EQ(found(verb::head, "/v1/ocsp/status"), "/v1/ocsp/status");
+  EXPECT_EQ(found(verb::get, "/v1/cluster/ldap"), "/v1/cluster/ldap");
+  EXPECT_EQ(found(verb::head, "/v1/cluster/ldap"), "/v1/cluster/ldap");
   EXPECT_EQ(found(verb::put, "/v1/nodes/2"), "/v1/nodes/{uid}");
   EXPECT_EQ(found(verb::get, "/v1/bdbs/3/peer_stats/2"), "/v1/bdbs/{bdb_uid}/peer_stats/{uid}");
   EXPECT_EQ(found(verb::get, "/v1/bdbs/3/syncer_state/replica"),
@@ -305,15 +305,15 @@ TEST_F(not_emulated_answers, every_route_not_emulated_answers_501) {
 }
 
 TEST_F(not_emulated_answers, authentication_comes_first) {
-  const handled anonymous = call(http_t::verb::get, "/v1/ocsp/status", "");
+  const handled anonymous = call(http_t::verb::get, "/v1/cluster/ldap", "");
   EXPECT_EQ(anonymous.reply.status, http_t::status::unauthorized);
   ASSERT_NE(anonymous.not_emulated, nullptr);  // still counted and marked
-  EXPECT_EQ(anonymous.not_emulated->path, "/v1/ocsp/status");
-  const handled wrong = call(http_t::verb::get, "/v1/ocsp/status",
+  EXPECT_EQ(anonymous.not_emulated->path, "/v1/cluster/ldap");
+  const handled wrong = call(http_t::verb::get, "/v1/cluster/ldap",
                              "Basic " + base64_encode("admin@redis.local:wrong"));
   EXPECT_EQ(wrong.reply.status, http_t::status::unauthorized);
   // Any authenticated user hears it: the inventory names no permission.
-  const handled nobody = call(http_t::verb::get, "/v1/ocsp/status",
+  const handled nobody = call(http_t::verb::get, "/v1/cluster/ldap",
                               "Basic " + base64_encode("nobody@redis.local:Nobody123!"));
   EXPECT_EQ(nobody.reply.status, http_t::status::not_implemented);
 }
@@ -337,7 +337,7 @@ TEST_F(not_emulated_answers, served_routes_answer_as_before) {
   EXPECT_EQ(call(http_t::verb::patch, "/v1/nodes/1", admin_).reply.status,
             http_t::status::method_not_allowed);
   // OPTIONS tells what the emulator serves.
-  EXPECT_EQ(call(http_t::verb::options, "/v1/ocsp/status", admin_).reply.status,
+  EXPECT_EQ(call(http_t::verb::options, "/v1/cluster/ldap", admin_).reply.status,
             http_t::status::not_found);
 }
 
@@ -356,8 +356,8 @@ TEST_F(not_emulated_answers, unregistered_routes_stay_unknown) {
 }
 
 TEST_F(not_emulated_answers, counted_per_route_and_marked_in_the_journal) {
-  call(http_t::verb::get, "/v1/ocsp/status", admin_);
-  call(http_t::verb::get, "/v1/ocsp/status?x=1", "");
+  call(http_t::verb::get, "/v1/cluster/ldap", admin_);
+  call(http_t::verb::get, "/v1/cluster/ldap?x=1", "");
   call(http_t::verb::get, "/v1/bdbs/debuginfo", admin_);
   call(http_t::verb::get, "/v1/bdbs/1", admin_);
   const metrics& m = app_->metrics();
@@ -367,14 +367,14 @@ TEST_F(not_emulated_answers, counted_per_route_and_marked_in_the_journal) {
       counts[m.not_emulated()[i].method + " " + m.not_emulated()[i].path] +=
           m.not_emulated_requests(i);
   }
-  EXPECT_EQ(counts, (std::map<std::string, std::uint64_t>{{"GET /v1/ocsp/status", 2},
+  EXPECT_EQ(counts, (std::map<std::string, std::uint64_t>{{"GET /v1/cluster/ldap", 2},
                                                           {"GET /v1/bdbs/debuginfo", 1}}));
   const journal_page page = app_->svc().journal.query({});
   ASSERT_EQ(page.entries.size(), 4u);
   EXPECT_TRUE(page.entries[0]->not_emulated);
   EXPECT_EQ(page.entries[0]->status, 501u);
   EXPECT_TRUE(page.entries[1]->not_emulated);
-  EXPECT_EQ(flat(page.entries[1]->target), "/v1/ocsp/status");
+  EXPECT_EQ(flat(page.entries[1]->target), "/v1/cluster/ldap");
   EXPECT_EQ(page.entries[1]->status, 401u);
   EXPECT_TRUE(page.entries[2]->not_emulated);
   EXPECT_FALSE(page.entries[3]->not_emulated);
@@ -384,7 +384,7 @@ TEST(not_emulated_config, answers_404_like_an_unknown_path_when_asked) {
   app a{test::manual_clock_config(1760000000,
                                   [](json& doc) { doc["emulator"]["not_emulated"] = "404"; })};
   const std::string auth = "Basic " + base64_encode("admin@redis.local:Redis123!");
-  for (const std::string_view path : {"/v1/ocsp/status", "/v1/bdbs/debuginfo"}) {
+  for (const std::string_view path : {"/v1/cluster/ldap", "/v1/bdbs/debuginfo"}) {
     const handled h = a.handle(test::json_request(http_t::verb::get, path, "", auth));
     EXPECT_EQ(h.reply.status, http_t::status::not_found) << path;
     EXPECT_EQ(h.reply.body.str(),
@@ -393,7 +393,7 @@ TEST(not_emulated_config, answers_404_like_an_unknown_path_when_asked) {
   }
   // Before authentication, as an unknown path is.
   const handled anonymous =
-      a.handle(test::json_request(http_t::verb::get, "/v1/ocsp/status", "", ""));
+      a.handle(test::json_request(http_t::verb::get, "/v1/cluster/ldap", "", ""));
   EXPECT_EQ(anonymous.reply.status, http_t::status::not_found);
 }
 

@@ -22,6 +22,7 @@
 #include "reemu/app/app.hpp"
 #include "reemu/auth/auth.hpp"
 #include "reemu/config/config.hpp"
+#include "reemu/model/cluster_options.hpp"
 #include "reemu/model/license.hpp"
 #include "reemu/model/node.hpp"
 #include "reemu/state/registry.hpp"
@@ -728,7 +729,8 @@ TEST_F(state_file_test, a_version2_file_is_read) {
                           "password_policy", "roles",
                           "role_uid_high",   "user_uid_high",
                           "active_active",   "events",
-                          "stats",           "alerts"})
+                          "stats",           "alerts",
+                          "cluster_options"})
     doc.erase(key);
   write_all(path_, doc.dump());
   start();
@@ -1009,6 +1011,7 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
   replayed["license"] = license_record(trial_license(1700000000, 16384));
   replayed["ldap_mappings"] = json::array();
   replayed["proxies"] = json::array();
+  replayed["cluster_options"] = cluster_options_record(cluster_options{});
   replayed["stats"] = json::array();
   replayed["alerts"] = {{"bdb_settings", json::array()},
                         {"cluster_settings", json::object()},

@@ -132,7 +132,8 @@ TEST(version_profile, a_route_the_release_lacks_answers_404_like_an_unknown_path
   }
   // What both have answers alike.
   EXPECT_EQ(get(old, "/v1/cluster").status, 200u);
-  EXPECT_EQ(get(old, "/v1/ocsp/status").status, 501u);
+  EXPECT_EQ(get(old, "/v1/ocsp/status").status, 200u);
+  EXPECT_EQ(get(old, "/v1/cluster/debuginfo").status, 501u);
   // The router holds no route the release lacks, whatever the families offer.
   const config c = config_for({{"rs_version", "7.22"}});
   const auto routes = all_routes(c);

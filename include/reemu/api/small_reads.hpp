@@ -1,6 +1,5 @@
 // Small reads of the emulated API that keep no state of their own:
-// GET /v1/ocsp (the OCSP configuration of a cluster that never set one, as
-// captured) and GET /v1/suffixes, /v1/suffix/{name} (the cluster's one DNS
+// GET /v1/suffixes, /v1/suffix/{name} (the cluster's one DNS
 // suffix, its name), GET /v1/jsonschema (object=bdb: the schema the bdb
 // routes check bodies against, model/bdb_schema.hpp; the documentation's
 // other objects 501 not_emulated; anything else 406 invalid_object; no
@@ -13,7 +12,6 @@
 
 namespace reemu {
 
-reply get_ocsp(const request_context& ctx);  // GET /v1/ocsp
 reply get_suffixes(const request_context& ctx,
                    const cluster_settings& cluster);  // GET /v1/suffixes
 reply get_suffix(const request_context& ctx,

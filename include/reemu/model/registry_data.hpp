@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reemu/model/alerts.hpp"
+#include "reemu/model/cluster_options.hpp"
 #include "reemu/model/crdb.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/errors.hpp"
@@ -66,6 +67,8 @@ struct registry_data {
   event_log events;          // /v1/logs: what happened, some of it scheduled by plans
   stats_steering stats;      // the control API's steering of the stats model (model/stats.hpp)
   alert_store alerts;        // alert settings and forced alert states (model/alerts.hpp)
+  // /v1/cluster/policy, services_configuration, /v1/ocsp, /v1/local/services
+  cluster_options options;
   // The cluster-wide counter a real cluster sends as the cluster-state-id
   // header: one more for every accepted change of its configuration.
   std::uint64_t cluster_state_id = 1;

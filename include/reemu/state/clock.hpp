@@ -29,6 +29,12 @@ class clock {
 
   clock_mode mode() const noexcept { return mode_; }
 
+  // When the clock started: the manual start time, or the system time at
+  // construction.
+  double started_at() const noexcept {
+    return mode_ == clock_mode::manual ? manual_start_ : real_base_;
+  }
+
   // Moves a manual clock forward by `seconds` (>= 0) and returns the new time;
   // nullopt for a real clock. Thread-safe.
   std::optional<double> advance(double seconds) noexcept;
