@@ -195,7 +195,8 @@ int main(int argc, char** argv) {
       return ok ? 0 : 1;
     }
     reemu::setup_logging(cfg.log.level, cfg.log.format);
-    spdlog::info("re-actions-emulator {} starting with config {}", reemu::product_version, f.config_path);
+    spdlog::info("re-actions-emulator {} starting with config {}", reemu::product_version,
+                 f.config_path);
     return reemu::run(std::move(cfg));
   } catch (const std::exception& e) {
     // Start-up errors (config, TLS files, ports in use) end here.

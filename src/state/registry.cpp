@@ -37,13 +37,14 @@ result<> registry::update(double now, const std::function<result<>(registry_data
   const proxy_map proxies = draft.proxies;       // the changed proxies only
   const auto crdbs = draft.active_active.crdbs;  // a few
   if (auto changed = change(draft); !changed) return changed.error();
-  // Users, roles and the password rules are few: compared whole.
+  // Users, roles, the password rules and the cluster options are few:
+  // compared whole.
   const registry_data& was = before->data();
   if (draft.databases.edits() != database_edits || draft.nodes != nodes ||
       draft.cluster_tasks != cluster_tasks || draft.license != installed ||
       draft.redis_acls != redis_acls || draft.ldap_mappings != ldap_mappings ||
       draft.proxies != proxies || draft.active_active.crdbs != crdbs || draft.users != was.users ||
-      draft.roles != was.roles || draft.passwords != was.passwords)
+      draft.roles != was.roles || draft.passwords != was.passwords || draft.options != was.options)
     ++draft.cluster_state_id;
   draft.drop_invisible(now);
   publish(std::move(draft));

@@ -426,6 +426,21 @@ struct sample_of<alert_store> {
   }
 };
 
+// A changed policy, services configuration and OCSP setting; a service
+// restarted and one stopped.
+template <>
+struct sample_of<cluster_options> {
+  static cluster_options make(const registry_data&, double now) {
+    cluster_options o;
+    o.policy = {{"default_shards_placement", "sparse"}, {"login_lockout_threshold", 7}};
+    o.services_config = {{"cm_server", {{"operating_mode", "disabled"}}}};
+    o.ocsp = {{"query_frequency", 7200}};
+    o.service_started["alert_mgr"] = now - 1.5;
+    o.services_stopped.insert("mdns_server");
+    return o;
+  }
+};
+
 // A CRDB listed, one whose create failed, a task of each ending and an
 // unreachable participant.
 template <>

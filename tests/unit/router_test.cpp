@@ -194,6 +194,10 @@ TEST(router, route_permissions) {
     const std::string_view p = r.pattern;
     if (is_public(p)) {
       EXPECT_EQ(r.access, access::public_route());  // no authentication
+    } else if (p == "/v1/local/services" || p == "/v1/services") {
+      // No permission listed: reading the local services is any user's,
+      // operating them the admin's (the reference's reading).
+      EXPECT_EQ(r.access, r.method == http_t::verb::get ? access::any_user() : access::admin());
     } else if (p.starts_with("/emulator/")) {
       EXPECT_EQ(r.access, control_api_access);
       EXPECT_EQ(r.access.kind, access_kind::admin);
@@ -267,6 +271,12 @@ TEST(router, route_permissions) {
           {"GET /v1/cluster/certificates", "view_cluster_info"},
           {"PUT /v1/cluster/certificates", "update_cluster"},
           {"POST /v1/cluster/certificates/rotate", "update_cluster"},
+          {"DELETE /v1/cluster/certificates/{name}", "update_cluster"},
+          {"GET /v1/cluster/policy", "view_cluster_info"},
+          {"PUT /v1/cluster/policy", "update_cluster"},
+          {"PUT /v1/cluster/policy/restore_default", "update_cluster"},
+          {"GET /v1/cluster/services_configuration", "view_cluster_info"},
+          {"PUT /v1/cluster/services_configuration", "update_cluster"},
           {"PUT /v1/cluster/update_cert", "update_cluster"},
           {"GET /v1/nodes/stats", "view_all_nodes_stats"},
           {"GET /v1/nodes/stats/last", "view_all_nodes_stats"},
@@ -343,6 +353,9 @@ TEST(router, route_permissions) {
           {"GET /v1/proxies/{uid}", "view_proxy_info"},
           {"PUT /v1/proxies/{uid}", "update_proxy"},
           {"GET /v1/ocsp", "view_ocsp_config"},
+          {"PUT /v1/ocsp", "config_ocsp"},
+          {"GET /v1/ocsp/status", "view_ocsp_status"},
+          {"POST /v1/ocsp/test", "test_ocsp_status"},
           {"GET /v1/suffixes", "view_cluster_info"},
           {"GET /v1/suffix/{name}", "view_cluster_info"},
           {"GET /v1/logs", "view_logged_events"},
