@@ -165,8 +165,6 @@ TEST(exporter, ports_file_names_it_and_https_serves_it_too) {
       doc["server"]["ports_file"] = ports_path;
       doc["server"]["https"] = true;
       doc["server"]["https_port"] = 0;
-      // No databases: a short answer, within one TLS record.
-      doc["databases"] = json::array();
     })};
     ASSERT_NE(srv.metrics_port(), 0);
     std::ifstream in(ports_path);
@@ -179,7 +177,8 @@ TEST(exporter, ports_file_names_it_and_https_serves_it_too) {
     const response tls = scrape_raw(srv.metrics_port(), "/v2", tls_client_options{});
     EXPECT_EQ(plain.status, 200);
     EXPECT_EQ(tls.status, 200);
-    EXPECT_EQ(plain.body, tls.body);  // the manual clock stands still
+    EXPECT_GT(tls.body.size(), 16384u) << "more than one TLS record";
+    EXPECT_TRUE(plain.body == tls.body) << "the manual clock stands still";
     EXPECT_FALSE(parse_exposition(tls.body).find("node_metrics_up").empty());
   }
   std::filesystem::remove_all(dir);

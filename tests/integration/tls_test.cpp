@@ -346,6 +346,27 @@ TEST(tls, a_list_of_many_pieces_arrives_whole_on_both_listeners) {
   EXPECT_EQ(json::parse(v2.body).size(), count + list["actions"].size());
 }
 
+// One answer of a single run larger than a TLS record (16 KiB): the stats of
+// every database at one-second intervals on the manual clock. It arrives
+// whole with its Content-Length, equal to the plain listener's, and the
+// connection serves the next request.
+TEST(tls, an_answer_larger_than_one_record_arrives_whole) {
+  test_server srv{
+      manual_clock_config(1760500000, [](json& doc) { doc["server"]["https"] = true; })};
+  const std::string target = "/v1/bdbs/stats?interval=1sec";
+  const auto plain = srv.get(target);
+  ASSERT_EQ(plain.status, 200);
+  ASSERT_GT(plain.body.size(), 16384u)
+      << "the answer must span more than one TLS record: " << plain.body.substr(0, 200);
+  client c(srv.https_port(), tls_client_options{});
+  const auto secure = c.send(make_request(http::verb::get, target, admin));
+  EXPECT_EQ(secure.status, 200);
+  EXPECT_EQ(secure.header(http::field::content_length), std::to_string(secure.body.size()));
+  EXPECT_TRUE(secure.body == plain.body)
+      << secure.body.size() << " bytes, not " << plain.body.size();
+  EXPECT_EQ(c.send(make_request(http::verb::get, "/v1/actions", admin)).body, seed_list_body());
+}
+
 // --- Hostile clients -----------------------------------------------------------------
 
 TEST(tls, plain_http_on_the_https_port_gets_400) {

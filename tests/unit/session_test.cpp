@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
+#include <boost/beast/core/flat_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <exception>
@@ -410,6 +411,46 @@ TEST(response_head, no_content_answers_carry_no_length_and_no_type) {
   EXPECT_FALSE(status_has_no_content(http::status::accepted));
   const auto head = response_head(11, http::status::no_content, {}, {}, std::nullopt, true);
   EXPECT_EQ(head, "HTTP/1.1 204 No Content\r\nServer: re-actions-emulator\r\n\r\n");
+}
+
+// write_answer() over beast::flat_stream, the layer beast::ssl_stream writes
+// through: a head and one body run of any size arrive whole, as do a body of
+// pieces. Bodies past 16 KiB (flat_stream's flattening limit) used to stop
+// after the head.
+TEST(write_answer, head_and_body_arrive_whole_through_a_flat_stream) {
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: n\r\n\r\n";
+  for (const std::size_t size : {std::size_t{0}, std::size_t{100}, std::size_t{16384},
+                                 std::size_t{16385}, std::size_t{40000}}) {
+    for (const bool pieces : {false, true}) {
+      std::string text(size, 'x');
+      for (std::size_t i = 0; i < size; i += 997) text[i] = static_cast<char>('a' + i % 26);
+      const auto whole = std::make_shared<const std::string>(text);
+      const shared_bytes body =
+          pieces ? shared_bytes(std::make_shared<const std::vector<std::string_view>>(
+                       std::vector<std::string_view>{std::string_view(*whole).substr(0, size / 3),
+                                                     std::string_view(*whole).substr(size / 3)}))
+                 : shared_bytes(whole);
+      net::io_context ioc;
+      beast::flat_stream<beast_test::stream> server_side(ioc);
+      beast_test::stream client(ioc);
+      server_side.next_layer().connect(client);
+      beast::error_code result = net::error::operation_aborted;
+      bool done = false;
+      net::co_spawn(ioc, write_answer(server_side, head, body),
+                    [&](std::exception_ptr e, beast::error_code ec) {
+                      if (e) std::rethrow_exception(e);
+                      result = ec;
+                      done = true;
+                    });
+      ioc.run();
+      const std::string what = std::to_string(size) + (pieces ? " bytes in pieces" : " bytes");
+      ASSERT_TRUE(done) << what;
+      EXPECT_FALSE(result) << what << ": " << result.message();
+      const std::string wire = client.str();
+      EXPECT_EQ(wire.size(), head.size() + size) << what;
+      EXPECT_TRUE(wire == head + text) << what << ": the bytes differ";
+    }
+  }
 }
 
 // HEAD: the head GET would have, with its Content-Length, and no body

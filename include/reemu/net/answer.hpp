@@ -7,12 +7,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/status.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -51,25 +53,40 @@ bool status_has_no_content(http::status status);
 
 // Writes `head` and then the bytes of `body` in one gather write: a cached
 // body goes out without a copy, and one made of pieces (the action lists)
-// as its pieces, never joined.
+// as its pieces, never joined. A write that ends short without an error
+// (a layer that wrote nothing) counts as a broken pipe.
+//
+// The buffers go to async_write as a span, never as a two-element
+// std::array: Asio's consuming_buffers keeps a spent first element of such
+// an array as an empty buffer, beast::flat_stream (under beast::ssl_stream)
+// then writes zero bytes and the write stops after the head whenever the
+// body is larger than one TLS record (16 KiB).
+template <class Stream>
+net::awaitable<beast::error_code> write_buffers(Stream& stream,
+                                                std::span<const net::const_buffer> sequence,
+                                                std::size_t total) {
+  auto [ec, n] = co_await net::async_write(stream, sequence, use_tuple);
+  if (!ec && n != total) ec = net::error::broken_pipe;
+  co_return ec;
+}
+
 template <class Stream>
 net::awaitable<beast::error_code> write_answer(Stream& stream, const std::string& head,
                                                const shared_bytes& body) {
   const auto as_buffer = [](std::string_view run) {
     return net::const_buffer(run.data(), run.size());
   };
+  const std::size_t total = head.size() + body.size();
   if (body.runs() <= 1) {
     std::array<net::const_buffer, 2> buffers{net::buffer(head), net::const_buffer()};
     body.for_each([&](std::string_view run) { buffers[1] = as_buffer(run); });
-    auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
-    co_return ec;
+    co_return co_await write_buffers(stream, buffers, total);
   }
   std::vector<net::const_buffer> buffers;
   buffers.reserve(body.runs() + 1);
   buffers.push_back(net::buffer(head));
   body.for_each([&](std::string_view run) { buffers.push_back(as_buffer(run)); });
-  auto [ec, n] = co_await net::async_write(stream, buffers, use_tuple);
-  co_return ec;
+  co_return co_await write_buffers(stream, buffers, total);
 }
 
 // Sets the deadline of the next operations on `stream` where its lowest
