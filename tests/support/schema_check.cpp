@@ -158,6 +158,8 @@ openapi_contract::openapi_contract(const json& doc) : doc_(doc) {
   if (!doc_.contains("paths") || !doc_["paths"].is_object())
     throw std::invalid_argument("the OpenAPI document has no 'paths' object");
   walk_document(doc_, "");
+  for (const auto& [templ, item] : doc_["paths"].items())
+    paths_.push_back(path_template{templ, split_path(templ)});
 }
 
 // Finds every schema of the document (components.schemas and each "schema"
@@ -177,7 +179,7 @@ void openapi_contract::walk_document(const json& node, const std::string& where)
     } else if (key == "schema") {
       walk_schema(value, here);
     } else if (key == "$ref" && value.is_string()) {
-      resolve(node);  // throws when it does not resolve
+      remember_ref(node);
     } else {
       walk_document(value, here);
     }
@@ -215,7 +217,7 @@ void openapi_contract::walk_schema(const json& schema, const std::string& where)
         throw std::invalid_argument(where + "/pattern: invalid regular expression: " + e.what());
       }
     } else if (key == "$ref") {
-      resolve(schema);
+      remember_ref(schema);
     } else if (key == "type") {
       const json types = value.is_array() ? value : json::array({value});
       for (const auto& t : types)
@@ -229,16 +231,24 @@ void openapi_contract::walk_schema(const json& schema, const std::string& where)
   }
 }
 
-// The node itself, or what its "$ref" points to (followed to the end).
+// The node itself, or what its "$ref" points to (followed to the end). A
+// reference is looked up in the document once, then remembered: the walk of
+// the constructor meets every reference the document has.
 const json& openapi_contract::resolve(const json& node) const {
   const json* n = &node;
-  for (int hops = 0; n->is_object() && n->contains("$ref"); ++hops) {
-    const auto& ref = (*n)["$ref"];
+  for (int hops = 0; n->is_object(); ++hops) {
+    const auto it = n->find("$ref");
+    if (it == n->end()) break;
+    const auto& ref = *it;
     if (!ref.is_string() || !ref.get_ref<const std::string&>().starts_with("#/"))
       throw std::invalid_argument("unsupported $ref " + ref.dump() + ": only \"#/...\" is");
     if (hops > 32) throw std::invalid_argument("$ref cycle at " + ref.dump());
-    const std::string target = ref.get<std::string>().substr(1);
-    const json::json_pointer pointer(target);
+    const auto& text = ref.get_ref<const std::string&>();
+    if (const auto known = refs_.find(text); known != refs_.end()) {
+      n = known->second;
+      continue;
+    }
+    const json::json_pointer pointer(text.substr(1));
     if (!doc_.contains(pointer))
       throw std::invalid_argument("$ref " + ref.dump() + " does not resolve");
     n = &doc_.at(pointer);
@@ -246,16 +256,23 @@ const json& openapi_contract::resolve(const json& node) const {
   return *n;
 }
 
+// Records where a reference of the document points (constructor only).
+void openapi_contract::remember_ref(const json& node) {
+  const json& target = resolve(node);  // throws when it does not resolve
+  refs_.try_emplace(node["$ref"].get<std::string>(), &target);
+}
+
 std::optional<std::string> openapi_contract::find_path(std::string_view path) const {
   path = path.substr(0, path.find('?'));
   std::vector<std::string> segments;
   for (const auto& s : split_path(path)) segments.push_back(percent_decode(s));
-  std::optional<std::string> best;
+  const path_template* best = nullptr;
   std::vector<bool> best_score;
-  for (const auto& [templ, item] : doc_["paths"].items()) {
-    const auto parts = split_path(templ);
+  std::vector<bool> score;  // literal segments, position by position: earlier literals win
+  for (const path_template& t : paths_) {
+    const auto& parts = t.segments;
     if (parts.size() != segments.size()) continue;
-    std::vector<bool> score;  // literal segments, position by position: earlier literals win
+    score.clear();
     bool match = true;
     for (std::size_t i = 0; i < parts.size() && match; ++i) {
       if (is_template(parts[i])) {
@@ -267,11 +284,12 @@ std::optional<std::string> openapi_contract::find_path(std::string_view path) co
       }
     }
     if (match && (!best || score > best_score)) {
-      best = templ;
+      best = &t;
       best_score = score;
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  return best->text;
 }
 
 std::optional<openapi_contract::operation_ref> openapi_contract::find_operation(

@@ -38,6 +38,9 @@ class openapi_contract {
   // not OpenAPI 3.1 or cannot be checked fully: a schema keyword outside the
   // subset above, an invalid pattern, a $ref that does not resolve.
   explicit openapi_contract(const nlohmann::json& doc);
+  // Not copied or moved: it keeps pointers into its own copy of the document.
+  openapi_contract(const openapi_contract&) = delete;
+  openapi_contract& operator=(const openapi_contract&) = delete;
 
   // Checks one answer. `path` is the request path, percent-encoded as sent,
   // without the query (a query is ignored if present); HEAD is checked as GET,
@@ -83,13 +86,23 @@ class openapi_contract {
   const nlohmann::json* find_response(const operation_ref& op, int status,
                                       std::vector<std::string>& out) const;
   const nlohmann::json& resolve(const nlohmann::json& node) const;
+  void remember_ref(const nlohmann::json& node);
   void check_schema(const nlohmann::json& schema, const nlohmann::json& value,
                     const std::string& pointer, std::vector<std::string>& out, int depth) const;
   void walk_schema(const nlohmann::json& schema, const std::string& where);
   void walk_document(const nlohmann::json& node, const std::string& where);
 
+  struct path_template {
+    std::string text;                   // "/v1/actions/{uid}"
+    std::vector<std::string> segments;  // "v1", "actions", "{uid}"
+  };
+
   nlohmann::json doc_;
   std::map<std::string, std::regex> patterns_;  // every `pattern` of the document, compiled
+  std::vector<path_template> paths_;            // the document's paths, split once
+  // Every "#/..." reference of the document and what it points to; doc_ is
+  // not changed after construction, so the pointers stay valid.
+  std::map<std::string, const nlohmann::json*, std::less<>> refs_;
 };
 
 }  // namespace reemu::test
