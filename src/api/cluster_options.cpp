@@ -34,7 +34,7 @@ reply update_cluster_policy(const request_context& ctx, registry& reg) {
   const auto change = read_policy_update(*body);
   if (!change) return error_reply(change.error());
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    for (auto it = change->begin(); it != change->end(); ++it) d.options.policy[it.key()] = *it;
+    d.options.policy.update(*change);
     return {};
   });
   return written ? status_only() : error_reply(written.error());
@@ -59,8 +59,7 @@ reply update_services_config(const request_context& ctx, registry& reg) {
   if (!change) return error_reply(change.error());
   json out;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    for (auto it = change->begin(); it != change->end(); ++it)
-      d.options.services_config[it.key()] = *it;
+    d.options.services_config.update(*change);
     out = services_config_object(d.options);
     return {};
   });
@@ -102,7 +101,7 @@ reply update_ocsp(const request_context& ctx, registry& reg) {
   }
   json out;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    for (auto it = change->begin(); it != change->end(); ++it) d.options.ocsp[it.key()] = *it;
+    d.options.ocsp.update(*change);
     out = ocsp_object(d.options);
     return {};
   });

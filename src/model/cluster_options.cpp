@@ -178,7 +178,7 @@ result<json> read_options(const json& body, const std::vector<option_spec>& spec
 }
 
 json overlay(json base, const json& changes) {
-  for (auto it = changes.begin(); it != changes.end(); ++it) base[it.key()] = *it;
+  base.update(changes);
   return base;
 }
 

@@ -51,16 +51,8 @@ std::string response_head(unsigned version, http::status status,
 // (1xx, 204, 304; RFC 9110 section 8.6).
 bool status_has_no_content(http::status status);
 
-// Writes `head` and then the bytes of `body` in one gather write: a cached
-// body goes out without a copy, and one made of pieces (the action lists)
-// as its pieces, never joined. A write that ends short without an error
-// (a layer that wrote nothing) counts as a broken pipe.
-//
-// The buffers go to async_write as a span, never as a two-element
-// std::array: Asio's consuming_buffers keeps a spent first element of such
-// an array as an empty buffer, beast::flat_stream (under beast::ssl_stream)
-// then writes zero bytes and the write stops after the head whenever the
-// body is larger than one TLS record (16 KiB).
+// Writes `sequence` whole; a write that ends short without an error (a
+// layer that wrote nothing) counts as a broken pipe.
 template <class Stream>
 net::awaitable<beast::error_code> write_buffers(Stream& stream,
                                                 std::span<const net::const_buffer> sequence,
@@ -70,6 +62,15 @@ net::awaitable<beast::error_code> write_buffers(Stream& stream,
   co_return ec;
 }
 
+// Writes `head` and then the bytes of `body` in one gather write: a cached
+// body goes out without a copy, and one made of pieces (the action lists)
+// as its pieces, never joined.
+//
+// The buffers go to async_write as a span, never as a two-element
+// std::array: Asio's consuming_buffers keeps a spent first element of such
+// an array as an empty buffer, beast::flat_stream (under beast::ssl_stream)
+// then writes zero bytes and the write stops after the head whenever the
+// body is larger than one TLS record (16 KiB).
 template <class Stream>
 net::awaitable<beast::error_code> write_answer(Stream& stream, const std::string& head,
                                                const shared_bytes& body) {
