@@ -7,6 +7,7 @@
 # Usage: exporter_sigterm.sh BINARY CONFIG
 set -euo pipefail
 bin=$1 config=$2
+. "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 file=$dir/ports.json
@@ -16,12 +17,7 @@ python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); c["databases"] =
 "$bin" --config "$dir/config.json" --bind 127.0.0.1 --http-port 0 --https-port 0 --metrics-port 0 \
   --ports-file "$file" --log-level warn 2>"$dir/log" &
 pid=$!
-for _ in $(seq 1 2000); do
-  [ -f "$file" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "exited before the ports file"; cat "$dir/log"; exit 1; }
-  sleep 0.005
-done
-[ -f "$file" ] || { echo "no ports file in 10 s"; cat "$dir/log"; exit 1; }
+wait_ports_file "$file" "$pid" "$dir/log"
 python3 - "$file" <<'PY'
 import http.client, json, ssl, sys
 ports = json.load(open(sys.argv[1]))

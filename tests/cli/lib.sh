@@ -19,3 +19,16 @@ start_server() {
   done
   echo "no listening line"; cat "$log"; return 1
 }
+
+# wait_ports_file FILE PID LOG [WHAT]: waits up to 10 s for FILE (the
+# --ports-file of the server PID) to appear. Fails, printing LOG, if PID
+# exits first or the file does not come; WHAT prefixes the message.
+wait_ports_file() {
+  local file=$1 server=$2 log=$3 what=${4:+$4: }
+  for _ in $(seq 1 2000); do
+    [ -f "$file" ] && return 0
+    kill -0 "$server" 2>/dev/null || { echo "${what}exited before the ports file"; cat "$log"; return 1; }
+    sleep 0.005
+  done
+  echo "${what}no ports file in 10 s"; cat "$log"; return 1
+}

@@ -6,6 +6,7 @@
 # Usage: ports_file_sigterm.sh BINARY CONFIG
 set -euo pipefail
 bin=$1 config=$2
+. "$(dirname "$0")/lib.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 for i in $(seq 1 20); do
@@ -13,12 +14,7 @@ for i in $(seq 1 20); do
   "$bin" --config "$config" --bind 127.0.0.1 --http-port 0 --https-port 0 --ports-file "$file" \
     --log-level warn 2>"$dir/log" &
   pid=$!
-  for _ in $(seq 1 2000); do
-    [ -f "$file" ] && break
-    kill -0 "$pid" 2>/dev/null || { echo "run $i: exited before the ports file"; cat "$dir/log"; exit 1; }
-    sleep 0.005
-  done
-  [ -f "$file" ] || { echo "run $i: no ports file in 10 s"; cat "$dir/log"; exit 1; }
+  wait_ports_file "$file" "$pid" "$dir/log" "run $i"
   kill -TERM "$pid"
   code=0
   wait "$pid" || code=$?
