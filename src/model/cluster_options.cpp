@@ -291,8 +291,12 @@ result<service_operation> read_service_operation(const json& body) {
       type != body.end() && type->is_string() &&
       std::find(std::begin(operation_types), std::end(operation_types),
                 type->get_ref<const std::string&>()) != std::end(operation_types);
-  if (!known_type) {
+  if (type == body.end()) {
     return option_schema("Field 'operation_type' is required: one of start, stop, restart");
+  }
+  if (!known_type) {
+    return option_schema("Field 'operation_type' must be one of start, stop, restart, got " +
+                         dump(*type));
   }
   op.operation_type = type->get<std::string>();
   const auto list = body.find("services");

@@ -487,6 +487,31 @@ void configure_protocols(ssl::context& context) {
   }
 }
 
+// A setup with a fresh server context, its protocols and ciphers set, no
+// certificate yet.
+tls_setup new_server_context() {
+  ERR_clear_error();
+  tls_setup setup;
+  try {
+    setup.context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  } catch (const boost::system::system_error& e) {
+    ERR_clear_error();
+    throw tls_error(std::string("cannot create the TLS server context: ") + e.what());
+  }
+  configure_protocols(*setup.context);
+  return setup;
+}
+
+// Fills the fingerprint and subject of the certificate `setup` serves (for a
+// chain, its first certificate) and returns that certificate.
+X509* describe_leaf(tls_setup& setup) {
+  X509* leaf = SSL_CTX_get0_certificate(setup.context->native_handle());
+  if (leaf == nullptr) fail_openssl("the TLS context has no certificate");
+  setup.fingerprint_sha256 = fingerprint_sha256(leaf);
+  setup.subject = subject_line(leaf);
+  return leaf;
+}
+
 }  // namespace
 
 tls_setup make_tls_setup(const tls_options& options) {
@@ -498,15 +523,7 @@ tls_setup make_tls_setup(const tls_options& options) {
                               " is set but key_file is not; set both or neither");
   }
 
-  ERR_clear_error();
-  tls_setup setup;
-  try {
-    setup.context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  } catch (const boost::system::system_error& e) {
-    ERR_clear_error();
-    throw tls_error(std::string("cannot create the TLS server context: ") + e.what());
-  }
-  configure_protocols(*setup.context);
+  tls_setup setup = new_server_context();
   SSL_CTX* ctx = setup.context->native_handle();
 
   if (options.cert_file.empty()) {
@@ -521,11 +538,7 @@ tls_setup make_tls_setup(const tls_options& options) {
     load_certificate_and_key(*setup.context, options);
   }
 
-  // The leaf: for a loaded chain, the first certificate of the file.
-  X509* leaf = SSL_CTX_get0_certificate(ctx);
-  if (leaf == nullptr) fail_openssl("the TLS context has no certificate");
-  setup.fingerprint_sha256 = fingerprint_sha256(leaf);
-  setup.subject = subject_line(leaf);
+  X509* leaf = describe_leaf(setup);
   setup.cert_pem = certificate_pem(leaf);
   setup.key_pem = private_key_pem(SSL_CTX_get0_privatekey(ctx));
   if (!options.cert_out_file.empty()) {
@@ -562,15 +575,7 @@ tls_setup make_tls_from_pem(const std::string& cert_pem, const std::string& key_
       contains(key_pem, "Proc-Type: 4,ENCRYPTED")) {
     throw tls_error("the key is encrypted (password-protected); give an unencrypted key");
   }
-  ERR_clear_error();
-  tls_setup setup;
-  try {
-    setup.context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  } catch (const boost::system::system_error& e) {
-    ERR_clear_error();
-    throw tls_error(std::string("cannot create the TLS server context: ") + e.what());
-  }
-  configure_protocols(*setup.context);
+  tls_setup setup = new_server_context();
   SSL_CTX* ctx = setup.context->native_handle();
   SSL_CTX_set_default_passwd_cb(ctx, &refuse_password);
   boost::system::error_code ec;
@@ -588,10 +593,7 @@ tls_setup make_tls_from_pem(const std::string& cert_pem, const std::string& key_
   if (SSL_CTX_check_private_key(ctx) != 1) {
     throw tls_error("the key does not match the certificate (" + drain_openssl_errors().text + ")");
   }
-  X509* leaf = SSL_CTX_get0_certificate(ctx);
-  if (leaf == nullptr) fail_openssl("the TLS context has no certificate");
-  setup.fingerprint_sha256 = fingerprint_sha256(leaf);
-  setup.subject = subject_line(leaf);
+  describe_leaf(setup);
   setup.cert_pem = cert_pem;  // as given: the chain, and the key's own encoding
   setup.key_pem = key_pem;
   ERR_clear_error();

@@ -58,7 +58,14 @@ TEST(cluster_options, services_stop_and_start_on_the_clock) {
   EXPECT_FALSE(read_service_operation(json{{"operation_type", "stop"}, {"services", {"x"}}}));
   EXPECT_FALSE(
       read_service_operation(json{{"operation_type", "stop"}, {"services", json::array()}}));
-  EXPECT_FALSE(read_service_operation(json{{"operation_type", "kill"}, {"services", {"ccs"}}}));
+  const auto kill = read_service_operation(json{{"operation_type", "kill"}, {"services", {"ccs"}}});
+  ASSERT_FALSE(kill);
+  EXPECT_EQ(kill.error().description,
+            "Field 'operation_type' must be one of start, stop, restart, got \"kill\"");
+  const auto none = read_service_operation(json{{"services", {"ccs"}}});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().description,
+            "Field 'operation_type' is required: one of start, stop, restart");
 }
 
 TEST(cluster_options, the_record_reads_back) {
