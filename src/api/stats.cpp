@@ -4,11 +4,16 @@
 // {"uid","intervals"}, "last" objects keyed by uid, the cluster's object.
 #include "reemu/api/stats.hpp"
 
+#include <cmath>
+#include <memory>
 #include <string>
 
 #include "reemu/api/bdb_request.hpp"
+#include "reemu/model/lifecycle.hpp"
 #include "reemu/model/shards.hpp"
 #include "reemu/model/stats.hpp"
+#include "reemu/state/answer_cache.hpp"
+#include "reemu/state/bdb_bodies.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
@@ -121,18 +126,48 @@ json shard_entry(const registry_data& d, const shard_info& s, double now, json i
   return out;
 }
 
-// Every handler's frame: the query read and checked first (a bad one is a
-// 400 and nothing is read), then `body` over the snapshot and its model,
-// returning the answer or the failure to report.
+// The clock interval around `now` over which every stats answer of `d`
+// stays the same: the model's samples end on whole seconds, so at most the
+// second holding `now`, narrowed by the operations of the databases (their
+// visibility, status and shard placement) and the nodes' and cluster's
+// tasks (a node removed or in maintenance). Without nodes the cluster's age
+// counts from `now` itself: only that instant.
+validity stats_validity(const registry_data& d, double now) {
+  validity v;
+  if (d.nodes.empty()) {
+    v.narrow(now, std::nextafter(now, forever));
+    return v;
+  }
+  v.narrow(std::floor(now), std::floor(now) + 1);
+  for (const auto& entry : d.databases) v.narrow(bdb_validity(*entry.second, now));
+  const auto narrow_by_tasks = [&](const task_slots& tasks) {
+    for (const auto& task : tasks) {
+      const live_state live = evaluate(task.second.plan, task.second.started_at, now);
+      v.narrow(live.valid_from, live.valid_until);
+    }
+  };
+  for (const auto& entry : d.nodes) narrow_by_tasks(entry.second->actions);
+  narrow_by_tasks(d.cluster_tasks);
+  return v;
+}
+
+// Every handler's frame: the answer kept for the same target, snapshot and
+// second when there is one; else the query read and checked first (a bad
+// one is a 400 and nothing is read), then `body` over the snapshot and its
+// model, returning the answer (kept) or the failure to report (not kept).
 template <typename Body>
-reply stats_answer(const request_context& ctx, const Body& body) {
+reply stats_answer(const request_context& ctx, answer_cache& answers, const Body& body) {
+  if (auto kept = answers.find(ctx.state, ctx.target, ctx.now))
+    return shared_reply(std::move(kept));
   const auto read = read_stats_query(ctx);
   if (!read) return error_reply(read.error());
   const registry_data& d = ctx.state->data();
   const stats_model m(d, ctx.now);
   const result<json> out = body(*read, d, m);
   if (!out) return error_reply(out.error());
-  return json_reply(status::ok, *out);
+  auto text = std::make_shared<const std::string>(dump(*out));
+  answers.keep(ctx.state, ctx.target, stats_validity(d, ctx.now), text);
+  return shared_reply(std::move(text));
 }
 
 // What an unknown uid of each kind answers.
@@ -143,9 +178,10 @@ failure missing_object(const request_context& ctx, stats_kind k) {
 }
 
 // GET /v1/{bdbs,nodes}/stats/{uid}: the object's samples.
-reply one_object_stats(const request_context& ctx, stats_kind k) {
+reply one_object_stats(const request_context& ctx, answer_cache& answers, stats_kind k) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
         const auto uid = known_uid(ctx, m, k);
         if (!uid) return missing_object(ctx, k);
         // The capture types a database's uid as a string, a node's as a number.
@@ -155,9 +191,10 @@ reply one_object_stats(const request_context& ctx, stats_kind k) {
 }
 
 // GET /v1/{bdbs,nodes,shards}/stats/last/{uid}: {"<uid>": the latest sample}.
-reply one_object_last(const request_context& ctx, stats_kind k) {
+reply one_object_last(const request_context& ctx, answer_cache& answers, stats_kind k) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
         const auto uid = known_uid(ctx, m, k);
         if (!uid) return missing_object(ctx, k);
         return json{{std::to_string(*uid), last_of(m, k, *uid, q, k != stats_kind::bdb)}};
@@ -168,9 +205,10 @@ reply one_object_last(const request_context& ctx, stats_kind k) {
 
 // ---- databases ------------------------------------------------------------------
 
-reply get_bdbs_stats(const request_context& ctx) {
+reply get_bdbs_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::array();
         for (const auto uid : database_uids(d, ctx.now))
           out.push_back(entry(std::to_string(uid), intervals_of(m, stats_kind::bdb, uid, q)));
@@ -178,11 +216,14 @@ reply get_bdbs_stats(const request_context& ctx) {
       });
 }
 
-reply get_bdb_stats(const request_context& ctx) { return one_object_stats(ctx, stats_kind::bdb); }
+reply get_bdb_stats(const request_context& ctx, answer_cache& answers) {
+  return one_object_stats(ctx, answers, stats_kind::bdb);
+}
 
-reply get_bdbs_stats_last(const request_context& ctx) {
+reply get_bdbs_stats_last(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::object();
         for (const auto uid : database_uids(d, ctx.now))
           out[std::to_string(uid)] = last_of(m, stats_kind::bdb, uid, q, false);
@@ -190,15 +231,16 @@ reply get_bdbs_stats_last(const request_context& ctx) {
       });
 }
 
-reply get_bdb_stats_last(const request_context& ctx) {
-  return one_object_last(ctx, stats_kind::bdb);
+reply get_bdb_stats_last(const request_context& ctx, answer_cache& answers) {
+  return one_object_last(ctx, answers, stats_kind::bdb);
 }
 
 // ---- nodes ----------------------------------------------------------------------
 
-reply get_nodes_stats(const request_context& ctx) {
+reply get_nodes_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::array();
         for (const auto& node : nodes_at(d.nodes, ctx.now))
           out.push_back(entry(node.first, intervals_of(m, stats_kind::node, node.first, q)));
@@ -206,11 +248,14 @@ reply get_nodes_stats(const request_context& ctx) {
       });
 }
 
-reply get_node_stats(const request_context& ctx) { return one_object_stats(ctx, stats_kind::node); }
+reply get_node_stats(const request_context& ctx, answer_cache& answers) {
+  return one_object_stats(ctx, answers, stats_kind::node);
+}
 
-reply get_nodes_stats_last(const request_context& ctx) {
+reply get_nodes_stats_last(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::object();
         for (const auto& node : nodes_at(d.nodes, ctx.now))
           out[std::to_string(node.first)] = last_of(m, stats_kind::node, node.first, q, true);
@@ -218,15 +263,16 @@ reply get_nodes_stats_last(const request_context& ctx) {
       });
 }
 
-reply get_node_stats_last(const request_context& ctx) {
-  return one_object_last(ctx, stats_kind::node);
+reply get_node_stats_last(const request_context& ctx, answer_cache& answers) {
+  return one_object_last(ctx, answers, stats_kind::node);
 }
 
 // ---- shards ---------------------------------------------------------------------
 
-reply get_shards_stats(const request_context& ctx) {
+reply get_shards_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::array();
         for (const shard_info& s : all_shards(d, ctx.now)) {
           if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
@@ -237,9 +283,10 @@ reply get_shards_stats(const request_context& ctx) {
       });
 }
 
-reply get_shard_stats(const request_context& ctx) {
+reply get_shard_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         const auto uid = known_uid(ctx, m, stats_kind::shard);
         const auto s = uid ? find_shard(d, *uid, ctx.now) : std::nullopt;
         if (!s) return no_such_shard(ctx.param("uid"));
@@ -247,9 +294,10 @@ reply get_shard_stats(const request_context& ctx) {
       });
 }
 
-reply get_shards_stats_last(const request_context& ctx) {
+reply get_shards_stats_last(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         json out = json::object();
         for (const shard_info& s : all_shards(d, ctx.now)) {
           if (q.parent_uid && s.bdb_uid != *q.parent_uid) continue;
@@ -259,29 +307,32 @@ reply get_shards_stats_last(const request_context& ctx) {
       });
 }
 
-reply get_shard_stats_last(const request_context& ctx) {
-  return one_object_last(ctx, stats_kind::shard);
+reply get_shard_stats_last(const request_context& ctx, answer_cache& answers) {
+  return one_object_last(ctx, answers, stats_kind::shard);
 }
 
 // ---- the cluster and the endpoints ----------------------------------------------
 
-reply get_cluster_stats(const request_context& ctx) {
+reply get_cluster_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
         return entry("", intervals_of(m, stats_kind::cluster, 0, q));
       });
 }
 
-reply get_cluster_stats_last(const request_context& ctx) {
+reply get_cluster_stats_last(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [](const stats_query& q, const registry_data&, const stats_model& m) -> result<json> {
         return last_of(m, stats_kind::cluster, 0, q, true);
       });
 }
 
-reply get_endpoints_stats(const request_context& ctx) {
+reply get_endpoints_stats(const request_context& ctx, answer_cache& answers) {
   return stats_answer(
-      ctx, [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
+      ctx, answers,
+      [&](const stats_query& q, const registry_data& d, const stats_model& m) -> result<json> {
         const node_map nodes = nodes_at(d.nodes, ctx.now);
         json out = json::array();
         for (const auto uid : database_uids(d, ctx.now)) {

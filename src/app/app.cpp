@@ -103,8 +103,8 @@ app::app(config cfg)
                                                   : token_signer(config_.emulator.jwt_secret)),
       route_family_(route_family_indices(config_)),
       metrics_(family_names(), labels_of(not_emulated_)),
-      services_{clock_,  registry_, faults_,         journal_, lists_, bdbs_,
-                stored_, metrics_,  config_.cluster, tokens_,  certs_} {
+      services_{clock_,   registry_, faults_,  journal_,        lists_,  bdbs_,
+                answers_, stored_,   metrics_, config_.cluster, tokens_, certs_} {
   // The registry keeps the seed for reset; the config's copy would only
   // double the memory of a large seed.
   config_.actions.clear();

@@ -10,15 +10,6 @@ namespace reemu {
 
 namespace {
 
-// The same object: weak_ptr keeps the control block alive, so a later one can
-// never reuse its address and pass for the cached one.
-template <class T>
-bool same_object(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
-  return !cached.owner_before(p) && !p.owner_before(cached);
-}
-
-bool holds_at(const validity& v, double now) { return now >= v.from && now < v.until; }
-
 // A list body: the texts it shows and the runs of bytes that make it.
 struct list_parts {
   std::vector<std::shared_ptr<const std::string>> texts;
@@ -81,7 +72,7 @@ bdb_cache::entry bdb_cache::render(const std::shared_ptr<const database>& db, do
 const bdb_cache::entry* bdb_cache::cached(const std::shared_ptr<const database>& db,
                                           double now) const {
   const auto it = by_uid_.find(db->uid);
-  if (it == by_uid_.end() || !same_object(it->second.of, db) || !holds_at(it->second.valid, now))
+  if (it == by_uid_.end() || !same_object(it->second.of, db) || !it->second.valid.holds_at(now))
     return nullptr;
   return &it->second;
 }
@@ -120,7 +111,7 @@ shared_bytes bdb_cache::list(const snapshot_ptr& snap, double now) {
   std::vector<entry> found(dbs.size());
   {
     std::lock_guard lock(mutex_);
-    if (list_.body && same_object(list_.of, snap) && holds_at(list_.valid, now)) return list_.body;
+    if (list_.body && same_object(list_.of, snap) && list_.valid.holds_at(now)) return list_.body;
     std::size_t i = 0;
     for (const auto& [uid, db] : dbs) {
       if (const entry* e = cached(db, now)) found[i] = *e;

@@ -39,13 +39,6 @@ list_piece render_v2_piece(const action_store::chunk& c, double now) {
   return p;
 }
 
-// The same snapshot (or chunk): weak_ptr keeps the control block alive, so a
-// later one can never reuse its address and pass for the cached one.
-template <class T>
-bool same_snapshot(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
-  return !cached.owner_before(p) && !p.owner_before(cached);
-}
-
 // A list body: the pieces it shows and the runs of bytes that make it, in
 // order (views into the pieces and into static separators).
 struct list_body_parts {
@@ -96,7 +89,7 @@ shared_bytes render_list(const registry_data& d, list_kind kind, double now, val
         std::shared_ptr<const list_piece> p;
         if (c && reuse) {
           const auto it = reuse->find(c.get());
-          if (it != reuse->end() && same_snapshot(it->second.of, c) &&
+          if (it != reuse->end() && same_object(it->second.of, c) &&
               now >= it->second.piece->valid.from && now < it->second.piece->valid.until)
             p = it->second.piece;
         }
@@ -120,8 +113,7 @@ shared_bytes list_cache::get(slot& s, const snapshot_ptr& snap, double now, list
   std::shared_ptr<const piece_map> reuse;
   {
     std::lock_guard lock(mutex_);
-    if (s.body && same_snapshot(s.of, snap) && now >= s.valid.from && now < s.valid.until)
-      return s.body;
+    if (s.body && same_object(s.of, snap) && s.valid.holds_at(now)) return s.body;
     reuse = s.pieces;
   }
   // Built outside the lock: two threads may build the same body once each,

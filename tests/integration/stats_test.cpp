@@ -4,7 +4,8 @@
 // interval/stime/etime; the captures' shapes and key sets for databases,
 // nodes and the cluster; metrics= filtering; 400 on a bad query, 404 on an
 // unknown uid; the control API's steering showing in the next sample,
-// refused steering changing nothing, reset clearing it. Every answer is
+// refused steering changing nothing, reset clearing it; answers kept by the
+// answer cache equal fresh ones through writes and lifecycles. Every answer is
 // checked against docs/openapi.json by the test client.
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "captures.hpp"
 #include "manual_clock_test.hpp"
@@ -303,6 +305,62 @@ TEST_F(stats_test, steering_shows_in_the_next_sample) {
   EXPECT_EQ(cleared.json_body()["steering"], json::object());
   ASSERT_EQ(srv.post("/emulator/v1/reset", json::object()).status, 200);
   EXPECT_EQ(get_json("/emulator/v1/stats/node/1")["steering"], json::object());
+}
+
+// The answers are kept for a target while the snapshot and the second hold
+// (state/answer_cache.hpp). A target asked again must answer what a fresh
+// computation answers (the same target with a query parameter the routes
+// ignore, so never kept before) at every step: writes, steering, and a
+// lifecycle walked in fractions of a second, where databases appear, change
+// status and disappear, and a node leaves, between whole seconds.
+TEST_F(stats_test, a_kept_answer_equals_a_fresh_one_at_every_step) {
+  const std::vector<std::string> targets = {
+      "/v1/bdbs/stats/last",          "/v1/shards/stats/last",
+      "/v1/nodes/stats/last",         "/v1/cluster/stats/last",
+      "/v1/bdbs/stats?interval=1sec", "/v1/endpoints/stats?interval=1sec"};
+  int fresh = 0;
+  int compared = 0;
+  const auto check = [&](const std::string& when) {
+    for (const auto& target : targets) {
+      const std::string again = srv.get(target).body;
+      const char* sep = target.find('?') == std::string::npos ? "?" : "&";
+      const auto computed = srv.get(target + sep + "fresh=" + std::to_string(++fresh));
+      ASSERT_EQ(computed.status, 200) << computed.body;
+      EXPECT_EQ(again, computed.body) << when << ": " << target;
+      ++compared;
+    }
+  };
+  const auto walk = [&](const std::string& what, int steps) {
+    for (int i = 0; i < steps; ++i) {
+      advance(0.3);
+      check(what + ", step " + std::to_string(i));
+    }
+  };
+  advance(std::ceil(now()) + 0.1 - now());  // a tenth into a second
+  check("at the start");
+  const auto made = srv.post("/v1/bdbs", {{"name", "kept"}, {"memory_size", 100'000'000}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  const std::string uid = std::to_string(made.json_body()["uid"].get<int>());
+  check("right after the create, in the same second");
+  walk("creating", 60);
+  ASSERT_EQ(get_json("/v1/bdbs/" + uid)["status"], "active");
+
+  ASSERT_EQ(steer("bdb/" + uid, {{"metric", "instantaneous_ops_per_sec"}, {"value", 50000}}).status,
+            200);
+  check("right after steering");
+  walk("steered", 5);
+
+  ASSERT_EQ(srv.del("/v1/bdbs/" + uid).status, 200);
+  check("right after the delete");
+  walk("deleting", 60);
+  EXPECT_EQ(srv.get("/v1/bdbs/" + uid).status, 404);
+
+  const auto removal = srv.post("/v1/nodes/3/actions/remove", json::object());
+  ASSERT_EQ(removal.status, 200) << removal.body;
+  check("right after remove");
+  walk("removing node 3", 60);
+  EXPECT_EQ(srv.get("/v1/nodes/3").status, 404);
+  EXPECT_EQ(compared, 6 * (5 + 60 + 5 + 60 + 60));
 }
 
 TEST_F(stats_test, every_role_reads_stats) {

@@ -17,6 +17,7 @@
 #include "reemu/control/ui.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/wire.hpp"
+#include "reemu/state/answer_cache.hpp"
 #include "reemu/state/certificates.hpp"
 #include "reemu/state/clock.hpp"
 #include "reemu/state/fault_table.hpp"
@@ -49,12 +50,13 @@ struct parts {
   journal j{100};
   list_cache lists;
   bdb_cache bdbs;
+  answer_cache answers;
   metrics m{{"actions", "control"}};
   cluster_settings cluster;
   token_signer tokens = token_signer::with_random_secret();
   stored_bodies stored;
   certificate_store certs;
-  services svc{c, reg, faults, j, lists, bdbs, stored, m, cluster, tokens, certs};
+  services svc{c, reg, faults, j, lists, bdbs, answers, stored, m, cluster, tokens, certs};
 };
 
 TEST(metrics, histogram_buckets_are_cumulative_and_inclusive) {

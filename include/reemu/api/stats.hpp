@@ -2,7 +2,8 @@
 // but served): /v1/{bdbs,nodes,shards}/stats[/last][/{uid}],
 // /v1/cluster/stats[/last] and /v1/endpoints/stats. Every figure comes from
 // the statistics model (model/stats.hpp) over the request's snapshot and
-// clock time; nothing is stored.
+// clock time; nothing is stored but the rendered answers, reused within a
+// second while the snapshot stays (state/answer_cache.hpp).
 #pragma once
 
 #include <vector>
@@ -11,21 +12,34 @@
 
 namespace reemu {
 
-reply get_bdbs_stats(const request_context& ctx);          // GET /v1/bdbs/stats
-reply get_bdb_stats(const request_context& ctx);           // GET /v1/bdbs/stats/{uid}
-reply get_bdbs_stats_last(const request_context& ctx);     // GET /v1/bdbs/stats/last
-reply get_bdb_stats_last(const request_context& ctx);      // GET /v1/bdbs/stats/last/{uid}
-reply get_nodes_stats(const request_context& ctx);         // GET /v1/nodes/stats
-reply get_node_stats(const request_context& ctx);          // GET /v1/nodes/stats/{uid}
-reply get_nodes_stats_last(const request_context& ctx);    // GET /v1/nodes/stats/last
-reply get_node_stats_last(const request_context& ctx);     // GET /v1/nodes/stats/last/{uid}
-reply get_shards_stats(const request_context& ctx);        // GET /v1/shards/stats
-reply get_shard_stats(const request_context& ctx);         // GET /v1/shards/stats/{uid}
-reply get_shards_stats_last(const request_context& ctx);   // GET /v1/shards/stats/last
-reply get_shard_stats_last(const request_context& ctx);    // GET /v1/shards/stats/last/{uid}
-reply get_cluster_stats(const request_context& ctx);       // GET /v1/cluster/stats
-reply get_cluster_stats_last(const request_context& ctx);  // GET /v1/cluster/stats/last
-reply get_endpoints_stats(const request_context& ctx);     // GET /v1/endpoints/stats
+class answer_cache;
+
+reply get_bdbs_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/bdbs/stats
+reply get_bdb_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/bdbs/stats/{uid}
+reply get_bdbs_stats_last(const request_context& ctx,
+                          answer_cache& answers);  // GET /v1/bdbs/stats/last
+reply get_bdb_stats_last(const request_context& ctx,
+                         answer_cache& answers);  // GET /v1/bdbs/stats/last/{uid}
+reply get_nodes_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/nodes/stats
+reply get_node_stats(const request_context& ctx,
+                     answer_cache& answers);  // GET /v1/nodes/stats/{uid}
+reply get_nodes_stats_last(const request_context& ctx,
+                           answer_cache& answers);  // GET /v1/nodes/stats/last
+reply get_node_stats_last(const request_context& ctx,
+                          answer_cache& answers);  // GET /v1/nodes/stats/last/{uid}
+reply get_shards_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/shards/stats
+reply get_shard_stats(const request_context& ctx,
+                      answer_cache& answers);  // GET /v1/shards/stats/{uid}
+reply get_shards_stats_last(const request_context& ctx,
+                            answer_cache& answers);  // GET /v1/shards/stats/last
+reply get_shard_stats_last(const request_context& ctx,
+                           answer_cache& answers);  // GET /v1/shards/stats/last/{uid}
+reply get_cluster_stats(const request_context& ctx,
+                        answer_cache& answers);  // GET /v1/cluster/stats
+reply get_cluster_stats_last(const request_context& ctx,
+                             answer_cache& answers);  // GET /v1/cluster/stats/last
+reply get_endpoints_stats(const request_context& ctx,
+                          answer_cache& answers);  // GET /v1/endpoints/stats
 
 // The family's route table, with the reference's permissions
 // (view_all_bdb_stats, view_bdb_stats, … view_endpoint_stats). It must come

@@ -39,6 +39,7 @@
 #include "reemu/http/route_inventory.hpp"
 #include "reemu/http/router.hpp"
 #include "reemu/persist/state_file.hpp"
+#include "reemu/state/answer_cache.hpp"
 #include "reemu/state/bdb_bodies.hpp"
 #include "reemu/state/certificates.hpp"
 #include "reemu/state/clock.hpp"
@@ -158,6 +159,7 @@ class app {
   reemu::journal journal_;
   list_cache lists_;
   bdb_cache bdbs_;
+  answer_cache answers_;
   stored_bodies stored_;
   reemu::router router_;
   not_emulated_routes not_emulated_;       // the inventory's routes router_ lacks

@@ -4,6 +4,7 @@
 // progress a number).
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "reemu/model/model.hpp"
@@ -18,7 +19,17 @@ struct validity {
     if (f > from) from = f;
     if (u < until) until = u;
   }
+  void narrow(const validity& v) noexcept { narrow(v.from, v.until); }
+  bool holds_at(double now) const noexcept { return now >= from && now < until; }
 };
+
+// True when `cached` was taken from `p` (the same snapshot, chunk or
+// database). A weak_ptr keeps the control block alive, so a later object can
+// never reuse its address and pass for the cached one.
+template <class T>
+bool same_object(const std::weak_ptr<const T>& cached, const std::shared_ptr<const T>& p) {
+  return !cached.owner_before(p) && !p.owner_before(cached);
+}
 
 // A static action of `kind` whose v1 object is `fields` plus action_uid (and
 // task_id for a task) from `uid`, rendered to text here, once. Timestamps

@@ -12,6 +12,7 @@ class fault_table;
 class journal;
 class list_cache;
 class bdb_cache;
+class answer_cache;
 class stored_bodies;
 class metrics;
 struct cluster_settings;
@@ -25,6 +26,7 @@ struct services {
   reemu::journal& journal;
   list_cache& lists;                // rendered list bodies (model/list_bodies.hpp)
   bdb_cache& bdbs;                  // rendered databases (model/bdb_bodies.hpp)
+  answer_cache& answers;            // rendered statistics answers (state/answer_cache.hpp)
   stored_bodies& stored;            // rendered users, roles, ACLs (state/stored_bodies.hpp)
   reemu::metrics& metrics;          // counters for GET /emulator/v1/metrics (model/metrics.hpp)
   const cluster_settings& cluster;  // the emulated cluster's name and body rules (database.hpp)
@@ -33,7 +35,8 @@ struct services {
 };
 
 // The part of `s` of type `Part` (registry, clock, fault_table, journal,
-// list_cache, bdb_cache, stored_bodies, metrics; cluster_settings and token_signer only
+// list_cache, bdb_cache, answer_cache, stored_bodies, metrics; cluster_settings and
+// token_signer only
 // const): what the route table lends a handler that names it (uses<>,
 // http/context.hpp). Only the reset route names `services` itself: it puts
 // every part back to the seed.
@@ -54,6 +57,8 @@ Part& lend(services& s) noexcept {
     return s.lists;
   } else if constexpr (std::is_same_v<P, bdb_cache>) {
     return s.bdbs;
+  } else if constexpr (std::is_same_v<P, answer_cache>) {
+    return s.answers;
   } else if constexpr (std::is_same_v<P, stored_bodies>) {
     return s.stored;
   } else if constexpr (std::is_same_v<P, reemu::metrics>) {
