@@ -50,9 +50,7 @@ json control_alert_view(const registry_data& d, const alert_target& t, double no
   const alert_value v = ev.evaluate(*t.def, t.uid);
   return json{{"alert", std::string(t.def->name)},
               {"forced", v.forced},
-              {"object", t.scope == alert_scope::cluster
-                             ? std::string("cluster")
-                             : std::string(to_string(t.scope)) + ":" + std::to_string(t.uid)},
+              {"object", alert_object_name(t.scope, t.uid)},
               {"value", render_alert(*t.def, v)}};
 }
 

@@ -1,7 +1,8 @@
 // The control API's cluster view (include/reemu/control/cluster_view.hpp):
 // one read of the registry at the clock's now, shaped for the dashboard's
 // cluster panel. Nothing here is stored: the nodes, shards and placement
-// come from model/shards.hpp, the figures from the statistics model.
+// come from model/shards.hpp, the figures from the statistics model, the
+// alerts from the alert evaluator the emulated alert routes use.
 #include "reemu/control/cluster_view.hpp"
 
 #include <cmath>
@@ -11,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "reemu/api/alerts.hpp"
+#include "reemu/model/alerts.hpp"
 #include "reemu/model/blueprint.hpp"
 #include "reemu/model/database.hpp"
 #include "reemu/model/lifecycle.hpp"
@@ -73,11 +76,15 @@ json shard_operations_of(const database& db, double now) {
   return out;
 }
 
-// The alerts raised at `now`, for the dashboard: [{"object" ("cluster",
-// "node:1", "bdb:2"), "name", "severity", "change_time", "change_value"}],
-// an alert listed when its state is true. Alerts are not modelled yet, so
-// none is raised; this is the one place that will read them.
-json cluster_view_alerts(const registry_data& /*d*/, double /*now*/) { return json::array(); }
+// The alerts raised at `now` a person should see, as the emulated alert
+// routes evaluate them (alert_evaluator::raised: state true, and enabled
+// or forced raised), each with the object it is about.
+json cluster_view_alerts(const registry_data& d, double now) {
+  const alert_evaluator ev(d, cluster_alert_base(), now);
+  json out = json::array();
+  for (const raised_alert& a : ev.raised()) out.push_back(render_raised_alert(a));
+  return out;
+}
 
 }  // namespace
 

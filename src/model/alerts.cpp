@@ -207,9 +207,12 @@ const alert_def* find_alert(alert_scope s, std::string_view name) noexcept {
   return nullptr;
 }
 
+std::string alert_object_name(alert_scope s, std::uint64_t uid) {
+  return s == scope::cluster ? std::string("cluster") : stats_object(s, uid);
+}
+
 std::string alert_key(alert_scope s, std::uint64_t uid, std::string_view name) {
-  if (s == scope::cluster) return "cluster/" + std::string(name);
-  return stats_object(s, uid) + "/" + std::string(name);
+  return alert_object_name(s, uid) + "/" + std::string(name);
 }
 
 // ---- settings -------------------------------------------------------------------
@@ -646,10 +649,42 @@ json render_alert(const alert_def& def, const alert_value& v) {
   return out;
 }
 
+json render_raised_alert(const raised_alert& a) {
+  json out = render_alert(*a.def, a.value);
+  out["object"] = alert_object_name(a.def->scope, a.uid);
+  out["scope"] = std::string(to_string(a.def->scope));
+  out["uid"] = a.uid;
+  out["name"] = std::string(a.def->name);
+  out["forced"] = a.value.forced;
+  return out;
+}
+
 json alert_evaluator::render_all(alert_scope s, std::uint64_t uid) const {
   json out = json::object();
   for (const alert_def& def : alert_catalog(s))
     out[std::string(def.name)] = render_alert(def, evaluate(def, uid));
+  return out;
+}
+
+// Whether raised() lists the alert: evaluate()'s state without its
+// change_time search, and the alert enabled unless a forced state raised it.
+bool alert_evaluator::shown_raised(const alert_def& def, std::uint64_t uid) const {
+  const auto forced = d_->alerts.forced.find(alert_key(def.scope, uid, def.name));
+  if (forced != d_->alerts.forced.end() && forced->second.since <= now_)
+    return forced->second.state;
+  return enabled_of(def, uid) && model_state(def, uid, now_);
+}
+
+std::vector<raised_alert> alert_evaluator::raised() const {
+  std::vector<raised_alert> out;
+  const auto add = [&](alert_scope s, std::uint64_t uid) {
+    for (const alert_def& def : alert_catalog(s))
+      if (shown_raised(def, uid)) out.push_back(raised_alert{&def, uid, evaluate(def, uid)});
+  };
+  add(scope::cluster, 0);
+  for (const auto& entry : nodes_at(d_->nodes, now_)) add(scope::node, entry.first);
+  for (const auto& [uid, db] : d_->databases)
+    if (view_of(*db, now_).visible) add(scope::bdb, uid);
   return out;
 }
 

@@ -4,14 +4,19 @@
 // node /v1/shards names; a database created and steered (ops/sec, used
 // memory), whose figures are the sum of its master shards' and those of
 // GET /v1/bdbs/stats/last; a migrate whose shard shows as moving, with the
-// node it goes to, until it lands there. Every answer is checked against
+// node it goes to, until it lands there; the raised alerts, an alert
+// forced through the control API and one a steered metric pushes past its
+// threshold listed as the alert routes show them and gone once cleared, a
+// raised but disabled alert left out. Every answer is checked against
 // docs/openapi.json by the test client.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "manual_clock_test.hpp"
 
@@ -64,13 +69,44 @@ class cluster_view_test : public manual_clock_test {
     const auto r = put("/emulator/v1/stats/bdb/" + std::to_string(bdb), body);
     ASSERT_EQ(r.status, 200) << r.body;
   }
+
+  // The view's raised alerts as "object/name", in the view's order.
+  static std::vector<std::string> alert_names(const json& v) {
+    std::vector<std::string> out;
+    for (const json& a : v["alerts"])
+      out.push_back(a["object"].get<std::string>() + "/" + a["name"].get<std::string>());
+    return out;
+  }
+
+  // The view's alert `name` of `object`; null when absent.
+  static json alert_of(const json& v, const std::string& object, const std::string& name) {
+    for (const json& a : v["alerts"])
+      if (a["object"] == object && a["name"] == name) return a;
+    return nullptr;
+  }
+
+  // `view_alert` without the fields that name its object: what the alert
+  // routes answer for it.
+  static json as_the_routes_show(json view_alert) {
+    for (const char* key : {"object", "scope", "uid", "name", "forced"}) view_alert.erase(key);
+    return view_alert;
+  }
+
+  static std::string iso_of(double t) {
+    const auto secs = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
 };
 
 TEST_F(cluster_view_test, shows_the_seed_as_the_emulated_routes_do) {
   const json v = view();
   EXPECT_EQ(v["now"], t0);
   EXPECT_EQ(v["interval"], "1sec");
-  EXPECT_EQ(v["alerts"], json::array());  // none is raised
+  EXPECT_EQ(v["alerts"], json::array());  // none is raised and enabled
 
   const json nodes = get_json("/v1/nodes");
   ASSERT_EQ(v["nodes"].size(), nodes.size());
@@ -265,6 +301,92 @@ TEST_F(cluster_view_test, a_failed_migrate_shows_nothing_moving) {
   EXPECT_EQ(s["moving"], false) << s;  // what it left undone moves nothing
   EXPECT_FALSE(s.contains("operation"));
   EXPECT_EQ(s["node"], 2);
+}
+
+TEST_F(cluster_view_test, alerts_forced_through_the_control_api_are_listed_until_cleared) {
+  ASSERT_EQ(view()["alerts"], json::array());
+  advance(5);
+  const double raised_at = t0 + 5;
+  // A database alert that is disabled, a node's and the cluster's: forced
+  // raised, each is listed whether enabled or not.
+  ASSERT_EQ(put("/emulator/v1/alerts/bdb/1/bdb_high_latency", {{"state", true}}).status, 200);
+  ASSERT_EQ(put("/emulator/v1/alerts/node/2/node_failed", {{"state", true}}).status, 200);
+  ASSERT_EQ(
+      put("/emulator/v1/alerts/cluster/0/cluster_ocsp_query_failed", {{"state", true}}).status,
+      200);
+  advance(3);
+
+  json v = view();
+  // The cluster's first, then the nodes', then the databases'.
+  EXPECT_EQ(alert_names(v),
+            (std::vector<std::string>{"cluster/cluster_ocsp_query_failed", "node:2/node_failed",
+                                      "bdb:1/bdb_high_latency"}));
+  const json latency = alert_of(v, "bdb:1", "bdb_high_latency");
+  EXPECT_EQ(latency["scope"], "bdb");
+  EXPECT_EQ(latency["uid"], 1);
+  EXPECT_EQ(latency["forced"], true);
+  EXPECT_EQ(latency["enabled"], false);
+  EXPECT_EQ(latency["state"], true);
+  EXPECT_EQ(latency["severity"], "WARNING");
+  EXPECT_EQ(latency["change_time"], iso_of(raised_at));
+  EXPECT_EQ(as_the_routes_show(latency), get_json("/v1/bdbs/alerts/1/bdb_high_latency"));
+  const json failed = alert_of(v, "node:2", "node_failed");
+  EXPECT_EQ(failed["severity"], "CRITICAL");
+  EXPECT_EQ(failed["uid"], 2);
+  EXPECT_EQ(as_the_routes_show(failed), get_json("/v1/nodes/alerts/2/node_failed"));
+  const json ocsp = alert_of(v, "cluster", "cluster_ocsp_query_failed");
+  EXPECT_EQ(ocsp["scope"], "cluster");
+  EXPECT_EQ(ocsp["uid"], 0);
+  EXPECT_EQ(ocsp["enabled"], true);  // the template enables it
+  EXPECT_EQ(as_the_routes_show(ocsp), get_json("/v1/cluster/alerts/cluster_ocsp_query_failed"));
+
+  // Forced clear, and handed back to the model (which does not raise it):
+  // each is gone from the list.
+  ASSERT_EQ(put("/emulator/v1/alerts/node/2/node_failed", {{"state", false}}).status, 200);
+  ASSERT_EQ(srv.del("/emulator/v1/alerts/bdb/1/bdb_high_latency").status, 200);
+  v = view();
+  EXPECT_EQ(alert_names(v), (std::vector<std::string>{"cluster/cluster_ocsp_query_failed"}));
+
+  // Reset forgets the forced states.
+  ASSERT_EQ(srv.post("/emulator/v1/reset", json::object()).status, 200);
+  EXPECT_EQ(view()["alerts"], json::array());
+}
+
+TEST_F(cluster_view_test, a_metric_steered_past_an_enabled_threshold_lists_its_alert) {
+  const std::uint64_t bdb = make_database(100ULL << 20);
+  const std::string uid = std::to_string(bdb);
+  const std::string object = "bdb:" + uid;
+  advance(60);
+  // An idle database's bdb_low_throughput is raised, but disabled: not listed.
+  EXPECT_EQ(get_json("/v1/bdbs/alerts/" + uid + "/bdb_low_throughput")["state"], true);
+  EXPECT_EQ(get_json("/v1/bdbs/alerts/" + uid + "/bdb_low_throughput")["enabled"], false);
+  EXPECT_EQ(view()["alerts"], json::array());
+
+  ASSERT_EQ(
+      srv.post("/v1/bdbs/alerts/" + uid, {{"bdb_size", {{"enabled", true}, {"threshold", "80"}}}})
+          .status,
+      200);
+  const double crossed = get_json("/emulator/v1/clock")["now"].get<double>();
+  steer(bdb, {{"metric", "used_memory"}, {"ratio", 0.95}});
+  advance(10);
+
+  json v = view();
+  EXPECT_EQ(alert_names(v), std::vector<std::string>{object + "/bdb_size"});
+  const json size = alert_of(v, object, "bdb_size");
+  EXPECT_EQ(size["forced"], false);
+  EXPECT_EQ(size["enabled"], true);
+  EXPECT_EQ(size["severity"], "WARNING");
+  EXPECT_EQ(size["threshold"], "80");
+  EXPECT_EQ(size["change_time"], iso_of(crossed));
+  EXPECT_EQ(size["change_value"],
+            (json{{"memory_util", 95.0}, {"state", true}, {"threshold", "80"}}));
+  EXPECT_EQ(as_the_routes_show(size), get_json("/v1/bdbs/alerts/" + uid + "/bdb_size"));
+
+  // Back under the threshold: gone.
+  steer(bdb, {{"metric", "used_memory"}, {"ratio", 0.5}});
+  advance(5);
+  EXPECT_EQ(view()["alerts"], json::array());
+  EXPECT_EQ(get_json("/v1/bdbs/alerts/" + uid + "/bdb_size")["state"], false);
 }
 
 }  // namespace

@@ -16,8 +16,11 @@ from its "listening on" log line), then:
              the journal tail, sees a CRDB's tasks grouped under it (one
              finished, one failed with its error), sees the cluster (a card
              per node with its shards, a new database's memory bar and
-             ops/sec once steered, a migrating shard moving then landed, no
-             raised alerts), resets; no console error, nothing fetched from
+             ops/sec once steered, a migrating shard moving then landed),
+             sees the raised alerts (a database pushed past its enabled
+             memory threshold, a node alert forced through the control API,
+             each gone once cleared, the disabled ones never shown), resets
+             (no raised alert left); no console error, nothing fetched from
              another origin; screenshots at desktop and phone widths;
   exporter   the cluster's own Prometheus exporter (server.metrics_port 0,
              GET /v2) parsed with the same parser: the v2 names and labels,
@@ -62,6 +65,7 @@ SEED_UIDS = [
     "5a42fabf-c603-4950-88d9-3a3148a5d763",
 ]
 WAIT_SECONDS = 15
+NO_ALERTS = "No raised alerts."
 
 
 def wait_for(what, condition, timeout=WAIT_SECONDS):
@@ -472,10 +476,11 @@ def check_cluster_view(driver, srv, out):
     """The cluster panel: a card per node, a database created through the
     API walked to active on the page's clock, its four shards on the nodes
     /v1/shards names, its memory bar and ops/sec once steered, a migrate
-    shown moving (and arriving) until the shard lands, no raised alert."""
+    shown moving (and arriving) until the shard lands, no raised alert.
+    Returns the new database's uid."""
     nodes = [str(n["uid"]) for n in srv.json("GET", "/v1/nodes")]
     wait_for("a card per node", lambda: texts(driver, "#nodes .node", "data-uid") == nodes)
-    wait_for("no raised alerts", lambda: texts(driver, "#alerts li") == ["no raised alerts"])
+    wait_for("no raised alerts", lambda: texts(driver, "#alerts li") == [NO_ALERTS])
     wait_for("the seeded databases' rows",
              lambda: {"1", "2"} <= set(texts(driver, "#cluster-dbs .dbrow", "data-uid")))
 
@@ -538,7 +543,62 @@ def check_cluster_view(driver, srv, out):
                      and c["node"] == target and c)
     assert state["arriving"] is None, state
     assert srv.json("GET", "/v1/shards/" + master["uid"])["node_uid"] == target
-    wait_for("no raised alerts still", lambda: texts(driver, "#alerts li") == ["no raised alerts"])
+    wait_for("no raised alerts still", lambda: texts(driver, "#alerts li") == [NO_ALERTS])
+    return uid
+
+
+def shown_alerts(driver):
+    """[object, name, severity, forced] of every raised alert the page lists, in its order."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('#alerts li:not(.empty)'),
+                          e => [e.dataset.object, e.dataset.name, e.dataset.severity, e.dataset.forced])""")
+
+
+def alert_item(driver, obj, name):
+    return driver.find_element(By.CSS_SELECTOR, f'#alerts li[data-object="{obj}"][data-name="{name}"]')
+
+
+def check_alerts(driver, srv, bdb):
+    """The raised alerts: database `bdb` (steered to half its memory) gets a
+    bdb_size threshold of 40 % and is listed as the alert routes raise it; a
+    node alert forced through the control API is listed before it, marked
+    forced; each is gone once cleared. The idle databases' raised but
+    disabled bdb_low_throughput never shows. Leaves the forced one raised
+    for the screenshots."""
+    obj = f"bdb:{bdb}"
+    assert srv.json("GET", "/v1/bdbs/alerts/1/bdb_low_throughput")["state"] is True
+    assert texts(driver, "#alerts li") == [NO_ALERTS]
+    assert driver.find_element(By.ID, "alerts-summary").text == "(0 raised)"
+
+    srv.json("POST", f"/v1/bdbs/alerts/{bdb}", {"bdb_size": {"enabled": True, "threshold": "40"}})
+    routes = srv.json("GET", f"/v1/bdbs/alerts/{bdb}/bdb_size")
+    assert routes["state"] is True and routes["change_value"]["memory_util"] == 50.0, routes
+    wait_for("bdb_size raised", lambda: shown_alerts(driver) == [[obj, "bdb_size", "WARNING", "false"]])
+    item = alert_item(driver, obj, "bdb_size")
+    assert item.find_element(By.CSS_SELECTOR, ".status").text == "WARNING"
+    assert item.find_element(By.CSS_SELECTOR, ".alert-name").text == "bdb_size"
+    detail = item.find_element(By.CSS_SELECTOR, ".alert-detail").text
+    assert detail.startswith(obj + " (pictured) · raised "), detail
+    value = item.find_element(By.CSS_SELECTOR, ".alert-value").text
+    assert value == "memory_util 50, threshold 40", value
+    assert driver.find_element(By.ID, "alerts-summary").text == "(1 raised)"
+
+    forced = srv.json("PUT", "/emulator/v1/alerts/node/2/node_failed", {"state": True})
+    assert forced["forced"] is True and forced["value"]["enabled"] is False, forced
+    wait_for("node_failed listed first", lambda: shown_alerts(driver) == [
+        ["node:2", "node_failed", "CRITICAL", "true"], [obj, "bdb_size", "WARNING", "false"]])
+    item = alert_item(driver, "node:2", "node_failed")
+    assert item.find_element(By.CSS_SELECTOR, ".forced").text.lower() == "forced"
+    assert "st-failed" in item.find_element(By.CSS_SELECTOR, ".status").get_attribute("class")
+    assert "(disabled, forced raised)" in item.get_attribute("title"), item.get_attribute("title")
+
+    # Cleared: the threshold back over the figure.
+    srv.json("POST", f"/v1/bdbs/alerts/{bdb}", {"bdb_size": {"threshold": "80"}})
+    wait_for("bdb_size cleared", lambda: shown_alerts(driver) == [["node:2", "node_failed", "CRITICAL", "true"]])
+    srv.json("PUT", "/emulator/v1/alerts/node/2/node_failed", {"state": False})
+    wait_for("node_failed cleared", lambda: texts(driver, "#alerts li") == [NO_ALERTS])
+    srv.json("PUT", "/emulator/v1/alerts/node/2/node_failed", {"state": True})
+    wait_for("node_failed raised again", lambda: shown_alerts(driver) == [["node:2", "node_failed", "CRITICAL", "true"]])
 
 
 def set_the_scene(driver, srv):
@@ -599,7 +659,8 @@ def test_dashboard(srv, out):
 
         check_faults_and_journal(driver, srv)
         check_crdb_tasks(driver, srv)
-        check_cluster_view(driver, srv, out)
+        bdb = check_cluster_view(driver, srv, out)
+        check_alerts(driver, srv, bdb)
         set_the_scene(driver, srv)
         full_page_screenshot(driver, os.path.join(out, "dashboard-desktop.png"), 1280)
 
@@ -619,6 +680,7 @@ def test_dashboard(srv, out):
         driver.find_element(By.ID, "reset").click()
         wait_for("the seed again", lambda: clock_epoch(driver) == CLOCK_START and
                  len(driver.find_elements(By.CSS_SELECTOR, ".action")) == len(SEED_UIDS))
+        wait_for("no raised alert after the reset", lambda: texts(driver, "#alerts li") == [NO_ALERTS])
 
         origin = f"http://127.0.0.1:{srv.port}"
         fetched = driver.execute_script(

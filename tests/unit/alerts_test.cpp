@@ -3,13 +3,16 @@
 // (a database pushed past its memory threshold raises bdb_size at the
 // second it crossed, a ramp crosses where the line meets the threshold, a
 // later step clears it), forced states, the cluster's node-count alerts,
-// the settings' checks, the transitions /v1/logs shows and the state
-// file's record.
+// the settings' checks, the transitions /v1/logs shows, the raised alerts
+// the dashboard lists (state true and enabled, or forced raised) and the
+// state file's record.
 #include "reemu/model/alerts.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "model_fixtures.hpp"
 #include "reemu/model/event_log.hpp"
@@ -73,6 +76,8 @@ TEST(alerts, catalogues_are_sorted_and_complete) {
   EXPECT_EQ(alert_key(alert_scope::bdb, 3, "bdb_size"), "bdb:3/bdb_size");
   EXPECT_EQ(alert_key(alert_scope::cluster, 0, "cluster_internal_bdb"),
             "cluster/cluster_internal_bdb");
+  EXPECT_EQ(alert_object_name(alert_scope::node, 2), "node:2");
+  EXPECT_EQ(alert_object_name(alert_scope::cluster, 0), "cluster");
 }
 
 TEST(alerts, a_database_past_its_memory_threshold_raises_bdb_size_at_the_crossing) {
@@ -288,6 +293,93 @@ TEST(alerts, a_control_event_names_the_alert_and_its_object) {
                               {"severity", "INFO"},
                               {"state", false},
                               {"type", "cluster_license_about_to_expire"}}));
+}
+
+// "bdb:1/bdb_size" for each alert raised() lists, in its order.
+std::vector<std::string> raised_keys(const registry_data& d, const json& base, double now) {
+  std::vector<std::string> out;
+  for (const raised_alert& a : alert_evaluator(d, base, now).raised())
+    out.push_back(alert_key(a.def->scope, a.uid, a.def->name));
+  return out;
+}
+
+TEST(alerts, raised_lists_the_raised_alerts_that_are_enabled_or_forced) {
+  registry_data d = alert_cluster();
+  // An idle database's bdb_low_throughput is raised but disabled: not listed.
+  EXPECT_TRUE(alert_evaluator(d, no_base, t0 + 30)
+                  .evaluate(def_of(alert_scope::bdb, "bdb_low_throughput"), 1)
+                  .state);
+  EXPECT_TRUE(raised_keys(d, no_base, t0 + 30).empty());
+
+  // Over its threshold but disabled: not listed; enabled: listed, evaluated
+  // as the alert routes show it.
+  steer_memory(d, t0 + 100, 0.95);
+  EXPECT_TRUE(raised_keys(d, no_base, t0 + 200).empty());
+  d.alerts.bdb_settings[1]["bdb_size"] = {true, "80"};
+  const auto raised = alert_evaluator(d, no_base, t0 + 200).raised();
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0].def, find_alert(alert_scope::bdb, "bdb_size"));
+  EXPECT_EQ(raised[0].uid, 1u);
+  EXPECT_FALSE(raised[0].value.forced);
+  EXPECT_EQ(raised[0].value.change_time, t0 + 100);
+  const json shown = render_raised_alert(raised[0]);
+  json routes = shown;
+  for (const char* key : {"object", "scope", "uid", "name", "forced"}) routes.erase(key);
+  const alert_def& size = def_of(alert_scope::bdb, "bdb_size");
+  EXPECT_EQ(routes, render_alert(size, alert_evaluator(d, no_base, t0 + 200).evaluate(size, 1)));
+  EXPECT_EQ(shown["object"], "bdb:1");
+  EXPECT_EQ(shown["scope"], "bdb");
+  EXPECT_EQ(shown["uid"], 1);
+  EXPECT_EQ(shown["name"], "bdb_size");
+  EXPECT_EQ(shown["forced"], false);
+  EXPECT_EQ(shown["state"], true);
+
+  // Enabled but below its threshold: not listed.
+  d.alerts.bdb_settings[1]["bdb_size"] = {true, "99"};
+  EXPECT_TRUE(raised_keys(d, no_base, t0 + 200).empty());
+  d.alerts.bdb_settings[1]["bdb_size"] = {true, "80"};
+
+  // Forced raised, disabled: listed from its time on, the cluster's first,
+  // then the nodes' by uid, then the databases'. Forced cleared: gone.
+  d.alerts.forced[alert_key(alert_scope::bdb, 1, "bdb_high_latency")] = {true, t0 + 150};
+  d.alerts.forced[alert_key(alert_scope::node, 3, "node_failed")] = {true, t0 + 150};
+  d.alerts.forced[alert_key(alert_scope::node, 2, "node_memory")] = {true, t0 + 150};
+  d.alerts.forced[alert_key(alert_scope::cluster, 0, "cluster_internal_bdb")] = {true, t0 + 150};
+  EXPECT_EQ(raised_keys(d, no_base, t0 + 140), std::vector<std::string>{"bdb:1/bdb_size"});
+  EXPECT_EQ(
+      raised_keys(d, no_base, t0 + 200),
+      (std::vector<std::string>{"cluster/cluster_internal_bdb", "node:2/node_memory",
+                                "node:3/node_failed", "bdb:1/bdb_high_latency", "bdb:1/bdb_size"}));
+  const auto forced = alert_evaluator(d, no_base, t0 + 200).raised();
+  EXPECT_TRUE(forced[2].value.forced);
+  EXPECT_FALSE(forced[2].value.enabled);
+  EXPECT_EQ(forced[2].value.severity, "CRITICAL");
+  EXPECT_EQ(render_raised_alert(forced[0])["uid"], 0);
+  EXPECT_EQ(render_raised_alert(forced[0])["object"], "cluster");
+  d.alerts.forced[alert_key(alert_scope::bdb, 1, "bdb_size")] = {false, t0 + 180};
+  d.alerts.forced.erase(alert_key(alert_scope::node, 2, "node_memory"));
+  EXPECT_EQ(raised_keys(d, no_base, t0 + 200),
+            (std::vector<std::string>{"cluster/cluster_internal_bdb", "node:3/node_failed",
+                                      "bdb:1/bdb_high_latency"}));
+}
+
+TEST(alerts, raised_follows_the_cluster_settings_and_the_objects_at_now) {
+  // A one-node cluster raises cluster_even_node_count, listed once enabled.
+  registry_data one = alert_cluster(1);
+  EXPECT_TRUE(raised_keys(one, no_base, t0 + 10).empty());
+  const json base = {{"cluster_even_node_count", true}};
+  EXPECT_EQ(raised_keys(one, base, t0 + 10),
+            std::vector<std::string>{"cluster/cluster_even_node_count"});
+  one.alerts.cluster_settings = {{"cluster_even_node_count", false}};  // PUT /v1/cluster's
+  EXPECT_TRUE(raised_keys(one, base, t0 + 10).empty());
+
+  // Only the objects there at now: a forced state left behind by a
+  // database that is gone lists nothing.
+  registry_data d = alert_cluster();
+  d.alerts.forced[alert_key(alert_scope::bdb, 1, "bdb_high_latency")] = {true, t0};
+  EXPECT_EQ(raised_keys(d, no_base, t0 + 1), std::vector<std::string>{"bdb:1/bdb_high_latency"});
+  d.databases.erase(1);
+  EXPECT_TRUE(raised_keys(d, no_base, t0 + 1).empty());
 }
 
 TEST(alerts, the_store_round_trips_through_its_record) {

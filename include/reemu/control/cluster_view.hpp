@@ -20,7 +20,9 @@ namespace reemu {
 //                         "operation"?:{"name","progress","running","to_node_uid"?}}]}],
 //    "databases":[{"uid","name","status","memory_size","used_memory",
 //                  "ops_per_sec","shards_count","replication","shard_uids"}],
-//    "alerts":[…]}
+//    "alerts":[{"object","scope","uid","name","severity","state":true,
+//               "enabled","forced","change_time","change_value",
+//               "threshold"?}]}
 // Nodes in the cluster at now, by uid, their shards by database then slot
 // order; visible databases by uid. The figures are the latest complete
 // 1-second sample of the statistics model (those GET /v1/bdbs/stats/last
@@ -29,8 +31,12 @@ namespace reemu {
 // the shard operation its database's running state machine has still to
 // do (pending_ops: migrate_shard, failover_shard, reshard), `running` for
 // the one under way; `moving` is true while a migrate_shard waits or runs,
-// `to_node_uid` the node it goes to. Sent with X-Emulator-Journal: off, a
-// poll stays out of the journal.
+// `to_node_uid` the node it goes to. `alerts` are the raised alerts a
+// person should see (model/alerts.hpp, alert_evaluator::raised): state
+// true and enabled, or forced raised through the control API; each as
+// GET /v1/{cluster,nodes,bdbs}/alerts… shows it, with the object it is
+// about ("cluster", "node:2", "bdb:1"; uid 0 for the cluster). Sent with
+// X-Emulator-Journal: off, a poll stays out of the journal.
 reply get_cluster_view(const request_context& ctx);
 
 // The room's route table: every route is control_api_access.

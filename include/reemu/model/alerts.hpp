@@ -86,7 +86,12 @@ struct alert_store {
   bool operator==(const alert_store&) const = default;
 };
 
-// "bdb:1/bdb_size", "node:2/node_cpu_utilization", "cluster/cluster_…".
+// The object an alert is about, as the control API and the dashboard name
+// it: "cluster", "node:2", "bdb:1".
+std::string alert_object_name(alert_scope s, std::uint64_t uid);
+
+// "bdb:1/bdb_size", "node:2/node_cpu_utilization", "cluster/cluster_…":
+// alert_object_name, "/", the alert's name.
 std::string alert_key(alert_scope s, std::uint64_t uid, std::string_view name);
 
 // The cluster's effective alert_settings: `base` (the template's) with the
@@ -125,6 +130,13 @@ struct alert_value {
   bool forced = false;
 };
 
+// An alert raised at `now` that a person should see (alert_evaluator::raised).
+struct raised_alert {
+  const alert_def* def = nullptr;
+  std::uint64_t uid = 0;  // 0 for the cluster
+  alert_value value;
+};
+
 // The alerts over one snapshot at `now`. `cluster_base` is the template's
 // alert_settings. Cheap to build; each alert costs a few dozen model
 // evaluations (the change_time search). The registry_data must outlive it.
@@ -145,6 +157,16 @@ class alert_evaluator {
   // The object's alerts as the wire shows them: {"<name>":{…}}, sorted.
   json render_all(alert_scope s, std::uint64_t uid) const;
 
+  // The alerts raised at `now` that a person should see: state true and
+  // either enabled or forced raised through the control API. An alert
+  // whose state is true but that is disabled (bdb_low_throughput of an
+  // idle database, cluster_even_node_count of a one-node cluster) is left
+  // out, as a real cluster sends no notice for it. The cluster's first,
+  // then the nodes' at `now` by uid, then the visible databases' by uid,
+  // each object's by name. Only the alerts shown pay for the change_time
+  // search; the others cost one model evaluation at most.
+  std::vector<raised_alert> raised() const;
+
   // The model's transitions of the alert after the object's creation, up to
   // `most` of the latest, oldest first: (time, state it changed to). Found
   // by the same search as change_time, repeated from each change back.
@@ -158,6 +180,7 @@ class alert_evaluator {
   std::optional<double> sampled(const alert_def& def, std::uint64_t uid, double t) const;
   double created_of(alert_scope s, std::uint64_t uid) const;
   bool may_move(const alert_def& def, std::uint64_t uid) const;
+  bool shown_raised(const alert_def& def, std::uint64_t uid) const;
 
   const registry_data* d_;
   json cluster_settings_;
@@ -167,6 +190,10 @@ class alert_evaluator {
 
 // {"change_time","change_value","enabled","severity","state"[,"threshold"]}
 json render_alert(const alert_def& def, const alert_value& v);
+
+// A raised alert with the object it is about: render_alert's fields and
+// {"object" (alert_object_name),"scope","uid","name","forced"}.
+json render_raised_alert(const raised_alert& a);
 
 // Most model-driven transitions of one alert /v1/logs shows.
 inline constexpr std::size_t max_logged_alert_transitions = 16;

@@ -367,6 +367,47 @@
     return chip;
   }
 
+  // A raised alert's severity in colour: amber for a warning, red for an
+  // error or a critical one.
+  function severityClass(s) {
+    return s === 'WARNING' ? 'st-cancelling' : 'st-failed';
+  }
+
+  // "memory_util 95, threshold 80": what the alert was evaluated on when it
+  // was raised (its change_value without the state).
+  function changeText(cv) {
+    const parts = [];
+    for (const [k, v] of Object.entries(cv || {})) {
+      if (k === 'state') continue;
+      parts.push(k + ' ' + (typeof v === 'object' ? JSON.stringify(v) : v));
+    }
+    return parts.join(', ');
+  }
+
+  // One raised alert of the cluster view: its severity, name and object
+  // (a database's name beside its uid), since when, what it saw, and
+  // whether the control API forced it.
+  function alertItem(a, names) {
+    const li = el('li');
+    li.dataset.object = a.object;
+    li.dataset.name = a.name;
+    li.dataset.severity = a.severity;
+    li.dataset.forced = String(a.forced);
+    const head = el('div', 'alert-head');
+    head.append(el('span', 'status ' + severityClass(a.severity), a.severity),
+      el('strong', 'alert-name', a.name));
+    const object = a.scope === 'bdb' && names.has(a.uid) ? a.object + ' (' + names.get(a.uid) + ')' : a.object;
+    const raised = Date.parse(a.change_time) / 1000;
+    const detail = el('div', 'alert-detail muted', object + ' · ' + since('raised', raised));
+    if (a.forced) detail.append(' ', el('span', 'forced', 'forced'));
+    const seen = changeText(a.change_value);
+    li.append(head, detail);
+    if (seen) li.append(el('div', 'alert-value muted', seen));
+    li.title = a.name + ' on ' + a.object + (a.enabled ? '' : ' (disabled, forced raised)') +
+      ', raised at ' + a.change_time;
+    return li;
+  }
+
   function renderCluster(view) {
     const names = new Map(view.databases.map((d) => [d.uid, d.name]));
     // Where moving shards go: drawn faint on the node they go to.
@@ -446,15 +487,9 @@
     $('cluster-dbs').replaceChildren(...rows);
 
     const alerts = [];
-    for (const a of view.alerts) {
-      const li = el('li');
-      li.dataset.object = a.object;
-      li.dataset.name = a.name;
-      li.append(el('span', 'status ' + (a.severity === 'INFO' ? 'st-running' : 'st-failed'), a.severity || 'alert'),
-        ' ', el('strong', null, a.name), ' ', el('span', 'muted', a.object));
-      alerts.push(li);
-    }
-    if (alerts.length === 0) alerts.push(el('li', 'empty', 'no raised alerts'));
+    for (const a of view.alerts) alerts.push(alertItem(a, names));
+    if (alerts.length === 0) alerts.push(el('li', 'empty', 'No raised alerts.'));
+    $('alerts-summary').textContent = '(' + view.alerts.length + ' raised)';
     $('alerts').replaceChildren(...alerts);
   }
 
