@@ -1,6 +1,6 @@
 // GET /v1/logs: the query read whole (a bad parameter is a 400 naming it),
 // then the events due at `now` rendered from the snapshot, with the alert
-// transitions the stats steering caused.
+// transitions the stats steering and the participants' outages caused.
 #include "reemu/api/logs.hpp"
 
 #include <optional>
@@ -10,6 +10,7 @@
 #include "reemu/model/alerts.hpp"
 #include "reemu/model/cluster.hpp"
 #include "reemu/model/event_log.hpp"
+#include "reemu/model/sync_alerts.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
@@ -74,12 +75,16 @@ reply get_logs(const request_context& ctx) {
   const auto q = read_log_query(ctx);
   if (!q) return error_reply(q.error());
   const registry_data& d = ctx.state->data();
-  if (d.stats.objects.empty()) return json_reply(status::ok, render_events(d.events, *q, ctx.now));
-  // The stats steering can move alerts: their transitions show beside the
-  // recorded events (model/alerts.hpp), in a copy of the log.
+  const bool outages = !d.active_active.unreachable.empty() || !d.active_active.recovered.empty();
+  if (d.stats.objects.empty() && !outages)
+    return json_reply(status::ok, render_events(d.events, *q, ctx.now));
+  // The stats steering can move alerts, and a participant's outage the
+  // sync sources' alerts: their transitions show beside the recorded events
+  // (model/alerts.hpp, model/sync_alerts.hpp), in a copy of the log.
   event_log log = d.events;
   add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
                         ctx.now);
+  add_sync_alert_transitions(log, d, ctx.now);
   return json_reply(status::ok, render_events(log, *q, ctx.now));
 }
 

@@ -122,11 +122,7 @@ reply set_participant(const request_context& ctx, registry& reg) {
     return error_reply(api_error::invalid_value, "'url' must be 1 to 1024 characters");
   json out;
   const auto written = reg.update(ctx.now, [&](registry_data& d) -> result<> {
-    if (*reachable) {
-      d.active_active.unreachable.erase(*url);
-    } else {
-      d.active_active.unreachable.try_emplace(*url, ctx.now);  // keeps the first time
-    }
+    set_participant_reachable(d.active_active, *url, *reachable, ctx.now);
     const auto all = participants_of(d, ctx.now);
     const auto it = all.find(*url);
     out = participant_object(d, *url, it == all.end() ? participant_view{} : it->second);

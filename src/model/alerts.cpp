@@ -217,6 +217,19 @@ std::string alert_key(alert_scope s, std::uint64_t uid, std::string_view name) {
 
 // ---- settings -------------------------------------------------------------------
 
+bdb_alert_setting bdb_alert_setting_of(const alert_store& a, std::uint64_t uid,
+                                       const alert_def& def) {
+  if (const auto it = a.bdb_settings.find(uid); it != a.bdb_settings.end()) {
+    const auto s = it->second.find(std::string(def.name));
+    if (s != it->second.end()) return s->second;
+  }
+  return bdb_alert_setting{false, std::string(def.default_threshold)};
+}
+
+std::optional<double> alert_threshold_number(std::string_view text) {
+  return threshold_number(text);
+}
+
 json effective_cluster_alert_settings(const alert_store& a, const json& base) {
   json out = base.is_object() ? base : json::object();
   for (auto it = a.cluster_settings.begin(); it != a.cluster_settings.end(); ++it)
@@ -395,12 +408,7 @@ bool alert_evaluator::exists(alert_scope s, std::uint64_t uid) const {
 }
 
 bool alert_evaluator::enabled_of(const alert_def& def, std::uint64_t uid) const {
-  if (def.scope == scope::bdb) {
-    const auto it = d_->alerts.bdb_settings.find(uid);
-    if (it == d_->alerts.bdb_settings.end()) return false;
-    const auto s = it->second.find(std::string(def.name));
-    return s != it->second.end() && s->second.enabled;
-  }
+  if (def.scope == scope::bdb) return bdb_alert_setting_of(d_->alerts, uid, def).enabled;
   const auto it = cluster_settings_.find(std::string(def.name));
   if (it == cluster_settings_.end()) return false;
   if (it->is_boolean()) return it->get<bool>();
@@ -409,14 +417,7 @@ bool alert_evaluator::enabled_of(const alert_def& def, std::uint64_t uid) const 
 
 std::string alert_evaluator::threshold_of(const alert_def& def, std::uint64_t uid) const {
   if (!def.has_threshold) return "";
-  if (def.scope == scope::bdb) {
-    const auto it = d_->alerts.bdb_settings.find(uid);
-    if (it != d_->alerts.bdb_settings.end()) {
-      const auto s = it->second.find(std::string(def.name));
-      if (s != it->second.end()) return s->second.threshold;
-    }
-    return std::string(def.default_threshold);
-  }
+  if (def.scope == scope::bdb) return bdb_alert_setting_of(d_->alerts, uid, def).threshold;
   const auto it = cluster_settings_.find(std::string(def.name));
   if (it != cluster_settings_.end() && it->is_object() && it->contains("threshold") &&
       (*it)["threshold"].is_string()) {

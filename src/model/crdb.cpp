@@ -444,16 +444,21 @@ json crdb_store_record(const crdb_store& s) {
   json unreachable = json::array();
   for (const auto& [url, since] : s.unreachable)
     unreachable.push_back({{"url", url}, {"since", number_value(since)}});
+  json recovered = json::array();
+  for (const auto& [url, o] : s.recovered) {
+    recovered.push_back({{"url", url}, {"from", number_value(o.from)}, {"to", number_value(o.to)}});
+  }
   return {{"crdbs", std::move(crdbs)},
           {"tasks", std::move(tasks)},
-          {"unreachable", std::move(unreachable)}};
+          {"unreachable", std::move(unreachable)},
+          {"recovered", std::move(recovered)}};
 }
 
 result<crdb_store> crdb_store_from_record(const json& record, const std::string& where) {
   if (!record.is_object())
     return failure{api_error::invalid_type, "'" + where + "' must be an object"};
   object_reader r(record, where);
-  r.only({"crdbs", "tasks", "unreachable"});
+  r.only({"crdbs", "tasks", "unreachable", "recovered"});
   if (r.failed()) return r.error();
   const auto list = [&](const char* key) -> result<json> {
     const auto it = record.find(key);
@@ -491,7 +496,32 @@ result<crdb_store> crdb_store_from_record(const json& record, const std::string&
     if (u.failed()) return u.error();
     out.unreachable[*url] = *since;
   }
+  const auto recovered = list("recovered");
+  if (!recovered) return recovered.error();
+  for (std::size_t i = 0; i < recovered->size(); ++i) {
+    const std::string at = where + ".recovered[" + std::to_string(i) + "]";
+    object_reader o((*recovered)[i], at);
+    o.only({"url", "from", "to"});
+    auto url = o.string("url", true);
+    const auto from = o.time("from", true);
+    const auto to = o.time("to", true);
+    if (o.failed()) return o.error();
+    if (*to < *from)
+      return failure{api_error::invalid_value, "'" + at + ".to' must not be before 'from'"};
+    out.recovered[*url] = participant_outage{*from, *to};
+  }
   return out;
+}
+
+void set_participant_reachable(crdb_store& s, const std::string& url, bool reachable, double now) {
+  if (!reachable) {
+    s.unreachable.try_emplace(url, now);  // keeps the first time
+    return;
+  }
+  const auto down = s.unreachable.find(url);
+  if (down == s.unreachable.end()) return;
+  s.recovered[url] = participant_outage{down->second, std::max(now, down->second)};
+  s.unreachable.erase(down);
 }
 
 namespace {

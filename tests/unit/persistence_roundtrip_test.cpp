@@ -441,8 +441,8 @@ struct sample_of<cluster_options> {
   }
 };
 
-// A CRDB listed, one whose create failed, a task of each ending and an
-// unreachable participant.
+// A CRDB listed, one whose create failed, a task of each ending, an
+// unreachable participant and one reachable again.
 template <>
 struct sample_of<crdb_store> {
   static crdb_store make(const registry_data&, double now) {
@@ -462,6 +462,7 @@ struct sample_of<crdb_store> {
         {"t-3", now + 3.5, parsed(R"({"guid": "g-1", "name": "cc"})")});
     s.tasks = {{"t-1", done}, {"t-2", failing}};
     s.unreachable = {{"https://rc2.example.com:9443", now - 2.25}};
+    s.recovered = {{"https://rc3.example.com:9443", participant_outage{now - 40, now - 5.5}}};
     return s;
   }
 };

@@ -1018,8 +1018,10 @@ TEST_F(state_file_test, a_version4_file_from_an_earlier_build_loads_unchanged) {
                         {"forced", json::array()}};
   replayed["redis_acls"] = json::parse(R"([{"acl":"+@all ~*","name":"Full Access","uid":1}])");
   replayed["ids_drawn"] = 0;
-  replayed["active_active"] = {
-      {"crdbs", json::array()}, {"tasks", json::array()}, {"unreachable", json::array()}};
+  replayed["active_active"] = {{"crdbs", json::array()},
+                               {"tasks", json::array()},
+                               {"unreachable", json::array()},
+                               {"recovered", json::array()}};
   EXPECT_EQ(json::parse(capture_state(app_->svc())), replayed);
   const auto& d = app_->svc().registry.snapshot()->data();
   EXPECT_EQ(app_->svc().clock.now(), 1700000065);

@@ -1,7 +1,10 @@
 // The alerts family of the emulated API: GET /v1/cluster/alerts[/{alert}],
-// /v1/nodes/alerts[/{uid}[/{alert}]], /v1/bdbs/alerts[/{uid}[/{alert}]] and
-// POST /v1/bdbs/alerts/{uid} (a database's alert thresholds). Every state
-// is computed at read time from the statistics model (model/alerts.hpp).
+// /v1/nodes/alerts[/{uid}[/{alert}]], /v1/bdbs/alerts[/{uid}[/{alert}]],
+// POST /v1/bdbs/alerts/{uid} (a database's alert thresholds) and the sync
+// sources' GET /v1/bdbs/{crdt,replica}_sources/alerts[/{uid}[/{src}[/{alert}]]].
+// Every state is computed at read time: from the statistics model
+// (model/alerts.hpp), from the participants' reachability for the sync
+// sources (model/sync_alerts.hpp).
 #pragma once
 
 #include <vector>
@@ -20,6 +23,20 @@ reply get_bdb_alerts(const request_context& ctx);      // GET /v1/bdbs/alerts/{u
 reply get_bdb_alert(const request_context& ctx);       // GET /v1/bdbs/alerts/{uid}/{alert}
 // POST /v1/bdbs/alerts/{uid} (?dry_run): 200 with the database's alerts.
 reply update_bdb_alerts(const request_context& ctx, registry& reg);
+
+// The sync sources' alerts (model/sync_alerts.hpp): every database with a
+// source of the kind {"<bdb uid>":{"<source id>":{"<alert>":{…}}}}, one
+// database's {"<source id>":{…}} ({} without sources), one source's
+// {"<alert>":{…}}, one alert.
+reply get_crdt_sources_alerts(const request_context& ctx);      // GET /v1/bdbs/crdt_sources/alerts
+reply get_bdb_crdt_sources_alerts(const request_context& ctx);  // …/{uid}
+reply get_crdt_source_alerts(const request_context& ctx);       // …/{uid}/{crdt_src_id}
+reply get_crdt_source_alert(const request_context& ctx);        // …/{uid}/{crdt_src_id}/{alert}
+reply get_replica_sources_alerts(
+    const request_context& ctx);  // GET /v1/bdbs/replica_sources/alerts
+reply get_bdb_replica_sources_alerts(const request_context& ctx);  // …/{uid}
+reply get_replica_source_alerts(const request_context& ctx);       // …/{uid}/{replica_src_id}
+reply get_replica_source_alert(const request_context& ctx);  // …/{uid}/{replica_src_id}/{alert}
 
 // The cluster template's alert_settings, which PUT /v1/cluster's keys go
 // over.

@@ -94,6 +94,14 @@ std::string alert_object_name(alert_scope s, std::uint64_t uid);
 // alert_object_name, "/", the alert's name.
 std::string alert_key(alert_scope s, std::uint64_t uid, std::string_view name);
 
+// Database `uid`'s setting of database alert `def`: the stored one, else
+// disabled with the catalogue's threshold.
+bdb_alert_setting bdb_alert_setting_of(const alert_store& a, std::uint64_t uid,
+                                       const alert_def& def);
+
+// The number a threshold string holds (finite, >= 0), or nullopt.
+std::optional<double> alert_threshold_number(std::string_view text);
+
 // The cluster's effective alert_settings: `base` (the template's) with the
 // stored keys over it.
 json effective_cluster_alert_settings(const alert_store& a, const json& base);

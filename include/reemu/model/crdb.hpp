@@ -15,7 +15,10 @@
 // The other participating clusters are virtual: instances named by their
 // URL. The control API marks a URL unreachable (crdb_store::unreachable);
 // the next task touching it fails with the cluster's error and the local
-// instance's sync from it stops (sync_source_stats, syncer_state).
+// instance's sync from it stops (sync_source_stats, syncer_state, the
+// sync-source alerts of model/sync_alerts.hpp). Made reachable again, the
+// outage is kept as the URL's last one (crdb_store::recovered), so the
+// alerts it raised know when they cleared.
 #pragma once
 
 #include <cstdint>
@@ -64,13 +67,27 @@ struct crdb_task {
   bool operator==(const crdb_task&) const = default;
 };
 
+// An outage of a participant that has ended: unreachable from `from` to
+// `to` (clock times).
+struct participant_outage {
+  double from = 0;
+  double to = 0;
+  bool operator==(const participant_outage&) const = default;
+};
+
 // Everything Active-Active the registry keeps.
 struct crdb_store {
   std::map<std::string, crdb, std::less<>> crdbs;          // by guid
   std::map<std::string, crdb_task, std::less<>> tasks;     // by id
   std::map<std::string, double, std::less<>> unreachable;  // participant URL -> since
+  // Participant URL -> its last ended outage (made reachable again).
+  std::map<std::string, participant_outage, std::less<>> recovered;
   bool operator==(const crdb_store&) const = default;
 };
+
+// Marks `url` unreachable from `now` (kept from the first mark while it
+// stays so), or reachable again, keeping the outage that ends as its last.
+void set_participant_reachable(crdb_store& s, const std::string& url, bool reachable, double now);
 
 // The CRDB task operations, each a task template of its own (plan rules
 // name them: "create_crdb").
@@ -183,8 +200,9 @@ json crdb_task_record(const crdb_task& t);
 result<crdb_task> crdb_task_from_record(const json& record, const std::string& where);
 
 // The whole store as the state file keeps it:
-// {"crdbs":[record…],"tasks":[record…],"unreachable":[{"url","since"}…]},
-// and back (absent keys: empty); the failure names `where`.
+// {"crdbs":[record…],"tasks":[record…],"unreachable":[{"url","since"}…],
+// "recovered":[{"url","from","to"}…]}, and back (absent keys: empty); the
+// failure names `where`.
 json crdb_store_record(const crdb_store& s);
 result<crdb_store> crdb_store_from_record(const json& record, const std::string& where);
 
