@@ -107,8 +107,8 @@ void record_target_event(registry_data& d, const alert_target& t, bool state,
 // {"object","alert","forced","value":{…as the emulated API shows it…}}
 json control_alert_view(const registry_data& d, const alert_target& t, double now) {
   const alert_value v = value_of(d, t, now);
-  std::string object = t.kind ? sync_source_object(*t.kind, t.uid, t.source.id)
-                              : alert_object_name(t.scope, t.uid);
+  std::string object =
+      t.kind ? sync_source_object(*t.kind, t.uid, t.source.id) : alert_object_name(t.scope, t.uid);
   return json{{"alert", std::string(t.def->name)},
               {"forced", v.forced},
               {"object", std::move(object)},

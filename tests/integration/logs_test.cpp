@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -187,6 +188,75 @@ TEST_F(logs_test, a_reset_empties_the_log) {
   ASSERT_EQ(logs().size(), 1u);
   ASSERT_EQ(srv.post("/emulator/v1/reset", json::object()).status, 200u);
   EXPECT_EQ(logs(), json::array());
+}
+
+// The answers are kept (state/answer_cache.hpp), and that is never seen: a
+// target asked again answers what a target never asked before renders
+// (`fresh`, a parameter the route ignores, makes each one new), as the
+// events a plan scheduled come due, a write logs its own, the control API
+// raises an alert, and a steered metric crosses an alert's threshold (a
+// transition the model adds, at a whole second, with no write).
+TEST_F(logs_test, kept_answers_are_what_rendering_gives_as_events_come_due) {
+  int rendered = 0;
+  const auto ask = [&](const std::string& query = {}) {
+    const std::string kept = srv.get("/v1/logs" + query).body;
+    const auto fresh = srv.get("/v1/logs" + query + (query.empty() ? "?" : "&") +
+                               "fresh=" + std::to_string(++rendered));
+    EXPECT_EQ(fresh.status, 200u) << fresh.body;
+    EXPECT_EQ(kept, fresh.body) << query;
+    return json::parse(kept);
+  };
+  const auto count = [](const json& events, const std::string& type) {
+    return std::count_if(events.begin(), events.end(),
+                         [&](const json& e) { return e["type"] == type; });
+  };
+
+  // (a) the clock: the create's events are due 1 s and 15 s after it.
+  const auto made = srv.post("/v1/bdbs", {{"name", "kept"}, {"memory_size", 100'000'000}});
+  ASSERT_EQ(made.status, 200u) << made.body;
+  const std::string uid = std::to_string(made.json_body()["uid"].get<int>());
+  EXPECT_EQ(ask(), json::array());
+  EXPECT_EQ(ask(), json::array());
+  advance(0.5);
+  EXPECT_EQ(ask(), json::array());
+  advance(0.5);
+  EXPECT_EQ(types_of(ask()), std::vector<std::string>{"cluster_action_started"});
+  EXPECT_EQ(ask("?order=desc&limit=1").size(), 1u);
+  advance(14);
+  EXPECT_EQ(count(ask(), "cluster_bdb_created"), 1);
+
+  // (b) a write logs its own event at once.
+  ASSERT_EQ(srv.post("/v1/roles", {{"name", "kept"}, {"management", "none"}}).status, 200u);
+  EXPECT_EQ(count(ask(), "cluster_role_created"), 1);
+
+  // (c) the control API: an alert raised by hand logs at once.
+  ASSERT_EQ(srv.call(http::verb::put, "/emulator/v1/alerts/bdb/" + uid + "/bdb_high_throughput",
+                     admin, json{{"state", true}}.dump())
+                .status,
+            200u);
+  EXPECT_EQ(count(ask(), "bdb_high_throughput"), 1);
+
+  // And a steered metric that ramps across an alert's threshold: the model
+  // adds the transition at the second it crosses, with no write then (the
+  // kept answer of the steering's second must not outlive it).
+  ASSERT_EQ(
+      srv.post("/v1/bdbs/alerts/" + uid, {{"bdb_size", {{"enabled", true}, {"threshold", "80"}}}})
+          .status,
+      200u);
+  ASSERT_EQ(srv.call(http::verb::put, "/emulator/v1/stats/bdb/" + uid, admin,
+                     json{{"metric", "used_memory"}, {"ratio", 0.95}, {"ramp_seconds", 10}}.dump())
+                .status,
+            200u);
+  EXPECT_EQ(count(ask(), "bdb_size"), 0);
+  double raised_after = 0;
+  for (double waited = 0.5; waited <= 12; waited += 0.5) {
+    advance(0.5);
+    const auto raised = count(ask(), "bdb_size");
+    if (raised_after == 0 && raised == 1) raised_after = waited;
+    EXPECT_EQ(raised, raised_after == 0 ? 0 : 1) << "after " << waited << " s";
+  }
+  EXPECT_GT(raised_after, 1) << "the ramp crosses 80 % late in its 10 s";
+  EXPECT_LE(raised_after, 11);
 }
 
 TEST(logs_state_file, the_log_survives_a_restart) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "reemu/model/database.hpp"
 #include "reemu/model/templates.hpp"
 
@@ -71,6 +73,31 @@ TEST(event_log, a_database_create_schedules_its_events_at_the_plan_times) {
   EXPECT_EQ(done[2]["time"], rfc3339(events_t0 + 15));
   EXPECT_EQ(done[2]["bdb_name"], "test");
   EXPECT_EQ(done[2]["severity"], "INFO");
+}
+
+TEST(event_log, the_due_events_hold_from_the_latest_due_to_the_next_to_come) {
+  event_log log;
+  EXPECT_EQ(due_validity(log, events_t0).from, -forever);  // nothing ever comes
+  EXPECT_EQ(due_validity(log, events_t0).until, forever);
+  record_event(log, events_t0 + 0.5, "cluster_user_created", json::object());
+  const simulate_plan plan = find_template("SMCreateBDB")->plan;  // pending 1 s, 7 steps of 2 s
+  started_action a{"a-1", "SMCreateBDB", "bdb:1", {{"bdb_uid", "1"}}, "test", ""};
+  schedule_action_events(log, a, plan, events_t0 + 0.25);  // started at +1.25, ends at +15.25
+  const validity before = due_validity(log, events_t0 + 1);
+  EXPECT_EQ(before.from, events_t0 + 0.5);
+  EXPECT_EQ(before.until, events_t0 + 1.25);
+  const validity running = due_validity(log, events_t0 + 1.25);  // due from its time on
+  EXPECT_EQ(running.from, events_t0 + 1.25);
+  EXPECT_EQ(running.until, events_t0 + 15.25);
+  const validity done = due_validity(log, events_t0 + 20);
+  EXPECT_EQ(done.from, events_t0 + 15.25);
+  EXPECT_EQ(done.until, forever);
+  // Across each interval, the same answer.
+  for (const validity& v : {before, running, done}) {
+    const json at_from = render_events(log, {}, v.from);
+    EXPECT_EQ(render_events(log, {}, std::nextafter(std::min(v.until, events_t0 + 100), v.from)),
+              at_from);
+  }
 }
 
 TEST(event_log, a_failing_plan_logs_the_failure_at_its_step) {
