@@ -328,7 +328,9 @@ if fetch "$emu_port" /v1/logs "$work/www/v1_logs.json"; then
 fi
 # The latest statistics of every database (computed on demand by the stats
 # model; a build from before the stats routes has none). nginx serves the
-# body fetched once; the emulator recomputes it every request.
+# body fetched once; the emulator renders it once per clock second (the
+# answer cache; a build from before it rendered every request), so the
+# bytes differ from second to second, not their size or shape.
 if fetch "$emu_port" /v1/bdbs/stats/last "$work/www/v1_bdbs_stats_last.json"; then
   add_location /v1/bdbs/stats/last "$work/www/v1_bdbs_stats_last.json"
   extra+=(/v1/bdbs/stats/last)

@@ -1,16 +1,22 @@
 // GET /v1/logs: the query read whole (a bad parameter is a 400 naming it),
 // then the events due at `now` rendered from the snapshot, with the alert
-// transitions the stats steering and the participants' outages caused.
+// transitions the stats steering and the participants' outages caused; the
+// answer kept while it holds.
 #include "reemu/api/logs.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "reemu/api/stats.hpp"
 #include "reemu/model/alerts.hpp"
 #include "reemu/model/cluster.hpp"
 #include "reemu/model/event_log.hpp"
 #include "reemu/model/sync_alerts.hpp"
+#include "reemu/model/wire.hpp"
+#include "reemu/state/answer_cache.hpp"
 #include "reemu/state/registry.hpp"
 #include "reemu/util/number.hpp"
 
@@ -71,21 +77,42 @@ result<log_query> read_log_query(const request_context& ctx) {
 
 }  // namespace
 
-reply get_logs(const request_context& ctx) {
+reply get_logs(const request_context& ctx, answer_cache& answers) {
+  // The answer kept for the same target and snapshot while no event has
+  // come due since (state/answer_cache.hpp).
+  if (auto kept = answers.find(ctx.state, ctx.target, ctx.now))
+    return shared_reply(std::move(kept));
   const auto q = read_log_query(ctx);
   if (!q) return error_reply(q.error());
   const registry_data& d = ctx.state->data();
   const bool outages = !d.active_active.unreachable.empty() || !d.active_active.recovered.empty();
-  if (d.stats.objects.empty() && !outages)
-    return json_reply(status::ok, render_events(d.events, *q, ctx.now));
-  // The stats steering can move alerts, and a participant's outage the
-  // sync sources' alerts: their transitions show beside the recorded events
-  // (model/alerts.hpp, model/sync_alerts.hpp), in a copy of the log.
-  event_log log = d.events;
-  add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
-                        ctx.now);
-  add_sync_alert_transitions(log, d, ctx.now);
-  return json_reply(status::ok, render_events(log, *q, ctx.now));
+  if (outages) {
+    // A participant's outage moves the sync sources' alerts at any instant
+    // (model/sync_alerts.hpp): their transitions show beside the recorded
+    // events, in a copy of the log, rendered for each request.
+    event_log log = d.events;
+    add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
+                          ctx.now);
+    add_sync_alert_transitions(log, d, ctx.now);
+    return json_reply(status::ok, render_events(log, *q, ctx.now));
+  }
+  validity valid = due_validity(d.events, ctx.now);
+  json events;
+  if (d.stats.objects.empty()) {
+    events = render_events(d.events, *q, ctx.now);
+  } else {
+    // The stats steering can move alerts: their transitions show beside the
+    // recorded events (model/alerts.hpp), in a copy of the log, and follow
+    // the stats model, so the answer holds no longer than its figures do.
+    event_log log = d.events;
+    add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
+                          ctx.now);
+    events = render_events(log, *q, ctx.now);
+    valid.narrow(stats_validity(d, ctx.now));
+  }
+  auto text = std::make_shared<const std::string>(dump(events));
+  answers.keep(ctx.state, ctx.target, valid, text);
+  return shared_reply(std::move(text));
 }
 
 std::vector<route> logs_routes() {

@@ -126,31 +126,6 @@ json shard_entry(const registry_data& d, const shard_info& s, double now, json i
   return out;
 }
 
-// The clock interval around `now` over which every stats answer of `d`
-// stays the same: the model's samples end on whole seconds, so at most the
-// second holding `now`, narrowed by the operations of the databases (their
-// visibility, status and shard placement) and the nodes' and cluster's
-// tasks (a node removed or in maintenance). Without nodes the cluster's age
-// counts from `now` itself: only that instant.
-validity stats_validity(const registry_data& d, double now) {
-  validity v;
-  if (d.nodes.empty()) {
-    v.narrow(now, std::nextafter(now, forever));
-    return v;
-  }
-  v.narrow(std::floor(now), std::floor(now) + 1);
-  for (const auto& entry : d.databases) v.narrow(bdb_validity(*entry.second, now));
-  const auto narrow_by_tasks = [&](const task_slots& tasks) {
-    for (const auto& task : tasks) {
-      const live_state live = evaluate(task.second.plan, task.second.started_at, now);
-      v.narrow(live.valid_from, live.valid_until);
-    }
-  };
-  for (const auto& entry : d.nodes) narrow_by_tasks(entry.second->actions);
-  narrow_by_tasks(d.cluster_tasks);
-  return v;
-}
-
 // Every handler's frame: the answer kept for the same target, snapshot and
 // second when there is one; else the query read and checked first (a bad
 // one is a 400 and nothing is read), then `body` over the snapshot and its
@@ -202,6 +177,25 @@ reply one_object_last(const request_context& ctx, answer_cache& answers, stats_k
 }
 
 }  // namespace
+
+validity stats_validity(const registry_data& d, double now) {
+  validity v;
+  if (d.nodes.empty()) {
+    v.narrow(now, std::nextafter(now, forever));
+    return v;
+  }
+  v.narrow(std::floor(now), std::floor(now) + 1);
+  for (const auto& entry : d.databases) v.narrow(bdb_validity(*entry.second, now));
+  const auto narrow_by_tasks = [&](const task_slots& tasks) {
+    for (const auto& task : tasks) {
+      const live_state live = evaluate(task.second.plan, task.second.started_at, now);
+      v.narrow(live.valid_from, live.valid_until);
+    }
+  };
+  for (const auto& entry : d.nodes) narrow_by_tasks(entry.second->actions);
+  narrow_by_tasks(d.cluster_tasks);
+  return v;
+}
 
 // ---- databases ------------------------------------------------------------------
 

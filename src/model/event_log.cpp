@@ -289,6 +289,18 @@ json render_events(const event_log& log, const log_query& q, double now) {
   return out;
 }
 
+validity due_validity(const event_log& log, double now) {
+  validity v;
+  log.for_each([&](const logged_event& e) {
+    if (e.time > now) {
+      v.narrow(-forever, e.time);
+    } else {
+      v.narrow(e.time, forever);
+    }
+  });
+  return v;
+}
+
 json event_record(const logged_event& e) {
   json r = {{"seq", e.seq}, {"time", number_value(e.time)}, {"fields", e.fields}};
   if (!e.action_uid.empty()) r["action_uid"] = e.action_uid;

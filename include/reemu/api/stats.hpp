@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "reemu/http/router.hpp"
+#include "reemu/model/wire.hpp"
 
 namespace reemu {
 
 class answer_cache;
+struct registry_data;
 
 reply get_bdbs_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/bdbs/stats
 reply get_bdb_stats(const request_context& ctx, answer_cache& answers);  // GET /v1/bdbs/stats/{uid}
@@ -45,6 +47,14 @@ reply get_endpoints_stats(const request_context& ctx,
 // (view_all_bdb_stats, view_bdb_stats, … view_endpoint_stats). It must come
 // before the bdbs, nodes, shards and cluster families: /v1/bdbs/stats
 // would otherwise match /v1/bdbs/{uid}.
+// The clock interval around `now` over which every stats answer of `d`
+// stays the same: the model's samples end on whole seconds, so at most the
+// second holding `now`, narrowed by the operations of the databases (their
+// visibility, status and shard placement) and the nodes' and cluster's
+// tasks (a node removed or in maintenance). Without nodes the cluster's age
+// counts from `now` itself: only that instant.
+validity stats_validity(const registry_data& d, double now);
+
 std::vector<route> stats_routes();
 
 }  // namespace reemu

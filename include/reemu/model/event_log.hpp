@@ -28,6 +28,7 @@
 
 #include "reemu/model/errors.hpp"
 #include "reemu/model/model.hpp"
+#include "reemu/model/wire.hpp"
 
 namespace reemu {
 
@@ -183,6 +184,11 @@ std::optional<double> parse_iso_time(std::string_view text);
 // {"time": ISO, …fields}, by time (then in the order recorded), ascending
 // or descending, `offset` skipped, at most `limit`.
 json render_events(const event_log& log, const log_query& q, double now);
+
+// The clock interval around `now` over which the events due at `now` stay
+// the same, so render_events gives every query the same answer: from the
+// latest event due at `now` to the first still to come.
+validity due_validity(const event_log& log, double now);
 
 // The state file's record, {"seq","time","action_uid"?,"fields"}; the reader
 // checks it, naming `where`.
