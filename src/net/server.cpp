@@ -42,6 +42,7 @@
 #include "reemu/net/ports_file.hpp"
 #include "reemu/net/tls.hpp"
 #include "reemu/util/atomic_file.hpp"
+#include "reemu/util/resident.hpp"
 
 namespace reemu {
 
@@ -86,6 +87,7 @@ struct server::impl {
   std::optional<listener> metrics_;  // the cluster's Prometheus exporter (--metrics-port)
   std::optional<tls_setup> tls_;
   std::optional<net::signal_set> signals_;
+  std::optional<net::steady_timer> release_timer_;  // release_startup_pages
   std::optional<connection_env> env_;
   std::optional<metrics_exporter> exporter_;
   std::optional<connection_env> metrics_env_;  // env_ answered by exporter_
@@ -145,6 +147,7 @@ struct server::impl {
     if (metrics_) metrics_->close();
     beast::error_code ignored;
     if (signals_) signals_->cancel(ignored);
+    if (release_timer_) release_timer_->cancel();
     // The registry times the rest: expire, close, and this last resort.
     registry_.stop([this] {
       spdlog::error("{} connection(s) did not end when closed; stopping anyway", registry_.live());
@@ -276,6 +279,17 @@ void server::stop() {
   net::post(impl_->control_, [s = impl_.get()] { s->begin_stop(); });
 }
 
+void server::release_startup_pages(std::chrono::milliseconds after) {
+  net::post(impl_->control_, [s = impl_.get(), after] {
+    if (s->stopping_) return;
+    s->release_timer_.emplace(s->control_, after);
+    s->release_timer_->async_wait([](beast::error_code ec) {
+      if (ec) return;
+      spdlog::debug("start-up's clean file pages released: {} KiB", release_clean_file_pages());
+    });
+  });
+}
+
 void server::stop_on_signals() {
   auto& s = *impl_;
   s.signals_.emplace(s.control_, SIGINT, SIGTERM);
@@ -305,6 +319,10 @@ int run(config cfg) {
       "connections",
       threads, to_string(a.cfg().emulator.clock), a.cfg().emulator.control_api ? "on" : "off",
       s.max_connections());
+  // Start-up's code and read-only data need not stay resident for the
+  // emulator's life (util/resident.hpp): given back once the first requests
+  // have been served, which fault back in what they use.
+  s.release_startup_pages(std::chrono::milliseconds(200));
   s.run(threads);
   spdlog::info("stopped");
   return 0;

@@ -3,6 +3,7 @@
 // graceful stop. Sessions do I/O only; the app answers requests.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,12 @@ class server {
 
   // Stops on SIGINT or SIGTERM.
   void stop_on_signals();
+
+  // `after` start-up, drops from the resident set the clean file pages
+  // start-up touched (util/resident.hpp: code and read-only data, faulted
+  // back in as used). Later than ready, so the first answer never waits for
+  // it; a stop before then cancels it.
+  void release_startup_pages(std::chrono::milliseconds after);
 
  private:
   struct impl;
