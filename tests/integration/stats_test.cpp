@@ -44,15 +44,6 @@ double epoch(const json& text) {
   return static_cast<double>(timegm(&tm));
 }
 
-std::string iso(double t) {
-  const auto secs = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 class stats_test : public manual_clock_test {
  protected:
   // A new active database of `shards` master shards; its uid.
@@ -123,14 +114,14 @@ TEST_F(stats_test, shard_sums_equal_the_database_and_intervals_match_the_query) 
 
   // stime/etime select within the retained samples.
   const double from = last_end - 5;
-  const json window = get_json("/v1/bdbs/stats/" + uid + "?interval=1sec&stime=" + iso(from) +
-                               "&etime=" + iso(last_end - 2));
+  const json window = get_json("/v1/bdbs/stats/" + uid + "?interval=1sec&stime=" + iso_of(from) +
+                               "&etime=" + iso_of(last_end - 2));
   ASSERT_EQ(window["intervals"].size(), 3u);
   EXPECT_EQ(epoch(window["intervals"][0]["stime"]), from);
   EXPECT_EQ(epoch(window["intervals"][2]["etime"]), last_end - 2);
   // An RFC 3339 offset names the same instant.
   EXPECT_EQ(get_json("/v1/bdbs/stats/" + uid + "?interval=1sec&stime=" +
-                     iso(from + 3600).substr(0, 19) + "%2B01:00&etime=" + iso(last_end - 2)),
+                     iso_of(from + 3600).substr(0, 19) + "%2B01:00&etime=" + iso_of(last_end - 2)),
             window);
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,17 @@
 namespace reemu::test {
 
 inline constexpr double t0 = 1760000000;  // where the manual clock starts
+
+// A clock time as the API writes times: "2025-10-09T08:53:20Z" (UTC, whole
+// seconds, fractions dropped).
+inline std::string iso_of(double t) {
+  const auto secs = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 class manual_clock_test : public ::testing::Test {
  protected:
