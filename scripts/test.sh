@@ -28,7 +28,9 @@
 # 20 minutes on 2 cores; `dev` is the quick local loop. Measured on a fresh
 # clone, 2 cores, 2026-12-04 (before the core's unity batches of 16 and lld):
 # lint 107 s, asan 640 s (build 410, tests 227), fuzz 68, ui 58, kits 31,
-# tsan 176, docker 303; 1 384 s in all. The builds are most of it. The sanitizer builds
+# tsan 176, docker 303; 1 384 s in all. The builds are most of it. After:
+# lint 104, asan 495 (build 285, tests 205), fuzz 68, ui 57, kits 30,
+# tsan 86, docker 231; 1 071 s in all. The sanitizer builds
 # use clang at -O0 -g1: on the Beast-heavy sources clang compiles the core
 # library under ASan + UBSan in 120 s where GCC took 279 s (2 cores, same
 # machine, one after the other), and one asan tree serves both the tests and
