@@ -85,14 +85,19 @@ reply get_logs(const request_context& ctx, answer_cache& answers) {
   const auto q = read_log_query(ctx);
   if (!q) return error_reply(q.error());
   const registry_data& d = ctx.state->data();
-  const bool outages = !d.active_active.unreachable.empty() || !d.active_active.recovered.empty();
-  if (outages) {
-    // A participant's outage moves the sync sources' alerts at any instant
-    // (model/sync_alerts.hpp): their transitions show beside the recorded
-    // events, in a copy of the log, rendered for each request.
+  // The stats steering can move alerts, and a participant's outage the sync
+  // sources' alerts: their transitions show beside the recorded events
+  // (model/alerts.hpp, model/sync_alerts.hpp), in a copy of the log.
+  const auto with_alert_transitions = [&] {
     event_log log = d.events;
     add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
                           ctx.now);
+    return log;
+  };
+  if (!d.active_active.unreachable.empty() || !d.active_active.recovered.empty()) {
+    // An outage moves the sync sources' alerts at any instant: rendered for
+    // each request, never kept.
+    event_log log = with_alert_transitions();
     add_sync_alert_transitions(log, d, ctx.now);
     return json_reply(status::ok, render_events(log, *q, ctx.now));
   }
@@ -101,13 +106,9 @@ reply get_logs(const request_context& ctx, answer_cache& answers) {
   if (d.stats.objects.empty()) {
     events = render_events(d.events, *q, ctx.now);
   } else {
-    // The stats steering can move alerts: their transitions show beside the
-    // recorded events (model/alerts.hpp), in a copy of the log, and follow
-    // the stats model, so the answer holds no longer than its figures do.
-    event_log log = d.events;
-    add_alert_transitions(log, d, cluster_template().value("alert_settings", json::object()),
-                          ctx.now);
-    events = render_events(log, *q, ctx.now);
+    // Steered alerts follow the stats model: the answer holds no longer
+    // than its figures do.
+    events = render_events(with_alert_transitions(), *q, ctx.now);
     valid.narrow(stats_validity(d, ctx.now));
   }
   auto text = std::make_shared<const std::string>(dump(events));

@@ -37,7 +37,7 @@ std::string_view next_field(std::string_view& text) {
   return field;
 }
 
-// "Anonymous:   12 kB" → 12; nullopt-like -1 for any other line.
+// "Anonymous:   12 kB" → 12; -1 for a line of another field.
 long field_kib(std::string_view line, std::string_view name) {
   if (line.substr(0, name.size()) != name) return -1;
   line.remove_prefix(name.size());
