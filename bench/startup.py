@@ -8,9 +8,12 @@ starts is stopped before it returns.
     bench/startup.py BINARY CONFIG N ROUNDS [extra flags...]
 
 Prints one line: the medians over all instances of all rounds of the time
-to ready (ms) and of VmRSS after ready (KiB), plus the worst of each, and
-the median CPU time the process used until ready (all its threads, from
-/proc/PID/task/*/schedstat), which a loaded machine does not stretch.
+to ready (ms) and of VmRSS after ready (KiB), plus the worst of each, the
+median CPU time the process used until ready (all its threads, from
+/proc/PID/task/*/schedstat), which a loaded machine does not stretch, and
+the median count of minor page faults until ready (/proc/PID/stat): the
+work a start-up does in pages touched, which the machine's speed does not
+change (what one fault costs does: bench/startup_floor.c measures that).
 
 The port comes from the ports file (--ports-file) when the binary has the
 flag, else from the "listening on http://HOST:PORT" line of its log. The
@@ -59,6 +62,13 @@ def cpu_ms(pid):
     return total / 1e6
 
 
+def minor_faults(pid):
+    """Minor page faults of the whole process so far (/proc/PID/stat field
+    10; the command name, field 2, may hold spaces, so count after it)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])
+
+
 def vm_rss_kib(pid):
     with open(f"/proc/{pid}/status", encoding="ascii") as f:
         for line in f:
@@ -98,7 +108,7 @@ def one_round(binary, config, n, extra, ports_file):
                 return
             time.sleep(0.0002)
         ready_ms = (time.perf_counter_ns() - started) / 1e6
-        results[i] = (ready_ms, vm_rss_kib(proc.pid), cpu_ms(proc.pid))
+        results[i] = (ready_ms, vm_rss_kib(proc.pid), cpu_ms(proc.pid), minor_faults(proc.pid))
         if not ports_path:  # keep the pipe drained so the log never blocks it
             threading.Thread(target=lambda: proc.stderr.read(), daemon=True).start()
 
@@ -124,7 +134,7 @@ def one_round(binary, config, n, extra, ports_file):
         time.sleep(0.5)
         for i, proc in enumerate(procs):
             if results[i] and proc.poll() is None:
-                results[i] = (results[i][0], vm_rss_kib(proc.pid), results[i][2])
+                results[i] = (results[i][0], vm_rss_kib(proc.pid)) + results[i][2:]
     finally:
         for proc in procs:
             proc.terminate()
@@ -142,7 +152,7 @@ def main():
     binary, config, n, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     extra = sys.argv[5:]
     ports_file = has_ports_file(binary)
-    ready, rss, cpu = [], [], []
+    ready, rss, cpu, faults = [], [], [], []
     missed = 0
     for _ in range(rounds):
         for r in one_round(binary, config, n, extra, ports_file):
@@ -152,9 +162,11 @@ def main():
             ready.append(r[0])
             rss.append(r[1])
             cpu.append(r[2])
+            faults.append(r[3])
     print(f"start-up, {n} at once x {rounds}: ready median {statistics.median(ready):.1f} ms "
           f"(max {max(ready):.1f}); idle RSS median {statistics.median(rss):.0f} KiB "
-          f"(max {max(rss)}); CPU until ready median {statistics.median(cpu):.1f} ms"
+          f"(max {max(rss)}); CPU until ready median {statistics.median(cpu):.1f} ms; "
+          f"minor faults until ready median {statistics.median(faults):.0f}"
           f"{f'; {missed} did not answer' if missed else ''}"
           f"{' [' + ' '.join(extra) + ']' if extra else ''}")
 
