@@ -301,7 +301,8 @@ const user* authenticate(const user_map& users, const basic_credentials& credent
     static const password_digest dummy = digest_password("\x01not-a-user\x01");
     const auto it = users.find(std::string_view(credentials.username));
     const bool known = it != users.end();
-    const bool match = verify_password(known ? it->second.digest : dummy, credentials.password);
+    const bool match =
+        verify_password(known ? it->second.digest.get() : dummy, credentials.password);
     return known && match ? &it->second : nullptr;
   } catch (const std::exception&) {
     return nullptr;  // OpenSSL failed: nobody gets in

@@ -52,14 +52,16 @@ registry_data make_seed(const config& cfg, std::vector<wire_entry> actions, doub
                                   [&](const seed_user& u) { return u.role == r; });
     if (held) ensure_role_for(d.roles, d.role_uid_high, r);
   }
-  // Uids from 1 in the config's order; passwords issued at the start.
+  // Uids from 1 in the config's order; passwords issued at the start, their
+  // digests worked out when first read (model/users.hpp, user_digest).
   for (const auto& u : cfg.users) {
     user made;
     made.uid = ++d.user_uid_high;
     made.email = u.email;
     made.name = u.name.empty() ? u.email : u.name;
     made.role_uids = {ensure_role_for(d.roles, d.role_uid_high, u.role)};
-    made.digest = seed_digest(u.email, u.password);
+    made.digest = user_digest::deferred(
+        [email = u.email, password = u.password] { return seed_digest(email, password); });
     made.password_issued_at = now;
     d.users.emplace(u.email, std::move(made));
   }

@@ -54,6 +54,29 @@ result<std::vector<std::uint64_t>> read_distinct_role_uids(const json& v) {
 
 }  // namespace
 
+user_digest user_digest::deferred(std::function<password_digest()> make) {
+  user_digest d;
+  d.cell_ = std::make_shared<cell>();
+  d.cell_->make = std::move(make);
+  return d;
+}
+
+const password_digest& user_digest::get() const {
+  if (!cell_) return known_;
+  std::call_once(cell_->once, [c = cell_.get()] {
+    c->value = c->make();
+    c->make = nullptr;
+    c->done.store(true, std::memory_order_release);
+  });
+  return cell_->value;
+}
+
+bool user_digest::pending() const { return cell_ && !cell_->done.load(std::memory_order_acquire); }
+
+bool operator==(const user_digest& a, const user_digest& b) {
+  return (a.cell_ && a.cell_ == b.cell_) || a.get() == b.get();
+}
+
 const user* find_user(const user_map& users, std::uint64_t uid) noexcept {
   for (const auto& entry : users) {
     if (entry.second.uid == uid) return &entry.second;

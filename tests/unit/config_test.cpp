@@ -14,6 +14,7 @@
 
 #include "captures.hpp"
 #include "reemu/app/app.hpp"
+#include "reemu/auth/auth.hpp"
 #include "reemu/model/wire.hpp"
 #include "reemu/state/list_bodies.hpp"
 #include "reemu/state/registry.hpp"
@@ -411,6 +412,22 @@ TEST(config, default_config_loads_and_seeds_the_captures) {
   // The seed actions name nodes 1 and 2: the default file has three nodes.
   ASSERT_EQ(state->data().nodes.size(), 3u);
   EXPECT_EQ(render_node(*state->data().nodes.at(2), 1'800'000'000)["addr"], "192.168.16.3");
+}
+
+// The seed's users get their digests when first read (a login, a token,
+// the state document), not at start-up: each is 1 000 PBKDF2 rounds.
+TEST(config, seeded_users_digests_are_worked_out_when_first_read) {
+  const config c = load_config(default_config_path);
+  const registry_data d = make_seed(c, 1'800'000'000);
+  ASSERT_EQ(d.users.size(), c.users.size());
+  for (const seed_user& s : c.users) {
+    SCOPED_TRACE(s.email);
+    const user& u = d.users.at(s.email);
+    EXPECT_TRUE(u.digest.pending());
+    EXPECT_TRUE(verify_password(u.digest, s.password));
+    EXPECT_FALSE(u.digest.pending());
+    EXPECT_EQ(u.digest.get(), seed_digest(s.email, s.password));
+  }
 }
 
 TEST(config, without_nodes_the_cluster_has_the_captured_node) {

@@ -7,9 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "captures.hpp"
@@ -383,6 +386,73 @@ TEST(users_model, the_credential_tag_covers_the_uid) {
   EXPECT_NE(credential_tag(a), credential_tag(b));
   EXPECT_EQ(credential_tag(a), credential_tag(user(a)));
   EXPECT_EQ(credential_tag(a).size(), 16u);
+}
+
+// ---- Deferred digests --------------------------------------------------------------
+
+// A seeded user's digest is worked out at its first read, once for every
+// copy of the user, and is then the digest seed_digest gives.
+TEST(users_model, a_deferred_digest_is_worked_out_once_at_the_first_read) {
+  int made = 0;
+  user a;
+  a.digest = user_digest::deferred([&made] {
+    ++made;
+    return seed_digest("a@x.io", "Pw-12345");
+  });
+  const user copy = a;  // as a snapshot copies it
+  EXPECT_TRUE(a.digest.pending());
+  EXPECT_EQ(made, 0);
+  EXPECT_EQ(copy, a);  // two copies of one cell: equal without working it out
+  EXPECT_EQ(made, 0);
+  EXPECT_TRUE(verify_password(copy.digest, "Pw-12345"));
+  EXPECT_FALSE(verify_password(a.digest, "Pw-12346"));
+  EXPECT_EQ(made, 1);
+  EXPECT_FALSE(a.digest.pending());
+  EXPECT_EQ(a.digest.get(), seed_digest("a@x.io", "Pw-12345"));
+
+  user known = a;
+  known.digest = seed_digest("a@x.io", "Pw-12345");  // a known value, equal
+  EXPECT_FALSE(known.digest.pending());
+  EXPECT_EQ(known, a);
+  known.digest = seed_digest("a@x.io", "other-123");
+  EXPECT_NE(known, a);
+  EXPECT_EQ(made, 1);
+}
+
+// A recipe that throws (OpenSSL failing) leaves the digest pending: the
+// next read tries again.
+TEST(users_model, a_deferred_digest_that_throws_is_tried_again) {
+  int calls = 0;
+  const user_digest d = user_digest::deferred([&calls] {
+    if (++calls == 1) throw std::runtime_error("PBKDF2 failed (OpenSSL)");
+    return seed_digest("b@x.io", "Pw-12345");
+  });
+  EXPECT_THROW(d.get(), std::runtime_error);
+  EXPECT_TRUE(d.pending());
+  EXPECT_TRUE(verify_password(d, "Pw-12345"));
+  EXPECT_EQ(calls, 2);
+  EXPECT_FALSE(d.pending());
+}
+
+// Threads reading one pending cell at once (requests authenticating as a
+// seeded user just after start): the recipe runs once, all read its value.
+TEST(users_model, a_deferred_digest_read_from_many_threads_is_worked_out_once) {
+  std::atomic<int> made{0};
+  const user_digest d = user_digest::deferred([&made] {
+    made.fetch_add(1);
+    return seed_digest("c@x.io", "Pw-12345");
+  });
+  const password_digest want = seed_digest("c@x.io", "Pw-12345");
+  std::atomic<int> same{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&, copy = d] {
+      if (copy.get() == want) same.fetch_add(1);
+    });
+  }
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(made.load(), 1);
+  EXPECT_EQ(same.load(), 8);
 }
 
 }  // namespace

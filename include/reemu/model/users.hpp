@@ -5,9 +5,12 @@
 // wire object.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,12 +23,49 @@
 
 namespace reemu {
 
+// A user's password digest, known or still to be worked out. A seeded
+// user's digest is a pure function of the config (auth::seed_digest, 1 000
+// PBKDF2 rounds, about a quarter of a millisecond each), so it is worked out
+// when first read (a login, a token's credential tag, the state document)
+// rather than at every start for users nobody may log in as. Copies share
+// the pending cell, so all the snapshots a user is copied into work it out
+// once between them; reads from any thread are safe (std::call_once), and a
+// recipe that throws is tried again at the next read. The recipe (which holds
+// the config's clear password, as the config does) is dropped once used.
+class user_digest {
+ public:
+  user_digest() = default;
+  user_digest(const password_digest& known) : known_(known) {}  // NOLINT(*-explicit-*)
+  // The digest `make` returns, worked out at the first read.
+  static user_digest deferred(std::function<password_digest()> make);
+
+  // The digest (works it out first if pending; rethrows what `make` threw).
+  const password_digest& get() const;
+  operator const password_digest&() const { return get(); }  // NOLINT(*-explicit-*)
+  // Whether it is still to be worked out (for tests).
+  bool pending() const;
+
+  // Equal digests; two copies of one pending cell are equal unread.
+  friend bool operator==(const user_digest& a, const user_digest& b);
+  friend bool operator==(const user_digest& a, const password_digest& b) { return a.get() == b; }
+
+ private:
+  struct cell {
+    std::once_flag once;
+    std::function<password_digest()> make;
+    password_digest value;
+    std::atomic<bool> done{false};
+  };
+  password_digest known_{};
+  std::shared_ptr<cell> cell_;  // set while (or once) deferred
+};
+
 struct user {
   std::uint64_t uid = 0;  // from 1, in creation order, not reused
   std::string email;      // the login name
   std::string name;
   std::vector<std::uint64_t> role_uids;  // at least one, each a role of the registry
-  password_digest digest{};
+  user_digest digest{};
   double password_issued_at = 0;  // clock time of the creation or the last new password
   bool email_alerts = true;
   std::optional<std::vector<std::string>> bdbs_email_alerts;  // absent: not shown
