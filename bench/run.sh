@@ -278,8 +278,8 @@ memory_section() {
 startup_section() {
   local rounds=${STARTUP_ROUNDS:-20} floor="" one
   if cc -O2 -o "$work/startup_floor" bench/startup_floor.c; then
-    floor=$(python3 bench/startup.py "$work/startup_floor" "$seed" 1 "$rounds")
-    echo "floor (bench/startup_floor.c): $floor"
+    floor=$(python3 bench/startup.py "$work/startup_floor" "$seed" 1 "$rounds") || floor=""
+    echo "floor (bench/startup_floor.c): ${floor:-not measured}"
   fi
   one=$(python3 bench/startup.py "$bin" "$seed" 1 "$rounds")
   echo "$one"
@@ -287,7 +287,7 @@ startup_section() {
   if [ -n "$floor" ]; then
     cpu_of() { sed -n 's/.*CPU until ready median \([0-9.]*\) ms.*/\1/p' <<<"$1"; }
     awk -v e="$(cpu_of "$one")" -v f="$(cpu_of "$floor")" \
-      'BEGIN { printf "start-up CPU until ready, 1 at once: %.1f x the floor\n", e / f }'
+      'BEGIN { if (f > 0) printf "start-up CPU until ready, 1 at once: %.1f x the floor\n", e / f }'
   fi
 }
 

@@ -63,11 +63,16 @@ user_digest user_digest::deferred(std::function<password_digest()> make) {
 
 const password_digest& user_digest::get() const {
   if (!cell_) return known_;
-  std::call_once(cell_->once, [c = cell_.get()] {
-    c->value = c->make();
-    c->make = nullptr;
-    c->done.store(true, std::memory_order_release);
-  });
+  // Not std::call_once: whether its flag is reset after a throw depends on
+  // the C library's pthread_once (and the thread sanitizer's never resets it).
+  if (!cell_->done.load(std::memory_order_acquire)) {
+    const std::lock_guard lock(cell_->working);
+    if (!cell_->done.load(std::memory_order_relaxed)) {
+      cell_->value = cell_->make();
+      cell_->make = nullptr;
+      cell_->done.store(true, std::memory_order_release);
+    }
+  }
   return cell_->value;
 }
 

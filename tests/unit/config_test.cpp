@@ -430,6 +430,14 @@ TEST(config, seeded_users_digests_are_worked_out_when_first_read) {
   }
 }
 
+// A whole start (app::app) reads none of them either.
+TEST(config, a_start_leaves_the_seeded_users_digests_unread) {
+  app a(load_config(default_config_path));
+  const auto state = a.svc().registry.snapshot();
+  ASSERT_FALSE(state->data().users.empty());
+  for (const auto& [email, u] : state->data().users) EXPECT_TRUE(u.digest.pending()) << email;
+}
+
 TEST(config, without_nodes_the_cluster_has_the_captured_node) {
   const config c = parse_config(json::object(), "t.json");
   const registry_data d = make_seed(c, 1'800'000'000);

@@ -29,9 +29,10 @@ namespace reemu {
 // when first read (a login, a token's credential tag, the state document)
 // rather than at every start for users nobody may log in as. Copies share
 // the pending cell, so all the snapshots a user is copied into work it out
-// once between them; reads from any thread are safe (std::call_once), and a
-// recipe that throws is tried again at the next read. The recipe (which holds
-// the config's clear password, as the config does) is dropped once used.
+// once between them; reads from any thread are safe (the first under the
+// cell's mutex), and a recipe that throws is tried again at the next read.
+// The recipe (which holds the config's clear password, as the config does)
+// is dropped once used.
 class user_digest {
  public:
   user_digest() = default;
@@ -51,7 +52,7 @@ class user_digest {
 
  private:
   struct cell {
-    std::once_flag once;
+    std::mutex working;
     std::function<password_digest()> make;
     password_digest value;
     std::atomic<bool> done{false};
